@@ -1,0 +1,52 @@
+/**
+ * Stable error codes. A code never changes meaning once released; scripts may branch on it.
+ * - USAGE: a flag or argument is wrong (exit 2).
+ * - CONFIG_INVALID: shipgate.yaml (or another config file) does not validate (exit 2).
+ * - REPORT_NOT_FOUND: a report path does not exist or cannot be read (exit 2).
+ * - PARSE_FAILED: a report could not be read at all (exit 2); partial problems are diagnostics instead.
+ * - COLLECT_FAILED: a collector command timed out, could not start, or left no report (exit 2).
+ * - STORE_UNAVAILABLE: the store cannot be opened or written (exit 2).
+ * - NOT_FOUND: a snapshot or other stored object named by the user does not exist (exit 2).
+ */
+export type ErrorCode =
+  | "USAGE"
+  | "CONFIG_INVALID"
+  | "REPORT_NOT_FOUND"
+  | "PARSE_FAILED"
+  | "COLLECT_FAILED"
+  | "STORE_UNAVAILABLE"
+  | "NOT_FOUND";
+
+export interface ShipgateErrorOptions {
+  /** What the user should do about it; printed after the message. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** Every error shipgate means to show a user. The message says what is wrong; `hint` says what to do. */
+export class ShipgateError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ShipgateErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ShipgateError";
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** A report that yields nothing usable. `line` is 1-based when known. */
+export class ParseError extends ShipgateError {
+  readonly file: string;
+  readonly line: number | undefined;
+
+  constructor(file: string, line: number | undefined, message: string, options: ShipgateErrorOptions = {}) {
+    super("PARSE_FAILED", `[ingest] ${file}${line === undefined ? "" : `:${line}`}: ${message}`, options);
+    this.name = "ParseError";
+    this.file = file;
+    this.line = line;
+  }
+}
+
+export const isShipgateError = (error: unknown): error is ShipgateError => error instanceof ShipgateError;

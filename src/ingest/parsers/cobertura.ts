@@ -1,0 +1,151 @@
+import { ParseError } from "../../errors.js";
+import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
+import { detach, readXml } from "../xml.js";
+
+interface FileState {
+  path: string;
+  /** line → hits; classes that share a file (inner classes, gcovr, coverage.py packages) are merged here. */
+  lines: Map<number, number>;
+  /** line → [covered, total] branch conditions, from `condition-coverage="50% (1/2)"`. */
+  branches: Map<number, [number, number]>;
+  /** method key → covered; only methods the report lists. */
+  methods: Map<string, boolean>;
+}
+
+const CONDITION = /\((\d+)\s*\/\s*(\d+)\)/;
+
+/**
+ * Cobertura XML (coverage.py, istanbul/vitest/jest, gcovr, JaCoCo converters, …).
+ * Rates (0–1) are ignored in favour of the `<line>` elements, which the rates are derived from.
+ */
+export const coberturaParser: ReportParser = {
+  format: "cobertura",
+  description: "Cobertura XML (coverage.py xml, istanbul/vitest/jest cobertura, gcovr --xml)",
+
+  detect(head) {
+    const text = head.toString("utf8", 0, Math.min(head.length, 4096));
+    return /<coverage[\s>]/.test(text) && /(line-rate|lines-valid|<sources>|<packages>|cobertura)/i.test(text);
+  },
+
+  async parse(stream, ctx) {
+    const diagnostics: Diagnostic[] = [];
+    const files = new Map<string, FileState>();
+    const sources: string[] = [];
+    let root: string | undefined;
+    let inSource = false;
+    let sourceText = "";
+    let current: FileState | undefined;
+    let method: { key: string; hit: boolean } | undefined;
+
+    await readXml(stream, ctx.file, {
+      onOpen(name, attrs, line) {
+        if (root === undefined) {
+          root = name;
+          if (name !== "coverage") {
+            throw new ParseError(ctx.file, line, `the root element is <${name}>, not <coverage>: this is not a Cobertura report`, {
+              hint: "pass a Cobertura XML file, or force another format with --format",
+            });
+          }
+          return;
+        }
+        switch (name) {
+          case "source":
+            inSource = true;
+            sourceText = "";
+            break;
+          case "class": {
+            const path = attrs.filename;
+            if (path === undefined) {
+              diagnostics.push({ level: "warning", code: "cobertura.class-without-filename", message: `<class name="${attrs.name ?? ""}"> has no filename and was skipped`, file: ctx.file, line });
+              current = undefined;
+              break;
+            }
+            current = files.get(path);
+            if (!current) {
+              current = { path: detach(path), lines: new Map(), branches: new Map(), methods: new Map() };
+              files.set(current.path, current);
+            }
+            break;
+          }
+          case "method":
+            if (current) method = { key: `${attrs.name ?? ""}${attrs.signature ?? ""}:${attrs["line-rate"] ?? ""}`, hit: false };
+            break;
+          case "line": {
+            if (!current) break;
+            const number = Number(attrs.number);
+            const hits = Number(attrs.hits);
+            if (!Number.isInteger(number) || Number.isNaN(hits)) {
+              diagnostics.push({ level: "warning", code: "cobertura.bad-line", message: `<line number="${attrs.number ?? ""}" hits="${attrs.hits ?? ""}"> is malformed and was skipped`, file: ctx.file, line });
+              break;
+            }
+            if (method) {
+              // Method lines repeat the class's lines; they only tell whether the method ran.
+              if (hits > 0) method.hit = true;
+              break;
+            }
+            current.lines.set(number, Math.max(current.lines.get(number) ?? 0, hits));
+            if (attrs.branch === "true" && attrs["condition-coverage"]) {
+              const m = CONDITION.exec(attrs["condition-coverage"]);
+              if (m) {
+                const covered = Number(m[1]);
+                const total = Number(m[2]);
+                const seen = current.branches.get(number);
+                current.branches.set(number, seen && seen[1] >= total ? [Math.max(seen[0], covered), seen[1]] : [covered, total]);
+              }
+            }
+            break;
+          }
+        }
+      },
+      onClose(name) {
+        if (name === "source") {
+          inSource = false;
+          const dir = sourceText.trim();
+          if (dir) sources.push(dir);
+        } else if (name === "method" && method && current) {
+          current.methods.set(method.key, (current.methods.get(method.key) ?? false) || method.hit);
+          method = undefined;
+        } else if (name === "class") {
+          current = undefined;
+        }
+      },
+      wantsText: () => inSource,
+      onText(text) {
+        sourceText += text;
+      },
+    }, diagnostics);
+
+    const coverage = [...files.values()].map((f) => toCoverage(f, sources));
+    if (coverage.length === 0) {
+      diagnostics.push({ level: "warning", code: "cobertura.no-files", message: "the report lists no <class> with a filename: no coverage was read", file: ctx.file });
+    }
+    return { format: "cobertura", tests: [], coverage, diagnostics } satisfies IngestResult;
+  },
+};
+
+function toCoverage(state: FileState, sources: string[]): FileCoverage {
+  const covered: number[] = [];
+  const uncovered: number[] = [];
+  for (const [line, hits] of [...state.lines].sort((a, b) => a[0] - b[0])) (hits > 0 ? covered : uncovered).push(line);
+  const out: FileCoverage = {
+    path: state.path,
+    lines: { covered: covered.length, total: covered.length + uncovered.length },
+    lineHits: { covered, uncovered },
+  };
+  if (sources.length > 0) out.roots = sources;
+  if (state.branches.size > 0) {
+    let bc = 0;
+    let bt = 0;
+    for (const [c, t] of state.branches.values()) {
+      bc += c;
+      bt += t;
+    }
+    out.branches = { covered: bc, total: bt };
+  }
+  if (state.methods.size > 0) {
+    let fc = 0;
+    for (const hit of state.methods.values()) if (hit) fc++;
+    out.functions = { covered: fc, total: state.methods.size };
+  }
+  return out;
+}

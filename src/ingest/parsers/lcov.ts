@@ -1,0 +1,353 @@
+import { ParseError } from "../../errors.js";
+import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
+
+/** Everything one source file accumulates over its `SF:` sections (a tracefile may repeat a file). */
+interface FileState {
+  path: string;
+  /** Hits per line, for repeated sections only; the first section's lines live in covered/uncovered. */
+  hits: Map<number, number> | undefined;
+  covered: number[];
+  uncovered: number[];
+  /** line, block, branch, taken (−1 for `-`: never evaluated), flattened. */
+  branches: number[];
+  /** Function name → hits; names may contain commas (C++ templates), so they are keys, not split. */
+  functions: Map<string, number>;
+  /** Summary lines (LF/LH, BRF/BRH, FNF/FNH), used only when the detail lines are absent. */
+  summary: { lf?: number; lh?: number; brf?: number; brh?: number; fnf?: number; fnh?: number };
+  sections: number;
+}
+
+const enum C {
+  NL = 10,
+  CR = 13,
+  COMMA = 44,
+  DASH = 45,
+  COLON = 58,
+  ZERO = 48,
+  NINE = 57,
+}
+
+/**
+ * lcov tracefiles (geninfo, c8, vitest/istanbul, v8-to-istanbul, coverage.py `lcov`, grcov, …).
+ *
+ * Reads bytes, not strings: only paths and function names are decoded; numbers are parsed in
+ * place. That is what keeps a 68 MB tracefile within a few times a bare byte scan.
+ */
+export const lcovParser: ReportParser = {
+  format: "lcov",
+  description: "lcov tracefile (.info): geninfo, c8, vitest, jest, istanbul, coverage.py lcov, grcov",
+
+  detect(head, path) {
+    const text = head.toString("latin1", 0, Math.min(head.length, 4096));
+    const startsLikeLcov = /^(TN:[^\n]*\r?\n)*SF:/.test(text);
+    return startsLikeLcov || (/\.(info|lcov)$/.test(path) && /^(TN|SF|VER):/.test(text));
+  },
+
+  async parse(stream, ctx) {
+    const parser = new LcovReader(ctx.file);
+    for await (const chunk of stream as AsyncIterable<Buffer>) parser.feed(chunk);
+    return parser.end();
+  },
+};
+
+class LcovReader {
+  private readonly files = new Map<string, FileState>();
+  private readonly order: FileState[] = [];
+  private current: FileState | undefined;
+  /** Line numbers of DA in the current section arrive ascending in practice; if not, we dedupe at the end. */
+  private lastDaLine = 0;
+  private unsortedSection = false;
+  private sectionStartLine = 0;
+  private rest: Buffer | undefined;
+  private lineNo = 0;
+  private records = 0;
+  private unknown = 0;
+  private firstUnknownLine = 0;
+  private bad = 0;
+  private firstBadLine = 0;
+  private readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly file: string) {}
+
+  feed(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.rest) {
+      buf = Buffer.concat([this.rest, chunk]);
+      this.rest = undefined;
+    }
+    let start = 0;
+    for (let nl = buf.indexOf(C.NL, start); nl !== -1; nl = buf.indexOf(C.NL, start)) {
+      this.lineNo++;
+      this.line(buf, start, nl > start && buf[nl - 1] === C.CR ? nl - 1 : nl);
+      start = nl + 1;
+    }
+    if (start < buf.length) this.rest = buf.subarray(start);
+  }
+
+  end(): IngestResult {
+    if (this.rest && this.rest.length > 0) {
+      const buf = this.rest;
+      this.rest = undefined;
+      this.lineNo++;
+      this.line(buf, 0, buf.length);
+    }
+    if (this.current) {
+      throw new ParseError(this.file, this.sectionStartLine, `the record for ${this.current.path} has no end_of_record: the file looks truncated`, {
+        hint: "regenerate the tracefile; nothing from it was stored",
+      });
+    }
+    if (this.records === 0) {
+      throw new ParseError(this.file, undefined, this.lineNo === 0 ? "the file is empty" : "no lcov record (SF: … end_of_record) found: this is not an lcov tracefile", {
+        hint: "pass an lcov .info file, or force the right format with --format",
+      });
+    }
+    if (this.unknown > 0) {
+      this.diagnostics.push({ level: "warning", code: "lcov.unknown-line", message: `${this.unknown} line(s) with an unknown record type were ignored`, file: this.file, line: this.firstUnknownLine });
+    }
+    if (this.bad > 0) {
+      this.diagnostics.push({ level: "warning", code: "lcov.bad-line", message: `${this.bad} malformed record(s) were ignored`, file: this.file, line: this.firstBadLine });
+    }
+    const repeated = this.order.filter((f) => f.sections > 1).length;
+    if (repeated > 0) {
+      this.diagnostics.push({ level: "info", code: "lcov.repeated-file", message: `${repeated} source file(s) have several SF sections; their coverage was merged (a line is covered if any section covers it)`, file: this.file });
+    }
+    return { format: "lcov", tests: [], coverage: this.order.map(toCoverage), diagnostics: this.diagnostics };
+  }
+
+  private line(buf: Buffer, s: number, e: number): void {
+    if (e - s < 3) {
+      if (e > s) this.unknownLine();
+      return;
+    }
+    const b0 = buf[s];
+    const b1 = buf[s + 1];
+    const b2 = buf[s + 2];
+    // DA:<line>,<hits>[,<checksum>] is the vast majority of lines.
+    if (b0 === 68 /* D */ && b1 === 65 /* A */ && b2 === C.COLON) return this.da(buf, s + 3, e);
+    if (b0 === 66 /* B */ && b1 === 82 /* R */ && b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === C.COLON) return this.brda(buf, s + 5, e);
+    if (b0 === 70 /* F */ && b1 === 78 /* N */) {
+      if (b2 === C.COLON) return this.fn(buf, s + 3, e);
+      if (b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === C.COLON) return this.fnda(buf, s + 5, e);
+      if (b2 === 70 /* F */ && buf[s + 3] === C.COLON) return this.summary("fnf", buf, s + 4, e);
+      if (b2 === 72 /* H */ && buf[s + 3] === C.COLON) return this.summary("fnh", buf, s + 4, e);
+      // lcov 2 FNL/FNA records: a later lcov writes functions this way.
+      if (b2 === 76 /* L */ && buf[s + 3] === C.COLON) return this.fnl(buf, s + 4, e);
+      if (b2 === 65 /* A */ && buf[s + 3] === C.COLON) return this.fna(buf, s + 4, e);
+    }
+    if (b0 === 83 /* S */ && b1 === 70 /* F */ && b2 === C.COLON) return this.sf(buf.toString("utf8", s + 3, e).trim());
+    if (b0 === 101 /* e */ && buf.toString("latin1", s, e).trim() === "end_of_record") return this.endOfRecord();
+    if (b0 === 76 /* L */ && b2 === C.COLON) {
+      if (b1 === 70 /* F */) return this.summary("lf", buf, s + 3, e);
+      if (b1 === 72 /* H */) return this.summary("lh", buf, s + 3, e);
+    }
+    if (b0 === 66 /* B */ && b1 === 82 /* R */ && buf[s + 3] === C.COLON) {
+      if (b2 === 70 /* F */) return this.summary("brf", buf, s + 4, e);
+      if (b2 === 72 /* H */) return this.summary("brh", buf, s + 4, e);
+    }
+    // TN (test name), VER (lcov 2 version), BRDA-less geninfo extras, and line-checksum records carry nothing we count.
+    if ((b0 === 84 /* T */ && b1 === 78 /* N */ && b2 === C.COLON) || (b0 === 86 /* V */ && b1 === 69 /* E */ && b2 === 82 /* R */)) return;
+    this.unknownLine();
+  }
+
+  private sf(path: string): void {
+    if (this.current) {
+      this.badLine();
+      this.endOfRecord();
+    }
+    let state = this.files.get(path);
+    if (!state) {
+      state = { path, hits: undefined, covered: [], uncovered: [], branches: [], functions: new Map(), summary: {}, sections: 0 };
+      this.files.set(path, state);
+      this.order.push(state);
+    } else if (state.hits === undefined) {
+      // Second section of the same file: from now on, merge per line.
+      state.hits = new Map();
+      for (const l of state.covered) state.hits.set(l, 1);
+      for (const l of state.uncovered) if (!state.hits.has(l)) state.hits.set(l, 0);
+    }
+    state.sections++;
+    this.current = state;
+    this.lastDaLine = 0;
+    this.unsortedSection = false;
+    this.sectionStartLine = this.lineNo;
+  }
+
+  private endOfRecord(): void {
+    const state = this.current;
+    if (!state) {
+      this.badLine();
+      return;
+    }
+    if (this.unsortedSection && state.hits === undefined) {
+      // DA lines out of order may repeat a line: merge them like a repeated section would.
+      state.hits = new Map();
+      for (const l of state.uncovered) state.hits.set(l, 0);
+      for (const l of state.covered) state.hits.set(l, 1);
+    }
+    if (state.hits !== undefined) {
+      state.covered = [];
+      state.uncovered = [];
+      for (const [l, h] of [...state.hits].sort((a, b) => a[0] - b[0])) (h > 0 ? state.covered : state.uncovered).push(l);
+      if (state.sections === 1 && this.unsortedSection) state.hits = undefined;
+    }
+    this.records++;
+    this.current = undefined;
+  }
+
+  private da(buf: Buffer, s: number, e: number): void {
+    const state = this.current;
+    let i = s;
+    let line = 0;
+    let c = buf[i];
+    while (i < e && c !== undefined && c >= C.ZERO && c <= C.NINE) {
+      line = line * 10 + (c - C.ZERO);
+      c = buf[++i];
+    }
+    if (!state || i === s || c !== C.COMMA) return this.badLine();
+    // Hits may be huge (uint64) or negative in broken tools; only zero vs non-zero matters.
+    let j = i + 1;
+    let hit = false;
+    let digits = 0;
+    for (c = buf[j]; j < e && c !== C.COMMA; c = buf[++j]) {
+      if (c === C.DASH && digits === 0) continue;
+      if (c === undefined || c < C.ZERO || c > C.NINE) return this.badLine();
+      if (c !== C.ZERO) hit = true;
+      digits++;
+    }
+    if (digits === 0) return this.badLine();
+    if (state.hits !== undefined) {
+      if (hit || !state.hits.has(line)) state.hits.set(line, hit ? 1 : 0);
+      return;
+    }
+    if (line <= this.lastDaLine) this.unsortedSection = true;
+    this.lastDaLine = line;
+    (hit ? state.covered : state.uncovered).push(line);
+  }
+
+  private brda(buf: Buffer, s: number, e: number): void {
+    const state = this.current;
+    if (!state) return this.badLine();
+    // BRDA:<line>,[<exception>]<block>,<branch>,<taken>; block and branch may be expressions in lcov 2,
+    // so everything between the first and the last comma is the branch's id.
+    let i = s;
+    let line = 0;
+    let c = buf[i];
+    while (i < e && c !== undefined && c >= C.ZERO && c <= C.NINE) {
+      line = line * 10 + (c - C.ZERO);
+      c = buf[++i];
+    }
+    if (i === s || c !== C.COMMA) return this.badLine();
+    let last = e - 1;
+    while (last > i && buf[last] !== C.COMMA) last--;
+    if (last <= i + 1) return this.badLine();
+    let id = 0;
+    for (let j = i + 1; j < last; j++) id = (Math.imul(id, 31) + (buf[j] as number)) | 0;
+    // Taken: "-" (never evaluated) or a count; only zero vs non-zero matters.
+    let taken = 0;
+    for (let j = last + 1; j < e; j++) {
+      const d = buf[j] as number;
+      if (d > C.ZERO && d <= C.NINE) taken = 1;
+      else if (d !== C.ZERO && d !== C.DASH && d !== 32) return this.badLine();
+    }
+    state.branches.push(line, id, taken);
+  }
+
+  private fn(buf: Buffer, s: number, e: number): void {
+    const state = this.current;
+    if (!state) return this.badLine();
+    const text = buf.toString("utf8", s, e);
+    const comma = text.indexOf(",");
+    if (comma <= 0) return this.badLine();
+    let name = text.slice(comma + 1);
+    // lcov 2 writes FN:<start>,<end>,<name>; a function name never starts with a digit.
+    const end = /^\d+,/.exec(name);
+    if (end) name = name.slice(end[0].length);
+    if (!state.functions.has(name)) state.functions.set(name, 0);
+  }
+
+  private fnda(buf: Buffer, s: number, e: number): void {
+    const state = this.current;
+    if (!state) return this.badLine();
+    const text = buf.toString("utf8", s, e);
+    const comma = text.indexOf(",");
+    if (comma <= 0) return this.badLine();
+    const hits = Number(text.slice(0, comma));
+    if (Number.isNaN(hits)) return this.badLine();
+    const name = text.slice(comma + 1);
+    state.functions.set(name, Math.max(state.functions.get(name) ?? 0, hits));
+  }
+
+  /** lcov 2: FNL:<index>,<line>[,<end>] declares a function; FNA:<index>,<hits>,<name> names it. */
+  private fnl(_buf: Buffer, _s: number, _e: number): void {
+    // The FNA record carries the name and hits; FNL adds only lines, which we do not report.
+  }
+
+  private fna(buf: Buffer, s: number, e: number): void {
+    const state = this.current;
+    if (!state) return this.badLine();
+    const text = buf.toString("utf8", s, e);
+    const a = text.indexOf(",");
+    const b = text.indexOf(",", a + 1);
+    if (a <= 0 || b === -1) return this.badLine();
+    const hits = Number(text.slice(a + 1, b));
+    const name = text.slice(b + 1);
+    state.functions.set(name, Math.max(state.functions.get(name) ?? 0, Number.isNaN(hits) ? 0 : hits));
+  }
+
+  private summary(key: keyof FileState["summary"], buf: Buffer, s: number, e: number): void {
+    if (!this.current) return this.badLine();
+    const n = Number(buf.toString("latin1", s, e));
+    if (!Number.isInteger(n) || n < 0) return this.badLine();
+    // Repeated sections: keep the larger figure; detail lines, when present, win anyway.
+    this.current.summary[key] = Math.max(this.current.summary[key] ?? 0, n);
+  }
+
+  private unknownLine(): void {
+    if (this.unknown++ === 0) this.firstUnknownLine = this.lineNo;
+  }
+
+  private badLine(): void {
+    if (this.bad++ === 0) this.firstBadLine = this.lineNo;
+  }
+}
+
+function toCoverage(state: FileState): FileCoverage {
+  const out: FileCoverage = { path: state.path };
+  const { summary } = state;
+  const lineCount = state.covered.length + state.uncovered.length;
+  if (lineCount > 0) {
+    out.lines = { covered: state.covered.length, total: lineCount };
+    out.lineHits = { covered: state.covered, uncovered: state.uncovered };
+  } else if (summary.lf !== undefined) {
+    out.lines = { covered: Math.min(summary.lh ?? 0, summary.lf), total: summary.lf };
+  }
+  if (state.branches.length > 0) {
+    out.branches = countBranches(state.branches, state.sections > 1);
+  } else if (summary.brf !== undefined) {
+    out.branches = { covered: Math.min(summary.brh ?? 0, summary.brf), total: summary.brf };
+  }
+  if (state.functions.size > 0) {
+    let covered = 0;
+    for (const hits of state.functions.values()) if (hits > 0) covered++;
+    out.functions = { covered, total: state.functions.size };
+  } else if (summary.fnf !== undefined) {
+    out.functions = { covered: Math.min(summary.fnh ?? 0, summary.fnf), total: summary.fnf };
+  }
+  return out;
+}
+
+function countBranches(flat: number[], merge: boolean): { covered: number; total: number } {
+  if (!merge) {
+    let covered = 0;
+    for (let i = 2; i < flat.length; i += 3) covered += flat[i] as number;
+    return { covered, total: flat.length / 3 };
+  }
+  const taken = new Map<string, number>();
+  for (let i = 0; i < flat.length; i += 3) {
+    const key = `${flat[i]}:${flat[i + 1]}`;
+    taken.set(key, Math.max(taken.get(key) ?? 0, flat[i + 2] as number));
+  }
+  let covered = 0;
+  for (const t of taken.values()) covered += t;
+  return { covered, total: taken.size };
+}

@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { Transform } from "node:stream";
+import { ParseError, ShipgateError } from "../errors.js";
+import { detectFormat, formats, identifyTool, parserFor } from "./registry.js";
+import type { IngestResult, ProducingTool, ReportFormat } from "./types.js";
+
+/** Where a set of numbers came from: every fact and detail row points at one. */
+export interface ReportSource {
+  /** The path as the user or the config named it. */
+  path: string;
+  absolutePath: string;
+  sha256: string;
+  bytes: number;
+  format: ReportFormat;
+  tool?: ProducingTool;
+  /** How the format was chosen. */
+  detected: boolean;
+}
+
+export interface ReadReportOptions {
+  /** Skip detection and use this parser. */
+  format?: ReportFormat;
+  /** Resolve `path` against this directory (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface ReadReportResult {
+  source: ReportSource;
+  result: IngestResult;
+}
+
+const HEAD_BYTES = 4096;
+
+/** Opens, identifies and parses one report, hashing it as it streams. */
+export async function readReport(path: string, options: ReadReportOptions = {}): Promise<ReadReportResult> {
+  const absolutePath = resolve(options.cwd ?? process.cwd(), path);
+  const info = await stat(absolutePath).catch((error: NodeJS.ErrnoException) => {
+    throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${path}: ${error.code === "ENOENT" ? "no such file" : `cannot read it (${error.code ?? error.message})`}`, {
+      hint: error.code === "ENOENT" ? "check the path, or run the test command that writes this report first" : "check the file's permissions",
+      cause: error,
+    });
+  });
+  if (info.isDirectory()) {
+    throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${path}: is a directory, not a report file`, { hint: "name the report file inside it" });
+  }
+  if (info.size === 0) throw new ParseError(path, undefined, "the file is empty", { hint: "the tool that writes it probably failed; run it again" });
+
+  const head = await readHead(absolutePath, path);
+  let parser;
+  if (options.format) {
+    parser = parserFor(options.format);
+  } else {
+    parser = detectFormat(head, path);
+    if (!parser) {
+      throw new ParseError(path, undefined, "unrecognised report format", {
+        hint: `shipgate reads ${formats.join(", ")}; force one with --format if the file is one of these`,
+      });
+    }
+  }
+
+  const hash = createHash("sha256");
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  const stream = createReadStream(absolutePath, { highWaterMark: 1 << 20 });
+  stream.on("error", (error) => hashing.destroy(error));
+  stream.pipe(hashing);
+  let result: IngestResult;
+  try {
+    result = await parser.parse(hashing, { file: path });
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof ShipgateError) throw error;
+    throw new ParseError(path, undefined, `could not be read as ${parser.format}: ${(error as Error).message}`, {
+      hint: "check the file, or force another format with --format",
+      cause: error,
+    });
+  }
+  const tool = result.tool ?? identifyTool(head, parser.format);
+  const source: ReportSource = {
+    path,
+    absolutePath,
+    sha256: hash.digest("hex"),
+    bytes: info.size,
+    format: parser.format,
+    detected: options.format === undefined,
+  };
+  if (tool) source.tool = tool;
+  return { source, result };
+}
+
+async function readHead(absolutePath: string, path: string): Promise<Buffer> {
+  const handle = await open(absolutePath, "r").catch((error: NodeJS.ErrnoException) => {
+    throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${path}: cannot open it (${error.code ?? error.message})`, { hint: "check the file's permissions", cause: error });
+  });
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

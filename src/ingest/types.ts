@@ -1,0 +1,116 @@
+import type { Readable } from "node:stream";
+
+/** Formats shipgate can read. The name is what `--format` and `collectors[].reports[].format` accept. */
+export type ReportFormat =
+  | "junit"
+  | "lcov"
+  | "cobertura"
+  | "istanbul-summary"
+  | "istanbul-final"
+  | "coveragepy";
+
+export type TestStatus = "passed" | "failed" | "errored" | "skipped";
+
+/**
+ * One test case as a report states it. Parsers fill what the report has; the pipeline later
+ * normalises `file` against the repository and derives the stable identity
+ * (file + suite path + name, see `testIdentity`).
+ */
+export interface TestCase {
+  /** Source file of the test as written in the report (`file` attribute, or derived), if any. */
+  file?: string;
+  /** Enclosing suite names, outermost first, without the `<testsuites>` root. */
+  suite: string[];
+  /** JUnit `classname`, when present. */
+  classname?: string;
+  name: string;
+  status: TestStatus;
+  /** Duration in milliseconds, or null when the report does not say. */
+  durationMs: number | null;
+  /** First 2 KB of the failure, error or skip message. */
+  message?: string;
+  /** True when the test both failed and passed in this run (retries, Surefire `flakyFailure`). */
+  flaky?: boolean;
+  /** 1-based line in the report where the test case starts, for messages. */
+  reportLine?: number;
+}
+
+/** Covered and total items of one metric. */
+export interface Counter {
+  covered: number;
+  total: number;
+}
+
+/** Coverage of one source file. A metric the report does not carry is left undefined (unknown, never 0). */
+export interface FileCoverage {
+  /** Path as written in the report (before normalisation). */
+  path: string;
+  /**
+   * Directories the report says `path` is relative to (Cobertura `<source>` elements), tried in order
+   * by the path resolver. Empty or undefined: relative to the report's working directory.
+   */
+  roots?: string[];
+  lines?: Counter;
+  branches?: Counter;
+  functions?: Counter;
+  statements?: Counter;
+  /**
+   * Line numbers with hits > 0 and with hits == 0, when the report has per-line detail
+   * (lcov DA, Cobertura `<line>`, istanbul statement map, coverage.py executed/missing lines).
+   */
+  lineHits?: { covered: number[]; uncovered: number[] };
+}
+
+export type DiagnosticLevel = "info" | "warning" | "error";
+
+/** Something a parser noticed but could read past. Never fatal. */
+export interface Diagnostic {
+  level: DiagnosticLevel;
+  /** Stable short code, e.g. `junit.duplicate-testcase`, `lcov.bad-line`. */
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+/** Who produced a report, when the report says so (e.g. coverage.py `meta.version`). */
+export interface ProducingTool {
+  name: string;
+  version?: string;
+}
+
+/** Everything a parser read from one report. */
+export interface IngestResult {
+  format: ReportFormat;
+  tool?: ProducingTool;
+  /** Test cases in report order; duplicates already merged by the parser (see junit parser). */
+  tests: TestCase[];
+  /** Coverage per file in report order; repeated sections of one file already merged. */
+  coverage: FileCoverage[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ParseContext {
+  /** The report's path as the user named it; used in every message. */
+  file: string;
+}
+
+/**
+ * A reader for one report format.
+ *
+ * - `detect` is called with the first bytes of a file (up to 4 KB) and its path; it returns true when
+ *   the content is in this format. It must be cheap and must not throw.
+ * - `parse` consumes the whole stream and resolves with what it read. Memory must stay bounded by the
+ *   number of results, not the size of the file: never buffer the whole stream.
+ *   It never throws on bad content it can read past (it adds a diagnostic); it rejects with a
+ *   `ParseError(file, line, message)` only when nothing usable can be read (garbage, truncated
+ *   before the first result, a file of another format).
+ *   XML parsers never fetch DTDs and never expand external entities.
+ */
+export interface ReportParser {
+  readonly format: ReportFormat;
+  /** One line, for `--help` and docs. */
+  readonly description: string;
+  detect(head: Buffer, path: string): boolean;
+  parse(stream: Readable, ctx: ParseContext): Promise<IngestResult>;
+}

@@ -1,0 +1,240 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { ShipgateError } from "../../errors.js";
+import { sqliteMigrations } from "../migrations/sqlite.js";
+import type {
+  NewEvent,
+  NewSnapshot,
+  SnapshotRecord,
+  Store,
+  StoreEvent,
+  StoredCoverageFile,
+  StoredFact,
+  StoredSource,
+  StoredTestResult,
+} from "../types.js";
+
+export interface SqliteDriverOptions {
+  /** Database file, or ":memory:". Its directory is created if missing. */
+  path: string;
+}
+
+interface SnapshotRow {
+  id: number;
+  taken_at: string;
+  git_commit: string | null;
+  git_branch: string | null;
+  git_dirty: number | null;
+  config_hash: string | null;
+  summary: string;
+}
+
+const fail = (location: string, error: unknown): never => {
+  throw new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${(error as Error).message}`, {
+    hint: "check that the directory is writable and the file is a shipgate database (or point --db elsewhere)",
+    cause: error,
+  });
+};
+
+/** The embedded store: one SQLite file in WAL mode, safe for many processes on one machine. */
+export function createSqliteDriver(options: SqliteDriverOptions): Store {
+  const location = options.path;
+  let db: Database.Database;
+  try {
+    if (location !== ":memory:") mkdirSync(dirname(location), { recursive: true });
+    db = new Database(location, { timeout: 10_000 });
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+  } catch (error) {
+    return fail(location, error);
+  }
+  let closed = false;
+
+  const statements = {
+    insertSnapshot: db.prepare(
+      "INSERT INTO snapshot (taken_at, git_commit, git_branch, git_dirty, config_hash, summary) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    insertSource: db.prepare(
+      "INSERT INTO source (snapshot_id, path, sha256, bytes, format, tool, tool_version, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    insertFact: db.prepare("INSERT INTO fact (snapshot_id, key, value, component, source_id) VALUES (?, ?, ?, ?, ?)"),
+    insertTest: db.prepare(
+      "INSERT INTO test_result (snapshot_id, test_id, file, suite, name, status, duration_ms, message, flaky, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    insertCoverage: db.prepare(
+      `INSERT INTO coverage_file (snapshot_id, path, package, resolved, lines_covered, lines_total, branches_covered, branches_total,
+        functions_covered, functions_total, statements_covered, statements_total, covered_lines, uncovered_lines, source_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertEvent: db.prepare("INSERT INTO event (at, type, subject, data) VALUES (?, ?, ?, ?)"),
+  };
+
+  const saveTx = db.transaction((s: NewSnapshot): SnapshotRecord => {
+    const summary = JSON.stringify(s.summary);
+    const dirty = s.git.dirty === null ? null : s.git.dirty ? 1 : 0;
+    const id = Number(statements.insertSnapshot.run(s.takenAt, s.git.commit, s.git.branch, dirty, s.configHash, summary).lastInsertRowid);
+    const sourceIds = s.sources.map((src) =>
+      Number(statements.insertSource.run(id, src.path, src.sha256, src.bytes, src.format, src.tool?.name ?? null, src.tool?.version ?? null, src.collector).lastInsertRowid),
+    );
+    const sourceId = (index: number | null): number | null => {
+      if (index === null) return null;
+      const found = sourceIds[index];
+      if (found === undefined) throw new Error(`sourceIndex ${index} does not name one of the ${sourceIds.length} sources`);
+      return found;
+    };
+    for (const f of s.facts) statements.insertFact.run(id, f.key, f.value, f.component, sourceId(f.sourceIndex));
+    for (const t of s.tests) {
+      statements.insertTest.run(id, t.testId, t.file, t.suite, t.name, t.status, t.durationMs, t.message, t.flaky ? 1 : 0, sourceId(t.sourceIndex));
+    }
+    for (const c of s.coverageFiles) {
+      statements.insertCoverage.run(
+        id, c.path, c.package, c.resolved ? 1 : 0,
+        c.linesCovered, c.linesTotal, c.branchesCovered, c.branchesTotal,
+        c.functionsCovered, c.functionsTotal, c.statementsCovered, c.statementsTotal,
+        c.coveredLines, c.uncoveredLines, sourceId(c.sourceIndex),
+      );
+    }
+    statements.insertEvent.run(s.takenAt, "snapshot.created", String(id), JSON.stringify({ sources: s.sources.length, tests: s.tests.length, coverageFiles: s.coverageFiles.length }));
+    return { id, takenAt: s.takenAt, git: s.git, configHash: s.configHash, summary: s.summary };
+  });
+
+  function guard<T>(work: () => T): Promise<T> {
+    if (closed) return Promise.reject(new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: the store is closed`));
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      if (error instanceof ShipgateError) return Promise.reject(error);
+      return Promise.reject(
+        new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${(error as Error).message}`, { cause: error, hint: "nothing was written; retry, or check the database file" }),
+      );
+    }
+  }
+
+  const toSnapshot = (row: SnapshotRow): SnapshotRecord => ({
+    id: row.id,
+    takenAt: row.taken_at,
+    git: { commit: row.git_commit, branch: row.git_branch, dirty: row.git_dirty === null ? null : row.git_dirty === 1 },
+    configHash: row.config_hash,
+    summary: JSON.parse(row.summary) as unknown,
+  });
+
+  return {
+    driver: "sqlite",
+    location,
+    saveSnapshot: (snapshot) => guard(() => saveTx.immediate(snapshot)),
+    listSnapshots: (opts = {}) =>
+      guard(() => (db.prepare("SELECT * FROM snapshot ORDER BY id DESC LIMIT ?").all(opts.limit ?? -1) as SnapshotRow[]).map(toSnapshot)),
+    getSnapshot: (id) =>
+      guard(() => {
+        const row = db.prepare("SELECT * FROM snapshot WHERE id = ?").get(id) as SnapshotRow | undefined;
+        return row && toSnapshot(row);
+      }),
+    getSources: (snapshotId) =>
+      guard(() =>
+        (db.prepare("SELECT * FROM source WHERE snapshot_id = ? ORDER BY id").all(snapshotId) as Record<string, unknown>[]).map(
+          (r): StoredSource => ({
+            id: r.id as number,
+            path: r.path as string,
+            sha256: r.sha256 as string,
+            bytes: r.bytes as number,
+            format: r.format as StoredSource["format"],
+            tool: r.tool === null ? null : r.tool_version === null ? { name: r.tool as string } : { name: r.tool as string, version: r.tool_version as string },
+            collector: r.collector as string | null,
+          }),
+        ),
+      ),
+    getFacts: (snapshotId) =>
+      guard(() =>
+        (db.prepare("SELECT key, value, component, source_id FROM fact WHERE snapshot_id = ? ORDER BY rowid").all(snapshotId) as Record<string, unknown>[]).map(
+          (r): StoredFact => ({ key: r.key as string, value: r.value as number | null, component: r.component as string | null, sourceId: r.source_id as number | null }),
+        ),
+      ),
+    getTestResults: (snapshotId) =>
+      guard(() =>
+        (db.prepare("SELECT * FROM test_result WHERE snapshot_id = ? ORDER BY rowid").all(snapshotId) as Record<string, unknown>[]).map(
+          (r): StoredTestResult => ({
+            testId: r.test_id as string,
+            file: r.file as string | null,
+            suite: r.suite as string,
+            name: r.name as string,
+            status: r.status as StoredTestResult["status"],
+            durationMs: r.duration_ms as number | null,
+            message: r.message as string | null,
+            flaky: r.flaky === 1,
+            sourceId: r.source_id as number,
+          }),
+        ),
+      ),
+    getCoverageFiles: (snapshotId) =>
+      guard(() =>
+        (db.prepare("SELECT * FROM coverage_file WHERE snapshot_id = ? ORDER BY rowid").all(snapshotId) as Record<string, unknown>[]).map(
+          (r): StoredCoverageFile => ({
+            path: r.path as string,
+            package: r.package as string,
+            resolved: r.resolved === 1,
+            linesCovered: r.lines_covered as number | null,
+            linesTotal: r.lines_total as number | null,
+            branchesCovered: r.branches_covered as number | null,
+            branchesTotal: r.branches_total as number | null,
+            functionsCovered: r.functions_covered as number | null,
+            functionsTotal: r.functions_total as number | null,
+            statementsCovered: r.statements_covered as number | null,
+            statementsTotal: r.statements_total as number | null,
+            coveredLines: r.covered_lines as string | null,
+            uncoveredLines: r.uncovered_lines as string | null,
+            sourceId: r.source_id as number,
+          }),
+        ),
+      ),
+    appendEvent: (event: NewEvent) =>
+      guard((): StoreEvent => {
+        const at = event.at ?? new Date().toISOString();
+        const data = event.data === undefined ? null : JSON.stringify(event.data);
+        const id = Number(statements.insertEvent.run(at, event.type, event.subject ?? null, data).lastInsertRowid);
+        return { id, at, type: event.type, subject: event.subject ?? null, data: event.data ?? null };
+      }),
+    listEvents: (opts = {}) =>
+      guard(() =>
+        (
+          db
+            .prepare(`SELECT * FROM event WHERE id > ? ${opts.type ? "AND type = ?" : ""} ORDER BY id LIMIT ?`)
+            .all(...[opts.afterId ?? 0, ...(opts.type ? [opts.type] : []), opts.limit ?? -1]) as Record<string, unknown>[]
+        ).map((r): StoreEvent => ({
+          id: r.id as number,
+          at: r.at as string,
+          type: r.type as string,
+          subject: r.subject as string | null,
+          data: r.data === null ? null : (JSON.parse(r.data as string) as unknown),
+        })),
+      ),
+    close: () => {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const applied = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(0, ...sqliteMigrations.map((m) => m.version));
+  if (newest > known) {
+    throw new Error(`the database is at schema version ${newest}, newer than this shipgate knows (${known}); upgrade shipgate`);
+  }
+  for (const m of sqliteMigrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      // Another process may have migrated between our read and this write lock.
+      if (db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(m.version)) return;
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}

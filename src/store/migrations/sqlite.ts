@@ -1,0 +1,76 @@
+/**
+ * SQLite schema, one entry per version. Append only: a released migration never changes.
+ * Each runs in its own transaction together with its row in schema_migrations.
+ */
+export const sqliteMigrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "snapshots",
+    sql: `
+      CREATE TABLE snapshot (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        taken_at TEXT NOT NULL,
+        git_commit TEXT,
+        git_branch TEXT,
+        git_dirty INTEGER,
+        config_hash TEXT,
+        summary TEXT NOT NULL
+      );
+      CREATE TABLE source (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        tool TEXT,
+        tool_version TEXT,
+        collector TEXT
+      );
+      CREATE INDEX source_snapshot ON source(snapshot_id);
+      CREATE TABLE fact (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value REAL,
+        component TEXT,
+        source_id INTEGER REFERENCES source(id)
+      );
+      CREATE INDEX fact_snapshot ON fact(snapshot_id, key);
+      CREATE TABLE test_result (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        test_id TEXT NOT NULL,
+        file TEXT,
+        suite TEXT NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'errored', 'skipped')),
+        duration_ms REAL,
+        message TEXT,
+        flaky INTEGER NOT NULL DEFAULT 0,
+        source_id INTEGER NOT NULL REFERENCES source(id)
+      );
+      CREATE INDEX test_result_snapshot ON test_result(snapshot_id, test_id);
+      CREATE TABLE coverage_file (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        package TEXT NOT NULL,
+        resolved INTEGER NOT NULL,
+        lines_covered INTEGER, lines_total INTEGER,
+        branches_covered INTEGER, branches_total INTEGER,
+        functions_covered INTEGER, functions_total INTEGER,
+        statements_covered INTEGER, statements_total INTEGER,
+        covered_lines TEXT,
+        uncovered_lines TEXT,
+        source_id INTEGER NOT NULL REFERENCES source(id)
+      );
+      CREATE INDEX coverage_file_snapshot ON coverage_file(snapshot_id, path);
+      CREATE TABLE event (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        subject TEXT,
+        data TEXT
+      );
+      CREATE INDEX event_type ON event(type, id);
+    `,
+  },
+];
