@@ -1,0 +1,205 @@
+import { stat } from "node:fs/promises";
+import { isAbsolute, join, relative } from "node:path";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { runCollector, type CollectorRun } from "../collect/run-collector.js";
+import type { LoadedConfig } from "../config/load-config.js";
+import type { CollectorConfig } from "../config/schema.js";
+import { ShipgateError } from "../errors.js";
+import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
+import { readReport } from "../ingest/read-report.js";
+import type { ReportFormat } from "../ingest/types.js";
+import type { FactRecord, Store } from "../store/types.js";
+import { buildSnapshotRows, type ReadReport } from "./build-snapshot.js";
+import { readGitState } from "./git-state.js";
+import { summarise, type AssessSummary } from "./summary.js";
+
+export interface ReportRequest {
+  path: string;
+  format?: ReportFormat;
+}
+
+export type AssessProgress =
+  | { type: "collector-start"; name: string; command: string }
+  | { type: "collector-output"; name: string; text: string }
+  | { type: "collector-end"; name: string; run: CollectorRun }
+  | { type: "report-start"; path: string; bytes: number }
+  | { type: "report-end"; path: string; format: ReportFormat; tests: number; coverageFiles: number; ms: number };
+
+export interface AssessOptions {
+  /** Repository root: report paths resolve against it. */
+  root: string;
+  config: LoadedConfig;
+  /** Reports named on the command line; read in addition to the collectors' (or instead, with `run: false` and no config). */
+  reports: ReportRequest[];
+  /** Run the collectors' commands (false: only read their reports as they are). */
+  run: boolean;
+  store: Store;
+  onProgress?: (event: AssessProgress) => void;
+  /** For tests: a fixed clock. */
+  now?: () => Date;
+}
+
+export interface AssessResult {
+  summary: AssessSummary;
+  snapshotId: number;
+}
+
+/**
+ * Runs collectors, reads every report, and stores one snapshot. Nothing is stored unless every
+ * collector and every report succeeded: a failure halfway rejects with a ShipgateError.
+ */
+export async function assess(options: AssessOptions): Promise<AssessResult> {
+  const { root, config } = options;
+  const collectors = config.config.collectors;
+  if (collectors.length === 0 && options.reports.length === 0) {
+    throw new ShipgateError("USAGE", "[assess] nothing to assess: shipgate.yaml has no collectors and no --report was given", {
+      hint: "run `shipgate init` to write a config for this repository, or pass --report <file> (JUnit, lcov, Cobertura, istanbul, coverage.py)",
+    });
+  }
+  const takenAt = (options.now?.() ?? new Date()).toISOString();
+  const runs: CollectorRun[] = [];
+  const requests: { path: string; format?: ReportFormat; collector: string | null; runDir?: string }[] = [];
+
+  for (const collector of collectors) {
+    let run: CollectorRun | undefined;
+    if (options.run && collector.command) {
+      options.onProgress?.({ type: "collector-start", name: collector.name, command: collector.command });
+      run = await runCollector({ ...collector, command: collector.command }, {
+        root,
+        onOutput: (_stream, text) => options.onProgress?.({ type: "collector-output", name: collector.name, text }),
+      });
+      runs.push(run);
+      options.onProgress?.({ type: "collector-end", name: collector.name, run });
+      checkRun(collector, run);
+    }
+    const found = await findReports(collector, root, run);
+    for (const f of found) requests.push({ ...f, collector: collector.name, ...(collector.cwd ? { runDir: collector.cwd } : {}) });
+  }
+  for (const r of options.reports) requests.push({ ...r, collector: null });
+
+  const reports: ReadReport[] = [];
+  for (const request of requests) {
+    const absolute = isAbsolute(request.path) ? request.path : join(root, request.path);
+    const shownPath = relative(process.cwd(), absolute) || request.path;
+    const started = Date.now();
+    const size = await stat(absolute).then((s) => s.size, () => 0);
+    options.onProgress?.({ type: "report-start", path: shownPath, bytes: size });
+    const read = await readReport(absolute, request.format ? { format: request.format } : {});
+    read.source.path = relative(root, absolute).startsWith("..") ? absolute : relative(root, absolute);
+    reports.push({ ...read, reportDir: repoRelativeDir(root, absolute), collector: request.collector, ...(request.runDir ? { runDir: request.runDir } : {}) });
+    options.onProgress?.({
+      type: "report-end",
+      path: shownPath,
+      format: read.source.format,
+      tests: read.result.tests.length,
+      coverageFiles: read.result.coverage.length,
+      ms: Date.now() - started,
+    });
+  }
+
+  const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
+  const rows = buildSnapshotRows(reports, createPathResolver(repo));
+  const summary = summarise({
+    takenAt,
+    git,
+    configHash: config.hash,
+    sources: rows.sources,
+    tests: rows.tests,
+    coverageFiles: rows.coverageFiles,
+    resolveThreshold: config.config.paths.resolve_threshold,
+    collectors: collectors.map((c) => {
+      const run = runs.find((r) => r.name === c.name);
+      return { name: c.name, command: run ? c.command ?? null : null, exitCode: run?.exitCode ?? null, timedOut: run?.timedOut ?? false, durationMs: run?.durationMs ?? null };
+    }),
+    diagnostics: rows.diagnostics,
+  });
+  const snapshot = await options.store.saveSnapshot({
+    takenAt,
+    git,
+    configHash: config.hash,
+    summary,
+    sources: rows.sources,
+    facts: factsOf(summary),
+    tests: rows.tests,
+    coverageFiles: rows.coverageFiles,
+  });
+  summary.snapshot.id = snapshot.id;
+  return { summary, snapshotId: snapshot.id };
+}
+
+function checkRun(collector: CollectorConfig, run: CollectorRun): void {
+  const tail = (run.stderrTail.trim() || run.stdoutTail.trim()).split("\n").slice(-8).join("\n");
+  if (run.spawnError) {
+    throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: could not start \`${run.command}\`: ${run.spawnError}`, {
+      hint: "check the command in shipgate.yaml and that the tool is installed",
+    });
+  }
+  if (run.timedOut) {
+    throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: \`${run.command}\` did not finish within ${String(collector.timeout)} and was killed${tail ? `; its last output:\n${tail}` : ""}`, {
+      hint: `raise collectors[].timeout for "${collector.name}" in shipgate.yaml if it is just slow, or look for a test that hangs; nothing was stored`,
+    });
+  }
+  if (run.exitCode !== 0 && collector.fail_on_exit) {
+    throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: \`${run.command}\` exited with ${run.exitCode ?? run.signal}${tail ? `; its last output:\n${tail}` : ""}`, {
+      hint: "fix the failure, or set fail_on_exit: false to accept a non-zero exit when fresh reports were written; nothing was stored",
+    });
+  }
+}
+
+/**
+ * The collector's reports. After a run, each must have been written by it (modified since it
+ * started): a stale report from an earlier run would make a failed run look fine.
+ */
+async function findReports(collector: CollectorConfig, root: string, run: CollectorRun | undefined): Promise<{ path: string; format?: ReportFormat }[]> {
+  const out: { path: string; format?: ReportFormat }[] = [];
+  for (const spec of collector.reports) {
+    const pattern = typeof spec === "string" ? spec : spec.path;
+    const format = typeof spec === "string" ? undefined : (spec.format as ReportFormat | undefined);
+    const paths = isDynamicPattern(pattern) ? (await glob(pattern, { cwd: root, dot: true })).sort() : [pattern];
+    const what = run ? `\`${run.command}\` ${run.exitCode === 0 ? "succeeded" : `exited with ${run.exitCode ?? run.signal}`} but` : "";
+    if (paths.length === 0) {
+      throw new ShipgateError("REPORT_NOT_FOUND", `[collect] ${collector.name}: ${what ? `${what} ` : ""}no file matches ${pattern}`, {
+        hint: run ? "check the reporter options of the command and the report path in shipgate.yaml; nothing was stored" : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
+      });
+    }
+    for (const path of paths) {
+      const info = await stat(join(root, path)).catch(() => undefined);
+      if (!info) {
+        throw new ShipgateError("REPORT_NOT_FOUND", `[collect] ${collector.name}: ${what ? `${what} ` : ""}${path} does not exist`, {
+          hint: run
+            ? `\`${run.command}\` did not write it: check its reporter options and the path in shipgate.yaml${run.stderrTail ? `; its last output:\n${run.stderrTail.trim().split("\n").slice(-8).join("\n")}` : ""}`
+            : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
+        });
+      }
+      if (run && info.mtimeMs < run.startedAt - 1000) {
+        throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: ${what} ${path} was not rewritten by this run (it is older than the run)`, {
+          hint: "the command failed before writing its reports, or writes them elsewhere; nothing was stored",
+        });
+      }
+      out.push(format ? { path, format } : { path });
+    }
+  }
+  return out;
+}
+
+/** The headline numbers as facts, each pointing at its evidence when one source holds it all. */
+function factsOf(summary: AssessSummary): FactRecord[] {
+  const single = (evidence: number[]) => (evidence.length === 1 ? (evidence[0] as number) : null);
+  const t = summary.tests;
+  const c = summary.coverage;
+  const testSource = single(t.evidence);
+  const coverageSource = single(c.evidence);
+  const facts: FactRecord[] = [
+    ...(t.status === "unknown"
+      ? []
+      : (["total", "passed", "failed", "errored", "skipped", "flaky"] as const).map((k) => ({ key: `tests.${k}`, value: t[k], component: null, sourceIndex: testSource }))),
+    ...(["lines", "branches", "functions", "statements"] as const).map((m) => ({ key: `coverage.${m}.pct`, value: c[m], component: null, sourceIndex: coverageSource })),
+    { key: "coverage.paths.resolved_share", value: c.paths.share, component: null, sourceIndex: coverageSource },
+  ];
+  for (const p of c.packages) {
+    for (const m of ["lines", "branches", "functions", "statements"] as const) {
+      if (p[m] !== null) facts.push({ key: `coverage.${m}.pct`, value: p[m], component: p.name, sourceIndex: null });
+    }
+  }
+  return facts;
+}

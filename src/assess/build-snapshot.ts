@@ -1,0 +1,186 @@
+import { posix } from "node:path";
+import type { ReadReportResult } from "../ingest/read-report.js";
+import type { PathResolver } from "../ingest/paths.js";
+import type { Counter, Diagnostic, FileCoverage, TestCase } from "../ingest/types.js";
+import type { CoverageFileRecord, SourceRecord, TestResultRecord } from "../store/types.js";
+import { toRanges } from "./ranges.js";
+
+export interface ReadReport extends ReadReportResult {
+  /** Repository-relative directory of the report file, where relative paths inside it are tried first. */
+  reportDir: string;
+  /** Repository-relative directory the producing command ran in, when known (tried before reportDir). */
+  runDir?: string;
+  collector: string | null;
+}
+
+export interface SnapshotRows {
+  sources: SourceRecord[];
+  tests: TestResultRecord[];
+  coverageFiles: CoverageFileRecord[];
+  diagnostics: Diagnostic[];
+}
+
+const SOURCE_FILE = /\.(c|cc|cpp|cs|go|java|js|jsx|kt|mjs|cjs|mts|cts|php|py|rb|rs|scala|swift|ts|tsx|vue|svelte)$/;
+
+/** Stable test identity: repository file, then suite path, then name, joined with " › ". */
+export function testIdentity(file: string | null, suite: readonly string[], name: string): string {
+  return [file ?? "", ...suite, name].filter((p) => p !== "").join(" › ");
+}
+
+/** Turns parsed reports into the rows of one snapshot: paths resolved, tests and coverage merged across reports. */
+export function buildSnapshotRows(reports: readonly ReadReport[], resolver: PathResolver): SnapshotRows {
+  const sources: SourceRecord[] = reports.map((r) => ({
+    path: r.source.path,
+    sha256: r.source.sha256,
+    bytes: r.source.bytes,
+    format: r.source.format,
+    tool: r.source.tool ?? null,
+    collector: r.collector,
+  }));
+  const diagnostics: Diagnostic[] = reports.flatMap((r) => r.result.diagnostics);
+  const tests = new Map<string, TestResultRecord>();
+  let crossDuplicates = 0;
+  const coverage = new Map<string, CoverageSlot>();
+  let coverageMerges = 0;
+
+  reports.forEach((report, sourceIndex) => {
+    const dirs = report.runDir && report.runDir !== report.reportDir ? [report.runDir, report.reportDir] : [report.reportDir];
+    const resolve = (path: string, roots?: readonly string[]) => {
+      let first;
+      for (const dir of dirs) {
+        const r = resolver.resolve(path, dir, roots);
+        if (r.resolved) return r;
+        first ??= r;
+      }
+      return first as NonNullable<typeof first>;
+    };
+
+    for (const tc of report.result.tests) {
+      const record = toTestRecord(tc, sourceIndex, resolve);
+      const seen = tests.get(record.testId);
+      if (seen) {
+        crossDuplicates++;
+        // The same test in two reports (a report named twice, or two runs): the worse outcome stands.
+        if (rank(record.status) > rank(seen.status)) tests.set(record.testId, record);
+      } else {
+        tests.set(record.testId, record);
+      }
+    }
+
+    for (const fc of report.result.coverage) {
+      const resolved = resolve(fc.path, fc.roots);
+      const existing = coverage.get(resolved.path);
+      if (!existing) {
+        coverage.set(resolved.path, {
+          record: toCoverageRecord(fc, resolved.path, resolver.packageOf(resolved.path), resolved.resolved, sourceIndex),
+          lineHits: fc.lineHits,
+          merged: undefined,
+        });
+      } else {
+        coverageMerges++;
+        mergeCoverage(existing, fc, sourceIndex);
+      }
+    }
+  });
+
+  if (crossDuplicates > 0) {
+    diagnostics.push({ level: "warning", code: "assess.test-in-several-reports", message: `${crossDuplicates} test(s) appear in more than one report; each is counted once (the worse outcome)` });
+  }
+  if (coverageMerges > 0) {
+    diagnostics.push({
+      level: "info",
+      code: "assess.coverage-merged",
+      message: `${coverageMerges} file(s) are covered by more than one report; line coverage was merged (covered in any report), other metrics taken from the report with the most detail`,
+    });
+  }
+  const coverageFiles = [...coverage.values()].map(({ record, merged }) => {
+    if (merged) {
+      const { covered, uncovered } = merged;
+      for (const l of covered) uncovered.delete(l);
+      const c = [...covered].sort((a, b) => a - b);
+      const u = [...uncovered].sort((a, b) => a - b);
+      record.linesCovered = c.length;
+      record.linesTotal = c.length + u.length;
+      record.coveredLines = toRanges(c);
+      record.uncoveredLines = toRanges(u);
+    }
+    return record;
+  });
+  return { sources, tests: [...tests.values()], coverageFiles, diagnostics };
+}
+
+const rank = (s: TestResultRecord["status"]): number => ({ failed: 3, errored: 2, passed: 1, skipped: 0 })[s];
+
+function toTestRecord(
+  tc: TestCase,
+  sourceIndex: number,
+  resolve: (path: string) => { path: string; resolved: boolean },
+): TestResultRecord {
+  let file: string | null = tc.file ? resolve(tc.file).path : null;
+  let suite = tc.suite;
+  // vitest and jest name the file suite after the test file: use it as the file when it is one.
+  const first = suite[0];
+  if (first !== undefined && SOURCE_FILE.test(first)) {
+    const r = resolve(first);
+    if (file === null && r.resolved) file = r.path;
+    if (file !== null && (r.path === file || posix.normalize(first) === file)) suite = suite.slice(1);
+  }
+  const path = tc.classname !== undefined && tc.classname !== file && !(first !== undefined && tc.classname === first) ? [...suite, tc.classname] : suite;
+  return {
+    testId: testIdentity(file, path, tc.name),
+    file,
+    suite: path.join(" › "),
+    name: tc.name,
+    status: tc.status,
+    durationMs: tc.durationMs,
+    message: tc.message ?? null,
+    flaky: tc.flaky === true,
+    sourceIndex,
+  };
+}
+
+function toCoverageRecord(fc: FileCoverage, path: string, pkg: string, resolved: boolean, sourceIndex: number): CoverageFileRecord {
+  const c = (x: Counter | undefined) => [x?.covered ?? null, x?.total ?? null] as const;
+  const [linesCovered, linesTotal] = c(fc.lines);
+  const [branchesCovered, branchesTotal] = c(fc.branches);
+  const [functionsCovered, functionsTotal] = c(fc.functions);
+  const [statementsCovered, statementsTotal] = c(fc.statements);
+  return {
+    path,
+    package: pkg,
+    resolved,
+    linesCovered,
+    linesTotal,
+    branchesCovered,
+    branchesTotal,
+    functionsCovered,
+    functionsTotal,
+    statementsCovered,
+    statementsTotal,
+    coveredLines: fc.lineHits ? toRanges(fc.lineHits.covered) : null,
+    uncoveredLines: fc.lineHits ? toRanges(fc.lineHits.uncovered) : null,
+    sourceIndex,
+  };
+}
+
+const detail = (r: CoverageFileRecord): number =>
+  [r.linesTotal, r.branchesTotal, r.functionsTotal, r.statementsTotal].filter((v) => v !== null).length + (r.coveredLines !== null ? 1 : 0);
+
+/** A file's coverage while reports are merged; line sets are built only when a second report covers it. */
+interface CoverageSlot {
+  record: CoverageFileRecord;
+  lineHits: FileCoverage["lineHits"];
+  merged: { covered: Set<number>; uncovered: Set<number> } | undefined;
+}
+
+/** Counters come from the report with the most detail (its source becomes the evidence); lines are a union. */
+function mergeCoverage(slot: CoverageSlot, fc: FileCoverage, sourceIndex: number): void {
+  const incoming = toCoverageRecord(fc, slot.record.path, slot.record.package, slot.record.resolved, sourceIndex);
+  if (detail(incoming) > detail(slot.record)) slot.record = incoming;
+  if (!fc.lineHits) return;
+  if (!slot.merged) {
+    slot.merged = { covered: new Set(slot.lineHits?.covered), uncovered: new Set(slot.lineHits?.uncovered) };
+  }
+  for (const l of fc.lineHits.covered) slot.merged.covered.add(l);
+  for (const l of fc.lineHits.uncovered) slot.merged.uncovered.add(l);
+}

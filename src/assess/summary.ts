@@ -1,0 +1,230 @@
+import type { CoverageFileRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
+
+/** ok: measured; unknown: no evidence; degraded: measured, but not trustworthy (see `reasons`). */
+export type SignalStatus = "ok" | "unknown" | "degraded";
+
+export const METRICS = ["lines", "branches", "functions", "statements"] as const;
+export type CoverageMetric = (typeof METRICS)[number];
+
+export interface CounterSummary {
+  covered: number;
+  total: number;
+  /** Percentage with two decimals; null when total is 0 (nothing to cover is unknown, not 0 or 100). */
+  pct: number | null;
+}
+
+export interface TestBrief {
+  id: string;
+  name: string;
+  file: string | null;
+  status: TestResultRecord["status"];
+  durationMs: number | null;
+  message: string | null;
+  /** Index into `sources`. */
+  source: number;
+}
+
+export interface CoverageEntry {
+  name: string;
+  lines: number | null;
+  branches: number | null;
+  functions: number | null;
+  statements: number | null;
+}
+
+export interface FileCoverageEntry extends CoverageEntry {
+  package: string;
+  resolved: boolean;
+  source: number;
+}
+
+/**
+ * The documented `shipgate assess --json` shape (docs/json-output.md). Additive changes only
+ * within a schemaVersion.
+ */
+export interface AssessSummary {
+  schemaVersion: 1;
+  snapshot: { id: number | null; takenAt: string; git: GitState; configHash: string | null };
+  tests: {
+    status: SignalStatus;
+    reasons: string[];
+    total: number;
+    passed: number;
+    failed: number;
+    errored: number;
+    skipped: number;
+    flaky: number;
+    durationMs: number | null;
+    failing: TestBrief[];
+    slowest: TestBrief[];
+    /** Indexes into `sources` of the reports the numbers came from. */
+    evidence: number[];
+  };
+  coverage: {
+    status: SignalStatus;
+    reasons: string[];
+    lines: number | null;
+    branches: number | null;
+    functions: number | null;
+    statements: number | null;
+    counts: Record<CoverageMetric, CounterSummary | null>;
+    paths: { total: number; resolved: number; share: number | null; threshold: number };
+    packages: CoverageEntry[];
+    files: FileCoverageEntry[];
+    evidence: number[];
+  };
+  sources: (SourceRecord & { tests: number; coverageFiles: number })[];
+  collectors: { name: string; command: string | null; exitCode: number | null; timedOut: boolean; durationMs: number | null }[];
+  diagnostics: { level: string; code: string; message: string; file?: string; line?: number }[];
+}
+
+export function pct(covered: number, total: number): number | null {
+  return total > 0 ? Math.round((covered / total) * 10000) / 100 : null;
+}
+
+const FAILING_LIMIT = 50;
+const SLOWEST_LIMIT = 10;
+
+export interface SummaryInput {
+  takenAt: string;
+  git: GitState;
+  configHash: string | null;
+  sources: SourceRecord[];
+  tests: TestResultRecord[];
+  coverageFiles: CoverageFileRecord[];
+  resolveThreshold: number;
+  collectors: AssessSummary["collectors"];
+  diagnostics: AssessSummary["diagnostics"];
+}
+
+/** Pure: the summary of a snapshot's rows. Also used to re-render a stored snapshot. */
+export function summarise(input: SummaryInput): AssessSummary {
+  return {
+    schemaVersion: 1,
+    snapshot: { id: null, takenAt: input.takenAt, git: input.git, configHash: input.configHash },
+    tests: summariseTests(input.tests, input.sources),
+    coverage: summariseCoverage(input.coverageFiles, input.resolveThreshold),
+    sources: input.sources.map((s, i) => ({
+      ...s,
+      tests: input.tests.filter((t) => t.sourceIndex === i).length,
+      coverageFiles: input.coverageFiles.filter((c) => c.sourceIndex === i).length,
+    })),
+    collectors: input.collectors,
+    diagnostics: input.diagnostics,
+  };
+}
+
+function brief(t: TestResultRecord): TestBrief {
+  return { id: t.testId, name: t.name, file: t.file, status: t.status, durationMs: t.durationMs, message: t.message, source: t.sourceIndex };
+}
+
+function summariseTests(tests: TestResultRecord[], sources: SourceRecord[]): AssessSummary["tests"] {
+  const counts = { passed: 0, failed: 0, errored: 0, skipped: 0 };
+  let flaky = 0;
+  let duration = 0;
+  let timed = false;
+  for (const t of tests) {
+    counts[t.status]++;
+    if (t.flaky) flaky++;
+    if (t.durationMs !== null) {
+      duration += t.durationMs;
+      timed = true;
+    }
+  }
+  const evidence = [...new Set(tests.map((t) => t.sourceIndex))].sort((a, b) => a - b);
+  const hadTestReports = sources.some((s) => s.format === "junit");
+  const reasons: string[] = [];
+  let status: SignalStatus = "ok";
+  if (tests.length === 0) {
+    status = "unknown";
+    reasons.push(hadTestReports ? "the test reports contain no test case" : "no test report was read");
+  }
+  const slowest = tests
+    .filter((t) => t.durationMs !== null)
+    .sort((a, b) => (b.durationMs as number) - (a.durationMs as number))
+    .slice(0, SLOWEST_LIMIT)
+    .map(brief);
+  return {
+    status,
+    reasons,
+    total: tests.length,
+    ...counts,
+    flaky,
+    durationMs: timed ? Math.round(duration * 1000) / 1000 : null,
+    failing: tests.filter((t) => t.status === "failed" || t.status === "errored").slice(0, FAILING_LIMIT).map(brief),
+    slowest,
+    evidence,
+  };
+}
+
+type Totals = Record<CoverageMetric, { covered: number; total: number; seen: boolean }>;
+
+function emptyTotals(): Totals {
+  return {
+    lines: { covered: 0, total: 0, seen: false },
+    branches: { covered: 0, total: 0, seen: false },
+    functions: { covered: 0, total: 0, seen: false },
+    statements: { covered: 0, total: 0, seen: false },
+  };
+}
+
+function add(totals: Totals, f: CoverageFileRecord): void {
+  for (const m of METRICS) {
+    const covered = f[`${m}Covered`];
+    const total = f[`${m}Total`];
+    if (covered === null || total === null) continue;
+    totals[m].covered += covered;
+    totals[m].total += total;
+    totals[m].seen = true;
+  }
+}
+
+const pctOf = (t: Totals[CoverageMetric]): number | null => (t.seen ? pct(t.covered, t.total) : null);
+
+function entry(name: string, t: Totals): CoverageEntry {
+  return { name, lines: pctOf(t.lines), branches: pctOf(t.branches), functions: pctOf(t.functions), statements: pctOf(t.statements) };
+}
+
+function summariseCoverage(files: CoverageFileRecord[], threshold: number): AssessSummary["coverage"] {
+  const overall = emptyTotals();
+  const byPackage = new Map<string, Totals>();
+  for (const f of files) {
+    add(overall, f);
+    let t = byPackage.get(f.package);
+    if (!t) byPackage.set(f.package, (t = emptyTotals()));
+    add(t, f);
+  }
+  const resolved = files.filter((f) => f.resolved).length;
+  const share = files.length > 0 ? Math.round((resolved / files.length) * 10000) / 10000 : null;
+  const reasons: string[] = [];
+  let status: SignalStatus = "ok";
+  if (files.length === 0) {
+    status = "unknown";
+    reasons.push("no coverage report was read");
+  } else if (share !== null && share < threshold) {
+    status = "degraded";
+    reasons.push(
+      `only ${resolved} of ${files.length} covered paths (${(share * 100).toFixed(1)} %) match a repository file (threshold ${(threshold * 100).toFixed(0)} %): the report may come from another checkout or be relative to another directory`,
+    );
+  }
+  const counts = Object.fromEntries(
+    METRICS.map((m) => [m, overall[m].seen ? { covered: overall[m].covered, total: overall[m].total, pct: pct(overall[m].covered, overall[m].total) } : null]),
+  ) as Record<CoverageMetric, CounterSummary | null>;
+  return {
+    status,
+    reasons,
+    lines: counts.lines?.pct ?? null,
+    branches: counts.branches?.pct ?? null,
+    functions: counts.functions?.pct ?? null,
+    statements: counts.statements?.pct ?? null,
+    counts,
+    paths: { total: files.length, resolved, share, threshold },
+    packages: [...byPackage].sort((a, b) => a[0].localeCompare(b[0])).map(([name, t]) => entry(name, t)),
+    files: files.map((f) => {
+      const t = emptyTotals();
+      add(t, f);
+      return { ...entry(f.path, t), package: f.package, resolved: f.resolved, source: f.sourceIndex };
+    }),
+    evidence: [...new Set(files.map((f) => f.sourceIndex))].sort((a, b) => a - b),
+  };
+}

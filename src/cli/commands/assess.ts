@@ -1,0 +1,86 @@
+import { resolve } from "node:path";
+import { appendFile } from "node:fs/promises";
+import type { AssessProgress } from "../../assess/assess.js";
+import { ShipgateError } from "../../errors.js";
+import type { ReportFormat } from "../../ingest/types.js";
+import type { CliIo, CommonOptions } from "../output.js";
+
+export interface AssessCommandOptions extends CommonOptions {
+  report: string[];
+  format?: string;
+  run: boolean;
+}
+
+/** `shipgate assess`: collect → ingest → snapshot; prints the summary. */
+export async function assessCommand(options: AssessCommandOptions, io: CliIo): Promise<number> {
+  const [{ assess }, { loadConfig, CONFIG_FILE }, { openStore }, { isReportFormat, formats }, text] = await Promise.all([
+    import("../../assess/assess.js"),
+    import("../../config/load-config.js"),
+    import("../../store/open-store.js"),
+    import("../../ingest/registry.js"),
+    import("../../report/assess-text.js"),
+  ]);
+  if (options.format !== undefined && !isReportFormat(options.format)) {
+    throw new ShipgateError("USAGE", `[assess] --format must be one of ${formats.join(", ")} (got "${options.format}")`);
+  }
+  const root = options.cwd;
+  const explicitConfig = options.config !== undefined;
+  const configPath = resolve(root, options.config ?? CONFIG_FILE);
+  // With --report and no explicit --config, a shipgate.yaml is not needed; its collectors are not run.
+  const config = await loadConfig(configPath, { required: explicitConfig, cwd: process.cwd() });
+  const reportsOnly = options.report.length > 0 && !explicitConfig;
+  if (reportsOnly) config.config.collectors = [];
+  const store = openStore(options.db, root);
+  try {
+    const result = await assess({
+      root,
+      config,
+      reports: options.report.map((path) => (options.format ? { path: resolve(process.cwd(), path), format: options.format as ReportFormat } : { path: resolve(process.cwd(), path) })),
+      run: options.run,
+      store,
+      onProgress: progressPrinter(io),
+    });
+    if (options.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
+    else if (options.markdown) io.stdout(`${text.renderAssessMarkdown(result.summary)}\n`);
+    else io.stdout(`${text.renderAssessText(result.summary, { color: io.color })}\n`);
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function progressPrinter(io: CliIo): (event: AssessProgress) => void {
+  const live = io.isTty && !io.isCi;
+  let timer: NodeJS.Timeout | undefined;
+  return (event) => {
+    switch (event.type) {
+      case "collector-start": {
+        io.stderr(`[collect] ${event.name}: running \`${event.command}\`\n`);
+        if (live) {
+          const started = Date.now();
+          timer = setInterval(() => io.stderr(`\r[collect] ${event.name}: ${Math.round((Date.now() - started) / 1000)} s …`), 1000);
+          timer.unref();
+        }
+        break;
+      }
+      case "collector-end": {
+        if (timer) clearInterval(timer);
+        if (live) io.stderr("\r\u001b[K");
+        const r = event.run;
+        const how = r.timedOut ? "timed out" : r.spawnError ? "could not start" : `exit ${r.exitCode ?? r.signal}`;
+        io.stderr(`[collect] ${event.name}: ${how} after ${(r.durationMs / 1000).toFixed(1)} s\n`);
+        break;
+      }
+      case "report-start":
+        if (event.bytes > 20 * 1024 * 1024) io.stderr(`[ingest] reading ${event.path} (${(event.bytes / 1024 / 1024).toFixed(0)} MB) …\n`);
+        break;
+      case "report-end":
+        io.stderr(`[ingest] ${event.path}: ${event.format}, ${event.tests} test(s), ${event.coverageFiles} covered file(s) in ${event.ms} ms\n`);
+        break;
+      case "collector-output":
+        break;
+    }
+  };
+}

@@ -1,0 +1,41 @@
+import { ShipgateError } from "../../errors.js";
+import type { Store } from "../../store/types.js";
+import type { CliIo, CommonOptions } from "../output.js";
+import { parseSnapshotRef } from "../parse-args.js";
+
+/** `shipgate diff [A] [B]`: what changed between two snapshots (default: the last two). */
+export async function diffCommand(a: string | undefined, b: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
+  const [{ openStore }, { diffSnapshots }, { renderDiffText }] = await Promise.all([
+    import("../../store/open-store.js"),
+    import("../../assess/diff.js"),
+    import("../../report/assess-text.js"),
+  ]);
+  const store = openStore(options.db, options.cwd);
+  try {
+    const from = await load(store, a ?? "latest~1");
+    const to = await load(store, b ?? "latest");
+    const diff = diffSnapshots(from, to);
+    io.stdout(options.json ? `${JSON.stringify(diff, null, 2)}\n` : `${renderDiffText(diff, { color: io.color })}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function load(store: Store, value: string) {
+  const ref = parseSnapshotRef(value);
+  let snapshot;
+  if ("id" in ref) {
+    snapshot = await store.getSnapshot(ref.id);
+  } else {
+    const list = await store.listSnapshots({ limit: ref.back + 1 });
+    snapshot = list[ref.back];
+  }
+  if (!snapshot) {
+    throw new ShipgateError("NOT_FOUND", `[diff] no snapshot ${value} in ${store.location}`, {
+      hint: "`shipgate history` lists the snapshots; diff needs two, so run `shipgate assess` at least twice",
+    });
+  }
+  const [tests, coverageFiles] = await Promise.all([store.getTestResults(snapshot.id), store.getCoverageFiles(snapshot.id)]);
+  return { snapshot, tests, coverageFiles };
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { isShipgateError } from "../errors.js";
+import type { CliIo, CommonOptions } from "./output.js";
+
+const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** Builds the program. Each action resolves to an exit code; nothing here exits. */
+export function createProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command("shipgate")
+    .description("Take a project to production with numbers instead of opinions.")
+    .version(version, "-v, --version")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+
+  const common = (cmd: Command) =>
+    cmd
+      .option("--cwd <dir>", "repository root to work in", ".")
+      .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd)")
+      .option("--config <file>", "config file (default shipgate.yaml under --cwd)")
+      .option("--json", "machine-readable output (documented in docs/json-output.md)");
+
+  const opts = <T extends CommonOptions>(cmd: Command): T => {
+    const o = cmd.opts<T>();
+    return { ...o, cwd: resolve(o.cwd) };
+  };
+  const act = (work: () => Promise<number>) => async () => setExit(await work());
+
+  common(program.command("init"))
+    .description("detect the stack and write a commented shipgate.yaml")
+    .option("--force", "overwrite an existing shipgate.yaml")
+    .option("--stdout", "print the proposed config instead of writing it")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/init.js")).initCommand(opts(this), io))();
+    });
+
+  common(program.command("assess"))
+    .description("run the collectors (or read reports), store a snapshot and print its summary")
+    .option("-r, --report <file>", "read this report (repeatable); without --config, shipgate.yaml's collectors are skipped", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option("--format <format>", "force the format of the --report files instead of detecting it"))
+    .option("--no-run", "do not run collector commands; read the reports they left")
+    .option("--markdown", "print a markdown report (pull-request comment, GITHUB_STEP_SUMMARY)")
+    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n\nExit codes: 0 ok, 2 usage, config, report or collector error (nothing is stored then).")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/assess.js")).assessCommand(opts(this), io))();
+    });
+
+  common(program.command("history"))
+    .description("list stored snapshots, newest first")
+    .option("--limit <n>", "how many (default 20)")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/history.js")).historyCommand(opts(this), io))();
+    });
+
+  common(program.command("diff"))
+    .description("what changed between two snapshots (default: the last two): tests newly failing or passing, appeared, disappeared; coverage per file")
+    .argument("[a]", "older snapshot: id or latest~N (default latest~1)")
+    .argument("[b]", "newer snapshot: id or latest~N (default latest)")
+    .action(function (this: Command, a: string | undefined, b: string | undefined) {
+      return act(async () => (await import("./commands/diff.js")).diffCommand(a, b, opts(this), io))();
+    });
+
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = createProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isShipgateError(error)) {
+      io.stderr(`error: ${error.message}\n`);
+      if (error.hint) io.stderr(`  → ${error.hint}\n`);
+      return 2;
+    }
+    io.stderr(`internal error: ${(error as Error).message}\n`);
+    if (io.env.SHIPGATE_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
+    else io.stderr("  → this is a bug in shipgate; rerun with SHIPGATE_DEBUG=1 for the stack trace and report it\n");
+    return 2;
+  }
+}
+
+const isMain = (() => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
+if (isMain) {
+  const stderrTty = process.stderr.isTTY;
+  const io: CliIo = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTty: stderrTty,
+    isCi: process.env.CI === "true" || process.env.CI === "1",
+    color: process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb",
+    env: process.env,
+  };
+  const code = await runCli(process.argv.slice(2), io);
+  process.exitCode = code;
+}

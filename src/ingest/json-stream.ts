@@ -1,0 +1,344 @@
+import type { Readable } from "node:stream";
+import { JSONParser, TokenType, Tokenizer, TokenizerError } from "@streamparser/json";
+import type { ParsedElementInfo, ParsedTokenInfo } from "@streamparser/json";
+import { ParseError, ShipgateError } from "../errors.js";
+import type { Diagnostic, ParseContext, ReportFormat } from "./types.js";
+
+/** A JSON value as `JSON.parse` would return it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export const isJsonObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** True for the counts coverage reports hold: finite integers ≥ 0. */
+export const isCount = (value: JsonValue | undefined): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0;
+
+/** How many bytes `detect` sees and `JsonStreamOptions.onHead` gets. */
+export const HEAD_BYTES = 4096;
+
+/** One value picked out of a document by `JsonStreamOptions.paths`. */
+export interface JsonEntry {
+  /** Keys from the top-level value down to this one, e.g. `["files", "src/a.py"]` for `$.files.*`. */
+  path: (string | number)[];
+  value: JsonValue;
+  /** 1-based line of the file where the value starts. */
+  line: number;
+}
+
+export interface JsonStreamOptions {
+  /**
+   * The values to hand to `onEntry`, in @streamparser/json path syntax (`$.*`, `$.meta`, `$.files.*`).
+   * Each matching value is built in memory whole; everything else is dropped as it is read,
+   * so memory is bounded by the largest matching value.
+   */
+  paths: string[];
+  /** What the user should do when the file is not JSON or not an object; the `hint` of every ParseError raised here. */
+  hint: string;
+  /** Called once, before any entry, with the first bytes of the file (at most `HEAD_BYTES`). Throw a ParseError to refuse the file. */
+  onHead?: (head: Buffer) => void;
+  /** Called with each value matching `paths`, in document order. Throw a ParseError to stop reading. */
+  onEntry: (entry: JsonEntry) => void;
+  /**
+   * Asked when the JSON breaks (truncated, invalid bytes) after some entries were read: true keeps what was
+   * read and reports the break as an error diagnostic; false rejects with a ParseError.
+   */
+  hasResults: () => boolean;
+}
+
+/**
+ * Streams a JSON document whose top-level value must be an object, handing the values selected by
+ * `options.paths` to `options.onEntry` one at a time. Resolves with diagnostics about the document itself
+ * (a break after usable entries, data after the document); rejects with a ParseError naming the file and
+ * line when nothing usable was read.
+ */
+export async function readJsonStream(stream: Readable, ctx: ParseContext, options: JsonStreamOptions): Promise<Diagnostic[]> {
+  const { file } = ctx;
+  const diagnostics: Diagnostic[] = [];
+  const lines = new LineCounter();
+  const entryDepths = new Set(options.paths.map((path) => path.split(".").length - 1));
+  const parser = new JSONParser({ paths: options.paths, keepStack: false });
+
+  let tokens = 0;
+  let depth = 0;
+  let valueLine = 1;
+  let lastToken: ParsedTokenInfo | undefined;
+  let documentEnded = false;
+
+  parser.onToken = (info) => {
+    if (tokens++ === 0 && info.token !== TokenType.LEFT_BRACE) {
+      throw new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an object`, {
+        hint: options.hint,
+      });
+    }
+    lastToken = info;
+    // Keys at an entry's depth pass through here too; the value's own first token comes last, so it wins.
+    if (entryDepths.has(depth)) valueLine = lines.lineAt(info.offset);
+    if (info.token === TokenType.LEFT_BRACE || info.token === TokenType.LEFT_BRACKET) depth++;
+    else if (info.token === TokenType.RIGHT_BRACE || info.token === TokenType.RIGHT_BRACKET) depth--;
+  };
+  parser.onValue = (info: ParsedElementInfo) => {
+    const path = info.stack.slice(1).map((element) => element.key ?? "");
+    if (info.key !== undefined) path.push(info.key);
+    options.onEntry({ path, value: info.value as JsonValue, line: valueLine });
+  };
+  parser.onEnd = () => {
+    documentEnded = true;
+  };
+
+  const broken = (line: number, message: string, code: string): void => {
+    if (!options.hasResults()) throw new ParseError(file, line, message, { hint: options.hint });
+    diagnostics.push({ level: "error", code, file, line, message: `${message}; kept what was read before it` });
+  };
+
+  // Everything thrown inside write() comes back out of it: our own ParseErrors from the callbacks,
+  // TokenizerError for bad bytes, plain Errors from the token parser for bad structure.
+  const write = (chunk: Buffer): boolean => {
+    lines.feed(chunk);
+    try {
+      parser.write(chunk);
+      return true;
+    } catch (error) {
+      if (error instanceof ParseError) throw error;
+      const position = error instanceof Error ? /absolute position "(\d+)"/.exec(error.message)?.[1] : undefined;
+      if (documentEnded) {
+        const offset = position === undefined ? lines.end : Number(position);
+        diagnostics.push({
+          level: "warning",
+          code: "json.trailing-data",
+          file,
+          line: lines.lineAt(offset),
+          message: "ignored data after the end of the JSON document",
+        });
+        return false;
+      }
+      if (error instanceof TokenizerError && position !== undefined) {
+        const offset = Number(position);
+        const line = lines.lineAt(offset);
+        broken(line, `not valid JSON: unexpected ${describeByte(chunk, offset - lines.chunkStart)} at column ${lines.columnAt(offset)}`, "json.invalid");
+      } else if (lastToken !== undefined) {
+        broken(lines.lineAt(lastToken.offset), `not valid JSON: unexpected ${JSON.stringify(lastToken.value)} at column ${lines.columnAt(lastToken.offset)}`, "json.invalid");
+      } else {
+        broken(lines.lineAt(lines.end), `not valid JSON (${error instanceof Error ? error.message : String(error)})`, "json.invalid");
+      }
+      return false;
+    }
+  };
+
+  let head: Buffer[] | undefined = [];
+  let headBytes = 0;
+  const flushHead = (): boolean => {
+    const buffered = Buffer.concat(head ?? []);
+    head = undefined;
+    options.onHead?.(buffered.subarray(0, HEAD_BYTES));
+    return buffered.length === 0 || write(buffered);
+  };
+
+  let reading = true;
+  try {
+    for await (const data of stream as AsyncIterable<Buffer | string>) {
+      const chunk = typeof data === "string" ? Buffer.from(data) : data;
+      if (head !== undefined) {
+        head.push(chunk);
+        headBytes += chunk.length;
+        if (headBytes < HEAD_BYTES) continue;
+        reading = flushHead();
+      } else {
+        reading = write(chunk);
+      }
+      if (!reading) break;
+    }
+  } catch (error) {
+    if (error instanceof ShipgateError) throw error;
+    throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${file}: cannot read the report: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  if (head !== undefined) reading = flushHead();
+  if (!reading) return diagnostics;
+
+  if (lines.end === 0) throw new ParseError(file, undefined, "the file is empty", { hint: options.hint });
+  if (!parser.isEnded) {
+    // A top-level number is only tokenized here, so the root check in onToken can still throw.
+    try {
+      parser.end();
+    } catch (error) {
+      if (error instanceof ParseError) throw error;
+      broken(lines.lineAt(lines.end), "the file ends before the JSON document does (truncated?)", "json.truncated");
+    }
+  }
+  if (tokens === 0) throw new ParseError(file, lines.lineAt(lines.end), "the file holds no JSON value", { hint: options.hint });
+  return diagnostics;
+}
+
+/** Tracks line numbers of byte offsets as chunks go by, holding newline positions of the current chunk only. */
+class LineCounter {
+  /** Absolute offset of the current chunk's first byte. */
+  chunkStart = 0;
+  /** Absolute offset just past the last byte fed. */
+  end = 0;
+  private line = 1;
+  private lineStart = 0;
+  private newlines: number[] = [];
+  private next = 0;
+
+  feed(chunk: Buffer): void {
+    this.lineAt(this.end);
+    this.chunkStart = this.end;
+    this.end += chunk.length;
+    this.newlines = [];
+    this.next = 0;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) this.newlines.push(this.chunkStart + i);
+  }
+
+  /**
+   * Line of `offset`. Offsets must not go backwards past the current chunk: a token that began in an
+   * earlier chunk is a string or number, which holds no raw newline, so the current line is still right.
+   */
+  lineAt(offset: number): number {
+    while (this.next < this.newlines.length) {
+      const newline = this.newlines[this.next] ?? Infinity;
+      if (newline >= offset) break;
+      this.line++;
+      this.lineStart = newline + 1;
+      this.next++;
+    }
+    return this.line;
+  }
+
+  columnAt(offset: number): number {
+    this.lineAt(offset);
+    return offset - this.lineStart + 1;
+  }
+}
+
+const describeToken = ({ token, value }: ParsedTokenInfo): string => {
+  switch (token) {
+    case TokenType.LEFT_BRACKET:
+      return "an array";
+    case TokenType.STRING:
+      return "a string";
+    case TokenType.NUMBER:
+      return "a number";
+    default:
+      return JSON.stringify(value);
+  }
+};
+
+const describeByte = (chunk: Buffer, index: number): string => {
+  const byte = chunk[index];
+  if (byte === undefined) return "end of data";
+  return byte >= 0x20 && byte < 0x7f ? JSON.stringify(String.fromCharCode(byte)) : `byte 0x${byte.toString(16).padStart(2, "0")}`;
+};
+
+/** What the first bytes of a JSON file show, as far as they reach. Never throws: garbage gives `root: undefined`. */
+export interface JsonHead {
+  /** Kind of the top-level value, or undefined when the head holds no JSON token. */
+  root: "object" | "array" | "scalar" | undefined;
+  /** Keys of the top-level object, in order. */
+  keys: string[];
+  /** Keys of the top-level object's values that are objects, by their key; for an array, its first element under `"0"`. */
+  childKeys: Map<string, string[]>;
+}
+
+export function sniffJson(head: Buffer): JsonHead {
+  const result: JsonHead = { root: undefined, keys: [], childKeys: new Map() };
+  const open: { object: boolean; expectKey: boolean }[] = [];
+  let topKey: string | undefined;
+  const tokenizer = new Tokenizer();
+  tokenizer.onToken = ({ token, value }) => {
+    const top = open[open.length - 1];
+    switch (token) {
+      case TokenType.LEFT_BRACE:
+      case TokenType.LEFT_BRACKET:
+        if (open.length === 0) result.root = token === TokenType.LEFT_BRACE ? "object" : "array";
+        if (open.length === 1 && result.root === "array" && !result.childKeys.has("0")) topKey = "0";
+        if (open.length === 1 && token === TokenType.LEFT_BRACE && topKey !== undefined && !result.childKeys.has(topKey)) {
+          result.childKeys.set(topKey, []);
+        }
+        open.push({ object: token === TokenType.LEFT_BRACE, expectKey: token === TokenType.LEFT_BRACE });
+        return;
+      case TokenType.RIGHT_BRACE:
+      case TokenType.RIGHT_BRACKET:
+        open.pop();
+        if (open.length === 1) topKey = undefined;
+        return;
+      case TokenType.COMMA:
+        if (top?.object === true) top.expectKey = true;
+        return;
+      case TokenType.COLON:
+        if (top !== undefined) top.expectKey = false;
+        return;
+      default:
+        if (open.length === 0) result.root ??= "scalar";
+        if (token !== TokenType.STRING || top?.expectKey !== true) return;
+        if (open.length === 1) {
+          result.keys.push(String(value));
+          topKey = String(value);
+        } else if (open.length === 2 && topKey !== undefined) {
+          result.childKeys.get(topKey)?.push(String(value));
+        }
+    }
+  };
+  try {
+    tokenizer.write(head);
+  } catch {
+    // A head cut anywhere, or garbage: keep what was seen before it.
+  }
+  return result;
+}
+
+/** JSON reports shipgate recognises: its own formats, and others that get handed to it by mistake. */
+export type JsonReportKind = Extract<ReportFormat, "istanbul-summary" | "istanbul-final" | "coveragepy"> | "eslint" | "npm-audit" | "sarif";
+
+const JSON_REPORT_NAMES: Record<JsonReportKind, string> = {
+  "istanbul-summary": "istanbul coverage-summary.json",
+  "istanbul-final": "istanbul coverage-final.json",
+  coveragepy: "coverage.py JSON (coverage json)",
+  eslint: "ESLint JSON output",
+  "npm-audit": "npm audit JSON",
+  sarif: "a SARIF log",
+};
+
+/**
+ * Which known JSON report `head` starts, if any. One function decides for all formats, so no two
+ * parsers can claim the same file.
+ */
+export function classifyJsonReport(head: Buffer, path: string): JsonReportKind | undefined {
+  const sniffed = sniffJson(head);
+  const { root, keys, childKeys } = sniffed;
+  const name = path.replace(/\\/g, "/").split("/").pop() ?? "";
+  if (root === "array") {
+    const first = childKeys.get("0") ?? [];
+    return first.includes("filePath") && first.includes("messages") ? "eslint" : undefined;
+  }
+  if (root !== "object") return undefined;
+  if (keys.includes("auditReportVersion")) return "npm-audit";
+  if (keys.includes("runs") && (keys.includes("version") || keys.includes("$schema"))) return "sarif";
+  const meta = childKeys.get("meta") ?? [];
+  if (meta.includes("version") && (keys.includes("files") || meta.includes("branch_coverage") || (name.endsWith("coverage.json") && keys[0] === "meta"))) {
+    return "coveragepy";
+  }
+  const [firstKey] = keys;
+  const first = firstKey === undefined ? [] : (childKeys.get(firstKey) ?? []);
+  if (firstKey === "total" && (first.includes("lines") || first.includes("statements"))) return "istanbul-summary";
+  if (first.includes("statementMap") || first.includes("fnMap")) return "istanbul-final";
+  // An empty `{}` is what the json reporter writes when nothing was covered; only the name tells.
+  if (keys.length === 0 && /^\s*\{\s*\}\s*$/.test(head.toString("utf8"))) {
+    if (name === "coverage-final.json") return "istanbul-final";
+  }
+  return undefined;
+}
+
+/** Throws a ParseError when `head` is recognisably another JSON report than `expected`. */
+export function refuseOtherJsonReport(head: Buffer, ctx: ParseContext, expected: JsonReportKind, hint: string): void {
+  const kind = classifyJsonReport(head, ctx.file);
+  if (kind === undefined || kind === expected) return;
+  const ours = kind === "istanbul-summary" || kind === "istanbul-final" || kind === "coveragepy";
+  throw new ParseError(ctx.file, 1, `this looks like ${JSON_REPORT_NAMES[kind]}, not ${JSON_REPORT_NAMES[expected]}`, {
+    hint: ours ? `use --format ${kind}` : hint,
+  });
+}

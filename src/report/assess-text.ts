@@ -1,0 +1,160 @@
+import type { SnapshotDiff } from "../assess/diff.js";
+import type { AssessSummary, CounterSummary } from "../assess/summary.js";
+import type { SnapshotRecord } from "../store/types.js";
+
+export interface TextOptions {
+  color: boolean;
+  /** How many of the least covered files to list. */
+  files?: number;
+}
+
+const paint = (on: boolean, code: string) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+function styles(color: boolean) {
+  return { bold: paint(color, "1"), dim: paint(color, "2"), red: paint(color, "31"), green: paint(color, "32"), yellow: paint(color, "33") };
+}
+
+export const showPct = (v: number | null): string => (v === null ? "unknown" : `${v.toFixed(2)} %`);
+const showCounter = (c: CounterSummary | null): string => (c === null ? "unknown" : `${showPct(c.pct)} (${c.covered}/${c.total})`);
+
+function sourceLine(summary: AssessSummary, index: number): string {
+  const s = summary.sources[index];
+  if (!s) return `#${index}`;
+  const tool = s.tool ? `, ${s.tool.name}${s.tool.version ? ` ${s.tool.version}` : ""}` : "";
+  return `${s.path} (${s.format}${tool}, sha256 ${s.sha256.slice(0, 12)})`;
+}
+
+/** The terminal summary of `shipgate assess`. */
+export function renderAssessText(summary: AssessSummary, options: TextOptions): string {
+  const s = styles(options.color);
+  const t = summary.tests;
+  const c = summary.coverage;
+  const out: string[] = [];
+  const id = summary.snapshot.id === null ? "" : ` #${summary.snapshot.id}`;
+  const git = summary.snapshot.git.commit ? ` at ${summary.snapshot.git.commit.slice(0, 10)}${summary.snapshot.git.dirty ? " (dirty)" : ""}` : "";
+  out.push(s.bold(`shipgate snapshot${id}${git}`));
+  out.push("");
+
+  out.push(s.bold("Tests") + (t.status === "ok" ? "" : `  ${s.yellow(t.status)}: ${t.reasons.join("; ")}`));
+  if (t.status !== "unknown") {
+    const failed = t.failed > 0 ? s.red(`${t.failed} failed`) : `${t.failed} failed`;
+    const errored = t.errored > 0 ? s.red(`${t.errored} errored`) : `${t.errored} errored`;
+    out.push(`  ${t.total} total: ${s.green(`${t.passed} passed`)}, ${failed}, ${errored}, ${t.skipped} skipped${t.flaky ? `, ${s.yellow(`${t.flaky} flaky`)}` : ""}`);
+    if (t.durationMs !== null) out.push(`  time: ${(t.durationMs / 1000).toFixed(2)} s`);
+    for (const f of t.failing.slice(0, 10)) {
+      out.push(`  ${s.red("✗")} ${f.id}${f.message ? s.dim(` — ${f.message.split("\n")[0]?.slice(0, 120) ?? ""}`) : ""}`);
+    }
+    if (t.failing.length > 10 || t.failed + t.errored > t.failing.length) out.push(s.dim(`  … ${t.failed + t.errored - Math.min(10, t.failing.length)} more failing (see --json)`));
+    if (t.slowest.length > 0) {
+      out.push(s.dim("  slowest:"));
+      for (const x of t.slowest.slice(0, 3)) out.push(s.dim(`    ${((x.durationMs ?? 0) / 1000).toFixed(3)} s  ${x.id}`));
+    }
+    for (const e of t.evidence) out.push(s.dim(`  from ${sourceLine(summary, e)}`));
+  }
+  out.push("");
+
+  out.push(s.bold("Coverage") + (c.status === "ok" ? "" : `  ${s.yellow(c.status)}: ${c.reasons.join("; ")}`));
+  if (c.status !== "unknown") {
+    out.push(`  lines ${showCounter(c.counts.lines)} · branches ${showCounter(c.counts.branches)}`);
+    out.push(`  functions ${showCounter(c.counts.functions)} · statements ${showCounter(c.counts.statements)}`);
+    out.push(`  paths resolved: ${c.paths.resolved}/${c.paths.total}${c.paths.share === null ? "" : ` (${(c.paths.share * 100).toFixed(1)} %)`}`);
+    if (c.packages.length > 1) {
+      out.push("  per package:");
+      const width = Math.max(...c.packages.map((p) => p.name.length));
+      for (const p of c.packages) out.push(`    ${p.name.padEnd(width)}  lines ${showPct(p.lines)}  branches ${showPct(p.branches)}  functions ${showPct(p.functions)}`);
+    }
+    const least = c.files.filter((f) => f.lines !== null).sort((a, b) => (a.lines ?? 0) - (b.lines ?? 0)).slice(0, options.files ?? 5);
+    if (least.length > 0) {
+      out.push("  least covered files:");
+      for (const f of least) out.push(`    ${showPct(f.lines).padStart(9)}  ${f.name}${f.resolved ? "" : s.dim(" (not in the repository)")}`);
+    }
+    for (const e of c.evidence) out.push(s.dim(`  from ${sourceLine(summary, e)}`));
+  }
+  const warnings = summary.diagnostics.filter((d) => d.level !== "info");
+  if (warnings.length > 0) {
+    out.push("");
+    out.push(s.bold("Notes"));
+    for (const d of warnings) out.push(`  ${s.yellow("!")} ${d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : ""}${d.message}`);
+  }
+  return out.join("\n");
+}
+
+/** The pull-request comment / GITHUB_STEP_SUMMARY form of an assess summary. */
+export function renderAssessMarkdown(summary: AssessSummary): string {
+  const t = summary.tests;
+  const c = summary.coverage;
+  const out: string[] = [];
+  const commit = summary.snapshot.git.commit ? ` · \`${summary.snapshot.git.commit.slice(0, 10)}\`` : "";
+  out.push(`## shipgate snapshot${summary.snapshot.id === null ? "" : ` #${summary.snapshot.id}`}${commit}`, "");
+  out.push("| Signal | Value | Status |", "| --- | --- | --- |");
+  if (t.status === "unknown") out.push(`| Tests | unknown | ${t.reasons.join("; ")} |`);
+  else out.push(`| Tests | ${t.passed}/${t.total} passed · ${t.failed} failed · ${t.errored} errored · ${t.skipped} skipped${t.flaky ? ` · ${t.flaky} flaky` : ""} | ${t.failed + t.errored > 0 ? "❌" : "✅"} ${t.status} |`);
+  for (const m of ["lines", "branches", "functions", "statements"] as const) {
+    out.push(`| Coverage: ${m} | ${showCounter(c.counts[m])} | ${c.status}${c.status === "degraded" ? " ⚠️" : ""} |`);
+  }
+  if (c.reasons.length > 0) out.push("", `> ⚠️ ${c.reasons.join("; ")}`);
+  if (t.failing.length > 0) {
+    out.push("", "<details><summary>Failing tests</summary>", "");
+    for (const f of t.failing) out.push(`- \`${f.id}\`${f.message ? ` — ${escapeMd(f.message.split("\n")[0] ?? "")}` : ""}`);
+    out.push("", "</details>");
+  }
+  if (c.packages.length > 1) {
+    out.push("", "| Package | Lines | Branches | Functions | Statements |", "| --- | --- | --- | --- | --- |");
+    for (const p of c.packages) out.push(`| ${p.name} | ${showPct(p.lines)} | ${showPct(p.branches)} | ${showPct(p.functions)} | ${showPct(p.statements)} |`);
+  }
+  out.push("", "<details><summary>Evidence</summary>", "", "| Report | Format | Tool | sha256 |", "| --- | --- | --- | --- |");
+  for (const s of summary.sources) out.push(`| ${s.path} | ${s.format} | ${s.tool ? `${s.tool.name} ${s.tool.version ?? ""}`.trim() : "—"} | \`${s.sha256.slice(0, 12)}\` |`);
+  out.push("", "</details>");
+  return out.join("\n");
+}
+
+const escapeMd = (text: string) => text.replace(/[|<>]/g, (ch) => `\\${ch}`).slice(0, 200);
+
+/** `shipgate history` as a table. */
+export function renderHistoryText(snapshots: SnapshotRecord[], options: TextOptions): string {
+  const s = styles(options.color);
+  if (snapshots.length === 0) return "no snapshots yet: run `shipgate assess`";
+  const rows = snapshots.map((snap) => {
+    const sum = snap.summary as Partial<AssessSummary>;
+    const tests = sum.tests ? (sum.tests.status === "unknown" ? "unknown" : `${sum.tests.passed}/${sum.tests.total} passed, ${sum.tests.failed + sum.tests.errored} failing`) : "?";
+    const lines = sum.coverage ? showPct(sum.coverage.lines) : "?";
+    return [`#${snap.id}`, snap.takenAt.replace("T", " ").slice(0, 19), snap.git.commit?.slice(0, 10) ?? "—", tests, lines];
+  });
+  const head = ["id", "taken at (UTC)", "commit", "tests", "line coverage"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ").trimEnd();
+  return [s.bold(line(head)), ...rows.map(line)].join("\n");
+}
+
+/** `shipgate diff` in the terminal. */
+export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string {
+  const s = styles(options.color);
+  const out: string[] = [s.bold(`snapshot #${diff.from.id} → #${diff.to.id}`), ""];
+  const section = (title: string, list: SnapshotDiff["tests"]["newlyFailing"], mark: string) => {
+    if (list.length === 0) return;
+    out.push(s.bold(`${title} (${list.length})`));
+    for (const t of list.slice(0, 50)) out.push(`  ${mark} ${t.id}  ${s.dim(`${t.before ?? "—"} → ${t.after ?? "—"}`)}`);
+    if (list.length > 50) out.push(s.dim(`  … ${list.length - 50} more (see --json)`));
+  };
+  section("Newly failing", diff.tests.newlyFailing, s.red("✗"));
+  section("Newly passing", diff.tests.newlyPassing, s.green("✓"));
+  section("Appeared", diff.tests.appeared, "+");
+  section("Disappeared", diff.tests.disappeared, "-");
+  section("Other status changes", diff.tests.otherChanges, "~");
+  const t = diff.tests;
+  if (t.newlyFailing.length + t.newlyPassing.length + t.appeared.length + t.disappeared.length + t.otherChanges.length === 0) out.push("Tests: no change");
+  out.push("", s.bold("Coverage"));
+  for (const [m, ch] of Object.entries(diff.coverage.overall)) {
+    const delta = ch.delta === null ? "" : ` (${ch.delta > 0 ? "+" : ""}${ch.delta.toFixed(2)})`;
+    out.push(`  ${m.padEnd(10)} ${showPct(ch.before)} → ${showPct(ch.after)}${delta}`);
+  }
+  if (diff.coverage.files.length > 0) {
+    out.push("  files:");
+    for (const f of diff.coverage.files.slice(0, 20)) {
+      const delta = f.lines.delta === null ? f.change : `${f.lines.delta > 0 ? "+" : ""}${f.lines.delta.toFixed(2)}`;
+      out.push(`    ${delta.padStart(8)}  ${f.path}  ${s.dim(`${showPct(f.lines.before)} → ${showPct(f.lines.after)}`)}`);
+    }
+    if (diff.coverage.files.length > 20) out.push(s.dim(`    … ${diff.coverage.files.length - 20} more (see --json)`));
+  }
+  return out.join("\n");
+}
