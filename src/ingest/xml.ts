@@ -129,8 +129,12 @@ class XmlReader {
       }
       const lt = buf.indexOf("<", pos);
       if (lt === -1) {
-        if (pos < len) this.text(pos, len);
-        pos = len;
+        // Hold back a trailing entity reference that the next chunk completes ("&am" + "p;").
+        let end = len;
+        const amp = buf.lastIndexOf("&");
+        if (amp >= pos && buf.indexOf(";", amp) === -1) end = amp;
+        if (end > pos) this.text(pos, end);
+        pos = end;
         break;
       }
       if (lt > pos) this.text(pos, lt);
@@ -217,7 +221,8 @@ class XmlReader {
   /** True when the buffer ends before the tag could end, i.e. more input may complete it. */
   private isIncomplete(at: number): boolean {
     const buf = this.buf;
-    if (buf.slice(at).trim() === "" || /^\s*[^\s=/>]*\s*=?\s*$/.test(buf.slice(at))) return true;
+    const rest = buf.slice(at);
+    if (/^\s*\/?$/.test(rest) || /^\s*[^\s=/>]*\s*=?\s*$/.test(rest)) return true;
     ATTR_OPEN_QUOTE.lastIndex = at;
     const quote = ATTR_OPEN_QUOTE.exec(buf);
     return quote !== null && buf.indexOf(quote[1] as string, ATTR_OPEN_QUOTE.lastIndex) === -1;

@@ -1,0 +1,10 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** CLI tests run the built bin, as a user would: build it once before all tests. */
+export default function setup(): void {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  chmodSync(`${root}dist/cli/main.js`, 0o755);
+}
