@@ -48,11 +48,11 @@ export const coveragepyParser: ReportParser = {
     const sums = { lines: { covered: 0, total: 0 }, branches: { covered: 0, total: 0 } };
     let tool: ProducingTool | undefined;
     let totals: ReturnType<typeof readCounters>;
-    let firstBad: { line: number; message: string } | undefined;
+    let firstBad: { line: number; key: string; reason: string } | undefined;
 
-    const bad = (line: number, message: string): void => {
-      firstBad ??= { line, message };
-      diagnostics.push({ level: "warning", code: "coveragepy.bad-entry", file: ctx.file, line, message });
+    const bad = (line: number, key: string, reason: string): void => {
+      firstBad ??= { line, key, reason };
+      diagnostics.push({ level: "warning", code: "coveragepy.bad-entry", file: ctx.file, line, message: `skipped ${key}: ${reason}` });
     };
 
     const documentDiagnostics = await readJsonStream(stream, ctx, {
@@ -69,12 +69,12 @@ export const coveragepyParser: ReportParser = {
         }
         if (section === "totals") {
           totals = isJsonObject(value) ? readCounters(value) : undefined;
-          if (totals === undefined) bad(line, "skipped totals: no whole-number covered_lines and num_statements");
+          if (totals === undefined) bad(line, "totals", "it has no whole-number covered_lines and num_statements");
           return;
         }
         const file = readFileCoverage(String(key), value);
         if (typeof file === "string") {
-          bad(line, `skipped file ${JSON.stringify(key)}: ${file}`);
+          bad(line, `file ${JSON.stringify(key)}`, file);
           return;
         }
         sums.lines.covered += file.lines?.covered ?? 0;
@@ -87,7 +87,7 @@ export const coveragepyParser: ReportParser = {
     diagnostics.push(...documentDiagnostics);
 
     if (coverage.length === 0 && firstBad !== undefined) {
-      throw new ParseError(ctx.file, firstBad.line, `no entry is a coverage.py file entry (${firstBad.message})`, { hint: HINT });
+      throw new ParseError(ctx.file, firstBad.line, `no entry is a coverage.py file entry; the first, ${firstBad.key}: ${firstBad.reason}`, { hint: HINT });
     }
     if (tool === undefined && totals === undefined && coverage.length === 0) {
       throw new ParseError(ctx.file, undefined, 'the object has no "meta", "files" or "totals", which every coverage.py JSON report has', {

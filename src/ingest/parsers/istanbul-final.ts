@@ -72,7 +72,7 @@ export const istanbulFinalParser: ReportParser = {
   async parse(stream, ctx) {
     const coverage: FileCoverage[] = [];
     const diagnostics: Diagnostic[] = [];
-    let firstBad: { line: number; message: string } | undefined;
+    let firstBad: { line: number; key: string; reason: string } | undefined;
 
     const documentDiagnostics = await readJsonStream(stream, ctx, {
       paths: ["$.*"],
@@ -85,15 +85,14 @@ export const istanbulFinalParser: ReportParser = {
           coverage.push(file);
           return;
         }
-        const message = `skipped entry ${JSON.stringify(key)}: ${file}`;
-        firstBad ??= { line, message };
-        diagnostics.push({ level: "warning", code: "istanbul.bad-entry", file: ctx.file, line, message });
+        firstBad ??= { line, key: JSON.stringify(key), reason: file };
+        diagnostics.push({ level: "warning", code: "istanbul.bad-entry", file: ctx.file, line, message: `skipped entry ${JSON.stringify(key)}: ${file}` });
       },
     });
     diagnostics.push(...documentDiagnostics);
 
     if (coverage.length === 0 && firstBad !== undefined) {
-      throw new ParseError(ctx.file, firstBad.line, `no entry is a coverage-final.json entry (${firstBad.message})`, { hint: HINT });
+      throw new ParseError(ctx.file, firstBad.line, `no entry is a coverage-final.json entry; the first, ${firstBad.key}: ${firstBad.reason}`, { hint: HINT });
     }
     if (coverage.length === 0) {
       diagnostics.push({ level: "info", code: "istanbul.no-files", file: ctx.file, message: "the report lists no files: coverage is empty" });

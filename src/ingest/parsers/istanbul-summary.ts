@@ -41,7 +41,7 @@ export const istanbulSummaryParser: ReportParser = {
       branches: { covered: 0, total: 0 },
     };
     let total: Counters | undefined;
-    let firstBad: { line: number; message: string } | undefined;
+    let firstBad: { line: number; key: string; reason: string } | undefined;
 
     const documentDiagnostics = await readJsonStream(stream, ctx, {
       paths: ["$.*"],
@@ -51,9 +51,8 @@ export const istanbulSummaryParser: ReportParser = {
       onEntry: ({ path: [key], value, line }) => {
         const counters = readCounters(value);
         if (typeof counters === "string") {
-          const message = `skipped entry ${JSON.stringify(key)}: ${counters}`;
-          firstBad ??= { line, message };
-          diagnostics.push({ level: "warning", code: "istanbul.bad-entry", file: ctx.file, line, message });
+          firstBad ??= { line, key: JSON.stringify(key), reason: counters };
+          diagnostics.push({ level: "warning", code: "istanbul.bad-entry", file: ctx.file, line, message: `skipped entry ${JSON.stringify(key)}: ${counters}` });
           return;
         }
         if (key === "total") {
@@ -72,10 +71,12 @@ export const istanbulSummaryParser: ReportParser = {
     diagnostics.push(...documentDiagnostics);
 
     if (coverage.length === 0 && firstBad !== undefined) {
-      throw new ParseError(ctx.file, firstBad.line, `no entry is a coverage-summary.json entry (${firstBad.message})`, { hint: HINT });
+      throw new ParseError(ctx.file, firstBad.line, `no entry is a coverage-summary.json entry; the first, ${firstBad.key}: ${firstBad.reason}`, { hint: HINT });
     }
     if (coverage.length === 0 && total === undefined) {
-      throw new ParseError(ctx.file, undefined, 'the object has no "total" and no file entries, which every coverage-summary.json has', { hint: HINT });
+      throw new ParseError(ctx.file, undefined, 'the report is an empty object, without the "total" every coverage-summary.json has', {
+        hint: "istanbul's json reporter writes {} when it covered no file: if this is coverage-final.json, use --format istanbul-final",
+      });
     }
     if (coverage.length === 0) {
       diagnostics.push({ level: "info", code: "istanbul.no-files", file: ctx.file, message: "the report lists no files: coverage is empty" });

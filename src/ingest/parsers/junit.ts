@@ -12,6 +12,7 @@ interface OpenCase {
   sawError: boolean;
   sawFlaky: boolean;
   message: string | undefined;
+  isTodo?: boolean;
   /** Text of the first <failure>/<error>/<skipped> without a message attribute. */
   collected?: string;
 }
@@ -114,7 +115,9 @@ function childOfCase(open: OpenCase, name: string, attrs: Record<string, string>
       open.message ??= ownMaybe(attrs.message ?? attrs.type);
       break;
     case "skipped":
-      if (!open.sawFailure && !open.sawError) open.tc.status = "skipped";
+      open.tc.status = "skipped";
+      // node:test writes a failing {todo} test as <skipped type="todo"> plus <failure>; it is a todo, not a failure.
+      if (attrs.type === "todo") open.isTodo = true;
       open.message ??= ownMaybe(attrs.message ?? attrs.type);
       break;
     case "flakyFailure":
@@ -129,7 +132,8 @@ function finishCase(open: OpenCase): TestCase {
   const { tc } = open;
   // A case with both <failure> and <error> (pytest: the call failed, then teardown errored) failed.
   let status: TestStatus = tc.status;
-  if (open.sawFailure) status = "failed";
+  if (open.isTodo) status = "skipped";
+  else if (open.sawFailure) status = "failed";
   else if (open.sawError) status = "errored";
   tc.status = status;
   if (open.sawFlaky && status === "passed") tc.flaky = true;
@@ -158,7 +162,7 @@ const caseKey = (tc: TestCase): string => [tc.file ?? "", ...tc.suite, tc.classn
 /**
  * The same case may appear several times: retries (vitest, jest), reruns, or pytest's separate
  * report for a teardown error. Each test counts once: if any attempt passed and another did not,
- * the last attempt decides and the test is flaky; otherwise the worst outcome stands.
+ * the last attempt decides and the test is flaky; otherwise the first failure or error stands.
  */
 function mergeDuplicates(cases: TestCase[], file: string, diagnostics: Diagnostic[]): TestCase[] {
   const byKey = new Map<string, TestCase[]>();
@@ -185,8 +189,9 @@ function mergeDuplicates(cases: TestCase[], file: string, diagnostics: Diagnosti
     if (passed && bad) {
       winner = { ...(attempts.filter((a) => a.status !== "skipped").pop() as TestCase), flaky: true };
     } else {
-      const rank: Record<TestStatus, number> = { failed: 3, errored: 2, passed: 1, skipped: 0 };
-      winner = attempts.reduce((worst, a) => (rank[a.status] > rank[worst.status] ? a : worst));
+      // The first bad report is the cause; later ones are consequences (pytest's teardown error after a
+      // failed call, jest-junit's <failure> copy of a suite <error>).
+      winner = attempts.find((a) => a.status === "failed" || a.status === "errored") ?? attempts.find((a) => a.status === "passed") ?? first;
     }
     const durations = attempts.map((a) => a.durationMs).filter((d): d is number => d !== null);
     merged.push({ ...winner, reportLine: first.reportLine, durationMs: durations.length ? durations.reduce((a, b) => a + b, 0) : null });

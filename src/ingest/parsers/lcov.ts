@@ -8,8 +8,10 @@ interface FileState {
   hits: Map<number, number> | undefined;
   covered: number[];
   uncovered: number[];
-  /** line, block, branch, taken (−1 for `-`: never evaluated), flattened. */
+  /** line, id of block+branch, taken (0 or 1), flattened. */
   branches: number[];
+  /** A branch key repeats (template instantiations, repeated sections): count distinct keys. */
+  branchesRepeat: boolean;
   /** Function name → hits; names may contain commas (C++ templates), so they are keys, not split. */
   functions: Map<string, number>;
   /** Summary lines (LF/LH, BRF/BRH, FNF/FNH), used only when the detail lines are absent. */
@@ -57,6 +59,8 @@ class LcovReader {
   /** Line numbers of DA in the current section arrive ascending in practice; if not, we dedupe at the end. */
   private lastDaLine = 0;
   private unsortedSection = false;
+  private lastBrLine = 0;
+  private readonly lineBranchIds: number[] = [];
   private sectionStartLine = 0;
   private rest: Buffer | undefined;
   private lineNo = 0;
@@ -156,7 +160,7 @@ class LcovReader {
     }
     let state = this.files.get(path);
     if (!state) {
-      state = { path, hits: undefined, covered: [], uncovered: [], branches: [], functions: new Map(), summary: {}, sections: 0 };
+      state = { path, hits: undefined, covered: [], uncovered: [], branches: [], branchesRepeat: false, functions: new Map(), summary: {}, sections: 0 };
       this.files.set(path, state);
       this.order.push(state);
     } else if (state.hits === undefined) {
@@ -169,6 +173,8 @@ class LcovReader {
     this.current = state;
     this.lastDaLine = 0;
     this.unsortedSection = false;
+    this.lastBrLine = 0;
+    this.lineBranchIds.length = 0;
     this.sectionStartLine = this.lineNo;
   }
 
@@ -249,6 +255,11 @@ class LcovReader {
       if (d > C.ZERO && d <= C.NINE) taken = 1;
       else if (d !== C.ZERO && d !== C.DASH && d !== 32) return this.badLine();
     }
+    // Keys arrive grouped by line; a line seen again, or an id repeated on the same line, means duplicates.
+    if (line < this.lastBrLine || (line === this.lastBrLine && this.lineBranchIds.includes(id))) state.branchesRepeat = true;
+    if (line !== this.lastBrLine) this.lineBranchIds.length = 0;
+    this.lineBranchIds.push(id);
+    this.lastBrLine = line;
     state.branches.push(line, id, taken);
   }
 
@@ -322,7 +333,7 @@ function toCoverage(state: FileState): FileCoverage {
     out.lines = { covered: Math.min(summary.lh ?? 0, summary.lf), total: summary.lf };
   }
   if (state.branches.length > 0) {
-    out.branches = countBranches(state.branches, state.sections > 1);
+    out.branches = countBranches(state.branches, state.sections > 1 || state.branchesRepeat);
   } else if (summary.brf !== undefined) {
     out.branches = { covered: Math.min(summary.brh ?? 0, summary.brf), total: summary.brf };
   }
@@ -345,6 +356,7 @@ function countBranches(flat: number[], merge: boolean): { covered: number; total
   const taken = new Map<string, number>();
   for (let i = 0; i < flat.length; i += 3) {
     const key = `${flat[i]}:${flat[i + 1]}`;
+    // lcov sums the counts of a repeated key: taken in any instance is taken.
     taken.set(key, Math.max(taken.get(key) ?? 0, flat[i + 2] as number));
   }
   let covered = 0;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { parseConfig } from "../../src/config/load-config.js";
+import { configJsonSchema } from "../../src/config/schema.js";
+
+const errorOf = (text: string): string => {
+  try {
+    parseConfig(text, "shipgate.yaml");
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+};
+
+describe("shipgate.yaml", () => {
+  it("fills defaults", () => {
+    const { config } = parseConfig("version: 1\ncollectors:\n  - name: t\n    reports: [a.xml]\n", "shipgate.yaml");
+    expect(config.collectors[0]).toEqual({ name: "t", reports: ["a.xml"], timeout: "10m", fail_on_exit: false });
+    expect(config.paths.resolve_threshold).toBe(0.8);
+  });
+
+  it("names the file and line of a YAML syntax error", () => {
+    expect(errorOf("version: 1\ncollectors:\n  - name: [oops\n")).toMatch(/^\[config\] shipgate\.yaml:4: not valid YAML: /);
+  });
+
+  it("names the file, line and key of a schema error", () => {
+    const text = "version: 1\ncollectors:\n  - name: api\n    reports: [a.xml]\n  - name: web\n    timeout: forever\n    reports: [b.xml]\n";
+    expect(errorOf(text)).toMatchInlineSnapshot(`"[config] shipgate.yaml:6: collectors[1].timeout: a duration like 90, "90s", "10m" or "1h""`);
+  });
+
+  it("rejects unknown keys instead of ignoring a typo", () => {
+    expect(errorOf("version: 1\ncolectors: []\n")).toMatchInlineSnapshot(`"[config] shipgate.yaml: (top level): unknown key "colectors""`);
+    expect(errorOf("version: 1\ncollectors:\n  - name: a\n    reports: [x]\n    comand: make\n")).toMatch(/shipgate\.yaml:3: collectors\[0\]: unknown key "comand"/);
+  });
+
+  it("requires version 1", () => {
+    expect(errorOf("collectors: []\n")).toMatch(/version/);
+  });
+
+  it("publishes a JSON Schema that matches the code", () => {
+    const published = JSON.parse(readFileSync(new URL("../../schema/shipgate.schema.json", import.meta.url), "utf8")) as unknown;
+    expect(published).toEqual(configJsonSchema());
+  });
+});

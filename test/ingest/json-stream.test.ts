@@ -1,0 +1,215 @@
+import { createReadStream, readdirSync, readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { ParseError, ShipgateError } from "../../src/errors.js";
+import { classifyJsonReport, HEAD_BYTES, readJsonStream, sniffJson } from "../../src/ingest/json-stream.js";
+import type { JsonEntry, JsonStreamOptions } from "../../src/ingest/json-stream.js";
+import type { Diagnostic } from "../../src/ingest/types.js";
+
+const fixtures = new URL("../fixtures/ingest/", import.meta.url);
+const fixture = (path: string) => new URL(path, fixtures).pathname;
+
+/** Splits `data` into chunks of `size` bytes, to exercise every split position (multi-byte characters included). */
+const chunked = (data: string | Buffer, size: number): Readable => {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  return Readable.from(chunks);
+};
+
+async function read(stream: Readable, options: Partial<JsonStreamOptions> = {}) {
+  const entries: JsonEntry[] = [];
+  const diagnostics: Diagnostic[] = await readJsonStream(stream, { file: "t.json" }, {
+    paths: ["$.*"],
+    hint: "expected a test document",
+    hasResults: () => entries.length > 0,
+    onEntry: (entry) => entries.push(entry),
+    ...options,
+  });
+  return { entries, diagnostics };
+}
+
+const failure = async (result: Promise<unknown>): Promise<string> => {
+  const error: unknown = await result.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ParseError);
+  return (error as ParseError).message;
+};
+
+describe("readJsonStream", () => {
+  it("hands out each value matching the paths, with its path and the line where it starts", async () => {
+    const name = "coveragepy/coveragepy-6.5-basic.json";
+    const lines = readFileSync(fixture(name), "utf8").split("\n");
+    const { entries } = await read(createReadStream(fixture(name)), { paths: ["$.meta", "$.files.*", "$.totals"] });
+    expect(entries.map(({ path, line }) => ({ path, line }))).toEqual(
+      [["meta"], ["files", "pkg/__init__.py"], ["files", "pkg/constants.py"], ["files", "pkg/mathx.py"], ["files", "pkg/strings.py"], ["totals"]].map(
+        (path) => ({ path, line: lines.findIndex((text) => text.trimStart().startsWith(`${JSON.stringify(path.at(-1))}: {`)) + 1 }),
+      ),
+    );
+    expect(entries[0]?.value).toMatchObject({ version: "6.5.0", branch_coverage: false });
+  });
+
+  it.each([1, 2, 3, 7, 4096, 1 << 20])("gives the same entries and lines whatever the chunk size (%i bytes)", async (size) => {
+    const doc = '{"total": {"n": 1},\n "src/café/ü.ts": {"lines": [1, 2.5e3, -0]},\n\n "\\u00e9\\n": "x", "last": null}\n';
+    const { entries, diagnostics } = await read(chunked(doc, size));
+    expect(diagnostics).toEqual([]);
+    expect(entries).toEqual([
+      { path: ["total"], value: { n: 1 }, line: 1 },
+      { path: ["src/café/ü.ts"], value: { lines: [1, 2500, -0] }, line: 2 },
+      { path: ["é\n"], value: "x", line: 4 },
+      { path: ["last"], value: null, line: 4 },
+    ]);
+  });
+
+  it("takes string chunks as well as bytes", async () => {
+    const { entries } = await read(Readable.from(['{"a": ', '1, "b": "é"}']));
+    expect(entries.map((entry) => entry.value)).toEqual([1, "é"]);
+  });
+
+  it("hands out an entry before the rest of the file has arrived", async () => {
+    let firstSeen = false;
+    let firstSeenEarly = false;
+    async function* slowReport() {
+      yield Buffer.from('{"a": {"x": 1},'.padEnd(HEAD_BYTES + 100));
+      for (let i = 0; i < 50 && !firstSeen; i++) await sleep(10);
+      firstSeenEarly = firstSeen;
+      yield Buffer.from('"b": 2}');
+    }
+    await read(Readable.from(slowReport()), {
+      onEntry: () => {
+        firstSeen = true;
+      },
+    });
+    expect(firstSeenEarly).toBe(true);
+  });
+
+  it("shows onHead the first bytes once, before any entry, however small the chunks", async () => {
+    const doc = `{${Array.from({ length: 400 }, (_, i) => `"k${i}": ${i}`).join(", ")}}`;
+    const calls: string[] = [];
+    await read(chunked(doc, 5), {
+      onHead: (head) => calls.push(`head ${head.length} ${head.subarray(0, 8).toString()}`),
+      onEntry: (entry) => void calls.push(String(entry.path[0])),
+    });
+    expect(calls.slice(0, 2)).toEqual([`head ${HEAD_BYTES} {"k0": 0`, "k0"]);
+    expect(calls).toHaveLength(401);
+  });
+
+  it("stops reading at a ParseError thrown by onEntry and rejects with it unchanged", async () => {
+    const stream = chunked(`{"a": 1, "b": 2, "c": 3}${" ".repeat(HEAD_BYTES)}`, 16);
+    const refusal = new ParseError("t.json", 1, "not wanted");
+    const error = await read(stream, {
+      onEntry: () => {
+        throw refusal;
+      },
+    }).catch((reason: unknown) => reason);
+    expect(error).toBe(refusal);
+    expect(stream.destroyed).toBe(true);
+  });
+
+  it("keeps the entries before a break when the caller has results, as an error diagnostic", async () => {
+    const { entries, diagnostics } = await read(chunked('{\n  "a": 1,\n  "b": tru,\n  "c": 3\n}', 3));
+    expect(entries.map((entry) => entry.path[0])).toEqual(["a"]);
+    expect(diagnostics).toMatchInlineSnapshot();
+  });
+
+  it("warns about, and ignores, data after the end of the document", async () => {
+    const { entries, diagnostics } = await read(Readable.from(['{"a": 1}\n', "\n{\"b\": 2}\n"]));
+    expect(entries.map((entry) => entry.path[0])).toEqual(["a"]);
+    expect(diagnostics).toMatchInlineSnapshot();
+  });
+
+  describe("rejects with a ParseError naming the file and line", () => {
+    const fails = (data: string | Buffer, size = 1 << 20) => failure(read(chunked(data, size)));
+
+    it("an empty file", async () => {
+      expect(await fails("")).toMatchInlineSnapshot();
+    });
+    it("whitespace only", async () => {
+      expect(await fails("\n\n  \n")).toMatchInlineSnapshot();
+    });
+    it("a top-level array", async () => {
+      expect(await fails('\n[{"filePath": "a.js"}]')).toMatchInlineSnapshot();
+    });
+    it("a top-level number", async () => {
+      expect(await fails("42")).toMatchInlineSnapshot();
+    });
+    it("binary garbage", async () => {
+      expect(await fails(Buffer.from([0x7b, 0x0a, 0xff, 0xfe, 0x00]))).toMatchInlineSnapshot();
+    });
+    it("a bad byte deep in the file, split across chunks", async () => {
+      expect(await fails('{\n  "a": {\n    "x": [1, 2, @]\n  }\n}', 2)).toMatchInlineSnapshot();
+    });
+    it("a bad structure (a missing colon)", async () => {
+      expect(await fails('{\n  "a"  1\n}')).toMatchInlineSnapshot();
+    });
+    it("a file cut before the first entry is complete", async () => {
+      expect(await fails('{\n  "a": {\n    "x": [1, 2')).toMatchInlineSnapshot();
+    });
+  });
+
+  it("turns a read error into REPORT_NOT_FOUND", async () => {
+    const error = await read(createReadStream(fixture("no-such-dir/missing.json"))).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ShipgateError);
+    expect((error as ShipgateError).code).toBe("REPORT_NOT_FOUND");
+  });
+});
+
+describe("classifyJsonReport", () => {
+  const kinds: Record<string, string | undefined> = {
+    "istanbul-summary": "istanbul-summary",
+    "istanbul-final": "istanbul-final",
+    coveragepy: "coveragepy",
+  };
+  const exceptions: Record<string, string | undefined> = {
+    // What c8 and vitest write for no files is `{}`: only the name coverage-final.json tells it apart.
+    "istanbul-final/c8-12.0-empty.json": undefined,
+    "istanbul-final/vitest-v8-4.1-empty.json": undefined,
+    "istanbul-summary/eslint-10.15-not-coverage.json": "eslint",
+    "istanbul-summary/eslint-sarif-3.1-not-coverage.json": "sarif",
+  };
+  const files = Object.keys(kinds).flatMap((folder) =>
+    readdirSync(fixture(folder))
+      .filter((name) => name.endsWith(".json") && name !== "EXPECTED.json")
+      .map((name) => `${folder}/${name}`),
+  );
+
+  it.each(files)("knows %s from its first 4 KB", (file) => {
+    const head = readFileSync(fixture(file)).subarray(0, HEAD_BYTES);
+    const expected = file in exceptions ? exceptions[file] : kinds[file.split("/")[0] ?? ""];
+    expect(classifyJsonReport(head, file)).toBe(expected);
+  });
+
+  it.each([
+    ["an empty object named coverage-final.json", "{}\n", "out/coverage-final.json", "istanbul-final"],
+    ["coverage.py's meta first, named coverage.json, files beyond the head", '{"meta": {"format": 3, "version": "7.6.1"', "coverage.json", "coveragepy"],
+    // npm audit needs the registry's audit endpoint, which is out of reach here: a head of its documented shape.
+    ["npm audit JSON", '{\n  "auditReportVersion": 2,\n  "vulnerabilities": {', "audit.json", "npm-audit"],
+    ["a package.json", '{"name": "x", "version": "1.0.0", "files": ["dist"]}', "package.json", undefined],
+    ["an array of numbers", "[1, 2, 3]", "a.json", undefined],
+    ["garbage", "\u0000\u0001PK\u0003\u0004", "a.json", undefined],
+    ["nothing", "", "coverage-final.json", undefined],
+  ])("%s", (_, head, path, expected) => {
+    expect(classifyJsonReport(Buffer.from(head), path)).toBe(expected);
+  });
+});
+
+describe("sniffJson", () => {
+  it("reads keys as far as a head cut mid-token reaches", () => {
+    expect(sniffJson(Buffer.from('{"total": {"lines": {"total": 1}, "statem'))).toEqual({
+      root: "object",
+      keys: ["total"],
+      childKeys: new Map([["total", ["lines"]]]),
+    });
+  });
+
+  it("records the keys of an array's first element", () => {
+    expect(sniffJson(Buffer.from('[{"filePath": "a", "messages": []}, {"other": 1}]'))).toEqual({
+      root: "array",
+      keys: [],
+      childKeys: new Map([["0", ["filePath", "messages"]]]),
+    });
+  });
+});

@@ -1,0 +1,106 @@
+import { createReadStream, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { junitParser } from "../../../src/ingest/parsers/junit.js";
+import type { TestCase } from "../../../src/ingest/types.js";
+
+const dir = new URL("../../fixtures/ingest/junit/", import.meta.url);
+type Counts = { total: number; passed: number; failed: number; errored: number; skipped: number };
+const expected = JSON.parse(readFileSync(new URL("EXPECTED.json", dir), "utf8")) as Record<string, { tests: Counts; asWrittenInReport?: Counts }>;
+
+/**
+ * Where the tool knew something its XML does not say, the parser can only see the XML:
+ * jest-junit writes test.todo as a passing case; mocha-junit-reporter omits pending tests by default.
+ */
+const reportLacksInformation = new Set([
+  "jest-29.7-jest-junit-17.0-mixed.xml",
+  "jest-30.5-jest-junit-17.0-mixed.xml",
+  "jest-30.5-jest-junit-17.0-file-attribute.xml",
+  "mocha-11.8-mocha-junit-reporter-2.2-default.xml",
+]);
+
+const parse = (name: string) => junitParser.parse(createReadStream(new URL(name, dir)), { file: name });
+const count = (tests: TestCase[]): Counts => ({
+  total: tests.length,
+  passed: tests.filter((t) => t.status === "passed").length,
+  failed: tests.filter((t) => t.status === "failed").length,
+  errored: tests.filter((t) => t.status === "errored").length,
+  skipped: tests.filter((t) => t.status === "skipped").length,
+});
+
+describe("junit parser on real tool output", () => {
+  const fixtures = Object.keys(expected).filter((k) => !k.startsWith("_"));
+
+  it("has a fixture for every tool named in the issue", () => {
+    for (const tool of ["vitest", "jest", "pytest", "mocha", "node-test", "surefire"]) expect(fixtures.some((f) => f.startsWith(tool))).toBe(true);
+  });
+
+  it.each(fixtures)("counts %s as the tool did", async (name) => {
+    const e = expected[name]!;
+    const want = reportLacksInformation.has(name) ? e.asWrittenInReport! : e.tests;
+    const result = await parse(name);
+    expect(count(result.tests)).toEqual(want);
+    expect(result.format).toBe("junit");
+  });
+
+  it("detects every fixture as junit", () => {
+    for (const name of fixtures) expect(junitParser.detect(readFileSync(new URL(name, dir)).subarray(0, 4096), name)).toBe(true);
+  });
+});
+
+describe("junit parser details", () => {
+  it("counts a pytest test that failed in call and errored in teardown once, as failed", async () => {
+    const result = await parse("pytest-7.2-mixed-default-family.xml");
+    const matches = result.tests.filter((t) => t.name === "test_fails_in_call_and_errors_in_teardown");
+    expect(matches).toHaveLength(1);
+    expect(matches[0]?.status).toBe("failed");
+    expect(result.diagnostics.map((d) => d.code)).toContain("junit.duplicate-testcase");
+  });
+
+  it("treats pytest xfail as skipped and a strict XPASS as failed", async () => {
+    const result = await parse("pytest-7.2-mixed-default-family.xml");
+    const byName = Object.fromEntries(result.tests.map((t) => [t.name, t.status]));
+    const xfails = Object.entries(byName).filter(([n]) => n.includes("xfail"));
+    expect(xfails.length).toBeGreaterThan(0);
+    expect(xfails.some(([, s]) => s === "skipped")).toBe(true);
+  });
+
+  it("marks a Surefire flakyFailure as a flaky pass and rerunFailure as a failure", async () => {
+    const result = await parse("surefire-2.22-junit4-rerun-flaky.xml");
+    const flaky = result.tests.filter((t) => t.flaky);
+    expect(flaky.map((t) => [t.name, t.status])).toEqual([["flakyFailsFirstThenPasses", "passed"]]);
+    expect(result.tests.find((t) => t.name === "alwaysFails")?.status).toBe("failed");
+    expect(result.tests.find((t) => t.name === "alwaysErrors")?.status).toBe("errored");
+  });
+
+  it("keeps nested suites as the suite path (node:test)", async () => {
+    const result = await parse("node-test-20.20-mixed.xml");
+    expect(result.tests.some((t) => t.suite.length >= 2)).toBe(true);
+  });
+
+  it("reads the file attribute (jest-junit addFileAttribute, pytest xunit1)", async () => {
+    const jest = await parse("jest-30.5-jest-junit-17.0-file-attribute.xml");
+    expect(new Set(jest.tests.map((t) => t.file))).toEqual(new Set(["__tests__/math.test.js", "__tests__/strings.test.js"]));
+    const pytest = await parse("pytest-7.2-mixed-xunit1.xml");
+    expect(pytest.tests.every((t) => t.file === "tests/test_mixed.py")).toBe(true);
+  });
+
+  it("keeps the failure message and the report line of each case", async () => {
+    const result = await parse("vitest-4.1-mixed.xml");
+    const failed = result.tests.filter((t) => t.status === "failed");
+    expect(failed.every((t) => typeof t.message === "string" && t.message.length > 0)).toBe(true);
+    expect(result.tests.every((t) => (t.reportLine ?? 0) > 1)).toBe(true);
+  });
+
+  it("warns about a report with no test case instead of failing", async () => {
+    for (const name of ["vitest-4.1-empty.xml", "pytest-7.2-empty.xml"]) {
+      const result = await parse(name);
+      expect(result.tests).toEqual([]);
+      expect(result.diagnostics.map((d) => d.code)).toEqual(["junit.no-tests"]);
+    }
+  });
+
+  it("rejects an XML file that is not JUnit", async () => {
+    const cobertura = new URL("../../fixtures/ingest/cobertura/vitest-v8-4.1-basic.xml", import.meta.url);
+    await expect(junitParser.parse(createReadStream(cobertura), { file: "cov.xml" })).rejects.toThrowError(/cov\.xml:\d+: the root element is <coverage>, not <testsuites> or <testsuite>/);
+  });
+});

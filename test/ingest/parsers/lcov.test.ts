@@ -1,0 +1,92 @@
+import { createReadStream, readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { lcovParser } from "../../../src/ingest/parsers/lcov.js";
+import type { FileCoverage } from "../../../src/ingest/types.js";
+
+const dir = new URL("../../fixtures/ingest/lcov/", import.meta.url);
+type FoundHit = { found: number; hit: number; brdaRecords?: number; brdaRecordsHit?: number };
+const expected = JSON.parse(readFileSync(new URL("EXPECTED.json", dir), "utf8")) as Record<
+  string,
+  { totals: { lines: FoundHit; functions: FoundHit; branches: FoundHit } }
+>;
+const parse = (name: string) => lcovParser.parse(createReadStream(new URL(name, dir)), { file: name });
+const sum = (files: FileCoverage[], m: "lines" | "functions" | "branches") =>
+  files.reduce((acc, f) => ({ found: acc.found + (f[m]?.total ?? 0), hit: acc.hit + (f[m]?.covered ?? 0) }), { found: 0, hit: 0 });
+const fromText = (text: string, name = "t.info") => lcovParser.parse(Readable.from([Buffer.from(text)]), { file: name });
+
+describe("lcov parser on real tool output", () => {
+  const fixtures = Object.keys(expected).filter((k) => !k.startsWith("_"));
+
+  it.each(fixtures)("totals of %s equal `lcov --summary`", async (name) => {
+    const { totals } = expected[name]!;
+    const result = await parse(name);
+    expect(sum(result.coverage, "lines")).toEqual({ found: totals.lines.found, hit: totals.lines.hit });
+    expect(sum(result.coverage, "functions")).toEqual({ found: totals.functions.found, hit: totals.functions.hit });
+    // lcov counts BRDA records; coverage.py's own BRF/BRH disagree with its BRDA lines, and lcov reads the records.
+    const branches = totals.branches.brdaRecords === undefined ? totals.branches : { found: totals.branches.brdaRecords, hit: totals.branches.brdaRecordsHit ?? 0 };
+    expect(sum(result.coverage, "branches")).toEqual({ found: branches.found, hit: branches.hit });
+  });
+
+  it("merges a file that appears in two concatenated runs (covered in either run counts)", async () => {
+    const result = await parse("lcov-1.16-gcc-12-c-concatenated-two-runs.info");
+    expect(result.coverage).toHaveLength(1);
+    expect(result.diagnostics.map((d) => d.code)).toContain("lcov.repeated-file");
+    const lines = result.coverage[0]!.lineHits!;
+    expect(lines.covered.length + lines.uncovered.length).toBe(27);
+    expect(new Set([...lines.covered, ...lines.uncovered]).size).toBe(27);
+  });
+
+  it("splits FN and FNDA on the first comma only (function names with commas)", async () => {
+    const result = await parse("c8-12.0-comma-function-names.info");
+    expect(sum(result.coverage, "functions")).toEqual({ found: 3, hit: 1 });
+  });
+
+  it("counts BRDA '-' (never evaluated) as a branch not taken", async () => {
+    const result = await fromText("SF:a.c\nDA:1,1\nBRDA:1,0,0,-\nBRDA:1,0,1,-\nBRDA:2,0,0,3\nBRDA:2,0,1,0\nend_of_record\n");
+    expect(result.coverage[0]!.branches).toEqual({ covered: 1, total: 4 });
+  });
+
+  it("reads lcov 2 FN:<start>,<end>,<name> and FNA records", async () => {
+    const result = await fromText("SF:a.c\nFN:3,9,main\nFNDA:2,main\nFNL:0,12,20\nFNA:0,0,helper\nDA:3,1\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 2 });
+  });
+
+  it("uses LF/LH summaries only when there are no DA lines", async () => {
+    const result = await fromText("SF:a.c\nLF:10\nLH:4\nend_of_record\n");
+    expect(result.coverage[0]!.lines).toEqual({ covered: 4, total: 10 });
+    expect(result.coverage[0]!.lineHits).toBeUndefined();
+  });
+
+  it("handles CRLF line endings and unsorted DA lines with a checksum field", async () => {
+    const result = await fromText("SF:b.py\r\nDA:3,0,abc+/=\r\nDA:1,1,xyz\r\nDA:3,2,abc\r\nend_of_record\r\n");
+    expect(result.coverage[0]!.lines).toEqual({ covered: 2, total: 2 });
+  });
+
+  it.each([
+    ["an empty file", "", /t\.info: the file is empty/],
+    ["a file without records", "hello\nworld\n", /t\.info: no lcov record \(SF: … end_of_record\) found/],
+    ["a truncated record", "SF:a.c\nDA:1,1\nDA:2,0\n", /t\.info:1: the record for a\.c has no end_of_record: the file looks truncated/],
+  ])("rejects %s with a clear message", async (_title, text, message) => {
+    await expect(fromText(text)).rejects.toMatchObject({ code: "PARSE_FAILED", message: expect.stringMatching(message) });
+  });
+
+  it("skips malformed lines with a warning naming the first one", async () => {
+    const result = await fromText("SF:a.c\nDA:x,1\nWHAT:1\nDA:2,1\nend_of_record\n");
+    expect(result.coverage[0]!.lines).toEqual({ covered: 1, total: 1 });
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: "lcov.unknown-line", line: 3 }),
+      expect.objectContaining({ code: "lcov.bad-line", line: 2 }),
+    ]);
+  });
+
+  it("gives the same result whatever the chunk size", async () => {
+    const text = readFileSync(new URL("lcov-1.16-gcc-12-c-concatenated-two-runs.info", dir));
+    const whole = await lcovParser.parse(Readable.from([text]), { file: "x" });
+    for (const size of [1, 7, 64]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size));
+      expect(await lcovParser.parse(Readable.from(chunks), { file: "x" })).toEqual(whole);
+    }
+  });
+});
