@@ -64,7 +64,8 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
 
   let tokens = 0;
   let depth = 0;
-  let valueLine = 1;
+  // Line of the latest token at each depth an entry can start at; inner tokens sit deeper and leave it be.
+  const startLines: number[] = [];
   let lastToken: ParsedTokenInfo | undefined;
   let documentEnded = false;
 
@@ -75,15 +76,14 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
       });
     }
     lastToken = info;
-    // Keys at an entry's depth pass through here too; the value's own first token comes last, so it wins.
-    if (entryDepths.has(depth)) valueLine = lines.lineAt(info.offset);
+    if (entryDepths.has(depth)) startLines[depth] = lines.lineAt(info.offset);
     if (info.token === TokenType.LEFT_BRACE || info.token === TokenType.LEFT_BRACKET) depth++;
     else if (info.token === TokenType.RIGHT_BRACE || info.token === TokenType.RIGHT_BRACKET) depth--;
   };
   parser.onValue = (info: ParsedElementInfo) => {
     const path = info.stack.slice(1).map((element) => element.key ?? "");
     if (info.key !== undefined) path.push(info.key);
-    options.onEntry({ path, value: info.value as JsonValue, line: valueLine });
+    options.onEntry({ path, value: info.value as JsonValue, line: startLines[info.stack.length] ?? 1 });
   };
   parser.onEnd = () => {
     documentEnded = true;

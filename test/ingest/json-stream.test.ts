@@ -112,41 +112,61 @@ describe("readJsonStream", () => {
   it("keeps the entries before a break when the caller has results, as an error diagnostic", async () => {
     const { entries, diagnostics } = await read(chunked('{\n  "a": 1,\n  "b": tru,\n  "c": 3\n}', 3));
     expect(entries.map((entry) => entry.path[0])).toEqual(["a"]);
-    expect(diagnostics).toMatchInlineSnapshot();
+    expect(diagnostics).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "json.invalid",
+          "file": "t.json",
+          "level": "error",
+          "line": 3,
+          "message": "not valid JSON: unexpected "," at column 11; kept what was read before it",
+        },
+      ]
+    `);
   });
 
   it("warns about, and ignores, data after the end of the document", async () => {
     const { entries, diagnostics } = await read(Readable.from(['{"a": 1}\n', "\n{\"b\": 2}\n"]));
     expect(entries.map((entry) => entry.path[0])).toEqual(["a"]);
-    expect(diagnostics).toMatchInlineSnapshot();
+    expect(diagnostics).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "json.trailing-data",
+          "file": "t.json",
+          "level": "warning",
+          "line": 3,
+          "message": "ignored data after the end of the JSON document",
+        },
+      ]
+    `);
   });
 
   describe("rejects with a ParseError naming the file and line", () => {
     const fails = (data: string | Buffer, size = 1 << 20) => failure(read(chunked(data, size)));
 
     it("an empty file", async () => {
-      expect(await fails("")).toMatchInlineSnapshot();
+      expect(await fails("")).toMatchInlineSnapshot(`"[ingest] t.json: the file is empty"`);
     });
     it("whitespace only", async () => {
-      expect(await fails("\n\n  \n")).toMatchInlineSnapshot();
+      expect(await fails("\n\n  \n")).toMatchInlineSnapshot(`"[ingest] t.json:4: the file holds no JSON value"`);
     });
     it("a top-level array", async () => {
-      expect(await fails('\n[{"filePath": "a.js"}]')).toMatchInlineSnapshot();
+      expect(await fails('\n[{"filePath": "a.js"}]')).toMatchInlineSnapshot(`"[ingest] t.json:2: the top-level JSON value is an array, not an object"`);
     });
     it("a top-level number", async () => {
-      expect(await fails("42")).toMatchInlineSnapshot();
+      expect(await fails("42")).toMatchInlineSnapshot(`"[ingest] t.json:1: the top-level JSON value is a number, not an object"`);
     });
     it("binary garbage", async () => {
-      expect(await fails(Buffer.from([0x7b, 0x0a, 0xff, 0xfe, 0x00]))).toMatchInlineSnapshot();
+      expect(await fails(Buffer.from([0x7b, 0x0a, 0xff, 0xfe, 0x00]))).toMatchInlineSnapshot(`"[ingest] t.json:2: not valid JSON: unexpected byte 0xff at column 1"`);
     });
     it("a bad byte deep in the file, split across chunks", async () => {
-      expect(await fails('{\n  "a": {\n    "x": [1, 2, @]\n  }\n}', 2)).toMatchInlineSnapshot();
+      expect(await fails('{\n  "a": {\n    "x": [1, 2, @]\n  }\n}', 2)).toMatchInlineSnapshot(`"[ingest] t.json:3: not valid JSON: unexpected "@" at column 17"`);
     });
     it("a bad structure (a missing colon)", async () => {
-      expect(await fails('{\n  "a"  1\n}')).toMatchInlineSnapshot();
+      expect(await fails('{\n  "a"  1\n}')).toMatchInlineSnapshot(`"[ingest] t.json:2: not valid JSON: unexpected 1 at column 8"`);
     });
     it("a file cut before the first entry is complete", async () => {
-      expect(await fails('{\n  "a": {\n    "x": [1, 2')).toMatchInlineSnapshot();
+      expect(await fails('{\n  "a": {\n    "x": [1, 2')).toMatchInlineSnapshot(`"[ingest] t.json:3: the file ends before the JSON document does (truncated?)"`);
     });
   });
 

@@ -32,6 +32,7 @@ export const coberturaParser: ReportParser = {
     const files = new Map<string, FileState>();
     const sources: string[] = [];
     let root: string | undefined;
+    let declared: Record<"lines" | "branches", [number | undefined, number | undefined]> | undefined;
     let inSource = false;
     let sourceText = "";
     let current: FileState | undefined;
@@ -46,6 +47,7 @@ export const coberturaParser: ReportParser = {
               hint: "pass a Cobertura XML file, or force another format with --format",
             });
           }
+          declared = { lines: [num(attrs["lines-covered"]), num(attrs["lines-valid"])], branches: [num(attrs["branches-covered"]), num(attrs["branches-valid"])] };
           return;
         }
         switch (name) {
@@ -116,12 +118,35 @@ export const coberturaParser: ReportParser = {
     }, diagnostics);
 
     const coverage = [...files.values()].map((f) => toCoverage(f, sources));
+    for (const metric of ["lines", "branches"] as const) {
+      const [covered, valid] = declared?.[metric] ?? [];
+      if (covered === undefined || valid === undefined || coverage.length === 0) continue;
+      let sumCovered = 0;
+      let sumValid = 0;
+      for (const f of coverage) {
+        sumCovered += f[metric]?.covered ?? 0;
+        sumValid += f[metric]?.total ?? 0;
+      }
+      if ((sumCovered !== covered || sumValid !== valid) && !(metric === "branches" && valid === 0)) {
+        diagnostics.push({
+          level: "info",
+          code: "cobertura.totals-differ",
+          message: `the report's own totals say ${covered}/${valid} ${metric} but its <line> elements hold ${sumCovered}/${sumValid}; shipgate counts the lines (istanbul drops branches on non-statement lines; Cobertura lists a line shared by two classes twice)`,
+          file: ctx.file,
+        });
+      }
+    }
     if (coverage.length === 0) {
       diagnostics.push({ level: "warning", code: "cobertura.no-files", message: "the report lists no <class> with a filename: no coverage was read", file: ctx.file });
     }
     return { format: "cobertura", tests: [], coverage, diagnostics } satisfies IngestResult;
   },
 };
+
+function num(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value === undefined || !Number.isFinite(n) ? undefined : n;
+}
 
 function toCoverage(state: FileState, sources: string[]): FileCoverage {
   const covered: number[] = [];
