@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** CLI tests run the built bin, as a user would: build it once before all tests. */
@@ -7,4 +7,5 @@ export default function setup(): void {
   const root = fileURLToPath(new URL("..", import.meta.url));
   execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
   chmodSync(`${root}dist/cli/main.js`, 0o755);
+  rmSync(`${root}.test-tmp`, { recursive: true, force: true });
 }

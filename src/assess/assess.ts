@@ -62,7 +62,9 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
 
   for (const collector of collectors) {
     let run: CollectorRun | undefined;
+    let before: Map<string, number> | undefined;
     if (options.run && collector.command) {
+      before = await reportTimes(collector, root);
       options.onProgress?.({ type: "collector-start", name: collector.name, command: collector.command });
       run = await runCollector({ ...collector, command: collector.command }, {
         root,
@@ -72,7 +74,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
       options.onProgress?.({ type: "collector-end", name: collector.name, run });
       checkRun(collector, run);
     }
-    const found = await findReports(collector, root, run);
+    const found = await findReports(collector, root, run, before);
     for (const f of found) requests.push({ ...f, collector: collector.name, ...(collector.cwd ? { runDir: collector.cwd } : {}) });
   }
   for (const r of options.reports) requests.push({ ...r, collector: null });
@@ -146,16 +148,39 @@ function checkRun(collector: CollectorConfig, run: CollectorRun): void {
   }
 }
 
+async function expand(pattern: string, root: string): Promise<string[]> {
+  return isDynamicPattern(pattern) ? (await glob(pattern, { cwd: root, dot: true })).sort() : [pattern];
+}
+
+const patternOf = (spec: CollectorConfig["reports"][number]) => (typeof spec === "string" ? spec : spec.path);
+
+/** Modification times of the collector's existing reports, taken before its command runs. */
+async function reportTimes(collector: CollectorConfig, root: string): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const spec of collector.reports) {
+    for (const path of await expand(patternOf(spec), root)) {
+      const info = await stat(join(root, path)).catch(() => undefined);
+      if (info) times.set(path, info.mtimeMs);
+    }
+  }
+  return times;
+}
+
 /**
- * The collector's reports. After a run, each must have been written by it (modified since it
- * started): a stale report from an earlier run would make a failed run look fine.
+ * The collector's reports. After a run, each must have been written by it (created, or modified
+ * since the run started): a stale report from an earlier run would make a failed run look fine.
  */
-async function findReports(collector: CollectorConfig, root: string, run: CollectorRun | undefined): Promise<{ path: string; format?: ReportFormat }[]> {
+async function findReports(
+  collector: CollectorConfig,
+  root: string,
+  run: CollectorRun | undefined,
+  before: Map<string, number> | undefined,
+): Promise<{ path: string; format?: ReportFormat }[]> {
   const out: { path: string; format?: ReportFormat }[] = [];
   for (const spec of collector.reports) {
-    const pattern = typeof spec === "string" ? spec : spec.path;
+    const pattern = patternOf(spec);
     const format = typeof spec === "string" ? undefined : (spec.format as ReportFormat | undefined);
-    const paths = isDynamicPattern(pattern) ? (await glob(pattern, { cwd: root, dot: true })).sort() : [pattern];
+    const paths = await expand(pattern, root);
     const what = run ? `\`${run.command}\` ${run.exitCode === 0 ? "succeeded" : `exited with ${run.exitCode ?? run.signal}`} but` : "";
     if (paths.length === 0) {
       throw new ShipgateError("REPORT_NOT_FOUND", `[collect] ${collector.name}: ${what ? `${what} ` : ""}no file matches ${pattern}`, {
@@ -171,7 +196,7 @@ async function findReports(collector: CollectorConfig, root: string, run: Collec
             : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
         });
       }
-      if (run && info.mtimeMs < run.startedAt - 1000) {
+      if (run && before?.get(path) === info.mtimeMs) {
         throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: ${what} ${path} was not rewritten by this run (it is older than the run)`, {
           hint: "the command failed before writing its reports, or writes them elsewhere; nothing was stored",
         });

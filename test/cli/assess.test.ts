@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync, utimesSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AssessSummary } from "../../src/assess/summary.js";
@@ -177,8 +177,9 @@ describe("collectors", () => {
   it("refuses a stale report the collector did not rewrite", () => {
     const dir = project("  - name: stale\n    command: exit 1\n    reports: [reports/junit.xml]\n");
     writeFileSync(join(dir, "reports/junit.xml"), readFileSync(fixture("ingest/junit/vitest-4.1-all-pass.xml")));
-    const old = new Date(Date.now() - 3600_000);
-    utimesSync(join(dir, "reports/junit.xml"), old, old);
+    // Even a report written a moment ago is stale if the run did not touch it.
+    const recent = new Date(Date.now() - 200);
+    utimesSync(join(dir, "reports/junit.xml"), recent, recent);
     const result = shipgate(["assess"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/reports\/junit\.xml was not rewritten by this run/);
@@ -204,6 +205,8 @@ describe("collectors", () => {
     const config = readFileSync(join(dir, "shipgate.yaml"), "utf8").replace("../../../../node_modules/.bin/vitest", vitest);
     // Only the vitest collector: the machine may have no pytest.
     writeFileSync(join(dir, "shipgate.yaml"), config.slice(0, config.indexOf("  # pytest's JUnit XML")));
+    // The collector must write its own reports: remove the committed ones.
+    rmSync(join(dir, "packages/api/reports"), { recursive: true });
     const result = shipgate(["assess", "--json"], { cwd: dir, env: { CI: "true" } });
     expect(result.stderr).toMatch(/\[collect\] api-vitest: running `.*vitest run`\n\[collect\] api-vitest: exit 1 after/);
     expect(result.code).toBe(0);

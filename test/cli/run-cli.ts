@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,10 +24,16 @@ export function shipgate(args: string[], options: { cwd?: string; env?: NodeJS.P
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A scratch copy of the bundled example, so tests never write into the repository. */
+/**
+ * A scratch copy of the bundled example, so tests never write into the example. It lives under the
+ * repository (in the gitignored .test-tmp/) so that its vitest config resolves `vitest` from our node_modules.
+ */
 export function copyOfDemo(): string {
-  const dir = mkdtempSync(join(tmpdir(), "shipgate-demo-"));
+  mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+  const dir = mkdtempSync(join(repoRoot, ".test-tmp", "demo-"));
   cpSync(join(repoRoot, "examples/demo"), dir, { recursive: true });
+  // Its own repository, as a user's project would be (the parent repository ignores .test-tmp/).
+  execFileSync("git", ["init", "-q"], { cwd: dir });
   return dir;
 }
 
