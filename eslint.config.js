@@ -10,7 +10,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["*.js", "bench/*.mjs"] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["*.js", "bench/*.mjs", "scripts/*.mjs"] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -18,13 +18,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli/**/*.ts", "bench/**", "test/**", "*.js"],
+    files: ["src/cli/**/*.ts", "bench/**", "scripts/**", "test/**", "*.js"],
     rules: { "no-console": "off" },
   },
   {
-    files: ["bench/**/*.mjs", "*.js"],
+    files: ["bench/**/*.mjs", "scripts/*.mjs", "*.js"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly" } },
   },
   ...pureModules.map((m) => ({
     files: [`src/${m}/**/*.ts`],

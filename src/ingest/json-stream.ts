@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { JSONParser, TokenType, Tokenizer, TokenizerError } from "@streamparser/json";
+import { JSONParser, TokenParserError, TokenType, Tokenizer, TokenizerError } from "@streamparser/json";
 import type { ParsedElementInfo, ParsedTokenInfo } from "@streamparser/json";
 import { ParseError, ShipgateError } from "../errors.js";
 import type { Diagnostic, ParseContext, ReportFormat } from "./types.js";
@@ -42,11 +42,6 @@ export interface JsonStreamOptions {
   onHead?: (head: Buffer) => void;
   /** Called with each value matching `paths`, in document order. Throw a ParseError to stop reading. */
   onEntry: (entry: JsonEntry) => void;
-  /**
-   * Asked when the JSON breaks (truncated, invalid bytes) after some entries were read: true keeps what was
-   * read and reports the break as an error diagnostic; false rejects with a ParseError.
-   */
-  hasResults: () => boolean;
 }
 
 /**
@@ -68,12 +63,17 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   const startLines: number[] = [];
   let lastToken: ParsedTokenInfo | undefined;
   let documentEnded = false;
+  // What our callbacks threw, so that it passes through the parser untouched (a TypeError from onEntry
+  // would otherwise look like the parser's own TypeError on bytes that are not UTF-8).
+  let thrown: { error: unknown } | undefined;
+  const rethrow = (error: unknown): never => {
+    thrown = { error };
+    throw error;
+  };
 
   parser.onToken = (info) => {
     if (tokens++ === 0 && info.token !== TokenType.LEFT_BRACE) {
-      throw new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an object`, {
-        hint: options.hint,
-      });
+      rethrow(new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an object`, { hint: options.hint }));
     }
     lastToken = info;
     if (entryDepths.has(depth)) startLines[depth] = lines.lineAt(info.offset);
@@ -83,26 +83,32 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   parser.onValue = (info: ParsedElementInfo) => {
     const path = info.stack.slice(1).map((element) => element.key ?? "");
     if (info.key !== undefined) path.push(info.key);
-    options.onEntry({ path, value: info.value as JsonValue, line: startLines[info.stack.length] ?? 1 });
+    try {
+      options.onEntry({ path, value: info.value as JsonValue, line: startLines[info.stack.length] ?? 1 });
+    } catch (error) {
+      rethrow(error);
+    }
   };
   parser.onEnd = () => {
     documentEnded = true;
   };
 
-  const broken = (line: number, message: string, code: string): void => {
-    if (!options.hasResults()) throw new ParseError(file, line, message, { hint: options.hint });
-    diagnostics.push({ level: "error", code, file, line, message: `${message}; kept what was read before it` });
+  // A report that breaks halfway is refused whole: partial coverage would move the totals either way.
+  const broken = (line: number | undefined, message: string, _code: string): never => {
+    throw new ParseError(file, line, message, {
+      hint: tokens === 0 ? options.hint : "the file looks truncated or corrupt: regenerate it (nothing from this run was stored)",
+    });
   };
 
-  // Everything thrown inside write() comes back out of it: our own ParseErrors from the callbacks,
-  // TokenizerError for bad bytes, plain Errors from the token parser for bad structure.
+  // Everything thrown inside write() comes back out of it: what our callbacks threw, TokenizerError for
+  // bad bytes, TokenParserError for bad structure, TypeError for bytes that are not UTF-8.
   const write = (chunk: Buffer): boolean => {
     lines.feed(chunk);
     try {
       parser.write(chunk);
       return true;
     } catch (error) {
-      if (error instanceof ParseError) throw error;
+      if (thrown !== undefined) throw thrown.error;
       const position = error instanceof Error ? /absolute position "(\d+)"/.exec(error.message)?.[1] : undefined;
       if (documentEnded) {
         const offset = position === undefined ? lines.end : Number(position);
@@ -119,10 +125,12 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
         const offset = Number(position);
         const line = lines.lineAt(offset);
         broken(line, `not valid JSON: unexpected ${describeByte(chunk, offset - lines.chunkStart)} at column ${lines.columnAt(offset)}`, "json.invalid");
-      } else if (lastToken !== undefined) {
+      } else if (error instanceof TokenParserError && lastToken !== undefined) {
         broken(lines.lineAt(lastToken.offset), `not valid JSON: unexpected ${JSON.stringify(lastToken.value)} at column ${lines.columnAt(lastToken.offset)}`, "json.invalid");
       } else {
-        broken(lines.lineAt(lines.end), `not valid JSON (${error instanceof Error ? error.message : String(error)})`, "json.invalid");
+        // The tokenizer's TextDecoder throws a TypeError, without a position, on bytes that are not UTF-8.
+        const after = lastToken === undefined ? "" : ` after line ${lines.lineAt(lastToken.offset)}`;
+        broken(undefined, `not valid JSON text${after} (${error instanceof Error ? error.message : String(error)})`, "json.invalid");
       }
       return false;
     }
@@ -138,24 +146,16 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   };
 
   let reading = true;
-  try {
-    for await (const data of stream as AsyncIterable<Buffer | string>) {
-      const chunk = typeof data === "string" ? Buffer.from(data) : data;
-      if (head !== undefined) {
-        head.push(chunk);
-        headBytes += chunk.length;
-        if (headBytes < HEAD_BYTES) continue;
-        reading = flushHead();
-      } else {
-        reading = write(chunk);
-      }
-      if (!reading) break;
+  for await (const chunk of chunksOf(stream, file)) {
+    if (head !== undefined) {
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes < HEAD_BYTES) continue;
+      reading = flushHead();
+    } else {
+      reading = write(chunk);
     }
-  } catch (error) {
-    if (error instanceof ShipgateError) throw error;
-    throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${file}: cannot read the report: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    if (!reading) break;
   }
   if (head !== undefined) reading = flushHead();
   if (!reading) return diagnostics;
@@ -165,13 +165,27 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
     // A top-level number is only tokenized here, so the root check in onToken can still throw.
     try {
       parser.end();
-    } catch (error) {
-      if (error instanceof ParseError) throw error;
+    } catch {
+      if (thrown !== undefined) throw thrown.error;
       broken(lines.lineAt(lines.end), "the file ends before the JSON document does (truncated?)", "json.truncated");
     }
   }
   if (tokens === 0) throw new ParseError(file, lines.lineAt(lines.end), "the file holds no JSON value", { hint: options.hint });
   return diagnostics;
+}
+
+/**
+ * The stream's chunks as bytes. Only read errors land in the catch: when the caller stops early or throws,
+ * the generator is returned from, which ends the stream.
+ */
+async function* chunksOf(stream: Readable, file: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const data of stream as AsyncIterable<Buffer | string>) yield typeof data === "string" ? Buffer.from(data) : data;
+  } catch (error) {
+    throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${file}: cannot read the report: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Tracks line numbers of byte offsets as chunks go by, holding newline positions of the current chunk only. */

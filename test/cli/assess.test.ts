@@ -102,10 +102,10 @@ describe("shipgate assess on bad input", () => {
   };
 
   it.each([
-    ["a missing report", ["-r", "nope.xml"], /error: \[ingest\] .*nope\.xml: no such file\n  → check the path/],
+    ["a missing report", ["-r", "nope.xml"], /error: \[ingest\] .*nope\.xml: no such file\n {2}→ check the path/],
     ["an empty file", ["-r", "EMPTY"], /error: \[ingest\] .*empty\.xml: the file is empty/],
     ["truncated XML", ["-r", fixture("ingest/xml/truncated.xml")], /truncated\.xml:\d+: the file ends .*truncated/],
-    ["garbage", ["-r", fixture("ingest/xml/garbage.txt")], /garbage\.txt: unrecognised report format\n  → shipgate reads junit, cobertura, coveragepy/],
+    ["garbage", ["-r", fixture("ingest/xml/garbage.txt")], /garbage\.txt: unrecognised report format\n {2}→ shipgate reads junit, cobertura, coveragepy/],
     ["JSON of another format", ["-r", fixture("ingest/istanbul-summary/eslint-10.15-not-coverage.json")], /eslint-10\.15-not-coverage\.json: unrecognised report format/],
     ["a forced format that does not fit", ["-r", fixture("ingest/lcov/nyc-18.0-all.info"), "--format", "junit"], /nyc-18\.0-all\.info:1: this is not XML/],
     ["an unknown --format", ["-r", "x", "--format", "xml"], /--format must be one of junit, cobertura, coveragepy, istanbul-final, istanbul-summary, lcov \(got "xml"\)/],

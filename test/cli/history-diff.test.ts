@@ -57,7 +57,7 @@ describe("shipgate history and diff", () => {
     shipgate(["assess", "-r", fixture("ingest/junit/vitest-4.1-all-pass.xml")], { cwd: dir });
     const result = shipgate(["diff"], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no snapshot latest~1 in .*shipgate\.db\n  → `shipgate history` lists the snapshots; diff needs two/);
+    expect(result.stderr).toMatch(/no snapshot latest~1 in .*shipgate\.db\n {2}→ `shipgate history` lists the snapshots; diff needs two/);
     expect(shipgate(["diff", "abc", "1"], { cwd: dir }).stderr).toMatch(/"abc" is not a snapshot/);
   });
 

@@ -54,7 +54,7 @@ describe("shipgate init", () => {
     writeFileSync(join(dir, "shipgate.yaml"), "mine");
     const result = shipgate(["init"], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/shipgate\.yaml already exists\n  → pass --force/);
+    expect(result.stderr).toMatch(/shipgate\.yaml already exists\n {2}→ pass --force/);
     expect(readFileSync(join(dir, "shipgate.yaml"), "utf8")).toBe("mine");
     expect(shipgate(["init", "--force"], { cwd: dir }).code).toBe(0);
   });

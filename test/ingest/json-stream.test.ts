@@ -23,7 +23,6 @@ async function read(stream: Readable, options: Partial<JsonStreamOptions> = {}) 
   const diagnostics: Diagnostic[] = await readJsonStream(stream, { file: "t.json" }, {
     paths: ["$.*"],
     hint: "expected a test document",
-    hasResults: () => entries.length > 0,
     onEntry: (entry) => entries.push(entry),
     ...options,
   });
@@ -109,20 +108,18 @@ describe("readJsonStream", () => {
     expect(stream.destroyed).toBe(true);
   });
 
-  it("keeps the entries before a break when the caller has results, as an error diagnostic", async () => {
-    const { entries, diagnostics } = await read(chunked('{\n  "a": 1,\n  "b": tru,\n  "c": 3\n}', 3));
-    expect(entries.map((entry) => entry.path[0])).toEqual(["a"]);
-    expect(diagnostics).toMatchInlineSnapshot(`
-      [
-        {
-          "code": "json.invalid",
-          "file": "t.json",
-          "level": "error",
-          "line": 3,
-          "message": "not valid JSON: unexpected "," at column 11; kept what was read before it",
-        },
-      ]
-    `);
+  it("passes a bug in onEntry through as it is, not as invalid JSON", async () => {
+    const bug = new TypeError("cannot read properties of undefined");
+    const error = await read(chunked('{"a": 1}', 4), {
+      onEntry: () => {
+        throw bug;
+      },
+    }).catch((reason: unknown) => reason);
+    expect(error).toBe(bug);
+  });
+
+  it("rejects a break after some entries, naming the line", async () => {
+    expect(await failure(read(chunked('{\n  "a": 1,\n  "b": tru,\n  "c": 3\n}', 3)))).toMatchInlineSnapshot(`"[ingest] t.json:3: not valid JSON: unexpected "," at column 11"`);
   });
 
   it("warns about, and ignores, data after the end of the document", async () => {
@@ -162,6 +159,9 @@ describe("readJsonStream", () => {
     it("a bad byte deep in the file, split across chunks", async () => {
       expect(await fails('{\n  "a": {\n    "x": [1, 2, @]\n  }\n}', 2)).toMatchInlineSnapshot(`"[ingest] t.json:3: not valid JSON: unexpected "@" at column 17"`);
     });
+    it("bytes that are not UTF-8 inside a string", async () => {
+      expect(await fails(Buffer.concat([Buffer.from('{\n  "a'), Buffer.from([0xff, 0xfe]), Buffer.from('": 1\n}')]))).toMatchInlineSnapshot(`"[ingest] t.json: not valid JSON text after line 1 (The encoded data was not valid for encoding utf-8)"`);
+    });
     it("a bad structure (a missing colon)", async () => {
       expect(await fails('{\n  "a"  1\n}')).toMatchInlineSnapshot(`"[ingest] t.json:2: not valid JSON: unexpected 1 at column 8"`);
     });
@@ -195,6 +195,15 @@ describe("classifyJsonReport", () => {
       .filter((name) => name.endsWith(".json") && name !== "EXPECTED.json")
       .map((name) => `${folder}/${name}`),
   );
+
+  it("has an EXPECTED.json entry saying how each fixture was made", () => {
+    for (const folder of Object.keys(kinds)) {
+      const expected = JSON.parse(readFileSync(fixture(`${folder}/EXPECTED.json`), "utf8")) as Record<string, { command?: string }>;
+      const names = files.filter((file) => file.startsWith(`${folder}/`)).map((file) => file.slice(folder.length + 1, -".json".length));
+      expect(Object.keys(expected).sort(), folder).toEqual(names.sort());
+      for (const name of names) expect(expected[name]?.command, name).toBeTruthy();
+    }
+  });
 
   it.each(files)("knows %s from its first 4 KB", (file) => {
     const head = readFileSync(fixture(file)).subarray(0, HEAD_BYTES);

@@ -59,7 +59,6 @@ export const coveragepyParser: ReportParser = {
       paths: ["$.meta", "$.files.*", "$.totals"],
       hint: HINT,
       onHead: (head) => refuseOtherJsonReport(head, ctx, "coveragepy", HINT),
-      hasResults: () => coverage.length > 0,
       onEntry: ({ path, value, line }) => {
         const [section, key] = path;
         if (section === "meta") {

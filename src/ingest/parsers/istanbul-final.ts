@@ -78,7 +78,6 @@ export const istanbulFinalParser: ReportParser = {
       paths: ["$.*"],
       hint: HINT,
       onHead: (head) => refuseOtherJsonReport(head, ctx, "istanbul-final", HINT),
-      hasResults: () => coverage.length > 0,
       onEntry: ({ path: [key], value, line }) => {
         const file = readFileCoverage(String(key), value);
         if (typeof file !== "string") {

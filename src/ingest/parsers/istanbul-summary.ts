@@ -47,7 +47,6 @@ export const istanbulSummaryParser: ReportParser = {
       paths: ["$.*"],
       hint: HINT,
       onHead: (head) => refuseOtherJsonReport(head, ctx, "istanbul-summary", HINT),
-      hasResults: () => coverage.length > 0,
       onEntry: ({ path: [key], value, line }) => {
         const counters = readCounters(value);
         if (typeof counters === "string") {

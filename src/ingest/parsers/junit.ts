@@ -3,6 +3,8 @@ import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } fro
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
+/** Elements whose attributes the parser reads; the rest (properties, system-out, reruns…) are skipped unparsed. */
+const WITH_ATTRIBUTES = new Set(["testsuites", "testsuite", "testcase", "failure", "error", "skipped"]);
 /** `status` / `result` attribute values that mean the case did not run (JUnit 5 legacy, GoogleTest, xunit.net, …). */
 const NOT_RUN = new Set(["disabled", "skipped", "notrun", "not run", "ignored", "pending", "suppressed", "skip"]);
 
@@ -34,7 +36,10 @@ export const junitParser: ReportParser = {
   async parse(stream, ctx) {
     const diagnostics: Diagnostic[] = [];
     const cases: TestCase[] = [];
-    const suites: string[] = [];
+    // The suite path is shared by all cases of a suite (copy on change), not copied per case.
+    let suites: readonly string[] = [];
+    let suiteKey = "";
+    const keys: string[] = [];
     let root: string | undefined;
     let current: OpenCase | undefined;
     /** Inside <failure>/<error>/<skipped> of the current case, collecting its text when it has no message. */
@@ -58,10 +63,11 @@ export const junitParser: ReportParser = {
           return;
         }
         if (name === "testsuite") {
-          suites.push(own(attrs.name ?? ""));
+          suites = [...suites, own(attrs.name ?? "")];
+          suiteKey = suites.join("\u0000");
         } else if (name === "testcase") {
           const tc: TestCase = {
-            suite: suites.slice(),
+            suite: suites as string[],
             name: own(attrs.name ?? ""),
             status: "passed",
             durationMs: parseDuration(attrs.time),
@@ -83,13 +89,19 @@ export const junitParser: ReportParser = {
             collecting = false;
             return;
           }
-          cases.push(finishCase(current));
+          const tc = finishCase(current);
+          cases.push(tc);
+          keys.push(`${tc.file ?? ""}\u0001${suiteKey}\u0001${tc.classname ?? ""}\u0001${tc.name}`);
           current = undefined;
           return;
         }
-        if (name === "testsuite") suites.pop();
+        if (name === "testsuite") {
+          suites = suites.slice(0, -1);
+          suiteKey = suites.join("\u0000");
+        }
       },
       wantsText: () => collecting,
+      wantsAttributes: (name) => WITH_ATTRIBUTES.has(name),
       onText(text) {
         if (!current) return;
         const sofar = current.collected ?? "";
@@ -100,7 +112,7 @@ export const junitParser: ReportParser = {
     if (cases.length === 0) {
       diagnostics.push({ level: "warning", code: "junit.no-tests", message: "the report contains no <testcase>: did the test command run any test?", file: ctx.file });
     }
-    return { format: "junit", tests: mergeDuplicates(cases, ctx.file, diagnostics), coverage: [], diagnostics } satisfies IngestResult;
+    return { format: "junit", tests: mergeDuplicates(cases, keys, ctx.file, diagnostics), coverage: [], diagnostics } satisfies IngestResult;
   },
 };
 
@@ -157,17 +169,16 @@ function parseDuration(time: string | undefined): number | null {
   return Number.isFinite(seconds) ? Math.round(seconds * 1000 * 1000) / 1000 : null;
 }
 
-const caseKey = (tc: TestCase): string => [tc.file ?? "", ...tc.suite, tc.classname ?? "", tc.name].join("\u0000");
-
 /**
  * The same case may appear several times: retries (vitest, jest), reruns, or pytest's separate
  * report for a teardown error. Each test counts once: if any attempt passed and another did not,
  * the last attempt decides and the test is flaky; otherwise the first failure or error stands.
  */
-function mergeDuplicates(cases: TestCase[], file: string, diagnostics: Diagnostic[]): TestCase[] {
+function mergeDuplicates(cases: TestCase[], keys: string[], file: string, diagnostics: Diagnostic[]): TestCase[] {
   const byKey = new Map<string, TestCase[]>();
-  for (const tc of cases) {
-    const key = caseKey(tc);
+  for (let i = 0; i < cases.length; i++) {
+    const tc = cases[i] as TestCase;
+    const key = keys[i] as string;
     const seen = byKey.get(key);
     if (seen) seen.push(tc);
     else byKey.set(key, [tc]);

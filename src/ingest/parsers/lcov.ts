@@ -19,15 +19,14 @@ interface FileState {
   sections: number;
 }
 
-const enum C {
-  NL = 10,
-  CR = 13,
-  COMMA = 44,
-  DASH = 45,
-  COLON = 58,
-  ZERO = 48,
-  NINE = 57,
-}
+// Byte values, as plain constants (a const enum trips the type-checked lint rules).
+const NL = 10;
+const CR = 13;
+const COMMA = 44;
+const DASH = 45;
+const COLON = 58;
+const ZERO = 48;
+const NINE = 57;
 
 /**
  * lcov tracefiles (geninfo, c8, vitest/istanbul, v8-to-istanbul, coverage.py `lcov`, grcov, …).
@@ -80,9 +79,9 @@ class LcovReader {
       this.rest = undefined;
     }
     let start = 0;
-    for (let nl = buf.indexOf(C.NL, start); nl !== -1; nl = buf.indexOf(C.NL, start)) {
+    for (let nl = buf.indexOf(NL, start); nl !== -1; nl = buf.indexOf(NL, start)) {
       this.lineNo++;
-      this.line(buf, start, nl > start && buf[nl - 1] === C.CR ? nl - 1 : nl);
+      this.line(buf, start, nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
       start = nl + 1;
     }
     if (start < buf.length) this.rest = buf.subarray(start);
@@ -127,29 +126,29 @@ class LcovReader {
     const b1 = buf[s + 1];
     const b2 = buf[s + 2];
     // DA:<line>,<hits>[,<checksum>] is the vast majority of lines.
-    if (b0 === 68 /* D */ && b1 === 65 /* A */ && b2 === C.COLON) return this.da(buf, s + 3, e);
-    if (b0 === 66 /* B */ && b1 === 82 /* R */ && b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === C.COLON) return this.brda(buf, s + 5, e);
+    if (b0 === 68 /* D */ && b1 === 65 /* A */ && b2 === COLON) return this.da(buf, s + 3, e);
+    if (b0 === 66 /* B */ && b1 === 82 /* R */ && b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === COLON) return this.brda(buf, s + 5, e);
     if (b0 === 70 /* F */ && b1 === 78 /* N */) {
-      if (b2 === C.COLON) return this.fn(buf, s + 3, e);
-      if (b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === C.COLON) return this.fnda(buf, s + 5, e);
-      if (b2 === 70 /* F */ && buf[s + 3] === C.COLON) return this.summary("fnf", buf, s + 4, e);
-      if (b2 === 72 /* H */ && buf[s + 3] === C.COLON) return this.summary("fnh", buf, s + 4, e);
+      if (b2 === COLON) return this.fn(buf, s + 3, e);
+      if (b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === COLON) return this.fnda(buf, s + 5, e);
+      if (b2 === 70 /* F */ && buf[s + 3] === COLON) return this.summary("fnf", buf, s + 4, e);
+      if (b2 === 72 /* H */ && buf[s + 3] === COLON) return this.summary("fnh", buf, s + 4, e);
       // lcov 2 FNL/FNA records: a later lcov writes functions this way.
-      if (b2 === 76 /* L */ && buf[s + 3] === C.COLON) return this.fnl(buf, s + 4, e);
-      if (b2 === 65 /* A */ && buf[s + 3] === C.COLON) return this.fna(buf, s + 4, e);
+      if (b2 === 76 /* L */ && buf[s + 3] === COLON) return this.fnl(buf, s + 4, e);
+      if (b2 === 65 /* A */ && buf[s + 3] === COLON) return this.fna(buf, s + 4, e);
     }
-    if (b0 === 83 /* S */ && b1 === 70 /* F */ && b2 === C.COLON) return this.sf(buf.toString("utf8", s + 3, e).trim());
+    if (b0 === 83 /* S */ && b1 === 70 /* F */ && b2 === COLON) return this.sf(buf.toString("utf8", s + 3, e).trim());
     if (b0 === 101 /* e */ && buf.toString("latin1", s, e).trim() === "end_of_record") return this.endOfRecord();
-    if (b0 === 76 /* L */ && b2 === C.COLON) {
+    if (b0 === 76 /* L */ && b2 === COLON) {
       if (b1 === 70 /* F */) return this.summary("lf", buf, s + 3, e);
       if (b1 === 72 /* H */) return this.summary("lh", buf, s + 3, e);
     }
-    if (b0 === 66 /* B */ && b1 === 82 /* R */ && buf[s + 3] === C.COLON) {
+    if (b0 === 66 /* B */ && b1 === 82 /* R */ && buf[s + 3] === COLON) {
       if (b2 === 70 /* F */) return this.summary("brf", buf, s + 4, e);
       if (b2 === 72 /* H */) return this.summary("brh", buf, s + 4, e);
     }
     // TN (test name), VER (lcov 2 version), BRDA-less geninfo extras, and line-checksum records carry nothing we count.
-    if ((b0 === 84 /* T */ && b1 === 78 /* N */ && b2 === C.COLON) || (b0 === 86 /* V */ && b1 === 69 /* E */ && b2 === 82 /* R */)) return;
+    if ((b0 === 84 /* T */ && b1 === 78 /* N */ && b2 === COLON) || (b0 === 86 /* V */ && b1 === 69 /* E */ && b2 === 82 /* R */)) return;
     this.unknownLine();
   }
 
@@ -205,19 +204,19 @@ class LcovReader {
     let i = s;
     let line = 0;
     let c = buf[i];
-    while (i < e && c !== undefined && c >= C.ZERO && c <= C.NINE) {
-      line = line * 10 + (c - C.ZERO);
+    while (i < e && c !== undefined && c >= ZERO && c <= NINE) {
+      line = line * 10 + (c - ZERO);
       c = buf[++i];
     }
-    if (!state || i === s || c !== C.COMMA) return this.badLine();
+    if (!state || i === s || c !== COMMA) return this.badLine();
     // Hits may be huge (uint64) or negative in broken tools; only zero vs non-zero matters.
     let j = i + 1;
     let hit = false;
     let digits = 0;
-    for (c = buf[j]; j < e && c !== C.COMMA; c = buf[++j]) {
-      if (c === C.DASH && digits === 0) continue;
-      if (c === undefined || c < C.ZERO || c > C.NINE) return this.badLine();
-      if (c !== C.ZERO) hit = true;
+    for (c = buf[j]; j < e && c !== COMMA; c = buf[++j]) {
+      if (c === DASH && digits === 0) continue;
+      if (c === undefined || c < ZERO || c > NINE) return this.badLine();
+      if (c !== ZERO) hit = true;
       digits++;
     }
     if (digits === 0) return this.badLine();
@@ -238,13 +237,13 @@ class LcovReader {
     let i = s;
     let line = 0;
     let c = buf[i];
-    while (i < e && c !== undefined && c >= C.ZERO && c <= C.NINE) {
-      line = line * 10 + (c - C.ZERO);
+    while (i < e && c !== undefined && c >= ZERO && c <= NINE) {
+      line = line * 10 + (c - ZERO);
       c = buf[++i];
     }
-    if (i === s || c !== C.COMMA) return this.badLine();
+    if (i === s || c !== COMMA) return this.badLine();
     let last = e - 1;
-    while (last > i && buf[last] !== C.COMMA) last--;
+    while (last > i && buf[last] !== COMMA) last--;
     if (last <= i + 1) return this.badLine();
     let id = 0;
     for (let j = i + 1; j < last; j++) id = (Math.imul(id, 31) + (buf[j] as number)) | 0;
@@ -252,8 +251,8 @@ class LcovReader {
     let taken = 0;
     for (let j = last + 1; j < e; j++) {
       const d = buf[j] as number;
-      if (d > C.ZERO && d <= C.NINE) taken = 1;
-      else if (d !== C.ZERO && d !== C.DASH && d !== 32) return this.badLine();
+      if (d > ZERO && d <= NINE) taken = 1;
+      else if (d !== ZERO && d !== DASH && d !== 32) return this.badLine();
     }
     // Keys arrive grouped by line; a line seen again, or an id repeated on the same line, means duplicates.
     if (line < this.lastBrLine || (line === this.lastBrLine && this.lineBranchIds.includes(id))) state.branchesRepeat = true;

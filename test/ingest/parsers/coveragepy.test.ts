@@ -113,20 +113,10 @@ describe("coveragepyParser", () => {
     `);
   });
 
-  it("keeps the files before the cut of a truncated report, with an error diagnostic", async () => {
-    const result = await parseFixture(parser, "coveragepy", "coveragepy-6.5-truncated");
-    expect(result.coverage.map((file) => file.path)).toEqual(["pkg/__init__.py", "pkg/constants.py", "pkg/mathx.py"]);
-    expect(result.tool).toEqual({ name: "coverage.py", version: "6.5.0" });
-    expect(result.diagnostics).toMatchInlineSnapshot(`
-      [
-        {
-          "code": "json.truncated",
-          "file": "coveragepy/coveragepy-6.5-truncated.json",
-          "level": "error",
-          "line": 97,
-          "message": "the file ends before the JSON document does (truncated?); kept what was read before it",
-        },
-      ]
+  it("rejects a report truncated after some files, naming the line (partial coverage is never stored)", async () => {
+    expect(await parseFailure(parseFixture(parser, "coveragepy", "coveragepy-6.5-truncated"))).toMatchInlineSnapshot(`
+      "[ingest] coveragepy/coveragepy-6.5-truncated.json:97: the file ends before the JSON document does (truncated?)
+      the file looks truncated or corrupt: regenerate it (nothing from this run was stored)"
     `);
   });
 
@@ -154,7 +144,7 @@ describe("coveragepyParser", () => {
     it("a report cut before its first file", async () => {
       expect(await parseFailure(parseText(parser, text("coveragepy-6.5-basic").slice(0, 300)))).toMatchInlineSnapshot(`
         "[ingest] report.json:13: the file ends before the JSON document does (truncated?)
-        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or pass --format"
+        the file looks truncated or corrupt: regenerate it (nothing from this run was stored)"
       `);
     });
     it("an empty object", async () => {

@@ -120,19 +120,10 @@ describe("istanbulFinalParser", () => {
     `);
   });
 
-  it("keeps the files before the cut of a truncated report, with an error diagnostic", async () => {
-    const result = await parseFixture(parser, "istanbul-final", "nyc-18.0-truncated");
-    expect(result.coverage.map((file) => file.path)).toEqual(["/tmp/fx-cov/js/src/constants.js"]);
-    expect(result.diagnostics).toMatchInlineSnapshot(`
-      [
-        {
-          "code": "json.truncated",
-          "file": "istanbul-final/nyc-18.0-truncated.json",
-          "level": "error",
-          "line": 2,
-          "message": "the file ends before the JSON document does (truncated?); kept what was read before it",
-        },
-      ]
+  it("rejects a report truncated after some files, naming the line (partial coverage is never stored)", async () => {
+    expect(await parseFailure(parseFixture(parser, "istanbul-final", "nyc-18.0-truncated"))).toMatchInlineSnapshot(`
+      "[ingest] istanbul-final/nyc-18.0-truncated.json:2: the file ends before the JSON document does (truncated?)
+      the file looks truncated or corrupt: regenerate it (nothing from this run was stored)"
     `);
   });
 
@@ -142,7 +133,7 @@ describe("istanbulFinalParser", () => {
     it("a report cut inside its first file", async () => {
       expect(await fails("istanbul-final", "nyc-18.0-truncated-in-first-file")).toMatchInlineSnapshot(`
         "[ingest] istanbul-final/nyc-18.0-truncated-in-first-file.json:1: the file ends before the JSON document does (truncated?)
-        expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        the file looks truncated or corrupt: regenerate it (nothing from this run was stored)"
       `);
     });
     it("coverage-summary.json", async () => {

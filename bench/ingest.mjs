@@ -1,0 +1,178 @@
+// Ingest benchmark: shipgate's lcov and JUnit parsers against their npm peers and a bare byte scan,
+// and the whole `shipgate assess` command. Prints medians, peak RSS and the ratios against the targets.
+//   npm run bench:ingest            (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs)
+// Exits 0 when every measurement ran, whatever the targets say; 1 when one failed; 2 when it cannot start.
+import { existsSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { URL, fileURLToPath } from "node:url";
+import { ensureInput, locateGenerator } from "./inputs.mjs";
+import { findGnuTime, measureAssess, measureChild } from "./measure.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DATA = join(ROOT, "bench", ".data");
+const MAIN_JS = join(ROOT, "dist", "cli", "main.js");
+const LCOV_FILES = 20000;
+const JUNIT_CASES = 100000;
+const TARGETS = {
+  lcovSpeedup: 10, // × faster than lcov-parse
+  lcovVsScan: 3, // × the bare byte scan, at most
+  lcovRssMB: 200,
+  junitSpeedup: 6, // × faster than junit2json
+  // Not in DESIGN.md: the floor that the whole command, store included, beats a peer that only parses.
+  assessSpeedup: 1,
+};
+
+function main() {
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
+  if (!existsSync(join(ROOT, "dist", "ingest", "parsers", "lcov.js")) || !existsSync(MAIN_JS)) {
+    return fail("dist/ is missing or incomplete: run `npm run build` (or use `npm run bench:ingest`, which builds first)");
+  }
+
+  const cores = cpus().length;
+  const loadBefore = loadavg();
+  console.log(`node ${process.version}, ${cores} core(s), ${runs} run(s) per measurement`);
+  console.log(`load average ${fmtLoad(loadBefore)} (1, 5, 15 min)`);
+  if (loadBefore[0] / cores > 0.5) {
+    console.log(`⚠ load is ${(loadBefore[0] / cores).toFixed(2)} per core (> 0.5): other work is running, so times are unreliable`);
+  }
+
+  let lcov, junit;
+  try {
+    const gen = locateGenerator(ROOT);
+    lcov = ensureInput({ gen, dataDir: DATA, kind: "lcov", fileName: "lcov.info", count: LCOV_FILES });
+    junit = ensureInput({ gen, dataDir: DATA, kind: "junit", fileName: "junit.xml", count: JUNIT_CASES });
+  } catch (error) {
+    return fail(error.message);
+  }
+  const gnuTime = findGnuTime();
+  if (!gnuTime) console.log("/usr/bin/time (GNU) not usable: the whole command's peak RSS is reported as n/a");
+
+  const measurements = [
+    { id: "lcov.shipgate", label: "shipgate lcov parser", run: () => measureChild("shipgate-lcov", lcov.path, LCOV_FILES) },
+    { id: "lcov.peer", label: "lcov-parse", run: () => measureChild("lcov-parse", lcov.path, LCOV_FILES) },
+    { id: "lcov.scan", label: "bare byte scan", run: () => measureChild("scan", lcov.path, LCOV_FILES) },
+    { id: "junit.shipgate", label: "shipgate junit parser", run: () => measureChild("shipgate-junit", junit.path, JUNIT_CASES) },
+    { id: "junit.peer", label: "junit2json", run: () => measureChild("junit2json", junit.path, JUNIT_CASES) },
+    { id: "junit.scan", label: "bare byte scan", run: () => measureChild("scan", junit.path, JUNIT_CASES) },
+    { id: "assess", label: "shipgate assess", run: () => measureAssess({ mainJs: MAIN_JS, report: lcov.path, expectedFiles: LCOV_FILES, gnuTime }) },
+  ];
+
+  // Round-robin rather than all runs of one tool in a row, so a burst of outside load spreads over every tool.
+  const samples = new Map(measurements.map((m) => [m.id, []]));
+  for (let r = 1; r <= runs; r++) {
+    for (const m of measurements) {
+      const sample = m.run();
+      samples.get(m.id).push(sample);
+      const shown = sample.error ? `FAILED: ${sample.error}` : `${fmtTime(sample.ms).padStart(8)}  ${fmtMB(sample.rssMB).padStart(7)}`;
+      console.log(`  run ${r}/${runs}  ${m.id.padEnd(15)} ${shown}`);
+    }
+  }
+  const stats = Object.fromEntries(measurements.map((m) => [m.id, { label: m.label, ...summarize(samples.get(m.id)) }]));
+  const s = (id) => stats[id];
+
+  const targets = [
+    target("lcov", `shipgate is ${ratio(s("lcov.peer").ms, s("lcov.shipgate").ms)}× faster than lcov-parse`, ratioOf(s("lcov.peer").ms, s("lcov.shipgate").ms), ">=", TARGETS.lcovSpeedup, "×"),
+    target("lcov", `shipgate takes ${ratio(s("lcov.shipgate").ms, s("lcov.scan").ms)}× the bare byte scan`, ratioOf(s("lcov.shipgate").ms, s("lcov.scan").ms), "<=", TARGETS.lcovVsScan, "×"),
+    target("lcov", `shipgate peak RSS ${fmtMB(s("lcov.shipgate").rssMB)}`, s("lcov.shipgate").rssMB, "<", TARGETS.lcovRssMB, " MB"),
+    target("junit", `shipgate is ${ratio(s("junit.peer").ms, s("junit.shipgate").ms)}× faster than junit2json`, ratioOf(s("junit.peer").ms, s("junit.shipgate").ms), ">=", TARGETS.junitSpeedup, "×"),
+    target("assess", `shipgate assess is ${ratio(s("lcov.peer").ms, s("assess").ms)}× faster than lcov-parse alone`, ratioOf(s("lcov.peer").ms, s("assess").ms), ">=", TARGETS.assessSpeedup, "×"),
+  ];
+  const notes = {
+    lcov: disagreement("lines", [s("lcov.shipgate"), s("lcov.peer"), s("assess")]),
+    junit: [
+      `shipgate takes ${ratio(s("junit.shipgate").ms, s("junit.scan").ms)}× the bare byte scan (no target)`,
+      ...disagreement("failing", [s("junit.shipgate"), s("junit.peer")]),
+    ],
+    assess: [`wall time incl. Node start-up, store and snapshot; peers are timed inside their process`],
+  };
+
+  console.log();
+  printSection(`lcov ${fmtMB(lcov.bytes / 1e6, 1)} / ${LCOV_FILES} files`, [s("lcov.shipgate"), s("lcov.peer"), s("lcov.scan")], targets, "lcov", notes.lcov);
+  printSection(`junit ${fmtMB(junit.bytes / 1e6, 1)} / ${JUNIT_CASES} cases`, [s("junit.shipgate"), s("junit.peer"), s("junit.scan")], targets, "junit", notes.junit);
+  printSection(`whole command: shipgate assess --report lcov.info --json (empty cwd, fresh store)`, [s("assess"), { ...s("lcov.peer"), label: "lcov-parse (parse only)" }], targets, "assess", notes.assess);
+
+  const loadAfter = loadavg();
+  console.log(`load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)}`);
+  const resultsPath = join(DATA, "ingest-results.json");
+  writeFileSync(resultsPath, `${JSON.stringify({
+    date: new Date().toISOString(),
+    node: process.version,
+    cores,
+    loadavg: { before: loadBefore, after: loadAfter },
+    runs,
+    inputs: { lcov: { path: lcov.path, bytes: lcov.bytes, files: LCOV_FILES }, junit: { path: junit.path, bytes: junit.bytes, cases: JUNIT_CASES } },
+    measurements: stats,
+    targets,
+  }, null, 2)}\n`);
+  console.log(`results written to ${resultsPath}`);
+
+  const failed = Object.entries(stats).filter(([, st]) => st.errors.length > 0).map(([id]) => id);
+  if (failed.length > 0) {
+    console.log(`measurement(s) failed: ${failed.join(", ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+function summarize(list) {
+  const ok = list.filter((x) => !x.error);
+  const times = ok.map((x) => x.ms).sort((a, b) => a - b);
+  const rss = ok.map((x) => x.rssMB).filter((x) => x !== undefined);
+  return {
+    ms: times.length ? median(times) : undefined,
+    minMs: times[0],
+    maxMs: times[times.length - 1],
+    rssMB: rss.length ? Math.max(...rss) : undefined,
+    samples: ok.map((x) => ({ ms: x.ms, rssMB: x.rssMB })),
+    check: ok[0]?.check,
+    errors: list.filter((x) => x.error).map((x) => x.error),
+  };
+}
+
+function median(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function target(section, text, value, op, limit, unit) {
+  const met = value === undefined ? undefined : op === ">=" ? value >= limit : op === "<=" ? value <= limit : value < limit;
+  return { section, text, value, op, target: limit, unit, met };
+}
+
+/** The tools read the same file, so their figures must agree; a mismatch means one of them is wrong. */
+function disagreement(key, list) {
+  const seen = list.filter((st) => st.check?.[key] !== undefined).map((st) => `${st.label} ${st.check[key]}`);
+  const values = new Set(list.map((st) => st.check?.[key]).filter((v) => v !== undefined));
+  return values.size > 1 ? [`⚠ outputs disagree on ${key}: ${seen.join(", ")}`] : [];
+}
+
+function printSection(title, rows, targets, section, notes) {
+  console.log(title);
+  for (const st of rows) {
+    const spread = st.samples.length > 1 ? `  [${(st.minMs / 1000).toFixed(2)}–${(st.maxMs / 1000).toFixed(2)}]` : "";
+    const shown = st.ms === undefined ? `FAILED: ${st.errors[0]}` : `${fmtTime(st.ms).padStart(8)}  ${fmtMB(st.rssMB).padStart(7)}${spread}`;
+    console.log(`  ${st.label.padEnd(24)} ${shown}`);
+  }
+  for (const t of targets.filter((x) => x.section === section)) {
+    const verdict = t.met === undefined ? "NOT MEASURED" : t.met ? "MET" : "MISSED";
+    const goal = `target ${t.op === ">=" ? "≥" : t.op === "<=" ? "≤" : "<"} ${t.target}${t.unit}`;
+    console.log(`  → ${t.text.padEnd(54)} ${goal.padEnd(16)} ${verdict}`);
+  }
+  for (const note of notes) console.log(`  ${note}`);
+  console.log();
+}
+
+const ratioOf = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
+const ratio = (a, b) => (ratioOf(a, b) === undefined ? "?" : ratioOf(a, b).toFixed(1));
+const fmtTime = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const fmtMB = (mb, digits = 0) => (mb === undefined ? "n/a" : `${mb.toFixed(digits)} MB`);
+const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
+
+function fail(message) {
+  console.error(message.startsWith("[bench]") ? message : `[bench] ${message}`);
+  return 2;
+}
+
+process.exitCode = main();
