@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { ReadReportResult } from "../ingest/read-report.js";
+import { mergeAttempts } from "../ingest/merge-attempts.js";
 import type { PathResolver } from "../ingest/paths.js";
 import type { Counter, Diagnostic, FileCoverage, TestCase } from "../ingest/types.js";
 import type { CoverageFileRecord, SourceRecord, TestResultRecord } from "../store/types.js";
@@ -55,8 +56,19 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
       return first as NonNullable<typeof first>;
     };
 
-    for (const tc of report.result.tests) {
-      const record = toTestRecord(tc, sourceIndex, resolve);
+    const { merged, repeated } = mergeAttempts(
+      report.result.tests.map((tc) => toTestRecord(tc, sourceIndex, resolve)),
+      (record) => record.testId,
+    );
+    if (repeated > 0) {
+      diagnostics.push({
+        level: "info",
+        code: "tests.repeated-case",
+        message: `${repeated} test(s) appear more than once (retries, reruns or a separate setup/teardown report); each is counted once`,
+        file: report.source.path,
+      });
+    }
+    for (const record of merged) {
       const seen = tests.get(record.testId);
       if (seen) {
         crossDuplicates++;

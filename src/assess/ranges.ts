@@ -1,5 +1,5 @@
 /** Sorted line numbers → "1-4,9,12-13". */
-export function toRanges(lines: readonly number[]): string {
+export function toRanges(lines: ArrayLike<number>): string {
   const parts: string[] = [];
   let i = 0;
   while (i < lines.length) {

@@ -41,6 +41,9 @@ export interface Counter {
   total: number;
 }
 
+/** Line numbers: a plain array or a typed one (lcov keeps Int32Arrays). */
+export type LineList = readonly number[] | Int32Array;
+
 /** Coverage of one source file. A metric the report does not carry is left undefined (unknown, never 0). */
 export interface FileCoverage {
   /** Path as written in the report (before normalisation). */
@@ -56,9 +59,10 @@ export interface FileCoverage {
   statements?: Counter;
   /**
    * Line numbers with hits > 0 and with hits == 0, when the report has per-line detail
-   * (lcov DA, Cobertura `<line>`, istanbul statement map, coverage.py executed/missing lines).
+   * (lcov DA, Cobertura `<line>`, istanbul statement map, coverage.py executed/missing lines),
+   * ascending. A typed array is welcome: millions of lines cost a quarter of the memory of number[].
    */
-  lineHits?: { covered: number[]; uncovered: number[] };
+  lineHits?: { covered: LineList; uncovered: LineList };
 }
 
 export type DiagnosticLevel = "info" | "warning" | "error";
@@ -83,7 +87,10 @@ export interface ProducingTool {
 export interface IngestResult {
   format: ReportFormat;
   tool?: ProducingTool;
-  /** Test cases in report order; duplicates already merged by the parser (see junit parser). */
+  /**
+   * Test cases in report order, one per case element: a case repeated by retries or reruns appears
+   * repeatedly (the pipeline merges them by stable identity, see mergeAttempts).
+   */
   tests: TestCase[];
   /** Coverage per file in report order; repeated sections of one file already merged. */
   coverage: FileCoverage[];

@@ -31,7 +31,7 @@ export function detach(text: string): string {
 
 const NAME = /[^\s/>=]+/y;
 const SKIP_TAG = /(?:[^"'>]+|"[^"]*"|'[^']*')*>/y;
-const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_ATTRS: Record<string, string> = Object.freeze({});
 
 /**
  * A small, strict-enough XML reader for test and coverage reports.
@@ -59,7 +59,9 @@ class XmlReader {
   private line = 1;
   private linePos = 0;
   private mode: "normal" | "cdata" | "comment" = "normal";
-  private readonly stack: { name: string; line: number }[] = [];
+  /** Open elements: names and their lines, as two arrays (one object per element was measurable GC). */
+  private readonly stack: string[] = [];
+  private readonly stackLines: number[] = [];
   private sawRoot = false;
   private rootClosed = false;
   private started = false;
@@ -94,8 +96,9 @@ class XmlReader {
       this.fail(this.lineAt(this.pos), "the file ends inside a tag: it looks truncated");
     }
     const open = this.stack[this.stack.length - 1];
-    if (open) {
-      this.fail(this.lineAt(buf.length), `the file ends before <${open.name}> (opened at line ${open.line}) is closed: it looks truncated`);
+    if (open !== undefined) {
+      const openLine = this.stackLines[this.stackLines.length - 1] ?? 0;
+      this.fail(this.lineAt(buf.length), `the file ends before <${open}> (opened at line ${openLine}) is closed: it looks truncated`);
     }
     if (!this.sawRoot) this.fail(undefined, "no XML element found: the file is empty or not XML");
     if (this.unknownEntities > 0) {
@@ -242,16 +245,18 @@ class XmlReader {
     const line = this.lineAt(lt);
     if (this.rootClosed) this.fail(line, `a second root element <${name}> after the first one closed`);
     this.sawRoot = true;
-    this.stack.push({ name, line });
+    this.stack.push(name);
+    this.stackLines.push(line);
     this.handler.onOpen(name, attrs, line);
     if (selfClosing) this.close(name, lt);
   }
 
   private close(name: string, lt: number): void {
     const top = this.stack.pop();
-    if (!top) this.fail(this.lineAt(lt), `closing tag </${name}> without an opening tag`);
-    if (top.name !== name) {
-      this.fail(this.lineAt(lt), `closing tag </${name}> does not match <${top.name}> opened at line ${top.line}`);
+    const topLine = this.stackLines.pop();
+    if (top === undefined) this.fail(this.lineAt(lt), `closing tag </${name}> without an opening tag`);
+    if (top !== name) {
+      this.fail(this.lineAt(lt), `closing tag </${name}> does not match <${top}> opened at line ${topLine ?? 0}`);
     }
     if (this.stack.length === 0) this.rootClosed = true;
     this.handler.onClose(name);

@@ -38,9 +38,11 @@ export const junitParser: ReportParser = {
     const cases: TestCase[] = [];
     // The suite path is shared by all cases of a suite (copy on change), not copied per case.
     let suites: readonly string[] = [];
-    let suiteKey = "";
-    const keys: string[] = [];
+
     let root: string | undefined;
+    // Cases of one suite share their classname: copy it once.
+    let lastClassname: string | undefined;
+    let lastClassnameOwned: string | undefined;
     let current: OpenCase | undefined;
     /** Inside <failure>/<error>/<skipped> of the current case, collecting its text when it has no message. */
     let collecting = false;
@@ -64,18 +66,25 @@ export const junitParser: ReportParser = {
         }
         if (name === "testsuite") {
           suites = [...suites, own(attrs.name ?? "")];
-          suiteKey = suites.join("\u0000");
         } else if (name === "testcase") {
+          // Every field set up front: one object shape for all cases keeps the code monomorphic.
+          const classname = attrs.classname;
+          if (classname !== undefined && classname !== lastClassname) {
+            lastClassname = classname;
+            lastClassnameOwned = own(classname);
+          }
+          const file = attrs.file ?? attrs.filepath;
           const tc: TestCase = {
+            file: file ? own(file) : undefined,
             suite: suites as string[],
+            classname: classname === undefined || classname === suites[suites.length - 1] ? undefined : lastClassnameOwned,
             name: own(attrs.name ?? ""),
             status: "passed",
             durationMs: parseDuration(attrs.time),
+            message: undefined,
+            flaky: undefined,
             reportLine: line,
           };
-          if (attrs.classname !== undefined && attrs.classname !== suites[suites.length - 1]) tc.classname = own(attrs.classname);
-          const file = attrs.file ?? attrs.filepath;
-          if (file) tc.file = own(file);
           const declared = (attrs.status ?? attrs.result ?? "").toLowerCase();
           if (NOT_RUN.has(declared)) tc.status = "skipped";
           current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
@@ -89,15 +98,12 @@ export const junitParser: ReportParser = {
             collecting = false;
             return;
           }
-          const tc = finishCase(current);
-          cases.push(tc);
-          keys.push(`${tc.file ?? ""}\u0001${suiteKey}\u0001${tc.classname ?? ""}\u0001${tc.name}`);
+          cases.push(finishCase(current));
           current = undefined;
           return;
         }
         if (name === "testsuite") {
           suites = suites.slice(0, -1);
-          suiteKey = suites.join("\u0000");
         }
       },
       wantsText: () => collecting,
@@ -112,7 +118,9 @@ export const junitParser: ReportParser = {
     if (cases.length === 0) {
       diagnostics.push({ level: "warning", code: "junit.no-tests", message: "the report contains no <testcase>: did the test command run any test?", file: ctx.file });
     }
-    return { format: "junit", tests: mergeDuplicates(cases, keys, ctx.file, diagnostics), coverage: [], diagnostics } satisfies IngestResult;
+    // Repeated cases (retries, reruns, pytest's teardown report) stay separate here: the pipeline merges
+    // them by stable identity, which needs the resolved file path (see mergeAttempts).
+    return { format: "junit", tests: cases, coverage: [], diagnostics } satisfies IngestResult;
   },
 };
 
@@ -167,51 +175,4 @@ function parseDuration(time: string | undefined): number | null {
   // Some tools write thousands separators ("1,234.5").
   const seconds = Number(time.indexOf(",") === -1 ? time : time.replace(/,/g, ""));
   return Number.isFinite(seconds) ? Math.round(seconds * 1000 * 1000) / 1000 : null;
-}
-
-/**
- * The same case may appear several times: retries (vitest, jest), reruns, or pytest's separate
- * report for a teardown error. Each test counts once: if any attempt passed and another did not,
- * the last attempt decides and the test is flaky; otherwise the first failure or error stands.
- */
-function mergeDuplicates(cases: TestCase[], keys: string[], file: string, diagnostics: Diagnostic[]): TestCase[] {
-  const byKey = new Map<string, TestCase[]>();
-  for (let i = 0; i < cases.length; i++) {
-    const tc = cases[i] as TestCase;
-    const key = keys[i] as string;
-    const seen = byKey.get(key);
-    if (seen) seen.push(tc);
-    else byKey.set(key, [tc]);
-  }
-  if (byKey.size === cases.length) return cases;
-  const merged: TestCase[] = [];
-  let duplicated = 0;
-  for (const attempts of byKey.values()) {
-    const first = attempts[0] as TestCase;
-    if (attempts.length === 1) {
-      merged.push(first);
-      continue;
-    }
-    duplicated++;
-    const statuses = attempts.map((a) => a.status);
-    const passed = statuses.includes("passed");
-    const bad = statuses.some((s) => s === "failed" || s === "errored");
-    let winner: TestCase;
-    if (passed && bad) {
-      winner = { ...(attempts.filter((a) => a.status !== "skipped").pop() as TestCase), flaky: true };
-    } else {
-      // The first bad report is the cause; later ones are consequences (pytest's teardown error after a
-      // failed call, jest-junit's <failure> copy of a suite <error>).
-      winner = attempts.find((a) => a.status === "failed" || a.status === "errored") ?? attempts.find((a) => a.status === "passed") ?? first;
-    }
-    const durations = attempts.map((a) => a.durationMs).filter((d): d is number => d !== null);
-    merged.push({ ...winner, reportLine: first.reportLine, durationMs: durations.length ? durations.reduce((a, b) => a + b, 0) : null });
-  }
-  diagnostics.push({
-    level: "info",
-    code: "junit.duplicate-testcase",
-    message: `${duplicated} test case(s) appear more than once (retries, reruns or a separate setup/teardown report); each is counted once`,
-    file,
-  });
-  return merged;
 }

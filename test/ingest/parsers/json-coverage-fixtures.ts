@@ -1,3 +1,4 @@
+import type { LineList } from "../../../src/ingest/types.js";
 import { createReadStream, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { expect } from "vitest";
@@ -78,8 +79,8 @@ export function uncoveredCells(table: string): Map<string, string> {
  * That cell as istanbul-reports' text reporter builds it from line hits (lib/text/index.js `nodeMissing`):
  * runs of uncovered lines, with the non-statement lines between them folded in ("12-14" for 12 and 14).
  */
-export function formatUncovered(lineHits: { covered: number[]; uncovered: number[] }): string {
-  const lines = [...lineHits.covered.map((line) => [line, true] as const), ...lineHits.uncovered.map((line) => [line, false] as const)];
+export function formatUncovered(lineHits: { covered: LineList; uncovered: LineList }): string {
+  const lines = [...Array.from(lineHits.covered, (line) => [line, true] as const), ...Array.from(lineHits.uncovered, (line) => [line, false] as const)];
   lines.sort(([a], [b]) => a - b);
   const ranges: [number, number][] = [];
   let open = false;
