@@ -115,11 +115,13 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     }),
     diagnostics: rows.diagnostics,
   });
+  // The per-file list lives in the coverage_file rows; the stored summary keeps the headline numbers.
+  const stored = { ...summary, coverage: { ...summary.coverage, files: [] } };
   const snapshot = await options.store.saveSnapshot({
     takenAt,
     git,
     configHash: config.hash,
-    summary,
+    summary: stored,
     sources: rows.sources,
     facts: factsOf(summary),
     tests: rows.tests,

@@ -104,14 +104,16 @@ export function summarise(input: SummaryInput): AssessSummary {
     snapshot: { id: null, takenAt: input.takenAt, git: input.git, configHash: input.configHash },
     tests: summariseTests(input.tests, input.sources),
     coverage: summariseCoverage(input.coverageFiles, input.resolveThreshold),
-    sources: input.sources.map((s, i) => ({
-      ...s,
-      tests: input.tests.filter((t) => t.sourceIndex === i).length,
-      coverageFiles: input.coverageFiles.filter((c) => c.sourceIndex === i).length,
-    })),
+    sources: input.sources.map((s, i) => ({ ...s, tests: countBy(input.tests, i), coverageFiles: countBy(input.coverageFiles, i) })),
     collectors: input.collectors,
     diagnostics: input.diagnostics,
   };
+}
+
+function countBy(rows: readonly { sourceIndex: number }[], index: number): number {
+  let n = 0;
+  for (const row of rows) if (row.sourceIndex === index) n++;
+  return n;
 }
 
 function brief(t: TestResultRecord): TestBrief {
@@ -168,10 +170,13 @@ function emptyTotals(): Totals {
   };
 }
 
+/** Field names per metric, built once (template-literal keys in the loop cost a string each time). */
+const FIELDS = METRICS.map((m) => [m, `${m}Covered`, `${m}Total`] as const);
+
 function add(totals: Totals, f: CoverageFileRecord): void {
-  for (const m of METRICS) {
-    const covered = f[`${m}Covered`];
-    const total = f[`${m}Total`];
+  for (const [m, coveredKey, totalKey] of FIELDS) {
+    const covered = f[coveredKey];
+    const total = f[totalKey];
     if (covered === null || total === null) continue;
     totals[m].covered += covered;
     totals[m].total += total;
@@ -220,11 +225,16 @@ function summariseCoverage(files: CoverageFileRecord[], threshold: number): Asse
     counts,
     paths: { total: files.length, resolved, share, threshold },
     packages: [...byPackage].sort((a, b) => a[0].localeCompare(b[0])).map(([name, t]) => entry(name, t)),
-    files: files.map((f) => {
-      const t = emptyTotals();
-      add(t, f);
-      return { ...entry(f.path, t), package: f.package, resolved: f.resolved, source: f.sourceIndex };
-    }),
+    files: files.map((f) => ({
+      name: f.path,
+      lines: f.linesTotal === null || f.linesCovered === null ? null : pct(f.linesCovered, f.linesTotal),
+      branches: f.branchesTotal === null || f.branchesCovered === null ? null : pct(f.branchesCovered, f.branchesTotal),
+      functions: f.functionsTotal === null || f.functionsCovered === null ? null : pct(f.functionsCovered, f.functionsTotal),
+      statements: f.statementsTotal === null || f.statementsCovered === null ? null : pct(f.statementsCovered, f.statementsTotal),
+      package: f.package,
+      resolved: f.resolved,
+      source: f.sourceIndex,
+    })),
     evidence: [...new Set(files.map((f) => f.sourceIndex))].sort((a, b) => a - b),
   };
 }
