@@ -37,55 +37,61 @@ async function exists(root: string, names: string[]): Promise<string | undefined
 const prefixed = (dir: string, path: string) => (dir === "." ? path : `${dir}/${path}`);
 const slug = (text: string) => text.replace(/^@/, "").replace(/[^\w.-]+/g, "-");
 
+/** Node test runners, most specific first: how to recognise each, and the collector to propose. */
+const NODE_RUNNERS: {
+  id: string;
+  matches: (deps: Record<string, string>, testScript: string) => boolean;
+  why: string;
+  command: string;
+  reports: string[];
+  note?: string;
+}[] = [
+  {
+    id: "vitest",
+    matches: (deps, test) => "vitest" in deps || /\bvitest\b/.test(test),
+    why: "vitest in package.json: JUnit reporter for tests, v8 coverage as lcov",
+    command: "npx vitest run --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml --coverage.enabled --coverage.reporter=lcov --coverage.reporter=json-summary --coverage.reportsDirectory=reports/coverage",
+    reports: ["reports/junit.xml", "reports/coverage/lcov.info"],
+    note: "needs @vitest/coverage-v8 installed",
+  },
+  {
+    id: "jest",
+    matches: (deps, test) => "jest" in deps || /\bjest\b/.test(test),
+    why: "jest in package.json: jest-junit for tests, lcov coverage",
+    command: "JEST_JUNIT_OUTPUT_DIR=reports npx jest --ci --coverage --coverageReporters=lcov --coverageDirectory=reports/coverage --reporters=default --reporters=jest-junit",
+    reports: ["reports/junit.xml", "reports/coverage/lcov.info"],
+    note: "needs jest-junit installed",
+  },
+  {
+    id: "mocha",
+    matches: (deps, test) => "mocha" in deps || /\bmocha\b/.test(test),
+    why: "mocha in package.json: mocha-junit-reporter for tests, c8 for coverage",
+    command: "npx c8 --reporter=lcov --report-dir=reports/coverage npx mocha --reporter mocha-junit-reporter --reporter-options mochaFile=reports/junit.xml",
+    reports: ["reports/junit.xml", "reports/coverage/lcov.info"],
+    note: "needs c8 and mocha-junit-reporter installed",
+  },
+  {
+    id: "node-test",
+    matches: (_deps, test) => /node (--[\w-]+ )*--test\b/.test(test),
+    why: "`node --test` in the test script: the built-in junit and lcov reporters",
+    command: "node --test --experimental-test-coverage --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=reports/junit.xml --test-reporter=lcov --test-reporter-destination=reports/lcov.info",
+    reports: ["reports/junit.xml", "reports/lcov.info"],
+  },
+];
+
 function nodeCollector(pkg: PackageJson, dir: string): ProposedCollector | undefined {
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-  const test = pkg.scripts?.test ?? "";
-  const base = dir === "." ? "" : `${slug(pkg.name ?? dir)}-`;
-  const cwd = dir === "." ? {} : { cwd: dir };
-  if ("vitest" in deps || /\bvitest\b/.test(test)) {
-    return {
-      name: `${base}vitest`,
-      why: "vitest in package.json: JUnit reporter for tests, v8 coverage as lcov",
-      command: "npx vitest run --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml --coverage.enabled --coverage.reporter=lcov --coverage.reporter=json-summary --coverage.reportsDirectory=reports/coverage",
-      ...cwd,
-      timeout: "10m",
-      reports: [{ path: prefixed(dir, "reports/junit.xml") }, { path: prefixed(dir, "reports/coverage/lcov.info") }],
-      note: "needs @vitest/coverage-v8 installed",
-    };
-  }
-  if ("jest" in deps || /\bjest\b/.test(test)) {
-    return {
-      name: `${base}jest`,
-      why: "jest in package.json: jest-junit for tests, lcov coverage",
-      command: "JEST_JUNIT_OUTPUT_DIR=reports npx jest --ci --coverage --coverageReporters=lcov --coverageDirectory=reports/coverage --reporters=default --reporters=jest-junit",
-      ...cwd,
-      timeout: "10m",
-      reports: [{ path: prefixed(dir, "reports/junit.xml") }, { path: prefixed(dir, "reports/coverage/lcov.info") }],
-      note: "needs jest-junit installed",
-    };
-  }
-  if ("mocha" in deps || /\bmocha\b/.test(test)) {
-    return {
-      name: `${base}mocha`,
-      why: "mocha in package.json: mocha-junit-reporter for tests, c8 for coverage",
-      command: "npx c8 --reporter=lcov --report-dir=reports/coverage npx mocha --reporter mocha-junit-reporter --reporter-options mochaFile=reports/junit.xml",
-      ...cwd,
-      timeout: "10m",
-      reports: [{ path: prefixed(dir, "reports/junit.xml") }, { path: prefixed(dir, "reports/coverage/lcov.info") }],
-      note: "needs c8 and mocha-junit-reporter installed",
-    };
-  }
-  if (/node (--[\w-]+ )*--test\b/.test(test)) {
-    return {
-      name: `${base}node-test`,
-      why: "`node --test` in the test script: the built-in junit and lcov reporters",
-      command: "node --test --experimental-test-coverage --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=reports/junit.xml --test-reporter=lcov --test-reporter-destination=reports/lcov.info",
-      ...cwd,
-      timeout: "10m",
-      reports: [{ path: prefixed(dir, "reports/junit.xml") }, { path: prefixed(dir, "reports/lcov.info") }],
-    };
-  }
-  return undefined;
+  const runner = NODE_RUNNERS.find((r) => r.matches(deps, pkg.scripts?.test ?? ""));
+  if (!runner) return undefined;
+  return {
+    name: dir === "." ? runner.id : `${slug(pkg.name ?? dir)}-${runner.id}`,
+    why: runner.why,
+    command: runner.command,
+    ...(dir === "." ? {} : { cwd: dir }),
+    timeout: "10m",
+    reports: runner.reports.map((path) => ({ path: prefixed(dir, path) })),
+    ...(runner.note ? { note: runner.note } : {}),
+  };
 }
 
 /** Looks at the repository's manifests and proposes collectors. Never runs anything. */
