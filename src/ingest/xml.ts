@@ -66,6 +66,7 @@ class XmlReader {
   private rootClosed = false;
   private started = false;
   private unknownEntities = 0;
+  private readonly names = new Map<number, string>();
 
   constructor(
     private readonly file: string,
@@ -223,10 +224,18 @@ class XmlReader {
         return at + 2;
       }
       const eq = buf.indexOf("=", at);
-      const attrName = eq === -1 ? "" : buf.slice(at, eq).trimEnd();
-      if (eq === -1 || /[\s<>"'/]/.test(attrName) || attrName === "") {
-        if (eq === -1 && buf.indexOf(">", at) === -1) return -1;
-        this.fail(this.lineAt(lt), `malformed attribute in <${name}> near "${buf.slice(at, at + 30).trim()}"`);
+      // Attribute names repeat on every element: reuse the string seen last time for this first char and
+      // length, so the property store does not look each new copy up in V8's string table again.
+      const key = eq === -1 ? -1 : (c << 10) | (eq - at);
+      let attrName = this.names.get(key);
+      if (attrName === undefined || !buf.startsWith(attrName, at)) {
+        attrName = eq === -1 ? "" : buf.slice(at, eq).trimEnd();
+        const valid = attrName !== "" && !/[\s<>"'/]/.test(attrName);
+        if (!valid) {
+          if (eq === -1 && buf.indexOf(">", at) === -1) return -1;
+          this.fail(this.lineAt(lt), `malformed attribute in <${name}> near "${buf.slice(at, at + 30).trim()}"`);
+        }
+        if (eq - at === attrName.length) this.names.set(key, attrName);
       }
       let q = eq + 1;
       c = buf.charCodeAt(q);

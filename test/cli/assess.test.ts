@@ -124,6 +124,16 @@ describe("shipgate assess on bad input", () => {
     expect(history(dir)).toBe(before);
   });
 
+  it("says clearly that a report holds 0 tests instead of reporting a green run", () => {
+    const dir = tempDir();
+    const result = shipgate(["assess", "-r", fixture("ingest/junit/pytest-7.2-empty.xml")], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Tests  unknown: the test reports contain no test case");
+    expect(result.stdout).toMatch(/! .*pytest-7\.2-empty\.xml: the report contains no <testcase>: did the test command run any test\?/);
+    const json = JSON.parse(shipgate(["assess", "--json", "-r", fixture("ingest/junit/pytest-7.2-empty.xml")], { cwd: dir }).stdout) as AssessSummary;
+    expect(json.tests).toMatchObject({ status: "unknown", total: 0 });
+  });
+
   it("explains what to do when there is nothing to assess", () => {
     const result = shipgate(["assess"], { cwd: tempDir() });
     expect(result.code).toBe(2);

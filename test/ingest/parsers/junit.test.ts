@@ -1,4 +1,5 @@
 import { createReadStream, readFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { mergeAttempts } from "../../../src/ingest/merge-attempts.js";
 import { junitParser } from "../../../src/ingest/parsers/junit.js";
@@ -100,6 +101,12 @@ describe("junit parser details", () => {
       expect(result.tests).toEqual([]);
       expect(result.diagnostics.map((d) => d.code)).toEqual(["junit.no-tests"]);
     }
+  });
+
+  it.each(["disabled", "notrun", "skipped"])('treats status="%s" on a testcase as skipped (GoogleTest, JUnit 5 legacy XML)', async (status) => {
+    const xml = `<testsuites><testsuite name="s"><testcase name="a" status="${status}" time="0"/><testcase name="b" status="run"/></testsuite></testsuites>`;
+    const result = await junitParser.parse(Readable.from([xml]), { file: "inline.xml" });
+    expect(result.tests.map((t) => [t.name, t.status])).toEqual([["a", "skipped"], ["b", "passed"]]);
   });
 
   it("rejects an XML file that is not JUnit", async () => {
