@@ -7,7 +7,14 @@ export type ReportFormat =
   | "cobertura"
   | "istanbul-summary"
   | "istanbul-final"
-  | "coveragepy";
+  | "coveragepy"
+  | "eslint"
+  | "sarif"
+  | "ruff"
+  | "tsc"
+  | "mypy"
+  | "npm-audit"
+  | "osv";
 
 export type TestStatus = "passed" | "failed" | "errored" | "skipped";
 
@@ -83,6 +90,56 @@ export interface ProducingTool {
   version?: string;
 }
 
+export type FindingLevel = "error" | "warning" | "note";
+
+/** What kind of signal a finding feeds: lint rules, type errors, or security rules (SAST). */
+export type FindingKind = "lint" | "type" | "security";
+
+/**
+ * One static-analysis result (ESLint message, SARIF result, ruff/tsc/mypy diagnostic).
+ * The pipeline adds the stable fingerprint (rule + normalised path + hash of the flagged line's text),
+ * because it needs the repository file; a parser passes `snippet` when the report carries the text.
+ */
+export interface Finding {
+  /** The producing tool as the report names it (SARIF `tool.driver.name`, "eslint", "tsc", …). */
+  tool: string;
+  kind: FindingKind;
+  /** Rule or diagnostic code (`no-unused-vars`, `TS2322`, `E501`, `arg-type`), or null. */
+  ruleId: string | null;
+  level: FindingLevel;
+  message: string;
+  /** Path as written in the report (URI already resolved against SARIF `uriBaseId` when possible). */
+  file: string | null;
+  /** 1-based; null when the report gives none. */
+  line: number | null;
+  column: number | null;
+  /** The flagged source text, when the report carries it (SARIF snippet, ESLint `source`). */
+  snippet?: string;
+  /** True when an accepted suppression applies (SARIF `suppressions[].status` accepted or absent, ESLint suppressedMessages). */
+  suppressed?: boolean;
+  reportLine?: number;
+}
+
+export type AdvisorySeverity = "critical" | "high" | "moderate" | "low" | "info";
+
+/** One known vulnerability affecting a dependency (npm audit, OSV-Scanner). */
+export interface Advisory {
+  /** GHSA-…, CVE-…, OSV id, or the npm advisory number as a string. */
+  id: string;
+  /** Other ids of the same vulnerability (aliases), to de-duplicate across tools. */
+  aliases: string[];
+  package: string;
+  /** Installed version(s) affected, when known. */
+  versions: string[];
+  severity: AdvisorySeverity;
+  title: string;
+  url: string | null;
+  /** Whether the tool says a fix is available. */
+  fixAvailable: boolean | null;
+  /** The ecosystem (npm, PyPI, Go, …), when known. */
+  ecosystem: string | null;
+}
+
 /** Everything a parser read from one report. */
 export interface IngestResult {
   format: ReportFormat;
@@ -94,6 +151,10 @@ export interface IngestResult {
   tests: TestCase[];
   /** Coverage per file in report order; repeated sections of one file already merged. */
   coverage: FileCoverage[];
+  /** Static-analysis findings (lint, type, SAST); absent or empty for test and coverage reports. */
+  findings?: Finding[];
+  /** Dependency vulnerabilities; absent or empty for other reports. */
+  advisories?: Advisory[];
   diagnostics: Diagnostic[];
 }
 
