@@ -1,15 +1,18 @@
+import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { runCollector, type CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
-import type { CollectorConfig } from "../config/schema.js";
+import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
 import { ShipgateError } from "../errors.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
 import { readReport } from "../ingest/read-report.js";
 import type { ReportFormat } from "../ingest/types.js";
 import type { FactRecord, Store } from "../store/types.js";
-import { buildSnapshotRows, type ReadReport } from "./build-snapshot.js";
+import { collectRepoFacts } from "../facts/repo-facts.js";
+import { buildSnapshotRows, type LineReader, type ReadReport } from "./build-snapshot.js";
+import type { DocsOutcome } from "./readiness.js";
 import { readGitState } from "./git-state.js";
 import { summarise, type AssessSummary } from "./summary.js";
 
@@ -23,7 +26,8 @@ export type AssessProgress =
   | { type: "collector-output"; name: string; text: string }
   | { type: "collector-end"; name: string; run: CollectorRun }
   | { type: "report-start"; path: string; bytes: number }
-  | { type: "report-end"; path: string; format: ReportFormat; tests: number; coverageFiles: number; ms: number };
+  | { type: "report-end"; path: string; format: ReportFormat; tests: number; coverageFiles: number; findings: number; advisories: number; ms: number }
+  | { type: "docs-end"; files: number; links: number; broken: number; ms: number };
 
 export interface AssessOptions {
   /** Repository root: report paths resolve against it. */
@@ -95,12 +99,16 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
       format: read.source.format,
       tests: read.result.tests.length,
       coverageFiles: read.result.coverage.length,
+      findings: read.result.findings?.length ?? 0,
+      advisories: read.result.advisories?.length ?? 0,
       ms: Date.now() - started,
     });
   }
 
   const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
-  const rows = buildSnapshotRows(reports, createPathResolver(repo));
+  const resolver = createPathResolver(repo);
+  const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
+  const [repoFacts, docs] = await Promise.all([collectRepoFacts(repo), checkDocs(root, config.config.docs, options.onProgress)]);
   const summary = summarise({
     takenAt,
     git,
@@ -108,6 +116,12 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     sources: rows.sources,
     tests: rows.tests,
     coverageFiles: rows.coverageFiles,
+    findings: rows.findings,
+    advisories: rows.advisories,
+    repoFacts,
+    docs,
+    packageOf: (path) => resolver.packageOf(path),
+    scoreSettings: scoreSettings(config.config),
     resolveThreshold: config.config.paths.resolve_threshold,
     collectors: collectors.map((c) => {
       const run = runs.find((r) => r.name === c.name);
@@ -126,9 +140,38 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     facts: factsOf(summary),
     tests: rows.tests,
     coverageFiles: rows.coverageFiles,
+    findings: rows.findings,
+    advisories: rows.advisories,
   });
   summary.snapshot.id = snapshot.id;
   return { summary, snapshotId: snapshot.id };
+}
+
+/** Reads repository files for finding fingerprints, each once. */
+function createLineReader(root: string): LineReader {
+  const cache = new Map<string, string[] | undefined>();
+  return (path) => {
+    if (!cache.has(path)) {
+      let lines: string[] | undefined;
+      try {
+        lines = readFileSync(join(root, path), "utf8").split(/\r?\n/);
+      } catch {
+        lines = undefined;
+      }
+      cache.set(path, lines);
+    }
+    return cache.get(path);
+  };
+}
+
+/** The offline markdown link check, as facts for the documentation category; null when switched off. */
+async function checkDocs(root: string, docs: ShipgateConfig["docs"], onProgress: AssessOptions["onProgress"]): Promise<DocsOutcome | null> {
+  if (!docs.check) return null;
+  const started = Date.now();
+  const { checkDocsLinks } = await import("../facts/docs-links.js");
+  const result = await checkDocsLinks({ root, ...(docs.paths ? { paths: docs.paths } : {}) });
+  onProgress?.({ type: "docs-end", files: result.files, links: result.links, broken: result.broken.length, ms: Date.now() - started });
+  return { files: result.files, links: result.links, broken: result.broken.map(({ file, line, target, reason }) => ({ file, line, target, reason })) };
 }
 
 function checkRun(collector: CollectorConfig, run: CollectorRun): void {
@@ -223,6 +266,20 @@ function factsOf(summary: AssessSummary): FactRecord[] {
     ...(["lines", "branches", "functions", "statements"] as const).map((m) => ({ key: `coverage.${m}.pct`, value: c[m], component: null, sourceIndex: coverageSource })),
     { key: "coverage.paths.resolved_share", value: c.paths.share, component: null, sourceIndex: coverageSource },
   ];
+  facts.push(
+    { key: "score", value: summary.score, component: null, sourceIndex: null },
+    { key: "score.measured_weight", value: summary.measuredWeight, component: null, sourceIndex: null },
+    { key: "lint.errors", value: summary.lint.errors, component: null, sourceIndex: single(summary.lint.evidence) },
+    { key: "lint.warnings", value: summary.lint.warnings, component: null, sourceIndex: single(summary.lint.evidence) },
+    { key: "type_errors", value: summary.typeErrors, component: null, sourceIndex: null },
+    { key: "docs.broken_links", value: summary.docs.brokenLinks, component: null, sourceIndex: null },
+  );
+  for (const severity of ["critical", "high", "moderate", "low"] as const) {
+    facts.push({ key: `security.${severity}`, value: summary.security[severity], component: null, sourceIndex: single(summary.security.evidence) });
+  }
+  for (const [id, category] of Object.entries(summary.categories)) facts.push({ key: `category.${id}`, value: category.score, component: null, sourceIndex: null });
+  for (const [key, fact] of Object.entries(summary.facts)) facts.push({ key: `repo.${key}`, value: fact.present ? 1 : 0, component: null, sourceIndex: null });
+  for (const component of summary.components) facts.push({ key: "score", value: component.score, component: component.name, sourceIndex: null });
   for (const p of c.packages) {
     for (const m of ["lines", "branches", "functions", "statements"] as const) {
       if (p[m] !== null) facts.push({ key: `coverage.${m}.pct`, value: p[m], component: p.name, sourceIndex: null });

@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { ReadReportResult } from "../ingest/read-report.js";
 import { mergeAttempts } from "../ingest/merge-attempts.js";
 import type { PathResolver } from "../ingest/paths.js";
-import type { Counter, Diagnostic, FileCoverage, TestCase } from "../ingest/types.js";
-import type { CoverageFileRecord, SourceRecord, TestResultRecord } from "../store/types.js";
+import type { Counter, Diagnostic, FileCoverage, Finding, TestCase } from "../ingest/types.js";
+import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, SourceRecord, TestResultRecord } from "../store/types.js";
 import { toRanges } from "./ranges.js";
 
 export interface ReadReport extends ReadReportResult {
@@ -18,8 +19,13 @@ export interface SnapshotRows {
   sources: SourceRecord[];
   tests: TestResultRecord[];
   coverageFiles: CoverageFileRecord[];
+  findings: FindingRecord[];
+  advisories: AdvisoryRecord[];
   diagnostics: Diagnostic[];
 }
+
+/** Reads a repository file's lines (for finding fingerprints); undefined when it cannot. */
+export type LineReader = (repoPath: string) => readonly string[] | undefined;
 
 const SOURCE_FILE = /\.(c|cc|cpp|cs|go|java|js|jsx|kt|mjs|cjs|mts|cts|php|py|rb|rs|scala|swift|ts|tsx|vue|svelte)$/;
 
@@ -29,7 +35,7 @@ export function testIdentity(file: string | null, suite: readonly string[], name
 }
 
 /** Turns parsed reports into the rows of one snapshot: paths resolved, tests and coverage merged across reports. */
-export function buildSnapshotRows(reports: readonly ReadReport[], resolver: PathResolver): SnapshotRows {
+export function buildSnapshotRows(reports: readonly ReadReport[], resolver: PathResolver, readLines: LineReader = () => undefined): SnapshotRows {
   const sources: SourceRecord[] = reports.map((r) => ({
     path: r.source.path,
     sha256: r.source.sha256,
@@ -43,6 +49,9 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
   let crossDuplicates = 0;
   const coverage = new Map<string, CoverageSlot>();
   let coverageMerges = 0;
+  const findings: FindingRecord[] = [];
+  const fingerprints = new Map<string, number>();
+  const advisories = new Map<string, AdvisoryRecord>();
 
   reports.forEach((report, sourceIndex) => {
     const dirs = report.runDir && report.runDir !== report.reportDir ? [report.runDir, report.reportDir] : [report.reportDir];
@@ -77,6 +86,44 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
       } else {
         tests.set(record.testId, record);
       }
+    }
+
+    for (const finding of report.result.findings ?? []) {
+      const file = finding.file === null ? null : resolve(finding.file);
+      const base = findingKey(finding, file?.resolved ? file.path : (file?.path ?? null), file?.resolved ? readLines : () => undefined);
+      // Two identical findings (same rule, file and line text) are told apart by their order.
+      const seen = fingerprints.get(base) ?? 0;
+      fingerprints.set(base, seen + 1);
+      findings.push({
+        fingerprint: createHash("sha256").update(`${base}\u0000${seen}`).digest("hex").slice(0, 20),
+        tool: finding.tool,
+        kind: finding.kind,
+        ruleId: finding.ruleId,
+        level: finding.level,
+        message: finding.message,
+        file: file?.path ?? null,
+        line: finding.line,
+        suppressed: finding.suppressed === true,
+        sourceIndex,
+      });
+    }
+
+    for (const advisory of report.result.advisories ?? []) {
+      // The same vulnerability from two tools (npm audit and OSV) counts once: match by package and any id.
+      const keys = [advisory.id, ...advisory.aliases].map((id) => `${advisory.package}\u0000${id}`);
+      if (keys.some((k) => advisories.has(k))) continue;
+      const record: AdvisoryRecord = {
+        advisoryId: advisory.id,
+        aliases: advisory.aliases,
+        package: advisory.package,
+        versions: advisory.versions,
+        severity: advisory.severity,
+        title: advisory.title,
+        url: advisory.url,
+        fixAvailable: advisory.fixAvailable,
+        sourceIndex,
+      };
+      for (const k of keys) advisories.set(k, record);
     }
 
     for (const fc of report.result.coverage) {
@@ -118,7 +165,19 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
     }
     return record;
   });
-  return { sources, tests: [...tests.values()], coverageFiles, diagnostics };
+  return { sources, tests: [...tests.values()], coverageFiles, findings, advisories: [...new Set(advisories.values())], diagnostics };
+}
+
+/**
+ * What identifies a finding across commits: its rule, its file, and the text of the flagged line with
+ * whitespace folded — not the line number, so a finding that moves is the same finding.
+ */
+function findingKey(finding: Finding, file: string | null, readLines: LineReader): string {
+  let text = finding.snippet?.split("\n")[0];
+  if (text === undefined && file !== null && finding.line !== null) text = readLines(file)?.[finding.line - 1];
+  // Without the line's text, the message stands in (still independent of the line number).
+  const anchor = text === undefined ? `message:${finding.message}` : text.replace(/\s+/g, " ").trim();
+  return [finding.tool, finding.ruleId ?? "", file ?? "", anchor].join("\u0000");
 }
 
 const rank = (s: TestResultRecord["status"]): number => ({ failed: 3, errored: 2, passed: 1, skipped: 0 })[s];

@@ -1,4 +1,7 @@
-import type { CoverageFileRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
+import type { RepoFacts } from "../facts/repo-facts.js";
+import type { CategoryId, RequirementResult, ScoreSettings } from "../score/score.js";
+import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
+import { computeReadiness, type ComponentScore, type DocsOutcome } from "./readiness.js";
 
 /** ok: measured; unknown: no evidence; degraded: measured, but not trustworthy (see `reasons`). */
 export type SignalStatus = "ok" | "unknown" | "degraded";
@@ -45,6 +48,34 @@ export interface FileCoverageEntry extends CoverageEntry {
 export interface AssessSummary {
   schemaVersion: 1;
   snapshot: { id: number | null; takenAt: string; git: GitState; configHash: string | null };
+  /** Readiness score 0–100 over the measured weight, or null when nothing is measured. */
+  score: number | null;
+  /** Share (0–1) of the category weight that was measured. */
+  measuredWeight: number;
+  level: string;
+  /** Critical checks that failed (the level is then the blocked one). */
+  blockedBy: RequirementResult[];
+  /** The next level and exactly what it still needs; null at the top. */
+  nextLevel: { name: string; needs: string[] } | null;
+  categories: Record<CategoryId, { score: number | null; weight: number; explanation: string; checks: { name: string; earned: number; possible: number; measured: boolean }[] }>;
+  /** Per package of a monorepo (empty for a single package). */
+  components: ComponentScore[];
+  lint: { errors: number | null; warnings: number | null; suppressed: number; evidence: number[] };
+  typeErrors: number | null;
+  security: {
+    critical: number | null;
+    high: number | null;
+    moderate: number | null;
+    low: number | null;
+    /** SAST findings (SARIF security rules), null when no security scan was read. */
+    sast: { errors: number; warnings: number } | null;
+    advisories: { id: string; package: string; severity: string; title: string; url: string | null; source: number }[];
+    evidence: number[];
+  };
+  docs: { brokenLinks: number | null; files: number | null; links: number | null; broken: { file: string; line: number; target: string; reason: string }[] };
+  /** Repository facts, each with the file that proves it. */
+  facts: RepoFacts;
+  findings: { fingerprint: string; tool: string; kind: string; ruleId: string | null; level: string; message: string; file: string | null; line: number | null; source: number }[];
   tests: {
     status: SignalStatus;
     reasons: string[];
@@ -92,18 +123,78 @@ export interface SummaryInput {
   sources: SourceRecord[];
   tests: TestResultRecord[];
   coverageFiles: CoverageFileRecord[];
+  findings: FindingRecord[];
+  advisories: AdvisoryRecord[];
+  repoFacts: RepoFacts;
+  docs: DocsOutcome | null;
+  packageOf: (path: string) => string;
+  scoreSettings: ScoreSettings;
   resolveThreshold: number;
   collectors: AssessSummary["collectors"];
   diagnostics: AssessSummary["diagnostics"];
 }
 
 /** Pure: the summary of a snapshot's rows. Also used to re-render a stored snapshot. */
+const FINDINGS_LIMIT = 200;
+const SEVERITY_ORDER: Record<string, number> = { critical: 0, high: 1, moderate: 2, low: 3, info: 4 };
+
 export function summarise(input: SummaryInput): AssessSummary {
+  const tests = summariseTests(input.tests, input.sources);
+  const coverage = summariseCoverage(input.coverageFiles, input.resolveThreshold);
+  const { overall, measured, components } = computeReadiness({
+    sources: input.sources,
+    tests: input.tests,
+    coverageFiles: input.coverageFiles,
+    findings: input.findings,
+    advisories: input.advisories,
+    repoFacts: input.repoFacts,
+    docs: input.docs,
+    testsSummary: tests,
+    coverageSummary: coverage,
+    packageOf: input.packageOf,
+    settings: input.scoreSettings,
+  });
+  const lintSources = input.sources.map((s, i) => (["eslint", "ruff", "sarif"].includes(s.format) ? i : -1)).filter((i) => i >= 0);
+  const auditSources = input.sources.map((s, i) => (["npm-audit", "osv"].includes(s.format) ? i : -1)).filter((i) => i >= 0);
+  const open = input.findings.filter((f) => !f.suppressed);
   return {
     schemaVersion: 1,
     snapshot: { id: null, takenAt: input.takenAt, git: input.git, configHash: input.configHash },
-    tests: summariseTests(input.tests, input.sources),
-    coverage: summariseCoverage(input.coverageFiles, input.resolveThreshold),
+    score: overall.score,
+    measuredWeight: overall.measuredWeight,
+    level: overall.level.name,
+    blockedBy: overall.level.blockedBy,
+    nextLevel: overall.level.next,
+    categories: Object.fromEntries(
+      overall.categories.map((c) => [c.id, { score: c.score, weight: c.weight, explanation: c.explanation, checks: c.checks }]),
+    ) as AssessSummary["categories"],
+    components,
+    lint: { errors: measured.lint?.errors ?? null, warnings: measured.lint?.warnings ?? null, suppressed: input.findings.length - open.length, evidence: lintSources },
+    typeErrors: measured.typeErrors,
+    security: {
+      critical: measured.security?.critical ?? null,
+      high: measured.security?.high ?? null,
+      moderate: measured.security?.moderate ?? null,
+      low: measured.security?.low ?? null,
+      sast: measured.sast,
+      advisories: [...input.advisories]
+        .sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9))
+        .map((a) => ({ id: a.advisoryId, package: a.package, severity: a.severity, title: a.title, url: a.url, source: a.sourceIndex })),
+      evidence: auditSources,
+    },
+    docs: {
+      brokenLinks: input.docs ? input.docs.broken.length : null,
+      files: input.docs?.files ?? null,
+      links: input.docs?.links ?? null,
+      broken: input.docs?.broken.slice(0, 100) ?? [],
+    },
+    facts: input.repoFacts,
+    findings: open
+      .filter((f) => f.level !== "note")
+      .slice(0, FINDINGS_LIMIT)
+      .map((f) => ({ fingerprint: f.fingerprint, tool: f.tool, kind: f.kind, ruleId: f.ruleId, level: f.level, message: f.message, file: f.file, line: f.line, source: f.sourceIndex })),
+    tests,
+    coverage,
     sources: input.sources.map((s, i) => ({ ...s, tests: countBy(input.tests, i), coverageFiles: countBy(input.coverageFiles, i) })),
     collectors: input.collectors,
     diagnostics: input.diagnostics,

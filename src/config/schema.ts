@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formats } from "../ingest/registry.js";
+import { CATEGORIES, CONDITION, DEFAULT_SCORE_SETTINGS, type ScoreSettings } from "../score/score.js";
 
 /** "90", "90s", "10m", "1h" → seconds. */
 const duration = z.union([
@@ -27,11 +28,40 @@ export const collectorSchema = z.strictObject({
   reports: z.array(reportSpec).min(1).describe("Report files the command leaves (or that already exist)."),
 });
 
+const condition = z.string().regex(CONDITION, 'a condition like "coverage.lines >= 80" (metric, one of < <= > >= == !=, a number)');
+
+const levelSchema = z.strictObject({
+  name: z.string().min(1),
+  min_score: z.number().min(0).max(100).default(0).describe("The score this level needs."),
+  min_measured: z.number().min(0).max(1).default(0).describe("Share of the weight that must be measured (0–1)."),
+  require: z.array(condition).default([]).describe("Conditions that must all hold; an unmeasured one does not."),
+});
+
+const weights = z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, z.number().min(0).optional()])) as Record<(typeof CATEGORIES)[number], z.ZodOptional<z.ZodNumber>>);
+
+export const scoreSchema = z
+  .strictObject({
+    weights: weights.default({}).describe("Weight of each category (defaults in docs/scoring.md); 0 leaves a category out on purpose."),
+    coverage_targets: z.strictObject({ lines: z.number().min(1).max(100).default(80), branches: z.number().min(1).max(100).default(70) }).default({ lines: 80, branches: 70 }),
+    base_level: z.string().min(1).default(DEFAULT_SCORE_SETTINGS.baseLevel),
+    levels: z.array(levelSchema).optional().describe("Cumulative levels, lowest first; each includes the ones before it."),
+    blocked_level: z.string().min(1).default(DEFAULT_SCORE_SETTINGS.blockedLevel),
+    critical: z.array(condition).default(DEFAULT_SCORE_SETTINGS.critical).describe("Checks that make the level BLOCKED when they fail, whatever the score."),
+  })
+  .default({ weights: {}, coverage_targets: { lines: 80, branches: 70 }, base_level: DEFAULT_SCORE_SETTINGS.baseLevel, blocked_level: DEFAULT_SCORE_SETTINGS.blockedLevel, critical: DEFAULT_SCORE_SETTINGS.critical });
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1).describe("Config format version."),
   project: z.string().optional().describe("Project name, for reports."),
   collectors: z.array(collectorSchema).default([]).describe("Tools to run and the reports they leave."),
+  score: scoreSchema,
+  docs: z
+    .strictObject({
+      check: z.boolean().default(true).describe("Check markdown links offline on every assess."),
+      paths: z.array(z.string()).optional().describe("Files or folders to check (default: every markdown file in the repository)."),
+    })
+    .default({ check: true }),
   paths: z
     .strictObject({
       resolve_threshold: z.number().min(0).max(1).default(0.8).describe(
@@ -62,4 +92,22 @@ export function toSeconds(value: number | string): number {
 /** The JSON Schema published for editors (schema/shipgate.schema.json). */
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: "input" });
+}
+
+/** The score settings a config asks for, over the defaults. */
+export function scoreSettings(config: ShipgateConfig): ScoreSettings {
+  const s = config.score;
+  const weights = { ...DEFAULT_SCORE_SETTINGS.weights };
+  for (const c of CATEGORIES) {
+    const w = s.weights[c];
+    if (w !== undefined) weights[c] = w;
+  }
+  return {
+    weights,
+    coverageTargets: s.coverage_targets,
+    baseLevel: s.base_level,
+    levels: s.levels ? s.levels.map((l) => ({ name: l.name, minScore: l.min_score, minMeasured: l.min_measured, require: l.require })) : DEFAULT_SCORE_SETTINGS.levels,
+    blockedLevel: s.blocked_level,
+    critical: s.critical,
+  };
 }

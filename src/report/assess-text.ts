@@ -34,6 +34,8 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   const git = summary.snapshot.git.commit ? ` at ${summary.snapshot.git.commit.slice(0, 10)}${summary.snapshot.git.dirty ? " (dirty)" : ""}` : "";
   out.push(s.bold(`shipgate snapshot${id}${git}`));
   out.push("");
+  out.push(...readinessText(summary, s));
+  out.push("");
 
   out.push(s.bold("Tests") + (t.status === "ok" ? "" : `  ${s.yellow(t.status)}: ${t.reasons.join("; ")}`));
   if (t.status !== "unknown") {
@@ -79,6 +81,42 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   return out.join("\n");
 }
 
+const showScore = (v: number | null): string => (v === null ? "unknown" : v.toFixed(1));
+
+function readinessText(summary: AssessSummary, s: ReturnType<typeof styles>): string[] {
+  const out: string[] = [];
+  const over = summary.score === null ? "" : ` over ${Math.round(summary.measuredWeight * 100)} % of the weight`;
+  const level = summary.level === "BLOCKED" ? s.red(summary.level) : summary.level === "PRODUCTION_READY" ? s.green(summary.level) : s.yellow(summary.level);
+  out.push(`${s.bold("Readiness")}  ${s.bold(showScore(summary.score))}${over}  →  ${level}`);
+  const width = Math.max(...Object.keys(summary.categories).map((k) => k.length));
+  for (const [id, c] of Object.entries(summary.categories)) {
+    out.push(`  ${id.replace(/_/g, " ").padEnd(width)}  ${showScore(c.score).padStart(7)}  ${s.dim(`w ${c.weight}`)}  ${s.dim(c.explanation)}`);
+  }
+  for (const b of summary.blockedBy) out.push(`  ${s.red("BLOCKED")} by ${b.condition} (now ${b.value ?? "no data"})`);
+  if (summary.nextLevel) {
+    out.push(`  next level ${summary.nextLevel.name} needs:`);
+    for (const need of summary.nextLevel.needs) out.push(`    - ${need}`);
+  }
+  const lint = summary.lint.errors === null ? "lint not measured" : `lint ${summary.lint.errors} errors, ${summary.lint.warnings ?? 0} warnings${summary.lint.suppressed ? ` (${summary.lint.suppressed} suppressed)` : ""}`;
+  const types = summary.typeErrors === null ? "type errors not measured" : `${summary.typeErrors} type errors`;
+  out.push(`  ${s.bold("static analysis")}  ${lint} · ${types}`);
+  const sec = summary.security;
+  const vulns = sec.critical === null ? "dependencies not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`;
+  out.push(`  ${s.bold("security")}  ${vulns}${sec.sast ? ` · SAST ${sec.sast.errors} errors, ${sec.sast.warnings} warnings` : ""}`);
+  for (const a of sec.advisories.slice(0, 5)) out.push(`    ${a.severity.padEnd(8)} ${a.package}  ${a.id}  ${s.dim(a.title)}`);
+  const docs = summary.docs;
+  out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${docs.brokenLinks} broken links in ${docs.files ?? 0} files (${docs.links ?? 0} links)`}`);
+  for (const b of docs.broken.slice(0, 5)) out.push(`    ${b.file}:${b.line}: ${b.target} — ${b.reason}`);
+  const facts = Object.entries(summary.facts).map(([k, f]) => `${f.present ? s.green("✓") : s.red("✗")} ${k.replace(/_/g, " ")}${f.present && f.evidence ? s.dim(` (${f.evidence})`) : ""}`);
+  out.push(`  ${s.bold("repository")}  ${facts.join("  ")}`);
+  if (summary.components.length > 0) {
+    out.push(`  ${s.bold("components")}`);
+    const w = Math.max(...summary.components.map((c) => c.name.length));
+    for (const c of summary.components) out.push(`    ${c.name.padEnd(w)}  ${showScore(c.score).padStart(5)}  ${c.level}  ${s.dim(`over ${Math.round(c.measuredWeight * 100)} %`)}`);
+  }
+  return out;
+}
+
 /** The pull-request comment / GITHUB_STEP_SUMMARY form of an assess summary. */
 export function renderAssessMarkdown(summary: AssessSummary): string {
   const t = summary.tests;
@@ -86,12 +124,30 @@ export function renderAssessMarkdown(summary: AssessSummary): string {
   const out: string[] = [];
   const commit = summary.snapshot.git.commit ? ` · \`${summary.snapshot.git.commit.slice(0, 10)}\`` : "";
   out.push(`## shipgate snapshot${summary.snapshot.id === null ? "" : ` #${summary.snapshot.id}`}${commit}`, "");
+  out.push(
+    `**Readiness ${showScore(summary.score)}**${summary.score === null ? "" : ` over ${Math.round(summary.measuredWeight * 100)} % of the weight`} — **${summary.level}**`,
+    "",
+    "| Category | Score | Weight | How |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const [id, c] of Object.entries(summary.categories)) out.push(`| ${id.replace(/_/g, " ")} | ${showScore(c.score)} | ${c.weight} | ${escapeMd(c.explanation)} |`);
+  for (const b of summary.blockedBy) out.push("", `> ⛔ BLOCKED by \`${b.condition}\` (now ${b.value ?? "no data"})`);
+  if (summary.nextLevel) {
+    out.push("", `Next level **${summary.nextLevel.name}** needs:`);
+    for (const need of summary.nextLevel.needs) out.push(`- ${escapeMd(need)}`);
+  }
+  out.push("");
   out.push("| Signal | Value | Status |", "| --- | --- | --- |");
   if (t.status === "unknown") out.push(`| Tests | unknown | ${t.reasons.join("; ")} |`);
   else out.push(`| Tests | ${t.passed}/${t.total} passed · ${t.failed} failed · ${t.errored} errored · ${t.skipped} skipped${t.flaky ? ` · ${t.flaky} flaky` : ""} | ${t.failed + t.errored > 0 ? "❌" : "✅"} ${t.status} |`);
   for (const m of ["lines", "branches", "functions", "statements"] as const) {
     out.push(`| Coverage: ${m} | ${showCounter(c.counts[m])} | ${c.status}${c.status === "degraded" ? " ⚠️" : ""} |`);
   }
+  out.push(`| Lint | ${summary.lint.errors === null ? "not measured" : `${summary.lint.errors} errors · ${summary.lint.warnings ?? 0} warnings`} | |`);
+  out.push(`| Type errors | ${summary.typeErrors ?? "not measured"} | |`);
+  const sec = summary.security;
+  out.push(`| Vulnerabilities | ${sec.critical === null ? "not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`} | |`);
+  out.push(`| Broken doc links | ${summary.docs.brokenLinks ?? "not checked"} | |`);
   if (c.reasons.length > 0) out.push("", `> ⚠️ ${c.reasons.join("; ")}`);
   if (t.failing.length > 0) {
     out.push("", "<details><summary>Failing tests</summary>", "");

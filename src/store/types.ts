@@ -59,6 +59,32 @@ export interface CoverageFileRecord {
   sourceIndex: number;
 }
 
+export interface FindingRecord {
+  /** Stable across line moves: rule + normalised path + hash of the flagged line's text. */
+  fingerprint: string;
+  tool: string;
+  kind: "lint" | "type" | "security";
+  ruleId: string | null;
+  level: "error" | "warning" | "note";
+  message: string;
+  file: string | null;
+  line: number | null;
+  suppressed: boolean;
+  sourceIndex: number;
+}
+
+export interface AdvisoryRecord {
+  advisoryId: string;
+  aliases: string[];
+  package: string;
+  versions: string[];
+  severity: "critical" | "high" | "moderate" | "low" | "info";
+  title: string;
+  url: string | null;
+  fixAvailable: boolean | null;
+  sourceIndex: number;
+}
+
 /** What `saveSnapshot` takes: the snapshot and all its rows, stored in one transaction. */
 export interface NewSnapshot {
   takenAt: string;
@@ -70,6 +96,9 @@ export interface NewSnapshot {
   facts: FactRecord[];
   tests: TestResultRecord[];
   coverageFiles: CoverageFileRecord[];
+  /** Absent = none (snapshots of test and coverage reports only). */
+  findings?: FindingRecord[];
+  advisories?: AdvisoryRecord[];
 }
 
 export interface SnapshotRecord {
@@ -89,6 +118,8 @@ export type Stored<T extends { sourceIndex: number | null }> = Omit<T, "sourceIn
 export type StoredFact = Stored<FactRecord>;
 export type StoredTestResult = Stored<TestResultRecord>;
 export type StoredCoverageFile = Stored<CoverageFileRecord>;
+export type StoredFinding = Stored<FindingRecord>;
+export type StoredAdvisory = Stored<AdvisoryRecord>;
 
 export interface StoreEvent {
   id: number;
@@ -111,7 +142,7 @@ export interface NewEvent {
  * this contract and passes `test/store/conformance.ts`.
  *
  * - Methods are async so that network drivers fit; the SQLite driver resolves synchronously-done work.
- * - `saveSnapshot` writes the snapshot, its sources, facts, test results, coverage rows and a
+ * - `saveSnapshot` writes the snapshot, its sources, facts, test results, coverage rows, findings, advisories and a
  *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none.
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
  * - Events are append-only; nothing updates or deletes them.
@@ -129,6 +160,8 @@ export interface Store {
   getFacts(snapshotId: number): Promise<StoredFact[]>;
   getTestResults(snapshotId: number): Promise<StoredTestResult[]>;
   getCoverageFiles(snapshotId: number): Promise<StoredCoverageFile[]>;
+  getFindings(snapshotId: number): Promise<StoredFinding[]>;
+  getAdvisories(snapshotId: number): Promise<StoredAdvisory[]>;
   appendEvent(event: NewEvent): Promise<StoreEvent>;
   /** Oldest first. */
   listEvents(options?: { type?: string; afterId?: number; limit?: number }): Promise<StoreEvent[]>;

@@ -28,6 +28,13 @@ export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): New
         coveredLines: "1-3", uncoveredLines: "7", sourceIndex: 1,
       },
     ],
+    findings: [
+      { fingerprint: "f1", tool: "eslint", kind: "lint", ruleId: "no-unused-vars", level: "error", message: "'x' is unused", file: "src/a.ts", line: 3, suppressed: false, sourceIndex: 0 },
+      { fingerprint: "f2", tool: "tsc", kind: "type", ruleId: null, level: "warning", message: "m", file: null, line: null, suppressed: true, sourceIndex: 1 },
+    ],
+    advisories: [
+      { advisoryId: "GHSA-xxxx", aliases: ["CVE-2020-1"], package: "lodash", versions: ["4.17.11"], severity: "high", title: "Prototype pollution", url: "https://github.com/advisories/GHSA-xxxx", fixAvailable: true, sourceIndex: 1 },
+    ],
     ...overrides,
   };
 }
@@ -53,6 +60,8 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       ]);
       expect(await store.getTestResults(saved.id)).toEqual(input.tests.map(({ sourceIndex, ...t }) => ({ ...t, sourceId: ids[sourceIndex] })));
       expect(await store.getCoverageFiles(saved.id)).toEqual(input.coverageFiles.map(({ sourceIndex, ...c }) => ({ ...c, sourceId: ids[sourceIndex] })));
+      expect(await store.getFindings(saved.id)).toEqual(input.findings!.map(({ sourceIndex, ...f }) => ({ ...f, sourceId: ids[sourceIndex] })));
+      expect(await store.getAdvisories(saved.id)).toEqual(input.advisories!.map(({ sourceIndex, ...a }) => ({ ...a, sourceId: ids[sourceIndex] })));
       await store.close();
     });
 

@@ -76,8 +76,18 @@ function progressPrinter(io: CliIo): (event: AssessProgress) => void {
       case "report-start":
         if (event.bytes > 20 * 1024 * 1024) io.stderr(`[ingest] reading ${event.path} (${(event.bytes / 1024 / 1024).toFixed(0)} MB) …\n`);
         break;
-      case "report-end":
-        io.stderr(`[ingest] ${event.path}: ${event.format}, ${event.tests} test(s), ${event.coverageFiles} covered file(s) in ${event.ms} ms\n`);
+      case "report-end": {
+        const what = [
+          event.tests ? `${event.tests} test(s)` : "",
+          event.coverageFiles ? `${event.coverageFiles} covered file(s)` : "",
+          event.findings ? `${event.findings} finding(s)` : "",
+          event.advisories ? `${event.advisories} advisories` : "",
+        ].filter(Boolean);
+        io.stderr(`[ingest] ${event.path}: ${event.format}, ${what.join(", ") || "nothing"} in ${event.ms} ms\n`);
+        break;
+      }
+      case "docs-end":
+        io.stderr(`[docs] ${event.files} markdown file(s), ${event.links} link(s), ${event.broken} broken, in ${event.ms} ms\n`);
         break;
       case "collector-output":
         break;

@@ -9,8 +9,10 @@ import type {
   SnapshotRecord,
   Store,
   StoreEvent,
+  StoredAdvisory,
   StoredCoverageFile,
   StoredFact,
+  StoredFinding,
   StoredSource,
   StoredTestResult,
 } from "../types.js";
@@ -70,6 +72,12 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertEvent: db.prepare("INSERT INTO event (at, type, subject, data) VALUES (?, ?, ?, ?)"),
+    insertFinding: db.prepare(
+      "INSERT INTO finding (snapshot_id, fingerprint, tool, kind, rule_id, level, message, file, line, suppressed, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    insertAdvisory: db.prepare(
+      "INSERT INTO advisory (snapshot_id, advisory_id, aliases, package, versions, severity, title, url, fix_available, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
   };
 
   const saveTx = db.transaction((s: NewSnapshot): SnapshotRecord => {
@@ -97,7 +105,15 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
         c.coveredLines, c.uncoveredLines, sourceId(c.sourceIndex),
       );
     }
-    statements.insertEvent.run(s.takenAt, "snapshot.created", String(id), JSON.stringify({ sources: s.sources.length, tests: s.tests.length, coverageFiles: s.coverageFiles.length }));
+    for (const f of s.findings ?? []) {
+      statements.insertFinding.run(id, f.fingerprint, f.tool, f.kind, f.ruleId, f.level, f.message, f.file, f.line, f.suppressed ? 1 : 0, sourceId(f.sourceIndex));
+    }
+    for (const a of s.advisories ?? []) {
+      const fix = a.fixAvailable === null ? null : a.fixAvailable ? 1 : 0;
+      statements.insertAdvisory.run(id, a.advisoryId, JSON.stringify(a.aliases), a.package, JSON.stringify(a.versions), a.severity, a.title, a.url, fix, sourceId(a.sourceIndex));
+    }
+    const counts = { sources: s.sources.length, tests: s.tests.length, coverageFiles: s.coverageFiles.length, findings: s.findings?.length ?? 0, advisories: s.advisories?.length ?? 0 };
+    statements.insertEvent.run(s.takenAt, "snapshot.created", String(id), JSON.stringify(counts));
     return { id, takenAt: s.takenAt, git: s.git, configHash: s.configHash, summary: s.summary };
   });
 
@@ -185,6 +201,39 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
             statementsTotal: r.statements_total as number | null,
             coveredLines: r.covered_lines as string | null,
             uncoveredLines: r.uncovered_lines as string | null,
+            sourceId: r.source_id as number,
+          }),
+        ),
+      ),
+    getFindings: (snapshotId) =>
+      guard(() =>
+        (db.prepare("SELECT * FROM finding WHERE snapshot_id = ? ORDER BY rowid").all(snapshotId) as Record<string, unknown>[]).map(
+          (r): StoredFinding => ({
+            fingerprint: r.fingerprint as string,
+            tool: r.tool as string,
+            kind: r.kind as StoredFinding["kind"],
+            ruleId: r.rule_id as string | null,
+            level: r.level as StoredFinding["level"],
+            message: r.message as string,
+            file: r.file as string | null,
+            line: r.line as number | null,
+            suppressed: r.suppressed === 1,
+            sourceId: r.source_id as number,
+          }),
+        ),
+      ),
+    getAdvisories: (snapshotId) =>
+      guard(() =>
+        (db.prepare("SELECT * FROM advisory WHERE snapshot_id = ? ORDER BY rowid").all(snapshotId) as Record<string, unknown>[]).map(
+          (r): StoredAdvisory => ({
+            advisoryId: r.advisory_id as string,
+            aliases: JSON.parse(r.aliases as string) as string[],
+            package: r.package as string,
+            versions: JSON.parse(r.versions as string) as string[],
+            severity: r.severity as StoredAdvisory["severity"],
+            title: r.title as string,
+            url: r.url as string | null,
+            fixAvailable: r.fix_available === null ? null : r.fix_available === 1,
             sourceId: r.source_id as number,
           }),
         ),

@@ -73,4 +73,37 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX event_type ON event(type, id);
     `,
   },
+  {
+    version: 2,
+    name: "findings-and-advisories",
+    sql: `
+      CREATE TABLE finding (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('lint', 'type', 'security')),
+        rule_id TEXT,
+        level TEXT NOT NULL CHECK (level IN ('error', 'warning', 'note')),
+        message TEXT NOT NULL,
+        file TEXT,
+        line INTEGER,
+        suppressed INTEGER NOT NULL DEFAULT 0,
+        source_id INTEGER NOT NULL REFERENCES source(id)
+      );
+      CREATE INDEX finding_snapshot ON finding(snapshot_id, fingerprint);
+      CREATE TABLE advisory (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        advisory_id TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        package TEXT NOT NULL,
+        versions TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'moderate', 'low', 'info')),
+        title TEXT NOT NULL,
+        url TEXT,
+        fix_available INTEGER,
+        source_id INTEGER NOT NULL REFERENCES source(id)
+      );
+      CREATE INDEX advisory_snapshot ON advisory(snapshot_id);
+    `,
+  },
 ];
