@@ -4,6 +4,7 @@ import { relative } from "node:path";
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import type { z } from "zod";
 import { ShipgateError } from "../errors.js";
+import { CONDITION, metricNames } from "../score/score.js";
 import { configSchema, type ShipgateConfig } from "./schema.js";
 
 export const CONFIG_FILE = "shipgate.yaml";
@@ -51,6 +52,20 @@ export function parseConfig(text: string, name: string, absolute: string | null 
     throw new ShipgateError("CONFIG_INVALID", lines.join("\n"), {
       hint: "see docs/config.md, or the JSON Schema in schema/shipgate.schema.json for what each key accepts",
     });
+  }
+  const known = new Set(metricNames());
+  const unknown: string[] = [];
+  const check = (condition: string, path: (string | number)[]) => {
+    const metric = CONDITION.exec(condition)?.[1];
+    if (metric !== undefined && !known.has(metric)) {
+      const line = locate(text, path);
+      unknown.push(`[config] ${name}${line ? `:${line}` : ""}: ${path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1)}: unknown metric "${metric}"`);
+    }
+  };
+  parsed.data.score.critical.forEach((c, i) => check(c, ["score", "critical", i]));
+  parsed.data.score.levels?.forEach((level, i) => level.require.forEach((c, j) => check(c, ["score", "levels", i, "require", j])));
+  if (unknown.length > 0) {
+    throw new ShipgateError("CONFIG_INVALID", unknown.join("\n"), { hint: `metrics a condition can name: ${[...known].join(", ")}` });
   }
   return { config: parsed.data, file: absolute, hash: createHash("sha256").update(text).digest("hex") };
 }

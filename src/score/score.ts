@@ -282,3 +282,13 @@ export function computeScore(facts: ScoreFacts, settings: ScoreSettings = DEFAUL
     level: { name: blockedBy.length > 0 ? settings.blockedLevel : reached, blockedBy, next },
   };
 }
+
+/** Every metric a level or critical condition may name. */
+export function metricNames(): string[] {
+  const facts: ScoreFacts = {
+    tests: null, coverage: null, lint: null, typeErrors: null, security: null, sast: null,
+    docs: { readme: false, license: false, contributing: false, docsIndex: false, brokenLinks: null },
+    operability: { ci: false, lockfile: false, securityPolicy: false, metrics: false, tracing: false, structuredLogging: false, healthEndpoint: false },
+  };
+  return Object.keys(metricValues(facts, null, 0, CATEGORIES.map((id) => ({ id, weight: 0, score: null, explanation: "", checks: [] }))));
+}

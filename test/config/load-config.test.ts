@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseConfig } from "../../src/config/load-config.js";
-import { configJsonSchema } from "../../src/config/schema.js";
+import { configJsonSchema, scoreSettings } from "../../src/config/schema.js";
 
 const errorOf = (text: string): string => {
   try {
@@ -31,6 +31,19 @@ describe("shipgate.yaml", () => {
   it("rejects unknown keys instead of ignoring a typo", () => {
     expect(errorOf("version: 1\ncolectors: []\n")).toMatchInlineSnapshot(`"[config] shipgate.yaml: (top level): unknown key "colectors""`);
     expect(errorOf("version: 1\ncollectors:\n  - name: a\n    reports: [x]\n    comand: make\n")).toMatch(/shipgate\.yaml:3: collectors\[0\]: unknown key "comand"/);
+  });
+
+  it("names the line of a level condition with an unknown metric or a bad operator", () => {
+    const text = "version: 1\nscore:\n  critical:\n    - security.critical == 0\n    - coverage.lynes >= 80\n";
+    expect(errorOf(text)).toBe('[config] shipgate.yaml:5: score.critical[1]: unknown metric "coverage.lynes"');
+    expect(errorOf("version: 1\nscore:\n  critical:\n    - coverage.lines => 80\n")).toMatch(/shipgate\.yaml:4: score\.critical\[0\]: a condition like "coverage\.lines >= 80"/);
+  });
+
+  it("reads score weights and levels over the defaults", () => {
+    const { config } = parseConfig("version: 1\nscore:\n  weights: { tests: 30, operability: 0 }\n  levels:\n    - { name: GA, min_score: 85 }\n", "shipgate.yaml");
+    const settings = scoreSettings(config);
+    expect(settings.weights).toMatchObject({ tests: 30, operability: 0, coverage: 20 });
+    expect(settings.levels).toEqual([{ name: "GA", minScore: 85, minMeasured: 0, require: [] }]);
   });
 
   it("requires version 1", () => {
