@@ -1,10 +1,21 @@
-import type { SnapshotRecord, StoredCoverageFile, StoredTestResult } from "../store/types.js";
+import type { SnapshotRecord, StoredCoverageFile, StoredFinding, StoredTestResult } from "../store/types.js";
 import { METRICS, pct, type CoverageMetric } from "./summary.js";
 
 export interface SnapshotDetail {
   snapshot: SnapshotRecord;
   tests: StoredTestResult[];
   coverageFiles: StoredCoverageFile[];
+  findings: StoredFinding[];
+}
+
+export interface FindingChange {
+  fingerprint: string;
+  tool: string;
+  ruleId: string | null;
+  level: string;
+  message: string;
+  file: string | null;
+  line: number | null;
 }
 
 export interface TestChange {
@@ -46,6 +57,8 @@ export interface SnapshotDiff {
     overall: Record<CoverageMetric, MetricChange>;
     files: FileCoverageChange[];
   };
+  /** Matched by fingerprint (rule + file + the flagged line's text), so a finding that only moved is neither. */
+  findings: { new: FindingChange[]; fixed: FindingChange[] };
 }
 
 const bad = (s: string | null) => s === "failed" || s === "errored";
@@ -108,5 +121,13 @@ export function diffSnapshots(a: SnapshotDetail, b: SnapshotDetail): SnapshotDif
   files.sort((p, q) => (p.lines.delta ?? 0) - (q.lines.delta ?? 0) || p.path.localeCompare(q.path));
   const overall = Object.fromEntries(METRICS.map((m) => [m, change(overallPct(a.coverageFiles, m), overallPct(b.coverageFiles, m))])) as Record<CoverageMetric, MetricChange>;
   const ref = (s: SnapshotRecord) => ({ id: s.id, takenAt: s.takenAt, commit: s.git.commit });
-  return { from: ref(a.snapshot), to: ref(b.snapshot), tests, coverage: { overall, files } };
+  const open = (list: StoredFinding[]) => new Map(list.filter((f) => !f.suppressed).map((f) => [f.fingerprint, f]));
+  const findingsBefore = open(a.findings);
+  const findingsAfter = open(b.findings);
+  const brief = ({ fingerprint, tool, ruleId, level, message, file, line }: StoredFinding): FindingChange => ({ fingerprint, tool, ruleId, level, message, file, line });
+  const findings = {
+    new: [...findingsAfter.values()].filter((f) => !findingsBefore.has(f.fingerprint)).map(brief),
+    fixed: [...findingsBefore.values()].filter((f) => !findingsAfter.has(f.fingerprint)).map(brief),
+  };
+  return { from: ref(a.snapshot), to: ref(b.snapshot), tests, coverage: { overall, files }, findings };
 }

@@ -199,6 +199,11 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
   section("Other status changes", diff.tests.otherChanges, "~");
   const t = diff.tests;
   if (t.newlyFailing.length + t.newlyPassing.length + t.appeared.length + t.disappeared.length + t.otherChanges.length === 0) out.push("Tests: no change");
+  if (diff.findings.new.length + diff.findings.fixed.length > 0) {
+    out.push("", s.bold(`Findings: ${diff.findings.new.length} new, ${diff.findings.fixed.length} fixed`));
+    for (const f of diff.findings.new.slice(0, 30)) out.push(`  ${s.red("+")} ${f.file ?? "—"}${f.line ? `:${f.line}` : ""}  ${f.ruleId ?? f.tool}  ${s.dim(f.message)}`);
+    for (const f of diff.findings.fixed.slice(0, 30)) out.push(`  ${s.green("-")} ${f.file ?? "—"}${f.line ? `:${f.line}` : ""}  ${f.ruleId ?? f.tool}  ${s.dim(f.message)}`);
+  }
   out.push("", s.bold("Coverage"));
   for (const [m, ch] of Object.entries(diff.coverage.overall)) {
     const delta = ch.delta === null ? "" : ` (${ch.delta > 0 ? "+" : ""}${ch.delta.toFixed(2)})`;

@@ -36,6 +36,6 @@ async function load(store: Store, value: string) {
       hint: "`shipgate history` lists the snapshots; diff needs two, so run `shipgate assess` at least twice",
     });
   }
-  const [tests, coverageFiles] = await Promise.all([store.getTestResults(snapshot.id), store.getCoverageFiles(snapshot.id)]);
-  return { snapshot, tests, coverageFiles };
+  const [tests, coverageFiles, findings] = await Promise.all([store.getTestResults(snapshot.id), store.getCoverageFiles(snapshot.id), store.getFindings(snapshot.id)]);
+  return { snapshot, tests, coverageFiles, findings };
 }
