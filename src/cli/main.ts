@@ -64,6 +64,19 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/diff.js")).diffCommand(a, b, opts(this), io))();
     });
 
+  const docs = program.command("docs").description("documentation checks");
+  docs
+    .command("check")
+    .description("check markdown links offline: files, images, anchors (GitHub slugs), reference links; external links listed, fetched only with --online")
+    .argument("[paths...]", "files or folders to check (default: every markdown file under --cwd)")
+    .option("--cwd <dir>", "repository root: links starting with / resolve against it", ".")
+    .option("--online", "also fetch external http(s) links (bounded concurrency, 10 s timeout each)")
+    .option("--json", "machine-readable output")
+    .addHelpText("after", "\nExit codes: 0 no broken link, 1 broken links found, 2 usage error.")
+    .action(function (this: Command, paths: string[]) {
+      return act(async () => (await import("./commands/docs.js")).docsCheckCommand(paths, opts(this), io))();
+    });
+
   return program;
 }
 
