@@ -4,6 +4,8 @@ import { istanbulFinalParser } from "./parsers/istanbul-final.js";
 import { istanbulSummaryParser } from "./parsers/istanbul-summary.js";
 import { junitParser } from "./parsers/junit.js";
 import { lcovParser } from "./parsers/lcov.js";
+import { npmAuditParser } from "./parsers/npm-audit.js";
+import { osvParser } from "./parsers/osv.js";
 import type { ProducingTool, ReportFormat, ReportParser } from "./types.js";
 
 /** In detection order: the more specific content checks first. */
@@ -13,6 +15,8 @@ export const parsers: readonly ReportParser[] = [
   coveragepyParser,
   istanbulFinalParser,
   istanbulSummaryParser,
+  npmAuditParser,
+  osvParser,
   lcovParser,
 ];
 

@@ -1,0 +1,275 @@
+// Docs benchmark: shipgate's offline link check (`checkDocsLinks`) against markdown-link-check on the
+// same generated tree of 10 000 markdown files, each in its own process. Prints medians, peak RSS,
+// the ratio against the target, both broken-link counts and whether shipgate finds every broken link
+// that markdown-link-check finds.
+//   npm run build && node bench/docs.mjs      (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs)
+// Exits 0 when every measurement ran, whatever the target says; 1 when one failed; 2 when it cannot start.
+// `node bench/docs.mjs child <shipgate|markdown-link-check> <dir>` is one measurement (used by the above).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join, relative, sep } from "node:path";
+import { createRequire } from "node:module";
+import { URL, fileURLToPath, pathToFileURL } from "node:url";
+import { locateGenerator } from "./inputs.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DATA = join(ROOT, "bench", ".data");
+const DOCS = join(DATA, "docs");
+const MARKER = ".shipgate-bench.json";
+const FILES = 10000;
+const TARGET_SPEEDUP = 20; // × faster than markdown-link-check (DESIGN.md: ~1.9 ms per file for it)
+/** Files markdown-link-check works on at once; within a file it checks 2 links at a time itself. */
+const PEER_CONCURRENCY = 8;
+const MAX_BUFFER = 512 << 20;
+const kbToMB = (kb) => (kb * 1024) / 1e6;
+
+function main() {
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
+  if (!existsSync(join(ROOT, "dist", "facts", "docs-links.js"))) return fail("dist/facts/docs-links.js is missing: run `npm run build` first");
+  try {
+    createRequire(import.meta.url).resolve("markdown-link-check");
+  } catch {
+    return fail("markdown-link-check is not installed: run `npm install` (it is a devDependency)");
+  }
+
+  const cores = cpus().length;
+  const loadBefore = loadavg();
+  console.log(`node ${process.version}, ${cores} core(s), ${runs} run(s) per measurement`);
+  console.log(`load average ${fmtLoad(loadBefore)} (1, 5, 15 min)`);
+  if (loadBefore[0] / cores > 0.5) {
+    console.log(`⚠ load is ${(loadBefore[0] / cores).toFixed(2)} per core (> 0.5): other work is running, so times are unreliable`);
+  }
+
+  let input;
+  try {
+    input = ensureDocs(locateGenerator(ROOT));
+  } catch (error) {
+    return fail(error.message);
+  }
+  console.log(`input: ${input.files} markdown files, ${(input.bytes / 1e6).toFixed(1)} MB in ${relative(ROOT, DOCS)}${input.reused ? " (reused)" : ""}`);
+
+  const measurements = [
+    { id: "shipgate", label: "shipgate checkDocsLinks" },
+    { id: "markdown-link-check", label: `markdown-link-check (${PEER_CONCURRENCY} files at a time)` },
+  ];
+  const samples = new Map(measurements.map((m) => [m.id, []]));
+  // Round-robin, so a burst of outside load spreads over both tools.
+  for (let r = 1; r <= runs; r++) {
+    for (const m of measurements) {
+      const sample = measure(m.id, input.files);
+      samples.get(m.id).push(sample);
+      const shown = sample.error ? `FAILED: ${sample.error}` : `${fmtTime(sample.ms).padStart(8)}  ${fmtMB(sample.rssMB).padStart(7)}  ${sample.broken.length} broken`;
+      console.log(`  run ${r}/${runs}  ${m.id.padEnd(20)} ${shown}`);
+    }
+  }
+  const stats = Object.fromEntries(measurements.map((m) => [m.id, { label: m.label, ...summarize(samples.get(m.id)) }]));
+  const ours = stats.shipgate;
+  const peer = stats["markdown-link-check"];
+  const speedup = ours.ms && peer.ms ? peer.ms / ours.ms : undefined;
+
+  console.log();
+  console.log(`docs: ${input.files} markdown files, offline (external links ignored)`);
+  for (const st of [ours, peer]) {
+    const spread = st.samples.length > 1 ? `  [${(st.minMs / 1000).toFixed(2)}–${(st.maxMs / 1000).toFixed(2)}]` : "";
+    const shown = st.ms === undefined ? `FAILED: ${st.errors[0]}` : `${fmtTime(st.ms).padStart(8)}  ${fmtMB(st.rssMB).padStart(7)}${spread}`;
+    console.log(`  ${st.label.padEnd(40)} ${shown}`);
+  }
+  const verdict = speedup === undefined ? "NOT MEASURED" : speedup >= TARGET_SPEEDUP ? "MET" : "MISSED";
+  console.log(`  → shipgate is ${speedup === undefined ? "?" : speedup.toFixed(1)}× faster than markdown-link-check`.padEnd(62) + `target ≥ ${TARGET_SPEEDUP}×  ${verdict}`);
+
+  let missing = [];
+  if (ours.result && peer.result) {
+    const o = ours.result;
+    const p = peer.result;
+    console.log(`  broken links: shipgate ${o.broken.length} (${Object.entries(o.kinds).map(([k, n]) => `${n} ${k}`).join(", ")}), markdown-link-check ${p.broken.length}`);
+    console.log(`  links: shipgate ${o.links} found; markdown-link-check ${p.links} distinct per file, ${p.ignored} of them ignored (^https?://)`);
+    // markdown-link-check reports each distinct link once per file, so compare (file, link) pairs.
+    const found = new Set(o.broken.map(([file, target]) => `${file}\t${target}`));
+    missing = [...new Set(p.broken.map(([file, link]) => `${file}\t${link}`))].filter((key) => !found.has(key));
+    if (missing.length === 0) {
+      console.log(`  every broken link markdown-link-check reports is also reported by shipgate: yes`);
+    } else {
+      console.log(`  ⚠ ${missing.length} broken link(s) reported by markdown-link-check but not by shipgate:`);
+      for (const key of missing.slice(0, 20)) console.log(`      ${key.replace("\t", ": ")}`);
+      if (missing.length > 20) console.log(`      … and ${missing.length - 20} more (see the results file)`);
+    }
+  }
+  console.log();
+
+  const loadAfter = loadavg();
+  console.log(`load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)}`);
+  const resultsPath = join(DATA, "docs-results.json");
+  writeFileSync(resultsPath, `${JSON.stringify({
+    date: new Date().toISOString(),
+    node: process.version,
+    cores,
+    loadavg: { before: loadBefore, after: loadAfter },
+    runs,
+    input: { path: DOCS, files: input.files, bytes: input.bytes },
+    measurements: Object.fromEntries(Object.entries(stats).map(([id, st]) => [id, { ...st, result: st.result && { ...st.result, broken: st.result.broken.length } }])),
+    target: { text: "shipgate ≥ 20× faster than markdown-link-check", value: speedup, target: TARGET_SPEEDUP, met: speedup === undefined ? undefined : speedup >= TARGET_SPEEDUP },
+    missedByShipgate: missing.map((key) => key.split("\t")),
+  }, null, 2)}\n`);
+  console.log(`results written to ${resultsPath}`);
+
+  const failed = Object.entries(stats).filter(([, st]) => st.errors.length > 0).map(([id]) => id);
+  if (failed.length > 0) {
+    console.log(`measurement(s) failed: ${failed.join(", ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * The generated tree, reused while the marker written after the last generation still matches this
+ * generator (content hash) and count; generated beside and renamed, so an interrupted run leaves no half tree.
+ */
+function ensureDocs(gen) {
+  const genSha256 = createHash("sha256").update(readFileSync(gen)).digest("hex");
+  const markerPath = join(DOCS, MARKER);
+  if (existsSync(markerPath)) {
+    const marker = JSON.parse(readFileSync(markerPath, "utf8"));
+    if (marker.count === FILES && marker.genSha256 === genSha256) return { files: marker.files, bytes: marker.bytes, reused: true };
+  }
+  process.stdout.write(`generating ${relative(ROOT, DOCS)} (markdown, ${FILES}) with ${gen} …\n`);
+  const tmp = `${DOCS}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(DATA, { recursive: true });
+  const run = spawnSync(process.execPath, [gen, "markdown", tmp, String(FILES)], { stdio: ["ignore", "inherit", "inherit"] });
+  if (run.status !== 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`[bench] ${gen} markdown failed (exit ${run.status ?? run.signal})`);
+  }
+  const { files, bytes } = sizeOf(tmp);
+  writeFileSync(join(tmp, MARKER), `${JSON.stringify({ count: FILES, genSha256, files, bytes }, null, 2)}\n`);
+  rmSync(DOCS, { recursive: true, force: true });
+  renameSync(tmp, DOCS);
+  return { files, bytes, reused: false };
+}
+
+function sizeOf(dir) {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith(".md")) {
+      files++;
+      bytes += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
+    }
+  }
+  return { files, bytes };
+}
+
+function measure(tool, expectedFiles) {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "child", tool, DOCS], { encoding: "utf8", maxBuffer: MAX_BUFFER });
+  if (run.status !== 0) return { error: failure(run) };
+  const out = JSON.parse(run.stdout.trim().split("\n").pop());
+  if (out.files !== expectedFiles) return { error: `${tool} read ${out.files} file(s), expected ${expectedFiles}` };
+  return { ms: out.ms, rssMB: kbToMB(out.maxRssKB), broken: out.broken, result: out };
+}
+
+function summarize(list) {
+  const ok = list.filter((x) => !x.error);
+  const times = ok.map((x) => x.ms).sort((a, b) => a - b);
+  const rss = ok.map((x) => x.rssMB).filter((x) => x !== undefined);
+  return {
+    ms: times.length ? median(times) : undefined,
+    minMs: times[0],
+    maxMs: times[times.length - 1],
+    rssMB: rss.length ? Math.max(...rss) : undefined,
+    samples: ok.map((x) => ({ ms: x.ms, rssMB: x.rssMB })),
+    result: ok[0]?.result,
+    errors: list.filter((x) => x.error).map((x) => x.error),
+  };
+}
+
+function median(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function failure(run) {
+  if (run.error) return run.error.message;
+  const why = run.signal ? `killed by ${run.signal}` : `exit ${run.status}`;
+  const stderr = (run.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
+  return stderr ? `${why}: ${stderr}` : why;
+}
+
+const fmtTime = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const fmtMB = (mb, digits = 0) => (mb === undefined ? "n/a" : `${mb.toFixed(digits)} MB`);
+const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
+
+function fail(message) {
+  console.error(message.startsWith("[bench]") ? message : `[bench] ${message}`);
+  return 2;
+}
+
+// ---- one measurement, in its own process (so its peak RSS is its own) ----
+
+const toPosix = (path) => (sep === "/" ? path : path.split(sep).join("/"));
+
+const children = {
+  async shipgate(dir) {
+    const { checkDocsLinks } = await import(pathToFileURL(join(ROOT, "dist", "facts", "docs-links.js")).href);
+    return async () => {
+      const result = await checkDocsLinks({ root: dir });
+      const kinds = {};
+      for (const b of result.broken) kinds[b.kind] = (kinds[b.kind] ?? 0) + 1;
+      return { files: result.files, links: result.links, kinds, broken: result.broken.map((b) => [b.file, b.target]) };
+    };
+  },
+
+  async "markdown-link-check"(dir) {
+    const require = createRequire(import.meta.url);
+    const markdownLinkCheck = require("markdown-link-check");
+    const { glob } = await import("tinyglobby");
+    const { readFile } = await import("node:fs/promises");
+    const opts = (file) => ({
+      // What its CLI passes for a file: links resolve against the file's directory.
+      baseUrl: `file://${dirname(file)}`,
+      ignorePatterns: [{ pattern: /^https?:\/\// }],
+    });
+    const check = (markdown, options) => new Promise((resolve, reject) => {
+      markdownLinkCheck(markdown, options, (err, results) => (err ? reject(err) : resolve(results)));
+    });
+    return async () => {
+      // Discovery is part of the job for both tools (shipgate's time includes its own).
+      const files = (await glob(["**/*.md"], { cwd: dir, absolute: true, ignore: ["**/node_modules/**"] })).sort();
+      const broken = [];
+      let links = 0;
+      let ignored = 0;
+      let next = 0;
+      const worker = async () => {
+        while (next < files.length) {
+          const file = files[next++];
+          const results = await check(await readFile(file, "utf8"), opts(file));
+          links += results.length;
+          for (const r of results) {
+            if (r.status === "ignored") ignored++;
+            else if (r.status === "dead" || r.status === "error") broken.push([toPosix(relative(dir, file)), r.link]);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: PEER_CONCURRENCY }, worker));
+      return { files: files.length, links, ignored, broken };
+    };
+  },
+};
+
+async function child(tool, dir) {
+  if (!children[tool] || !dir) {
+    console.error(`usage: node bench/docs.mjs child <${Object.keys(children).join("|")}> <dir>`);
+    return 2;
+  }
+  const run = await children[tool](dir);
+  const start = performance.now();
+  const result = await run();
+  const ms = performance.now() - start;
+  process.stdout.write(`${JSON.stringify({ ms, maxRssKB: process.resourceUsage().maxRSS, ...result })}\n`);
+  return 0;
+}
+
+if (process.argv[2] === "child") process.exitCode = await child(process.argv[3], process.argv[4]);
+else process.exitCode = main();

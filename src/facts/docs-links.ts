@@ -1,0 +1,407 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { glob } from "tinyglobby";
+import { ShipgateError } from "../errors.js";
+import type { Diagnostic } from "../ingest/types.js";
+import { checkUrls } from "./check-urls.js";
+import { scanMarkdown } from "./markdown-links.js";
+import type { MarkdownLink } from "./markdown-links.js";
+
+export interface DocsCheckOptions {
+  /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
+  root: string;
+  /**
+   * Files or directories to check, relative to `root` (or absolute). Default: all of `root`.
+   * Directories are searched for `.md` / `.markdown` files, skipping node_modules, .git, dist, build,
+   * coverage and vendor; a file named here is checked whatever its extension. A path that does not
+   * exist is a USAGE error.
+   */
+  paths?: string[];
+  /** Fetch external http(s) links. Default false: they are listed in `external` and never fetched. */
+  online?: boolean;
+  /** With `online`: requests in flight at once. Default 8. */
+  concurrency?: number;
+  /** With `online`: time allowed per request, in ms. Default 10 000. */
+  timeoutMs?: number;
+  /**
+   * Called after each markdown file is read (`total` = files), then with `online` after each URL is
+   * fetched (`total` grows once by the number of distinct URLs; `done` keeps counting).
+   */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Why a link is broken: its file does not exist, its fragment names no anchor, or (online) its URL failed. */
+export type BrokenLinkKind = "file" | "anchor" | "external";
+
+export interface BrokenLink {
+  /** The linking file, relative to root, with "/" separators. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, when the target could be found on the line (not for reference links). */
+  column?: number;
+  /** The destination as written. */
+  target: string;
+  /** Short and specific: "no such file: docs/x.md", "no heading #foo in docs/guide.md (did you mean #foo-bar?)", "HTTP 404". */
+  reason: string;
+  kind: BrokenLinkKind;
+}
+
+/** A link with a scheme (https:, mailto:, …): listed, and fetched only with `online`. */
+export interface ExternalLink {
+  file: string;
+  line: number;
+  column?: number;
+  url: string;
+}
+
+export interface DocsCheckResult {
+  /** Markdown files read. */
+  files: number;
+  /** Links and images found, external ones included. */
+  links: number;
+  /** Sorted by file, line, column. */
+  broken: BrokenLink[];
+  /** In file order. */
+  external: ExternalLink[];
+  /** Files that could not be read (`docs.unreadable`) or parsed, and URLs that rate-limited us. */
+  diagnostics: Diagnostic[];
+}
+
+type PathKind = "file" | "dir" | "missing";
+
+/** Directories no one writes docs in for readers; they are large, so not descending into them matters. */
+const SKIPPED_DIRS = ["node_modules", ".git", "dist", "build", "coverage", "vendor"];
+const MARKDOWN = /\.(?:md|markdown)$/i;
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+const HTTP = /^https?:/i;
+/** GitHub's line (and column) anchors in a file view: #L10, #L10-L20, #L19C5-L21C11. */
+const LINE_ANCHOR = /^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$/;
+const PLAIN_VIEW = /(?:^|&)plain=1(?:&|$)/;
+/**
+ * Files are read one at a time, synchronously: a docs file is small, and the promise-based readFile
+ * costs several thread-pool round trips per file (5× the time of the whole read on 10k files).
+ */
+const YIELD_EVERY = 200;
+
+/**
+ * Checks the links of a tree of markdown files without a network: relative files and images must
+ * exist, fragments must name a heading (GitHub's slugs) or an HTML anchor. External links are only
+ * listed unless `online`. Files are read a few at a time and only their anchors are kept, so memory
+ * grows with the number of headings and links, not with the size of the docs. Never throws on
+ * content; throws a USAGE ShipgateError when a path in `paths` does not exist.
+ */
+export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
+  const root = resolve(options.root);
+  const files = await findMarkdownFiles(root, options.paths);
+  const rel = (abs: string) => toPosix(relative(root, abs)) || ".";
+  const paths = createPathIndex(files);
+  const diagnostics: Diagnostic[] = [];
+  const broken: BrokenLink[] = [];
+  const external: ExternalLink[] = [];
+  // The only per-file state kept: the fragments each file defines; null when it could not be read.
+  const anchorsByFile = new Map<string, Set<string> | null>();
+  // Links into markdown files not read yet; checked once every file has been read.
+  const deferred: { file: string; link: MarkdownLink; path: string; fragment: string; query: string }[] = [];
+  let linkCount = 0;
+
+  const report = (file: string, link: MarkdownLink, reason: string, kind: BrokenLinkKind) => {
+    broken.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: link.target, reason, kind });
+  };
+
+  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Set<string>) => {
+    const href = link.href;
+    if (href.startsWith("//") || SCHEME.test(href)) {
+      external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: href.startsWith("//") ? `https:${href}` : href });
+      return;
+    }
+    const hash = href.indexOf("#");
+    const beforeHash = hash === -1 ? href : href.slice(0, hash);
+    const fragment = hash === -1 ? "" : href.slice(hash + 1);
+    const question = beforeHash.indexOf("?");
+    const query = question === -1 ? "" : beforeHash.slice(question + 1);
+    const path = safeDecode(question === -1 ? beforeHash : beforeHash.slice(0, question));
+    if (path === "") {
+      const problem = anchorProblem(fragment, query, own, file);
+      if (problem) report(file, link, problem, "anchor");
+      return;
+    }
+    const target = path.startsWith("/") ? join(root, path) : joinRelative(fileDir, path);
+    const kind = paths.kind(target);
+    if (kind === "missing") {
+      const hint = paths.suggest(target);
+      report(file, link, `no such file: ${rel(target)}${hint ? ` (did you mean ${rel(hint)}?)` : ""}`, "file");
+      return;
+    }
+    // A directory link shows its listing; a fragment on any other file (#L10 on a .ts) is the viewer's business.
+    if (kind === "dir" || fragment === "" || !MARKDOWN.test(target)) return;
+    const anchors = target === fileAbs ? own : anchorsByFile.get(target);
+    if (anchors === undefined) {
+      deferred.push({ file, link, path: target, fragment, query });
+      return;
+    }
+    const problem = anchorProblem(fragment, query, anchors, rel(target));
+    if (problem) report(file, link, problem, "anchor");
+  };
+
+  for (let i = 0; i < files.length; i++) {
+    const fileAbs = files[i] as string;
+    const file = rel(fileAbs);
+    const content = readText(fileAbs);
+    const scan = content instanceof Error ? unreadable(file, content, diagnostics) : scanOrReport(file, content, diagnostics);
+    if (scan === undefined) {
+      anchorsByFile.set(fileAbs, null);
+    } else {
+      anchorsByFile.set(fileAbs, scan.anchors);
+      linkCount += scan.links.length;
+      const fileDir = dirname(fileAbs);
+      for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
+    }
+    options.onProgress?.(i + 1, files.length);
+    // Parsing is synchronous work; yield now and then so timers, signals and progress output run.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((done) => setImmediate(done));
+  }
+
+  for (const d of deferred) {
+    let anchors = anchorsByFile.get(d.path);
+    if (anchors === undefined) {
+      // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
+      const content = readText(d.path);
+      const scan = content instanceof Error ? unreadable(rel(d.path), content, diagnostics) : scanOrReport(rel(d.path), content, diagnostics);
+      anchors = scan?.anchors ?? null;
+      anchorsByFile.set(d.path, anchors);
+    }
+    const problem = anchorProblem(d.fragment, d.query, anchors, rel(d.path));
+    if (problem) report(d.file, d.link, problem, "anchor");
+  }
+
+  if (options.online) await checkExternal(external, broken, diagnostics, files.length, options);
+
+  broken.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+  return { files: files.length, links: linkCount, broken, external, diagnostics };
+}
+
+async function findMarkdownFiles(root: string, paths: readonly string[] | undefined): Promise<string[]> {
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ShipgateError("USAGE", `[docs] ${root} is not a directory: the root must be the repository (or docs) directory`);
+  }
+  const found = new Set<string>();
+  for (const path of paths === undefined || paths.length === 0 ? ["."] : paths) {
+    const abs = resolve(root, path);
+    const stat = statSync(abs, { throwIfNoEntry: false });
+    if (stat === undefined) {
+      throw new ShipgateError("USAGE", `[docs] ${path}: no such file or directory (paths are relative to ${root})`);
+    }
+    if (!stat.isDirectory()) {
+      found.add(abs);
+      continue;
+    }
+    const hits = await glob(["**/*.md", "**/*.markdown"], {
+      cwd: abs,
+      absolute: true,
+      dot: true,
+      caseSensitiveMatch: false,
+      expandDirectories: false,
+      // Symbolic links are not followed, so a link back up the tree cannot make the walk loop or list a
+      // file twice; a symlinked markdown file is skipped (links *to* symlinks still resolve).
+      followSymbolicLinks: false,
+      ignore: SKIPPED_DIRS.map((dir) => `**/${dir}/**`),
+    });
+    for (const hit of hits) found.add(resolve(hit));
+  }
+  return [...found].sort(compare);
+}
+
+/** Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". */
+function createPathIndex(knownFiles: readonly string[]) {
+  const kinds = new Map<string, PathKind>();
+  for (const file of knownFiles) kinds.set(file, "file");
+  const listings = new Map<string, string[]>();
+  const kind = (abs: string): PathKind => {
+    let k = kinds.get(abs);
+    if (k === undefined) {
+      let stat;
+      try {
+        stat = statSync(abs, { throwIfNoEntry: false });
+      } catch {
+        stat = undefined; // ENOTDIR (a path through a file), EACCES: not there for a reader either
+      }
+      k = stat === undefined ? "missing" : stat.isDirectory() ? "dir" : "file";
+      kinds.set(abs, k);
+    }
+    return k;
+  };
+  /** A sibling that differs only in case (works on macOS, 404 on GitHub) or by a typo or two. */
+  const suggest = (abs: string): string | undefined => {
+    const dir = dirname(abs);
+    if (kind(dir) !== "dir") return undefined;
+    let names = listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = readdirSync(dir);
+      } catch {
+        names = [];
+      }
+      listings.set(dir, names);
+    }
+    const wanted = basename(abs);
+    const lower = wanted.toLowerCase();
+    const sameButCase = names.find((n) => n.toLowerCase() === lower);
+    if (sameButCase !== undefined) return join(dir, sameButCase);
+    if (wanted.length < 4) return undefined;
+    const best = closest(wanted, names, typoBudget(wanted));
+    return best === undefined ? undefined : join(dir, best);
+  };
+  return { kind, suggest };
+}
+
+/**
+ * Anchors are compared case-insensitively: GitHub's slugs are lower case, and its page script
+ * resolves a fragment in any case (`#Install` reaches `## Install`), so a mixed-case link works
+ * for readers on GitHub and is not reported. Fragments are URL-decoded first (`#caf%C3%A9`).
+ * `#top` and an empty fragment always work; `#user-content-x` is GitHub's real id for `#x`.
+ */
+function anchorProblem(rawFragment: string, query: string, anchors: Set<string> | null, file: string): string | undefined {
+  if (anchors === null || rawFragment === "") return undefined; // an unreadable target was already a diagnostic
+  const fragment = safeDecode(rawFragment);
+  const key = fragment.toLowerCase();
+  if (key === "top" || anchors.has(key)) return undefined;
+  if (key.startsWith("user-content-") && anchors.has(key.slice("user-content-".length))) return undefined;
+  // `?plain=1` shows a markdown file as source, where GitHub's line anchors work.
+  if (PLAIN_VIEW.test(query) && LINE_ANCHOR.test(fragment)) return undefined;
+  const hint = closestAnchor(key, anchors);
+  return `no heading #${fragment} in ${file}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
+}
+
+function closestAnchor(key: string, anchors: Set<string>): string | undefined {
+  const near = closest(key, anchors, typoBudget(key));
+  if (near !== undefined || key.length < 3) return near;
+  // "#install" for "## Install on Linux": the heading grew words after the link was written.
+  let best: string | undefined;
+  for (const anchor of anchors) {
+    if ((anchor.startsWith(`${key}-`) || key.startsWith(`${anchor}-`)) && (best === undefined || anchor.length < best.length)) best = anchor;
+  }
+  return best;
+}
+
+/** Edits that still look like a typo: one per four characters, at least one. */
+const typoBudget = (word: string) => Math.max(1, Math.floor(word.length / 4));
+
+/** The candidate nearest to `word` by edit distance, if within `max`; the first one on ties. */
+function closest(word: string, candidates: Iterable<string>, max: number): string | undefined {
+  let best: string | undefined;
+  let bestDistance = max + 1;
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - word.length) >= bestDistance) continue;
+    const d = editDistance(word, candidate, bestDistance);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      row.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin >= limit) return limit;
+    prev = row;
+  }
+  return prev[b.length] ?? limit;
+}
+
+async function checkExternal(external: ExternalLink[], broken: BrokenLink[], diagnostics: Diagnostic[], fileCount: number, options: DocsCheckOptions): Promise<void> {
+  const urlOf = (link: ExternalLink) => {
+    const hash = link.url.indexOf("#");
+    return hash === -1 ? link.url : link.url.slice(0, hash);
+  };
+  const urls = [...new Set(external.filter((l) => HTTP.test(l.url)).map(urlOf))];
+  const total = fileCount + urls.length;
+  let done = fileCount;
+  options.onProgress?.(done, total);
+  const statuses = await checkUrls(urls, {
+    concurrency: options.concurrency ?? 8,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    onChecked: () => options.onProgress?.(++done, total),
+  });
+  for (const [url, status] of statuses) {
+    if (status.isRateLimited) diagnostics.push({ level: "info", code: "docs.rate-limited", message: `${url}: ${status.reason ?? "rate limited"}; not counted as broken` });
+  }
+  for (const link of external) {
+    const status = HTTP.test(link.url) ? statuses.get(urlOf(link)) : undefined;
+    if (status && !status.ok) {
+      broken.push({ file: link.file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: link.url, reason: status.reason ?? "request failed", kind: "external" });
+    }
+  }
+}
+
+function scanOrReport(file: string, content: string, diagnostics: Diagnostic[]) {
+  try {
+    return scanMarkdown(content);
+  } catch (error) {
+    diagnostics.push({ level: "warning", code: "docs.parse-failed", message: `${file}: could not be parsed as markdown (${asError(error).message}); its links were not checked`, file });
+    return undefined;
+  }
+}
+
+function unreadable(file: string, error: Error, diagnostics: Diagnostic[]): undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  diagnostics.push({ level: "warning", code: "docs.unreadable", message: `${file}: cannot be read (${code ?? error.message}); its links and anchors were not checked`, file });
+  return undefined;
+}
+
+/**
+ * `resolve(dir, path)` for an absolute, normalised `dir`, without its general machinery in the common
+ * case (`name.md`, `./x/y.md`, `../../x.md`); anything unusual goes to `resolve`.
+ */
+export function joinRelative(dir: string, path: string): string {
+  if (sep !== "/") return resolve(dir, path);
+  let base = dir;
+  let i = 0;
+  for (;;) {
+    if (path.startsWith("../", i)) {
+      base = base.slice(0, base.lastIndexOf("/")) || "/";
+      i += 3;
+    } else if (path.startsWith("./", i)) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  const rest = i === 0 ? path : path.slice(i);
+  if (rest === "" || rest === "." || rest === ".." || rest.startsWith("/") || rest.endsWith("/") || rest.includes("/.") || rest.includes("//")) {
+    return resolve(dir, path);
+  }
+  return base === "/" ? `/${rest}` : `${base}/${rest}`;
+}
+
+function readText(path: string): string | Error {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+function safeDecode(text: string): string {
+  if (!text.includes("%")) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+const toPosix = (path: string) => (sep === "/" ? path : path.split(sep).join("/"));
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

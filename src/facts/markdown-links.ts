@@ -1,0 +1,261 @@
+import { slug } from "github-slugger";
+import MarkdownIt from "markdown-it";
+
+/** One link or image destination found in a markdown file. */
+export interface MarkdownLink {
+  /** The destination as markdown-it normalised it (percent-encoded), or an HTML attribute's value as written. */
+  href: string;
+  /** The destination as the author wrote it when it can be found on its line, else `href` decoded for display. */
+  target: string;
+  /** 1-based line of the link (for a reference link: the line that uses it). */
+  line: number;
+  /** 1-based column of `target` on its line, when it was found there. */
+  column: number | undefined;
+}
+
+export interface MarkdownScan {
+  links: MarkdownLink[];
+  /**
+   * Every fragment the rendered page defines, lower-cased: heading slugs by GitHub's rules
+   * (duplicates get -1, -2, …) and the `id`s and `<a name>`s of raw HTML.
+   */
+  anchors: Set<string>;
+}
+
+// `html` so that raw <a>/<img> tags become tokens we can read; linkify, as GitHub autolinks bare URLs.
+const md = new MarkdownIt({ html: true, linkify: true });
+type Token = ReturnType<typeof md.parse>[number];
+// Scheme links (https://…, mailto:…) are linkified by the inline rule at ":"; the core rule re-reads every
+// text token only to add bare e-mail addresses, which would be listed as external and never checked.
+md.core.ruler.disable("linkify");
+// GitHub reads `[^1]: note` as a footnote, markdown-it as a reference definition whose destination is
+// "note": without this, every `[^1]` would be checked as a link to a file named after the footnote.
+md.core.ruler.after("block", "shipgate_drop_footnote_definitions", (state) => {
+  const refs = (state.env as { references?: Record<string, unknown> }).references;
+  if (refs) for (const label of Object.keys(refs)) if (label.startsWith("^")) delete refs[label];
+});
+
+/**
+ * Inline parsing is most of markdown-it's time, and outside headings only links matter. So headings
+ * get the full inline parser (emphasis changes their slug), other inline content a lean one without
+ * emphasis, strikethrough and entities, whose text rule stops only where a link, image, autolink,
+ * raw HTML, code span, escape or line break can start — CommonMark gives links precedence over
+ * emphasis, so the links found are the same. Content with none of `[ < :` holds no link and is not
+ * parsed at all; a heading without inline syntax is its own text.
+ */
+const lean = new MarkdownIt({ html: true, linkify: true });
+lean.inline.ruler.disable(["emphasis", "strikethrough", "entity"]);
+lean.inline.ruler2.disable(["emphasis", "strikethrough", "balance_pairs", "fragments_join"]);
+const LEAN_STOP = new Uint8Array(128);
+for (const ch of "\n!:<[\\]`") LEAN_STOP[ch.charCodeAt(0)] = 1;
+lean.inline.ruler.at("text", (state, silent) => {
+  let pos = state.pos;
+  const src = state.src;
+  while (pos < state.posMax) {
+    const code = src.charCodeAt(pos);
+    if (code < 128 && LEAN_STOP[code] === 1) break;
+    pos++;
+  }
+  if (pos === state.pos) return false;
+  if (!silent) state.pending += src.slice(state.pos, pos);
+  state.pos = pos;
+  return true;
+});
+const MAY_LINK = /[[<:]/;
+/** No character that inline syntax starts with (escapes, entities, emphasis, code, links, HTML, line breaks). */
+const PLAIN_INLINE = /^[^\\&*_~`[\]!<>:\n]*$/;
+md.core.ruler.at("inline", (state) => {
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token?.type !== "inline") continue;
+    token.children ??= [];
+    if (tokens[i - 1]?.type === "heading_open") {
+      // Plain heading text (most headings) parses to one text token: keep it as that, unparsed.
+      if (PLAIN_INLINE.test(token.content)) token.children.push(Object.assign(new state.Token("text", "", 0), { content: token.content }));
+      else md.inline.parse(token.content, md, state.env, token.children);
+    } else if (MAY_LINK.test(token.content)) {
+      lean.inline.parse(token.content, lean, state.env, token.children);
+    }
+  }
+});
+
+const HTML_COMMENT = /<!--[\s\S]*?-->/g;
+const HTML_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>/g;
+const HTML_ATTR = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
+const PLAIN_HEADING = /^[\w -]*$/;
+const FRONT_MATTER = /^---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/**
+ * Reads one markdown document: its links and images (reference links resolved; code spans and fences
+ * ignored, as markdown-it does) and the fragments it defines. Pure; never throws on content.
+ */
+export function scanMarkdown(source: string): MarkdownScan {
+  const text = blankFrontMatter(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+  const lines = lineStarts(text);
+  const links: MarkdownLink[] = [];
+  const anchors = new Set<string>();
+  const slugs = createSlugger();
+  // Where the previous link on the same line ended, so two links to one target get their own columns.
+  let cursorLine = -1;
+  let cursor = 0;
+
+  /** 1-based column of `candidate` on line `line0` (after the previous link found there), or 0. */
+  const columnOf = (candidate: string, line0: number): number => {
+    const start = lines[line0];
+    if (start === undefined || candidate === "") return 0;
+    const end = lines[line0 + 1] ?? text.length;
+    const at = text.indexOf(candidate, cursorLine === line0 ? cursor : start);
+    if (at === -1 || at + candidate.length > end) return 0;
+    cursorLine = line0;
+    cursor = at + candidate.length;
+    return at - start + 1;
+  };
+
+  const addLink = (href: string, line0: number, written: string | undefined) => {
+    let target = written ?? href;
+    let column = columnOf(target, line0);
+    if (column === 0 && written === undefined) {
+      // Not on the line as normalised (`<my file.md>`, `café.md`, `100%.md`), or a reference link: show it decoded.
+      target = md.normalizeLinkText(href);
+      if (target !== href) column = columnOf(target, line0);
+      if (column === 0 && href.includes("%25")) {
+        const decoded = safeDecode(href);
+        column = columnOf(decoded, line0);
+        if (column !== 0) target = decoded;
+      }
+    }
+    links.push({ href, target, line: line0 + 1, column: column === 0 ? undefined : column });
+  };
+
+  const scanHtml = (html: string, line0: number) => {
+    if (!html.includes("<")) return;
+    const clean = html.includes("<!--") ? html.replace(HTML_COMMENT, (c) => c.replace(/[^\n]/g, " ")) : html;
+    let lastIndex = 0;
+    let line = line0;
+    for (const tag of clean.matchAll(HTML_TAG)) {
+      line += countNewlines(clean, lastIndex, tag.index);
+      lastIndex = tag.index;
+      const name = (tag[1] ?? "").toLowerCase();
+      const attrs = tag[2];
+      if (attrs === undefined) continue;
+      for (const attr of attrs.matchAll(HTML_ATTR)) {
+        const key = (attr[1] ?? "").toLowerCase();
+        const raw = attr[2] ?? attr[3] ?? attr[4] ?? "";
+        const value = raw.includes("&") || raw.includes("\\") ? md.utils.unescapeAll(raw) : raw;
+        if (key === "id" || (key === "name" && name === "a")) {
+          if (value !== "") anchors.add(value.toLowerCase());
+        } else if ((key === "href" && name === "a") || (key === "src" && name === "img")) {
+          addLink(value, line + countNewlines(attrs, 0, attr.index), raw);
+        }
+      }
+    }
+  };
+
+  const scanInline = (children: Token[] | null, line0: number) => {
+    if (!children) return;
+    let line = line0;
+    for (const child of children) {
+      switch (child.type) {
+        case "softbreak":
+        case "hardbreak":
+          line++;
+          break;
+        case "link_open":
+          addLink(String(child.attrGet("href") ?? ""), line, undefined);
+          break;
+        case "image":
+          addLink(String(child.attrGet("src") ?? ""), line, undefined);
+          break;
+        case "html_inline":
+          scanHtml(child.content, line);
+          line += countNewlines(child.content, 0, child.content.length);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+
+  const tokens = md.parse(text, {});
+  let blockLine = 0;
+  let inHeading = false;
+  for (const token of tokens) {
+    if (token.map) blockLine = token.map[0];
+    switch (token.type) {
+      case "heading_open":
+        inHeading = true;
+        break;
+      case "heading_close":
+        inHeading = false;
+        break;
+      case "inline":
+        if (inHeading) anchors.add(slugs(headingText(token.children)));
+        scanInline(token.children, blockLine);
+        break;
+      case "html_block":
+        scanHtml(token.content, blockLine);
+        break;
+      default:
+        break;
+    }
+  }
+  return { links, anchors };
+}
+
+/**
+ * GitHub's heading ids for one page, as github-slugger's `GithubSlugger#slug` makes them: lower case,
+ * punctuation dropped, spaces to "-", and "-1", "-2", … for repeats (a fresh one per page). Plain
+ * ASCII words skip its large Unicode regex, which keeps exactly [A-Za-z0-9_ -] of ASCII anyway.
+ */
+function createSlugger(): (text: string) => string {
+  const seen = new Map<string, number>();
+  return (text) => {
+    const base = PLAIN_HEADING.test(text) ? text.toLowerCase().replaceAll(" ", "-") : slug(text);
+    let result = base;
+    while (seen.has(result)) {
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      result = `${base}-${n}`;
+    }
+    seen.set(result, 0);
+    return result;
+  };
+}
+
+/** The heading's text as GitHub's renderer sees it: text and code spans, not HTML tags or image alt text. */
+function headingText(children: Token[] | null): string {
+  let out = "";
+  for (const child of children ?? []) {
+    if (child.type === "text" || child.type === "code_inline") out += child.content;
+    else if (child.type === "softbreak" || child.type === "hardbreak") out += "\n";
+  }
+  return out;
+}
+
+/** YAML front matter is metadata, not content: blank it, keeping its newlines so line numbers stay true. */
+function blankFrontMatter(text: string): string {
+  if (!text.startsWith("---")) return text;
+  const match = FRONT_MATTER.exec(text);
+  return match ? match[0].replace(/[^\n]/g, "") + text.slice(match[0].length) : text;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
