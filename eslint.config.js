@@ -6,7 +6,7 @@ const pureModules = ["score", "gate", "plan", "track"];
 const ioModules = ["cli", "collect", "store", "server", "mcp", "exec", "telemetry"];
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-typecheck/", "node_modules/", "examples/", "coverage/", "bench/.data/", "test/fixtures/"] },
+  { ignores: [".test-tmp/", "dist/", "dist-typecheck/", "node_modules/", "examples/", "coverage/", "bench/.data/", "test/fixtures/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

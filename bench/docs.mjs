@@ -61,7 +61,7 @@ function main() {
     for (const m of measurements) {
       const sample = measure(m.id, input.files);
       samples.get(m.id).push(sample);
-      const shown = sample.error ? `FAILED: ${sample.error}` : `${fmtTime(sample.ms).padStart(8)}  ${fmtMB(sample.rssMB).padStart(7)}  ${sample.broken.length} broken`;
+      const shown = sample.error ? `FAILED: ${sample.error}` : `${fmtTime(sample.ms).padStart(8)}  cpu ${fmtTime(sample.cpuMs).padStart(8)}  ${fmtMB(sample.rssMB).padStart(7)}  ${sample.broken.length} broken`;
       console.log(`  run ${r}/${runs}  ${m.id.padEnd(20)} ${shown}`);
     }
   }
@@ -69,16 +69,19 @@ function main() {
   const ours = stats.shipgate;
   const peer = stats["markdown-link-check"];
   const speedup = ours.ms && peer.ms ? peer.ms / ours.ms : undefined;
+  // CPU time is less disturbed by other processes than wall time; shown beside it, not instead of it.
+  const cpuSpeedup = ours.cpuMs && peer.cpuMs ? peer.cpuMs / ours.cpuMs : undefined;
 
   console.log();
-  console.log(`docs: ${input.files} markdown files, offline (external links ignored)`);
+  console.log(`docs: ${input.files} markdown files, offline (external links ignored)      median wall, cpu, peak RSS [wall min–max]`);
   for (const st of [ours, peer]) {
     const spread = st.samples.length > 1 ? `  [${(st.minMs / 1000).toFixed(2)}–${(st.maxMs / 1000).toFixed(2)}]` : "";
-    const shown = st.ms === undefined ? `FAILED: ${st.errors[0]}` : `${fmtTime(st.ms).padStart(8)}  ${fmtMB(st.rssMB).padStart(7)}${spread}`;
+    const shown = st.ms === undefined ? `FAILED: ${st.errors[0]}` : `${fmtTime(st.ms).padStart(8)}  cpu ${fmtTime(st.cpuMs).padStart(8)}  ${fmtMB(st.rssMB).padStart(7)}${spread}`;
     console.log(`  ${st.label.padEnd(40)} ${shown}`);
   }
   const verdict = speedup === undefined ? "NOT MEASURED" : speedup >= TARGET_SPEEDUP ? "MET" : "MISSED";
   console.log(`  → shipgate is ${speedup === undefined ? "?" : speedup.toFixed(1)}× faster than markdown-link-check`.padEnd(62) + `target ≥ ${TARGET_SPEEDUP}×  ${verdict}`);
+  console.log(`    (by CPU time: ${cpuSpeedup === undefined ? "?" : cpuSpeedup.toFixed(1)}×)`);
 
   let missing = [];
   if (ours.result && peer.result) {
@@ -110,7 +113,7 @@ function main() {
     runs,
     input: { path: DOCS, files: input.files, bytes: input.bytes },
     measurements: Object.fromEntries(Object.entries(stats).map(([id, st]) => [id, { ...st, result: st.result && { ...st.result, broken: st.result.broken.length } }])),
-    target: { text: "shipgate ≥ 20× faster than markdown-link-check", value: speedup, target: TARGET_SPEEDUP, met: speedup === undefined ? undefined : speedup >= TARGET_SPEEDUP },
+    target: { text: "shipgate ≥ 20× faster than markdown-link-check", value: speedup, cpuValue: cpuSpeedup, target: TARGET_SPEEDUP, met: speedup === undefined ? undefined : speedup >= TARGET_SPEEDUP },
     missedByShipgate: missing.map((key) => key.split("\t")),
   }, null, 2)}\n`);
   console.log(`results written to ${resultsPath}`);
@@ -167,15 +170,17 @@ function measure(tool, expectedFiles) {
   if (run.status !== 0) return { error: failure(run) };
   const out = JSON.parse(run.stdout.trim().split("\n").pop());
   if (out.files !== expectedFiles) return { error: `${tool} read ${out.files} file(s), expected ${expectedFiles}` };
-  return { ms: out.ms, rssMB: kbToMB(out.maxRssKB), broken: out.broken, result: out };
+  return { ms: out.ms, cpuMs: out.cpuMs, rssMB: kbToMB(out.maxRssKB), broken: out.broken, result: out };
 }
 
 function summarize(list) {
   const ok = list.filter((x) => !x.error);
   const times = ok.map((x) => x.ms).sort((a, b) => a - b);
+  const cpu = ok.map((x) => x.cpuMs).sort((a, b) => a - b);
   const rss = ok.map((x) => x.rssMB).filter((x) => x !== undefined);
   return {
     ms: times.length ? median(times) : undefined,
+    cpuMs: cpu.length ? median(cpu) : undefined,
     minMs: times[0],
     maxMs: times[times.length - 1],
     rssMB: rss.length ? Math.max(...rss) : undefined,
@@ -264,10 +269,12 @@ async function child(tool, dir) {
     return 2;
   }
   const run = await children[tool](dir);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const result = await run();
   const ms = performance.now() - start;
-  process.stdout.write(`${JSON.stringify({ ms, maxRssKB: process.resourceUsage().maxRSS, ...result })}\n`);
+  const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKB: process.resourceUsage().maxRSS, ...result })}\n`);
   return 0;
 }
 

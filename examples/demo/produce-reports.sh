@@ -38,6 +38,14 @@ api_rc=$?
 set -e
 echo "vitest exit code: $api_rc (1 is expected: one test fails on purpose)"
 
+echo "== packages/api: eslint (JSON) and tsc (plain output; empty when there is no type error)"
+ESLINT="${ESLINT:-$REPO/node_modules/.bin/eslint}"
+TSC="${TSC:-$REPO/node_modules/.bin/tsc}"
+"$ESLINT" --format json src test > reports/eslint.json || true
+"$ESLINT" src test || true
+"$TSC" --noEmit --pretty false -p tsconfig.json > reports/tsc.txt || true
+cat reports/tsc.txt
+
 echo "== services/worker: pytest under coverage.py"
 cd "$DEMO/services/worker"
 rm -rf reports
@@ -50,6 +58,10 @@ echo "pytest exit code: $worker_rc"
 "$PYTHON" -m coverage report
 "$PYTHON" -m coverage json -o reports/coverage.json
 "$PYTHON" -m coverage xml -o reports/coverage.xml
+
+echo "== services/worker: mypy (Debian: apt-get install mypy)"
+mypy --cache-dir "$WORK/mypy" src > reports/mypy.txt || true
+cat reports/mypy.txt
 
 # Leave nothing but sources and reports in the demo.
 find "$DEMO" \( -name node_modules -o -name __pycache__ -o -name .pytest_cache \) -type d -prune -exec rm -rf {} +

@@ -94,25 +94,26 @@ const YIELD_EVERY = 200;
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
   const files = await findMarkdownFiles(root, options.paths);
-  const rel = (abs: string) => toPosix(relative(root, abs)) || ".";
+  const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
+  const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
   const paths = createPathIndex(files);
   const diagnostics: Diagnostic[] = [];
   const broken: BrokenLink[] = [];
   const external: ExternalLink[] = [];
   // The only per-file state kept: the fragments each file defines; null when it could not be read.
-  const anchorsByFile = new Map<string, Set<string> | null>();
+  const anchorsByFile = new Map<string, Anchors | null>();
   // Links into markdown files not read yet; checked once every file has been read.
-  const deferred: { file: string; link: MarkdownLink; path: string; fragment: string; query: string }[] = [];
+  const deferred: { file: string; link: KeptLink; path: string; fragment: string; query: string }[] = [];
   let linkCount = 0;
 
-  const report = (file: string, link: MarkdownLink, reason: string, kind: BrokenLinkKind) => {
-    broken.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: link.target, reason, kind });
+  const report = (file: string, link: KeptLink, reason: string, kind: BrokenLinkKind) => {
+    broken.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, kind });
   };
 
   const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Set<string>) => {
     const href = link.href;
     if (href.startsWith("//") || SCHEME.test(href)) {
-      external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: href.startsWith("//") ? `https:${href}` : href });
+      external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: href.startsWith("//") ? `https:${href}` : detach(href) });
       return;
     }
     const hash = href.indexOf("#");
@@ -137,7 +138,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     if (kind === "dir" || fragment === "" || !MARKDOWN.test(target)) return;
     const anchors = target === fileAbs ? own : anchorsByFile.get(target);
     if (anchors === undefined) {
-      deferred.push({ file, link, path: target, fragment, query });
+      deferred.push({ file, link: { line: link.line, column: link.column, target: detach(link.target) }, path: target, fragment: detach(fragment), query: detach(query) });
       return;
     }
     const problem = anchorProblem(fragment, query, anchors, rel(target));
@@ -152,7 +153,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     if (scan === undefined) {
       anchorsByFile.set(fileAbs, null);
     } else {
-      anchorsByFile.set(fileAbs, scan.anchors);
+      anchorsByFile.set(fileAbs, compactAnchors(scan.anchors));
       linkCount += scan.links.length;
       const fileDir = dirname(fileAbs);
       for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
@@ -168,7 +169,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
       const content = readText(d.path);
       const scan = content instanceof Error ? unreadable(rel(d.path), content, diagnostics) : scanOrReport(rel(d.path), content, diagnostics);
-      anchors = scan?.anchors ?? null;
+      anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
     }
     const problem = anchorProblem(d.fragment, d.query, anchors, rel(d.path));
@@ -261,19 +262,30 @@ function createPathIndex(knownFiles: readonly string[]) {
  * for readers on GitHub and is not reported. Fragments are URL-decoded first (`#caf%C3%A9`).
  * `#top` and an empty fragment always work; `#user-content-x` is GitHub's real id for `#x`.
  */
-function anchorProblem(rawFragment: string, query: string, anchors: Set<string> | null, file: string): string | undefined {
+/**
+ * A file's fragments as kept until the end: one "\n"-joined string for the usual few (a Set per file
+ * costs ~1 KB; with 100k files it was the largest thing in memory), a Set when there are many. Both
+ * hold fresh strings: a slug can be a slice of the file's text, which would keep the whole text alive.
+ */
+type Anchors = Set<string> | string;
+const compactAnchors = (anchors: Set<string>): Anchors =>
+  anchors.size > 32 ? new Set(Array.from(anchors, (a) => ` ${a}`.slice(1))) : `\n${[...anchors].join("\n")}\n`;
+const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? !key.includes("\n") && anchors.includes(`\n${key}\n`) : anchors.has(key));
+const listAnchors = (anchors: Anchors): Iterable<string> => (typeof anchors === "string" ? anchors.split("\n").filter((a) => a !== "") : anchors);
+
+function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string): string | undefined {
   if (anchors === null || rawFragment === "") return undefined; // an unreadable target was already a diagnostic
   const fragment = safeDecode(rawFragment);
   const key = fragment.toLowerCase();
-  if (key === "top" || anchors.has(key)) return undefined;
-  if (key.startsWith("user-content-") && anchors.has(key.slice("user-content-".length))) return undefined;
+  if (key === "top" || hasAnchor(anchors, key)) return undefined;
+  if (key.startsWith("user-content-") && hasAnchor(anchors, key.slice("user-content-".length))) return undefined;
   // `?plain=1` shows a markdown file as source, where GitHub's line anchors work.
   if (PLAIN_VIEW.test(query) && LINE_ANCHOR.test(fragment)) return undefined;
-  const hint = closestAnchor(key, anchors);
+  const hint = closestAnchor(key, [...listAnchors(anchors)]);
   return `no heading #${fragment} in ${file}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
 }
 
-function closestAnchor(key: string, anchors: Set<string>): string | undefined {
+function closestAnchor(key: string, anchors: readonly string[]): string | undefined {
   const near = closest(key, anchors, typoBudget(key));
   if (near !== undefined || key.length < 3) return near;
   // "#install" for "## Install on Linux": the heading grew words after the link was written.
@@ -304,20 +316,22 @@ function closest(word: string, candidates: Iterable<string>, max: number): strin
 
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev = new Uint32Array(b.length + 1);
+  let row = new Uint32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      row.push(value);
+      const value = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      row[j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin >= limit) return limit;
-    prev = row;
+    [prev, row] = [row, prev];
   }
-  return prev[b.length] ?? limit;
+  return prev[b.length] as number;
 }
 
 async function checkExternal(external: ExternalLink[], broken: BrokenLink[], diagnostics: Diagnostic[], fileCount: number, options: DocsCheckOptions): Promise<void> {
@@ -384,6 +398,16 @@ export function joinRelative(dir: string, path: string): string {
   }
   return base === "/" ? `/${rest}` : `${base}/${rest}`;
 }
+
+/** What is kept of a link after its file is done. */
+type KeptLink = Pick<MarkdownLink, "line" | "column" | "target">;
+
+/**
+ * A copy of `text` that does not share memory with the file it was cut from. Strings taken from a
+ * file's text (as markdown-it's are) can be slices that keep the whole text alive; links kept for
+ * later would then keep every file's text in memory.
+ */
+const detach = (text: string) => (text.length < 13 ? text : ` ${text}`.slice(1));
 
 function readText(path: string): string | Error {
   try {

@@ -3,9 +3,9 @@ import MarkdownIt from "markdown-it";
 
 /** One link or image destination found in a markdown file. */
 export interface MarkdownLink {
-  /** The destination as markdown-it normalised it (percent-encoded), or an HTML attribute's value as written. */
+  /** The destination as written, with entities and backslash escapes resolved (not percent-encoded). */
   href: string;
-  /** The destination as the author wrote it when it can be found on its line, else `href` decoded for display. */
+  /** The destination as it appears in the source (an HTML attribute's raw value); `href` otherwise. */
   target: string;
   /** 1-based line of the link (for a reference link: the line that uses it). */
   line: number;
@@ -25,6 +25,11 @@ export interface MarkdownScan {
 // `html` so that raw <a>/<img> tags become tokens we can read; linkify, as GitHub autolinks bare URLs.
 const md = new MarkdownIt({ html: true, linkify: true });
 type Token = ReturnType<typeof md.parse>[number];
+type InlineRule = Parameters<typeof md.inline.ruler.at>[1];
+// Destinations as written: rendering would percent-encode them, but we only decode them again to find
+// the file, and the text as written is what a reader can search for. (validateLink still applies.)
+const asWritten = (url: string) => url;
+md.normalizeLink = asWritten;
 // Scheme links (https://…, mailto:…) are linkified by the inline rule at ":"; the core rule re-reads every
 // text token only to add bare e-mail addresses, which would be listed as external and never checked.
 md.core.ruler.disable("linkify");
@@ -37,18 +42,20 @@ md.core.ruler.after("block", "shipgate_drop_footnote_definitions", (state) => {
 
 /**
  * Inline parsing is most of markdown-it's time, and outside headings only links matter. So headings
- * get the full inline parser (emphasis changes their slug), other inline content a lean one without
- * emphasis, strikethrough and entities, whose text rule stops only where a link, image, autolink,
- * raw HTML, code span, escape or line break can start — CommonMark gives links precedence over
- * emphasis, so the links found are the same. Content with none of `[ < :` holds no link and is not
- * parsed at all; a heading without inline syntax is its own text.
+ * get the full inline parser (emphasis changes their slug), other inline content a lean one: no
+ * emphasis, strikethrough or entities, and a text rule that skips to where a link, image, autolink,
+ * raw HTML, code span, escape or line break can start without keeping the text (no text tokens).
+ * CommonMark gives links precedence over emphasis, so the links found are the same (a test compares
+ * them with the full parser's). Content with none of `[ < :` holds no link and is not parsed at all;
+ * a heading without inline syntax is its own text.
  */
 const lean = new MarkdownIt({ html: true, linkify: true });
+lean.normalizeLink = asWritten;
 lean.inline.ruler.disable(["emphasis", "strikethrough", "entity"]);
 lean.inline.ruler2.disable(["emphasis", "strikethrough", "balance_pairs", "fragments_join"]);
 const LEAN_STOP = new Uint8Array(128);
 for (const ch of "\n!:<[\\]`") LEAN_STOP[ch.charCodeAt(0)] = 1;
-lean.inline.ruler.at("text", (state, silent) => {
+const skipText: InlineRule = (state) => {
   let pos = state.pos;
   const src = state.src;
   while (pos < state.posMax) {
@@ -57,10 +64,41 @@ lean.inline.ruler.at("text", (state, silent) => {
     pos++;
   }
   if (pos === state.pos) return false;
-  if (!silent) state.pending += src.slice(state.pos, pos);
   state.pos = pos;
   return true;
-});
+};
+lean.inline.ruler.at("text", skipText);
+/**
+ * markdown-it's inline linkify rule, reading the scheme before "://" from the source instead of from
+ * the pending text, which the lean text rule does not keep. Same limits: a scheme of at most 32
+ * characters starting with a letter, not inside a link, trailing `*` dropped.
+ */
+const linkifyScheme: InlineRule = (state, silent) => {
+  const pos = state.pos;
+  const src = state.src;
+  if (state.linkLevel > 0 || pos + 3 > state.posMax || src.charCodeAt(pos) !== 0x3a || src.charCodeAt(pos + 1) !== 0x2f || src.charCodeAt(pos + 2) !== 0x2f) return false;
+  let start = pos;
+  while (start > 0 && pos - start < 32 && isSchemeChar(src.charCodeAt(start - 1))) start--;
+  const first = src.charCodeAt(start);
+  if (start === pos || !((first >= 0x41 && first <= 0x5a) || (first >= 0x61 && first <= 0x7a))) return false;
+  const match = state.md.linkify.matchAtStart(src.slice(start));
+  if (!match || match.url.length <= pos - start) return false;
+  const url = match.url.replace(/\*+$/, "");
+  if (!state.md.validateLink(url)) return false;
+  if (!silent) {
+    const open = state.push("link_open", "a", 1);
+    open.attrs = [["href", url]];
+    open.markup = "linkify";
+    open.info = "auto";
+    const close = state.push("link_close", "a", -1);
+    close.markup = "linkify";
+    close.info = "auto";
+  }
+  state.pos = start + url.length;
+  return true;
+};
+lean.inline.ruler.at("linkify", linkifyScheme);
+const isSchemeChar = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2d || code === 0x2e;
 const MAY_LINK = /[[<:]/;
 /** No character that inline syntax starts with (escapes, entities, emphasis, code, links, HTML, line breaks). */
 const PLAIN_INLINE = /^[^\\&*_~`[\]!<>:\n]*$/;
@@ -113,18 +151,8 @@ export function scanMarkdown(source: string): MarkdownScan {
   };
 
   const addLink = (href: string, line0: number, written: string | undefined) => {
-    let target = written ?? href;
-    let column = columnOf(target, line0);
-    if (column === 0 && written === undefined) {
-      // Not on the line as normalised (`<my file.md>`, `café.md`, `100%.md`), or a reference link: show it decoded.
-      target = md.normalizeLinkText(href);
-      if (target !== href) column = columnOf(target, line0);
-      if (column === 0 && href.includes("%25")) {
-        const decoded = safeDecode(href);
-        column = columnOf(decoded, line0);
-        if (column !== 0) target = decoded;
-      }
-    }
+    const target = written ?? href;
+    const column = columnOf(target, line0);
     links.push({ href, target, line: line0 + 1, column: column === 0 ? undefined : column });
   };
 
@@ -238,14 +266,6 @@ function blankFrontMatter(text: string): string {
   if (!text.startsWith("---")) return text;
   const match = FRONT_MATTER.exec(text);
   return match ? match[0].replace(/[^\n]/g, "") + text.slice(match[0].length) : text;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function lineStarts(text: string): number[] {

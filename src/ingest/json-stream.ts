@@ -31,6 +31,11 @@ export interface JsonEntry {
 
 export interface JsonStreamOptions {
   /**
+   * What the top-level value must be: an object (the default; coverage reports, SARIF) or an array
+   * (ESLint and ruff JSON output, whose elements `$.*` hands out one at a time with numeric paths).
+   */
+  root?: "object" | "array";
+  /**
    * The values to hand to `onEntry`, in @streamparser/json path syntax (`$.*`, `$.meta`, `$.files.*`).
    * Each matching value is built in memory whole; everything else is dropped as it is read,
    * so memory is bounded by the largest matching value.
@@ -45,13 +50,15 @@ export interface JsonStreamOptions {
 }
 
 /**
- * Streams a JSON document whose top-level value must be an object, handing the values selected by
- * `options.paths` to `options.onEntry` one at a time. Resolves with diagnostics about the document itself
+ * Streams a JSON document whose top-level value must be an object (an array with `root: "array"`), handing the
+ * values selected by `options.paths` to `options.onEntry` one at a time. Resolves with diagnostics about the document itself
  * (a break after usable entries, data after the document); rejects with a ParseError naming the file and
  * line when nothing usable was read.
  */
 export async function readJsonStream(stream: Readable, ctx: ParseContext, options: JsonStreamOptions): Promise<Diagnostic[]> {
   const { file } = ctx;
+  const root = options.root ?? "object";
+  const rootToken = root === "array" ? TokenType.LEFT_BRACKET : TokenType.LEFT_BRACE;
   const diagnostics: Diagnostic[] = [];
   const lines = new LineCounter();
   const entryDepths = new Set(options.paths.map((path) => path.split(".").length - 1));
@@ -72,8 +79,8 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   };
 
   parser.onToken = (info) => {
-    if (tokens++ === 0 && info.token !== TokenType.LEFT_BRACE) {
-      rethrow(new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an object`, { hint: options.hint }));
+    if (tokens++ === 0 && info.token !== rootToken) {
+      rethrow(new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an ${root}`, { hint: options.hint }));
     }
     lastToken = info;
     if (entryDepths.has(depth)) startLines[depth] = lines.lineAt(info.offset);
@@ -231,6 +238,8 @@ class LineCounter {
 
 const describeToken = ({ token, value }: ParsedTokenInfo): string => {
   switch (token) {
+    case TokenType.LEFT_BRACE:
+      return "an object";
     case TokenType.LEFT_BRACKET:
       return "an array";
     case TokenType.STRING:
@@ -259,7 +268,13 @@ export interface JsonHead {
 }
 
 export function sniffJson(head: Buffer): JsonHead {
-  const result: JsonHead = { root: undefined, keys: [], childKeys: new Map() };
+  const { root, keys, childKeys } = sniffHead(head);
+  return { root, keys, childKeys };
+}
+
+/** `sniffJson`, plus the top-level object's string values by key (SARIF's `version` and `$schema`). */
+function sniffHead(head: Buffer): JsonHead & { strings: Map<string, string> } {
+  const result: JsonHead & { strings: Map<string, string> } = { root: undefined, keys: [], childKeys: new Map(), strings: new Map() };
   const open: { object: boolean; expectKey: boolean }[] = [];
   let topKey: string | undefined;
   const tokenizer = new Tokenizer();
@@ -288,7 +303,11 @@ export function sniffJson(head: Buffer): JsonHead {
         return;
       default:
         if (open.length === 0) result.root ??= "scalar";
-        if (token !== TokenType.STRING || top?.expectKey !== true) return;
+        if (token !== TokenType.STRING) return;
+        if (top?.expectKey !== true) {
+          if (open.length === 1 && top?.object === true && topKey !== undefined) result.strings.set(topKey, String(value));
+          return;
+        }
         if (open.length === 1) {
           result.keys.push(String(value));
           topKey = String(value);
@@ -322,16 +341,19 @@ const JSON_REPORT_NAMES: Record<JsonReportKind, string> = {
  * parsers can claim the same file.
  */
 export function classifyJsonReport(head: Buffer, path: string): JsonReportKind | undefined {
-  const sniffed = sniffJson(head);
-  const { root, keys, childKeys } = sniffed;
+  const { root, keys, childKeys, strings } = sniffHead(head);
   const name = path.replace(/\\/g, "/").split("/").pop() ?? "";
   if (root === "array") {
-    const first = childKeys.get("0") ?? [];
+    const first = childKeys.get("0");
+    // `[]` is what ESLint writes when it lints no file (and ruff when it finds nothing): only the name tells.
+    if (first === undefined) return isEmptyArray(head) && /eslint/i.test(name) ? "eslint" : undefined;
     return first.includes("filePath") && first.includes("messages") ? "eslint" : undefined;
   }
   if (root !== "object") return undefined;
   if (keys.includes("auditReportVersion")) return "npm-audit";
-  if (keys.includes("runs") && (keys.includes("version") || keys.includes("$schema"))) return "sarif";
+  // SARIF writers order keys freely (ruff and semgrep put "version" after the runs): either field will do.
+  const schema = strings.get("$schema") ?? "";
+  if (keys.includes("runs") && (/sarif/i.test(schema) || /^\d+\.\d+/.test(strings.get("version") ?? ""))) return "sarif";
   const meta = childKeys.get("meta") ?? [];
   if (meta.includes("version") && (keys.includes("files") || meta.includes("branch_coverage") || (name.endsWith("coverage.json") && keys[0] === "meta"))) {
     return "coveragepy";
@@ -347,6 +369,21 @@ export function classifyJsonReport(head: Buffer, path: string): JsonReportKind |
   return undefined;
 }
 
+const isEmptyArray = (head: Buffer): boolean => /^\s*\[\s*\]\s*$/.test(head.toString("utf8"));
+
+/**
+ * True when `head` starts ruff's JSON output (`ruff check --output-format json`): an array of diagnostics
+ * whose (sorted) keys include `code` and `filename`, or `[]` in a file whose name says ruff.
+ * Kept beside `classifyJsonReport`, which never claims such a file, so that no two parsers can.
+ */
+export function isRuffJsonHead(head: Buffer, path: string): boolean {
+  const { root, childKeys } = sniffHead(head);
+  if (root !== "array") return false;
+  const first = childKeys.get("0");
+  if (first === undefined) return isEmptyArray(head) && /ruff/i.test(path.replace(/\\/g, "/").split("/").pop() ?? "");
+  return first.includes("code") && first.includes("filename") && !first.includes("filePath");
+}
+
 /** Throws a ParseError when `head` is recognisably another JSON report than `expected`. */
 export function refuseOtherJsonReport(head: Buffer, ctx: ParseContext, expected: JsonReportKind, hint: string): void {
   const kind = classifyJsonReport(head, ctx.file);
@@ -355,4 +392,18 @@ export function refuseOtherJsonReport(head: Buffer, ctx: ParseContext, expected:
   throw new ParseError(ctx.file, 1, `this looks like ${JSON_REPORT_NAMES[kind]}, not ${JSON_REPORT_NAMES[expected]}`, {
     hint: ours ? `use --format ${kind}` : hint,
   });
+}
+
+/** The static-analysis JSON formats, named as their parsers' messages name them. */
+const FINDING_REPORT_NAMES = { eslint: "ESLint JSON output", sarif: "a SARIF log", ruff: "ruff JSON output" } as const;
+
+/**
+ * Throws a ParseError saying which `--format` to use when `head` is recognisably another JSON report than
+ * `expected` (ruff's output included, which `classifyJsonReport` leaves to `isRuffJsonHead`).
+ */
+export function refuseOtherFindingReport(head: Buffer, ctx: ParseContext, expected: keyof typeof FINDING_REPORT_NAMES): void {
+  const kind = isRuffJsonHead(head, ctx.file) ? "ruff" : classifyJsonReport(head, ctx.file);
+  if (kind === undefined || kind === expected) return;
+  const name = kind === "ruff" ? FINDING_REPORT_NAMES.ruff : JSON_REPORT_NAMES[kind];
+  throw new ParseError(ctx.file, 1, `this looks like ${name}, not ${FINDING_REPORT_NAMES[expected]}`, { hint: `use --format ${kind}` });
 }

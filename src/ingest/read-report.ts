@@ -46,7 +46,10 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
   if (info.isDirectory()) {
     throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${path}: is a directory, not a report file`, { hint: "name the report file inside it" });
   }
-  if (info.size === 0) throw new ParseError(path, undefined, "the file is empty", { hint: "the tool that writes it probably failed; run it again" });
+  // tsc prints nothing when there is no error: an empty file forced to "tsc" is a clean run, not a failure.
+  if (info.size === 0 && options.format !== "tsc") {
+    throw new ParseError(path, undefined, "the file is empty", { hint: "the tool that writes it probably failed; run it again (an empty tsc output needs format: tsc)" });
+  }
 
   const head = await readHead(absolutePath, path);
   let parser;

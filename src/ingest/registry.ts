@@ -4,7 +4,12 @@ import { istanbulFinalParser } from "./parsers/istanbul-final.js";
 import { istanbulSummaryParser } from "./parsers/istanbul-summary.js";
 import { junitParser } from "./parsers/junit.js";
 import { lcovParser } from "./parsers/lcov.js";
+import { eslintParser } from "./parsers/eslint.js";
+import { mypyParser } from "./parsers/mypy.js";
 import { npmAuditParser } from "./parsers/npm-audit.js";
+import { ruffParser } from "./parsers/ruff.js";
+import { sarifParser } from "./parsers/sarif.js";
+import { tscParser } from "./parsers/tsc.js";
 import { osvParser } from "./parsers/osv.js";
 import type { ProducingTool, ReportFormat, ReportParser } from "./types.js";
 
@@ -17,7 +22,12 @@ export const parsers: readonly ReportParser[] = [
   istanbulSummaryParser,
   npmAuditParser,
   osvParser,
+  sarifParser,
+  eslintParser,
+  ruffParser,
   lcovParser,
+  tscParser,
+  mypyParser,
 ];
 
 export const formats: readonly ReportFormat[] = parsers.map((p) => p.format);

@@ -39,12 +39,22 @@ describe("shipgate assess on the bundled example", () => {
     ]);
     expect(summary.coverage.status).toBe("ok");
     expect(summary.coverage.paths).toEqual({ total: 6, resolved: 6, share: 1, threshold: 0.8 });
-    expect(summary.sources.map((s) => [s.path, s.format, s.tool?.name ?? null, s.collector])).toEqual([
-      ["packages/api/reports/junit.xml", "junit", "vitest", "api-vitest"],
-      ["packages/api/reports/coverage/lcov.info", "lcov", null, "api-vitest"],
-      ["services/worker/reports/junit.xml", "junit", "pytest", "worker-pytest"],
-      ["services/worker/reports/coverage.json", "coveragepy", "coverage.py", "worker-pytest"],
+    expect(summary.sources.map((s) => [s.path, s.format, s.collector])).toEqual([
+      ["packages/api/reports/junit.xml", "junit", "api-vitest"],
+      ["packages/api/reports/coverage/lcov.info", "lcov", "api-vitest"],
+      ["packages/api/reports/eslint.json", "eslint", "api-static"],
+      ["packages/api/reports/tsc.txt", "tsc", "api-static"],
+      ["services/worker/reports/mypy.txt", "mypy", "worker-mypy"],
+      ["services/worker/reports/junit.xml", "junit", "worker-pytest"],
+      ["services/worker/reports/coverage.json", "coveragepy", "worker-pytest"],
     ]);
+    expect(summary.sources.filter((s) => s.format === "junit").map((s) => s.tool?.name)).toEqual(["vitest", "pytest"]);
+    // The tools found no lint or type error in the example; the score says what is measured and what is not.
+    expect(summary).toMatchObject({ lint: { errors: 0, warnings: 0 }, typeErrors: 0, security: { critical: null, high: null }, docs: { brokenLinks: 0 } });
+    expect(summary.categories.security.score).toBeNull();
+    expect(summary.level).toBe("NEEDS_IMPROVEMENT");
+    expect(summary.nextLevel).toEqual({ name: "CONDITIONAL_READY", needs: ["tests.failed == 0 (now 1)"] });
+    expect(summary.facts.readme).toEqual({ present: true, evidence: "README.md" });
     expect(summary.sources.every((s) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
     expect(summary.snapshot.id).toBe(1);
   });
@@ -106,18 +116,22 @@ describe("shipgate assess on bad input", () => {
     ["an empty file", ["-r", "EMPTY"], /error: \[ingest\] .*empty\.xml: the file is empty/],
     ["truncated XML", ["-r", fixture("ingest/xml/truncated.xml")], /truncated\.xml:\d+: the file ends .*truncated/],
     ["garbage", ["-r", fixture("ingest/xml/garbage.txt")], /garbage\.txt: unrecognised report format\n {2}→ shipgate reads junit, cobertura, coveragepy/],
-    ["JSON of another format", ["-r", fixture("ingest/istanbul-summary/eslint-10.15-not-coverage.json")], /eslint-10\.15-not-coverage\.json: unrecognised report format/],
+    ["JSON that is not the announced format", ["-r", fixture("ingest/istanbul-summary/eslint-10.15-not-coverage.json"), "--format", "coveragepy"], /eslint-10\.15-not-coverage\.json:1: this looks like ESLint JSON output, not coverage\.py JSON/],
+    ["JSON that is no report", ["-r", "package.json"], /package\.json: unrecognised report format/],
     ["a forced format that does not fit", ["-r", fixture("ingest/lcov/nyc-18.0-all.info"), "--format", "junit"], /nyc-18\.0-all\.info:1: this is not XML/],
-    ["an unknown --format", ["-r", "x", "--format", "xml"], /--format must be one of junit, cobertura, coveragepy, istanbul-final, istanbul-summary, lcov \(got "xml"\)/],
+    ["an unknown --format", ["-r", "x", "--format", "xml"], /--format must be one of junit, cobertura, coveragepy, istanbul-final, istanbul-summary, npm-audit, osv, sarif, eslint, ruff, lcov, tsc, mypy \(got "xml"\)/],
     ["a directory", ["-r", "."], /is a directory, not a report file/],
   ])("rejects %s with exit 2, a clear message and nothing stored", (_title, args, message) => {
     const dir = tempDir();
     writeFileSync(join(dir, "empty.xml"), "");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "x", version: "1.0.0" }));
     const first = shipgate(["assess", "-r", fixture("ingest/junit/vitest-4.1-all-pass.xml")], { cwd: dir });
     expect(first.code).toBe(0);
     const before = history(dir);
     // A good report first, then the bad one: nothing of the run may be stored.
-    const result = shipgate(["assess", "-r", fixture("ingest/junit/vitest-4.1-mixed.xml"), ...args.map((a) => (a === "EMPTY" ? "empty.xml" : a))], { cwd: dir });
+    // --format applies to every report, so those cases name only the bad one.
+    const good = args.includes("--format") ? [] : ["-r", fixture("ingest/junit/vitest-4.1-mixed.xml")];
+    const result = shipgate(["assess", ...good, ...args.map((a) => (a === "EMPTY" ? "empty.xml" : a))], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -214,7 +228,7 @@ describe("collectors", () => {
     const vitest = join(repoRoot, "node_modules/.bin/vitest");
     const config = readFileSync(join(dir, "shipgate.yaml"), "utf8").replace("../../../../node_modules/.bin/vitest", vitest);
     // Only the vitest collector: the machine may have no pytest.
-    writeFileSync(join(dir, "shipgate.yaml"), config.slice(0, config.indexOf("  # pytest's JUnit XML")));
+    writeFileSync(join(dir, "shipgate.yaml"), config.slice(0, config.indexOf("  # ESLint's JSON")));
     // The collector must write its own reports: remove the committed ones.
     rmSync(join(dir, "packages/api/reports"), { recursive: true });
     const result = shipgate(["assess", "--json"], { cwd: dir, env: { CI: "true" } });

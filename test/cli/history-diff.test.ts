@@ -6,7 +6,7 @@ import { copyOfDemo, repoRoot, shipgate, tempDir, fixture } from "./run-cli.js";
 
 const vitestOnly = (dir: string) => {
   const config = readFileSync(join(dir, "shipgate.yaml"), "utf8").replace("../../../../node_modules/.bin/vitest", join(repoRoot, "node_modules/.bin/vitest"));
-  writeFileSync(join(dir, "shipgate.yaml"), config.slice(0, config.indexOf("  # pytest's JUnit XML")));
+  writeFileSync(join(dir, "shipgate.yaml"), config.slice(0, config.indexOf("  # ESLint's JSON")));
 };
 
 describe("shipgate history and diff", () => {

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ParseError, ShipgateError } from "../../src/errors.js";
-import { classifyJsonReport, HEAD_BYTES, readJsonStream, sniffJson } from "../../src/ingest/json-stream.js";
+import { classifyJsonReport, HEAD_BYTES, isRuffJsonHead, readJsonStream, sniffJson } from "../../src/ingest/json-stream.js";
 import type { JsonEntry, JsonStreamOptions } from "../../src/ingest/json-stream.js";
 import type { Diagnostic } from "../../src/ingest/types.js";
 
@@ -170,6 +170,33 @@ describe("readJsonStream", () => {
     });
   });
 
+  describe('with root: "array"', () => {
+    it("hands out each element of a top-level array with its index and the line where it starts", async () => {
+      const doc = '[\n  {"filePath": "a.js", "messages": []},\n  {"filePath": "é.js",\n   "messages": [1]}, 3\n]\n';
+      for (const size of [1, 3, 1 << 20]) {
+        const { entries, diagnostics } = await read(chunked(doc, size), { root: "array" });
+        expect(diagnostics).toEqual([]);
+        expect(entries).toEqual([
+          { path: [0], value: { filePath: "a.js", messages: [] }, line: 2 },
+          { path: [1], value: { filePath: "é.js", messages: [1] }, line: 3 },
+          { path: [2], value: 3, line: 4 },
+        ]);
+      }
+    });
+
+    it("hands out nothing for an empty array", async () => {
+      expect(await read(chunked("[]", 1), { root: "array" })).toEqual({ entries: [], diagnostics: [] });
+    });
+
+    it("rejects a top-level object", async () => {
+      expect(await failure(read(chunked('\n{"runs": []}', 4), { root: "array" }))).toMatchInlineSnapshot(`"[ingest] t.json:2: the top-level JSON value is an object, not an array"`);
+    });
+
+    it("rejects an array cut before its first element is complete", async () => {
+      expect(await failure(read(chunked('[\n  {"filePath": "a.js",\n   "messages": [', 5), { root: "array" }))).toMatchInlineSnapshot(`"[ingest] t.json:3: the file ends before the JSON document does (truncated?)"`);
+    });
+  });
+
   it("turns a read error into REPORT_NOT_FOUND", async () => {
     const error = await read(createReadStream(fixture("no-such-dir/missing.json"))).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ShipgateError);
@@ -211,6 +238,34 @@ describe("classifyJsonReport", () => {
     expect(classifyJsonReport(head, file)).toBe(expected);
   });
 
+  describe.each([
+    ["eslint", "eslint"],
+    ["sarif", "sarif"],
+    ["ruff", undefined],
+    ["tsc", undefined],
+    ["mypy", undefined],
+  ])("the static-analysis fixtures of %s", (folder, kind) => {
+    const names = readdirSync(fixture(folder)).filter((name) => name !== "EXPECTED.json");
+    it.each(names)(`classifies %s as ${String(kind)}`, (name) => {
+      const head = readFileSync(fixture(`${folder}/${name}`)).subarray(0, HEAD_BYTES);
+      expect(classifyJsonReport(head, name)).toBe(kind);
+      expect(isRuffJsonHead(head, name)).toBe(folder === "ruff");
+    });
+  });
+
+  it.each([
+    ["SARIF with $schema first and version after the runs (ruff, semgrep)", `{"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "runs": [`, "a.json", "sarif"],
+    ["SARIF with version and no $schema", '{"version": "2.1.0", "runs": [{"tool": {', "a.json", "sarif"],
+    ["SARIF 1.0 (refused by the parser, with a message that says so)", '{"version": "1.0.0", "runs": [', "a.json", "sarif"],
+    ["an object with runs and a version that is no SARIF version", '{"version": 3, "runs": [], "name": "bench"}', "bench.json", undefined],
+    ["an object with runs and a $schema of something else", '{"$schema": "https://example.com/bench.json", "runs": []}', "bench.json", undefined],
+    ["`[]` named eslint.json", "[]\n", "out/eslint.json", "eslint"],
+    ["`[]` named ruff.json (ruff's, see isRuffJsonHead)", "[]\n", "out/ruff.json", undefined],
+    ["`[]` of any other name", "[]\n", "out/report.json", undefined],
+  ])("%s", (_, head, path, expected) => {
+    expect(classifyJsonReport(Buffer.from(head), path)).toBe(expected);
+  });
+
   it.each([
     ["an empty object named coverage-final.json", "{}\n", "out/coverage-final.json", "istanbul-final"],
     ["coverage.py's meta first, named coverage.json, files beyond the head", '{"meta": {"format": 3, "version": "7.6.1"', "coverage.json", "coveragepy"],
@@ -222,6 +277,19 @@ describe("classifyJsonReport", () => {
     ["nothing", "", "coverage-final.json", undefined],
   ])("%s", (_, head, path, expected) => {
     expect(classifyJsonReport(Buffer.from(head), path)).toBe(expected);
+  });
+});
+
+describe("isRuffJsonHead", () => {
+  it.each([
+    ["ruff ≥ 0.1 output, cut in its first fix", '[\n  {\n    "cell": null,\n    "code": "F401",\n    "end_location": {"column": 10, "row": 1},\n    "filename": "/p/a.py",\n    "fix": {', "a.json", true],
+    ["ruff 0.0.x output (no cell, code first)", '[{"code": "E501", "message": "Line too long", "fix": null, "location": {"row": 1, "column": 89}, "end_location": {"row": 1, "column": 100}, "filename": "a.py"', "a.json", true],
+    ["`[]` named ruff.json", "[]", "reports/ruff.json", true],
+    ["`[]` of another name", "[]", "reports/lint.json", false],
+    ["ESLint output", '[{"filePath": "/a.js", "messages": [{"ruleId": "x", "code": 1}]', "a.json", false],
+    ["a SARIF log", '{"version": "2.1.0", "runs": []}', "ruff.sarif", false],
+  ])("%s", (_, head, path, expected) => {
+    expect(isRuffJsonHead(Buffer.from(head), path)).toBe(expected);
   });
 });
 
