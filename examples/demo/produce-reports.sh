@@ -59,6 +59,10 @@ echo "pytest exit code: $worker_rc"
 "$PYTHON" -m coverage json -o reports/coverage.json
 "$PYTHON" -m coverage xml -o reports/coverage.xml
 
+echo "== services/worker: ruff with flake8-bandit's security rules (pip install ruff; RUFF=/path/to/ruff)"
+"${RUFF:-ruff}" check --no-cache --select E,F,W,B,S --output-format json src > reports/ruff.json || true
+"${RUFF:-ruff}" check --no-cache --select E,F,W,B,S src || true
+
 echo "== services/worker: mypy (Debian: apt-get install mypy)"
 mypy --cache-dir "$WORK/mypy" src > reports/mypy.txt || true
 cat reports/mypy.txt

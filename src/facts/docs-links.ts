@@ -113,7 +113,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Set<string>) => {
     const href = link.href;
     if (href.startsWith("//") || SCHEME.test(href)) {
-      external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: href.startsWith("//") ? `https:${href}` : detach(href) });
+      external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: detach(href.startsWith("//") ? `https:${href}` : href) });
       return;
     }
     const hash = href.indexOf("#");

@@ -100,10 +100,17 @@ function readinessText(summary: AssessSummary, s: ReturnType<typeof styles>): st
   const lint = summary.lint.errors === null ? "lint not measured" : `lint ${summary.lint.errors} errors, ${summary.lint.warnings ?? 0} warnings${summary.lint.suppressed ? ` (${summary.lint.suppressed} suppressed)` : ""}`;
   const types = summary.typeErrors === null ? "type errors not measured" : `${summary.typeErrors} type errors`;
   out.push(`  ${s.bold("static analysis")}  ${lint} · ${types}`);
+  const evidence = (formats: string[]) =>
+    summary.sources.flatMap((src, i) => (formats.includes(src.format) ? [`    ${s.dim(`from ${sourceLine(summary, i)}`)}`] : []));
+  out.push(...evidence(["eslint", "ruff", "sarif", "tsc", "mypy"]));
   const sec = summary.security;
   const vulns = sec.critical === null ? "dependencies not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`;
   out.push(`  ${s.bold("security")}  ${vulns}${sec.sast ? ` · SAST ${sec.sast.errors} errors, ${sec.sast.warnings} warnings` : ""}`);
   for (const a of sec.advisories.slice(0, 5)) out.push(`    ${a.severity.padEnd(8)} ${a.package}  ${a.id}  ${s.dim(a.title)}`);
+  for (const f of summary.findings.filter((x) => x.kind === "security").slice(0, 5)) {
+    out.push(`    ${f.level.padEnd(8)} ${f.file ?? "—"}${f.line ? `:${f.line}` : ""}  ${f.ruleId ?? f.tool}  ${s.dim(f.message)}`);
+  }
+  out.push(...evidence(["npm-audit", "osv"]));
   const docs = summary.docs;
   out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${docs.brokenLinks} broken links in ${docs.files ?? 0} files (${docs.links ?? 0} links)`}`);
   for (const b of docs.broken.slice(0, 5)) out.push(`    ${b.file}:${b.line}: ${b.target} — ${b.reason}`);

@@ -44,14 +44,26 @@ describe("shipgate assess on the bundled example", () => {
       ["packages/api/reports/coverage/lcov.info", "lcov", "api-vitest"],
       ["packages/api/reports/eslint.json", "eslint", "api-static"],
       ["packages/api/reports/tsc.txt", "tsc", "api-static"],
+      ["services/worker/reports/ruff.json", "ruff", "worker-ruff"],
       ["services/worker/reports/mypy.txt", "mypy", "worker-mypy"],
       ["services/worker/reports/junit.xml", "junit", "worker-pytest"],
       ["services/worker/reports/coverage.json", "coveragepy", "worker-pytest"],
     ]);
     expect(summary.sources.filter((s) => s.format === "junit").map((s) => s.tool?.name)).toEqual(["vitest", "pytest"]);
-    // The tools found no lint or type error in the example; the score says what is measured and what is not.
-    expect(summary).toMatchObject({ lint: { errors: 0, warnings: 0 }, typeErrors: 0, security: { critical: null, high: null }, docs: { brokenLinks: 0 } });
-    expect(summary.categories.security.score).toBeNull();
+    // ESLint, tsc and mypy found nothing; ruff's bandit rules found 2 × S311 (SAST); no dependency audit was read.
+    expect(summary).toMatchObject({
+      lint: { errors: 0, warnings: 0 },
+      typeErrors: 0,
+      security: { critical: null, high: null, moderate: null, low: null, sast: { errors: 2, warnings: 0 } },
+      docs: { brokenLinks: 0 },
+    });
+    expect(summary.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
+      ["S311", "services/worker/src/worker/backoff.py", 30],
+      ["S311", "services/worker/src/worker/backoff.py", 32],
+    ]);
+    expect(summary.categories.security.score).toBe(80);
+    expect(summary.score).toBe(81);
+    expect(summary.measuredWeight).toBe(1);
     expect(summary.level).toBe("NEEDS_IMPROVEMENT");
     expect(summary.nextLevel).toEqual({ name: "CONDITIONAL_READY", needs: ["tests.failed == 0 (now 1)"] });
     expect(summary.facts.readme).toEqual({ present: true, evidence: "README.md" });
