@@ -68,6 +68,7 @@ const skipText: InlineRule = (state) => {
   return true;
 };
 lean.inline.ruler.at("text", skipText);
+const isSchemeChar = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2d || code === 0x2e;
 /**
  * markdown-it's inline linkify rule, reading the scheme before "://" from the source instead of from
  * the pending text, which the lean text rule does not keep. Same limits: a scheme of at most 32
@@ -98,7 +99,6 @@ const linkifyScheme: InlineRule = (state, silent) => {
   return true;
 };
 lean.inline.ruler.at("linkify", linkifyScheme);
-const isSchemeChar = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2d || code === 0x2e;
 const MAY_LINK = /[[<:]/;
 /** No character that inline syntax starts with (escapes, entities, emphasis, code, links, HTML, line breaks). */
 const PLAIN_INLINE = /^[^\\&*_~`[\]!<>:\n]*$/;
