@@ -106,7 +106,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   }
 
   const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
-  const resolver = createPathResolver(repo);
+  const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
   const [repoFacts, docs] = await Promise.all([collectRepoFacts(repo), checkDocs(root, config.config.docs, options.onProgress)]);
   const summary = summarise({
@@ -145,6 +145,30 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   });
   summary.snapshot.id = snapshot.id;
   return { summary, snapshotId: snapshot.id };
+}
+
+/** Component directories: the config's globs, else the workspaces of package.json / pnpm-workspace.yaml. */
+async function componentDirs(root: string, globs: string[] | undefined): Promise<string[]> {
+  let patterns = globs;
+  if (!patterns) {
+    patterns = [];
+    try {
+      const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { workspaces?: string[] | { packages?: string[] } };
+      patterns.push(...(Array.isArray(pkg.workspaces) ? pkg.workspaces : (pkg.workspaces?.packages ?? [])));
+    } catch {
+      // No package.json, or not JSON: no npm/yarn workspaces.
+    }
+    try {
+      const pnpm = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
+      for (const m of pnpm.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)) patterns.push(m[1] as string);
+    } catch {
+      // No pnpm workspace.
+    }
+  }
+  const include = patterns.filter((p) => !p.startsWith("!"));
+  if (include.length === 0) return [];
+  const dirs = await glob(include, { cwd: root, onlyDirectories: true, ignore: ["**/node_modules/**", ...patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1))] });
+  return dirs.map((d) => d.replace(/\/+$/, ""));
 }
 
 /** Reads repository files for finding fingerprints, each once. */

@@ -56,6 +56,10 @@ export const configSchema = z.strictObject({
   project: z.string().optional().describe("Project name, for reports."),
   collectors: z.array(collectorSchema).default([]).describe("Tools to run and the reports they leave."),
   score: scoreSchema,
+  components: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Globs of the directories that are components (each gets its own score). Default: the npm/yarn/pnpm workspaces, else every directory with a manifest."),
   docs: z
     .strictObject({
       check: z.boolean().default(true).describe("Check markdown links offline on every assess."),

@@ -69,7 +69,15 @@ export interface PathResolver {
   packageOf(path: string): string;
 }
 
-export function createPathResolver(repo: RepoFiles): PathResolver {
+export interface PathResolverOptions {
+  /**
+   * Directories that are components (from `components:` globs, or workspaces). A file belongs to the
+   * deepest one containing it; outside them, to its nearest directory with a manifest, else to ".".
+   */
+  componentDirs?: readonly string[];
+}
+
+export function createPathResolver(repo: RepoFiles, options: PathResolverOptions = {}): PathResolver {
   const byBase = new Map<string, string[]>();
   const manifestDirs = new Set<string>();
   for (const file of repo.files) {
@@ -145,7 +153,12 @@ export function createPathResolver(repo: RepoFiles): PathResolver {
     return { path: fallback, resolved: false, how: best.length > 1 ? "ambiguous" : "unresolved" };
   }
 
+  const components = new Set((options.componentDirs ?? []).map((d) => d.replace(/\/+$/, "")));
+
   function packageOf(path: string): string {
+    for (let dir = posix.dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = posix.dirname(dir)) {
+      if (components.has(dir)) return dir;
+    }
     for (let dir = posix.dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = posix.dirname(dir)) {
       if (manifestDirs.has(dir)) return dir;
     }

@@ -49,6 +49,13 @@ describe("path resolver", () => {
     expect(resolver.packageOf("src/index.ts")).toBe(".");
   });
 
+  it("puts files in the configured component directories first, then by manifest", () => {
+    const withComponents = createPathResolver({ root: "/repo", files: new Set(files), source: "git" }, { componentDirs: ["src", "packages/api/src"] });
+    expect(withComponents.packageOf("src/index.ts")).toBe("src");
+    expect(withComponents.packageOf("packages/api/src/limiter.ts")).toBe("packages/api/src");
+    expect(withComponents.packageOf("packages/web/src/money.ts")).toBe("packages/web");
+  });
+
   it("cleans report paths", () => {
     expect(cleanPath("C:\\\\x\\\\y.ts")).toBe("C:/x/y.ts");
     expect(cleanPath("file:///C:/x/y%20z.ts")).toBe("C:/x/y z.ts");
