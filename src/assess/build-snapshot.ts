@@ -51,6 +51,8 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
   let coverageMerges = 0;
   const findings: FindingRecord[] = [];
   const fingerprints = new Map<string, number>();
+  let findingPaths = 0;
+  let unresolvedFindingPaths = 0;
   const advisories = new Map<string, AdvisoryRecord>();
 
   reports.forEach((report, sourceIndex) => {
@@ -90,6 +92,10 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
 
     for (const finding of report.result.findings ?? []) {
       const file = finding.file === null ? null : resolve(finding.file);
+      if (file) {
+        findingPaths++;
+        if (!file.resolved) unresolvedFindingPaths++;
+      }
       const base = findingKey(finding, file?.resolved ? file.path : (file?.path ?? null), file?.resolved ? readLines : () => undefined);
       // Two identical findings (same rule, file and line text) are told apart by their order.
       const seen = fingerprints.get(base) ?? 0;
@@ -142,6 +148,13 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
     }
   });
 
+  if (unresolvedFindingPaths > 0) {
+    diagnostics.push({
+      level: "warning",
+      code: "assess.finding-paths-unresolved",
+      message: `${unresolvedFindingPaths} of ${findingPaths} finding(s) name a file that is not in the repository: their fingerprints fall back to the message, and a report from another checkout may be mixed in`,
+    });
+  }
   if (crossDuplicates > 0) {
     diagnostics.push({ level: "warning", code: "assess.test-in-several-reports", message: `${crossDuplicates} test(s) appear in more than one report; each is counted once (the worse outcome)` });
   }
