@@ -77,7 +77,8 @@ const isSchemeChar = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >
 const linkifyScheme: InlineRule = (state, silent) => {
   const pos = state.pos;
   const src = state.src;
-  if (state.linkLevel > 0 || pos + 3 > state.posMax || src.charCodeAt(pos) !== 0x3a || src.charCodeAt(pos + 1) !== 0x2f || src.charCodeAt(pos + 2) !== 0x2f) return false;
+  // linkLevel exists since markdown-it 14.1; @types/markdown-it 14.2 does not declare it yet.
+  if ((state as typeof state & { linkLevel: number }).linkLevel > 0 || pos + 3 > state.posMax || src.charCodeAt(pos) !== 0x3a || src.charCodeAt(pos + 1) !== 0x2f || src.charCodeAt(pos + 2) !== 0x2f) return false;
   let start = pos;
   while (start > 0 && pos - start < 32 && isSchemeChar(src.charCodeAt(start - 1))) start--;
   const first = src.charCodeAt(start);
