@@ -1,11 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { glob } from "tinyglobby";
 import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
-import { scanMarkdown } from "./markdown-links.js";
-import type { MarkdownLink } from "./markdown-links.js";
+import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
+import { scanFile } from "./scan-file.js";
 
 export interface DocsCheckOptions {
   /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
@@ -28,6 +30,11 @@ export interface DocsCheckOptions {
    * fetched (`total` grows once by the number of distinct URLs; `done` keeps counting).
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads that parse files (0: parse on this thread). Default: one per CPU for 2 000 files
+   * or more when running from the built JavaScript, else 0.
+   */
+  workers?: number;
 }
 
 /** Why a link is broken: its file does not exist, its fragment names no anchor, or (online) its URL failed. */
@@ -145,30 +152,42 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     if (problem) report(file, link, problem, "anchor");
   };
 
-  for (let i = 0; i < files.length; i++) {
-    const fileAbs = files[i] as string;
+  const consume = (fileAbs: string, scan: MarkdownScan | undefined) => {
     const file = rel(fileAbs);
-    const content = readText(fileAbs);
-    const scan = content instanceof Error ? unreadable(file, content, diagnostics) : scanOrReport(file, content, diagnostics);
     if (scan === undefined) {
       anchorsByFile.set(fileAbs, null);
-    } else {
-      anchorsByFile.set(fileAbs, compactAnchors(scan.anchors));
-      linkCount += scan.links.length;
-      const fileDir = dirname(fileAbs);
-      for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
+      return;
     }
-    options.onProgress?.(i + 1, files.length);
-    // Parsing is synchronous work; yield now and then so timers, signals and progress output run.
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((done) => setImmediate(done));
+    anchorsByFile.set(fileAbs, compactAnchors(scan.anchors));
+    linkCount += scan.links.length;
+    const fileDir = dirname(fileAbs);
+    for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
+  };
+
+  const workers = options.workers ?? defaultWorkers(files.length);
+  if (workers > 0) {
+    // Parsing is the cost: spread it over worker threads; links are checked here as results arrive.
+    let done = 0;
+    await scanInWorkers(files, rel, workers, (fileAbs, scan, found) => {
+      diagnostics.push(...found);
+      consume(fileAbs, scan);
+      options.onProgress?.(++done, files.length);
+    });
+  } else {
+    for (let i = 0; i < files.length; i++) {
+      const fileAbs = files[i] as string;
+      consume(fileAbs, scanFile(fileAbs, rel(fileAbs), diagnostics));
+      options.onProgress?.(i + 1, files.length);
+      // Parsing is synchronous work; yield now and then so timers, signals and progress output run.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolveYield) => setImmediate(resolveYield));
+    }
   }
 
   for (const d of deferred) {
     let anchors = anchorsByFile.get(d.path);
     if (anchors === undefined) {
       // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
-      const content = readText(d.path);
-      const scan = content instanceof Error ? unreadable(rel(d.path), content, diagnostics) : scanOrReport(rel(d.path), content, diagnostics);
+      const scan = scanFile(d.path, rel(d.path), diagnostics);
       anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
     }
@@ -179,6 +198,8 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   if (options.online) await checkExternal(external, broken, diagnostics, files.length, options);
 
   broken.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+  // Workers finish in any order: restore file order.
+  if (workers > 0) external.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   return { files: files.length, links: linkCount, broken, external, diagnostics };
 }
 
@@ -359,20 +380,7 @@ async function checkExternal(external: ExternalLink[], broken: BrokenLink[], dia
   }
 }
 
-function scanOrReport(file: string, content: string, diagnostics: Diagnostic[]) {
-  try {
-    return scanMarkdown(content);
-  } catch (error) {
-    diagnostics.push({ level: "warning", code: "docs.parse-failed", message: `${file}: could not be parsed as markdown (${asError(error).message}); its links were not checked`, file });
-    return undefined;
-  }
-}
 
-function unreadable(file: string, error: Error, diagnostics: Diagnostic[]): undefined {
-  const code = (error as NodeJS.ErrnoException).code;
-  diagnostics.push({ level: "warning", code: "docs.unreadable", message: `${file}: cannot be read (${code ?? error.message}); its links and anchors were not checked`, file });
-  return undefined;
-}
 
 /**
  * `resolve(dir, path)` for an absolute, normalised `dir`, without its general machinery in the common
@@ -409,13 +417,6 @@ type KeptLink = Pick<MarkdownLink, "line" | "column" | "target">;
  */
 const detach = (text: string) => (text.length < 13 ? text : ` ${text}`.slice(1));
 
-function readText(path: string): string | Error {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    return asError(error);
-  }
-}
 
 function safeDecode(text: string): string {
   if (!text.includes("%")) return text;
@@ -426,6 +427,48 @@ function safeDecode(text: string): string {
   }
 }
 
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 const toPosix = (path: string) => (sep === "/" ? path : path.split(sep).join("/"));
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Files per message between a worker and this thread. */
+const WORKER_BATCH = 100;
+const PARALLEL_FROM = 2000;
+
+function defaultWorkers(files: number): number {
+  // Workers run the compiled scan-worker.js; from TypeScript sources (tests) there is none to run.
+  if (files < PARALLEL_FROM || !import.meta.url.endsWith(".js")) return 0;
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
+
+interface WorkerBatch {
+  results: { file: string; scan: MarkdownScan | undefined }[];
+  diagnostics: Diagnostic[];
+}
+
+/** Scans `files` in `count` worker threads, each a contiguous share, handing each result to `onResult`. */
+async function scanInWorkers(
+  files: readonly string[],
+  rel: (abs: string) => string,
+  count: number,
+  onResult: (fileAbs: string, scan: MarkdownScan | undefined, diagnostics: Diagnostic[]) => void,
+): Promise<void> {
+  const share = Math.ceil(files.length / count);
+  const jobs: Promise<void>[] = [];
+  for (let w = 0; w < count; w++) {
+    const slice = files.slice(w * share, (w + 1) * share);
+    if (slice.length === 0) continue;
+    jobs.push(
+      new Promise<void>((resolveJob, rejectJob) => {
+        const worker = new Worker(new URL("./scan-worker.js", import.meta.url), {
+          workerData: { files: slice.map((abs) => ({ abs, file: rel(abs) })), batch: WORKER_BATCH },
+        });
+        worker.on("message", (batch: WorkerBatch) => {
+          batch.results.forEach((r, i) => onResult(r.file, r.scan, i === 0 ? batch.diagnostics : []));
+        });
+        worker.on("error", rejectJob);
+        worker.on("exit", (code) => (code === 0 ? resolveJob() : rejectJob(new Error(`docs scan worker exited with ${code}`))));
+      }),
+    );
+  }
+  await Promise.all(jobs);
+}

@@ -611,3 +611,16 @@ function expectedBroken(root: string): { file: string; line: number; target: str
   }
   return out;
 }
+
+describe("checkDocsLinks in worker threads", () => {
+  it("finds exactly what the single-threaded check finds (built code, generated tree)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-docs-workers-"));
+    execFileSync(process.execPath, [new URL("../../../shared/bench/gen.mjs", import.meta.url).pathname, "markdown", dir, "300"]);
+    // Workers run dist/facts/scan-worker.js, so this uses the build made by the global setup.
+    const built = (await import(new URL("../../dist/facts/docs-links.js", import.meta.url).href)) as { checkDocsLinks: typeof checkDocsLinks };
+    const inline = await built.checkDocsLinks({ root: dir, workers: 0 });
+    const parallel = await built.checkDocsLinks({ root: dir, workers: 2 });
+    expect(inline.broken.length).toBeGreaterThan(0);
+    expect(parallel).toEqual(inline);
+  });
+});
