@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formats } from "../ingest/registry.js";
-import { CATEGORIES, CONDITION, DEFAULT_SCORE_SETTINGS, type ScoreSettings } from "../score/score.js";
+import { CATEGORIES, CONDITION, DEFAULT_RULES, DEFAULT_SCORE_SETTINGS, type ScoreRules, type ScoreSettings } from "../score/score.js";
 
 /** "90", "90s", "10m", "1h" → seconds. */
 const duration = z.union([
@@ -30,6 +30,8 @@ export const collectorSchema = z.strictObject({
 
 const condition = z.string().regex(CONDITION, 'a condition like "coverage.lines >= 80" (metric, one of < <= > >= == !=, a number)');
 
+const num = () => z.number().min(0).optional();
+
 const levelSchema = z.strictObject({
   name: z.string().min(1),
   min_score: z.number().min(0).max(100).default(0).describe("The score this level needs."),
@@ -43,12 +45,23 @@ export const scoreSchema = z
   .strictObject({
     weights: weights.default({}).describe("Weight of each category (defaults in docs/scoring.md); 0 leaves a category out on purpose."),
     coverage_targets: z.strictObject({ lines: z.number().min(1).max(100).default(80), branches: z.number().min(1).max(100).default(70) }).default({ lines: 80, branches: 70 }),
+    rules: z
+      .strictObject({
+        static_analysis: z.strictObject({ error: num(), warning: num() }).optional(),
+        security: z.strictObject({ critical: num(), high: num(), moderate: num(), low: num(), sast_error: num(), sast_warning: num() }).optional(),
+        documentation: z.strictObject({ readme: num(), license: num(), contributing: num(), docs_index: num(), links: num(), per_broken_link: num() }).optional(),
+        operability: z
+          .strictObject({ ci: num(), lockfile: num(), security_policy: num(), metrics: num(), tracing: num(), structured_logging: num(), health_endpoint: num() })
+          .optional(),
+      })
+      .default({})
+      .describe("Points per finding, vulnerability or present fact; only what differs from docs/scoring.md."),
     base_level: z.string().min(1).default(DEFAULT_SCORE_SETTINGS.baseLevel),
     levels: z.array(levelSchema).optional().describe("Cumulative levels, lowest first; each includes the ones before it."),
     blocked_level: z.string().min(1).default(DEFAULT_SCORE_SETTINGS.blockedLevel),
     critical: z.array(condition).default(DEFAULT_SCORE_SETTINGS.critical).describe("Checks that make the level BLOCKED when they fail, whatever the score."),
   })
-  .default({ weights: {}, coverage_targets: { lines: 80, branches: 70 }, base_level: DEFAULT_SCORE_SETTINGS.baseLevel, blocked_level: DEFAULT_SCORE_SETTINGS.blockedLevel, critical: DEFAULT_SCORE_SETTINGS.critical });
+  .default({ weights: {}, rules: {}, coverage_targets: { lines: 80, branches: 70 }, base_level: DEFAULT_SCORE_SETTINGS.baseLevel, blocked_level: DEFAULT_SCORE_SETTINGS.blockedLevel, critical: DEFAULT_SCORE_SETTINGS.critical });
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -109,9 +122,22 @@ export function scoreSettings(config: ShipgateConfig): ScoreSettings {
   return {
     weights,
     coverageTargets: s.coverage_targets,
+    rules: mergeRules(s.rules),
     baseLevel: s.base_level,
     levels: s.levels ? s.levels.map((l) => ({ name: l.name, minScore: l.min_score, minMeasured: l.min_measured, require: l.require })) : DEFAULT_SCORE_SETTINGS.levels,
     blockedLevel: s.blocked_level,
     critical: s.critical,
+  };
+}
+
+/** snake_case keys of the config → the camelCase rules, over the defaults. */
+function mergeRules(rules: ShipgateConfig["score"]["rules"]): ScoreRules {
+  const camel = (o: Record<string, number | undefined> | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), v]));
+  return {
+    staticAnalysis: { ...DEFAULT_RULES.staticAnalysis, ...camel(rules.static_analysis) },
+    security: { ...DEFAULT_RULES.security, ...camel(rules.security) },
+    documentation: { ...DEFAULT_RULES.documentation, ...camel(rules.documentation) },
+    operability: { ...DEFAULT_RULES.operability, ...camel(rules.operability) },
   };
 }

@@ -33,6 +33,8 @@ export interface ScoreSettings {
   weights: Record<CategoryId, number>;
   /** Coverage that earns the full coverage score. */
   coverageTargets: { lines: number; branches: number };
+  /** Points taken per finding or vulnerability, and points given per present fact (docs/scoring.md). */
+  rules: ScoreRules;
   /** Lowest level, given when no level's conditions hold. */
   baseLevel: string;
   /** Ascending; each includes the ones before it (cumulative). */
@@ -42,9 +44,24 @@ export interface ScoreSettings {
   critical: string[];
 }
 
+export interface ScoreRules {
+  staticAnalysis: { error: number; warning: number };
+  security: { critical: number; high: number; moderate: number; low: number; sastError: number; sastWarning: number };
+  documentation: { readme: number; license: number; contributing: number; docsIndex: number; links: number; perBrokenLink: number };
+  operability: { ci: number; lockfile: number; securityPolicy: number; metrics: number; tracing: number; structuredLogging: number; healthEndpoint: number };
+}
+
+export const DEFAULT_RULES: ScoreRules = {
+  staticAnalysis: { error: 5, warning: 0.5 },
+  security: { critical: 40, high: 15, moderate: 5, low: 1, sastError: 10, sastWarning: 2 },
+  documentation: { readme: 40, license: 15, contributing: 10, docsIndex: 15, links: 20, perBrokenLink: 2 },
+  operability: { ci: 20, lockfile: 15, securityPolicy: 15, metrics: 15, tracing: 10, structuredLogging: 15, healthEndpoint: 10 },
+};
+
 export const DEFAULT_SCORE_SETTINGS: ScoreSettings = {
   weights: { tests: 25, coverage: 20, static_analysis: 15, security: 20, documentation: 10, operability: 10 },
   coverageTargets: { lines: 80, branches: 70 },
+  rules: DEFAULT_RULES,
   baseLevel: "NOT_READY",
   levels: [
     { name: "NEEDS_IMPROVEMENT", minScore: 50, minMeasured: 0, require: [] },
@@ -150,11 +167,12 @@ export function scoreCategories(facts: ScoreFacts, settings: ScoreSettings): Cat
   } else {
     const errors = (facts.lint?.errors ?? 0) + (facts.typeErrors ?? 0);
     const warnings = facts.lint?.warnings ?? 0;
+    const r = settings.rules.staticAnalysis;
     out.push({
       id: "static_analysis",
       weight: w.static_analysis,
-      score: round1(clamp(100 - 5 * errors - 0.5 * warnings)),
-      explanation: `100 − 5 per error (${errors}: lint ${facts.lint ? facts.lint.errors : "not measured"}, type ${facts.typeErrors ?? "not measured"}) − 0.5 per warning (${warnings})`,
+      score: round1(clamp(100 - r.error * errors - r.warning * warnings)),
+      explanation: `100 − ${r.error} per error (${errors}: lint ${facts.lint ? facts.lint.errors : "not measured"}, type ${facts.typeErrors ?? "not measured"}) − ${r.warning} per warning (${warnings})`,
       checks: [],
     });
   }
@@ -165,36 +183,40 @@ export function scoreCategories(facts: ScoreFacts, settings: ScoreSettings): Cat
   } else {
     const v = s ?? { critical: 0, high: 0, moderate: 0, low: 0 };
     const sast = facts.sast ?? { errors: 0, warnings: 0 };
+    const r = settings.rules.security;
     out.push({
       id: "security",
       weight: w.security,
-      score: round1(clamp(100 - 40 * v.critical - 15 * v.high - 5 * v.moderate - 1 * v.low - 10 * sast.errors - 2 * sast.warnings)),
-      explanation: `100 − 40/critical (${v.critical}) − 15/high (${v.high}) − 5/moderate (${v.moderate}) − 1/low (${v.low})${
-        facts.sast ? ` − 10 per SAST error (${sast.errors}) − 2 per SAST warning (${sast.warnings})` : ""
+      score: round1(clamp(100 - r.critical * v.critical - r.high * v.high - r.moderate * v.moderate - r.low * v.low - r.sastError * sast.errors - r.sastWarning * sast.warnings)),
+      explanation: `100 − ${r.critical}/critical (${v.critical}) − ${r.high}/high (${v.high}) − ${r.moderate}/moderate (${v.moderate}) − ${r.low}/low (${v.low})${
+        facts.sast ? ` − ${r.sastError} per SAST error (${sast.errors}) − ${r.sastWarning} per SAST warning (${sast.warnings})` : ""
       }${s ? "" : "; dependencies not audited"}`,
       checks: [],
     });
   }
 
   const d = facts.docs;
+  const dr = settings.rules.documentation;
+  const has = (name: string, present: boolean, points: number) => ({ name, earned: present ? points : 0, possible: points, measured: true });
   const docChecks = [
-    { name: "README", earned: d.readme ? 40 : 0, possible: 40, measured: true },
-    { name: "LICENSE", earned: d.license ? 15 : 0, possible: 15, measured: true },
-    { name: "CONTRIBUTING", earned: d.contributing ? 10 : 0, possible: 10, measured: true },
-    { name: "docs index", earned: d.docsIndex ? 15 : 0, possible: 15, measured: true },
-    { name: "no broken links", earned: d.brokenLinks === null ? 0 : Math.max(0, 20 - 2 * d.brokenLinks), possible: 20, measured: d.brokenLinks !== null },
+    has("README", d.readme, dr.readme),
+    has("LICENSE", d.license, dr.license),
+    has("CONTRIBUTING", d.contributing, dr.contributing),
+    has("docs index", d.docsIndex, dr.docsIndex),
+    { name: "no broken links", earned: d.brokenLinks === null ? 0 : Math.max(0, dr.links - dr.perBrokenLink * d.brokenLinks), possible: dr.links, measured: d.brokenLinks !== null },
   ];
   out.push({ id: "documentation", weight: w.documentation, score: round1(points(docChecks)), explanation: describe(docChecks), checks: docChecks });
 
   const o = facts.operability;
+  const or = settings.rules.operability;
   const opsChecks = [
-    { name: "CI configuration", earned: o.ci ? 20 : 0, possible: 20, measured: true },
-    { name: "lockfile", earned: o.lockfile ? 15 : 0, possible: 15, measured: true },
-    { name: "SECURITY.md", earned: o.securityPolicy ? 15 : 0, possible: 15, measured: true },
-    { name: "metrics", earned: o.metrics ? 15 : 0, possible: 15, measured: true },
-    { name: "tracing", earned: o.tracing ? 10 : 0, possible: 10, measured: true },
-    { name: "structured logging", earned: o.structuredLogging ? 15 : 0, possible: 15, measured: true },
-    { name: "health endpoint", earned: o.healthEndpoint ? 10 : 0, possible: 10, measured: true },
+    has("CI configuration", o.ci, or.ci),
+    has("lockfile", o.lockfile, or.lockfile),
+    has("SECURITY.md", o.securityPolicy, or.securityPolicy),
+    has("metrics", o.metrics, or.metrics),
+    has("tracing", o.tracing, or.tracing),
+    has("structured logging", o.structuredLogging, or.structuredLogging),
+    has("health endpoint", o.healthEndpoint, or.healthEndpoint),
   ];
   out.push({ id: "operability", weight: w.operability, score: round1(points(opsChecks)), explanation: describe(opsChecks), checks: opsChecks });
   return out;

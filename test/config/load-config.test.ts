@@ -44,6 +44,8 @@ describe("shipgate.yaml", () => {
     const settings = scoreSettings(config);
     expect(settings.weights).toMatchObject({ tests: 30, operability: 0, coverage: 20 });
     expect(settings.levels).toEqual([{ name: "GA", minScore: 85, minMeasured: 0, require: [] }]);
+    const withRules = scoreSettings(parseConfig("version: 1\nscore:\n  rules:\n    security: { high: 25, sast_error: 4 }\n", "shipgate.yaml").config);
+    expect(withRules.rules.security).toEqual({ critical: 40, high: 25, moderate: 5, low: 1, sastError: 4, sastWarning: 2 });
   });
 
   it("requires version 1", () => {
