@@ -10,7 +10,8 @@ export interface DocsOutcome {
   broken: { file: string; line: number; target: string; reason: string }[];
 }
 
-export interface ReadinessInput {
+/** Everything one snapshot measured: its reports' rows and the repository's facts. */
+export interface SnapshotEvidence {
   sources: SourceRecord[];
   tests: TestResultRecord[];
   coverageFiles: CoverageFileRecord[];
@@ -18,6 +19,9 @@ export interface ReadinessInput {
   advisories: AdvisoryRecord[];
   repoFacts: RepoFacts;
   docs: DocsOutcome | null;
+}
+
+export interface ReadinessInput extends SnapshotEvidence {
   /** The summary's test and coverage sections, already computed. */
   testsSummary: AssessSummary["tests"];
   coverageSummary: AssessSummary["coverage"];

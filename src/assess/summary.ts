@@ -1,7 +1,7 @@
 import type { RepoFacts } from "../facts/repo-facts.js";
 import type { CategoryId, RequirementResult, ScoreSettings } from "../score/score.js";
-import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
-import { computeReadiness, type ComponentScore, type DocsOutcome } from "./readiness.js";
+import type { CoverageFileRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
+import { computeReadiness, type ComponentScore, type SnapshotEvidence } from "./readiness.js";
 
 /** ok: measured; unknown: no evidence; degraded: measured, but not trustworthy (see `reasons`). */
 export type SignalStatus = "ok" | "unknown" | "degraded";
@@ -116,17 +116,10 @@ export function pct(covered: number, total: number): number | null {
 const FAILING_LIMIT = 50;
 const SLOWEST_LIMIT = 10;
 
-export interface SummaryInput {
+export interface SummaryInput extends SnapshotEvidence {
   takenAt: string;
   git: GitState;
   configHash: string | null;
-  sources: SourceRecord[];
-  tests: TestResultRecord[];
-  coverageFiles: CoverageFileRecord[];
-  findings: FindingRecord[];
-  advisories: AdvisoryRecord[];
-  repoFacts: RepoFacts;
-  docs: DocsOutcome | null;
   packageOf: (path: string) => string;
   scoreSettings: ScoreSettings;
   resolveThreshold: number;
