@@ -613,14 +613,22 @@ function expectedBroken(root: string): { file: string; line: number; target: str
 }
 
 describe("checkDocsLinks in worker threads", () => {
-  it("finds exactly what the single-threaded check finds (built code, generated tree)", async () => {
+  it("finds exactly what the single-threaded check finds (built code)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "shipgate-docs-workers-"));
-    execFileSync(process.execPath, [new URL("../../../shared/bench/gen.mjs", import.meta.url).pathname, "markdown", dir, "300"]);
+    // 120 pages in 6 folders linking to each other, to headings, to missing pages and anchors.
+    for (let i = 0; i < 120; i++) {
+      const target = (n: number) => `../d${n % 6}/p${n}.md`;
+      const body = [`# Page ${i}`, "", `## Part ${i % 3}`, "", `[next](${target(i + 1)}) [part](${target(i + 7)}#part-${(i + 7) % 3})`];
+      if (i % 10 === 0) body.push(`[gone](${target(i)}-missing.md) [bad anchor](${target(i + 2)}#no-such)`);
+      mkdirSync(join(dir, `d${i % 6}`), { recursive: true });
+      writeFileSync(join(dir, `d${i % 6}`, `p${i}.md`), body.join("\n"));
+    }
     // Workers run dist/facts/scan-worker.js, so this uses the build made by the global setup.
     const built = (await import(new URL("../../dist/facts/docs-links.js", import.meta.url).href)) as { checkDocsLinks: typeof checkDocsLinks };
     const inline = await built.checkDocsLinks({ root: dir, workers: 0 });
     const parallel = await built.checkDocsLinks({ root: dir, workers: 2 });
-    expect(inline.broken.length).toBeGreaterThan(0);
+    // 12 pages × (missing page + missing anchor), plus 8 links past the last page (p120–p126).
+    expect(inline.broken.length).toBe(32);
     expect(parallel).toEqual(inline);
   });
 });
