@@ -20,7 +20,7 @@ const showCounter = (c: CounterSummary | null): string => (c === null ? "unknown
 function sourceLine(summary: AssessSummary, index: number): string {
   const s = summary.sources[index];
   if (!s) return `#${index}`;
-  const tool = s.tool ? `, ${s.tool.name}${s.tool.version ? ` ${s.tool.version}` : ""}` : "";
+  const tool = s.tool && (s.tool.name !== s.format || s.tool.version) ? `, ${s.tool.name}${s.tool.version ? ` ${s.tool.version}` : ""}` : "";
   return `${s.path} (${s.format}${tool}, sha256 ${s.sha256.slice(0, 12)})`;
 }
 
