@@ -1,0 +1,24 @@
+// The public library API. Everything else under src/ is internal and may change without notice.
+export { assess } from "./assess/assess.js";
+export type { AssessOptions, AssessProgress, AssessResult, ReportRequest } from "./assess/assess.js";
+export { diffSnapshots } from "./assess/diff.js";
+export type { SnapshotDiff } from "./assess/diff.js";
+export type { AssessSummary, SignalStatus } from "./assess/summary.js";
+export { loadConfig, parseConfig } from "./config/load-config.js";
+export { configJsonSchema, scoreSettings } from "./config/schema.js";
+export type { ShipgateConfig } from "./config/schema.js";
+export { ParseError, ShipgateError, isShipgateError } from "./errors.js";
+export type { ErrorCode } from "./errors.js";
+export { checkDocsLinks } from "./facts/docs-links.js";
+export type { DocsCheckOptions, DocsCheckResult } from "./facts/docs-links.js";
+export { collectRepoFacts } from "./facts/repo-facts.js";
+export type { RepoFacts } from "./facts/repo-facts.js";
+export { readReport } from "./ingest/read-report.js";
+export type { ReadReportOptions, ReadReportResult, ReportSource } from "./ingest/read-report.js";
+export { detectFormat, formats, parserFor, parsers } from "./ingest/registry.js";
+export type { Advisory, Finding, FileCoverage, IngestResult, ParseContext, ReportFormat, ReportParser, TestCase } from "./ingest/types.js";
+export { computeScore, DEFAULT_SCORE_SETTINGS } from "./score/score.js";
+export type { ScoreFacts, ScoreResult, ScoreSettings } from "./score/score.js";
+export { createSqliteDriver } from "./store/drivers/sqlite.js";
+export { openStore } from "./store/open-store.js";
+export type { NewSnapshot, SnapshotRecord, Store } from "./store/types.js";
