@@ -81,12 +81,14 @@ if (!tasks[task] || !file || !Number.isInteger(expected)) {
 
 const run = await tasks[task](file);
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 const result = await run();
 const ms = performance.now() - start;
+const cpu = process.cpuUsage(cpuStart);
 // The scan counts lines, which only bounds the item count from above; the parsers must match it exactly.
 const sane = task === "scan" ? result.items >= expected : result.items === expected;
 if (!sane) {
   console.error(`[bench] ${task} produced ${result.items} item(s) from ${file}, expected ${task === "scan" ? "at least " : ""}${expected}`);
   process.exit(1);
 }
-process.stdout.write(`${JSON.stringify({ ms, maxRssKB: process.resourceUsage().maxRSS, ...result })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKB: process.resourceUsage().maxRSS, ...result })}\n`);

@@ -14,7 +14,7 @@ export function measureChild(task, file, expected) {
   const run = spawnSync(process.execPath, [CHILD, task, file, String(expected)], { encoding: "utf8", maxBuffer: MAX_BUFFER });
   if (run.status !== 0) return { error: failure(run) };
   const out = JSON.parse(run.stdout.trim().split("\n").pop());
-  return { ms: out.ms, rssMB: kbToMB(out.maxRssKB), items: out.items, check: out.check };
+  return { ms: out.ms, cpuMs: out.cpuMs, rssMB: kbToMB(out.maxRssKB), items: out.items, check: out.check };
 }
 
 /** GNU time's `-f %M` (peak RSS in KB) when it works here; otherwise the command's RSS is not measured. */
