@@ -13,6 +13,9 @@ import { dirname, join, relative, sep } from "node:path";
 import { createRequire } from "node:module";
 import { URL, fileURLToPath, pathToFileURL } from "node:url";
 import { locateGenerator } from "./inputs.mjs";
+import { fail, fmtLoad, fmtMB, fmtTime, summarize } from "./stats.mjs";
+
+const summarizeResult = (list) => summarize(list, (sample) => ({ result: sample.result }));
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -65,7 +68,7 @@ function main() {
       console.log(`  run ${r}/${runs}  ${m.id.padEnd(20)} ${shown}`);
     }
   }
-  const stats = Object.fromEntries(measurements.map((m) => [m.id, { label: m.label, ...summarize(samples.get(m.id)) }]));
+  const stats = Object.fromEntries(measurements.map((m) => [m.id, { label: m.label, ...summarizeResult(samples.get(m.id)) }]));
   const ours = stats.shipgate;
   const peer = stats["markdown-link-check"];
   const speedup = ours.ms && peer.ms ? peer.ms / ours.ms : undefined;
@@ -173,27 +176,7 @@ function measure(tool, expectedFiles) {
   return { ms: out.ms, cpuMs: out.cpuMs, rssMB: kbToMB(out.maxRssKB), broken: out.broken, result: out };
 }
 
-function summarize(list) {
-  const ok = list.filter((x) => !x.error);
-  const times = ok.map((x) => x.ms).sort((a, b) => a - b);
-  const cpu = ok.map((x) => x.cpuMs).sort((a, b) => a - b);
-  const rss = ok.map((x) => x.rssMB).filter((x) => x !== undefined);
-  return {
-    ms: times.length ? median(times) : undefined,
-    cpuMs: cpu.length ? median(cpu) : undefined,
-    minMs: times[0],
-    maxMs: times[times.length - 1],
-    rssMB: rss.length ? Math.max(...rss) : undefined,
-    samples: ok.map((x) => ({ ms: x.ms, rssMB: x.rssMB })),
-    result: ok[0]?.result,
-    errors: list.filter((x) => x.error).map((x) => x.error),
-  };
-}
 
-function median(sorted) {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function failure(run) {
   if (run.error) return run.error.message;
@@ -202,14 +185,7 @@ function failure(run) {
   return stderr ? `${why}: ${stderr}` : why;
 }
 
-const fmtTime = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const fmtMB = (mb, digits = 0) => (mb === undefined ? "n/a" : `${mb.toFixed(digits)} MB`);
-const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
 
-function fail(message) {
-  console.error(message.startsWith("[bench]") ? message : `[bench] ${message}`);
-  return 2;
-}
 
 // ---- one measurement, in its own process (so its peak RSS is its own) ----
 

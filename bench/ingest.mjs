@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { URL, fileURLToPath } from "node:url";
 import { ensureInput, locateGenerator } from "./inputs.mjs";
 import { findGnuTime, measureAssess, measureChild } from "./measure.mjs";
+import { fail, fmtLoad, fmtMB, fmtTime, summarize } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -121,27 +122,7 @@ function main() {
   return 0;
 }
 
-function summarize(list) {
-  const ok = list.filter((x) => !x.error);
-  const times = ok.map((x) => x.ms).sort((a, b) => a - b);
-  const rss = ok.map((x) => x.rssMB).filter((x) => x !== undefined);
-  const cpu = ok.map((x) => x.cpuMs).filter((x) => x !== undefined).sort((a, b) => a - b);
-  return {
-    ms: times.length ? median(times) : undefined,
-    cpuMs: cpu.length ? median(cpu) : undefined,
-    minMs: times[0],
-    maxMs: times[times.length - 1],
-    rssMB: rss.length ? Math.max(...rss) : undefined,
-    samples: ok.map((x) => ({ ms: x.ms, rssMB: x.rssMB })),
-    check: ok[0]?.check,
-    errors: list.filter((x) => x.error).map((x) => x.error),
-  };
-}
 
-function median(sorted) {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function target(section, text, value, op, limit, unit) {
   const met = value === undefined ? undefined : op === ">=" ? value >= limit : op === "<=" ? value <= limit : value < limit;
@@ -173,13 +154,6 @@ function printSection(title, rows, targets, section, notes) {
 
 const ratioOf = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
 const ratio = (a, b) => (ratioOf(a, b) === undefined ? "?" : ratioOf(a, b).toFixed(1));
-const fmtTime = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const fmtMB = (mb, digits = 0) => (mb === undefined ? "n/a" : `${mb.toFixed(digits)} MB`);
-const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
 
-function fail(message) {
-  console.error(message.startsWith("[bench]") ? message : `[bench] ${message}`);
-  return 2;
-}
 
 process.exitCode = main();
