@@ -10,7 +10,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["*.js", "bench/*.mjs", "scripts/*.mjs"] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["*.js"] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -24,7 +24,11 @@ export default tseslint.config(
   {
     files: ["bench/**/*.mjs", "scripts/*.mjs", "*.js"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly" } },
+    // disableTypeChecked's own languageOptions are replaced here, so it switches the project service off itself.
+    languageOptions: {
+      parserOptions: { projectService: false, project: false, program: null },
+      globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly" },
+    },
   },
   ...pureModules.map((m) => ({
     files: [`src/${m}/**/*.ts`],
