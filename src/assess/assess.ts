@@ -27,6 +27,7 @@ export type AssessProgress =
   | { type: "collector-end"; name: string; run: CollectorRun }
   | { type: "report-start"; path: string; bytes: number }
   | { type: "report-end"; path: string; format: ReportFormat; tests: number; coverageFiles: number; findings: number; advisories: number; ms: number }
+  | { type: "docs-progress"; done: number; total: number }
   | { type: "docs-end"; files: number; links: number; broken: number; ms: number };
 
 export interface AssessOptions {
@@ -193,7 +194,11 @@ async function checkDocs(root: string, docs: ShipgateConfig["docs"], onProgress:
   if (!docs.check) return null;
   const started = Date.now();
   const { checkDocsLinks } = await import("../facts/docs-links.js");
-  const result = await checkDocsLinks({ root, ...(docs.paths ? { paths: docs.paths } : {}) });
+  const result = await checkDocsLinks({
+    root,
+    ...(docs.paths ? { paths: docs.paths } : {}),
+    onProgress: (done, total) => onProgress?.({ type: "docs-progress", done, total }),
+  });
   onProgress?.({ type: "docs-end", files: result.files, links: result.links, broken: result.broken.length, ms: Date.now() - started });
   return { files: result.files, links: result.links, broken: result.broken.map(({ file, line, target, reason }) => ({ file, line, target, reason })) };
 }

@@ -86,7 +86,12 @@ function progressPrinter(io: CliIo): (event: AssessProgress) => void {
         io.stderr(`[ingest] ${event.path}: ${event.format}, ${what.join(", ") || "nothing"} in ${event.ms} ms\n`);
         break;
       }
+      case "docs-progress":
+        // Only big trees are worth a live counter, and only on a terminal.
+        if (live && event.total >= 1000 && (event.done % 500 === 0 || event.done === event.total)) io.stderr(`\r[docs] ${event.done}/${event.total} markdown files …`);
+        break;
       case "docs-end":
+        if (live && event.files >= 1000) io.stderr("\r\u001b[K");
         io.stderr(`[docs] ${event.files} markdown file(s), ${event.links} link(s), ${event.broken} broken, in ${event.ms} ms\n`);
         break;
       case "collector-output":
