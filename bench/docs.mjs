@@ -8,12 +8,12 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { createRequire } from "node:module";
 import { URL, fileURLToPath, pathToFileURL } from "node:url";
 import { locateGenerator } from "./inputs.mjs";
-import { fail, fmtLoad, fmtMB, fmtTime, summarize } from "./stats.mjs";
+import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
 
 const summarizeResult = (list) => summarize(list, (sample) => ({ result: sample.result }));
 
@@ -29,8 +29,8 @@ const MAX_BUFFER = 512 << 20;
 const kbToMB = (kb) => (kb * 1024) / 1e6;
 
 function main() {
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
-  if (!Number.isInteger(runs) || runs < 1) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
+  const runs = benchRuns();
+  if (runs === undefined) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
   if (!existsSync(join(ROOT, "dist", "facts", "docs-links.js"))) return fail("dist/facts/docs-links.js is missing: run `npm run build` first");
   try {
     createRequire(import.meta.url).resolve("markdown-link-check");
@@ -38,13 +38,7 @@ function main() {
     return fail("markdown-link-check is not installed: run `npm install` (it is a devDependency)");
   }
 
-  const cores = cpus().length;
-  const loadBefore = loadavg();
-  console.log(`node ${process.version}, ${cores} core(s), ${runs} run(s) per measurement`);
-  console.log(`load average ${fmtLoad(loadBefore)} (1, 5, 15 min)`);
-  if (loadBefore[0] / cores > 0.5) {
-    console.log(`⚠ load is ${(loadBefore[0] / cores).toFixed(2)} per core (> 0.5): other work is running, so times are unreliable`);
-  }
+  const { cores, load: loadBefore } = printMachine(runs);
 
   let input;
   try {

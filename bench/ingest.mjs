@@ -3,12 +3,12 @@
 //   npm run bench:ingest            (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs)
 // Exits 0 when every measurement ran, whatever the targets say; 1 when one failed; 2 when it cannot start.
 import { existsSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { URL, fileURLToPath } from "node:url";
 import { ensureInput, locateGenerator } from "./inputs.mjs";
 import { findGnuTime, measureAssess, measureChild } from "./measure.mjs";
-import { fail, fmtLoad, fmtMB, fmtTime, summarize } from "./stats.mjs";
+import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -25,19 +25,13 @@ const TARGETS = {
 };
 
 function main() {
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
-  if (!Number.isInteger(runs) || runs < 1) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
+  const runs = benchRuns();
+  if (runs === undefined) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
   if (!existsSync(join(ROOT, "dist", "ingest", "parsers", "lcov.js")) || !existsSync(MAIN_JS)) {
     return fail("dist/ is missing or incomplete: run `npm run build` (or use `npm run bench:ingest`, which builds first)");
   }
 
-  const cores = cpus().length;
-  const loadBefore = loadavg();
-  console.log(`node ${process.version}, ${cores} core(s), ${runs} run(s) per measurement`);
-  console.log(`load average ${fmtLoad(loadBefore)} (1, 5, 15 min)`);
-  if (loadBefore[0] / cores > 0.5) {
-    console.log(`⚠ load is ${(loadBefore[0] / cores).toFixed(2)} per core (> 0.5): other work is running, so times are unreliable`);
-  }
+  const { cores, load: loadBefore } = printMachine(runs);
 
   let lcov, junit;
   try {

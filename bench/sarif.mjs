@@ -3,10 +3,10 @@
 //   npm run bench:sarif        (BENCH_RUNS=5 for more runs)
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import { loadavg, cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, URL } from "node:url";
 import { locateGenerator } from "./inputs.mjs";
+import { benchRuns, fail, printMachine } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -31,14 +31,13 @@ if (task === "shipgate") {
 console.log(JSON.stringify({ ms: performance.now() - t0, rssMB: process.resourceUsage().maxRSS / 1024, items }));
 `;
 
-const runs = Number(process.env.BENCH_RUNS ?? 3);
+const runs = benchRuns();
+if (runs === undefined) process.exit(fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`));
 if (!existsSync(join(ROOT, "dist", "ingest", "parsers", "sarif.js"))) {
   console.error("dist/ is missing: run `npm run build` (npm run bench:sarif builds first)");
   process.exit(2);
 }
-const [load] = loadavg();
-console.log(`node ${process.version}, ${cpus().length} core(s), ${runs} run(s); load average ${load.toFixed(2)}`);
-if (load / cpus().length > 0.5) console.log("⚠ the machine is busy: times are unreliable");
+printMachine(runs);
 if (!existsSync(file)) {
   const gen = locateGenerator(ROOT);
   spawnSync(process.execPath, [gen, "sarif", file, String(RESULTS)], { stdio: "inherit" });

@@ -1,4 +1,5 @@
 // What every benchmark prints the same way: medians, spreads, sizes, load, and its failure exit.
+import { cpus, loadavg } from "node:os";
 
 /** Median wall and CPU time, spread and peak RSS of a measurement's samples ({ ms, cpuMs?, rssMB?, error? }). */
 export function summarize(list, keep = (sample) => ({ check: sample.check })) {
@@ -31,4 +32,22 @@ export const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
 export function fail(message) {
   console.error(message.startsWith("[bench]") ? message : `[bench] ${message}`);
   return 2;
+}
+
+/** BENCH_RUNS (default 3), or undefined when it is not a positive whole number. */
+export function benchRuns() {
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  return Number.isInteger(runs) && runs >= 1 ? runs : undefined;
+}
+
+/** Prints Node, cores, runs and the load average (with a warning when the machine is busy); returns the load. */
+export function printMachine(runs) {
+  const cores = cpus().length;
+  const load = loadavg();
+  console.log(`node ${process.version}, ${cores} core(s), ${runs} run(s) per measurement`);
+  console.log(`load average ${fmtLoad(load)} (1, 5, 15 min)`);
+  if (load[0] / cores > 0.5) {
+    console.log(`⚠ load is ${(load[0] / cores).toFixed(2)} per core (> 0.5): other work is running, so times are unreliable`);
+  }
+  return { cores, load };
 }
