@@ -1,13 +1,12 @@
-import { createReadStream, readdirSync, readFileSync } from "node:fs";
-import { Readable } from "node:stream";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isNpmAuditHead, npmAuditParser } from "../../../src/ingest/parsers/npm-audit.js";
 import { osvParser } from "../../../src/ingest/parsers/osv.js";
-import type { Advisory, AdvisorySeverity, IngestResult } from "../../../src/ingest/types.js";
+import type { Advisory, AdvisorySeverity } from "../../../src/ingest/types.js";
+import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";
 import { parseFailure } from "./json-coverage-fixtures.js";
 
 const parser = npmAuditParser;
-const FIXTURES = new URL("../../fixtures/ingest/", import.meta.url).pathname;
 const FOLDER = "npm-audit";
 
 /** One entry of npm-audit/EXPECTED.json: where a report comes from and what it holds, or how a bad input was made. */
@@ -25,23 +24,8 @@ interface Expected {
   expect?: string;
 }
 
-const expected = JSON.parse(readFileSync(`${FIXTURES}${FOLDER}/EXPECTED.json`, "utf8")) as Record<string, Expected>;
-const reports = Object.entries(expected).flatMap(([name, entry]) =>
-  entry.advisories === undefined || entry.madeFrom !== undefined ? [] : [[name, { ...entry, advisories: entry.advisories }] as const],
-);
+const { reports, path, text, parseFixture, parseText } = advisoryFixtures<Expected>(parser, FOLDER, "audit.json");
 
-const path = (name: string, folder = FOLDER) => `${FIXTURES}${folder}/${name}.json`;
-const text = (name: string) => readFileSync(path(name), "utf8");
-const parseFixture = (name: string, folder = FOLDER): Promise<IngestResult> =>
-  parser.parse(createReadStream(path(name, folder)), { file: `${folder}/${name}.json` });
-const parseText = (report: string | Buffer[], file = "audit.json"): Promise<IngestResult> =>
-  parser.parse(Readable.from(typeof report === "string" ? [Buffer.from(report)] : report), { file });
-
-function countBySeverity(advisories: Advisory[]): { total: number } & Partial<Record<AdvisorySeverity, number>> {
-  const counts: { total: number } & Partial<Record<AdvisorySeverity, number>> = { total: advisories.length };
-  for (const { severity } of advisories) counts[severity] = (counts[severity] ?? 0) + 1;
-  return counts;
-}
 
 describe("npmAuditParser", () => {
   describe.each(reports)("%s", (name, entry) => {
