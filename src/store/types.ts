@@ -99,6 +99,8 @@ export interface NewSnapshot {
   /** Absent = none (snapshots of test and coverage reports only). */
   findings?: FindingRecord[];
   advisories?: AdvisoryRecord[];
+  /** Events that belong to this snapshot (alerts), written in the same transaction with subject "snapshot:<id>". */
+  events?: { type: string; data?: unknown }[];
 }
 
 export interface SnapshotRecord {
@@ -120,6 +122,23 @@ export type StoredTestResult = Stored<TestResultRecord>;
 export type StoredCoverageFile = Stored<CoverageFileRecord>;
 export type StoredFinding = Stored<FindingRecord>;
 export type StoredAdvisory = Stored<AdvisoryRecord>;
+
+/** A name for a snapshot that gates compare against (`shipgate baseline set NAME [SNAPSHOT]`). */
+export interface BaselineRecord {
+  name: string;
+  snapshotId: number;
+  setAt: string;
+}
+
+export interface SnapshotQuery {
+  limit?: number;
+  /** Only snapshots taken on this git branch. */
+  branch?: string;
+  /** Only snapshots taken at this commit. */
+  commit?: string;
+  /** Only snapshots older than this id. */
+  beforeId?: number;
+}
 
 export interface StoreEvent {
   id: number;
@@ -146,6 +165,8 @@ export interface NewEvent {
  *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none.
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
  * - Events are append-only; nothing updates or deletes them.
+ * - `setBaseline` points a name at a snapshot (replacing what it pointed at) and records a `baseline.set`
+ *   event in the same transaction; an unknown snapshot id rejects with NOT_FOUND and changes nothing.
  * - `close` releases the connection; calling any method after it rejects with STORE_UNAVAILABLE.
  */
 export interface Store {
@@ -154,7 +175,7 @@ export interface Store {
   readonly location: string;
   saveSnapshot(snapshot: NewSnapshot): Promise<SnapshotRecord>;
   /** Newest first. */
-  listSnapshots(options?: { limit?: number }): Promise<SnapshotRecord[]>;
+  listSnapshots(options?: SnapshotQuery): Promise<SnapshotRecord[]>;
   getSnapshot(id: number): Promise<SnapshotRecord | undefined>;
   getSources(snapshotId: number): Promise<StoredSource[]>;
   getFacts(snapshotId: number): Promise<StoredFact[]>;
@@ -162,6 +183,10 @@ export interface Store {
   getCoverageFiles(snapshotId: number): Promise<StoredCoverageFile[]>;
   getFindings(snapshotId: number): Promise<StoredFinding[]>;
   getAdvisories(snapshotId: number): Promise<StoredAdvisory[]>;
+  setBaseline(name: string, snapshotId: number, at?: string): Promise<BaselineRecord>;
+  getBaseline(name: string): Promise<BaselineRecord | undefined>;
+  /** By name. */
+  listBaselines(): Promise<BaselineRecord[]>;
   appendEvent(event: NewEvent): Promise<StoreEvent>;
   /** Oldest first. */
   listEvents(options?: { type?: string; afterId?: number; limit?: number }): Promise<StoreEvent[]>;

@@ -113,6 +113,48 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       await store.close();
     });
 
+    it("filters snapshots by branch, commit and position", async () => {
+      const store = await open();
+      const a = await store.saveSnapshot(sampleSnapshot(1));
+      const b = await store.saveSnapshot(sampleSnapshot(2, { git: { commit: "c0ffee1", branch: "feature/x", dirty: true } }));
+      const c = await store.saveSnapshot(sampleSnapshot(3));
+      expect((await store.listSnapshots({ branch: "main" })).map((s) => s.id)).toEqual([c.id, a.id]);
+      expect((await store.listSnapshots({ branch: "feature/x" })).map((s) => s.id)).toEqual([b.id]);
+      expect((await store.listSnapshots({ commit: "c0ffee1" })).map((s) => s.id)).toEqual([b.id, a.id]);
+      expect((await store.listSnapshots({ beforeId: c.id, limit: 1 })).map((s) => s.id)).toEqual([b.id]);
+      expect((await store.listSnapshots({ branch: "main", beforeId: c.id })).map((s) => s.id)).toEqual([a.id]);
+      expect(await store.listSnapshots({ branch: "nope" })).toEqual([]);
+      await store.close();
+    });
+
+    it("writes a snapshot's own events in its transaction, with the snapshot as subject", async () => {
+      const store = await open();
+      const saved = await store.saveSnapshot(sampleSnapshot(1, { events: [{ type: "alert", data: { metric: "score" } }] }));
+      const alerts = await store.listEvents({ type: "alert" });
+      expect(alerts).toEqual([expect.objectContaining({ type: "alert", subject: `snapshot:${saved.id}`, data: { metric: "score" } })]);
+      const broken = sampleSnapshot(2, { events: [{ type: "alert", data: { metric: "coverage.lines" } }] });
+      broken.tests = [...broken.tests, { ...broken.tests[0]!, testId: "x", sourceIndex: 9 }];
+      await expect(store.saveSnapshot(broken)).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+      expect(await store.listEvents({ type: "alert" })).toHaveLength(1);
+      await store.close();
+    });
+
+    it("names snapshots as baselines, moves a name, and refuses an unknown snapshot", async () => {
+      const store = await open();
+      const a = await store.saveSnapshot(sampleSnapshot(1));
+      const b = await store.saveSnapshot(sampleSnapshot(2));
+      expect(await store.getBaseline("release")).toBeUndefined();
+      expect(await store.setBaseline("release", a.id, "2026-11-01T00:00:00.000Z")).toEqual({ name: "release", snapshotId: a.id, setAt: "2026-11-01T00:00:00.000Z" });
+      await store.setBaseline("main", b.id);
+      await store.setBaseline("release", b.id, "2026-11-02T00:00:00.000Z");
+      expect(await store.getBaseline("release")).toEqual({ name: "release", snapshotId: b.id, setAt: "2026-11-02T00:00:00.000Z" });
+      expect((await store.listBaselines()).map((x) => x.name)).toEqual(["main", "release"]);
+      await expect(store.setBaseline("ghost", b.id + 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      expect(await store.getBaseline("ghost")).toBeUndefined();
+      expect((await store.listEvents({ type: "baseline.set" })).map((e) => e.subject)).toEqual(["release", "main", "release"]);
+      await store.close();
+    });
+
     it("rejects calls after close with STORE_UNAVAILABLE", async () => {
       const store = await open();
       await store.close();

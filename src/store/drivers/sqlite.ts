@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { ShipgateError } from "../../errors.js";
 import { sqliteMigrations } from "../migrations/sqlite.js";
 import type {
+  BaselineRecord,
   NewEvent,
   NewSnapshot,
   SnapshotRecord,
@@ -31,6 +32,14 @@ interface SnapshotRow {
   config_hash: string | null;
   summary: string;
 }
+
+interface BaselineRow {
+  name: string;
+  snapshot_id: number;
+  set_at: string;
+}
+
+const toBaseline = (row: BaselineRow): BaselineRecord => ({ name: row.name, snapshotId: row.snapshot_id, setAt: row.set_at });
 
 const fail = (location: string, error: unknown): never => {
   throw new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${(error as Error).message}`, {
@@ -114,7 +123,17 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     }
     const counts = { sources: s.sources.length, tests: s.tests.length, coverageFiles: s.coverageFiles.length, findings: s.findings?.length ?? 0, advisories: s.advisories?.length ?? 0 };
     statements.insertEvent.run(s.takenAt, "snapshot.created", String(id), JSON.stringify(counts));
+    for (const e of s.events ?? []) statements.insertEvent.run(s.takenAt, e.type, `snapshot:${id}`, e.data === undefined ? null : JSON.stringify(e.data));
     return { id, takenAt: s.takenAt, git: s.git, configHash: s.configHash, summary: s.summary };
+  });
+
+  const setBaselineTx = db.transaction((name: string, snapshotId: number, at: string): BaselineRecord => {
+    if (!db.prepare("SELECT 1 FROM snapshot WHERE id = ?").get(snapshotId)) {
+      throw new ShipgateError("NOT_FOUND", `[store] no snapshot ${snapshotId} in ${location}`, { hint: "`shipgate history` lists the snapshots" });
+    }
+    db.prepare("INSERT INTO baseline (name, snapshot_id, set_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET snapshot_id = excluded.snapshot_id, set_at = excluded.set_at").run(name, snapshotId, at);
+    statements.insertEvent.run(at, "baseline.set", name, JSON.stringify({ snapshotId }));
+    return { name, snapshotId, setAt: at };
   });
 
   function guard<T>(work: () => T): Promise<T> {
@@ -142,7 +161,15 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     location,
     saveSnapshot: (snapshot) => guard(() => saveTx.immediate(snapshot)),
     listSnapshots: (opts = {}) =>
-      guard(() => (db.prepare("SELECT * FROM snapshot ORDER BY id DESC LIMIT ?").all(opts.limit ?? -1) as SnapshotRow[]).map(toSnapshot)),
+      guard(() => {
+        const where: string[] = [];
+        const params: (string | number)[] = [];
+        if (opts.branch !== undefined) (where.push("git_branch = ?"), params.push(opts.branch));
+        if (opts.commit !== undefined) (where.push("git_commit = ?"), params.push(opts.commit));
+        if (opts.beforeId !== undefined) (where.push("id < ?"), params.push(opts.beforeId));
+        const sql = `SELECT * FROM snapshot ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+        return (db.prepare(sql).all(...params, opts.limit ?? -1) as SnapshotRow[]).map(toSnapshot);
+      }),
     getSnapshot: (id) =>
       guard(() => {
         const row = db.prepare("SELECT * FROM snapshot WHERE id = ?").get(id) as SnapshotRow | undefined;
@@ -238,6 +265,14 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
           }),
         ),
       ),
+    setBaseline: (name, snapshotId, at) =>
+      guard(() => setBaselineTx.immediate(name, snapshotId, at ?? new Date().toISOString())),
+    getBaseline: (name) =>
+      guard(() => {
+        const row = db.prepare("SELECT * FROM baseline WHERE name = ?").get(name) as BaselineRow | undefined;
+        return row ? toBaseline(row) : undefined;
+      }),
+    listBaselines: () => guard(() => (db.prepare("SELECT * FROM baseline ORDER BY name").all() as BaselineRow[]).map(toBaseline)),
     appendEvent: (event: NewEvent) =>
       guard((): StoreEvent => {
         const at = event.at ?? new Date().toISOString();

@@ -106,4 +106,17 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX advisory_snapshot ON advisory(snapshot_id);
     `,
   },
+  {
+    version: 3,
+    name: "baselines",
+    sql: `
+      CREATE TABLE baseline (
+        name TEXT PRIMARY KEY,
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+        set_at TEXT NOT NULL
+      );
+      CREATE INDEX snapshot_branch ON snapshot(git_branch, id);
+      CREATE INDEX snapshot_commit ON snapshot(git_commit, id);
+    `,
+  },
 ];
