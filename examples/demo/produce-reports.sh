@@ -67,6 +67,12 @@ echo "== services/worker: mypy (Debian: apt-get install mypy)"
 mypy --cache-dir "$WORK/mypy" src > reports/mypy.txt || true
 cat reports/mypy.txt
 
+echo "== npm audit of the workspace lockfile (no third-party dependency, so it needs no network)"
+cd "$DEMO"
+mkdir -p reports
+npm audit --json > reports/npm-audit.json || true
+npm audit || true
+
 # Leave nothing but sources and reports in the demo.
 find "$DEMO" \( -name node_modules -o -name __pycache__ -o -name .pytest_cache \) -type d -prune -exec rm -rf {} +
 find "$DEMO" -name '.coverage' -type f -delete
@@ -78,7 +84,8 @@ for f in packages/api/reports/junit.xml \
          packages/api/reports/coverage/cobertura-coverage.xml \
          services/worker/reports/junit.xml \
          services/worker/reports/coverage.json \
-         services/worker/reports/coverage.xml; do
+         services/worker/reports/coverage.xml \
+         reports/npm-audit.json; do
   [ -s "$DEMO/$f" ] || { echo "missing report: $f" >&2; exit 1; }
 done
 echo "== all reports written"

@@ -15,6 +15,8 @@ import { buildSnapshotRows, type LineReader, type ReadReport } from "./build-sna
 import type { DocsOutcome } from "./readiness.js";
 import { readGitState } from "./git-state.js";
 import { summarise, type AssessSummary } from "./summary.js";
+import { computeAlerts } from "../gate/alerts.js";
+import { summaryMetrics } from "../gate/metrics.js";
 
 export interface ReportRequest {
   path: string;
@@ -130,6 +132,11 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     }),
     diagnostics: rows.diagnostics,
   });
+  const [previous] = await options.store.listSnapshots({ limit: 1 });
+  if (previous) {
+    const a = config.config.alerts;
+    summary.alerts = computeAlerts(summaryMetrics(previous.summary as AssessSummary), summaryMetrics(summary), { scoreDecline: a.score_decline, worseByPct: a.worse_by_pct, metrics: a.metrics });
+  }
   // The per-file list lives in the coverage_file rows; the stored summary keeps the headline numbers.
   const stored = { ...summary, coverage: { ...summary.coverage, files: [] } };
   const snapshot = await options.store.saveSnapshot({
@@ -143,6 +150,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     coverageFiles: rows.coverageFiles,
     findings: rows.findings,
     advisories: rows.advisories,
+    events: summary.alerts.map((alert) => ({ type: "alert", data: { ...alert, previousSnapshotId: previous?.id ?? null } })),
   });
   summary.snapshot.id = snapshot.id;
   return { summary, snapshotId: snapshot.id };

@@ -1,4 +1,5 @@
 import type { RepoFacts } from "../facts/repo-facts.js";
+import type { Alert } from "../gate/alerts.js";
 import type { CategoryId, RequirementResult, ScoreSettings } from "../score/score.js";
 import type { CoverageFileRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
 import { computeReadiness, type ComponentScore, type SnapshotEvidence } from "./readiness.js";
@@ -107,6 +108,8 @@ export interface AssessSummary {
   sources: (SourceRecord & { tests: number; coverageFiles: number })[];
   collectors: { name: string; command: string | null; exitCode: number | null; timedOut: boolean; durationMs: number | null }[];
   diagnostics: { level: string; code: string; message: string; file?: string; line?: number }[];
+  /** What got worse since the previous snapshot (score decline, tracked metrics worse by more than the limit); also stored as `alert` events. */
+  alerts: Alert[];
 }
 
 export function pct(covered: number, total: number): number | null {
@@ -191,6 +194,7 @@ export function summarise(input: SummaryInput): AssessSummary {
     sources: input.sources.map((s, i) => ({ ...s, tests: countBy(input.tests, i), coverageFiles: countBy(input.coverageFiles, i) })),
     collectors: input.collectors,
     diagnostics: input.diagnostics,
+    alerts: [],
   };
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { isShipgateError } from "../errors.js";
 import type { CliIo, CommonOptions } from "./output.js";
 
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+import { readVersion } from "./version.js";
+
+const version = readVersion();
 
 /** Builds the program. Each action resolves to an exit code; nothing here exits. */
 export function createProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -44,7 +46,11 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .addOption(new Option("--format <format>", "force the format of the --report files instead of detecting it"))
     .option("--no-run", "do not run collector commands; read the reports they left")
     .option("--markdown", "print a markdown report (pull-request comment, GITHUB_STEP_SUMMARY)")
-    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n\nExit codes: 0 ok, 2 usage, config, report or collector error (nothing is stored then).")
+    .option("--gate <name>", "then evaluate this gate on the new snapshot (exit 1 on NO-GO); see `shipgate gate --help`")
+    .option("--baseline <spec>", "with --gate: compare against previous, a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
+    .option("--junit <file>", "with --gate: write the gate as JUnit XML (one test case per condition)")
+    .option("--sarif <file>", "with --gate: write the findings that fail the gate as SARIF 2.1.0")
+    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then).")
     .action(function (this: Command) {
       return act(async () => (await import("./commands/assess.js")).assessCommand(opts(this), io))();
     });
@@ -62,6 +68,38 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .argument("[b]", "newer snapshot: id or latest~N (default latest)")
     .action(function (this: Command, a: string | undefined, b: string | undefined) {
       return act(async () => (await import("./commands/diff.js")).diffCommand(a, b, opts(this), io))();
+    });
+
+  common(program.command("gate"))
+    .description("GO / NO-GO: evaluate a quality gate on the newest snapshot, against a baseline")
+    .option("-g, --gate <name>", "the gate (built in: release, new-code; or one from shipgate.yaml)", "release")
+    .option("--snapshot <ref>", "judge this snapshot instead: id or latest~N")
+    .option("--baseline <spec>", "compare against: previous (default), a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
+    .option("--markdown", "print markdown (pull-request comment)")
+    .option("--junit <file>", "also write JUnit XML: one test case per condition, so CI shows the gate")
+    .option("--sarif <file>", "also write SARIF 2.1.0 with the findings, tests and lines that fail the gate")
+    .option("--date <YYYY-MM-DD>", "check waiver expiry as of this day (default today, UTC)")
+    .option("--list", "list the gates and their conditions")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  shipgate gate                            the release gate on the newest snapshot\n  shipgate gate -g new-code --baseline ref:origin/main --sarif gate.sarif\n  shipgate gate --list\n\nInside GitHub Actions (GITHUB_ACTIONS=true) failures are also printed as annotations and the\nreport is appended to GITHUB_STEP_SUMMARY. Conditions, scopes and waivers: docs/gates.md.\n\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, unknown gate or baseline.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/gate.js")).gateCommand(opts(this), io))();
+    });
+
+  const baseline = program.command("baseline").description("named snapshots that gates compare against");
+  common(baseline.command("set"))
+    .description("name a snapshot (default the newest) as a baseline; setting an existing name moves it")
+    .argument("<name>", "baseline name, e.g. main or release-1.0")
+    .argument("[snapshot]", "snapshot id or latest~N (default latest)")
+    .action(function (this: Command, name: string, snapshot: string | undefined) {
+      return act(async () => (await import("./commands/baseline.js")).baselineSetCommand(name, snapshot, opts(this), io))();
+    });
+  common(baseline.command("list"))
+    .description("list the baselines")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/baseline.js")).baselineListCommand(opts(this), io))();
     });
 
   const docs = program.command("docs").description("documentation checks");

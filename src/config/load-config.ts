@@ -5,6 +5,7 @@ import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import type { z } from "zod";
 import { ShipgateError } from "../errors.js";
 import { CONDITION, metricNames } from "../score/score.js";
+import { gateProblems } from "./gates.js";
 import { configSchema, type ShipgateConfig } from "./schema.js";
 
 export const CONFIG_FILE = "shipgate.yaml";
@@ -15,6 +16,10 @@ export interface LoadedConfig {
   file: string | null;
   /** sha256 of the file's bytes; null without a file. */
   hash: string | null;
+  /** The file's text, for naming lines in later errors; null without a file. */
+  text: string | null;
+  /** The file as messages show it (relative to the working directory); null without a file. */
+  shownAs: string | null;
 }
 
 /** Reads and validates shipgate.yaml. A missing file is fine unless `required`; an invalid one is CONFIG_INVALID with file:line. */
@@ -24,7 +29,7 @@ export async function loadConfig(path: string, options: { required: boolean; cwd
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !options.required) return { config: configSchema.parse({ version: 1 }), file: null, hash: null };
+    if (code === "ENOENT" && !options.required) return { config: configSchema.parse({ version: 1 }), file: null, hash: null, text: null, shownAs: null };
     throw new ShipgateError("CONFIG_INVALID", `[config] ${shown(path, options.cwd)}: ${code === "ENOENT" ? "no such file" : `cannot read it (${code})`}`, {
       hint: code === "ENOENT" ? "run `shipgate init` to write one, or pass --report FILE to read reports without a config" : "check the file's permissions",
       cause: error,
@@ -64,13 +69,29 @@ export function parseConfig(text: string, name: string, absolute: string | null 
   };
   parsed.data.score.critical.forEach((c, i) => check(c, ["score", "critical", i]));
   parsed.data.score.levels?.forEach((level, i) => level.require.forEach((c, j) => check(c, ["score", "levels", i, "require", j])));
-  if (unknown.length > 0) {
-    throw new ShipgateError("CONFIG_INVALID", unknown.join("\n"), { hint: `metrics a condition can name: ${[...known].join(", ")}` });
+  for (const problem of gateProblems(parsed.data)) {
+    const line = locate(text, problem.path);
+    unknown.push(`[config] ${name}${line ? `:${line}` : ""}: ${problem.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1)}: ${problem.message}`);
   }
-  return { config: parsed.data, file: absolute, hash: createHash("sha256").update(text).digest("hex") };
+  if (unknown.length > 0) {
+    throw new ShipgateError("CONFIG_INVALID", unknown.join("\n"), { hint: "docs/config.md lists the metrics a level condition can name, docs/gates.md those of each gate scope" });
+  }
+  return { config: parsed.data, file: absolute, hash: createHash("sha256").update(text).digest("hex"), text, shownAs: name };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, text: string, name: string): string {
+/**
+ * A union (a condition written as a string or as an object) fails as a whole with "Invalid input";
+ * the branch whose shape matched says what is actually wrong, so report its first issue.
+ */
+function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const branches = issue.errors.filter((b) => b.length > 0 && !(b.length === 1 && b[0]?.code === "invalid_type" && b[0].path.length === 0));
+  const inner = branches[0]?.[0];
+  return inner ? unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
+}
+
+function describeIssue(raw: z.core.$ZodIssue, text: string, name: string): string {
+  const issue = unwrapUnion(raw);
   const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
   const line = locate(text, issue.path);
   let message = issue.message;

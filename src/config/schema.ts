@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { formats } from "../ingest/registry.js";
+import { DEFAULT_ALERT_METRICS } from "../gate/alerts.js";
+import { OPS, SCOPES } from "../gate/types.js";
 import { CATEGORIES, CONDITION, DEFAULT_RULES, DEFAULT_SCORE_SETTINGS, type ScoreRules, type ScoreSettings } from "../score/score.js";
 
 /** "90", "90s", "10m", "1h" → seconds. */
@@ -63,6 +65,47 @@ export const scoreSchema = z
   })
   .default({ weights: {}, rules: {}, coverage_targets: { lines: 80, branches: 70 }, base_level: DEFAULT_SCORE_SETTINGS.baseLevel, blocked_level: DEFAULT_SCORE_SETTINGS.blockedLevel, critical: DEFAULT_SCORE_SETTINGS.critical });
 
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date like 2026-12-31")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "a real calendar date like 2026-12-31");
+
+export const gateConditionSchema = z.union([
+  condition,
+  z.strictObject({
+    id: z.string().regex(/^[\w.:-]+$/, "letters, digits and . _ : -").optional().describe("Name a waiver uses; default: the metric (overall), new:metric or delta:metric."),
+    metric: z.string().min(1).describe("What to measure: see docs/gates.md for the metrics of each scope."),
+    op: z.enum(OPS).describe("Comparison: < <= > >= == !="),
+    threshold: z.number().describe("The number the value is compared with."),
+    scope: z.enum(SCOPES).default("overall").describe("overall: the snapshot's value; new: what is new since the baseline; delta: now − baseline."),
+    severity: z.enum(["block", "warn"]).default("block").describe("block: a failure makes the gate NO-GO; warn: reported only."),
+    when_missing: z.enum(["fail", "pass"]).default("fail").describe("Without data the condition fails unless this says pass (the report then says \"no data\")."),
+    description: z.string().optional(),
+  }),
+]);
+
+export const waiverSchema = z.strictObject({
+  condition: z.string().min(1).describe("The id of the condition it waives (the metric, new:metric, delta:metric or the condition's own id)."),
+  reason: z.string().min(1).describe("Why shipping is acceptable anyway."),
+  owner: z.string().min(1).describe("Who answers for it."),
+  expires: isoDay.describe("Last day it applies (YYYY-MM-DD, UTC); after it the condition counts again and the waiver is listed as expired."),
+});
+
+export const gateSchema = z.strictObject({
+  description: z.string().optional(),
+  baseline: z
+    .string()
+    .min(1)
+    .default("previous")
+    .describe("What new and delta conditions compare against: previous, a baseline name (shipgate baseline set), branch:NAME, ref:GIT_REF or snapshot:ID."),
+  conditions: z
+    .array(gateConditionSchema)
+    .min(1)
+    .optional()
+    .describe('Conditions: "metric op number" (overall, blocking) or an object with scope, severity, when_missing. Leave out to keep a built-in gate\'s conditions (and only add waivers or change its baseline).'),
+  waivers: z.array(waiverSchema).default([]),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1).describe("Config format version."),
@@ -79,6 +122,20 @@ export const configSchema = z.strictObject({
       paths: z.array(z.string()).optional().describe("Files or folders to check (default: every markdown file in the repository)."),
     })
     .default({ check: true }),
+  gates: z
+    .record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, "letters, digits, '.', '_' or '-'"), gateSchema)
+    .default({})
+    .describe("Quality gates by name; `release` and `new-code` are built in (docs/gates.md) and can be replaced here."),
+  alerts: z
+    .strictObject({
+      score_decline: z.boolean().default(true).describe("Alert when the score is lower than in the previous snapshot."),
+      worse_by_pct: z.number().min(0).default(10).describe("Alert when a tracked metric is worse than in the previous snapshot by more than this percentage."),
+      metrics: z.array(z.string()).default(DEFAULT_ALERT_METRICS).describe("The tracked metrics."),
+    })
+    .default({ score_decline: true, worse_by_pct: 10, metrics: DEFAULT_ALERT_METRICS }),
+  flaky: z
+    .strictObject({ window: z.number().int().min(2).default(5).describe("How many recent snapshots (this one included) a test's pass/fail history covers.") })
+    .default({ window: 5 }),
   paths: z
     .strictObject({
       resolve_threshold: z.number().min(0).max(1).default(0.8).describe(

@@ -1,6 +1,7 @@
 import type { SnapshotDiff } from "../assess/diff.js";
 import type { AssessSummary, CounterSummary } from "../assess/summary.js";
 import type { SnapshotRecord } from "../store/types.js";
+import { styles, type Styles } from "./style.js";
 
 export interface TextOptions {
   color: boolean;
@@ -8,11 +9,6 @@ export interface TextOptions {
   files?: number;
 }
 
-const paint = (on: boolean, code: string) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
-
-function styles(color: boolean) {
-  return { bold: paint(color, "1"), dim: paint(color, "2"), red: paint(color, "31"), green: paint(color, "32"), yellow: paint(color, "33") };
-}
 
 export const showPct = (v: number | null): string => (v === null ? "unknown" : `${v.toFixed(2)} %`);
 const showCounter = (c: CounterSummary | null): string => (c === null ? "unknown" : `${showPct(c.pct)} (${c.covered}/${c.total})`);
@@ -83,7 +79,7 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
 
 const showScore = (v: number | null): string => (v === null ? "unknown" : v.toFixed(1));
 
-function readinessText(summary: AssessSummary, s: ReturnType<typeof styles>): string[] {
+function readinessText(summary: AssessSummary, s: Styles): string[] {
   const out: string[] = [];
   const over = summary.score === null ? "" : ` over ${Math.round(summary.measuredWeight * 100)} % of the weight`;
   const level = summary.level === "BLOCKED" ? s.red(summary.level) : summary.level === "PRODUCTION_READY" ? s.green(summary.level) : s.yellow(summary.level);
@@ -121,6 +117,12 @@ function readinessText(summary: AssessSummary, s: ReturnType<typeof styles>): st
     const w = Math.max(...summary.components.map((c) => c.name.length));
     for (const c of summary.components) out.push(`    ${c.name.padEnd(w)}  ${showScore(c.score).padStart(5)}  ${c.level}  ${s.dim(`over ${Math.round(c.measuredWeight * 100)} %`)}`);
   }
+  // Snapshots stored before alerts existed have none.
+  const alerts = summary.alerts ?? [];
+  if (alerts.length > 0) {
+    out.push(`  ${s.bold(s.yellow(`alerts since the previous snapshot: ${alerts.length}`))}`);
+    for (const a of alerts) out.push(`    ${s.yellow("▼")} ${a.message}`);
+  }
   return out;
 }
 
@@ -156,6 +158,7 @@ export function renderAssessMarkdown(summary: AssessSummary): string {
   out.push(`| Vulnerabilities | ${sec.critical === null ? "not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`} | |`);
   out.push(`| Broken doc links | ${summary.docs.brokenLinks ?? "not checked"} | |`);
   if (c.reasons.length > 0) out.push("", `> ⚠️ ${c.reasons.join("; ")}`);
+  for (const a of summary.alerts ?? []) out.push("", `> 🔻 ${escapeMd(a.message)}`);
   if (t.failing.length > 0) {
     out.push("", "<details><summary>Failing tests</summary>", "");
     for (const f of t.failing) out.push(`- \`${f.id}\`${f.message ? ` — ${escapeMd(f.message.split("\n")[0] ?? "")}` : ""}`);

@@ -48,13 +48,14 @@ describe("shipgate assess on the bundled example", () => {
       ["services/worker/reports/mypy.txt", "mypy", "worker-mypy"],
       ["services/worker/reports/junit.xml", "junit", "worker-pytest"],
       ["services/worker/reports/coverage.json", "coveragepy", "worker-pytest"],
+      ["reports/npm-audit.json", "npm-audit", "deps-audit"],
     ]);
     expect(summary.sources.filter((s) => s.format === "junit").map((s) => s.tool?.name)).toEqual(["vitest", "pytest"]);
-    // ESLint, tsc and mypy found nothing; ruff's bandit rules found 2 × S311 (SAST); no dependency audit was read.
+    // ESLint, tsc and mypy found nothing; ruff's bandit rules found 2 × S311 (SAST); npm audit found 0 vulnerabilities.
     expect(summary).toMatchObject({
       lint: { errors: 0, warnings: 0 },
       typeErrors: 0,
-      security: { critical: null, high: null, moderate: null, low: null, sast: { errors: 2, warnings: 0 } },
+      security: { critical: 0, high: 0, moderate: 0, low: 0, sast: { errors: 2, warnings: 0 } },
       docs: { brokenLinks: 0 },
     });
     expect(summary.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([
@@ -62,7 +63,8 @@ describe("shipgate assess on the bundled example", () => {
       ["S311", "services/worker/src/worker/backoff.py", 32],
     ]);
     expect(summary.categories.security.score).toBe(80);
-    expect(summary.score).toBe(81);
+    // 0.25 × 96.2 + 0.2 × 99.9 + 0.15 × 100 + 0.2 × 80 + 0.1 × 60 + 0.1 × 15 (the lockfile is the one operability fact).
+    expect(summary.score).toBe(82.5);
     expect(summary.measuredWeight).toBe(1);
     expect(summary.level).toBe("NEEDS_IMPROVEMENT");
     expect(summary.nextLevel).toEqual({ name: "CONDITIONAL_READY", needs: ["tests.failed == 0 (now 1)"] });

@@ -72,10 +72,12 @@ describe("shipgate --help and --version", () => {
   it("explains every command", () => {
     const help = shipgate(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["init", "assess", "history", "diff"]) expect(help.stdout).toContain(command);
+    for (const command of ["init", "assess", "history", "diff", "gate", "baseline"]) expect(help.stdout).toContain(command);
     const assess = shipgate(["assess", "--help"]);
     expect(assess.stdout).toContain("--report <file>");
-    expect(assess.stdout).toContain("Exit codes: 0 ok, 2 usage");
+    expect(assess.stdout).toContain("Exit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage");
+    const gate = shipgate(["gate", "--help"]);
+    expect(gate.stdout).toContain("Exit codes: 0 GO, 1 NO-GO, 2 usage or config error");
   });
 
   it("prints the package version", () => {

@@ -9,6 +9,10 @@ export interface AssessCommandOptions extends CommonOptions {
   report: string[];
   format?: string;
   run: boolean;
+  gate?: string;
+  baseline?: string;
+  junit?: string;
+  sarif?: string;
 }
 
 /** `shipgate assess`: collect → ingest → snapshot; prints the summary. */
@@ -30,6 +34,9 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   const config = await loadConfig(configPath, { required: explicitConfig, cwd: process.cwd() });
   const reportsOnly = options.report.length > 0 && !explicitConfig;
   if (reportsOnly) config.config.collectors = [];
+  if (options.gate === undefined && (options.baseline || options.junit || options.sarif)) {
+    throw new ShipgateError("USAGE", "[assess] --baseline, --junit and --sarif belong to a gate: add --gate NAME (or run `shipgate gate` after assess)");
+  }
   const store = openStore(options.db, root);
   try {
     const result = await assess({
@@ -40,11 +47,19 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       store,
       onProgress: progressPrinter(io),
     });
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
+    if (options.gate !== undefined) {
+      // One JSON document on stdout: the snapshot's summary with the gate's result in it.
+      if (!options.json) io.stdout(`${options.markdown ? text.renderAssessMarkdown(result.summary) : text.renderAssessText(result.summary, { color: io.color })}\n\n`);
+      const { evaluateAndReport } = await import("./gate.js");
+      const gate = await evaluateAndReport({ ...options, json: false, gate: options.gate, config, store, snapshotId: result.snapshotId }, options.json ? { ...io, stdout: () => undefined } : io);
+      if (options.json) io.stdout(`${JSON.stringify({ ...result.summary, gate }, null, 2)}\n`);
+      return gate.verdict === "GO" ? 0 : 1;
+    }
     if (options.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
     else if (options.markdown) io.stdout(`${text.renderAssessMarkdown(result.summary)}\n`);
     else io.stdout(`${text.renderAssessText(result.summary, { color: io.color })}\n`);
-    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-    if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
     return 0;
   } finally {
     await store.close();

@@ -164,9 +164,14 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
       guard(() => {
         const where: string[] = [];
         const params: (string | number)[] = [];
-        if (opts.branch !== undefined) (where.push("git_branch = ?"), params.push(opts.branch));
-        if (opts.commit !== undefined) (where.push("git_commit = ?"), params.push(opts.commit));
-        if (opts.beforeId !== undefined) (where.push("id < ?"), params.push(opts.beforeId));
+        const filter = (sql: string, value: string | number | undefined) => {
+          if (value === undefined) return;
+          where.push(sql);
+          params.push(value);
+        };
+        filter("git_branch = ?", opts.branch);
+        filter("git_commit = ?", opts.commit);
+        filter("id < ?", opts.beforeId);
         const sql = `SELECT * FROM snapshot ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
         return (db.prepare(sql).all(...params, opts.limit ?? -1) as SnapshotRow[]).map(toSnapshot);
       }),

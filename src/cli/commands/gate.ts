@@ -1,0 +1,122 @@
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import type { LoadedConfig } from "../../config/load-config.js";
+import type { GateResult } from "../../gate/types.js";
+import { ShipgateError } from "../../errors.js";
+import type { Store } from "../../store/types.js";
+import type { CliIo, CommonOptions } from "../output.js";
+import { parseSnapshotRef } from "../parse-args.js";
+import { readVersion } from "../version.js";
+
+/** Output flags shared by `gate` and `assess --gate`. */
+export interface GateOutputOptions {
+  json?: boolean;
+  markdown?: boolean;
+  junit?: string;
+  sarif?: string;
+}
+
+export interface GateCommandOptions extends CommonOptions, GateOutputOptions {
+  gate: string;
+  snapshot?: string;
+  baseline?: string;
+  date?: string;
+  list?: boolean;
+}
+
+/** `shipgate gate`: GO (exit 0) or NO-GO (exit 1) for the newest snapshot. */
+export async function gateCommand(options: GateCommandOptions, io: CliIo): Promise<number> {
+  const [{ loadConfig, CONFIG_FILE }, { openStore }] = await Promise.all([import("../../config/load-config.js"), import("../../store/open-store.js")]);
+  const config = await loadConfig(resolve(options.cwd, options.config ?? CONFIG_FILE), { required: options.config !== undefined, cwd: process.cwd() });
+  if (options.list) return listGates(config, options, io);
+  const day = options.date;
+  if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ShipgateError("USAGE", `[gate] --date must look like 2026-12-31 (got "${day}")`);
+  const store = openStore(options.db, options.cwd);
+  try {
+    const snapshotId = options.snapshot === undefined ? undefined : await snapshotIdOf(store, options.snapshot);
+    const result = await evaluateAndReport({ ...options, config, store, ...(snapshotId === undefined ? {} : { snapshotId }) }, io);
+    return result.verdict === "GO" ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs the gate and writes every requested output. Used by `gate` and `assess --gate`. */
+export async function evaluateAndReport(
+  options: GateOutputOptions & { cwd: string; gate: string; config: LoadedConfig; store: Store; snapshotId?: number; baseline?: string; date?: string },
+  io: CliIo,
+): Promise<GateResult> {
+  const [{ runGate }, text] = await Promise.all([import("../../assess/run-gate.js"), import("../../report/gate-text.js")]);
+  const result = await runGate({
+    root: options.cwd,
+    store: options.store,
+    config: options.config,
+    gate: options.gate,
+    ...(options.snapshotId === undefined ? {} : { snapshotId: options.snapshotId }),
+    ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+    ...(options.date === undefined ? {} : { today: options.date }),
+  });
+  const configFile = options.config.file ? relative(options.cwd, options.config.file) : undefined;
+  if (options.junit) {
+    const { renderGateJunit } = await import("../../report/gate-junit.js");
+    await writeOutput(options.junit, renderGateJunit(result));
+    io.stderr(`[gate] JUnit written to ${options.junit}\n`);
+  }
+  if (options.sarif) {
+    const { renderGateSarif } = await import("../../report/gate-sarif.js");
+    const log = renderGateSarif(result, { toolVersion: readVersion(), ...(configFile && !configFile.startsWith("..") ? { configFile } : {}) });
+    await writeOutput(options.sarif, `${JSON.stringify(log, null, 2)}\n`);
+    io.stderr(`[gate] SARIF written to ${options.sarif}\n`);
+  }
+  if (options.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else if (options.markdown) io.stdout(`${text.renderGateMarkdown(result)}\n`);
+  else io.stdout(`${text.renderGateText(result, { color: io.color })}\n`);
+  if (io.env.GITHUB_ACTIONS === "true") {
+    // Workflow commands are read from stdout; with --json they would corrupt the document.
+    if (!options.json) {
+      const { renderGithubAnnotations } = await import("../../report/github.js");
+      const annotations = renderGithubAnnotations(result);
+      if (annotations) io.stdout(annotations.endsWith("\n") ? annotations : `${annotations}\n`);
+    }
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    if (stepSummary) await appendFile(stepSummary, `${text.renderGateMarkdown(result)}\n`);
+  }
+  return result;
+}
+
+async function writeOutput(path: string, content: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    await writeFile(path, content);
+  } catch (error) {
+    throw new ShipgateError("USAGE", `[gate] cannot write ${path}: ${(error as Error).message}`, { hint: "check the path and its directory's permissions", cause: error });
+  }
+}
+
+async function snapshotIdOf(store: Store, value: string): Promise<number> {
+  const ref = parseSnapshotRef(value);
+  if ("id" in ref) return ref.id;
+  const found = (await store.listSnapshots({ limit: ref.back + 1 }))[ref.back];
+  if (!found) throw new ShipgateError("NOT_FOUND", `[gate] no snapshot ${value} in ${store.location}`, { hint: "`shipgate history` lists the snapshots" });
+  return found.id;
+}
+
+async function listGates(config: LoadedConfig, options: GateCommandOptions, io: CliIo): Promise<number> {
+  const [{ gateSpecs }, { conditionName }, { formatBaselineSpec }] = await Promise.all([
+    import("../../config/gates.js"),
+    import("../../report/gate-words.js"),
+    import("../../gate/baseline-spec.js"),
+  ]);
+  const specs = gateSpecs(config.config);
+  if (options.json) {
+    io.stdout(`${JSON.stringify(specs, null, 2)}\n`);
+    return 0;
+  }
+  for (const g of specs) {
+    io.stdout(`${g.name}${config.config.gates[g.name] ? "" : " (built in)"} — baseline ${formatBaselineSpec(g.baseline)}\n`);
+    if (g.description) io.stdout(`  ${g.description}\n`);
+    for (const c of g.conditions) io.stdout(`  - ${conditionName(c)}${c.severity === "warn" ? " (warn)" : ""}${c.whenMissing === "pass" ? " (passes without data)" : ""}\n`);
+    for (const w of g.waivers) io.stdout(`  waiver ${w.condition} until ${w.expires} (${w.owner}): ${w.reason}\n`);
+  }
+  return 0;
+}

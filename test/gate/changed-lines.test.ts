@@ -1,0 +1,250 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { changedLineCoverage, parseUnifiedDiff, type ChangedLinesCoverageRow } from "../../src/gate/changed-lines.js";
+
+// The diffs below are produced by the real git (shipgate's own invocation, see src/assess/git-diff.ts),
+// in a scratch repository under the gitignored .test-tmp/.
+const scratch = fileURLToPath(new URL("../../.test-tmp/", import.meta.url));
+
+function scratchRepo(prefix: string) {
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(join(scratch, prefix));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  git("init", "-q", "-b", "main");
+  const write = (files: Record<string, string | Buffer>) => {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+  };
+  const commit = (message: string) => {
+    git("add", "-A");
+    git("commit", "-q", "--allow-empty", "-m", message);
+  };
+  return { dir, git, write, commit };
+}
+
+const DIFF = ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--relative", "--src-prefix=a/", "--dst-prefix=b/", "-M"];
+
+const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const text = (...rows: string[]) => rows.map((r) => `${r}\n`).join("");
+
+describe("parseUnifiedDiff on real git output", () => {
+  let repo: ReturnType<typeof scratchRepo>;
+  let changed: Map<string, number[]>;
+  let diff: string;
+
+  beforeAll(() => {
+    repo = scratchRepo("diff-");
+    repo.write({
+      "keep.ts": text("a", "b", "c", "d"),
+      "gone.ts": text("gone 1", "gone 2", "gone 3"),
+      "old-name.ts": text("x1", "x2", "x3", "x4", "x5", "x6"),
+      "moved.ts": text("moved without change", "second line"),
+      "a b.ts": text("space"),
+      "café.ts": text("accent"),
+      "del.ts": text("q", "r", "s"),
+      "nonl.ts": text("n"),
+      "nonl-both.ts": "old last line",
+      "bin.dat": Buffer.from([0, 1, 2, 3]),
+      "bin x.dat": Buffer.from([0, 9]),
+      "mode.sh": text("echo mode"),
+      "mode\tx.sh": text("echo mode tab"),
+      "ta\tb.ts": text("tab"),
+      'q"u.ts': text("quote"),
+      "b\\s.ts": text("backslash"),
+      "ctl\u0001.ts": text("control"),
+      "multi.ts": text(...lines(1, 10).map(String)),
+      "crlf.ts": "one\r\ntwo\r\n",
+    });
+    repo.commit("one");
+
+    repo.write({
+      "keep.ts": text("a", "B", "c", "d", "e"),
+      "old-name.ts": text("x1", "x2", "x3", "x4", "x5", "x6", "x7"),
+      "a b.ts": text("space", "space 2"),
+      "café.ts": text("accent", "é"),
+      "del.ts": text("q", "s"),
+      "nonl.ts": "n\nm",
+      "nonl-both.ts": "new last line",
+      "bin.dat": Buffer.from([0, 1, 2, 4]),
+      "bin x.dat": Buffer.from([0, 8]),
+      "ta\tb.ts": text("tab", "tab 2"),
+      'q"u.ts': text("quote", "quote 2"),
+      "b\\s.ts": text("backslash", "backslash 2"),
+      "ctl\u0001.ts": text("control", "control 2"),
+      // Changed at 2-3 and 8, line 5 deleted: new numbering is 1 2' 3' 4 6 7 8' 9 10.
+      "multi.ts": text("1", "2x", "3x", "4", "6", "7", "8x", "9", "10"),
+      "crlf.ts": "one\r\nTWO\r\nthree\r\n",
+      "added.ts": text("new 1", "new 2", "new 3"),
+      "new.bin": Buffer.from([0, 0, 7]),
+      "empty.ts": "",
+      // Added lines that read like headers once git puts "+" before them.
+      "tricky.ts": text("++ b/fake.ts", "-- a/fake.ts", "\\ No newline at end of file", "@@ -1 +1 @@", "diff --git a/fake.ts b/fake.ts"),
+    });
+    rmSync(join(repo.dir, "gone.ts"));
+    renameSync(join(repo.dir, "old-name.ts"), join(repo.dir, "renamed.ts"));
+    mkdirSync(join(repo.dir, "dir"));
+    renameSync(join(repo.dir, "moved.ts"), join(repo.dir, "dir/moved here.ts"));
+    chmodSync(join(repo.dir, "mode.sh"), 0o755);
+    chmodSync(join(repo.dir, "mode\tx.sh"), 0o755);
+    repo.commit("two");
+
+    diff = repo.git("-c", "core.quotePath=false", ...DIFF, "HEAD~1", "HEAD");
+    changed = parseUnifiedDiff(diff);
+  });
+
+  it.each<[string, string, number[]]>([
+    ["modified and appended lines", "keep.ts", [2, 5]],
+    ["a rename with an edit, under the new name", "renamed.ts", [7]],
+    ["a pure rename (no ---/+++ lines), under the new name", "dir/moved here.ts", []],
+    ['a name with a space ("+++ b/a b.ts\\t")', "a b.ts", [2]],
+    ["a non-ASCII name, raw with core.quotePath=false", "café.ts", [2]],
+    ["a pure-deletion hunk (+c,0)", "del.ts", []],
+    ['"\\ No newline at end of file" after an added line', "nonl.ts", [2]],
+    ['"\\ No newline at end of file" between the - and + lines', "nonl-both.ts", [1]],
+    ["a changed binary file", "bin.dat", []],
+    ["an added binary file", "new.bin", []],
+    ["a mode change only", "mode.sh", []],
+    ["a binary file with a space (name from the diff --git line)", "bin x.dat", []],
+    ["a mode change of a quoted name (name from the diff --git line)", "mode\tx.sh", []],
+    ["a quoted name with \\t", "ta\tb.ts", [2]],
+    ['a quoted name with \\"', 'q"u.ts', [2]],
+    ["a quoted name with \\\\", "b\\s.ts", [2]],
+    ["a quoted name with an octal escape", "ctl\u0001.ts", [2]],
+    ["several hunks", "multi.ts", [2, 3, 7]],
+    ["CRLF line ends", "crlf.ts", [2, 3]],
+    ["a new file (new file mode, --- /dev/null)", "added.ts", [1, 2, 3]],
+    ["an empty new file (no hunk at all)", "empty.ts", []],
+    ["added lines that look like headers", "tricky.ts", [1, 2, 3, 4, 5]],
+  ])("%s: %s", (_title, path, expected) => {
+    expect(changed.get(path)).toEqual(expected);
+  });
+
+  it("names no deleted file, no old name of a rename, and no path read from file content", () => {
+    expect([...changed.keys()].sort()).toEqual(
+      [
+        "a b.ts",
+        "added.ts",
+        "b\\s.ts",
+        "bin.dat",
+        "bin x.dat",
+        "mode\tx.sh",
+        "café.ts",
+        "crlf.ts",
+        "ctl\u0001.ts",
+        "del.ts",
+        "dir/moved here.ts",
+        "empty.ts",
+        "keep.ts",
+        "mode.sh",
+        "multi.ts",
+        "new.bin",
+        "nonl-both.ts",
+        "nonl.ts",
+        'q"u.ts',
+        "renamed.ts",
+        "ta\tb.ts",
+        "tricky.ts",
+      ].sort(),
+    );
+  });
+
+  it("reads the same from core.quotePath=true output (octal escapes for UTF-8 bytes)", () => {
+    const quoted = repo.git("-c", "core.quotePath=true", ...DIFF, "HEAD~1", "HEAD");
+    expect(quoted).toContain('"b/caf\\303\\251.ts"');
+    expect(parseUnifiedDiff(quoted)).toEqual(changed);
+  });
+
+  it("counts only added lines when hunks carry context (-U3, diff.interHunkContext)", () => {
+    const withContext = repo.git("-c", "core.quotePath=false", "-c", "diff.interHunkContext=5", ...DIFF, "-U3", "HEAD~1", "HEAD");
+    expect(parseUnifiedDiff(withContext)).toEqual(changed);
+  });
+
+  it("reads CRLF text as git writes it (the \\r stays in the line)", () => {
+    expect(diff).toContain("+TWO\r\n");
+  });
+
+  it("returns an empty map for an empty diff", () => {
+    expect(parseUnifiedDiff("")).toEqual(new Map());
+  });
+});
+
+describe("changedLineCoverage", () => {
+  const row = (path: string, coveredLines: string | null, uncoveredLines: string | null, resolved = true): ChangedLinesCoverageRow => ({
+    path,
+    resolved,
+    coveredLines,
+    uncoveredLines,
+  });
+
+  it.each<{ title: string; changed: Record<string, number[]>; rows: ChangedLinesCoverageRow[]; expected: object }>([
+    {
+      title: "covered, uncovered and not coverable lines of one file",
+      changed: { "src/a.ts": [1, 2, 3, 4, 5, 9] },
+      rows: [row("src/a.ts", "1-2", "3-4,10")],
+      expected: { files: 1, coverable: 4, covered: 2, uncovered: [{ file: "src/a.ts", lines: "3-4" }] },
+    },
+    {
+      title: "a changed file without a coverage row (docs) does not count",
+      changed: { "README.md": [1, 2], "src/a.ts": [1] },
+      rows: [row("src/a.ts", "1", null)],
+      expected: { files: 1, coverable: 1, covered: 1, uncovered: [] },
+    },
+    {
+      title: "an unresolved row is ignored even when its path matches",
+      changed: { "src/a.ts": [1, 2] },
+      rows: [row("src/a.ts", "1", "2", false)],
+      expected: { files: 0, coverable: 0, covered: 0, uncovered: [] },
+    },
+    {
+      title: "two rows for one path (two reports): covered by either is covered",
+      changed: { "src/a.ts": [1, 2, 3, 4] },
+      rows: [row("src/a.ts", "1", "2-3"), row("src/a.ts", "2", "1,3")],
+      expected: { files: 1, coverable: 3, covered: 2, uncovered: [{ file: "src/a.ts", lines: "3" }] },
+    },
+    {
+      title: "a row without per-line detail makes nothing coverable",
+      changed: { "src/a.ts": [1] },
+      rows: [row("src/a.ts", null, null)],
+      expected: { files: 0, coverable: 0, covered: 0, uncovered: [] },
+    },
+    {
+      title: "a file whose changed lines are all outside the report does not count",
+      changed: { "src/a.ts": [20, 21], "src/b.ts": [1] },
+      rows: [row("src/a.ts", "1-5", "6"), row("src/b.ts", null, "1")],
+      expected: { files: 1, coverable: 1, covered: 0, uncovered: [{ file: "src/b.ts", lines: "1" }] },
+    },
+    {
+      title: "uncovered files come sorted by path, lines as ranges",
+      changed: { "z.ts": [1, 2, 3, 7], "a/b.ts": [4], "a.ts": [5, 6] },
+      rows: [row("z.ts", null, "1-10"), row("a/b.ts", null, "4"), row("a.ts", "5", "6")],
+      expected: {
+        files: 3,
+        coverable: 7,
+        covered: 1,
+        uncovered: [
+          { file: "a.ts", lines: "6" },
+          { file: "a/b.ts", lines: "4" },
+          { file: "z.ts", lines: "1-3,7" },
+        ],
+      },
+    },
+    {
+      title: "no changed lines",
+      changed: {},
+      rows: [row("src/a.ts", "1", "2")],
+      expected: { files: 0, coverable: 0, covered: 0, uncovered: [] },
+    },
+  ])("$title", ({ changed, rows, expected }) => {
+    expect(changedLineCoverage(new Map(Object.entries(changed)), rows, "abc123")).toEqual({ base: "abc123", ...expected });
+  });
+});
