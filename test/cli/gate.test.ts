@@ -193,6 +193,23 @@ describe("shipgate gate baselines", () => {
     expect(result.stderr).toContain(`baseline "last-release" (shipgate.yaml:${line}: gates.ship.baseline) does not exist`);
   });
 
+  it("applies a waiver until its expiry day, then lists it as expired and stops applying it", () => {
+    const dir = copyOfDemo();
+    writeFileSync(
+      join(dir, "shipgate.yaml"),
+      `${readFileSync(join(dir, "shipgate.yaml"), "utf8")}\ngates:\n  release:\n    waivers:\n      - condition: tests.failed\n        reason: "money formatting fix ships in 1.1"\n        owner: "@alice"\n        expires: 2026-12-01\n`,
+    );
+    expect(shipgate(["assess", "--no-run"], { cwd: dir }).code).toBe(0);
+    const before = shipgate(["gate", "--date", "2026-12-01"], { cwd: dir });
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain("WAIVED  tests.failed == 0");
+    expect(before.stdout).toContain("waived until 2026-12-01 by @alice: money formatting fix ships in 1.1");
+    expect(before.stdout).toMatch(/GO: all 9 conditions hold; 1 waived\n?$/);
+    const after = shipgate(["gate", "--date", "2026-12-02"], { cwd: dir });
+    expect(after.code).toBe(1);
+    expect(after.stdout).toContain("Expired waivers (no longer applied):\n  tests.failed: expired 2026-12-01 (owner @alice): money formatting fix ships in 1.1");
+  });
+
   it("says no snapshot before the first assess (exit 2)", () => {
     const dir = copyOfDemo();
     const result = shipgate(["gate"], { cwd: dir });
