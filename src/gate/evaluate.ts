@@ -1,4 +1,5 @@
 import type { AssessSummary } from "../assess/summary.js";
+import type { FindingRecord } from "../store/types.js";
 import { summaryMetrics } from "./metrics.js";
 import { findFlaky, findNewlyFailing, findRegressions, type TestHistoryEntry, type TestOutcome } from "./regressions.js";
 import type { ChangedLinesCoverage, ConditionResult, ConditionSpec, GateItem, GateResult, GateSpec, Op, SnapshotRef, TestRef, WaiverSpec } from "./types.js";
@@ -7,17 +8,8 @@ import { formatBaselineSpec } from "./baseline-spec.js";
 /** At most this many items are kept per condition (the count is kept whole). */
 export const ITEMS_LIMIT = 200;
 
-export interface GateFinding {
-  fingerprint: string;
-  tool: string;
-  kind: "lint" | "type" | "security";
-  ruleId: string | null;
-  level: "error" | "warning" | "note";
-  message: string;
-  file: string | null;
-  line: number | null;
-  suppressed: boolean;
-}
+/** A finding as a gate reads it: the stored row without its source. */
+export type GateFinding = Pick<FindingRecord, "fingerprint" | "tool" | "kind" | "ruleId" | "level" | "message" | "file" | "line" | "suppressed">;
 
 export interface GateAdvisory {
   advisoryId: string;

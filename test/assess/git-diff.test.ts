@@ -1,38 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changedLines, resolveRef } from "../../src/assess/git-diff.js";
 import { ShipgateError } from "../../src/errors.js";
+import { scratchRepo } from "../scratch-repo.js";
 
-// Real repositories, in the gitignored .test-tmp/ (each its own repository, nested in ours).
-const scratch = fileURLToPath(new URL("../../.test-tmp/", import.meta.url));
-
-function scratchRepo(prefix: string) {
-  mkdirSync(scratch, { recursive: true });
-  const dir = mkdtempSync(join(scratch, prefix));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    }).trim();
-  git("init", "-q", "-b", "main");
-  const write = (files: Record<string, string | Buffer>) => {
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), content);
-    }
-  };
-  const commit = (message: string) => {
-    git("add", "-A");
-    git("commit", "-q", "-m", message);
-    return git("rev-parse", "HEAD");
-  };
-  return { dir, git, write, commit };
-}
 
 const text = (...rows: string[]) => rows.map((r) => `${r}\n`).join("");
 const asObject = (map: Map<string, number[]>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));

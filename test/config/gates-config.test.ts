@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load-config.js";
+import { errorOf } from "./error-of.js";
 import { gateSpecs } from "../../src/config/gates.js";
 
-const errorOf = (text: string): string => {
-  try {
-    parseConfig(text, "shipgate.yaml");
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
-};
 
 const GATES = `version: 1
 gates:

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseConfig } from "../../src/config/load-config.js";
+import { errorOf } from "./error-of.js";
 import { configJsonSchema, scoreSettings } from "../../src/config/schema.js";
 
-const errorOf = (text: string): string => {
-  try {
-    parseConfig(text, "shipgate.yaml");
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
-};
 
 describe("shipgate.yaml", () => {
   it("fills defaults", () => {

@@ -1,36 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { chmodSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changedLineCoverage, parseUnifiedDiff, type ChangedLinesCoverageRow } from "../../src/gate/changed-lines.js";
+import { scratchRepo } from "../scratch-repo.js";
 
 // The diffs below are produced by the real git (shipgate's own invocation, see src/assess/git-diff.ts),
 // in a scratch repository under the gitignored .test-tmp/.
-const scratch = fileURLToPath(new URL("../../.test-tmp/", import.meta.url));
 
-function scratchRepo(prefix: string) {
-  mkdirSync(scratch, { recursive: true });
-  const dir = mkdtempSync(join(scratch, prefix));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-  git("init", "-q", "-b", "main");
-  const write = (files: Record<string, string | Buffer>) => {
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), content);
-    }
-  };
-  const commit = (message: string) => {
-    git("add", "-A");
-    git("commit", "-q", "--allow-empty", "-m", message);
-  };
-  return { dir, git, write, commit };
-}
 
 const DIFF = ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--relative", "--src-prefix=a/", "--dst-prefix=b/", "-M"];
 
