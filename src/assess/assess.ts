@@ -16,7 +16,7 @@ import type { DocsOutcome } from "./readiness.js";
 import { readGitState } from "./git-state.js";
 import { summarise, type AssessSummary } from "./summary.js";
 import { computeAlerts } from "../gate/alerts.js";
-import { summaryMetrics } from "../gate/metrics.js";
+import { normalizeSummary, summaryMetrics } from "../gate/metrics.js";
 
 export interface ReportRequest {
   path: string;
@@ -135,7 +135,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   const [previous] = await options.store.listSnapshots({ limit: 1 });
   if (previous) {
     const a = config.config.alerts;
-    summary.alerts = computeAlerts(summaryMetrics(previous.summary as AssessSummary), summaryMetrics(summary), { scoreDecline: a.score_decline, worseByPct: a.worse_by_pct, metrics: a.metrics });
+    summary.alerts = computeAlerts(summaryMetrics(normalizeSummary(previous.summary)), summaryMetrics(summary), { scoreDecline: a.score_decline, worseByPct: a.worse_by_pct, metrics: a.metrics });
   }
   // The per-file list lives in the coverage_file rows; the stored summary keeps the headline numbers.
   const stored = { ...summary, coverage: { ...summary.coverage, files: [] } };

@@ -58,10 +58,10 @@ async function gitOutput(cwd: string, args: string[]): Promise<GitExit & { stdou
 
 type Resolved = { sha: string } | { missing: true } | { failed: string };
 
-async function revParse(root: string, ref: string): Promise<Resolved> {
+async function revParse(root: string, ref: string, kind: "commit" | "tree" = "commit"): Promise<Resolved> {
   // No ref name starts with "-"; one that does would be read as an option.
   if (ref === "" || ref.startsWith("-")) return { missing: true };
-  const out = await gitOutput(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  const out = await gitOutput(root, ["rev-parse", "--verify", "--quiet", `${ref}^{${kind}}`]);
   if (out.code === 0) return { sha: out.stdout.trim() };
   // --verify --quiet: exit 1 for "no such commit"; 128 for "not a repository" and the like.
   return out.code === 1 ? { missing: true } : { failed: out.stderr || `git rev-parse exited with ${out.code}` };
@@ -76,8 +76,18 @@ export async function resolveRef(root: string, ref: string): Promise<string | nu
   return "sha" in resolved ? resolved.sha : null;
 }
 
-async function commitOf(root: string, ref: string): Promise<string> {
-  const resolved = await revParse(root, ref);
+/**
+ * The newest common ancestor of two commits: what a branch forked from, so that a diff from it holds
+ * only the branch's own changes. Null when they share no history or git cannot tell.
+ */
+export async function mergeBase(root: string, a: string, b: string): Promise<string | null> {
+  if (a.startsWith("-") || b.startsWith("-")) return null;
+  const out = await gitOutput(root, ["merge-base", a, b]);
+  return out.code === 0 ? out.stdout.trim() || null : null;
+}
+
+async function commitOf(root: string, ref: string, kind: "commit" | "tree" = "commit"): Promise<string> {
+  const resolved = await revParse(root, ref, kind);
   if ("sha" in resolved) return resolved.sha;
   if ("missing" in resolved) {
     throw new ShipgateError("NOT_FOUND", `[gate] git cannot find revision "${ref}"`, {
@@ -167,13 +177,13 @@ async function untrackedFiles(root: string): Promise<string[]> {
 /**
  * The lines added or modified since `base`, per path relative to `root` (which may be a sub-directory
  * of the repository; changes outside it are left out), numbered in the new file, sorted. `target` is
- * a revision, or null for the working tree: then staged and unstaged changes count, and untracked
- * files that are not ignored count as entirely added. See `parseUnifiedDiff` for which files get an
+ * a revision or a tree (a snapshot's recorded working tree), or null for the working tree as it is now:
+ * then staged and unstaged changes count, and untracked files that are not ignored count as entirely added. See `parseUnifiedDiff` for which files get an
  * entry. Throws NOT_FOUND when `base` or `target` names no commit, USAGE when git fails otherwise.
  */
 export async function changedLines(root: string, base: string, target: string | null): Promise<Map<string, number[]>> {
   const from = await commitOf(root, base);
-  const to = target === null ? null : await commitOf(root, target);
+  const to = target === null ? null : await commitOf(root, target, "tree");
 
   const parser = createUnifiedDiffParser();
   const splitter = lineSplitter((line) => parser.push(line));

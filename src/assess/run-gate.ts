@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { LoadedConfig } from "../config/load-config.js";
 import { locate } from "../config/load-config.js";
 import { gateSpecs } from "../config/gates.js";
@@ -7,10 +9,11 @@ import { changedLineCoverage } from "../gate/changed-lines.js";
 import { evaluateGate, type GateSnapshot } from "../gate/evaluate.js";
 import type { TestHistoryEntry } from "../gate/regressions.js";
 import type { BaselineSpec, ChangedLinesCoverage, GateResult, GateSpec } from "../gate/types.js";
+import { normalizeSummary } from "../gate/metrics.js";
 import type { SnapshotRecord, Store } from "../store/types.js";
-import { changedLines, resolveRef } from "./git-diff.js";
-import { readGitState } from "./git-state.js";
-import type { AssessSummary } from "./summary.js";
+import { changedLines, mergeBase, resolveRef } from "./git-diff.js";
+
+const run = promisify(execFile);
 
 export interface RunGateOptions {
   root: string;
@@ -58,19 +61,26 @@ export async function runGate(options: RunGateOptions): Promise<GateResult> {
   const { record: baselineRecord, commit: baselineCommit, missing } = await findBaseline(store, root, spec.baseline, currentRecord, where);
 
   const [current, baseline] = await Promise.all([load(store, currentRecord), baselineRecord ? load(store, baselineRecord) : Promise.resolve(null)]);
-  const history = await testHistory(store, currentRecord.id, options.config.config.flaky.window - 1);
+  const history = await testHistory(store, currentRecord, options.config.config.flaky.window - 1);
 
   let changed: ChangedLinesCoverage | null = null;
   let changedMissing: string | null = null;
+  let base = baselineCommit;
   if (spec.conditions.some((c) => c.scope === "new" && c.metric.startsWith("coverage."))) {
+    const git = currentRecord.git;
+    // What the snapshot measured: its commit when clean, the working tree it recorded when not. The checkout
+    // as it is now is never used: it may have changed since.
+    const target = git.dirty ? git.tree : git.commit;
     if (!baselineCommit) {
       changedMissing = baselineRecord ? `the baseline (snapshot ${baselineRecord.id}) was not taken in a git checkout` : (missing ?? "no baseline");
+    } else if (git.commit === null) {
+      changedMissing = `snapshot ${currentRecord.id} was not taken in a git checkout`;
+    } else if (target === null) {
+      changedMissing = `snapshot ${currentRecord.id} was taken with uncommitted changes that were not recorded (an older shipgate, or git could not write a tree): commit, and assess again`;
     } else {
-      const head = (await readGitState(root)).commit;
-      // The snapshot of the checkout as it is: its uncommitted and untracked changes count too.
-      const target = currentRecord.git.commit !== null && currentRecord.git.commit !== head ? currentRecord.git.commit : null;
-      const lines = await changedLines(root, baselineCommit, target);
-      changed = changedLineCoverage(lines, await store.getCoverageFiles(currentRecord.id), baselineCommit);
+      // From where the two histories meet: changes made on the baseline's side since are not this snapshot's.
+      base = (await mergeBase(root, baselineCommit, git.commit)) ?? baselineCommit;
+      changed = changedLineCoverage(await changedLines(root, base, target), await store.getCoverageFiles(currentRecord.id), base);
     }
   }
 
@@ -80,7 +90,8 @@ export async function runGate(options: RunGateOptions): Promise<GateResult> {
     current,
     baseline,
     baselineMissing: missing,
-    baselineCommit,
+    baselineCommit: base,
+    pathPrefix: await repoPrefix(root),
     history,
     changedLines: changed,
     changedLinesMissing: changedMissing,
@@ -104,8 +115,10 @@ async function findBaseline(
   const of = (record: SnapshotRecord | undefined, missing: string) => ({ record: record ?? null, commit: record?.git.commit ?? null, missing: record ? null : missing });
   switch (spec.kind) {
     case "previous": {
-      const [previous] = await store.listSnapshots({ beforeId: current.id, limit: 1 });
-      return of(previous, `snapshot ${current.id} is the first in ${store.location}: there is no previous one`);
+      // On the snapshot's own branch: in a store shared by branches, the snapshot before may be another branch's.
+      const branch = current.git.branch;
+      const [previous] = await store.listSnapshots({ beforeId: current.id, limit: 1, ...(branch ? { branch } : {}) });
+      return of(previous, `snapshot ${current.id} is the first${branch ? ` of branch ${branch}` : ""} in ${store.location}: there is no previous one`);
     }
     case "snapshot": {
       const record = await store.getSnapshot(spec.id);
@@ -123,8 +136,8 @@ async function findBaseline(
       return of(await store.getSnapshot(named.snapshotId), `baseline "${spec.name}" points at snapshot ${named.snapshotId}, which is gone`);
     }
     case "branch": {
-      const [record] = (await store.listSnapshots({ branch: spec.branch, limit: 2 })).filter((s) => s.id !== current.id);
-      return of(record, `no snapshot was taken on branch ${spec.branch} (besides this one)`);
+      const record = preferClean(await store.listSnapshots({ branch: spec.branch, beforeId: current.id, limit: 10 }));
+      return of(record, `no snapshot was taken on branch ${spec.branch} before snapshot ${current.id}`);
     }
     case "ref": {
       const commit = await resolveRef(root, spec.ref);
@@ -133,28 +146,52 @@ async function findBaseline(
           hint: "fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0), or pick another baseline",
         });
       }
-      const [record] = (await store.listSnapshots({ commit, limit: 2 })).filter((s) => s.id !== current.id);
+      const record = preferClean((await store.listSnapshots({ commit, limit: 10 })).filter((s) => s.id !== current.id));
       return { record: record ?? null, commit, missing: record ? null : `no snapshot was taken at ${spec.ref} (${commit.slice(0, 12)}); only changed lines can be measured against it` };
     }
   }
 }
 
+/** The newest clean snapshot of a list (newest first), else the newest. */
+function preferClean(list: SnapshotRecord[]): SnapshotRecord | undefined {
+  return list.find((s) => s.git.dirty === false) ?? list[0];
+}
+
+const FINDING_FORMATS = new Set(["eslint", "ruff", "sarif", "tsc", "mypy"]);
+
 async function load(store: Store, record: SnapshotRecord): Promise<GateSnapshot> {
-  const [tests, findings, advisories] = await Promise.all([store.getTestResults(record.id), store.getFindings(record.id), store.getAdvisories(record.id)]);
+  const [tests, findings, advisories, sources] = await Promise.all([
+    store.getTestResults(record.id),
+    store.getFindings(record.id),
+    store.getAdvisories(record.id),
+    store.getSources(record.id),
+  ]);
+  const toolOf = new Map(sources.map((s) => [s.id, `${s.format}:${s.tool?.name ?? s.format}`]));
   return {
     ref: { id: record.id, takenAt: record.takenAt, commit: record.git.commit, branch: record.git.branch },
     dirty: record.git.dirty,
-    summary: record.summary as AssessSummary,
+    summary: normalizeSummary(record.summary),
     tests,
-    findings,
+    findings: findings.map((f) => ({ ...f, source: toolOf.get(f.sourceId) ?? "" })),
+    findingTools: [...new Set(sources.filter((s) => FINDING_FORMATS.has(s.format)).map((s) => toolOf.get(s.id) ?? ""))].sort(),
     advisories,
   };
 }
 
-/** The test outcomes of the `count` snapshots before `id`, oldest first. */
-async function testHistory(store: Store, id: number, count: number): Promise<TestHistoryEntry[]> {
+/** The judged directory relative to the repository root ("" at the root or outside git). */
+async function repoPrefix(root: string): Promise<string> {
+  try {
+    return (await run("git", ["rev-parse", "--show-prefix"], { cwd: root })).stdout.trim();
+  } catch {
+    return "";
+  }
+}
+
+/** The test outcomes of the `count` snapshots before `current` on its branch, oldest first. */
+async function testHistory(store: Store, current: SnapshotRecord, count: number): Promise<TestHistoryEntry[]> {
   if (count <= 0) return [];
-  const records = await store.listSnapshots({ beforeId: id, limit: count });
+  const branch = current.git.branch;
+  const records = await store.listSnapshots({ beforeId: current.id, limit: count, ...(branch ? { branch } : {}) });
   const out: TestHistoryEntry[] = [];
   for (const r of records.reverse()) {
     const tests = await store.getTestResults(r.id);

@@ -48,9 +48,13 @@ export interface GateProblem {
   message: string;
 }
 
-/** What zod cannot check: metrics per scope, waivers naming real conditions, baseline specs, built-in names. */
+/** What zod cannot check: metrics per scope (and of alerts), waivers naming real conditions, baseline specs, built-in names. */
 export function gateProblems(config: ShipgateConfig): GateProblem[] {
   const problems: GateProblem[] = [];
+  const overall = gateMetricNames("overall");
+  config.alerts.metrics.forEach((metric, i) => {
+    if (!overall.includes(metric)) problems.push({ path: ["alerts", "metrics", i], message: `unknown metric "${metric}"; known: ${overall.join(", ")}` });
+  });
   const builtIn = new Map(DEFAULT_GATES.map((g) => [g.name, g]));
   for (const [name, g] of Object.entries(config.gates)) {
     const baseline = parseBaselineSpec(g.baseline);

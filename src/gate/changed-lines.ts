@@ -200,14 +200,18 @@ export interface ChangedLinesCoverageRow {
  */
 export function changedLineCoverage(changed: Map<string, number[]>, files: ChangedLinesCoverageRow[], base: string): ChangedLinesCoverage {
   const rows = new Map<string, ChangedLinesCoverageRow[]>();
+  let lineDetail = false;
   for (const row of files) {
+    if (row.resolved && (row.coveredLines !== null || row.uncoveredLines !== null)) lineDetail = true;
     if (!row.resolved || !changed.has(row.path)) continue;
     const list = rows.get(row.path);
     if (list === undefined) rows.set(row.path, [row]);
     else list.push(row);
   }
 
-  const result: ChangedLinesCoverage = { base, files: 0, coverable: 0, covered: 0, uncovered: [] };
+  const result: ChangedLinesCoverage = { base, files: 0, coverable: 0, covered: 0, uncovered: [], lineDetail, notInReport: [] };
+  for (const [path, lines] of changed) if (lines.length > 0 && !rows.has(path)) result.notInReport.push(path);
+  result.notInReport.sort();
   for (const [path, list] of rows) {
     const covered = new Set<number>();
     const uncovered = new Set<number>();

@@ -46,7 +46,7 @@ export const DEFAULT_GATES: readonly GateSpec[] = [
     baseline: { kind: "previous" },
     waivers: [],
     conditions: [
-      conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new", whenMissing: "pass", description: "passes when no changed line is coverable (docs, config)" }),
+      conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new", description: "holds when no changed line is code the coverage report knows (docs, config); fails without line coverage" }),
       conditionSpec({ metric: "findings", op: "==", threshold: 0, scope: "new" }),
     ],
   },

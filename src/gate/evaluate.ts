@@ -8,8 +8,8 @@ import { formatBaselineSpec } from "./baseline-spec.js";
 /** At most this many items are kept per condition (the count is kept whole). */
 export const ITEMS_LIMIT = 200;
 
-/** A finding as a gate reads it: the stored row without its source. */
-export type GateFinding = Pick<FindingRecord, "fingerprint" | "tool" | "kind" | "ruleId" | "level" | "message" | "file" | "line" | "suppressed">;
+/** A finding as a gate reads it, with the report it came from as a tool key (see `GateSnapshot.findingTools`). */
+export type GateFinding = Pick<FindingRecord, "fingerprint" | "tool" | "kind" | "ruleId" | "level" | "message" | "file" | "line" | "suppressed"> & { source: string };
 
 export interface GateAdvisory {
   advisoryId: string;
@@ -25,6 +25,8 @@ export interface GateSnapshot {
   summary: AssessSummary;
   tests: TestOutcome[];
   findings: GateFinding[];
+  /** The tools whose reports can hold findings (e.g. "eslint:eslint", "sarif:semgrep"), found or not. */
+  findingTools: string[];
   advisories: GateAdvisory[];
 }
 
@@ -32,6 +34,8 @@ export interface GateInput {
   spec: GateSpec;
   /** The day waivers are checked against (YYYY-MM-DD, UTC). */
   today: string;
+  /** The judged directory relative to the git repository's root ("" at the root). */
+  pathPrefix?: string;
   current: GateSnapshot;
   baseline: GateSnapshot | null;
   /** Why there is no baseline snapshot, when there is none. */
@@ -47,6 +51,8 @@ export interface GateInput {
 
 interface Measure {
   value: number | null;
+  /** No value because there is nothing to measure (no changed line is code): the condition holds. */
+  vacuous?: boolean;
   missing: string | null;
   explanation: string;
   items: GateItem[];
@@ -172,7 +178,16 @@ export function evaluateGate(input: GateInput): GateResult {
     if (c.metric === "coverage.lines" || c.metric === "coverage.uncovered_lines") {
       const changed = input.changedLines;
       if (!changed) return none(input.changedLinesMissing ?? noBaseline);
-      if (changed.coverable === 0) return none(`no changed line since ${changed.base.slice(0, 12)} is in the coverage report`);
+      const coverage = current.summary.coverage;
+      if (coverage.status !== "ok") return none(coverage.status === "degraded" ? `coverage is degraded: ${coverage.reasons.join("; ")}` : "this snapshot has no coverage report");
+      if (!changed.lineDetail) return none("the coverage reports have no per-line data (an istanbul summary, for one, has none): read lcov, Cobertura, coverage-final.json or coverage.py JSON");
+      const base = changed.base.slice(0, 12);
+      const outside = changed.notInReport.length > 0 ? `; changed files the coverage report does not list: ${changed.notInReport.slice(0, 5).join(", ")}${changed.notInReport.length > 5 ? ", …" : ""}` : "";
+      if (changed.coverable === 0) {
+        // Coverage was measured line by line and no changed line is code it knows: nothing to cover.
+        if (c.metric === "coverage.uncovered_lines") return { value: 0, missing: null, explanation: `no changed line since ${base} is in the coverage report${outside}`, items: [] };
+        return { value: null, missing: null, vacuous: true, explanation: `nothing to cover: no changed line since ${base} is in the coverage report${outside}`, items: [] };
+      }
       const items: GateItem[] = changed.uncovered.flatMap((u) =>
         u.lines.split(",").map((range) => {
           const [from = "0", to] = range.split("-");
@@ -181,7 +196,7 @@ export function evaluateGate(input: GateInput): GateResult {
       );
       const uncovered = changed.coverable - changed.covered;
       const value = c.metric === "coverage.lines" ? round2((changed.covered / changed.coverable) * 100) : uncovered;
-      return { value, missing: null, explanation: `${changed.covered} of ${changed.coverable} changed coverable lines in ${changed.files} file(s) are covered`, items };
+      return { value, missing: null, explanation: `${changed.covered} of ${changed.coverable} changed coverable lines in ${changed.files} file(s) since ${base} are covered${outside}`, items };
     }
     if (!baseline) return none(noBaseline);
     if (c.metric === "tests.failed" || c.metric === "tests.regressed") {
@@ -194,9 +209,16 @@ export function evaluateGate(input: GateInput): GateResult {
     if (filter) {
       if (!measuresFindings(current.summary, c.metric)) return none(`this snapshot has no report that measures ${c.metric}`);
       if (!measuresFindings(baseline.summary, c.metric)) return none(`the baseline (snapshot ${baseline.ref.id}) has no report that measures ${c.metric}`);
+      // Only tools that ran on both sides can say what is new: a tool that stopped reporting would hide its new findings.
+      const now = new Set(current.findingTools);
+      const then = new Set(baseline.findingTools);
+      const lost = [...then].filter((t) => !now.has(t));
+      if (lost.length > 0) return none(`${lost.join(", ")} reported in the baseline (snapshot ${baseline.ref.id}) but not in this snapshot`);
+      const added = [...now].filter((t) => !then.has(t));
       const known = new Set(baseline.findings.filter(filter).map((f) => f.fingerprint));
-      const fresh = current.findings.filter((f) => filter(f) && !known.has(f.fingerprint));
-      return { value: fresh.length, missing: null, explanation: "not in the baseline (matched by fingerprint, so moved lines are not new)", items: findingItems(fresh) };
+      const fresh = current.findings.filter((f) => filter(f) && then.has(f.source) && !known.has(f.fingerprint));
+      const note = added.length > 0 ? `; ${added.join(", ")} did not run in the baseline, so none of its findings count as new` : "";
+      return { value: fresh.length, missing: null, explanation: `not in the baseline (matched by fingerprint, so moved lines are not new)${note}`, items: findingItems(fresh) };
     }
     const severity = SEVERITY_METRIC.exec(c.metric)?.[1];
     if (severity) {
@@ -224,11 +246,11 @@ export function evaluateGate(input: GateInput): GateResult {
   const conditions: ConditionResult[] = spec.conditions.map((c) => {
     const m = c.scope === "overall" ? measureOverall(c) : c.scope === "new" ? measureNew(c) : measureDelta(c);
     const met = m.value === null ? null : compare(m.value, c.op, c.threshold);
-    const ok = met === true || (met === null && c.whenMissing === "pass");
+    const ok = met === true || m.vacuous === true || (met === null && c.whenMissing === "pass");
     const waiver = ok ? null : (active.find((w) => w.condition === c.id) ?? null);
     if (waiver) applied.push(waiver);
     const verdict = ok ? "pass" : waiver ? "waived" : c.severity === "warn" ? "warn" : "fail";
-    const explanation = m.value === null ? `no data: ${m.missing ?? "not measured"}${c.whenMissing === "pass" ? " (when_missing: pass)" : ""}` : m.explanation;
+    const explanation = m.value === null && !m.vacuous ? `no data: ${m.missing ?? "not measured"}${c.whenMissing === "pass" ? " (when_missing: pass)" : ""}` : m.explanation;
     return { ...c, value: m.value, missing: m.missing, met, verdict, waiver, explanation, items: m.items.slice(0, ITEMS_LIMIT), itemsTotal: m.items.length };
   });
 
@@ -240,6 +262,7 @@ export function evaluateGate(input: GateInput): GateResult {
     description: spec.description,
     verdict: conditions.some((c) => c.verdict === "fail") ? "NO-GO" : "GO",
     evaluatedOn: input.today,
+    pathPrefix: input.pathPrefix ?? "",
     snapshot: current.ref,
     baseline: { spec: formatBaselineSpec(spec.baseline), snapshot: refOf(baseline), commit: input.baselineCommit, missing: baseline ? null : noBaseline },
     conditions,

@@ -67,3 +67,27 @@ export function summaryMetrics(summary: AssessSummary): Record<string, number | 
   for (const [id, category] of Object.entries(summary.categories)) values[`categories.${id}`] = category.score;
   return values;
 }
+
+/**
+ * A stored summary with every section a gate or an alert reads, filled with "not measured" where an
+ * older shipgate did not write it yet (snapshots taken before lint, security or docs were measured).
+ */
+export function normalizeSummary(raw: unknown): AssessSummary {
+  const s = (raw ?? {}) as Partial<AssessSummary>;
+  const tests: AssessSummary["tests"] = { status: "unknown", reasons: [], total: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, durationMs: null, failing: [], slowest: [], evidence: [], ...s.tests };
+  const coverage = { status: "unknown", reasons: [], lines: null, branches: null, functions: null, statements: null, ...s.coverage } as AssessSummary["coverage"];
+  return {
+    ...s,
+    score: s.score ?? null,
+    measuredWeight: s.measuredWeight ?? 0,
+    tests,
+    coverage,
+    lint: s.lint ?? { errors: null, warnings: null, suppressed: 0, evidence: [] },
+    typeErrors: s.typeErrors ?? null,
+    security: s.security ?? { critical: null, high: null, moderate: null, low: null, sast: null, advisories: [], evidence: [] },
+    docs: s.docs ?? { brokenLinks: null, files: null, links: null, broken: [] },
+    categories: s.categories ?? ({} as AssessSummary["categories"]),
+    findings: s.findings ?? [],
+    alerts: s.alerts ?? [],
+  } as AssessSummary;
+}

@@ -135,6 +135,10 @@ export interface ChangedLinesCoverage {
   covered: number;
   /** Per file: changed lines that no test ran, as ranges ("3-5,9"). */
   uncovered: { file: string; lines: string }[];
+  /** Whether the snapshot's coverage has per-line data at all (istanbul summaries do not). */
+  lineDetail: boolean;
+  /** Changed files with added lines that the coverage report does not list (docs, config — or source no test loaded). */
+  notInReport: string[];
 }
 
 export interface GateResult {
@@ -144,6 +148,11 @@ export interface GateResult {
   verdict: "GO" | "NO-GO";
   /** The evaluation date waivers were checked against (YYYY-MM-DD). */
   evaluatedOn: string;
+  /**
+   * Where the paths in items are, relative to the git repository's root ("" or "packages/api/"), for
+   * outputs that need repository paths (GitHub annotations, SARIF).
+   */
+  pathPrefix: string;
   snapshot: SnapshotRef;
   baseline: {
     /** As configured or given: "previous", "release-1.0", "branch:main", "ref:origin/main", "snapshot:12". */

@@ -43,7 +43,7 @@ export interface SarifLog {
       tool: { driver: { name: "shipgate"; version: string; informationUri: string; rules: SarifRule[] } };
       originalUriBaseIds: Record<string, { description: { text: string } }>;
       results: SarifResult[];
-      properties: { gate: string; verdict: GateResult["verdict"] };
+      properties: { gate: string; verdict: GateResult["verdict"]; truncated: { condition: string; shown: number; total: number }[] };
     },
   ];
 }
@@ -91,9 +91,12 @@ function artifactLocation(path: string): SarifArtifactLocation {
   return { uri: encode(slashed), uriBaseId: SRCROOT };
 }
 
-function itemLocations(item: GateItem, configFile: string | undefined): SarifLocation[] | undefined {
+/** A path relative to the judged directory, made relative to the repository root (SARIF consumers resolve from there). */
+const inRepo = (prefix: string, path: string): string => (prefix === "" || path.startsWith("/") || /^[a-z]:[\\/]/i.test(path) ? path : `${prefix}${path}`);
+
+function itemLocations(item: GateItem, configFile: string | undefined, prefix: string): SarifLocation[] | undefined {
   if (item.file === null) return configLocations(configFile);
-  const location: SarifLocation = { physicalLocation: { artifactLocation: artifactLocation(item.file) } };
+  const location: SarifLocation = { physicalLocation: { artifactLocation: artifactLocation(inRepo(prefix, item.file)) } };
   if (item.line !== null && item.line >= 1) {
     location.physicalLocation.region =
       item.endLine !== null && item.endLine >= item.line ? { startLine: item.line, endLine: item.endLine } : { startLine: item.line };
@@ -112,7 +115,7 @@ function conditionClause(result: GateResult, condition: ConditionResult): string
 
 /**
  * The gate's failing and warning conditions as a SARIF 2.1.0 log, for code scanning and review tools:
- * one result per item (deduplicated by item key, first condition wins), and one result per failing or
+ * one result per item (deduplicated by item key; failing conditions before warning ones), and one result per failing or
  * warning condition without items (a score, a coverage total), placed on the config file when given.
  * Rules are listed once each, in order of first use. Deterministic: same input, same log.
  */
@@ -131,7 +134,10 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
 
   const results: SarifResult[] = [];
   const seen = new Set<string>();
-  for (const condition of result.conditions) {
+  const configFile = options.configFile === undefined || options.configFile === "" ? undefined : inRepo(result.pathPrefix, options.configFile);
+  // Failing conditions first: an item shared with a warning condition is reported at the failure's level.
+  const ordered = [...result.conditions.filter((c) => c.verdict === "fail"), ...result.conditions.filter((c) => c.verdict === "warn")];
+  for (const condition of ordered) {
     if (condition.verdict !== "fail" && condition.verdict !== "warn") continue;
     const properties = { gate: result.gate, condition: condition.id };
     if (condition.items.length === 0) {
@@ -146,7 +152,7 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
         partialFingerprints: { [FINGERPRINT]: `gate:${result.gate}:${condition.id}` },
         properties,
       };
-      const locations = configLocations(options.configFile);
+      const locations = configLocations(configFile);
       if (locations !== undefined) entry.locations = locations;
       results.push(entry);
       continue;
@@ -165,7 +171,7 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
         partialFingerprints: { [FINGERPRINT]: item.key },
         properties,
       };
-      const locations = itemLocations(item, options.configFile);
+      const locations = itemLocations(item, configFile, result.pathPrefix);
       if (locations !== undefined) entry.locations = locations;
       results.push(entry);
     }
@@ -180,7 +186,12 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
         // No `uri`: the root is wherever the repository is checked out; consumers resolve it (SARIF §3.14.14).
         originalUriBaseIds: { [SRCROOT]: { description: { text: "The repository root." } } },
         results,
-        properties: { gate: result.gate, verdict: result.verdict },
+        // Conditions with more items than a gate result keeps (see ITEMS_LIMIT): the log is not the whole list.
+        properties: {
+          gate: result.gate,
+          verdict: result.verdict,
+          truncated: ordered.filter((c) => c.itemsTotal > c.items.length).map((c) => ({ condition: c.id, shown: c.items.length, total: c.itemsTotal })),
+        },
       },
     ],
   };

@@ -1,5 +1,5 @@
 import type { GateResult } from "../gate/types.js";
-import { conditionName, itemText, valueText } from "./gate-words.js";
+import { conditionName, itemText, oneLine, valueText } from "./gate-words.js";
 import { styles } from "./style.js";
 
 const ITEMS_SHOWN = 5;
@@ -42,7 +42,7 @@ export function renderGateText(result: GateResult, options: { color: boolean }):
     const cells = [mark[c.verdict]((r[0] as string).padEnd(width[0] as number)), (r[1] as string).padEnd(width[1] as number), (r[2] as string).padStart(width[2] as number)];
     out.push(`  ${cells.join("  ")}${c.severity === "warn" ? s.dim("  (warning only)") : ""}`);
     const note = c.waiver ? `waived until ${c.waiver.expires} by ${c.waiver.owner}: ${c.waiver.reason}` : c.explanation;
-    if (note && (c.verdict !== "pass" || c.value === null)) out.push(s.dim(`      ${note}`));
+    if (note && (c.verdict !== "pass" || c.value === null)) out.push(s.dim(`      ${oneLine(note)}`));
     if (c.verdict !== "pass") {
       for (const i of c.items.slice(0, ITEMS_SHOWN)) out.push(`      ${c.verdict === "fail" ? s.red("✗") : s.yellow("!")} ${itemText(i)}`);
       if (c.itemsTotal > ITEMS_SHOWN) out.push(s.dim(`      … ${c.itemsTotal - ITEMS_SHOWN} more (--json, --sarif)`));
@@ -51,12 +51,12 @@ export function renderGateText(result: GateResult, options: { color: boolean }):
   if (result.regressions.length > 0) {
     out.push("");
     out.push(s.bold(`Regressions (passed in the baseline, failing now): ${result.regressions.length}`));
-    for (const t of result.regressions.slice(0, 20)) out.push(`  ${s.red("✗")} ${t.id}${t.message ? s.dim(` — ${t.message.split("\n")[0]?.slice(0, 120) ?? ""}`) : ""}`);
+    for (const t of result.regressions.slice(0, 20)) out.push(`  ${s.red("✗")} ${oneLine(t.id)}${t.message ? s.dim(` — ${oneLine(t.message.split("\n")[0]?.slice(0, 120) ?? "")}`) : ""}`);
   }
   if (result.flaky.length > 0) {
     out.push("");
     out.push(s.bold(`Flaky (listed apart, not counted as regressions): ${result.flaky.length}`));
-    for (const t of result.flaky.slice(0, 20)) out.push(`  ${s.yellow("~")} ${t.id} ${s.dim(`[${t.history}]`)}`);
+    for (const t of result.flaky.slice(0, 20)) out.push(`  ${s.yellow("~")} ${oneLine(t.id)} ${s.dim(`[${t.history}]`)}`);
   }
   if (result.changedLines) {
     const c = result.changedLines;
@@ -66,14 +66,16 @@ export function renderGateText(result: GateResult, options: { color: boolean }):
   if (result.waivers.expired.length > 0) {
     out.push("");
     out.push(s.bold(s.yellow("Expired waivers (no longer applied):")));
-    for (const w of result.waivers.expired) out.push(`  ${w.condition}: expired ${w.expires} (owner ${w.owner}): ${w.reason}`);
+    for (const w of result.waivers.expired) out.push(`  ${w.condition}: expired ${w.expires} (owner ${oneLine(w.owner)}): ${oneLine(w.reason)}`);
   }
   out.push("");
   out.push(result.verdict === "GO" ? s.green(verdictLine(result)) : s.red(verdictLine(result)));
   return out.join("\n");
 }
 
-const mdEscape = (text: string) => text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+const mdEscape = (text: string) => oneLine(text).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
+/** Inside a code span nothing is escaped: a backtick is replaced and a pipe (which would split a table cell) too. */
+const mdCode = (text: string) => `\`${oneLine(text).replace(/`/g, "'").replace(/\|/g, "¦")}\``;
 
 /** The markdown report (pull-request comment, GITHUB_STEP_SUMMARY). */
 export function renderGateMarkdown(result: GateResult): string {
@@ -87,7 +89,7 @@ export function renderGateMarkdown(result: GateResult): string {
   out.push("| --- | --- | ---: | --- |");
   for (const c of result.conditions) {
     const note = c.waiver ? `waived until ${c.waiver.expires} (${c.waiver.owner}): ${c.waiver.reason}` : c.verdict === "pass" && c.value !== null ? "" : c.explanation;
-    out.push(`| ${icon[c.verdict]} | \`${conditionName(c)}\`${c.severity === "warn" ? " (warn)" : ""} | ${valueText(c)} | ${mdEscape(note)} |`);
+    out.push(`| ${icon[c.verdict]} | ${mdCode(conditionName(c))}${c.severity === "warn" ? " (warn)" : ""} | ${valueText(c)} | ${mdEscape(note)} |`);
   }
   const failing = result.conditions.filter((c) => (c.verdict === "fail" || c.verdict === "warn") && c.items.length > 0);
   for (const c of failing) {
@@ -101,15 +103,15 @@ export function renderGateMarkdown(result: GateResult): string {
   }
   if (result.regressions.length > 0) {
     out.push("");
-    out.push(`**Regressions** (passed in the baseline, failing now): ${result.regressions.map((t) => `\`${mdEscape(t.id)}\``).join(", ")}`);
+    out.push(`**Regressions** (passed in the baseline, failing now): ${result.regressions.map((t) => mdCode(t.id)).join(", ")}`);
   }
   if (result.flaky.length > 0) {
     out.push("");
-    out.push(`**Flaky** (not counted as regressions): ${result.flaky.map((t) => `\`${mdEscape(t.id)}\``).join(", ")}`);
+    out.push(`**Flaky** (not counted as regressions): ${result.flaky.map((t) => mdCode(t.id)).join(", ")}`);
   }
   if (result.waivers.expired.length > 0) {
     out.push("");
-    out.push(`**Expired waivers**: ${result.waivers.expired.map((w) => `\`${w.condition}\` (expired ${w.expires}, ${mdEscape(w.owner)})`).join(", ")}`);
+    out.push(`**Expired waivers**: ${result.waivers.expired.map((w) => `${mdCode(w.condition)} (expired ${w.expires}, ${mdEscape(w.owner)})`).join(", ")}`);
   }
   return out.join("\n");
 }

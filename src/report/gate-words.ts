@@ -10,11 +10,21 @@ export function conditionName(c: Pick<ConditionSpec, "id" | "metric" | "op" | "t
   return c.id === `${prefix}${c.metric}` ? name : `${name} [${c.id}]`;
 }
 
-/** The measured value as reports show it: at most two decimals, signed for deltas, or "no data". */
-export function valueText(c: Pick<ConditionResult, "value" | "scope">): string {
-  if (c.value === null) return "no data";
+/** The measured value as reports show it: at most two decimals, signed for deltas, "no data", or "n/a" when there was nothing to measure. */
+export function valueText(c: Pick<ConditionResult, "value" | "scope" | "missing">): string {
+  if (c.value === null) return c.missing === null ? "n/a" : "no data";
   const v = Math.round(c.value * 100) / 100;
   return c.scope === "delta" && v > 0 ? `+${v}` : String(v);
+}
+
+/**
+ * Text from reports (test names, finding messages) on one line: line breaks and other control characters
+ * become spaces, so a report can never start a line of its own (in CI logs, a line starting with `::`
+ * is a workflow command).
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ");
 }
 
 /** `file:line[-end] message (rule)`, or less when the item has no file or line. */
@@ -24,5 +34,5 @@ export function itemText(item: GateItem): string {
     const range = item.line === null ? "" : item.endLine !== null && item.endLine > item.line ? `:${item.line}-${item.endLine}` : `:${item.line}`;
     where = `${item.file}${range} `;
   }
-  return `${where}${item.message} (${item.tool && item.tool !== "shipgate" ? `${item.tool}/` : ""}${item.ruleId})`;
+  return oneLine(`${where}${item.message} (${item.tool && item.tool !== "shipgate" ? `${item.tool}/` : ""}${item.ruleId})`);
 }

@@ -55,7 +55,8 @@ function conditionAnnotations(result: GateResult, condition: ConditionResult, se
     seen.add(item.key);
     const properties: [string, string | number][] = [];
     if (item.file !== null) {
-      properties.push(["file", item.file.replace(/\\/g, "/")]);
+      // Annotations take paths from the repository root; items are relative to the judged directory.
+      properties.push(["file", `${item.file.startsWith("/") ? "" : result.pathPrefix}${item.file}`.replace(/\\/g, "/")]);
       if (item.line !== null && item.line >= 1) {
         properties.push(["line", item.line]);
         if (item.endLine !== null && item.endLine >= item.line) properties.push(["endLine", item.endLine]);
@@ -76,7 +77,9 @@ function conditionAnnotations(result: GateResult, condition: ConditionResult, se
 export function renderGithubAnnotations(result: GateResult, options: GithubAnnotationsOptions = {}): string {
   const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT));
   const seen = new Set<string>();
-  const all = result.conditions.flatMap((condition) => conditionAnnotations(result, condition, seen));
+  // Failing conditions claim shared items first, so a warning never hides a failure's error annotation.
+  const rank = (c: ConditionResult) => (c.verdict === "fail" ? 0 : 1);
+  const all = [...result.conditions].sort((a, b) => rank(a) - rank(b)).flatMap((condition) => conditionAnnotations(result, condition, seen));
   // GitHub shows only the first few annotations of each level per step, and the limit cuts the tail: errors
   // come first, and every condition's first annotation comes before any condition's second, so that one
   // condition with many items cannot hide another. Otherwise condition order, then item order (stable sort).

@@ -5,6 +5,8 @@ export interface GitState {
   commit: string | null;
   branch: string | null;
   dirty: boolean | null;
+  /** The working tree's git tree when it differed from `commit` (uncommitted or untracked files); null when clean. */
+  tree: string | null;
 }
 
 /** A report a snapshot read. Facts and detail rows point at it by `sourceIndex` (position in `sources`). */

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { changedLines, resolveRef } from "../../src/assess/git-diff.js";
+import { changedLines, mergeBase, resolveRef } from "../../src/assess/git-diff.js";
 import { ShipgateError } from "../../src/errors.js";
 import { scratchRepo } from "../scratch-repo.js";
-
 
 const text = (...rows: string[]) => rows.map((r) => `${r}\n`).join("");
 const asObject = (map: Map<string, number[]>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -141,3 +140,35 @@ describe("changedLines", () => {
     });
   });
 });
+
+describe("mergeBase and recorded trees", () => {
+  it("regression: a branch's changes are counted from where it forked, not from the tip of main", async () => {
+    const repo = scratchRepo("git-merge-base-");
+    repo.write({ "src/a.ts": text("a1", "a2", "a3") });
+    const fork = repo.commit("first");
+    repo.git("checkout", "-q", "-b", "feature");
+    repo.write({ "src/b.ts": text("b1") });
+    const feature = repo.commit("feature");
+    repo.git("checkout", "-q", "main");
+    repo.write({ "src/a.ts": text("a1", "main changed this", "a3") });
+    const main = repo.commit("main moves on");
+    expect(await mergeBase(repo.dir, main, feature)).toBe(fork);
+    // Two-dot from main's tip would blame the feature for main's line 2.
+    expect(asObject(await changedLines(repo.dir, main, feature))).toEqual({ "src/a.ts": [2], "src/b.ts": [1] });
+    expect(asObject(await changedLines(repo.dir, fork, feature))).toEqual({ "src/b.ts": [1] });
+    expect(await mergeBase(repo.dir, main, "no-such-ref")).toBeNull();
+  });
+
+  it("diffs against a recorded tree (a dirty snapshot's working tree)", async () => {
+    const repo = scratchRepo("git-tree-");
+    repo.write({ "src/a.ts": text("a1") });
+    const head = repo.commit("first");
+    repo.write({ "src/a.ts": text("a1", "a2") });
+    const tree = repo.git("write-tree");
+    repo.git("add", "-A");
+    const recorded = repo.git("write-tree");
+    expect(recorded).not.toBe(tree);
+    expect(asObject(await changedLines(repo.dir, head, recorded))).toEqual({ "src/a.ts": [2] });
+  });
+});
+

@@ -127,7 +127,8 @@ describe("shipgate gate outputs", () => {
     const result = shipgate(["gate", "--list"], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("release (built in) — baseline previous");
-    expect(result.stdout).toContain("  - new:coverage.lines >= 80 (passes without data)");
+    expect(result.stdout).toContain("  - new:tests.regressed == 0 (passes without data)\n");
+    expect(result.stdout).toContain("  - new:coverage.lines >= 80\n");
   });
 });
 
@@ -162,6 +163,60 @@ describe("shipgate gate baselines", () => {
     const named = JSON.parse(shipgate(["gate", "--baseline", "v1", "--json"], { cwd: dir }).stdout) as GateResult;
     expect(named.baseline).toMatchObject({ spec: "v1", snapshot: { id: 1 } });
     expect(shipgate(["baseline", "list"], { cwd: dir }).stdout).toMatch(/^v1 → snapshot 1 \(set /);
+  });
+
+  it("regression: changed lines come from what the snapshot measured, not from the checkout edited after it", () => {
+    const dir = copyOfDemo();
+    runVitestOnly(dir);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "demo");
+    expect(shipgate(["assess"], { cwd: dir }).code).toBe(0);
+    // An uncovered function, not committed: the snapshot is dirty and records its working tree.
+    const money = join(dir, "packages/api/src/money.ts");
+    writeFileSync(money, `${readFileSync(money, "utf8")}\nexport function neverCalled(x: number): number {\n  const doubled = x * 2;\n  return doubled + 1;\n}\n`);
+    expect(shipgate(["assess"], { cwd: dir }).code).toBe(0);
+    const judge = () => (JSON.parse(shipgate(["gate", "-g", "new-code", "--json"], { cwd: dir }).stdout) as GateResult).changedLines;
+    const measured = judge();
+    expect(measured).toMatchObject({ files: 1, covered: 0 });
+    expect(measured?.coverable).toBeGreaterThan(0);
+    // Committing it, or editing the file afterwards, changes nothing about what snapshot 2 measured.
+    git(dir, "commit", "-qam", "uncovered function");
+    expect(judge()).toEqual(measured);
+    writeFileSync(money, `// three\n// new\n// lines\n${readFileSync(money, "utf8")}`);
+    expect(judge()).toEqual(measured);
+  });
+
+  it("regression: a report cannot inject GitHub workflow commands, and paths are the repository's when --cwd is a sub-directory", () => {
+    const repo = copyOfDemo();
+    // The project lives in app/ of a bigger repository.
+    const app = join(repo, "app");
+    execFileSync("sh", ["-c", 'mkdir app && for f in *; do [ "$f" = app ] || mv "$f" app/; done'], { cwd: repo });
+    writeFileSync(
+      join(app, "evil.xml"),
+      '<?xml version="1.0"?><testsuite name="s" tests="1" failures="1"><testcase classname="packages/api/test/money.test.ts" name="ok&#10;::error file=src/a.ts,line=1::INJECTED&#10;::stop-commands::abc" file="packages/api/test/money.test.ts"><failure message="boom&#10;::warning::ALSO INJECTED">x</failure></testcase></testsuite>',
+    );
+    const result = shipgate(["assess", "--cwd", "app", "--report", "app/evil.xml", "--gate", "release", "--sarif", "app/gate.sarif"], { cwd: repo, env: { GITHUB_ACTIONS: "true" } });
+    expect(result.code).toBe(1);
+    // Outside the fenced human report, every workflow command is one of ours.
+    const fenced = /^::stop-commands::(shipgate-[0-9a-f]+)\n[\s\S]*?^::\1::\n/gm;
+    const outside = result.stdout.replace(fenced, "");
+    // Two human reports: the snapshot's and the gate's.
+    expect(result.stdout.match(fenced)).toHaveLength(2);
+    const commands = outside.split("\n").filter((l) => l.startsWith("::"));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of commands) expect(line).toMatch(/^::(error|warning|notice) [^:]*title=shipgate gate release%3A [^\n]*::/);
+    expect(outside).not.toMatch(/^::error file=src\/a\.ts/m);
+    expect(commands.join("\n")).toContain("file=app/packages/api/test/money.test.ts");
+    const sarif = JSON.parse(readFileSync(join(app, "gate.sarif"), "utf8")) as { runs: { results: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs[0]?.results.map((r) => r.locations?.[0]?.physicalLocation.artifactLocation.uri)).toContain("app/packages/api/test/money.test.ts");
+  });
+
+  it("regression: assess --gate with an unknown gate stores nothing", () => {
+    const dir = copyOfDemo();
+    const result = shipgate(["assess", "--no-run", "--gate", "relase"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no gate named "relase"');
+    expect(JSON.parse(shipgate(["history", "--json"], { cwd: dir }).stdout)).toEqual([]);
   });
 
   it.each([

@@ -54,6 +54,7 @@ describe("gates in shipgate.yaml", () => {
     ["a waiver naming no condition", "version: 1\ngates:\n  g:\n    conditions: [score >= 70]\n    waivers:\n      - condition: coverage.lines\n        reason: x\n        owner: me\n        expires: 2026-12-01\n", 'shipgate.yaml:6: gates.g.waivers[0].condition: waiver names no condition of gate "g": "coverage.lines"; its conditions: score'],
     ["a malformed baseline", "version: 1\ngates:\n  g:\n    baseline: tag:v1\n    conditions: [score >= 70]\n", 'shipgate.yaml:4: gates.g.baseline: baseline "tag:v1": use previous'],
     ["a new gate without conditions", "version: 1\ngates:\n  nightly:\n    baseline: previous\n", 'shipgate.yaml:3: gates.nightly: gate "nightly" has no conditions'],
+    ["an unknown alert metric", "version: 1\nalerts:\n  metrics:\n    - coverage.lines\n    - coverage.line\n", 'shipgate.yaml:5: alerts.metrics[1]: unknown metric "coverage.line"'],
     ["two conditions with one id", "version: 1\ngates:\n  g:\n    conditions: [score >= 70, score <= 100]\n", 'shipgate.yaml:4: gates.g.conditions[1]: two conditions have the id "score"'],
   ])("rejects %s with file:line", (_what, text, message) => {
     expect(errorOf(text)).toContain(`[config] ${message}`);

@@ -221,6 +221,16 @@ describe("changedLineCoverage", () => {
       expected: { files: 0, coverable: 0, covered: 0, uncovered: [] },
     },
   ])("$title", ({ changed, rows, expected }) => {
-    expect(changedLineCoverage(new Map(Object.entries(changed)), rows, "abc123")).toEqual({ base: "abc123", ...expected });
+    expect(changedLineCoverage(new Map(Object.entries(changed)), rows, "abc123")).toMatchObject({ base: "abc123", ...expected });
+  });
+});
+
+describe("changedLineCoverage: what the report could not see", () => {
+  it("says whether any row has per-line data, and lists changed files the report does not know", () => {
+    const changed = new Map([["src/a.ts", [1, 2]], ["README.md", [3]], ["deleted-lines-only.ts", []]]);
+    const rows: ChangedLinesCoverageRow[] = [{ path: "src/a.ts", resolved: true, coveredLines: "1", uncoveredLines: "2" }];
+    expect(changedLineCoverage(changed, rows, "b")).toMatchObject({ lineDetail: true, notInReport: ["README.md"], coverable: 2 });
+    const summaryOnly: ChangedLinesCoverageRow[] = [{ path: "src/a.ts", resolved: true, coveredLines: null, uncoveredLines: null }];
+    expect(changedLineCoverage(changed, summaryOnly, "b")).toMatchObject({ lineDetail: false, coverable: 0 });
   });
 });

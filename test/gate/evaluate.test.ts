@@ -33,12 +33,12 @@ function summary(over: { tests?: Partial<AssessSummary["tests"]> | null; coverag
 }
 
 const test = (id: string, status: TestOutcome["status"], flaky = false): TestOutcome => ({ testId: `t.test.ts › ${id}`, name: id, file: "t.test.ts", status, message: status === "failed" ? `${id} broke` : null, flaky });
-const finding = (fingerprint: string, over: Partial<GateFinding> = {}): GateFinding => ({ fingerprint, tool: "eslint", kind: "lint", ruleId: "no-unused-vars", level: "error", message: `${fingerprint} unused`, file: "src/a.ts", line: 3, suppressed: false, ...over });
+const finding = (fingerprint: string, over: Partial<GateFinding> = {}): GateFinding => ({ fingerprint, tool: "eslint", kind: "lint", ruleId: "no-unused-vars", level: "error", message: `${fingerprint} unused`, file: "src/a.ts", line: 3, suppressed: false, source: "eslint:eslint", ...over });
 
 let nextId = 1;
 function snap(over: Partial<GateSnapshot> = {}): GateSnapshot {
   const id = nextId++;
-  return { ref: { id, takenAt: "2026-11-20T10:00:00.000Z", commit: `c${id}`, branch: "main" }, dirty: false, summary: summary(), tests: [], findings: [], advisories: [], ...over };
+  return { ref: { id, takenAt: "2026-11-20T10:00:00.000Z", commit: `c${id}`, branch: "main" }, dirty: false, summary: summary(), tests: [], findings: [], findingTools: ["eslint:eslint"], advisories: [], ...over };
 }
 
 function gate(conditions: ConditionSpec[], waivers: GateSpec["waivers"] = []): GateSpec {
@@ -170,16 +170,45 @@ describe("evaluateGate: new and delta scopes", () => {
   });
 
   it("measures coverage of changed lines and lists the uncovered ranges", () => {
-    const changedLines = { base: "abc", files: 2, coverable: 8, covered: 6, uncovered: [{ file: "src/a.ts", lines: "4-5" }] };
+    const changedLines = { base: "abc", files: 2, coverable: 8, covered: 6, uncovered: [{ file: "src/a.ts", lines: "4-5" }], lineDetail: true, notInReport: [] };
     const result = run(gate([conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new" }), conditionSpec({ metric: "coverage.uncovered_lines", op: "==", threshold: 0, scope: "new", severity: "warn" })]), snap(), snap(), { changedLines });
     expect(result.conditions.map((c) => [c.value, c.verdict])).toEqual([[75, "fail"], [2, "warn"]]);
     expect(result.conditions[0]?.items).toMatchObject([{ kind: "uncovered-lines", file: "src/a.ts", line: 4, endLine: 5, key: "src/a.ts:4-5" }]);
   });
 
-  it("has no data for changed-line coverage when no changed line is coverable", () => {
-    const changedLines = { base: "abcdef1234567", files: 0, coverable: 0, covered: 0, uncovered: [] };
-    const result = run(gate([conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new", whenMissing: "pass" })]), snap(), snap(), { changedLines });
-    expect(result.conditions[0]).toMatchObject({ value: null, verdict: "pass", missing: "no changed line since abcdef123456 is in the coverage report" });
+  it("holds when no changed line is code the coverage report knows (a docs-only change), and says so", () => {
+    const changedLines = { base: "abcdef1234567", files: 0, coverable: 0, covered: 0, uncovered: [], lineDetail: true, notInReport: ["README.md"] };
+    const result = run(gate([conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new" })]), snap(), snap(), { changedLines });
+    expect(result.conditions[0]).toMatchObject({ value: null, missing: null, verdict: "pass", explanation: "nothing to cover: no changed line since abcdef123456 is in the coverage report; changed files the coverage report does not list: README.md" });
+  });
+
+  it.each([
+    ["no coverage report", { status: "unknown" }, true, "this snapshot has no coverage report"],
+    ["degraded coverage", { status: "degraded", reasons: ["paths did not resolve"] }, true, "coverage is degraded: paths did not resolve"],
+    ["no per-line data (istanbul summary)", {}, false, "the coverage reports have no per-line data"],
+  ] as const)("regression: new-code coverage with %s is no data, not a silent GO", (_what, coverage, lineDetail, missing) => {
+    const changedLines = { base: "abc", files: 0, coverable: 0, covered: 0, uncovered: [], lineDetail, notInReport: ["src/new.ts"] };
+    const current = snap({ summary: summary({ coverage: coverage as Partial<AssessSummary["coverage"]> }) });
+    const result = run(DEFAULT_GATES.find((g) => g.name === "new-code") as GateSpec, current, snap(), { changedLines });
+    expect(result.conditions[0]).toMatchObject({ verdict: "fail", value: null });
+    expect(result.conditions[0]?.missing).toContain(missing);
+    expect(result.verdict).toBe("NO-GO");
+  });
+
+  it("regression: a tool that stopped reporting does not make its new findings disappear", () => {
+    const baseline = snap({ findingTools: ["eslint:eslint", "tsc:tsc"] });
+    const current = snap({ findingTools: ["tsc:tsc"], findings: [] });
+    const result = run(gate([conditionSpec({ metric: "findings", op: "==", threshold: 0, scope: "new" })]), current, baseline);
+    expect(result.conditions[0]).toMatchObject({ verdict: "fail", value: null });
+    expect(result.conditions[0]?.missing).toMatch(/^eslint:eslint reported in the baseline \(snapshot \d+\) but not in this snapshot$/);
+  });
+
+  it("does not count the findings of a tool the baseline did not run as new, and says so", () => {
+    const baseline = snap({ findingTools: ["eslint:eslint"] });
+    const current = snap({ findingTools: ["eslint:eslint", "ruff:ruff"], findings: [finding("r1", { source: "ruff:ruff", tool: "ruff" }), finding("e1")] });
+    const result = run(gate([conditionSpec({ metric: "findings", op: "==", threshold: 0, scope: "new" })]), current, baseline);
+    expect(result.conditions[0]?.items.map((i) => i.key)).toEqual(["e1"]);
+    expect(result.conditions[0]?.explanation).toContain("ruff:ruff did not run in the baseline");
   });
 });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readReport } from "../../src/ingest/read-report.js";
 import type { TestCase } from "../../src/ingest/types.js";
 import { renderGateJunit } from "../../src/report/gate-junit.js";
+import { oneLine } from "../../src/report/gate-words.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { condition, goResult, item, noGoNames, noGoResult, resultWith } from "./gate-result-fixture.js";
 
@@ -171,7 +172,9 @@ describe("renderGateJunit", () => {
     expect(tests[0]?.message).toBe(`findings.error <= 0 [weird & <id> "q" 'a']: 1, needs <= 0; ${readable}`);
     const { texts } = parseStrict(xml);
     expect(texts[0]).toContain(`explanation: ${readable}`);
-    expect(texts[0]).toContain(`src/<a>&b.ts:3 ${readable} (r<1>)`);
+    // Items are one line each (a report must not be able to start a line of its own).
+    const itemLine = texts[0]?.split("\n").find((l) => l.includes("src/<a>&b.ts:3")) ?? "";
+    expect(itemLine.replace(/\s+/g, " ")).toBe(` src/<a>&b.ts:3 ${oneLine(readable)} (r<1>)`.replace(/\s+/g, " "));
     expect(texts[1]).toContain(`explanation: ${readable}`);
   });
 });

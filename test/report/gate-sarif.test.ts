@@ -64,13 +64,13 @@ describe("renderGateSarif", () => {
       ["shipgate", "semgrep/python.lang.security.audit.eval-detected", "error", "scripts/price rules.py", 7],
       ["shipgate", "shipgate/uncovered-changed-lines", "warning", "src/cart.ts", 30],
       ["shipgate", "shipgate/uncovered-changed-lines", "warning", "src/checkout/pay.ts", 8],
-      // A warning condition reports at most warnings, whatever the item's own level.
-      ["shipgate", "shipgate/broken-link", "warning", "README.md", 14],
       // A failing condition without items: one result on the config file.
       ["shipgate", "shipgate/gate/score", "error", "shipgate.yaml", null],
+      // Warning conditions come after the failing ones, and report at most warnings, whatever the item's own level.
+      ["shipgate", "shipgate/broken-link", "warning", "README.md", 14],
     ]);
     expect(findings[2]?.message).toBe(`'total' is assigned a value but never used. (fails gate "release" condition new:findings.error <= 0 [no-new-lint-errors])`);
-    expect(findings[6]?.message).toContain(`warns in gate "release" condition docs.brokenLinks <= 0`);
+    expect(findings[7]?.message).toContain(`warns in gate "release" condition docs.brokenLinks <= 0`);
   });
 
   it("omits locations where there is no file and no config file", async () => {
@@ -94,7 +94,7 @@ describe("renderGateSarif", () => {
       properties: { gate: "release", condition: "no-new-lint-errors" },
     });
     expect(run.originalUriBaseIds).toHaveProperty("%SRCROOT%");
-    expect(run.properties).toEqual({ gate: "release", verdict: "NO-GO" });
+    expect(run.properties).toEqual({ gate: "release", verdict: "NO-GO", truncated: [] });
     expect(run.tool.driver).toMatchObject({ name: "shipgate", version: "0.1.0", informationUri: "https://github.com/shipgate/shipgate" });
   });
 
@@ -109,8 +109,8 @@ describe("renderGateSarif", () => {
       "Finding: no-unused-vars (eslint)",
       "Finding: python.lang.security.audit.eval-detected (semgrep)",
       "Changed lines no test ran: uncovered-changed-lines (shipgate)",
-      "Broken link: broken-link (shipgate)",
       "Gate condition score >= 70",
+      "Broken link: broken-link (shipgate)",
     ]);
   });
 

@@ -5,7 +5,7 @@ import type { NewSnapshot, Store } from "../../src/store/types.js";
 export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): NewSnapshot {
   return {
     takenAt: `2026-11-0${n}T10:00:00.000Z`,
-    git: { commit: `c0ffee${n}`, branch: "main", dirty: false },
+    git: { commit: `c0ffee${n}`, branch: "main", dirty: false, tree: null },
     configHash: "abc",
     summary: { schemaVersion: 1, n },
     sources: [
@@ -116,7 +116,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
     it("filters snapshots by branch, commit and position", async () => {
       const store = await open();
       const a = await store.saveSnapshot(sampleSnapshot(1));
-      const b = await store.saveSnapshot(sampleSnapshot(2, { git: { commit: "c0ffee1", branch: "feature/x", dirty: true } }));
+      const b = await store.saveSnapshot(sampleSnapshot(2, { git: { commit: "c0ffee1", branch: "feature/x", dirty: true, tree: "7ree1" } }));
       const c = await store.saveSnapshot(sampleSnapshot(3));
       expect((await store.listSnapshots({ branch: "main" })).map((s) => s.id)).toEqual([c.id, a.id]);
       expect((await store.listSnapshots({ branch: "feature/x" })).map((s) => s.id)).toEqual([b.id]);

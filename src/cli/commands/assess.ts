@@ -3,7 +3,7 @@ import { appendFile } from "node:fs/promises";
 import type { AssessProgress } from "../../assess/assess.js";
 import { ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
-import type { CliIo, CommonOptions } from "../output.js";
+import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 
 export interface AssessCommandOptions extends CommonOptions {
   report: string[];
@@ -37,6 +37,16 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   if (options.gate === undefined && (options.baseline || options.junit || options.sarif)) {
     throw new ShipgateError("USAGE", "[assess] --baseline, --junit and --sarif belong to a gate: add --gate NAME (or run `shipgate gate` after assess)");
   }
+  if (options.gate !== undefined) {
+    // A typo in the gate's name must not leave a snapshot behind: check it before anything is stored.
+    const [{ gateSpecs }, { parseBaselineSpec }] = await Promise.all([import("../../config/gates.js"), import("../../gate/baseline-spec.js")]);
+    const names = gateSpecs(config.config).map((g) => g.name);
+    if (!names.includes(options.gate)) {
+      throw new ShipgateError("USAGE", `[assess] no gate named "${options.gate}"; gates: ${names.join(", ")}`, { hint: "nothing was assessed or stored; define the gate under gates: in shipgate.yaml (docs/gates.md), or pick one of those" });
+    }
+    const baseline = options.baseline === undefined ? null : parseBaselineSpec(options.baseline);
+    if (baseline && "error" in baseline) throw new ShipgateError("USAGE", `[assess] --baseline ${baseline.error}`, { hint: "nothing was assessed or stored" });
+  }
   const store = openStore(options.db, root);
   try {
     const result = await assess({
@@ -51,15 +61,15 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
     if (options.gate !== undefined) {
       // One JSON document on stdout: the snapshot's summary with the gate's result in it.
-      if (!options.json) io.stdout(`${options.markdown ? text.renderAssessMarkdown(result.summary) : text.renderAssessText(result.summary, { color: io.color })}\n\n`);
+      if (!options.json) writeReport(io, `${options.markdown ? text.renderAssessMarkdown(result.summary) : text.renderAssessText(result.summary, { color: io.color })}\n\n`);
       const { evaluateAndReport } = await import("./gate.js");
       const gate = await evaluateAndReport({ ...options, json: false, gate: options.gate, config, store, snapshotId: result.snapshotId }, options.json ? { ...io, stdout: () => undefined } : io);
       if (options.json) io.stdout(`${JSON.stringify({ ...result.summary, gate }, null, 2)}\n`);
       return gate.verdict === "GO" ? 0 : 1;
     }
     if (options.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
-    else if (options.markdown) io.stdout(`${text.renderAssessMarkdown(result.summary)}\n`);
-    else io.stdout(`${text.renderAssessText(result.summary, { color: io.color })}\n`);
+    else if (options.markdown) writeReport(io, `${text.renderAssessMarkdown(result.summary)}\n`);
+    else writeReport(io, `${text.renderAssessText(result.summary, { color: io.color })}\n`);
     return 0;
   } finally {
     await store.close();

@@ -4,7 +4,7 @@ import type { LoadedConfig } from "../../config/load-config.js";
 import type { GateResult } from "../../gate/types.js";
 import { ShipgateError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
-import type { CliIo, CommonOptions } from "../output.js";
+import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 import { parseSnapshotRef } from "../parse-args.js";
 import { readVersion } from "../version.js";
 
@@ -69,8 +69,8 @@ export async function evaluateAndReport(
     io.stderr(`[gate] SARIF written to ${options.sarif}\n`);
   }
   if (options.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-  else if (options.markdown) io.stdout(`${text.renderGateMarkdown(result)}\n`);
-  else io.stdout(`${text.renderGateText(result, { color: io.color })}\n`);
+  else if (options.markdown) writeReport(io, `${text.renderGateMarkdown(result)}\n`);
+  else writeReport(io, `${text.renderGateText(result, { color: io.color })}\n`);
   if (io.env.GITHUB_ACTIONS === "true") {
     // Workflow commands are read from stdout; with --json they would corrupt the document.
     if (!options.json) {

@@ -29,6 +29,7 @@ interface SnapshotRow {
   git_commit: string | null;
   git_branch: string | null;
   git_dirty: number | null;
+  git_tree: string | null;
   config_hash: string | null;
   summary: string;
 }
@@ -66,7 +67,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
 
   const statements = {
     insertSnapshot: db.prepare(
-      "INSERT INTO snapshot (taken_at, git_commit, git_branch, git_dirty, config_hash, summary) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO snapshot (taken_at, git_commit, git_branch, git_dirty, git_tree, config_hash, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
     insertSource: db.prepare(
       "INSERT INTO source (snapshot_id, path, sha256, bytes, format, tool, tool_version, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -92,7 +93,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
   const saveTx = db.transaction((s: NewSnapshot): SnapshotRecord => {
     const summary = JSON.stringify(s.summary);
     const dirty = s.git.dirty === null ? null : s.git.dirty ? 1 : 0;
-    const id = Number(statements.insertSnapshot.run(s.takenAt, s.git.commit, s.git.branch, dirty, s.configHash, summary).lastInsertRowid);
+    const id = Number(statements.insertSnapshot.run(s.takenAt, s.git.commit, s.git.branch, dirty, s.git.tree, s.configHash, summary).lastInsertRowid);
     const sourceIds = s.sources.map((src) =>
       Number(statements.insertSource.run(id, src.path, src.sha256, src.bytes, src.format, src.tool?.name ?? null, src.tool?.version ?? null, src.collector).lastInsertRowid),
     );
@@ -151,7 +152,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
   const toSnapshot = (row: SnapshotRow): SnapshotRecord => ({
     id: row.id,
     takenAt: row.taken_at,
-    git: { commit: row.git_commit, branch: row.git_branch, dirty: row.git_dirty === null ? null : row.git_dirty === 1 },
+    git: { commit: row.git_commit, branch: row.git_branch, dirty: row.git_dirty === null ? null : row.git_dirty === 1, tree: row.git_tree },
     configHash: row.config_hash,
     summary: JSON.parse(row.summary) as unknown,
   });

@@ -119,4 +119,19 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX snapshot_commit ON snapshot(git_commit, id);
     `,
   },
+  {
+    version: 4,
+    name: "snapshot-tree-and-baseline-cascade",
+    sql: `
+      ALTER TABLE snapshot ADD COLUMN git_tree TEXT;
+      CREATE TABLE baseline_new (
+        name TEXT PRIMARY KEY,
+        snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+        set_at TEXT NOT NULL
+      );
+      INSERT INTO baseline_new (name, snapshot_id, set_at) SELECT name, snapshot_id, set_at FROM baseline;
+      DROP TABLE baseline;
+      ALTER TABLE baseline_new RENAME TO baseline;
+    `,
+  },
 ];
