@@ -7,6 +7,9 @@
  * - COLLECT_FAILED: a collector command timed out, could not start, or left no report (exit 2).
  * - STORE_UNAVAILABLE: the store cannot be opened or written (exit 2).
  * - NOT_FOUND: a snapshot or other stored object named by the user does not exist (exit 2).
+ * - PLAN_INVALID: the plan file does not validate; the message lists every problem with file:line (exit 2).
+ * - INVALID_TRANSITION: a task cannot move to the asked state from the one it is in (exit 2).
+ * - NOT_READY: a task's dependencies are not done yet, or its acceptance command failed (exit 2).
  */
 export type ErrorCode =
   | "USAGE"
@@ -15,7 +18,10 @@ export type ErrorCode =
   | "PARSE_FAILED"
   | "COLLECT_FAILED"
   | "STORE_UNAVAILABLE"
-  | "NOT_FOUND";
+  | "NOT_FOUND"
+  | "PLAN_INVALID"
+  | "INVALID_TRANSITION"
+  | "NOT_READY";
 
 export interface ShipgateErrorOptions {
   /** What the user should do about it; printed after the message. */

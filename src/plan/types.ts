@@ -1,0 +1,178 @@
+/**
+ * The plan model: what a plan file (shipgate.plan.yaml, or JSON) holds once validated, and what the pure
+ * computations (src/plan) return. Hours are the unit of every estimate; dates are YYYY-MM-DD (UTC).
+ */
+
+export const PRIORITIES = ["P0", "P1", "P2", "P3"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface PlanAgent {
+  id: string;
+  kind: "human" | "cli" | "api";
+  /** Command template for cli/api agents, e.g. "claude -p {prompt}"; null for humans. */
+  command: string | null;
+  /** Cost per hour (a per-day rate in the file is divided by `capacity`); null when unknown. */
+  ratePerHour: number | null;
+  /** Working hours per day (default 8). */
+  capacity: number;
+  /** Commit author emails that are this agent's (for `plan conflicts --git`). */
+  emails: string[];
+  /** Branch-name glob that is this agent's, e.g. "agent/claude/*" (for `plan conflicts --git`). */
+  branch: string | null;
+}
+
+export interface PlanPhase {
+  id: string;
+  name: string;
+  /** Earliest start date, or null. */
+  start: string | null;
+  dependsOn: string[];
+}
+
+/** PERT three-point estimate in hours; a single number n in the file is {n, n, n}. */
+export interface Estimate {
+  optimistic: number;
+  likely: number;
+  pessimistic: number;
+}
+
+export interface PlanTask {
+  id: string;
+  title: string;
+  phase: string;
+  priority: Priority;
+  owner: string;
+  estimate: Estimate;
+  dependsOn: string[];
+  /** Globs of the files the task creates or modifies. */
+  files: string[];
+  /** Globs of the files it may only read. */
+  reads: string[];
+  deliverables: string[];
+  /** A command whose success proves the task done. */
+  acceptance: string | null;
+  /** A command whose success proves its prerequisites are in place. */
+  readyWhen: string | null;
+  tags: string[];
+}
+
+export interface PlanRisk {
+  id: string;
+  description: string;
+  impact: "low" | "medium" | "high" | "critical";
+  probability: "low" | "medium" | "high";
+  mitigation: string | null;
+  owner: string | null;
+  status: "open" | "mitigated" | "accepted" | "closed";
+}
+
+export interface PlanMilestone {
+  id: string;
+  date: string;
+  /** Gate names or conditions ("coverage.lines >= 80") that say the milestone is met. */
+  criteria: string[];
+}
+
+export interface Plan {
+  version: 1;
+  project: string | null;
+  /** Project start (default: the earliest phase start, else today). */
+  start: string | null;
+  /** How commit messages name tasks, e.g. "[{task}] {summary}" (shown in handoffs). */
+  commitConvention: string;
+  agents: PlanAgent[];
+  phases: PlanPhase[];
+  tasks: PlanTask[];
+  risks: PlanRisk[];
+  milestones: PlanMilestone[];
+}
+
+/** One thing wrong with a plan, with where it is (file:line when known). */
+export interface PlanProblem {
+  /** Key path, e.g. ["tasks", 12, "depends_on", 0]. */
+  path: (string | number)[];
+  line: number | null;
+  message: string;
+}
+
+export interface TaskTiming {
+  id: string;
+  /** PERT expected hours (O + 4M + P) / 6 and standard deviation (P − O) / 6. */
+  expected: number;
+  sigma: number;
+  /** Critical path method on expected hours: earliest/latest start and finish from the project start, in hours. */
+  earliestStart: number;
+  earliestFinish: number;
+  latestStart: number;
+  latestFinish: number;
+  slack: number;
+  critical: boolean;
+}
+
+export interface DurationEstimate {
+  /** Expected duration in hours (the longest expected path). */
+  expected: number;
+  /** Standard deviation along that path. */
+  sigma: number;
+  /** 80 % and 95 % confidence figures (expected + z·σ). */
+  p80: number;
+  p95: number;
+}
+
+export interface CriticalPathResult {
+  tasks: TaskTiming[];
+  /** The critical chain, first task first. */
+  critical: string[];
+  project: DurationEstimate;
+  phases: Record<string, DurationEstimate>;
+}
+
+/** A task placed on the calendar by the capacity-aware schedule: each agent does one task at a time. */
+export interface ScheduledTask {
+  id: string;
+  owner: string;
+  /** Working hours from the project start at which the task starts and ends (agent capacity applied). */
+  startHour: number;
+  endHour: number;
+  /** Calendar dates (working days, Monday–Friday). */
+  startDate: string;
+  endDate: string;
+}
+
+export interface Schedule {
+  start: string;
+  end: string;
+  tasks: ScheduledTask[];
+}
+
+export interface CostLine {
+  hours: number;
+  /** null when a rate is missing for some of the hours. */
+  cost: number | null;
+}
+
+export interface CostBreakdown {
+  tasks: Record<string, CostLine>;
+  agents: Record<string, CostLine>;
+  phases: Record<string, CostLine>;
+  project: CostLine;
+}
+
+/** Two tasks that may run at the same time (neither depends on the other) and touch the same files. */
+export interface FileConflict {
+  kind: "write-write" | "read-after-write";
+  /** For read-after-write: `a` writes, `b` reads. */
+  a: { task: string; owner: string; pattern: string };
+  b: { task: string; owner: string; pattern: string };
+  /** A path both patterns match (an existing file, or an example path when the files do not exist yet). */
+  example: string;
+  phase: string;
+}
+
+export interface ConflictReport {
+  conflicts: FileConflict[];
+  /** Per phase: file (or pattern) × agent → "W" (writes), "R" (reads), "W!" / "R!" when in a conflict. */
+  matrix: Record<string, { files: string[]; agents: string[]; cells: Record<string, Record<string, string>> }>;
+  /** Files (or patterns) declared in `files`, and how many of them two parallel tasks of different owners share. */
+  summary: { files: number; overlapping: number };
+}
