@@ -22,7 +22,7 @@ export default tseslint.config(
     rules: { "no-console": "off" },
   },
   {
-    files: ["bench/**/*.mjs", "scripts/*.mjs", "*.js"],
+    files: ["bench/**/*.mjs", "scripts/*.mjs", "test/**/*.mjs", "*.js"],
     ...tseslint.configs.disableTypeChecked,
     // disableTypeChecked's own languageOptions are replaced here, so it switches the project service off itself.
     languageOptions: {

@@ -102,6 +102,96 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/baseline.js")).baselineListCommand(opts(this), io))();
     });
 
+  const planOpts = (cmd: Command) =>
+    common(cmd)
+      .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd; YAML or JSON)")
+      .option("--date <YYYY-MM-DD>", "today, for documents and a plan without a start date");
+  const plan = program
+    .command("plan")
+    .description("the hardening plan as data: validate, critical path, schedule, cost, conflicts, Gantt, handoffs, status (docs/plan.md)");
+  planOpts(plan.command("check"))
+    .description("validate the plan (every problem with file:line), then critical path, P80/P95, schedule, cost and file conflicts")
+    .addHelpText("after", "\nExit codes: 0 valid and no conflict, 1 parallel tasks of different agents share files, 2 invalid plan or usage error.")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planCheckCommand(opts(this), io))();
+    });
+  planOpts(plan.command("show"))
+    .description("every task with PERT estimate, slack, scheduled dates, cost and stored state")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planShowCommand(opts(this), io))();
+    });
+  planOpts(plan.command("gantt"))
+    .description("the schedule as a Mermaid Gantt chart (stdout or --out) and as an SVG (--svg FILE)")
+    .option("--svg <file>", "write an SVG chart")
+    .option("--out <file>", "write the Mermaid text to a file")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planGanttCommand(opts(this), io))();
+    });
+  planOpts(plan.command("conflicts"))
+    .description("file ownership: tasks that can run at the same time and touch the same files (matrix per phase); with --git, what each agent actually changed")
+    .option("--git <base>", "also check the commits since BASE against each agent's declared files")
+    .addHelpText("after", "\nExit codes: 0 no conflict or violation, 1 conflicts or violations, 2 invalid plan or usage error.")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planConflictsCommand(opts(this), io))();
+    });
+  planOpts(plan.command("handoff"))
+    .description("the markdown brief for one agent: tasks, files owned and off-limits, what to wait for, checklist")
+    .argument("<agent>", "agent id from the plan")
+    .option("--out <file>", "write it to a file")
+    .action(function (this: Command, agent: string) {
+      return act(async () => (await import("./commands/plan.js")).planHandoffCommand(agent, opts(this), io))();
+    });
+  planOpts(plan.command("status"))
+    .description("the coordination status document: progress per phase, tracks, conflicts, deliverables, risks, timeline")
+    .option("--out <file>", "write it to a file")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planStatusCommand(opts(this), io))();
+    });
+
+  const taskOpts = (cmd: Command) =>
+    common(cmd)
+      .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd)")
+      .option("--agent <id>", "the agent acting (default $SHIPGATE_AGENT)");
+  const task = program.command("task").description("task states in the store: next, start (an atomic claim), done (runs acceptance), fail, block");
+  taskOpts(task.command("list"))
+    .description("tasks and their states")
+    .option("--state <state>", "only pending | in_progress | done | failed | blocked")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/task.js")).taskListCommand(opts(this), io))();
+    });
+  taskOpts(task.command("next"))
+    .description("the agent's next ready task: dependencies done, then priority, least slack, id (does not claim it)")
+    .option("--any", "any agent's task, not only the agent's own")
+    .addHelpText("after", "\nExit codes: 0 a task is ready, 1 none is ready, 2 usage or plan error.")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/task.js")).taskNextCommand(opts(this), io))();
+    });
+  taskOpts(task.command("start"))
+    .description("claim a task (the next ready one without ID): atomic, so two agents never get the same task; runs ready_when first")
+    .argument("[id]", "task id (default: the next ready task of --agent)")
+    .option("--any", "without ID: any agent's task")
+    .option("--force", "start even if ready_when fails")
+    .action(function (this: Command, id: string | undefined) {
+      return act(async () => (await import("./commands/task.js")).taskStartCommand(id, opts(this), io))();
+    });
+  taskOpts(task.command("done"))
+    .description("record a task done; its acceptance command must pass")
+    .argument("<id>", "task id")
+    .option("--force", "record it without acceptance passing (needs --reason)")
+    .option("--reason <text>", "why")
+    .action(function (this: Command, id: string) {
+      return act(async () => (await import("./commands/task.js")).taskDoneCommand(id, opts(this), io))();
+    });
+  for (const [verb, state, what] of [["fail", "failed", "record a failed attempt (it can be started again)"], ["block", "blocked", "mark a task blocked"], ["reset", "pending", "put a blocked or failed task back to pending"]] as const) {
+    taskOpts(task.command(verb))
+      .description(what)
+      .argument("<id>", "task id")
+      .option("--reason <text>", verb === "reset" ? "why" : "why (required)")
+      .action(function (this: Command, id: string) {
+        return act(async () => (await import("./commands/task.js")).taskMoveCommand(id, state, opts(this), io))();
+      });
+  }
+
   const docs = program.command("docs").description("documentation checks");
   docs
     .command("check")

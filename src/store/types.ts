@@ -159,6 +159,71 @@ export interface NewEvent {
 }
 
 /**
+ * A task's place in the queue. `pending` → `in_progress` (started or claimed) → `done` | `failed`;
+ * `blocked` parks a task until someone moves it back to `pending`; `failed` is retried like `pending`.
+ */
+export type TaskState = "pending" | "in_progress" | "done" | "failed" | "blocked";
+
+/** A task as the plan defines it (what `importPlan` writes); the queue state lives in `TaskRecord`. */
+export interface ImportedTask {
+  id: string;
+  title: string;
+  owner: string;
+  priority: "P0" | "P1" | "P2" | "P3";
+  /** Hours of slack on the critical-path schedule; 0 = on the critical path. Claims take the least first. */
+  slack: number;
+  /** Ids of the tasks that must be `done` before this one may start. */
+  dependsOn: string[];
+}
+
+/** What `importPlan` takes: the validated plan, the hash of its file, and its tasks in plan order. */
+export interface PlanImport {
+  /** Content hash of the plan file: an import with the latest plan's hash writes nothing. */
+  hash: string;
+  /** Where the plan came from (file path), for messages and history. */
+  source: string;
+  /** The plan as imported, stored as JSON and returned unchanged by `getPlan`. */
+  content: unknown;
+  /** In plan order: listTasks returns them in this order. Ids are unique. */
+  tasks: ImportedTask[];
+}
+
+export interface StoredPlan {
+  id: number;
+  hash: string;
+  source: string;
+  importedAt: string;
+  content: unknown;
+}
+
+export interface TaskRecord extends ImportedTask {
+  state: TaskState;
+  /** The agent that started or claimed the task last; kept after done/failed/blocked, cleared when it goes back to pending. */
+  claimedBy: string | null;
+  /** How many times the task was started or claimed. */
+  attempts: number;
+  /** The note given with the latest transition, or null. */
+  note: string | null;
+  /** True when the latest plan no longer lists the task: kept for history, never claimed or started. */
+  removed: boolean;
+  updatedAt: string;
+}
+
+/** Who asks for a transition, why, and whether to skip the usual order (only `done` honours `force`). */
+export interface TaskTransitionBy {
+  /** The agent asking; null for a person or tool without one. Becomes `claimedBy` when the task starts. */
+  agent: string | null;
+  note?: string;
+  /** Allows `done` from pending, failed or blocked (default false). */
+  force?: boolean;
+}
+
+export interface ClaimOptions {
+  /** Only tasks whose owner is the claiming agent (default true). */
+  ownedOnly?: boolean;
+}
+
+/**
  * The single source of truth for history. Every driver (SQLite now, PostgreSQL later) implements
  * this contract and passes `test/store/conformance.ts`.
  *
@@ -167,6 +232,9 @@ export interface NewEvent {
  *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none.
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
  * - Events are append-only; nothing updates or deletes them.
+ * - Plan and tasks: `importPlan` keeps the queue state of tasks across plan edits; `claimNextTask` and
+ *   `transitionTask` are atomic across processes (and, for a network driver, machines), each writing its event in the
+ *   same transaction.
  * - `setBaseline` points a name at a snapshot (replacing what it pointed at) and records a `baseline.set`
  *   event in the same transaction; an unknown snapshot id rejects with NOT_FOUND and changes nothing.
  * - `close` releases the connection; calling any method after it rejects with STORE_UNAVAILABLE.
@@ -192,5 +260,48 @@ export interface Store {
   appendEvent(event: NewEvent): Promise<StoreEvent>;
   /** Oldest first. */
   listEvents(options?: { type?: string; afterId?: number; limit?: number }): Promise<StoreEvent[]>;
+  /**
+   * Called whenever a plan file is (re)read for the queue, before tasks are listed or moved. When `plan.hash` equals
+   * the latest plan's hash, returns that plan with `changed: false` and writes nothing (no event). Otherwise, in ONE
+   * transaction: stores the plan (`at`, default now, is its `importedAt`); inserts new task ids as `pending`;
+   * updates the definition (title, owner, priority, slack, dependsOn, order) of ids already stored while keeping
+   * their state, claimedBy, attempts and note (a removed id that comes back is no longer removed); marks ids the
+   * plan no longer lists `removed`; appends a `plan.imported` event (subject: the plan id) with
+   * `{ hash, source, tasks, added, updated, removed }` — `updated` counts ids whose definition changed, `removed`
+   * ids removed by this import. Two tasks with one id reject with PLAN_INVALID and write nothing.
+   */
+  importPlan(plan: PlanImport, at?: string): Promise<{ plan: StoredPlan; changed: boolean }>;
+  /** The latest imported plan, or undefined before the first import. */
+  getPlan(): Promise<StoredPlan | undefined>;
+  /** Every stored task: those of the latest plan in plan order, then removed ones (in their last plan order). */
+  listTasks(): Promise<TaskRecord[]>;
+  getTask(id: string): Promise<TaskRecord | undefined>;
+  /**
+   * Called by an agent (or the dispatcher for it) asking for work. Picks the first READY task — state `pending` or
+   * `failed` (a retry), not removed, every id in `dependsOn` `done` (an id that is not stored counts as not done) —
+   * ordered by priority (P0 first), then least slack, then id (byte order); with `ownedOnly` (default true) only
+   * tasks whose owner is `agent`. Moves it to `in_progress` with `claimedBy = agent`, attempts + 1, note null, and
+   * appends a `task.started` event (subject: the task id, data as `transitionTask` writes), all in one write
+   * transaction: concurrent callers, in any process, never get the same task. Resolves undefined when no task is
+   * ready. Cost grows with the number of not-ready tasks ahead of the first ready one, never with loading all tasks.
+   */
+  claimNextTask(agent: string, options?: ClaimOptions): Promise<TaskRecord | undefined>;
+  /**
+   * Called by `shipgate task start|done|fail|block|…` and the exec layer to move one task. Allowed moves:
+   * - `in_progress` (start) from pending, failed or blocked, when every dependency is `done` — otherwise NOT_READY
+   *   naming each unmet dependency and its state; sets claimedBy = `by.agent`, attempts + 1. A task already
+   *   in_progress refuses with INVALID_TRANSITION naming who holds it (of two concurrent starts exactly one wins);
+   *   a removed task refuses with INVALID_TRANSITION.
+   * - `done` from in_progress; with `force` also from pending, failed or blocked (dependencies unchecked).
+   * - `failed` from in_progress.
+   * - `blocked` from pending, in_progress or failed.
+   * - `pending` from blocked or failed (unblock, retry); clears claimedBy.
+   * Anything else rejects with INVALID_TRANSITION (the hint lists the moves the current state allows); an unknown
+   * id with NOT_FOUND. The check and the write are one compare-and-set in one write transaction, together with a
+   * `task.<state>` event (`task.started` for in_progress; subject: the task id; data `{ from, to, agent, note,
+   * force }`, note null and force false when not given) stamped `at` (default now). `note` replaces the task's
+   * note (null when not given). Resolves to the task as written.
+   */
+  transitionTask(id: string, to: TaskState, by: TaskTransitionBy, at?: string): Promise<TaskRecord>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NewSnapshot, Store } from "../../src/store/types.js";
+import type { ImportedTask, NewSnapshot, PlanImport, Store, TaskState } from "../../src/store/types.js";
 
 /** A snapshot with one of every row kind; `n` varies the content. */
 export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): NewSnapshot {
@@ -38,6 +38,42 @@ export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): New
     ...overrides,
   };
 }
+
+/** A plan task; `dependsOn` and the rest default to a P1 task with no slack owned by "alice". */
+export const planTask = (id: string, overrides: Partial<ImportedTask> = {}): ImportedTask => ({
+  id, title: `Task ${id}`, owner: "alice", priority: "P1", slack: 0, dependsOn: [], ...overrides,
+});
+
+export const planImport = (hash: string, tasks: ImportedTask[]): PlanImport => ({
+  hash, source: "shipgate.plan.yaml", content: { version: 1, tasks: tasks.map((t) => t.id) }, tasks,
+});
+
+const STATES: TaskState[] = ["pending", "in_progress", "done", "failed", "blocked"];
+
+/** The task state machine as the contract states it: from → the states reachable without force. */
+const ALLOWED: Record<TaskState, TaskState[]> = {
+  pending: ["in_progress", "blocked"],
+  in_progress: ["done", "failed", "blocked"],
+  done: [],
+  failed: ["in_progress", "blocked", "pending"],
+  blocked: ["in_progress", "pending"],
+};
+/** With `force`, done is reachable from these too. */
+const FORCED_DONE: TaskState[] = ["pending", "failed", "blocked"];
+
+/** Moves a fresh (pending, ready) task into `state` through allowed transitions. */
+async function putIn(store: Store, id: string, state: TaskState): Promise<void> {
+  const by = { agent: "setup" };
+  if (state === "pending") return;
+  if (state === "blocked") {
+    await store.transitionTask(id, "blocked", by);
+    return;
+  }
+  await store.transitionTask(id, "in_progress", by);
+  if (state === "done" || state === "failed") await store.transitionTask(id, state, by);
+}
+
+const startedType = (to: TaskState) => (to === "in_progress" ? "task.started" : `task.${to}`);
 
 /**
  * The Store contract, run by every driver against a real database.
@@ -159,6 +195,228 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       const store = await open();
       await store.close();
       await expect(store.listSnapshots()).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+    });
+
+    describe("plan and tasks", () => {
+      it("imports a plan: its tasks pending in plan order, the plan and a plan.imported event stored", async () => {
+        const store = await open();
+        expect(await store.getPlan()).toBeUndefined();
+        expect(await store.listTasks()).toEqual([]);
+        const plan = planImport("h1", [planTask("T2", { dependsOn: ["T1"], priority: "P0", slack: 1.5, owner: "bob" }), planTask("T1")]);
+        const { plan: stored, changed } = await store.importPlan(plan, "2026-11-01T00:00:00.000Z");
+        expect(changed).toBe(true);
+        expect(stored).toEqual({ id: stored.id, hash: "h1", source: "shipgate.plan.yaml", importedAt: "2026-11-01T00:00:00.000Z", content: plan.content });
+        expect(await store.getPlan()).toEqual(stored);
+        const fresh = { state: "pending", claimedBy: null, attempts: 0, note: null, removed: false, updatedAt: "2026-11-01T00:00:00.000Z" };
+        expect(await store.listTasks()).toEqual([{ ...plan.tasks[0], ...fresh }, { ...plan.tasks[1], ...fresh }]);
+        expect(await store.getTask("T2")).toEqual({ ...plan.tasks[0], ...fresh });
+        expect(await store.getTask("nope")).toBeUndefined();
+        expect(await store.listEvents({ type: "plan.imported" })).toEqual([
+          expect.objectContaining({ subject: String(stored.id), at: "2026-11-01T00:00:00.000Z", data: { hash: "h1", source: "shipgate.plan.yaml", tasks: 2, added: 2, updated: 0, removed: 0 } }),
+        ]);
+        await store.close();
+      });
+
+      it("writes nothing when the plan's hash is the latest one's (no plan row, no event, states untouched)", async () => {
+        const store = await open();
+        const first = await store.importPlan(planImport("h1", [planTask("T1")]), "2026-11-01T00:00:00.000Z");
+        await store.transitionTask("T1", "in_progress", { agent: "alice" });
+        const events = await store.listEvents();
+        const again = await store.importPlan(planImport("h1", [planTask("T1", { title: "edited" }), planTask("T2")]), "2026-11-02T00:00:00.000Z");
+        expect(again).toEqual({ plan: first.plan, changed: false });
+        expect(await store.getPlan()).toEqual(first.plan);
+        expect(await store.listEvents()).toEqual(events);
+        expect(await store.listTasks()).toEqual([expect.objectContaining({ id: "T1", title: "Task T1", state: "in_progress" })]);
+        await store.close();
+      });
+
+      it("re-imports a changed plan keeping each task's state, claim, attempts and note; marks dropped tasks removed", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T3"), planTask("T4")]), "2026-11-01T00:00:00.000Z");
+        await store.transitionTask("T1", "in_progress", { agent: "alice" });
+        await store.transitionTask("T1", "done", { agent: "alice", note: "shipped" });
+        await store.transitionTask("T2", "blocked", { agent: "bob", note: "needs a key" });
+        await store.transitionTask("T3", "in_progress", { agent: "carol" });
+        const before = await store.getTask("T3");
+
+        // T1 edited and moved, T2 unchanged (same position), T3 dropped, T4 moved up, T5 new.
+        const next = planImport("h2", [planTask("T4"), planTask("T2"), planTask("T1", { title: "Renamed", owner: "dave", priority: "P0", slack: 2, dependsOn: ["T5"] }), planTask("T5")]);
+        const { plan, changed } = await store.importPlan(next, "2026-11-02T00:00:00.000Z");
+        expect(changed).toBe(true);
+        expect((await store.getPlan())?.hash).toBe("h2");
+        const tasks = await store.listTasks();
+        expect(tasks.map((t) => [t.id, t.state, t.removed])).toEqual([
+          ["T4", "pending", false], ["T2", "blocked", false], ["T1", "done", false], ["T5", "pending", false], ["T3", "in_progress", true],
+        ]);
+        expect(await store.getTask("T1")).toEqual({
+          id: "T1", title: "Renamed", owner: "dave", priority: "P0", slack: 2, dependsOn: ["T5"],
+          state: "done", claimedBy: "alice", attempts: 1, note: "shipped", removed: false, updatedAt: "2026-11-02T00:00:00.000Z",
+        });
+        expect(await store.getTask("T2")).toMatchObject({ state: "blocked", claimedBy: null, note: "needs a key" });
+        expect(await store.getTask("T3")).toEqual({ ...before, removed: true, updatedAt: "2026-11-02T00:00:00.000Z" });
+        expect((await store.listEvents({ type: "plan.imported" })).at(-1)).toMatchObject({
+          subject: String(plan.id), data: { hash: "h2", tasks: 4, added: 1, updated: 2, removed: 1 },
+        });
+
+        // A removed task that comes back is live again, with the state it had.
+        await store.importPlan(planImport("h3", [planTask("T3"), planTask("T4")]), "2026-11-03T00:00:00.000Z");
+        expect(await store.getTask("T3")).toMatchObject({ state: "in_progress", claimedBy: "carol", removed: false });
+        expect((await store.listEvents({ type: "plan.imported" })).at(-1)?.data).toMatchObject({ added: 0, updated: 2, removed: 3 });
+        await store.close();
+      });
+
+      it("refuses a plan that lists one task id twice and writes nothing", async () => {
+        const store = await open();
+        await expect(store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T1")]))).rejects.toMatchObject({
+          code: "PLAN_INVALID", message: "[store] the plan shipgate.plan.yaml lists task T1 twice",
+        });
+        expect(await store.getPlan()).toBeUndefined();
+        expect(await store.listTasks()).toEqual([]);
+        expect(await store.listEvents()).toEqual([]);
+        await store.close();
+      });
+
+      it("claims ready tasks by priority, then least slack, then id, and writes task.started", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [
+          planTask("c", { priority: "P2", slack: 0 }),
+          planTask("b", { priority: "P1", slack: 4 }),
+          planTask("a2", { priority: "P1", slack: 0.5 }),
+          planTask("a10", { priority: "P1", slack: 0.5 }),
+          planTask("z", { priority: "P0", slack: 9 }),
+          planTask("d", { priority: "P3", slack: 0, owner: "bob" }),
+        ]));
+        const first = await store.claimNextTask("alice");
+        expect(first).toMatchObject({ id: "z", state: "in_progress", claimedBy: "alice", attempts: 1, note: null });
+        expect(await store.getTask("z")).toEqual(first);
+        const order = [first?.id];
+        for (let task = await store.claimNextTask("alice"); task; task = await store.claimNextTask("alice")) order.push(task.id);
+        // "a10" < "a2" in byte order; "d" is bob's and is left for him.
+        expect(order).toEqual(["z", "a10", "a2", "b", "c"]);
+        expect(await store.claimNextTask("alice", { ownedOnly: false })).toMatchObject({ id: "d", claimedBy: "alice" });
+        expect(await store.claimNextTask("bob")).toBeUndefined();
+        const started = await store.listEvents({ type: "task.started" });
+        expect(started.map((e) => e.subject)).toEqual(["z", "a10", "a2", "b", "c", "d"]);
+        expect(started[0]?.data).toEqual({ from: "pending", to: "in_progress", agent: "alice", note: null, force: false });
+        await store.close();
+      });
+
+      it("claims only ready tasks: dependencies done, never removed or blocked, failed ones retried", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("gone", { priority: "P0" }), planTask("T1"), planTask("T2", { dependsOn: ["T1"] })]));
+        await store.importPlan(planImport("h2", [planTask("T1", { priority: "P2" }), planTask("T2", { dependsOn: ["T1"], priority: "P0" }), planTask("held", { priority: "P0" })]));
+        await store.transitionTask("held", "blocked", { agent: "bob", note: "waiting for access" });
+        // "gone" is removed, "held" blocked, T2 waits for T1.
+        const t1 = await store.claimNextTask("alice");
+        expect(t1?.id).toBe("T1");
+        expect(await store.claimNextTask("alice")).toBeUndefined();
+        await store.transitionTask("T1", "failed", { agent: "alice", note: "tests fail" });
+        expect(await store.claimNextTask("alice")).toMatchObject({ id: "T1", attempts: 2, claimedBy: "alice", note: null });
+        expect((await store.listEvents({ type: "task.started" })).at(-1)?.data).toMatchObject({ from: "failed", to: "in_progress" });
+        await store.transitionTask("T1", "done", { agent: "alice" });
+        expect(await store.claimNextTask("alice")).toMatchObject({ id: "T2", attempts: 1 });
+        expect(await store.claimNextTask("alice")).toBeUndefined();
+        expect(await store.getTask("gone")).toMatchObject({ state: "pending", removed: true, attempts: 0 });
+        expect(await store.getTask("held")).toMatchObject({ state: "blocked", attempts: 0 });
+        await store.close();
+      });
+
+      it("allows exactly the moves of the state machine, writing one task.<state> event per move", async () => {
+        const store = await open();
+        const cases = STATES.flatMap((from) => STATES.flatMap((to) => [false, true].map((force) => ({ id: `${from}-${to}${force ? "-force" : ""}`, from, to, force }))));
+        await store.importPlan(planImport("h1", cases.map((c) => planTask(c.id))));
+        for (const c of cases) await putIn(store, c.id, c.from);
+
+        const outcomes: string[] = [];
+        for (const c of cases) {
+          const allowed = ALLOWED[c.from].includes(c.to) || (c.force && c.to === "done" && FORCED_DONE.includes(c.from));
+          const eventsBefore = await store.listEvents();
+          const move = store.transitionTask(c.id, c.to, { agent: "erin", note: `note ${c.id}`, force: c.force }, "2026-11-05T00:00:00.000Z");
+          if (allowed) {
+            const task = await move;
+            expect(task).toEqual(await store.getTask(c.id));
+            expect(task).toMatchObject({ state: c.to, note: `note ${c.id}`, updatedAt: "2026-11-05T00:00:00.000Z" });
+            const added = (await store.listEvents()).slice(eventsBefore.length);
+            expect(added).toEqual([
+              expect.objectContaining({ type: startedType(c.to), subject: c.id, at: "2026-11-05T00:00:00.000Z", data: { from: c.from, to: c.to, agent: "erin", note: `note ${c.id}`, force: c.force } }),
+            ]);
+            outcomes.push(`${c.id}: ok`);
+          } else {
+            const held = c.from === "in_progress" ? " (held by setup)" : "";
+            await expect(move, c.id).rejects.toMatchObject({ code: "INVALID_TRANSITION", message: `[task] ${c.id} is ${c.from}${held}; it cannot become ${c.to}` });
+            expect(await store.getTask(c.id), c.id).toMatchObject({ state: c.from });
+            expect(await store.listEvents(), c.id).toHaveLength(eventsBefore.length);
+          }
+        }
+        // The table above, counted: 10 moves without force, 3 more with it (pending, failed, blocked → done).
+        expect(outcomes).toHaveLength(10 * 2 + 3);
+        await store.close();
+      });
+
+      it("keeps claimedBy and attempts through moves: set on start, cleared on back-to-pending", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]));
+        expect(await store.transitionTask("T1", "in_progress", { agent: "alice" })).toMatchObject({ claimedBy: "alice", attempts: 1, note: null });
+        expect(await store.transitionTask("T1", "blocked", { agent: "alice", note: "needs review" })).toMatchObject({ state: "blocked", claimedBy: "alice", note: "needs review" });
+        expect(await store.transitionTask("T1", "pending", { agent: null })).toMatchObject({ state: "pending", claimedBy: null, attempts: 1, note: null });
+        expect(await store.transitionTask("T1", "in_progress", { agent: "bob" })).toMatchObject({ claimedBy: "bob", attempts: 2 });
+        expect(await store.transitionTask("T2", "done", { agent: null, force: true })).toMatchObject({ state: "done", claimedBy: null, attempts: 0 });
+        expect((await store.listEvents({ type: "task.pending" }))[0]?.data).toEqual({ from: "blocked", to: "pending", agent: null, note: null, force: false });
+        await store.close();
+      });
+
+      it("refuses to start a task whose dependencies are not done, naming each (NOT_READY), and writes nothing", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T0"), planTask("T3", { dependsOn: ["T0", "T1", "T2"] })]));
+        await store.transitionTask("T0", "done", { agent: null, force: true });
+        await store.transitionTask("T2", "in_progress", { agent: "bob" });
+        const events = await store.listEvents();
+        await expect(store.transitionTask("T3", "in_progress", { agent: "alice" })).rejects.toMatchObject({
+          code: "NOT_READY", message: "[task] T3 waits for T1 (pending), T2 (in_progress)",
+        });
+        expect(await store.getTask("T3")).toMatchObject({ state: "pending", attempts: 0, claimedBy: null });
+        expect(await store.listEvents()).toEqual(events);
+        // Forcing done skips the dependency check; start does not.
+        await store.transitionTask("T1", "done", { agent: null, force: true });
+        await store.transitionTask("T2", "done", { agent: "bob" });
+        expect(await store.transitionTask("T3", "in_progress", { agent: "alice" })).toMatchObject({ state: "in_progress", claimedBy: "alice" });
+        await store.close();
+      });
+
+      it("lets one of two starts of the same task win; the other learns who holds it", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("T1")]));
+        const results = await Promise.allSettled([
+          store.transitionTask("T1", "in_progress", { agent: "alice" }),
+          store.transitionTask("T1", "in_progress", { agent: "bob" }),
+        ]);
+        const won = results.filter((r) => r.status === "fulfilled");
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        const holder = (await store.getTask("T1"))?.claimedBy;
+        expect(lost[0]?.reason).toMatchObject({ code: "INVALID_TRANSITION", message: `[task] T1 is in_progress (held by ${holder}); it cannot become in_progress` });
+        expect(await store.listEvents({ type: "task.started" })).toHaveLength(1);
+        await store.close();
+      });
+
+      it("refuses unknown tasks (NOT_FOUND), removed tasks (INVALID_TRANSITION) and explains what a state allows", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]));
+        await store.importPlan(planImport("h2", [planTask("T1")]));
+        await expect(store.transitionTask("T9", "done", { agent: null })).rejects.toMatchObject({ code: "NOT_FOUND" });
+        await expect(store.transitionTask("T2", "in_progress", { agent: "alice" })).rejects.toMatchObject({
+          code: "INVALID_TRANSITION", message: "[task] T2 was removed from the plan; it cannot become in_progress",
+        });
+        await expect(store.transitionTask("T1", "failed", { agent: "alice" })).rejects.toMatchObject({
+          hint: "from pending a task can become in_progress, blocked, done (with force)",
+        });
+        await store.transitionTask("T1", "done", { agent: null, force: true });
+        await expect(store.transitionTask("T1", "in_progress", { agent: "alice" })).rejects.toMatchObject({
+          message: "[task] T1 is done; it cannot become in_progress", hint: "done is final",
+        });
+        await store.close();
+      });
     });
 
     if (reopen) {

@@ -5,8 +5,10 @@ import { ShipgateError } from "../../errors.js";
 import { sqliteMigrations } from "../migrations/sqlite.js";
 import type {
   BaselineRecord,
+  ImportedTask,
   NewEvent,
   NewSnapshot,
+  PlanImport,
   SnapshotRecord,
   Store,
   StoreEvent,
@@ -14,8 +16,12 @@ import type {
   StoredCoverageFile,
   StoredFact,
   StoredFinding,
+  StoredPlan,
   StoredSource,
   StoredTestResult,
+  TaskRecord,
+  TaskState,
+  TaskTransitionBy,
 } from "../types.js";
 
 export interface SqliteDriverOptions {
@@ -41,6 +47,78 @@ interface BaselineRow {
 }
 
 const toBaseline = (row: BaselineRow): BaselineRecord => ({ name: row.name, snapshotId: row.snapshot_id, setAt: row.set_at });
+
+interface PlanRow {
+  id: number;
+  hash: string;
+  source: string;
+  imported_at: string;
+  content: string;
+}
+
+interface TaskRow {
+  id: string;
+  title: string;
+  owner: string;
+  priority: ImportedTask["priority"];
+  slack: number;
+  depends_on: string;
+  ord: number;
+  state: TaskState;
+  claimed_by: string | null;
+  attempts: number;
+  note: string | null;
+  removed: number;
+  updated_at: string;
+  version: number;
+}
+
+const toPlan = (row: PlanRow): StoredPlan => ({
+  id: row.id,
+  hash: row.hash,
+  source: row.source,
+  importedAt: row.imported_at,
+  content: JSON.parse(row.content) as unknown,
+});
+
+const toTask = (row: TaskRow): TaskRecord => ({
+  id: row.id,
+  title: row.title,
+  owner: row.owner,
+  priority: row.priority,
+  slack: row.slack,
+  dependsOn: JSON.parse(row.depends_on) as string[],
+  state: row.state,
+  claimedBy: row.claimed_by,
+  attempts: row.attempts,
+  note: row.note,
+  removed: row.removed === 1,
+  updatedAt: row.updated_at,
+});
+
+/** The task state machine: for each target state, the states it may be reached from. */
+const MOVES: Readonly<Record<TaskState, readonly TaskState[]>> = {
+  in_progress: ["pending", "failed", "blocked"],
+  done: ["in_progress"],
+  failed: ["in_progress"],
+  blocked: ["pending", "in_progress", "failed"],
+  pending: ["blocked", "failed"],
+};
+const FORCED_DONE_FROM: readonly TaskState[] = ["pending", "failed", "blocked"];
+const TASK_STATES = Object.keys(MOVES) as TaskState[];
+
+function invalidTransition(row: TaskRow, to: string): ShipgateError {
+  const held = row.state === "in_progress" && row.claimed_by !== null ? ` (held by ${row.claimed_by})` : "";
+  const next: string[] = TASK_STATES.filter((s) => MOVES[s].includes(row.state));
+  if (FORCED_DONE_FROM.includes(row.state)) next.push("done (with force)");
+  const hint =
+    row.state === "in_progress" && to === "in_progress"
+      ? "another agent is working on it: take another task, or wait until it is done or failed"
+      : next.length === 0
+        ? `${row.state} is final`
+        : `from ${row.state} a task can become ${next.join(", ")}`;
+  return new ShipgateError("INVALID_TRANSITION", `[task] ${row.id} is ${row.state}${held}; it cannot become ${to}`, { hint });
+}
 
 const fail = (location: string, error: unknown): never => {
   throw new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${(error as Error).message}`, {
@@ -137,12 +215,121 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     return { name, snapshotId, setAt: at };
   });
 
+  const tasks = {
+    latestPlan: db.prepare("SELECT * FROM plan ORDER BY id DESC LIMIT 1"),
+    insertPlan: db.prepare("INSERT INTO plan (hash, source, imported_at, content) VALUES (?, ?, ?, ?)"),
+    // Changes only rows whose definition differs, so `changes` counts real updates.
+    updateDefinition: db.prepare(
+      `UPDATE task SET title = @title, owner = @owner, priority = @priority, slack = @slack, depends_on = @dependsOn, ord = @ord,
+         removed = 0, updated_at = @at, version = version + 1
+       WHERE id = @id AND (title IS NOT @title OR owner IS NOT @owner OR priority IS NOT @priority OR slack IS NOT @slack
+         OR depends_on IS NOT @dependsOn OR ord IS NOT @ord OR removed = 1)`,
+    ),
+    insertTask: db.prepare(
+      `INSERT INTO task (id, title, owner, priority, slack, depends_on, ord, state, attempts, removed, updated_at, version)
+       VALUES (@id, @title, @owner, @priority, @slack, @dependsOn, @ord, 'pending', 0, 0, @at, 0) ON CONFLICT(id) DO NOTHING`,
+    ),
+    markRemoved: db.prepare(
+      "UPDATE task SET removed = 1, updated_at = ?, version = version + 1 WHERE removed = 0 AND id NOT IN (SELECT value FROM json_each(?))",
+    ),
+    list: db.prepare("SELECT * FROM task ORDER BY removed, ord, id"),
+    get: db.prepare("SELECT * FROM task WHERE id = ?"),
+    // A dependency counts as met only when a stored task with that id is done.
+    unmet: db.prepare(
+      "SELECT d.value AS id, dep.state AS state FROM json_each(?) d LEFT JOIN task dep ON dep.id = d.value WHERE dep.state IS NOT 'done' ORDER BY d.key",
+    ),
+    // Walks a partial index of claimable rows in claim order and stops at the first ready one. The WHERE repeats
+    // the index's condition word for word (SQLite only uses a partial index it implies), and INDEXED BY pins the
+    // plan: without statistics the planner may otherwise sort all candidates first.
+    nextAny: db.prepare(
+      `SELECT * FROM task t INDEXED BY task_claim WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND ${ready("t")}
+       ORDER BY t.priority, t.slack, t.id LIMIT 1`,
+    ),
+    nextOwned: db.prepare(
+      `SELECT * FROM task t INDEXED BY task_claim_owner WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND t.owner = ? AND ${ready("t")}
+       ORDER BY t.priority, t.slack, t.id LIMIT 1`,
+    ),
+    write: db.prepare(
+      "UPDATE task SET state = ?, claimed_by = ?, attempts = ?, note = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+    ),
+  };
+
+  const importTx = db.transaction((plan: PlanImport, at: string): { plan: StoredPlan; changed: boolean } => {
+    const latest = tasks.latestPlan.get() as PlanRow | undefined;
+    if (latest?.hash === plan.hash) return { plan: toPlan(latest), changed: false };
+    const id = Number(tasks.insertPlan.run(plan.hash, plan.source, at, JSON.stringify(plan.content)).lastInsertRowid);
+    let added = 0;
+    let updated = 0;
+    plan.tasks.forEach((t, ord) => {
+      const row = { id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: t.slack, dependsOn: JSON.stringify(t.dependsOn), ord, at };
+      if (tasks.updateDefinition.run(row).changes > 0) updated += 1;
+      else if (tasks.insertTask.run(row).changes > 0) added += 1;
+    });
+    const removed = tasks.markRemoved.run(at, JSON.stringify(plan.tasks.map((t) => t.id))).changes;
+    const counts = { hash: plan.hash, source: plan.source, tasks: plan.tasks.length, added, updated, removed };
+    statements.insertEvent.run(at, "plan.imported", String(id), JSON.stringify(counts));
+    return { plan: { id, hash: plan.hash, source: plan.source, importedAt: at, content: plan.content }, changed: true };
+  });
+
+  /** Writes a checked move as a compare-and-set on `version`, with its event; the caller holds the write lock. */
+  const writeMove = (row: TaskRow, to: TaskState, by: TaskTransitionBy, at: string): TaskRecord => {
+    const starts = to === "in_progress";
+    const claimedBy = starts ? by.agent : to === "pending" ? null : row.claimed_by;
+    const attempts = starts ? row.attempts + 1 : row.attempts;
+    const note = by.note ?? null;
+    const written = tasks.write.run(to, claimedBy, attempts, note, at, row.id, row.version).changes;
+    // Cannot happen under the write lock; kept so that a driver change that loses the lock fails loudly.
+    if (written !== 1) throw new Error(`task ${row.id} changed while it was being moved (version ${row.version})`);
+    const data = { from: row.state, to, agent: by.agent, note, force: by.force ?? false };
+    statements.insertEvent.run(at, starts ? "task.started" : `task.${to}`, row.id, JSON.stringify(data));
+    return toTask({ ...row, state: to, claimed_by: claimedBy, attempts, note, updated_at: at, version: row.version + 1 });
+  };
+
+  const transitionTx = db.transaction((id: string, to: TaskState, by: TaskTransitionBy, at: string): TaskRecord => {
+    const row = tasks.get.get(id) as TaskRow | undefined;
+    if (!row) {
+      throw new ShipgateError("NOT_FOUND", `[task] no task ${id} in ${location}`, { hint: "`shipgate task list` lists the tasks of the imported plan" });
+    }
+    const from = MOVES[to] as readonly TaskState[] | undefined;
+    const allowed = from !== undefined && (from.includes(row.state) || (to === "done" && by.force === true && FORCED_DONE_FROM.includes(row.state)));
+    if (!allowed) throw invalidTransition(row, to);
+    if (to === "in_progress") {
+      if (row.removed === 1) {
+        throw new ShipgateError("INVALID_TRANSITION", `[task] ${id} was removed from the plan; it cannot become in_progress`, {
+          hint: "the latest plan no longer lists it; add it back to the plan to work on it",
+        });
+      }
+      const unmet = tasks.unmet.all(row.depends_on) as { id: string; state: TaskState | null }[];
+      if (unmet.length > 0) {
+        throw new ShipgateError("NOT_READY", `[task] ${id} waits for ${unmet.map((d) => `${d.id} (${d.state ?? "not in the plan"})`).join(", ")}`, {
+          hint: "start it once those are done, or mark them done with force",
+        });
+      }
+    }
+    return writeMove(row, to, by, at);
+  });
+
+  const claimTx = db.transaction((agent: string, ownedOnly: boolean, at: string): TaskRecord | undefined => {
+    const row = (ownedOnly ? tasks.nextOwned.get(agent) : tasks.nextAny.get()) as TaskRow | undefined;
+    return row && writeMove(row, "in_progress", { agent }, at);
+  });
+
   function guard<T>(work: () => T): Promise<T> {
     if (closed) return Promise.reject(new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: the store is closed`));
     try {
       return Promise.resolve(work());
     } catch (error) {
       if (error instanceof ShipgateError) return Promise.reject(error);
+      // Writes wait up to 10 s for the lock; SQLITE_BUSY means another process kept it longer (or, in a
+      // transaction that did not start IMMEDIATE, wrote first).
+      if ((error as { code?: unknown }).code === "SQLITE_BUSY") {
+        return Promise.reject(
+          new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: the database is locked by another process`, {
+            cause: error,
+            hint: "nothing was written; retry, or look for a process stuck in a long write",
+          }),
+        );
+      }
       return Promise.reject(
         new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${(error as Error).message}`, { cause: error, hint: "nothing was written; retry, or check the database file" }),
       );
@@ -300,6 +487,30 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
           data: r.data === null ? null : (JSON.parse(r.data as string) as unknown),
         })),
       ),
+    importPlan: (plan, at) =>
+      guard(() => {
+        const seen = new Set<string>();
+        for (const t of plan.tasks) {
+          if (seen.has(t.id)) throw new ShipgateError("PLAN_INVALID", `[store] the plan ${plan.source} lists task ${t.id} twice`, { hint: "give each task its own id" });
+          seen.add(t.id);
+        }
+        // Taking the write lock first makes the hash check and the import one step: of two processes importing
+        // the same new file, the second sees the first's plan and writes nothing.
+        return importTx.immediate(plan, at ?? new Date().toISOString());
+      }),
+    getPlan: () =>
+      guard(() => {
+        const row = tasks.latestPlan.get() as PlanRow | undefined;
+        return row && toPlan(row);
+      }),
+    listTasks: () => guard(() => (tasks.list.all() as TaskRow[]).map(toTask)),
+    getTask: (id) =>
+      guard(() => {
+        const row = tasks.get.get(id) as TaskRow | undefined;
+        return row && toTask(row);
+      }),
+    claimNextTask: (agent, opts = {}) => guard(() => claimTx.immediate(agent, opts.ownedOnly ?? true, new Date().toISOString())),
+    transitionTask: (id, to, by, at) => guard(() => transitionTx.immediate(id, to, by, at ?? new Date().toISOString())),
     close: () => {
       if (!closed) {
         closed = true;
@@ -308,6 +519,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
       return Promise.resolve();
     },
   };
+}
+
+/** SQL that is true when every dependency of the task row `alias` is a stored, done task. */
+function ready(alias: string): string {
+  return `NOT EXISTS (SELECT 1 FROM json_each(${alias}.depends_on) d WHERE NOT EXISTS (SELECT 1 FROM task dep WHERE dep.id = d.value AND dep.state = 'done'))`;
 }
 
 function migrate(db: Database.Database): void {

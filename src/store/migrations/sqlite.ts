@@ -134,4 +134,37 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       ALTER TABLE baseline_new RENAME TO baseline;
     `,
   },
+  {
+    version: 5,
+    name: "plan-and-tasks",
+    // The two partial indexes hold only claimable rows, in claim order (priority, slack, id): the claim
+    // query walks one of them and stops at the first row whose dependencies are all done.
+    sql: `
+      CREATE TABLE plan (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        hash TEXT NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        content TEXT NOT NULL
+      );
+      CREATE TABLE task (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        priority TEXT NOT NULL CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),
+        slack REAL NOT NULL,
+        depends_on TEXT NOT NULL DEFAULT '[]',
+        ord INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_progress', 'done', 'failed', 'blocked')),
+        claimed_by TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        note TEXT,
+        removed INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX task_claim ON task(priority, slack, id) WHERE removed = 0 AND state IN ('pending', 'failed');
+      CREATE INDEX task_claim_owner ON task(owner, priority, slack, id) WHERE removed = 0 AND state IN ('pending', 'failed');
+    `,
+  },
 ];

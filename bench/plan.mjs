@@ -1,0 +1,114 @@
+// Plan benchmark, three measurements side by side in one run:
+//  1. `shipgate plan check` (parse, validate, critical path, schedule, cost, conflicts) on the generated
+//     100 000-task plan — target under 10 s — next to js-yaml parsing the same file alone;
+//  2. `shipgate task next` on the 10 000-task plan against `task-master next` (task-master-ai) on the
+//     same tasks as a task-master project — target ≥ 10× faster; both are whole commands, start-up included;
+//  3. `shipgate --version` against `node -e 0` — target under 150 ms.
+//   npm run build && node bench/plan.mjs     (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs)
+// task-master-ai (≈1.4 GB with its AI SDKs) is installed on first use into bench/.data/peers, not as a
+// devDependency: the tests never need it. Exits 0 when every measurement ran; 1 when one failed; 2 when it cannot start.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureInput, locateGenerator } from "./inputs.mjs";
+import { benchRuns, fail, fmtTime, printMachine, summarize } from "./stats.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DATA = join(ROOT, "bench", ".data");
+const PEERS = join(DATA, "peers");
+const BIN = join(ROOT, "dist", "cli", "main.js");
+const TASK_MASTER_VERSION = "0.43.1";
+const TARGETS = { checkMs: 10_000, nextSpeedup: 10, versionMs: 150 };
+
+/** Runs a command `runs` times (after one warm-up) and returns the samples' summary; `check` validates the output. */
+function measure(label, command, args, options, runs, check) {
+  const samples = [];
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now();
+    const run = spawnSync(command, args, { encoding: "utf8", maxBuffer: 512 << 20, ...options });
+    const ms = performance.now() - started;
+    if (i === 0) {
+      const problem = run.error?.message ?? check(run);
+      if (problem) return { label, errors: [problem] };
+      continue;
+    }
+    samples.push({ ms });
+  }
+  return { label, ...summarize(samples) };
+}
+
+function installTaskMaster() {
+  const bin = join(PEERS, "node_modules", ".bin", "task-master");
+  if (existsSync(bin)) return bin;
+  console.log(`installing task-master-ai@${TASK_MASTER_VERSION} into ${PEERS} (once; about 2 minutes) …`);
+  mkdirSync(PEERS, { recursive: true });
+  const run = spawnSync("npm", ["install", "--prefix", PEERS, "--no-audit", "--no-fund", "--ignore-scripts", `task-master-ai@${TASK_MASTER_VERSION}`], { stdio: "inherit" });
+  return run.status === 0 && existsSync(bin) ? bin : undefined;
+}
+
+const row = (name, s, extra = "") => console.log(`  ${name.padEnd(34)} ${s.errors?.length ? `FAILED: ${s.errors[0]}` : `${fmtTime(s.ms)}  [${fmtTime(s.minMs)}–${fmtTime(s.maxMs)}]`}${extra}`);
+
+function main() {
+  const runs = benchRuns();
+  if (runs === undefined) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
+  if (!existsSync(BIN)) return fail("dist/cli/main.js is missing: run `npm run build` first");
+  let gen;
+  try {
+    gen = locateGenerator(ROOT);
+  } catch (error) {
+    return fail(error.message);
+  }
+  printMachine(runs);
+  let failed = false;
+
+  // 1. plan check on 100 000 tasks.
+  const big = ensureInput({ gen, dataDir: DATA, kind: "plan", fileName: "plan-100k.yaml", count: 100_000 });
+  const emptyRepo = join(DATA, "plan-cwd");
+  mkdirSync(emptyRepo, { recursive: true });
+  console.log(`\nplan check — ${big.path} (${(big.bytes / 1e6).toFixed(1)} MB, 100 000 tasks)`);
+  const check = measure("shipgate plan check", process.execPath, [BIN, "plan", "check", "--plan", big.path, "--cwd", emptyRepo, "--json", "--date", "2026-11-23"], {}, runs, (r) =>
+    r.status === 0 || r.status === 1 ? (JSON.parse(r.stdout).tasks === 100_000 ? undefined : "did not read 100 000 tasks") : `exit ${r.status}: ${r.stderr.slice(0, 300)}`,
+  );
+  const yaml = measure("js-yaml load alone", process.execPath, ["-e", `const y=require("js-yaml");const d=y.load(require("fs").readFileSync(process.argv[1],"utf8"),{schema:y.CORE_SCHEMA});if(d.tasks.length!==100000)process.exit(3)`, big.path], { cwd: ROOT }, runs, (r) => (r.status === 0 ? undefined : `exit ${r.status}: ${r.stderr.slice(0, 200)}`));
+  row("shipgate plan check", check, check.ms !== undefined ? `  target < ${fmtTime(TARGETS.checkMs)}: ${check.ms < TARGETS.checkMs ? "met" : `missed by ${fmtTime(check.ms - TARGETS.checkMs)}`}` : "");
+  row("js-yaml load alone", yaml, check.ms !== undefined && yaml.ms !== undefined ? `  (parsing is ${Math.round((yaml.ms / check.ms) * 100)} % of plan check)` : "");
+  failed ||= !!(check.errors?.length || yaml.errors?.length);
+
+  // 2. task next on 10 000 tasks vs task-master next.
+  const small = ensureInput({ gen, dataDir: DATA, kind: "plan", fileName: "plan-10k.yaml", count: 10_000 });
+  const tmProject = join(DATA, "taskmaster-10k");
+  rmSync(tmProject, { recursive: true, force: true });
+  const genRun = spawnSync(process.execPath, [gen, "taskmaster", tmProject, "10000"], { stdio: "inherit" });
+  if (genRun.status !== 0) return fail("gen.mjs taskmaster failed");
+  const db = join(DATA, "plan-10k.db");
+  rmSync(db, { force: true });
+  for (const suffix of ["-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
+  console.log(`\ntask next — ${small.path} (10 000 tasks); the plan is imported into ${db} by the warm-up run`);
+  const next = measure("shipgate task next", process.execPath, [BIN, "task", "next", "--agent", "claude", "--plan", small.path, "--db", db, "--cwd", emptyRepo, "--json"], {}, runs, (r) =>
+    r.status === 0 ? (JSON.parse(r.stdout)?.id ? undefined : "no task") : `exit ${r.status}: ${r.stderr.slice(0, 300)}`,
+  );
+  row("shipgate task next", next);
+  const tm = installTaskMaster();
+  if (!tm) {
+    console.log("  task-master next                   not measured: task-master-ai could not be installed");
+    failed = true;
+  } else {
+    const peer = measure("task-master next", tm, ["next"], { cwd: tmProject, env: { ...process.env, NO_COLOR: "1" } }, runs, (r) => (r.status === 0 && /Next Task/.test(r.stdout) ? undefined : `exit ${r.status}: ${(r.stderr || r.stdout).slice(0, 300)}`));
+    const ratio = next.ms && peer.ms ? peer.ms / next.ms : undefined;
+    row("task-master next", peer, ratio ? `  → shipgate ${ratio.toFixed(1)}× faster (target ≥ ${TARGETS.nextSpeedup}×: ${ratio >= TARGETS.nextSpeedup ? "met" : "missed"})` : "");
+    failed ||= !!peer.errors?.length;
+  }
+  failed ||= !!next.errors?.length;
+
+  // 3. start-up.
+  console.log("\nstart-up");
+  const version = measure("shipgate --version", process.execPath, [BIN, "--version"], {}, Math.max(runs, 10), (r) => (r.status === 0 ? undefined : `exit ${r.status}`));
+  const bare = measure("node -e 0", process.execPath, ["-e", "0"], {}, Math.max(runs, 10), (r) => (r.status === 0 ? undefined : `exit ${r.status}`));
+  row("shipgate --version", version, version.ms !== undefined ? `  target < ${TARGETS.versionMs} ms: ${version.ms < TARGETS.versionMs ? "met" : "missed"} (${Math.round(version.ms)} ms)` : "");
+  row("node -e 0", bare, bare.ms !== undefined && version.ms !== undefined ? `  (Node alone ${Math.round(bare.ms)} ms; shipgate adds ${Math.round(version.ms - bare.ms)} ms)` : "");
+  failed ||= !!(version.errors?.length || bare.errors?.length);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,147 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import { ShipgateError } from "../../errors.js";
+import type { PlanAnalysis } from "../../plan/analyze.js";
+import type { OwnershipResult } from "../../plan/ownership.js";
+import type { Plan } from "../../plan/types.js";
+import type { TaskRecord } from "../../store/types.js";
+import { writeReport, type CliIo, type CommonOptions } from "../output.js";
+
+export interface PlanOptions extends CommonOptions {
+  plan?: string;
+  out?: string;
+  svg?: string;
+  git?: string;
+  date?: string;
+}
+
+const today = (options: PlanOptions) => options.date ?? new Date().toISOString().slice(0, 10);
+
+/** The plan file: --plan, else shipgate.plan.yaml under --cwd. */
+async function planPath(options: PlanOptions): Promise<string> {
+  const { PLAN_FILE } = await import("../../config/load-plan.js");
+  return resolve(options.cwd, options.plan ?? PLAN_FILE);
+}
+
+/** Loads, validates and analyses the plan (PLAN_INVALID with every problem otherwise). */
+async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: PlanAnalysis; file: string; hash: string; shownFile: string }> {
+  const [{ loadPlan }, { analyzePlan }, { listRepoFiles }] = await Promise.all([
+    import("../../config/load-plan.js"),
+    import("../../plan/analyze.js"),
+    import("../../ingest/paths.js"),
+  ]);
+  const path = await planPath(options);
+  const [loaded, repo] = await Promise.all([loadPlan(path, { cwd: process.cwd() }), listRepoFiles(options.cwd)]);
+  const analysis = analyzePlan(loaded.plan, { today: today(options), repoFiles: [...repo.files] });
+  return { plan: loaded.plan, analysis, file: path, hash: loaded.hash, shownFile: relative(options.cwd, path) || path };
+}
+
+/** Task states from the store, importing the plan first when it changed. */
+async function taskStates(options: PlanOptions, path: string): Promise<Map<string, TaskRecord>> {
+  const [{ openStore }, { syncPlan }] = await Promise.all([import("../../store/open-store.js"), import("../../exec/sync-plan.js")]);
+  const store = openStore(options.db, options.cwd);
+  try {
+    await syncPlan(store, path, { cwd: process.cwd() });
+    return new Map((await store.listTasks()).map((t) => [t.id, t]));
+  } finally {
+    await store.close();
+  }
+}
+
+async function output(options: PlanOptions, io: CliIo, text: string, what: string): Promise<void> {
+  if (!options.out) {
+    writeReport(io, text.endsWith("\n") ? text : `${text}\n`);
+    return;
+  }
+  await mkdir(dirname(resolve(options.out)), { recursive: true });
+  await writeFile(options.out, text);
+  io.stderr(`[plan] ${what} written to ${options.out}\n`);
+}
+
+/** `shipgate plan check`: validate, then critical path, schedule, cost and conflicts. Exit 1 when parallel tasks of different agents share files. */
+export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise<number> {
+  const { plan, analysis, hash, shownFile } = await analysed(options);
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ file: shownFile, hash, tasks: plan.tasks.length, phases: plan.phases.length, agents: plan.agents.length, timing: { critical: analysis.timing.critical, project: analysis.timing.project, phases: analysis.timing.phases }, schedule: { start: analysis.schedule.start, end: analysis.schedule.end }, cost: { project: analysis.cost.project, agents: analysis.cost.agents, phases: analysis.cost.phases }, conflicts: { summary: analysis.conflicts.summary, conflicts: analysis.conflicts.conflicts } }, null, 2)}\n`);
+  } else {
+    const { renderPlanCheck } = await import("../../report/plan-text.js");
+    writeReport(io, `${renderPlanCheck(plan, analysis, { file: shownFile, hash }, { color: io.color })}\n`);
+  }
+  return analysis.conflicts.conflicts.length > 0 ? 1 : 0;
+}
+
+/** `shipgate plan show`: every task with PERT, slack, schedule, cost and its stored state. */
+export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<number> {
+  const { plan, analysis, file } = await analysed(options);
+  const states = await taskStates(options, file);
+  if (options.json) {
+    const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
+    const sched = new Map(analysis.schedule.tasks.map((t) => [t.id, t]));
+    io.stdout(`${JSON.stringify(plan.tasks.map((t) => ({ ...t, timing: timing.get(t.id), schedule: sched.get(t.id), cost: analysis.cost.tasks[t.id], state: states.get(t.id)?.state ?? null })), null, 2)}\n`);
+    return 0;
+  }
+  const { renderPlanShow } = await import("../../report/plan-text.js");
+  writeReport(io, `${renderPlanShow(plan, analysis, states, { color: io.color, limit: 500 })}\n`);
+  return 0;
+}
+
+/** `shipgate plan gantt`: Mermaid text (stdout or --out) and/or an SVG (--svg FILE). */
+export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise<number> {
+  const [{ plan, analysis }, { ganttMermaid, ganttSvg }] = await Promise.all([analysed(options), import("../../plan/gantt.js")]);
+  const critical = new Set(analysis.timing.critical);
+  if (options.svg) {
+    await mkdir(dirname(resolve(options.svg)), { recursive: true });
+    await writeFile(options.svg, ganttSvg(plan, analysis.schedule, critical));
+    io.stderr(`[plan] Gantt chart (SVG) written to ${options.svg}\n`);
+    if (!options.out) return 0;
+  }
+  await output(options, io, `${ganttMermaid(plan, analysis.schedule, critical)}\n`, "Gantt chart (Mermaid)");
+  return 0;
+}
+
+/** `shipgate plan conflicts [--git BASE]`: the declared-ownership matrix, and what actually changed since BASE. */
+export async function planConflictsCommand(options: PlanOptions, io: CliIo): Promise<number> {
+  const { plan, analysis } = await analysed(options);
+  let ownership: OwnershipResult | null = null;
+  if (options.git) {
+    const [{ commitsSince }, { checkOwnership }] = await Promise.all([import("../../assess/git-log.js"), import("../../plan/ownership.js")]);
+    ownership = checkOwnership(plan, await commitsSince(options.cwd, options.git));
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ ...analysis.conflicts, ...(ownership ? { git: { base: options.git, ...ownership } } : {}) }, null, 2)}\n`);
+  } else {
+    const { renderConflicts } = await import("../../report/plan-text.js");
+    let text = renderConflicts(analysis.conflicts, { color: io.color });
+    if (ownership) {
+      const lines = [`\nChanges since ${options.git ?? ""}, by agent:`];
+      for (const [agent, o] of Object.entries(ownership.byAgent)) lines.push(`  ${agent}: ${o.commits} commit(s), ${o.files.length} file(s)`);
+      if (ownership.unmapped.length) lines.push(`  ${ownership.unmapped.length} commit(s) by nobody in the plan (no matching email or branch)`);
+      for (const v of ownership.violations) lines.push(`✗ ${v.sha.slice(0, 10)} by ${v.agent} changed ${v.file}${v.owners.length ? `, owned by ${v.owners.join(", ")}` : ", which none of its tasks declares"}`);
+      lines.push(`${ownership.violations.length} violation(s) of declared ownership`);
+      text += lines.join("\n");
+    }
+    writeReport(io, `${text}\n`);
+  }
+  return analysis.conflicts.conflicts.length > 0 || (ownership?.violations.length ?? 0) > 0 ? 1 : 0;
+}
+
+/** `shipgate plan handoff AGENT`: the agent's brief, from the plan and the stored task states. */
+export async function planHandoffCommand(agent: string, options: PlanOptions, io: CliIo): Promise<number> {
+  const { plan, analysis, file, shownFile } = await analysed(options);
+  if (!plan.agents.some((a) => a.id === agent)) {
+    throw new ShipgateError("USAGE", `[plan] no agent "${agent}" in ${shownFile}; agents: ${plan.agents.map((a) => a.id).join(", ")}`);
+  }
+  const states = await taskStates(options, file);
+  const { renderHandoff } = await import("../../report/plan-docs.js");
+  await output(options, io, renderHandoff(agent, { plan, analysis, states, planFile: shownFile, today: today(options) }), `handoff for ${agent}`);
+  return 0;
+}
+
+/** `shipgate plan status`: the coordination status document. */
+export async function planStatusCommand(options: PlanOptions, io: CliIo): Promise<number> {
+  const { plan, analysis, file, shownFile } = await analysed(options);
+  const states = await taskStates(options, file);
+  const { renderStatus } = await import("../../report/plan-docs.js");
+  await output(options, io, renderStatus({ plan, analysis, states, planFile: shownFile, today: today(options) }), "status");
+  return 0;
+}

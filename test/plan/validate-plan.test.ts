@@ -1,0 +1,228 @@
+import { describe, expect, it } from "vitest";
+import { CORE_SCHEMA, load } from "js-yaml";
+import { planLineIndex } from "../../src/plan/plan-lines.js";
+import { formatPath, validatePlan } from "../../src/plan/validate-plan.js";
+
+/** Validates YAML text as loadPlan does; problems as "line: message". */
+function check(text: string) {
+  const { plan, problems } = validatePlan(load(text, { schema: CORE_SCHEMA }), planLineIndex(text, "yaml"));
+  return { plan, messages: problems.map((p) => `${p.line ?? "-"}: ${p.message}`) };
+}
+const messagesOf = (text: string) => check(text).messages;
+
+const VALID = `version: 1
+project: demo
+start: 2026-03-02
+agents:
+  - id: claude
+    kind: cli
+    command: claude -p "{prompt}"
+    rate: { per_hour: 12 }
+    branch: agent/claude/*
+  - id: alice
+    kind: human
+    rate: { per_day: 480 }
+    capacity: 6
+    emails: [alice@example.com]
+phases:
+  - id: build
+    name: Build
+  - id: ship
+    name: Ship
+    start: 2026-03-16
+    depends_on: [build]
+tasks:
+  - id: T1
+    title: one
+    phase: build
+    owner: claude
+    estimate: 2
+  - id: T2
+    title: two
+    phase: build
+    owner: alice
+    priority: P0
+    estimate: { optimistic: 1, likely: 2, pessimistic: 6 }
+    depends_on: [T1, T1]
+    files: [src/a.ts]
+    acceptance: npm test
+  - id: T3
+    title: three
+    phase: ship
+    owner: claude
+    estimate: 1
+    depends_on: [T2]
+risks:
+  - id: R1
+    description: it may rain
+    impact: high
+    probability: low
+    owner: alice
+milestones:
+  - id: M1
+    date: 2026-04-01
+    criteria: [release]
+`;
+
+describe("validatePlan", () => {
+  it("turns a valid plan into the model, with defaults", () => {
+    const { plan, messages } = check(VALID);
+    expect(messages).toEqual([]);
+    expect(plan?.commitConvention).toBe("[{task}] {summary}");
+    expect(plan?.agents[1]).toEqual({ id: "alice", kind: "human", command: null, ratePerHour: 80, capacity: 6, emails: ["alice@example.com"], branch: null });
+    expect(plan?.agents[0]?.capacity).toBe(8);
+    expect(plan?.phases[1]).toEqual({ id: "ship", name: "Ship", start: "2026-03-16", dependsOn: ["build"] });
+    expect(plan?.tasks[0]).toEqual({
+      id: "T1", title: "one", phase: "build", priority: "P2", owner: "claude", estimate: { optimistic: 2, likely: 2, pessimistic: 2 },
+      dependsOn: [], files: [], reads: [], deliverables: [], acceptance: null, readyWhen: null, tags: [],
+    });
+    expect(plan?.tasks[1]).toMatchObject({ priority: "P0", dependsOn: ["T1"], acceptance: "npm test", estimate: { optimistic: 1, likely: 2, pessimistic: 6 } });
+    expect(plan?.risks[0]?.status).toBe("open");
+    expect(plan?.milestones).toEqual([{ id: "M1", date: "2026-04-01", criteria: ["release"] }]);
+  });
+
+  it("reports every problem at once, each on its line", () => {
+    const text = `version: 1
+agents:
+  - id: claude
+    kind: cli
+  - id: claude
+    kind: robot
+phases:
+  - id: build
+    name: Build
+    start: 2026-02-30
+tasks:
+  - id: T1
+    title: one
+    phase: build
+    owner: claude
+    estimate: 2
+    depends_on: [T3]
+  - id: T2
+    title: two
+    phase: build
+    owner: bob
+    estimate: { optimistic: 5, likely: 3, pessimistic: 8 }
+    depends_on: [T1, T99]
+  - id: T3
+    title: three
+    phase: biuld
+    owner: claude
+    estimate: 1
+    depends_on: [T2]
+  - id: T2
+    title: again
+    phase: build
+    owner: claude
+    estimate: 1
+    dependson: [T1]
+`;
+    const { plan, messages } = check(text);
+    expect(plan).toBeNull();
+    expect(messages).toMatchInlineSnapshot(`
+      [
+        "5: agents[1].id: duplicate agent id "claude" (first used by agents[0] at line 3)",
+        "6: agents[1].kind: must be one of human cli api (got "robot")",
+        "10: phases[0].start: must be a real calendar date like 2026-03-02 (got "2026-02-30")",
+        "12: tasks[0]: dependency cycle T1 → T3 → T2 → T1",
+        "21: tasks[1].owner: unknown agent "bob"",
+        "22: tasks[1].estimate: must be optimistic ≤ likely ≤ pessimistic (got 5, 3, 8)",
+        "23: tasks[1].depends_on[1]: unknown task "T99"",
+        "26: tasks[2].phase: unknown phase "biuld"",
+        "30: tasks[3].id: duplicate task id "T2" (first used by tasks[1] at line 18)",
+        "35: tasks[3]: unknown key "dependson"",
+      ]
+    `);
+  });
+
+  it.each([
+    ["a wrong enum lists the options", "    estimate: 2\n", "    estimate: 2\n    priority: P5\n", '28: tasks[0].priority: must be one of P0 P1 P2 P3 (got "P5")'],
+    ["an empty title", "title: one", "title:", "24: tasks[0].title: must be text (got nothing)"],
+    ["a missing title", "    title: one\n", "", "23: tasks[0].title: is required"],
+    ["a negative estimate", "estimate: 2\n", "estimate: -1\n", "27: tasks[0].estimate: must be at least 0 (got -1)"],
+    ["a bad three-point estimate names the point", "estimate: 2\n", "estimate: { optimistic: 1, likely: x, pessimistic: 3 }\n", '27: tasks[0].estimate.likely: must be a number (got "x")'],
+    ["a string estimate", "estimate: 2\n", "estimate: 3h\n", '27: tasks[0].estimate: must be hours, as a number or { optimistic, likely, pessimistic } (got "3h")'],
+    ["a list where text belongs", "    estimate: 2\n", "    estimate: 2\n    acceptance: [npm, test]\n", "28: tasks[0].acceptance: must be text (got a list)"],
+    ["an agent kind lists the options", "kind: cli", "kind: bot", '6: agents[0].kind: must be one of human cli api (got "bot")'],
+  ])("%s", (_name, from, to, expected) => {
+    expect(messagesOf(VALID.replace(from, to))).toEqual([expected]);
+  });
+
+  it("reports a dependency cycle among phases", () => {
+    const text = VALID.replace("  - id: build\n    name: Build\n", "  - id: build\n    name: Build\n    depends_on: [ship]\n");
+    expect(messagesOf(text)).toMatchInlineSnapshot(`
+      [
+        "16: phases[0]: dependency cycle build → ship → build",
+      ]
+    `);
+  });
+
+  it("reports a cycle that only the phase order makes", () => {
+    // T1 (phase build) waits for T3, whose phase ship comes after build.
+    const text = VALID.replace("    owner: claude\n    estimate: 2\n", "    owner: claude\n    estimate: 2\n    depends_on: [T3]\n").replace("    depends_on: [T2]\n", "");
+    expect(messagesOf(text)).toMatchInlineSnapshot(`
+      [
+        "23: tasks[0]: dependency cycle through the phase order: T1 → T3 → phase build → T1",
+      ]
+    `);
+  });
+
+  it("reports a task that depends on itself", () => {
+    expect(messagesOf(VALID.replace("depends_on: [T2]", "depends_on: [T3]"))).toEqual(["37: tasks[2]: dependency cycle T3 → T3"]);
+  });
+
+  it("names unknown keys at the top level and in agents, and a wrong version", () => {
+    const text = VALID.replace("version: 1", "version: 2\ntaks: []").replace("    capacity: 6\n", "    capacity: 6\n    rate_per_hour: 3\n");
+    expect(messagesOf(text)).toMatchInlineSnapshot(`
+      [
+        "1: version: must be 1 (got 2)",
+        "2: (top level): unknown key "taks"",
+        "15: agents[1]: unknown key "rate_per_hour"",
+      ]
+    `);
+  });
+
+  it("checks agents' rates, risks' owners and milestones' dates", () => {
+    const text = VALID.replace("rate: { per_hour: 12 }", "rate: { per_hour: 12, per_day: 90 }").replace("    owner: alice\nmilestones", "    owner: carol\nmilestones").replace("date: 2026-04-01", "date: 1 April");
+    expect(messagesOf(text)).toMatchInlineSnapshot(`
+      [
+        "8: agents[0].rate: must give one of per_hour or per_day",
+        "48: risks[0].owner: unknown agent "carol"",
+        "51: milestones[0].date: must be a date like 2026-03-02 (got "1 April")",
+      ]
+    `);
+  });
+
+  it("reads ids written as numbers as text", () => {
+    const text = VALID.replace("id: T1", "id: 1").replace("depends_on: [T1, T1]", "depends_on: [1]");
+    const { plan, messages } = check(text);
+    expect(messages).toEqual([]);
+    expect(plan?.tasks[1]?.dependsOn).toEqual(["1"]);
+  });
+
+  it("rejects what is not a plan at all", () => {
+    expect(validatePlan([1, 2], () => null).problems.map((p) => p.message)).toEqual(["(top level): a plan is a mapping with version, agents, phases and tasks (got a list)"]);
+    expect(validatePlan({}, () => null).problems.map((p) => p.message)).toEqual([
+      "version: is required",
+      "agents: is required",
+      "phases: is required",
+      "tasks: is required",
+    ]);
+  });
+
+  it("names lines in a JSON plan", () => {
+    const text = JSON.stringify(
+      { version: 1, agents: [{ id: "a", kind: "cli" }], phases: [{ id: "p", name: "P" }], tasks: [{ id: "x", title: "X", phase: "p", owner: "a", estimate: 1, depends_on: ["y"] }] },
+      null,
+      2,
+    );
+    const { problems } = validatePlan(JSON.parse(text), planLineIndex(text, "json"));
+    expect(problems).toEqual([{ path: ["tasks", 0, "depends_on", 0], line: 23, message: 'tasks[0].depends_on[0]: unknown task "y"' }]);
+  });
+
+  it("formats key paths", () => {
+    expect(formatPath(["tasks", 12, "depends_on", 1])).toBe("tasks[12].depends_on[1]");
+    expect(formatPath([])).toBe("(top level)");
+  });
+});

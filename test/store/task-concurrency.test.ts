@@ -1,0 +1,121 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createSqliteDriver } from "../../src/store/drivers/sqlite.js";
+import type { TaskRecord } from "../../src/store/types.js";
+import { planImport, planTask } from "./conformance.js";
+
+// Real processes on one SQLite file: the worker runs the built driver (the global setup builds dist/).
+const workerPath = fileURLToPath(new URL("./task-worker.mjs", import.meta.url));
+
+interface WorkerResult {
+  agent: string;
+  claimed: string[];
+  won: string[];
+  lost: { id: string; code: string; message: string }[];
+}
+
+interface Worker {
+  ready: Promise<void>;
+  go: () => void;
+  done: Promise<WorkerResult>;
+}
+
+function startWorker(db: string, agent: string, command: string, ids: string[] = []): Worker {
+  const child = spawn(process.execPath, [workerPath, db, agent, command, ...ids], { stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    if (stdout.startsWith("ready\n")) onReady();
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const done = new Promise<WorkerResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`worker ${agent} exited with ${code}: ${stderr}`));
+      else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as WorkerResult);
+    });
+  });
+  // A worker that dies before saying ready must not leave the test waiting for it.
+  return { ready: Promise.race([ready, done.then(() => undefined)]), go: () => child.stdin.end("go\n"), done };
+}
+
+/** Starts the workers, waits until every one has opened the store, then releases them together. */
+async function race(db: string, specs: { agent: string; command: string; ids?: string[] }[]): Promise<WorkerResult[]> {
+  const workers = specs.map((s) => startWorker(db, s.agent, s.command, s.ids));
+  await Promise.all(workers.map((w) => w.ready));
+  for (const w of workers) w.go();
+  return Promise.all(workers.map((w) => w.done));
+}
+
+async function seed(count: number, prefix: string): Promise<{ db: string; ids: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "shipgate-tasks-"));
+  const db = join(dir, "shipgate.db");
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
+  const store = createSqliteDriver({ path: db });
+  await store.importPlan(planImport("h1", ids.map((id, i) => planTask(id, { owner: "owner", priority: (["P0", "P1", "P2", "P3"] as const)[i % 4]!, slack: i % 7 }))));
+  await store.close();
+  return { db, ids };
+}
+
+async function readBack(db: string): Promise<{ tasks: TaskRecord[]; taskEvents: { type: string; subject: string | null }[] }> {
+  const store = createSqliteDriver({ path: db });
+  const tasks = await store.listTasks();
+  const taskEvents = (await store.listEvents()).filter((e) => e.type.startsWith("task."));
+  await store.close();
+  return { tasks, taskEvents };
+}
+
+const agents = (n: number) => Array.from({ length: n }, (_, i) => `agent-${String(i).padStart(2, "0")}`);
+
+describe("tasks under concurrent processes (sqlite)", () => {
+  it("16 processes claiming at once from 200 ready tasks get each task exactly once", async () => {
+    const { db, ids } = await seed(200, "C");
+    const results = await race(db, agents(16).map((agent) => ({ agent, command: "claim" })));
+    const claimed = results.flatMap((r) => r.claimed);
+    expect(claimed).toHaveLength(200);
+    expect([...new Set(claimed)].sort()).toEqual(ids);
+    const { tasks, taskEvents } = await readBack(db);
+    const claimer = new Map(results.flatMap((r) => r.claimed.map((id) => [id, r.agent] as const)));
+    for (const t of tasks) expect(t, t.id).toMatchObject({ state: "in_progress", attempts: 1, claimedBy: claimer.get(t.id) });
+    expect(taskEvents).toHaveLength(200);
+    expect(new Set(taskEvents.map((e) => e.subject)).size).toBe(200);
+    expect(new Set(taskEvents.map((e) => e.type))).toEqual(new Set(["task.started"]));
+  });
+
+  it("16 processes moving their own 25 tasks through start and done lose no update (400 done, 800 events)", async () => {
+    const { db, ids } = await seed(400, "R");
+    const names = agents(16);
+    // Interleaved sets, so that neighbouring rows (same pages) are written by different processes.
+    const results = await race(db, names.map((agent, w) => ({ agent, command: "run", ids: ids.filter((_, i) => i % 16 === w) })));
+    expect(results.map((r) => r.won.length)).toEqual(names.map(() => 25));
+    const { tasks, taskEvents } = await readBack(db);
+    expect(tasks.filter((t) => t.state === "done")).toHaveLength(400);
+    for (const [i, t] of tasks.entries()) expect(t, t.id).toMatchObject({ attempts: 1, claimedBy: names[i % 16] });
+    expect(taskEvents).toHaveLength(800);
+    expect(taskEvents.filter((e) => e.type === "task.started")).toHaveLength(400);
+    expect(taskEvents.filter((e) => e.type === "task.done")).toHaveLength(400);
+  });
+
+  it("two processes starting the same task at once: exactly one wins each of 150 rounds, the other is told who holds it", async () => {
+    const { db, ids } = await seed(150, "S");
+    const results = await race(db, ["alice", "bob"].map((agent) => ({ agent, command: "start", ids })));
+    const { tasks, taskEvents } = await readBack(db);
+    for (const t of tasks) {
+      const winners = results.filter((r) => r.won.includes(t.id));
+      const losers = results.flatMap((r) => r.lost.filter((l) => l.id === t.id));
+      expect(winners.map((r) => r.agent), t.id).toEqual([t.claimedBy]);
+      expect(losers, t.id).toEqual([
+        { id: t.id, code: "INVALID_TRANSITION", message: `[task] ${t.id} is in_progress (held by ${t.claimedBy}); it cannot become in_progress` },
+      ]);
+      expect(t, t.id).toMatchObject({ state: "in_progress", attempts: 1 });
+    }
+    expect(taskEvents).toHaveLength(150);
+  });
+});
