@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { lstat, open } from "node:fs/promises";
 import { join } from "node:path";
 import { ShipgateError } from "../errors.js";
 import { createUnifiedDiffParser } from "../gate/changed-lines.js";
+import { gitOutput as runGitOutput, spawnGit } from "./git-process.js";
 
 // No optional locks: a background `git diff` must not take index.lock from under the user's own git.
 // quotePath=false: non-ASCII names come out as UTF-8, not as octal escapes.
@@ -10,51 +10,16 @@ const GIT = ["--no-optional-locks", "-c", "core.quotePath=false"];
 
 /** Longest line kept whole from git's stdout: paths are far shorter; only a content line's first character is read. */
 const MAX_LINE_BYTES = 64 * 1024;
-/** How much of git's stderr an error message quotes. */
-const MAX_STDERR_BYTES = 16 * 1024;
 /** Untracked files read at once. */
 const READ_CONCURRENCY = 16;
 /** Git calls a file binary when a NUL byte appears in its first 8000 bytes (xdiff-interface.c). */
 const BINARY_PROBE_BYTES = 8000;
 
-interface GitExit {
-  code: number | null;
-  stderr: string;
-}
-
 /** Runs git in `cwd` without a shell, handing stdout chunks to `onStdout`; rejects only when git cannot start. */
-function git(cwd: string, args: string[], onStdout: (chunk: Buffer) => void): Promise<GitExit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", [...GIT, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
-    const stderr: Buffer[] = [];
-    let stderrBytes = 0;
-    child.stdout.on("data", onStdout);
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (stderrBytes >= MAX_STDERR_BYTES) return;
-      stderr.push(chunk);
-      stderrBytes += chunk.length;
-    });
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") {
-        reject(new ShipgateError("USAGE", `[gate] git could not start: ${error.message}`, { cause: error }));
-        return;
-      }
-      // spawn says ENOENT for a missing working directory as well as for a missing git.
-      void lstat(cwd).then(
-        () => reject(new ShipgateError("USAGE", "[gate] git is not installed (or not on PATH)", { hint: "changed lines are read with git: install it, or put it on PATH", cause: error })),
-        () => reject(new ShipgateError("USAGE", `[gate] ${cwd} does not exist`, { cause: error })),
-      );
-    });
-    child.on("close", (code) => resolve({ code, stderr: Buffer.concat(stderr).toString("utf8").trim() }));
-  });
-}
+const git = (cwd: string, args: string[], onStdout: (chunk: Buffer) => void) => spawnGit(cwd, GIT, args, onStdout, "[gate]");
 
 /** Runs git and returns its whole stdout (for small outputs). */
-async function gitOutput(cwd: string, args: string[]): Promise<GitExit & { stdout: string }> {
-  const chunks: Buffer[] = [];
-  const exit = await git(cwd, args, (chunk) => chunks.push(chunk));
-  return { ...exit, stdout: Buffer.concat(chunks).toString("utf8") };
-}
+const gitOutput = (cwd: string, args: string[]) => runGitOutput(cwd, GIT, args, "[gate]");
 
 type Resolved = { sha: string } | { missing: true } | { failed: string };
 

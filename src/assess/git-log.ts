@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
-import { lstat } from "node:fs/promises";
 import { ShipgateError } from "../errors.js";
 import type { CommitChange } from "../plan/ownership.js";
+import { gitOutput } from "./git-process.js";
 
 // No optional locks: a background `git log` must not take index.lock from under the user's own git.
 // quotePath=false: non-ASCII names come out as UTF-8, not as octal escapes. No signature checks: their
@@ -113,33 +112,5 @@ async function commitOf(top: string, ref: string): Promise<string> {
 
 const firstLine = (text: string) => text.trim().split("\n", 1)[0] ?? "";
 
-interface GitOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs git in `cwd` without a shell; rejects only when git cannot start. */
-function git(cwd: string, args: string[]): Promise<GitOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", [...GIT, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") {
-        reject(new ShipgateError("USAGE", `[plan] git could not start: ${error.message}`, { cause: error }));
-        return;
-      }
-      // spawn says ENOENT for a missing working directory as well as for a missing git.
-      void lstat(cwd).then(
-        () => reject(new ShipgateError("USAGE", "[plan] git is not installed (or not on PATH)", { hint: "commits are read with git: install it, or put it on PATH", cause: error })),
-        () => reject(new ShipgateError("USAGE", `[plan] ${cwd} does not exist`, { cause: error })),
-      );
-    });
-    child.on("close", (code) =>
-      resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }),
-    );
-  });
-}
+const git = (cwd: string, args: string[]) => gitOutput(cwd, GIT, args, "[plan]");

@@ -27,7 +27,7 @@ export async function syncPlan(store: Store, planPath: string, options: { cwd: s
     });
   }
   const hash = createHash("sha256").update(bytes).digest("hex");
-  const current = await store.getPlan();
+  const current = await store.getPlan({ content: false });
   if (current?.hash === hash) return { stored: current, imported: false };
   const loaded = await loadPlan(planPath, { cwd: options.cwd });
   const { stored } = await importLoaded(store, loaded.plan, loaded.hash, planPath);

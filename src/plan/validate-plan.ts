@@ -478,3 +478,8 @@ function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   const inner = branch?.[0];
   return inner ? unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
 }
+
+/** The JSON Schema published for editors (schema/shipgate.plan.schema.json). */
+export function planJsonSchema(): unknown {
+  return z.toJSONSchema(planFileSchema, { io: "input", unrepresentable: "any" });
+}

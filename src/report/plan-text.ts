@@ -75,6 +75,8 @@ export function renderConflicts(report: ConflictReport, options: { color: boolea
       });
       out.push(`  ${oneLine(file).padEnd(width)}  ${cells.join("  ")}`);
     }
+    const omitted = (m as { omitted?: number }).omitted ?? 0;
+    if (omitted > 0) out.push(s.dim(`  … ${omitted} more file(s) in this phase (--json for all conflicts)`));
     out.push("");
   }
   for (const c of report.conflicts) {

@@ -271,8 +271,11 @@ export interface Store {
    * ids removed by this import. Two tasks with one id reject with PLAN_INVALID and write nothing.
    */
   importPlan(plan: PlanImport, at?: string): Promise<{ plan: StoredPlan; changed: boolean }>;
-  /** The latest imported plan, or undefined before the first import. */
-  getPlan(): Promise<StoredPlan | undefined>;
+  /**
+   * The latest imported plan, or undefined before the first import. With `{ content: false }` its
+   * `content` is null: checking the hash of a 100 000-task plan should not parse the whole plan.
+   */
+  getPlan(options?: { content?: boolean }): Promise<StoredPlan | undefined>;
   /** Every stored task: those of the latest plan in plan order, then removed ones (in their last plan order). */
   listTasks(): Promise<TaskRecord[]>;
   getTask(id: string): Promise<TaskRecord | undefined>;

@@ -117,3 +117,12 @@ describe("loadPlan", () => {
     expect(plan.tasks.some((t) => t.dependsOn.length > 1)).toBe(true);
   });
 });
+
+describe("the published plan JSON Schema", () => {
+  it("matches the code (npm run schema rewrites it)", async () => {
+    const { planJsonSchema } = await import("../../src/plan/validate-plan.js");
+    const published = JSON.parse(readFileSync(new URL("../../schema/shipgate.plan.schema.json", import.meta.url), "utf8")) as unknown;
+    expect(published).toEqual(planJsonSchema());
+  });
+});
+

@@ -207,6 +207,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         expect(changed).toBe(true);
         expect(stored).toEqual({ id: stored.id, hash: "h1", source: "shipgate.plan.yaml", importedAt: "2026-11-01T00:00:00.000Z", content: plan.content });
         expect(await store.getPlan()).toEqual(stored);
+        expect(await store.getPlan({ content: false })).toEqual({ ...stored, content: null });
         const fresh = { state: "pending", claimedBy: null, attempts: 0, note: null, removed: false, updatedAt: "2026-11-01T00:00:00.000Z" };
         expect(await store.listTasks()).toEqual([{ ...plan.tasks[0], ...fresh }, { ...plan.tasks[1], ...fresh }]);
         expect(await store.getTask("T2")).toEqual({ ...plan.tasks[0], ...fresh });

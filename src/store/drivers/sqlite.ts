@@ -217,6 +217,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
 
   const tasks = {
     latestPlan: db.prepare("SELECT * FROM plan ORDER BY id DESC LIMIT 1"),
+    latestPlanHead: db.prepare("SELECT id, hash, source, imported_at, 'null' AS content FROM plan ORDER BY id DESC LIMIT 1"),
     insertPlan: db.prepare("INSERT INTO plan (hash, source, imported_at, content) VALUES (?, ?, ?, ?)"),
     // Changes only rows whose definition differs, so `changes` counts real updates.
     updateDefinition: db.prepare(
@@ -498,9 +499,9 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
         // the same new file, the second sees the first's plan and writes nothing.
         return importTx.immediate(plan, at ?? new Date().toISOString());
       }),
-    getPlan: () =>
+    getPlan: (options = {}) =>
       guard(() => {
-        const row = tasks.latestPlan.get() as PlanRow | undefined;
+        const row = (options.content === false ? tasks.latestPlanHead : tasks.latestPlan).get() as PlanRow | undefined;
         return row && toPlan(row);
       }),
     listTasks: () => guard(() => (tasks.list.all() as TaskRow[]).map(toTask)),

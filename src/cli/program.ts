@@ -1,0 +1,229 @@
+import { resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { isShipgateError } from "../errors.js";
+import type { CliIo, CommonOptions } from "./output.js";
+import { readVersion } from "./version.js";
+
+const version = readVersion();
+
+/** Builds the program. Each action resolves to an exit code; nothing here exits. */
+export function createProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command("shipgate")
+    .description("Take a project to production with numbers instead of opinions.")
+    .version(version, "-v, --version")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+
+  const common = (cmd: Command) =>
+    cmd
+      .option("--cwd <dir>", "repository root to work in", ".")
+      .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd)")
+      .option("--config <file>", "config file (default shipgate.yaml under --cwd)")
+      .option("--json", "machine-readable output (documented in docs/json-output.md)");
+
+  const opts = <T extends CommonOptions>(cmd: Command): T => {
+    const o = cmd.opts<T>();
+    return { ...o, cwd: resolve(o.cwd) };
+  };
+  const act = (work: () => Promise<number>) => async () => setExit(await work());
+
+  common(program.command("init"))
+    .description("detect the stack and write a commented shipgate.yaml")
+    .option("--force", "overwrite an existing shipgate.yaml")
+    .option("--stdout", "print the proposed config instead of writing it")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/init.js")).initCommand(opts(this), io))();
+    });
+
+  common(program.command("assess"))
+    .description("run the collectors (or read reports), store a snapshot and print its summary")
+    .option("-r, --report <file>", "read this report (repeatable); without --config, shipgate.yaml's collectors are skipped", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option("--format <format>", "force the format of the --report files instead of detecting it"))
+    .option("--no-run", "do not run collector commands; read the reports they left")
+    .option("--markdown", "print a markdown report (pull-request comment, GITHUB_STEP_SUMMARY)")
+    .option("--gate <name>", "then evaluate this gate on the new snapshot (exit 1 on NO-GO); see `shipgate gate --help`")
+    .option("--baseline <spec>", "with --gate: compare against previous, a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
+    .option("--junit <file>", "with --gate: write the gate as JUnit XML (one test case per condition)")
+    .option("--sarif <file>", "with --gate: write the findings that fail the gate as SARIF 2.1.0")
+    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then).")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/assess.js")).assessCommand(opts(this), io))();
+    });
+
+  common(program.command("history"))
+    .description("list stored snapshots, newest first")
+    .option("--limit <n>", "how many (default 20)")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/history.js")).historyCommand(opts(this), io))();
+    });
+
+  common(program.command("diff"))
+    .description("what changed between two snapshots (default: the last two): tests newly failing or passing, appeared, disappeared; coverage per file")
+    .argument("[a]", "older snapshot: id or latest~N (default latest~1)")
+    .argument("[b]", "newer snapshot: id or latest~N (default latest)")
+    .action(function (this: Command, a: string | undefined, b: string | undefined) {
+      return act(async () => (await import("./commands/diff.js")).diffCommand(a, b, opts(this), io))();
+    });
+
+  common(program.command("gate"))
+    .description("GO / NO-GO: evaluate a quality gate on the newest snapshot, against a baseline")
+    .option("-g, --gate <name>", "the gate (built in: release, new-code; or one from shipgate.yaml)", "release")
+    .option("--snapshot <ref>", "judge this snapshot instead: id or latest~N")
+    .option("--baseline <spec>", "compare against: previous (default), a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
+    .option("--markdown", "print markdown (pull-request comment)")
+    .option("--junit <file>", "also write JUnit XML: one test case per condition, so CI shows the gate")
+    .option("--sarif <file>", "also write SARIF 2.1.0 with the findings, tests and lines that fail the gate")
+    .option("--date <YYYY-MM-DD>", "check waiver expiry as of this day (default today, UTC)")
+    .option("--list", "list the gates and their conditions")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  shipgate gate                            the release gate on the newest snapshot\n  shipgate gate -g new-code --baseline ref:origin/main --sarif gate.sarif\n  shipgate gate --list\n\nInside GitHub Actions (GITHUB_ACTIONS=true) failures are also printed as annotations and the\nreport is appended to GITHUB_STEP_SUMMARY. Conditions, scopes and waivers: docs/gates.md.\n\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, unknown gate or baseline.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/gate.js")).gateCommand(opts(this), io))();
+    });
+
+  const baseline = program.command("baseline").description("named snapshots that gates compare against");
+  common(baseline.command("set"))
+    .description("name a snapshot (default the newest) as a baseline; setting an existing name moves it")
+    .argument("<name>", "baseline name, e.g. main or release-1.0")
+    .argument("[snapshot]", "snapshot id or latest~N (default latest)")
+    .action(function (this: Command, name: string, snapshot: string | undefined) {
+      return act(async () => (await import("./commands/baseline.js")).baselineSetCommand(name, snapshot, opts(this), io))();
+    });
+  common(baseline.command("list"))
+    .description("list the baselines")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/baseline.js")).baselineListCommand(opts(this), io))();
+    });
+
+  const planOpts = (cmd: Command) =>
+    common(cmd)
+      .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd; YAML or JSON)")
+      .option("--date <YYYY-MM-DD>", "today, for documents and a plan without a start date");
+  const plan = program
+    .command("plan")
+    .description("the hardening plan as data: validate, critical path, schedule, cost, conflicts, Gantt, handoffs, status (docs/plan.md)");
+  planOpts(plan.command("check"))
+    .description("validate the plan (every problem with file:line), then critical path, P80/P95, schedule, cost and file conflicts")
+    .addHelpText("after", "\nExit codes: 0 valid and no conflict, 1 parallel tasks of different agents share files, 2 invalid plan or usage error.")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planCheckCommand(opts(this), io))();
+    });
+  planOpts(plan.command("show"))
+    .description("every task with PERT estimate, slack, scheduled dates, cost and stored state")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planShowCommand(opts(this), io))();
+    });
+  planOpts(plan.command("gantt"))
+    .description("the schedule as a Mermaid Gantt chart (stdout or --out) and as an SVG (--svg FILE)")
+    .option("--svg <file>", "write an SVG chart")
+    .option("--out <file>", "write the Mermaid text to a file")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planGanttCommand(opts(this), io))();
+    });
+  planOpts(plan.command("conflicts"))
+    .description("file ownership: tasks that can run at the same time and touch the same files (matrix per phase); with --git, what each agent actually changed")
+    .option("--git <base>", "also check the commits since BASE against each agent's declared files")
+    .addHelpText("after", "\nExit codes: 0 no conflict or violation, 1 conflicts or violations, 2 invalid plan or usage error.")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planConflictsCommand(opts(this), io))();
+    });
+  planOpts(plan.command("handoff"))
+    .description("the markdown brief for one agent: tasks, files owned and off-limits, what to wait for, checklist")
+    .argument("<agent>", "agent id from the plan")
+    .option("--out <file>", "write it to a file")
+    .action(function (this: Command, agent: string) {
+      return act(async () => (await import("./commands/plan.js")).planHandoffCommand(agent, opts(this), io))();
+    });
+  planOpts(plan.command("status"))
+    .description("the coordination status document: progress per phase, tracks, conflicts, deliverables, risks, timeline")
+    .option("--out <file>", "write it to a file")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/plan.js")).planStatusCommand(opts(this), io))();
+    });
+
+  const taskOpts = (cmd: Command) =>
+    common(cmd)
+      .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd)")
+      .option("--agent <id>", "the agent acting (default $SHIPGATE_AGENT)");
+  const task = program.command("task").description("task states in the store: next, start (an atomic claim), done (runs acceptance), fail, block");
+  taskOpts(task.command("list"))
+    .description("tasks and their states")
+    .option("--state <state>", "only pending | in_progress | done | failed | blocked")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/task.js")).taskListCommand(opts(this), io))();
+    });
+  taskOpts(task.command("next"))
+    .description("the agent's next ready task: dependencies done, then priority, least slack, id (does not claim it)")
+    .option("--any", "any agent's task, not only the agent's own")
+    .addHelpText("after", "\nExit codes: 0 a task is ready, 1 none is ready, 2 usage or plan error.")
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/task.js")).taskNextCommand(opts(this), io))();
+    });
+  taskOpts(task.command("start"))
+    .description("claim a task (the next ready one without ID): atomic, so two agents never get the same task; runs ready_when first")
+    .argument("[id]", "task id (default: the next ready task of --agent)")
+    .option("--any", "without ID: any agent's task")
+    .option("--force", "start even if ready_when fails")
+    .action(function (this: Command, id: string | undefined) {
+      return act(async () => (await import("./commands/task.js")).taskStartCommand(id, opts(this), io))();
+    });
+  taskOpts(task.command("done"))
+    .description("record a task done; its acceptance command must pass")
+    .argument("<id>", "task id")
+    .option("--force", "record it without acceptance passing (needs --reason)")
+    .option("--reason <text>", "why")
+    .action(function (this: Command, id: string) {
+      return act(async () => (await import("./commands/task.js")).taskDoneCommand(id, opts(this), io))();
+    });
+  for (const [verb, state, what] of [["fail", "failed", "record a failed attempt (it can be started again)"], ["block", "blocked", "mark a task blocked"], ["reset", "pending", "put a blocked or failed task back to pending"]] as const) {
+    taskOpts(task.command(verb))
+      .description(what)
+      .argument("<id>", "task id")
+      .option("--reason <text>", verb === "reset" ? "why" : "why (required)")
+      .action(function (this: Command, id: string) {
+        return act(async () => (await import("./commands/task.js")).taskMoveCommand(id, state, opts(this), io))();
+      });
+  }
+
+  const docs = program.command("docs").description("documentation checks");
+  docs
+    .command("check")
+    .description("check markdown links offline: files, images, anchors (GitHub slugs), reference links; external links listed, fetched only with --online")
+    .argument("[paths...]", "files or folders to check (default: every markdown file under --cwd)")
+    .option("--cwd <dir>", "repository root: links starting with / resolve against it", ".")
+    .option("--online", "also fetch external http(s) links (bounded concurrency, 10 s timeout each)")
+    .option("--json", "machine-readable output")
+    .addHelpText("after", "\nExit codes: 0 no broken link, 1 broken links found, 2 usage error.")
+    .action(function (this: Command, paths: string[]) {
+      return act(async () => (await import("./commands/docs.js")).docsCheckCommand(paths, opts(this), io))();
+    });
+
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = createProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isShipgateError(error)) {
+      io.stderr(`error: ${error.message}\n`);
+      if (error.hint) io.stderr(`  → ${error.hint}\n`);
+      return 2;
+    }
+    io.stderr(`internal error: ${(error as Error).message}\n`);
+    if (io.env.SHIPGATE_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
+    else io.stderr("  → this is a bug in shipgate; rerun with SHIPGATE_DEBUG=1 for the stack trace and report it\n");
+    return 2;
+  }
+}
