@@ -48,3 +48,13 @@ export async function gitOutput(cwd: string, flags: string[], args: string[], mo
   const exit = await spawnGit(cwd, flags, args, (chunk) => chunks.push(chunk), module);
   return { ...exit, stdout: Buffer.concat(chunks).toString("utf8") };
 }
+
+/** `cwd` relative to the root of its git repository ("" at the root, or outside git), with a trailing slash. */
+export async function gitPrefix(cwd: string): Promise<string> {
+  try {
+    const out = await gitOutput(cwd, [], ["rev-parse", "--show-prefix"], "[git]");
+    return out.code === 0 ? out.stdout.trim() : "";
+  } catch {
+    return "";
+  }
+}

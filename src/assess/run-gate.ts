@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { LoadedConfig } from "../config/load-config.js";
 import { locate } from "../config/load-config.js";
 import { gateSpecs } from "../config/gates.js";
@@ -12,8 +10,8 @@ import type { BaselineSpec, ChangedLinesCoverage, GateResult, GateSpec } from ".
 import { normalizeSummary } from "../gate/metrics.js";
 import type { SnapshotRecord, Store } from "../store/types.js";
 import { changedLines, mergeBase, resolveRef } from "./git-diff.js";
+import { gitPrefix } from "./git-process.js";
 
-const run = promisify(execFile);
 
 export interface RunGateOptions {
   root: string;
@@ -91,7 +89,7 @@ export async function runGate(options: RunGateOptions): Promise<GateResult> {
     baseline,
     baselineMissing: missing,
     baselineCommit: base,
-    pathPrefix: await repoPrefix(root),
+    pathPrefix: await gitPrefix(root),
     history,
     changedLines: changed,
     changedLinesMissing: changedMissing,
@@ -176,15 +174,6 @@ async function load(store: Store, record: SnapshotRecord): Promise<GateSnapshot>
     findingTools: [...new Set(sources.filter((s) => FINDING_FORMATS.has(s.format)).map((s) => toolOf.get(s.id) ?? ""))].sort(),
     advisories,
   };
-}
-
-/** The judged directory relative to the repository root ("" at the root or outside git). */
-async function repoPrefix(root: string): Promise<string> {
-  try {
-    return (await run("git", ["rev-parse", "--show-prefix"], { cwd: root })).stdout.trim();
-  } catch {
-    return "";
-  }
 }
 
 /** The test outcomes of the `count` snapshots before `current` on its branch, oldest first. */

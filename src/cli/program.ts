@@ -107,7 +107,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .description("the hardening plan as data: validate, critical path, schedule, cost, conflicts, Gantt, handoffs, status (docs/plan.md)");
   planOpts(plan.command("check"))
     .description("validate the plan (every problem with file:line), then critical path, P80/P95, schedule, cost and file conflicts")
-    .addHelpText("after", "\nExit codes: 0 valid and no conflict, 1 parallel tasks of different agents share files, 2 invalid plan or usage error.")
+    .addHelpText("after", "\nExit codes: 0 valid and no write conflict (read-after-write risks are reported), 1 parallel tasks of different agents write the same files, 2 invalid plan or usage error.")
     .action(function (this: Command) {
       return act(async () => (await import("./commands/plan.js")).planCheckCommand(opts(this), io))();
     });

@@ -35,21 +35,23 @@ export async function syncPlan(store: Store, planPath: string, options: { cwd: s
 }
 
 /**
- * Each task's dependencies as the task queue sees them: its own, plus — when its phase depends on other
- * phases — the last tasks of those phases (the ones no other task of the same phase waits for), so that
- * a task of "release" is not ready before "tests" is finished. Pure.
+ * Per phase, every phase it waits for, directly or transitively (an empty phase in between does not break
+ * the chain). Phases are few, so the closure is small; the queue checks it instead of copying phase order
+ * into every task's dependencies. Pure.
  */
-export function effectiveDependencies(plan: Plan): Map<string, string[]> {
-  const phaseOf = new Map(plan.tasks.map((t) => [t.id, t.phase]));
-  const waitedOn = new Set<string>();
-  for (const t of plan.tasks) for (const d of t.dependsOn) if (phaseOf.get(d) === t.phase) waitedOn.add(d);
-  const sinks = new Map<string, string[]>();
-  for (const t of plan.tasks) if (!waitedOn.has(t.id)) sinks.set(t.phase, [...(sinks.get(t.phase) ?? []), t.id]);
-  const phaseDeps = new Map(plan.phases.map((p) => [p.id, p.dependsOn]));
-  const out = new Map<string, string[]>();
-  for (const t of plan.tasks) {
-    const extra = (phaseDeps.get(t.phase) ?? []).flatMap((p) => sinks.get(p) ?? []);
-    out.set(t.id, extra.length === 0 ? t.dependsOn : [...new Set([...t.dependsOn, ...extra])]);
+export function phaseWaits(plan: Plan): Record<string, string[]> {
+  const direct = new Map(plan.phases.map((p) => [p.id, p.dependsOn]));
+  const out: Record<string, string[]> = {};
+  for (const phase of plan.phases) {
+    const seen = new Set<string>();
+    const stack = [...phase.dependsOn];
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next) || next === phase.id) continue;
+      seen.add(next);
+      stack.push(...(direct.get(next) ?? []));
+    }
+    if (seen.size > 0) out[phase.id] = [...seen].sort();
   }
   return out;
 }
@@ -57,12 +59,12 @@ export function effectiveDependencies(plan: Plan): Map<string, string[]> {
 /** Imports a validated plan with each task's slack (the claim order uses it). */
 export async function importLoaded(store: Store, plan: Plan, hash: string, source: string): Promise<{ stored: StoredPlan; changed: boolean }> {
   const slack = new Map(criticalPath(plan).tasks.map((t) => [t.id, t.slack]));
-  const deps = effectiveDependencies(plan);
   const result = await store.importPlan({
     hash,
     source,
     content: plan,
-    tasks: plan.tasks.map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: deps.get(t.id) ?? t.dependsOn })),
+    tasks: plan.tasks.map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase })),
+    phaseWaits: phaseWaits(plan),
   });
   return { stored: result.plan, changed: result.changed };
 }

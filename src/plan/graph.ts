@@ -121,7 +121,9 @@ export function cyclePaths(graph: IndexGraph, components: number[][] = cyclicCom
   const paths: number[][] = [];
   components.forEach((component, c) => {
     for (const v of component) member[v] = c;
-    const start = Math.min(...component);
+    // A loop, not Math.min(...component): a spread of 120 000 arguments overflows the stack.
+    let start = component[0] as number;
+    for (const n of component) if (n < start) start = n;
     // Breadth-first from start inside the component until an edge leads back to start.
     const queue = [start];
     parent[start] = start;

@@ -1,4 +1,5 @@
 import type { PlanAnalysis } from "../plan/analyze.js";
+import { globsOverlap } from "../plan/conflicts.js";
 import { ganttMermaid } from "../plan/gantt.js";
 import type { Plan, PlanTask } from "../plan/types.js";
 import { PRIORITIES } from "../plan/types.js";
@@ -66,36 +67,74 @@ export function renderHandoff(agentId: string, input: PlanDocInput): string {
 
   const ownFiles = new Map<string, string[]>();
   for (const task of mine) for (const f of task.files) ownFiles.set(f, [...(ownFiles.get(f) ?? []), task.id]);
-  out.push("## Files you own", "");
-  if (ownFiles.size === 0) out.push("None: your tasks change no files.");
-  for (const [file, ids] of [...ownFiles].sort()) out.push(`- ${code(file)} — ${ids.join(", ")}`);
-  out.push("");
-
   const foreign = new Map<string, Set<string>>();
   for (const task of plan.tasks) {
     if (task.owner === agentId) continue;
     for (const f of task.files) {
-      if (ownFiles.has(f)) continue;
       const owners = foreign.get(f) ?? new Set<string>();
       owners.add(`${task.owner} (${task.id})`);
       foreign.set(f, owners);
     }
   }
+  // A file that is also yours is shared: say so instead of forbidding it (or dropping it).
+  const shared = new Map<string, string[]>();
+  for (const own of ownFiles.keys()) {
+    for (const [file, owners] of foreign) if (globsOverlap(own, file) !== null) shared.set(own, [...(shared.get(own) ?? []), ...owners]);
+  }
+  out.push("## Files you own", "");
+  if (ownFiles.size === 0) out.push("None: your tasks change no files.");
+  for (const [file, ids] of [...ownFiles].sort()) {
+    const others = shared.get(file);
+    out.push(`- ${code(file)} — ${ids.join(", ")}${others ? `; shared with ${[...new Set(others)].join(", ")}: change it only when their task is done or before it starts, as the dependencies say` : ""}`);
+  }
+  out.push("");
+
   out.push("## Files you must not modify", "", "Owned by other agents' tasks; change them only through their owner.", "");
   if (foreign.size === 0) out.push("None.");
-  for (const [file, owners] of [...foreign].sort((a, b) => a[0].localeCompare(b[0])).slice(0, 200)) out.push(`- ${code(file)} — ${[...owners].join(", ")}`);
+  for (const [file, owners] of [...foreign].filter(([f]) => !ownFiles.has(f)).sort((a, b) => a[0].localeCompare(b[0])).slice(0, 200)) out.push(`- ${code(file)} — ${[...owners].join(", ")}`);
   if (foreign.size > 200) out.push(`- … and ${foreign.size - 200} more (\`shipgate plan conflicts\`)`);
   out.push("");
 
-  const waits = mine.flatMap((task) =>
-    task.dependsOn.map((id) => tasksById.get(id)).filter((dep): dep is PlanTask => dep !== undefined && dep.owner !== agentId).map((dep) => ({ task, dep })),
-  );
-  out.push("## What to wait for", "");
-  if (waits.length === 0) out.push("Nothing from other agents.");
-  for (const { task, dep } of waits) {
-    const check = task.readyWhen ?? dep.acceptance;
-    out.push(`- **${dep.id}** (${dep.owner}: ${md(dep.title)}, now ${stateOf(states, dep.id)}) before ${task.id}. ${check ? `You'll know it is ready when this passes: ${code(check)}` : `You'll know it is ready when \`shipgate task list\` shows ${dep.id} done.`}`);
+  // Each prerequisite once: direct dependencies, and the tasks of the phases a task's phase waits for.
+  const phaseWaits = new Map<string, Set<string>>();
+  for (const phase of plan.phases) {
+    const seen = new Set<string>();
+    const stack = [...phase.dependsOn];
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(...(plan.phases.find((p) => p.id === next)?.dependsOn ?? []));
+    }
+    phaseWaits.set(phase.id, seen);
   }
+  const waits = new Map<string, { dep: PlanTask; for: Set<string>; byPhase: boolean }>();
+  const phasedOf = new Map<string, PlanTask[]>();
+  for (const phase of new Set(mine.map((t) => t.phase))) {
+    const before = phaseWaits.get(phase) ?? new Set<string>();
+    phasedOf.set(phase, before.size === 0 ? [] : plan.tasks.filter((t) => before.has(t.phase) && t.owner !== agentId));
+  }
+  for (const task of mine) {
+    const direct = task.dependsOn.map((id) => tasksById.get(id)).filter((d): d is PlanTask => d !== undefined);
+    const phased = phasedOf.get(task.phase) ?? [];
+    for (const dep of [...direct, ...phased]) {
+      if (dep.owner === agentId) continue;
+      const entry = waits.get(dep.id) ?? { dep, for: new Set<string>(), byPhase: !direct.includes(dep) };
+      entry.for.add(task.id);
+      if (direct.includes(dep)) entry.byPhase = false;
+      waits.set(dep.id, entry);
+    }
+  }
+  out.push("## What to wait for", "");
+  if (waits.size === 0) out.push("Nothing from other agents.");
+  for (const { dep, for: before, byPhase } of [...waits.values()].slice(0, 200)) {
+    const readyWhen = [...before].map((id) => tasksById.get(id)?.readyWhen).find((c) => c);
+    const check = readyWhen
+      ? `You'll know it is ready when this passes: ${code(readyWhen)}`
+      : `You'll know it is ready when \`shipgate task list\` shows ${dep.id} done (\`shipgate task next --agent ${agentId}\` offers your task then).`;
+    out.push(`- **${dep.id}** (${dep.owner}: ${md(dep.title)}, now ${stateOf(states, dep.id)}) before ${[...before].join(", ")}${byPhase ? ` (its phase ${dep.phase} must be finished first)` : ""}. ${check}`);
+  }
+  if (waits.size > 200) out.push(`- … and ${waits.size - 200} more`);
   out.push("");
 
   out.push("## Validation checklist", "");
@@ -164,7 +203,11 @@ export function renderStatus(input: PlanDocInput): string {
   const c = analysis.conflicts;
   out.push("## File ownership", "", `${c.summary.overlapping}/${c.summary.files} files have overlap.`, "");
   for (const conflict of c.conflicts.slice(0, 50)) {
-    out.push(`- ❌ ${conflict.a.task} (${conflict.a.owner}) and ${conflict.b.task} (${conflict.b.owner}) ${conflict.kind === "write-write" ? "both write" : "read what the other writes"} ${code(conflict.example)} and can run at the same time`);
+    out.push(
+      conflict.kind === "write-write"
+        ? `- ❌ ${conflict.a.task} (${conflict.a.owner}) and ${conflict.b.task} (${conflict.b.owner}) both write ${code(conflict.example)} and can run at the same time`
+        : `- ⚠️ ${conflict.b.task} (${conflict.b.owner}) reads ${code(conflict.example)}, which ${conflict.a.task} (${conflict.a.owner}) writes, and they can run at the same time`,
+    );
   }
   for (const [phase, m] of Object.entries(c.matrix)) {
     if (m.files.length === 0) continue;

@@ -174,6 +174,8 @@ export interface ImportedTask {
   slack: number;
   /** Ids of the tasks that must be `done` before this one may start. */
   dependsOn: string[];
+  /** Its phase: it also waits for every task of the phases its phase waits for (`PlanImport.phaseWaits`). */
+  phase: string;
 }
 
 /** What `importPlan` takes: the validated plan, the hash of its file, and its tasks in plan order. */
@@ -186,6 +188,8 @@ export interface PlanImport {
   content: unknown;
   /** In plan order: listTasks returns them in this order. Ids are unique. */
   tasks: ImportedTask[];
+  /** Per phase, every phase it waits for, directly or transitively (replaced on each import). */
+  phaseWaits: Record<string, string[]>;
 }
 
 export interface StoredPlan {
@@ -288,6 +292,8 @@ export interface Store {
    * transaction: concurrent callers, in any process, never get the same task. Resolves undefined when no task is
    * ready. Cost grows with the number of not-ready tasks ahead of the first ready one, never with loading all tasks.
    */
+  /** What `claimNextTask` would claim now, without claiming it (a read: another process may claim it first). */
+  nextTask(agent: string, options?: ClaimOptions): Promise<TaskRecord | undefined>;
   claimNextTask(agent: string, options?: ClaimOptions): Promise<TaskRecord | undefined>;
   /**
    * Called by `shipgate task start|done|fail|block|…` and the exec layer to move one task. Allowed moves:

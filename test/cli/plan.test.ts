@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SaxesParser } from "saxes";
@@ -90,6 +90,26 @@ describe("shipgate plan on the bundled example plan", () => {
     expect(shipgate(["plan", "check"], { cwd: dir }).code).toBe(1);
   });
 
+  it("regression: --git checks commits against the plan's paths when the plan lives in a sub-directory", () => {
+    const repo = copyOfDemo();
+    execFileSync("sh", ["-c", 'mkdir app && for f in *; do [ "$f" = app ] || mv "$f" app/; done'], { cwd: repo });
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    git("branch", "-M", "main");
+    git("checkout", "-qb", "agent/claude/worker-tests");
+    // claude changes its own test file, and codex's money.ts.
+    writeFileSync(join(repo, "app/services/worker/tests/test_backoff.py"), `${readFileSync(join(repo, "app/services/worker/tests/test_backoff.py"), "utf8")}\n# more\n`);
+    writeFileSync(join(repo, "app/packages/api/src/money.ts"), `${readFileSync(join(repo, "app/packages/api/src/money.ts"), "utf8")}\n// touched\n`);
+    git("commit", "-qam", "[TEST-004] more tests");
+    const result = shipgate(["plan", "conflicts", "--git", "main", "--cwd", "app"], { cwd: repo });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("claude: 1 commit(s), 2 file(s)");
+    expect(result.stdout).toMatch(/✗ [0-9a-f]{10} by claude changed packages\/api\/src\/money\.ts, owned by codex/);
+    expect(result.stdout).not.toContain("test_backoff.py, which");
+    expect(result.stdout).toContain("1 violation(s) of declared ownership");
+  });
+
   it("names an unknown agent for a handoff, and a missing plan file", () => {
     const dir = copyOfDemo();
     const unknown = shipgate(["plan", "handoff", "bob"], { cwd: dir });
@@ -113,12 +133,15 @@ describe("shipgate task", () => {
     expect(codex.stdout).toContain("no ready task for codex: 0 done, 0 in progress, 4 waiting for dependencies, 0 blocked");
 
     expect(shipgate(["task", "start", "--agent", "claude"], { cwd: dir }).stdout).toBe("MEAS-001 started by claude: Take the baseline snapshot and publish the readiness score\n");
-    const twice = shipgate(["task", "start", "MEAS-001", "--agent", "codex"], { cwd: dir });
+    const foreign = shipgate(["task", "start", "MEAS-001", "--agent", "codex"], { cwd: dir });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain("MEAS-001 is claude's task, not codex's");
+    const twice = shipgate(["task", "start", "MEAS-001", "--agent", "codex", "--any"], { cwd: dir });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain("MEAS-001 is in_progress (held by claude)");
     const early = shipgate(["task", "start", "TEST-001", "--agent", "codex"], { cwd: dir });
     expect(early.code).toBe(2);
-    expect(early.stderr).toContain("TEST-001 waits for MEAS-001 (in_progress)");
+    expect(early.stderr).toContain("TEST-001 waits for MEAS-001 (in_progress), phase baseline (2 tasks not done, e.g. MEAS-001 (in_progress))");
 
     // The acceptance command fails when the shipgate.yaml it checks is broken; done is refused.
     const config = join(dir, "shipgate.yaml");
@@ -168,7 +191,11 @@ describe("shipgate task", () => {
       ),
     );
     const all = claims.flat();
-    expect(all.length).toBe(12);
-    expect(new Set(all).size).toBe(12);
+    // OPS-002's ready_when (test -f SECURITY.md) fails: it is blocked, not claimed; the other 11 are claimed once each.
+    expect(all.length).toBe(11);
+    expect(new Set(all).size).toBe(11);
+    expect(all).not.toContain("OPS-002");
+    const list = JSON.parse(shipgate(["task", "list", "--json"], { cwd: dir }).stdout) as { id: string; state: string }[];
+    expect(list.find((t) => t.id === "OPS-002")?.state).toBe("blocked");
   });
 });

@@ -41,11 +41,11 @@ export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): New
 
 /** A plan task; `dependsOn` and the rest default to a P1 task with no slack owned by "alice". */
 export const planTask = (id: string, overrides: Partial<ImportedTask> = {}): ImportedTask => ({
-  id, title: `Task ${id}`, owner: "alice", priority: "P1", slack: 0, dependsOn: [], ...overrides,
+  id, title: `Task ${id}`, owner: "alice", priority: "P1", slack: 0, dependsOn: [], phase: "p1", ...overrides,
 });
 
-export const planImport = (hash: string, tasks: ImportedTask[]): PlanImport => ({
-  hash, source: "shipgate.plan.yaml", content: { version: 1, tasks: tasks.map((t) => t.id) }, tasks,
+export const planImport = (hash: string, tasks: ImportedTask[], phaseWaits: Record<string, string[]> = {}): PlanImport => ({
+  hash, source: "shipgate.plan.yaml", content: { version: 1, tasks: tasks.map((t) => t.id) }, tasks, phaseWaits,
 });
 
 const STATES: TaskState[] = ["pending", "in_progress", "done", "failed", "blocked"];
@@ -250,7 +250,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
           ["T4", "pending", false], ["T2", "blocked", false], ["T1", "done", false], ["T5", "pending", false], ["T3", "in_progress", true],
         ]);
         expect(await store.getTask("T1")).toEqual({
-          id: "T1", title: "Renamed", owner: "dave", priority: "P0", slack: 2, dependsOn: ["T5"],
+          id: "T1", title: "Renamed", owner: "dave", priority: "P0", slack: 2, dependsOn: ["T5"], phase: "p1",
           state: "done", claimedBy: "alice", attempts: 1, note: "shipped", removed: false, updatedAt: "2026-11-02T00:00:00.000Z",
         });
         expect(await store.getTask("T2")).toMatchObject({ state: "blocked", claimedBy: null, note: "needs a key" });
@@ -263,6 +263,20 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         await store.importPlan(planImport("h3", [planTask("T3"), planTask("T4")]), "2026-11-03T00:00:00.000Z");
         expect(await store.getTask("T3")).toMatchObject({ state: "in_progress", claimedBy: "carol", removed: false });
         expect((await store.listEvents({ type: "plan.imported" })).at(-1)?.data).toMatchObject({ added: 0, updated: 2, removed: 3 });
+        await store.close();
+      });
+
+      it("holds a task back until every task of the phases its phase waits for is done (an empty phase in between included)", async () => {
+        const store = await open();
+        // p3 waits for p2 (no tasks) and, through it, for p1.
+        await store.importPlan(planImport("h1", [planTask("A", { phase: "p1", owner: "a" }), planTask("B", { phase: "p1", owner: "a", priority: "P3" }), planTask("C", { phase: "p3", owner: "c", priority: "P0" })], { p2: ["p1"], p3: ["p1", "p2"] }));
+        expect(await store.claimNextTask("c")).toBeUndefined();
+        await expect(store.transitionTask("C", "in_progress", { agent: "c" })).rejects.toMatchObject({ code: "NOT_READY", message: "[task] C waits for phase p1 (2 tasks not done, e.g. A (pending))" });
+        await store.transitionTask("A", "in_progress", { agent: "a" });
+        await store.transitionTask("A", "done", { agent: "a" });
+        expect(await store.claimNextTask("c")).toBeUndefined();
+        await store.transitionTask("B", "done", { agent: "a", force: true });
+        expect(await store.claimNextTask("c")).toMatchObject({ id: "C", state: "in_progress" });
         await store.close();
       });
 

@@ -53,8 +53,8 @@ async function output(options: PlanOptions, io: CliIo, text: string, what: strin
     writeReport(io, text.endsWith("\n") ? text : `${text}\n`);
     return;
   }
-  await mkdir(dirname(resolve(options.out)), { recursive: true });
-  await writeFile(options.out, text);
+  await mkdir(dirname(resolve(options.cwd, options.out)), { recursive: true });
+  await writeFile(resolve(options.cwd, options.out), text);
   io.stderr(`[plan] ${what} written to ${options.out}\n`);
 }
 
@@ -67,7 +67,8 @@ export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise
     const { renderPlanCheck } = await import("../../report/plan-text.js");
     writeReport(io, `${renderPlanCheck(plan, analysis, { file: shownFile, hash }, { color: io.color })}\n`);
   }
-  return analysis.conflicts.conflicts.length > 0 ? 1 : 0;
+  // Read-after-write overlaps are risks, reported; two agents writing the same files is what fails.
+  return analysis.conflicts.conflicts.some((c) => c.kind === "write-write") ? 1 : 0;
 }
 
 /** `shipgate plan show`: every task with PERT, slack, schedule, cost and its stored state. */
@@ -90,8 +91,8 @@ export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise
   const [{ plan, analysis }, { ganttMermaid, ganttSvg }] = await Promise.all([analysed(options), import("../../plan/gantt.js")]);
   const critical = new Set(analysis.timing.critical);
   if (options.svg) {
-    await mkdir(dirname(resolve(options.svg)), { recursive: true });
-    await writeFile(options.svg, ganttSvg(plan, analysis.schedule, critical));
+    await mkdir(dirname(resolve(options.cwd, options.svg)), { recursive: true });
+    await writeFile(resolve(options.cwd, options.svg), ganttSvg(plan, analysis.schedule, critical));
     io.stderr(`[plan] Gantt chart (SVG) written to ${options.svg}\n`);
     if (!options.out) return 0;
   }
@@ -104,8 +105,18 @@ export async function planConflictsCommand(options: PlanOptions, io: CliIo): Pro
   const { plan, analysis } = await analysed(options);
   let ownership: OwnershipResult | null = null;
   if (options.git) {
-    const [{ commitsSince }, { checkOwnership }] = await Promise.all([import("../../assess/git-log.js"), import("../../plan/ownership.js")]);
-    ownership = checkOwnership(plan, await commitsSince(options.cwd, options.git));
+    const [{ commitsSince }, { checkOwnership }, { gitPrefix }] = await Promise.all([
+      import("../../assess/git-log.js"),
+      import("../../plan/ownership.js"),
+      import("../../assess/git-process.js"),
+    ]);
+    // Commits name files from the repository root; the plan's globs are relative to its directory (--cwd).
+    const prefix = await gitPrefix(options.cwd);
+    const commits = (await commitsSince(options.cwd, options.git)).map((c) => ({
+      ...c,
+      files: c.files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length)),
+    }));
+    ownership = checkOwnership(plan, commits.filter((c) => c.files.length > 0));
   }
   if (options.json) {
     io.stdout(`${JSON.stringify({ ...analysis.conflicts, ...(ownership ? { git: { base: options.git, ...ownership } } : {}) }, null, 2)}\n`);
@@ -122,7 +133,7 @@ export async function planConflictsCommand(options: PlanOptions, io: CliIo): Pro
     }
     writeReport(io, `${text}\n`);
   }
-  return analysis.conflicts.conflicts.length > 0 || (ownership?.violations.length ?? 0) > 0 ? 1 : 0;
+  return analysis.conflicts.conflicts.some((c) => c.kind === "write-write") || (ownership?.violations.length ?? 0) > 0 ? 1 : 0;
 }
 
 /** `shipgate plan handoff AGENT`: the agent's brief, from the plan and the stored task states. */

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { ShipgateError } from "../../errors.js";
 import type { Plan } from "../../plan/types.js";
-import { PRIORITIES } from "../../plan/types.js";
 import type { Store, TaskRecord, TaskState } from "../../store/types.js";
 import type { CliIo, CommonOptions } from "../output.js";
 
@@ -20,8 +19,11 @@ const agentOf = (options: TaskOptions, io: CliIo, required: boolean): string | n
   return agent;
 };
 
+/** A word as a POSIX shell reads it back unchanged (ids and agent names are free text in the plan). */
+const shellWord = (word: string) => (/^[\w.:/@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
+
 /** Opens the store with the plan imported (re-imported only when the file changed). */
-async function withTasks<T>(options: TaskOptions, work: (store: Store, planFile: string) => Promise<T>): Promise<T> {
+async function withTasks<T>(options: TaskOptions, work: (store: Store, planFile: string, planHash: string) => Promise<T>): Promise<T> {
   const [{ openStore }, { syncPlan }, { PLAN_FILE }] = await Promise.all([
     import("../../store/open-store.js"),
     import("../../exec/sync-plan.js"),
@@ -30,21 +32,11 @@ async function withTasks<T>(options: TaskOptions, work: (store: Store, planFile:
   const planFile = resolve(options.cwd, options.plan ?? PLAN_FILE);
   const store = openStore(options.db, options.cwd);
   try {
-    await syncPlan(store, planFile, { cwd: process.cwd() });
-    return await work(store, planFile);
+    const { stored } = await syncPlan(store, planFile, { cwd: process.cwd() });
+    return await work(store, planFile, stored.hash);
   } finally {
     await store.close();
   }
-}
-
-const rank = (t: TaskRecord) => PRIORITIES.indexOf(t.priority);
-
-/** Ready tasks in claim order: priority, then least slack, then id. */
-export function readyTasks(tasks: TaskRecord[], agent: string | null): TaskRecord[] {
-  const state = new Map(tasks.map((t) => [t.id, t.state]));
-  return tasks
-    .filter((t) => !t.removed && (t.state === "pending" || t.state === "failed") && (agent === null || t.owner === agent) && t.dependsOn.every((d) => state.get(d) === "done"))
-    .sort((a, b) => rank(a) - rank(b) || a.slack - b.slack || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function line(t: TaskRecord): string {
@@ -66,25 +58,33 @@ export async function taskListCommand(options: TaskOptions, io: CliIo): Promise<
 export async function taskNextCommand(options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, !options.any);
   return withTasks(options, async (store) => {
-    const tasks = await store.listTasks();
-    const next = readyTasks(tasks, options.any ? null : agent)[0];
+    // The claim's own query, read-only: one indexed lookup, not the whole task list.
+    const next = await store.nextTask(agent ?? "", { ownedOnly: !options.any });
     if (options.json) {
       io.stdout(`${JSON.stringify(next ?? null, null, 2)}\n`);
       return next ? 0 : 1;
     }
     if (!next) {
+      const tasks = await store.listTasks();
       const mine = tasks.filter((t) => !t.removed && (options.any || t.owner === agent));
       const waiting = mine.filter((t) => t.state === "pending");
       io.stdout(`no ready task${options.any ? "" : ` for ${agent ?? ""}`}: ${mine.filter((t) => t.state === "done").length} done, ${mine.filter((t) => t.state === "in_progress").length} in progress, ${waiting.length} waiting for dependencies, ${mine.filter((t) => t.state === "blocked").length} blocked\n`);
       return 1;
     }
-    io.stdout(`${line(next)}\n  start it: shipgate task start ${next.id}${agent ? ` --agent ${agent}` : ""}\n`);
+    io.stdout(`${line(next)}\n  start it: shipgate task start ${shellWord(next.id)}${agent ? ` --agent ${shellWord(agent)}` : ""}\n`);
     return 0;
   });
 }
 
-function planTask(content: unknown, id: string) {
-  return (content as Plan).tasks.find((t) => t.id === id);
+/** The plan this command synced (never another file imported meanwhile by someone else), and one task of it. */
+async function syncedPlan(store: Store, hash: string): Promise<Plan> {
+  const stored = await store.getPlan();
+  if (!stored || stored.hash !== hash) {
+    throw new ShipgateError("USAGE", "[task] another plan file was imported into this store while the command ran", {
+      hint: "agents sharing a store must share one plan file; run the command again",
+    });
+  }
+  return stored.content as Plan;
 }
 
 async function runCheck(kind: "acceptance" | "ready_when", id: string, command: string, options: TaskOptions, io: CliIo): Promise<void> {
@@ -99,21 +99,46 @@ async function runCheck(kind: "acceptance" | "ready_when", id: string, command: 
   });
 }
 
-/** `shipgate task start [ID] --agent A`: claims a task atomically (the next ready one without ID). */
+/** `shipgate task start [ID] --agent A`: claims a task atomically (the next ready one without ID), after its ready_when passes. */
 export async function taskStartCommand(id: string | undefined, options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, true) as string;
-  return withTasks(options, async (store) => {
-    let task: TaskRecord | undefined;
-    if (id === undefined) {
-      task = await store.claimNextTask(agent, { ownedOnly: !options.any });
-      if (!task) {
-        io.stdout(`no ready task for ${agent}\n`);
-        return 1;
+  return withTasks(options, async (store, _file, hash) => {
+    const plan = await syncedPlan(store, hash);
+    if (!plan.agents.some((a) => a.id === agent) && !options.any) {
+      throw new ShipgateError("USAGE", `[task] "${agent}" is not an agent of the plan (${plan.agents.map((a) => a.id).join(", ")})`, { hint: "pass --agent with one of them, or --any to work on any agent's task" });
+    }
+    const claim = async (target: string): Promise<TaskRecord> => {
+      const definition = plan.tasks.find((t) => t.id === target);
+      if (definition && definition.owner !== agent && !options.any && !options.force) {
+        throw new ShipgateError("USAGE", `[task] ${target} is ${definition.owner}'s task, not ${agent}'s`, { hint: "pass --any to take another agent's task (the handoffs say who owns what)" });
       }
-    } else {
-      const readyWhen = planTask((await store.getPlan())?.content, id)?.readyWhen;
-      if (readyWhen && !options.force) await runCheck("ready_when", id, readyWhen, options, io);
-      task = await store.transitionTask(id, "in_progress", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : {}) });
+      // Checked before the claim: a task whose prerequisites are not in place stays free for later.
+      if (definition?.readyWhen && !options.force) await runCheck("ready_when", target, definition.readyWhen, options, io);
+      // The claim itself is atomic: of two agents starting the same task, one gets INVALID_TRANSITION.
+      return store.transitionTask(target, "in_progress", { agent, ...(options.reason ? { note: options.reason } : {}) });
+    };
+    let task: TaskRecord | undefined;
+    if (id !== undefined) task = await claim(id);
+    // Without an id: the next ready task; when another agent claims it first, the one after it.
+    for (let attempt = 0; task === undefined && attempt < 50; attempt++) {
+      const next = await store.nextTask(agent, { ownedOnly: !options.any });
+      if (!next) break;
+      try {
+        task = await claim(next.id);
+      } catch (error) {
+        if (!(error instanceof ShipgateError)) throw error;
+        if (error.code === "NOT_READY") {
+          // Its prerequisites are not in place: block it (visible, with the reason) so the queue moves on.
+          await store.transitionTask(next.id, "blocked", { agent, note: error.message.split("\n")[0] ?? "ready_when failed" }).catch(() => undefined);
+          io.stderr(`[task] ${next.id} blocked: its ready_when failed (\`shipgate task reset ${shellWord(next.id)}\` when it is in place)\n`);
+          continue;
+        }
+        if (error.code !== "INVALID_TRANSITION") throw error;
+      }
+    }
+    if (!task) {
+      io.stdout(`no ready task for ${agent}\n`);
+      return 1;
     }
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} started by ${agent}: ${task.title}\n`);
     return 0;
@@ -124,8 +149,18 @@ export async function taskStartCommand(id: string | undefined, options: TaskOpti
 export async function taskDoneCommand(id: string, options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, false);
   if (options.force && !options.reason) throw new ShipgateError("USAGE", "[task] --force needs --reason: say why it is done without its acceptance passing");
-  return withTasks(options, async (store) => {
-    const acceptance = planTask((await store.getPlan())?.content, id)?.acceptance;
+  return withTasks(options, async (store, _file, hash) => {
+    const plan = await syncedPlan(store, hash);
+    const record = await store.getTask(id);
+    if (!record) throw new ShipgateError("NOT_FOUND", `[task] no task ${id} in the plan`, { hint: "`shipgate task list` lists them" });
+    if (record.removed && !options.force) throw new ShipgateError("INVALID_TRANSITION", `[task] ${id} was removed from the plan; its acceptance is unknown`, { hint: 'record it anyway with --force --reason "…"' });
+    if (record.state !== "in_progress" && !options.force) {
+      throw new ShipgateError("INVALID_TRANSITION", `[task] ${id} is ${record.state}; only a started task can be done`, { hint: `start it first (shipgate task start ${shellWord(id)}), or --force --reason "…"` });
+    }
+    if (agent && record.claimedBy && record.claimedBy !== agent && !options.force) {
+      throw new ShipgateError("USAGE", `[task] ${id} was started by ${record.claimedBy}, not ${agent}`, { hint: "the agent that started it records it done; --force --reason overrides" });
+    }
+    const acceptance = plan.tasks.find((t) => t.id === id)?.acceptance;
     if (acceptance && !options.force) await runCheck("acceptance", id, acceptance, options, io);
     const task = await store.transitionTask(id, "done", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : {}) });
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} done${acceptance && !options.force ? " (acceptance passed)" : options.force ? ` (forced: ${options.reason ?? ""})` : ""}\n`);

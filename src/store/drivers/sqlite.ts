@@ -63,6 +63,7 @@ interface TaskRow {
   priority: ImportedTask["priority"];
   slack: number;
   depends_on: string;
+  phase: string;
   ord: number;
   state: TaskState;
   claimed_by: string | null;
@@ -88,6 +89,7 @@ const toTask = (row: TaskRow): TaskRecord => ({
   priority: row.priority,
   slack: row.slack,
   dependsOn: JSON.parse(row.depends_on) as string[],
+  phase: row.phase,
   state: row.state,
   claimedBy: row.claimed_by,
   attempts: row.attempts,
@@ -221,19 +223,27 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     insertPlan: db.prepare("INSERT INTO plan (hash, source, imported_at, content) VALUES (?, ?, ?, ?)"),
     // Changes only rows whose definition differs, so `changes` counts real updates.
     updateDefinition: db.prepare(
-      `UPDATE task SET title = @title, owner = @owner, priority = @priority, slack = @slack, depends_on = @dependsOn, ord = @ord,
+      `UPDATE task SET title = @title, owner = @owner, priority = @priority, slack = @slack, depends_on = @dependsOn, phase = @phase, ord = @ord,
          removed = 0, updated_at = @at, version = version + 1
        WHERE id = @id AND (title IS NOT @title OR owner IS NOT @owner OR priority IS NOT @priority OR slack IS NOT @slack
-         OR depends_on IS NOT @dependsOn OR ord IS NOT @ord OR removed = 1)`,
+         OR depends_on IS NOT @dependsOn OR phase IS NOT @phase OR ord IS NOT @ord OR removed = 1)`,
     ),
     insertTask: db.prepare(
-      `INSERT INTO task (id, title, owner, priority, slack, depends_on, ord, state, attempts, removed, updated_at, version)
-       VALUES (@id, @title, @owner, @priority, @slack, @dependsOn, @ord, 'pending', 0, 0, @at, 0) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO task (id, title, owner, priority, slack, depends_on, phase, ord, state, attempts, removed, updated_at, version)
+       VALUES (@id, @title, @owner, @priority, @slack, @dependsOn, @phase, @ord, 'pending', 0, 0, @at, 0) ON CONFLICT(id) DO NOTHING`,
     ),
     markRemoved: db.prepare(
       "UPDATE task SET removed = 1, updated_at = ?, version = version + 1 WHERE removed = 0 AND id NOT IN (SELECT value FROM json_each(?))",
     ),
     list: db.prepare("SELECT * FROM task ORDER BY removed, ord, id"),
+    clearPhaseWaits: db.prepare("DELETE FROM phase_wait"),
+    insertPhaseWait: db.prepare("INSERT OR IGNORE INTO phase_wait (phase, waits_for) VALUES (?, ?)"),
+    // The first unfinished task of a phase `phase` waits for, per phase waited for.
+    phaseUnmet: db.prepare(
+      `SELECT w.waits_for AS phase, (SELECT o.id || ' (' || o.state || ')' FROM task o WHERE o.phase = w.waits_for AND o.removed = 0 AND o.state != 'done' LIMIT 1) AS example,
+         (SELECT COUNT(*) FROM task o WHERE o.phase = w.waits_for AND o.removed = 0 AND o.state != 'done') AS open
+       FROM phase_wait w WHERE w.phase = ? ORDER BY w.waits_for`,
+    ),
     get: db.prepare("SELECT * FROM task WHERE id = ?"),
     // A dependency counts as met only when a stored task with that id is done.
     unmet: db.prepare(
@@ -262,11 +272,13 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     let added = 0;
     let updated = 0;
     plan.tasks.forEach((t, ord) => {
-      const row = { id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: t.slack, dependsOn: JSON.stringify(t.dependsOn), ord, at };
+      const row = { id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: t.slack, dependsOn: JSON.stringify(t.dependsOn), phase: t.phase, ord, at };
       if (tasks.updateDefinition.run(row).changes > 0) updated += 1;
       else if (tasks.insertTask.run(row).changes > 0) added += 1;
     });
     const removed = tasks.markRemoved.run(at, JSON.stringify(plan.tasks.map((t) => t.id))).changes;
+    tasks.clearPhaseWaits.run();
+    for (const [phase, waits] of Object.entries(plan.phaseWaits)) for (const w of waits) tasks.insertPhaseWait.run(phase, w);
     const counts = { hash: plan.hash, source: plan.source, tasks: plan.tasks.length, added, updated, removed };
     statements.insertEvent.run(at, "plan.imported", String(id), JSON.stringify(counts));
     return { plan: { id, hash: plan.hash, source: plan.source, importedAt: at, content: plan.content }, changed: true };
@@ -301,8 +313,13 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
         });
       }
       const unmet = tasks.unmet.all(row.depends_on) as { id: string; state: TaskState | null }[];
-      if (unmet.length > 0) {
-        throw new ShipgateError("NOT_READY", `[task] ${id} waits for ${unmet.map((d) => `${d.id} (${d.state ?? "not in the plan"})`).join(", ")}`, {
+      const phases = (tasks.phaseUnmet.all(row.phase) as { phase: string; example: string | null; open: number }[]).filter((p) => p.open > 0);
+      if (unmet.length > 0 || phases.length > 0) {
+        const waits = [
+          ...unmet.map((d) => `${d.id} (${d.state ?? "not in the plan"})`),
+          ...phases.map((p) => `phase ${p.phase} (${p.open} task${p.open === 1 ? "" : "s"} not done, e.g. ${p.example ?? "?"})`),
+        ];
+        throw new ShipgateError("NOT_READY", `[task] ${id} waits for ${waits.join(", ")}`, {
           hint: "start it once those are done, or mark them done with force",
         });
       }
@@ -510,6 +527,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
         const row = tasks.get.get(id) as TaskRow | undefined;
         return row && toTask(row);
       }),
+    nextTask: (agent, opts = {}) =>
+      guard(() => {
+        const row = ((opts.ownedOnly ?? true) ? tasks.nextOwned.get(agent) : tasks.nextAny.get()) as TaskRow | undefined;
+        return row && toTask(row);
+      }),
     claimNextTask: (agent, opts = {}) => guard(() => claimTx.immediate(agent, opts.ownedOnly ?? true, new Date().toISOString())),
     transitionTask: (id, to, by, at) => guard(() => transitionTx.immediate(id, to, by, at ?? new Date().toISOString())),
     close: () => {
@@ -522,9 +544,10 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
   };
 }
 
-/** SQL that is true when every dependency of the task row `alias` is a stored, done task. */
+/** SQL that is true when every dependency of the task row `alias` is a stored, done task, and every task of the phases its phase waits for is done. */
 function ready(alias: string): string {
-  return `NOT EXISTS (SELECT 1 FROM json_each(${alias}.depends_on) d WHERE NOT EXISTS (SELECT 1 FROM task dep WHERE dep.id = d.value AND dep.state = 'done'))`;
+  return `NOT EXISTS (SELECT 1 FROM json_each(${alias}.depends_on) d WHERE NOT EXISTS (SELECT 1 FROM task dep WHERE dep.id = d.value AND dep.state = 'done'))
+    AND NOT EXISTS (SELECT 1 FROM phase_wait w JOIN task o ON o.phase = w.waits_for WHERE w.phase = ${alias}.phase AND o.removed = 0 AND o.state != 'done')`;
 }
 
 function migrate(db: Database.Database): void {

@@ -167,4 +167,20 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX task_claim_owner ON task(owner, priority, slack, id) WHERE removed = 0 AND state IN ('pending', 'failed');
     `,
   },
+  {
+    version: 6,
+    name: "task-phases",
+    // A task of a phase that depends on other phases waits until every task of those phases is done:
+    // phase_wait holds the transitive closure of the phase order (phases are few), and the readiness check
+    // looks for one unfinished task in them through task_phase_state.
+    sql: `
+      ALTER TABLE task ADD COLUMN phase TEXT NOT NULL DEFAULT '';
+      CREATE TABLE phase_wait (
+        phase TEXT NOT NULL,
+        waits_for TEXT NOT NULL,
+        PRIMARY KEY (phase, waits_for)
+      );
+      CREATE INDEX task_phase_state ON task(phase, state, removed);
+    `,
+  },
 ];
