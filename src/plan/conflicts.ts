@@ -75,6 +75,7 @@ export function findConflicts(plan: Plan, options: FindConflictsOptions): Confli
   });
 
   const found: { a: number; b: number; conflict: FileConflict }[] = [];
+  let truncated = false;
   const dependent = new Map<number, boolean>();
   const isDependent = (x: number, y: number) => {
     const key = Math.min(x, y) * tasks.length + Math.max(x, y);
@@ -89,6 +90,8 @@ export function findConflicts(plan: Plan, options: FindConflictsOptions): Confli
   };
   // Every pair of entries whose patterns overlap (with `example`) is offered here exactly once.
   const offer = (xs: readonly Entry[], ys: readonly Entry[], example: string, same: boolean) => {
+    // Many tasks declaring one broad glob make conflicts quadratic in number: past the cap, stop looking.
+    if (truncated) return;
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i] as Entry;
       for (let j = same ? i + 1 : 0; j < ys.length; j++) {
@@ -101,6 +104,10 @@ export function findConflicts(plan: Plan, options: FindConflictsOptions): Confli
         const [a, b]: [Entry, Entry] = (x.write && y.write ? x.task < y.task : x.write) ? [x, y] : [y, x];
         const ta = tasks[a.task] as PlanTask;
         const tb = tasks[b.task] as PlanTask;
+        if (found.length >= MAX_CONFLICTS) {
+          truncated = true;
+          return;
+        }
         found.push({
           a: a.task,
           b: b.task,
@@ -159,8 +166,11 @@ export function findConflicts(plan: Plan, options: FindConflictsOptions): Confli
       compare(x.conflict.b.pattern, y.conflict.b.pattern),
   );
   const conflicts = found.map((f) => f.conflict);
-  return { conflicts, matrix: buildMatrix(plan, found), summary: summarise(plan, conflicts) };
+  return { conflicts, matrix: buildMatrix(plan, found), summary: summarise(plan, conflicts), truncated };
 }
+
+/** Conflicts listed at most; past it the report says `truncated` and stops looking for more. */
+export const MAX_CONFLICTS = 20_000;
 
 /**
  * A path both globs (or literal paths) match, or null: an existing file of `repoFiles` when there is

@@ -175,4 +175,6 @@ export interface ConflictReport {
   matrix: Record<string, { files: string[]; agents: string[]; cells: Record<string, Record<string, string>> }>;
   /** Files (or patterns) declared in `files`, and how many of them two parallel tasks of different owners share. */
   summary: { files: number; overlapping: number };
+  /** True when more conflicts exist than were listed (MAX_CONFLICTS): the list and the summary are then lower bounds. */
+  truncated: boolean;
 }

@@ -83,6 +83,8 @@ export function renderConflicts(report: ConflictReport, options: { color: boolea
     const what = c.kind === "write-write" ? "both write" : `${c.b.task} reads what ${c.a.task} writes`;
     out.push(`${s.red("✗")} ${c.a.task} (${c.a.owner}, ${c.a.pattern}) × ${c.b.task} (${c.b.owner}, ${c.b.pattern}): ${what}, e.g. ${c.example} — they can run at the same time`);
   }
-  out.push(`${report.summary.overlapping}/${report.summary.files} files have overlap${report.conflicts.length ? `; ${report.conflicts.length} conflict(s) between parallel tasks of different agents` : ""}`);
+  out.push(
+    `${report.truncated ? "at least " : ""}${report.summary.overlapping}/${report.summary.files} files have overlap${report.conflicts.length ? `; ${report.truncated ? "at least " : ""}${report.conflicts.length} conflict(s) between parallel tasks of different agents${report.truncated ? " (listing stopped there: too many tasks share the same files to list them all)" : ""}` : ""}`,
+  );
   return out.join("\n");
 }

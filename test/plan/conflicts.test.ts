@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findConflicts, globsOverlap, MATRIX_MAX_ROWS } from "../../src/plan/conflicts.js";
+import { MAX_CONFLICTS, findConflicts, globsOverlap, MATRIX_MAX_ROWS } from "../../src/plan/conflicts.js";
 import type { FileConflict, Plan, PlanAgent, PlanTask } from "../../src/plan/types.js";
 
 const GEN = fileURLToPath(new URL("../../../shared/bench/gen.mjs", import.meta.url));
@@ -341,5 +341,18 @@ describe.skipIf(!existsSync(GEN))("findConflicts on a generated 20 000-task plan
     const expected = bruteForce(small, smallDependsOn);
     expect(expected.length).toBeGreaterThan(100);
     expect(report.conflicts.map(key).sort()).toEqual(expected);
+  });
+});
+
+describe("findConflicts: many tasks on one file", () => {
+  it("regression: stops listing at MAX_CONFLICTS and says the report is truncated (300 parallel tasks writing package.json)", () => {
+    const plan = planOf(Array.from({ length: 300 }, (_, i) => task(`T${i}`, `agent-${i}`, ["package.json"])));
+    plan.agents = Array.from({ length: 300 }, (_, i) => agent(`agent-${i}`));
+    const report = findConflicts(plan, { dependsOn: () => false });
+    expect(report.truncated).toBe(true);
+    expect(report.conflicts).toHaveLength(MAX_CONFLICTS);
+    expect(report.summary).toEqual({ files: 1, overlapping: 1 });
+    const small = findConflicts(planOf([task("A", "x", ["a.ts"]), task("B", "y", ["a.ts"])]), { dependsOn: () => false });
+    expect(small.truncated).toBe(false);
   });
 });
