@@ -14,9 +14,17 @@ export interface SyncedPlan {
 
 /**
  * Makes the store hold the plan file as it is: re-imported only when its content hash changed, so task
- * states survive and an unchanged plan costs one file read and a hash (no YAML parsing).
+ * states survive and an unchanged plan costs one file read and a hash (no YAML parsing). `loaded`: the
+ * plan the caller already loaded from `planPath`.
  */
-export async function syncPlan(store: Store, planPath: string, options: { cwd: string }): Promise<SyncedPlan> {
+export async function syncPlan(store: Store, planPath: string, options: { cwd: string; loaded?: { plan: Plan; hash: string } }): Promise<SyncedPlan> {
+  if (options.loaded) {
+    // The caller already read and validated the file: compare its hash, parse nothing again.
+    const current = await store.getPlan({ content: false });
+    if (current?.hash === options.loaded.hash) return { stored: current, imported: false };
+    const { stored } = await importLoaded(store, options.loaded.plan, options.loaded.hash, planPath);
+    return { stored, imported: true };
+  }
   let bytes: Buffer;
   try {
     bytes = await readFile(planPath);

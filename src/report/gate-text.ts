@@ -1,5 +1,6 @@
 import type { GateResult } from "../gate/types.js";
-import { conditionName, itemText, oneLine, valueText } from "./gate-words.js";
+import { conditionName, itemText, valueText } from "./gate-words.js";
+import { codeSpan, mdEscape, oneLine } from "./text.js";
 import { styles } from "./style.js";
 
 const ITEMS_SHOWN = 5;
@@ -73,9 +74,8 @@ export function renderGateText(result: GateResult, options: { color: boolean }):
   return out.join("\n");
 }
 
-const mdEscape = (text: string) => oneLine(text).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
-/** Inside a code span nothing is escaped: a backtick is replaced and a pipe (which would split a table cell) too. */
-const mdCode = (text: string) => `\`${oneLine(text).replace(/`/g, "'").replace(/\|/g, "¦")}\``;
+/** A code span that may stand in a table cell: a pipe would split the cell, so it is replaced too. */
+const mdCode = (text: string) => codeSpan(text.replace(/\|/g, "¦"));
 
 /** The markdown report (pull-request comment, GITHUB_STEP_SUMMARY). */
 export function renderGateMarkdown(result: GateResult): string {

@@ -1,4 +1,5 @@
 import type { ConditionResult, ConditionSpec, GateItem } from "../gate/types.js";
+import { oneLine } from "./text.js";
 
 /**
  * A condition as every output names it: `coverage.lines >= 60`, `new:findings == 0` (the scope prefix
@@ -15,16 +16,6 @@ export function valueText(c: Pick<ConditionResult, "value" | "scope" | "missing"
   if (c.value === null) return c.missing === null ? "n/a" : "no data";
   const v = Math.round(c.value * 100) / 100;
   return c.scope === "delta" && v > 0 ? `+${v}` : String(v);
-}
-
-/**
- * Text from reports (test names, finding messages) on one line: line breaks and other control characters
- * become spaces, so a report can never start a line of its own (in CI logs, a line starting with `::`
- * is a workflow command).
- */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ");
 }
 
 /** `file:line[-end] message (rule)`, or less when the item has no file or line. */

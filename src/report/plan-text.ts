@@ -1,11 +1,9 @@
 import type { PlanAnalysis } from "../plan/analyze.js";
 import type { ConflictReport, Plan } from "../plan/types.js";
 import type { TaskRecord } from "../store/types.js";
-import { oneLine } from "./gate-words.js";
+import { hours, money, oneLine } from "./text.js";
 import { styles } from "./style.js";
 
-const hours = (h: number) => `${Math.round(h * 10) / 10} h`;
-const money = (n: number | null) => (n === null ? "unknown" : `${Math.round(n).toLocaleString("en-US")}`);
 
 /** The summary `shipgate plan check` prints. */
 export function renderPlanCheck(plan: Plan, analysis: PlanAnalysis, source: { file: string; hash: string }, options: { color: boolean }): string {

@@ -31,7 +31,8 @@ export function shipgate(args: string[], options: { cwd?: string; env?: NodeJS.P
 export function copyOfDemo(): string {
   mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
   const dir = mkdtempSync(join(repoRoot, ".test-tmp", "demo-"));
-  cpSync(join(repoRoot, "examples/demo"), dir, { recursive: true });
+  // Without a store left by `npm run demo`: every test starts from no snapshot.
+  cpSync(join(repoRoot, "examples/demo"), dir, { recursive: true, filter: (source) => !source.split(/[\\/]/).includes(".shipgate") });
   // Its own repository, as a user's project would be (the parent repository ignores .test-tmp/).
   execFileSync("git", ["init", "-q"], { cwd: dir });
   return dir;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readReport } from "../../src/ingest/read-report.js";
 import type { TestCase } from "../../src/ingest/types.js";
 import { renderGateJunit } from "../../src/report/gate-junit.js";
-import { oneLine } from "../../src/report/gate-words.js";
+import { oneLine } from "../../src/report/text.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { condition, goResult, item, noGoNames, noGoResult, resultWith } from "./gate-result-fixture.js";
 

@@ -1,6 +1,6 @@
 import { ShipgateError } from "../../errors.js";
 import type { CliIo, CommonOptions } from "../output.js";
-import { parseSnapshotRef } from "../parse-args.js";
+import { findSnapshot } from "../parse-args.js";
 
 /** `shipgate baseline set NAME [SNAPSHOT]`: names a snapshot for gates to compare against. */
 export async function baselineSetCommand(name: string, snapshot: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
@@ -10,8 +10,7 @@ export async function baselineSetCommand(name: string, snapshot: string | undefi
   }
   const store = openStore(options.db, options.cwd);
   try {
-    const ref = parseSnapshotRef(snapshot ?? "latest");
-    const record = "id" in ref ? await store.getSnapshot(ref.id) : (await store.listSnapshots({ limit: ref.back + 1 }))[ref.back];
+    const record = await findSnapshot(store, snapshot ?? "latest");
     if (!record) {
       throw new ShipgateError("NOT_FOUND", `[baseline] no snapshot ${snapshot ?? "latest"} in ${store.location}`, { hint: "`shipgate history` lists the snapshots; run `shipgate assess` to take one" });
     }

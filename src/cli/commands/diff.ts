@@ -1,7 +1,7 @@
 import { ShipgateError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import type { CliIo, CommonOptions } from "../output.js";
-import { parseSnapshotRef } from "../parse-args.js";
+import { findSnapshot } from "../parse-args.js";
 
 /** `shipgate diff [A] [B]`: what changed between two snapshots (default: the last two). */
 export async function diffCommand(a: string | undefined, b: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
@@ -23,14 +23,7 @@ export async function diffCommand(a: string | undefined, b: string | undefined, 
 }
 
 async function load(store: Store, value: string) {
-  const ref = parseSnapshotRef(value);
-  let snapshot;
-  if ("id" in ref) {
-    snapshot = await store.getSnapshot(ref.id);
-  } else {
-    const list = await store.listSnapshots({ limit: ref.back + 1 });
-    snapshot = list[ref.back];
-  }
+  const snapshot = await findSnapshot(store, value);
   if (!snapshot) {
     throw new ShipgateError("NOT_FOUND", `[diff] no snapshot ${value} in ${store.location}`, {
       hint: "`shipgate history` lists the snapshots; diff needs two, so run `shipgate assess` at least twice",

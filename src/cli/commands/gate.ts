@@ -5,7 +5,7 @@ import type { GateResult } from "../../gate/types.js";
 import { ShipgateError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
-import { parseSnapshotRef } from "../parse-args.js";
+import { findSnapshot } from "../parse-args.js";
 import { readVersion } from "../version.js";
 
 /** Output flags shared by `gate` and `assess --gate`. */
@@ -94,9 +94,7 @@ async function writeOutput(path: string, content: string): Promise<void> {
 }
 
 async function snapshotIdOf(store: Store, value: string): Promise<number> {
-  const ref = parseSnapshotRef(value);
-  if ("id" in ref) return ref.id;
-  const found = (await store.listSnapshots({ limit: ref.back + 1 }))[ref.back];
+  const found = await findSnapshot(store, value);
   if (!found) throw new ShipgateError("NOT_FOUND", `[gate] no snapshot ${value} in ${store.location}`, { hint: "`shipgate history` lists the snapshots" });
   return found.id;
 }

@@ -36,12 +36,12 @@ async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: P
   return { plan: loaded.plan, analysis, file: path, hash: loaded.hash, shownFile: relative(options.cwd, path) || path };
 }
 
-/** Task states from the store, importing the plan first when it changed. */
-async function taskStates(options: PlanOptions, path: string): Promise<Map<string, TaskRecord>> {
+/** Task states from the store, importing the (already loaded) plan first when it changed. */
+async function taskStates(options: PlanOptions, path: string, loaded: { plan: Plan; hash: string }): Promise<Map<string, TaskRecord>> {
   const [{ openStore }, { syncPlan }] = await Promise.all([import("../../store/open-store.js"), import("../../exec/sync-plan.js")]);
   const store = openStore(options.db, options.cwd);
   try {
-    await syncPlan(store, path, { cwd: process.cwd() });
+    await syncPlan(store, path, { cwd: process.cwd(), loaded });
     return new Map((await store.listTasks()).map((t) => [t.id, t]));
   } finally {
     await store.close();
@@ -73,8 +73,8 @@ export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise
 
 /** `shipgate plan show`: every task with PERT, slack, schedule, cost and its stored state. */
 export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, file } = await analysed(options);
-  const states = await taskStates(options, file);
+  const { plan, analysis, file, hash } = await analysed(options);
+  const states = await taskStates(options, file, { plan, hash });
   if (options.json) {
     const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
     const sched = new Map(analysis.schedule.tasks.map((t) => [t.id, t]));
@@ -138,11 +138,11 @@ export async function planConflictsCommand(options: PlanOptions, io: CliIo): Pro
 
 /** `shipgate plan handoff AGENT`: the agent's brief, from the plan and the stored task states. */
 export async function planHandoffCommand(agent: string, options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, file, shownFile } = await analysed(options);
+  const { plan, analysis, file, hash, shownFile } = await analysed(options);
   if (!plan.agents.some((a) => a.id === agent)) {
     throw new ShipgateError("USAGE", `[plan] no agent "${agent}" in ${shownFile}; agents: ${plan.agents.map((a) => a.id).join(", ")}`);
   }
-  const states = await taskStates(options, file);
+  const states = await taskStates(options, file, { plan, hash });
   const { renderHandoff } = await import("../../report/plan-docs.js");
   await output(options, io, renderHandoff(agent, { plan, analysis, states, planFile: shownFile, today: today(options) }), `handoff for ${agent}`);
   return 0;
@@ -150,8 +150,8 @@ export async function planHandoffCommand(agent: string, options: PlanOptions, io
 
 /** `shipgate plan status`: the coordination status document. */
 export async function planStatusCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, file, shownFile } = await analysed(options);
-  const states = await taskStates(options, file);
+  const { plan, analysis, file, hash, shownFile } = await analysed(options);
+  const states = await taskStates(options, file, { plan, hash });
   const { renderStatus } = await import("../../report/plan-docs.js");
   await output(options, io, renderStatus({ plan, analysis, states, planFile: shownFile, today: today(options) }), "status");
   return 0;
