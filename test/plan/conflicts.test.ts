@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_CONFLICTS, findConflicts, globsOverlap, MATRIX_MAX_ROWS } from "../../src/plan/conflicts.js";
 import type { FileConflict, Plan, PlanAgent, PlanTask } from "../../src/plan/types.js";
 
-const GEN = fileURLToPath(new URL("../../../shared/bench/gen.mjs", import.meta.url));
+const GEN = fileURLToPath(new URL("../support/generate.mjs", import.meta.url));
 const SCRATCH = fileURLToPath(new URL("../../.test-tmp/", import.meta.url));
 
 const agent = (id: string): PlanAgent => ({ id, kind: "cli", command: null, ratePerHour: null, capacity: 8, emails: [], branch: null });
@@ -229,7 +229,7 @@ describe("findConflicts: matrix and summary", () => {
   });
 });
 
-/** Reads a gen.mjs plan into the Plan model (snake_case keys; estimates as in the file). */
+/** Reads a generated plan into the Plan model (snake_case keys; estimates as in the file). */
 function planFromYaml(text: string): Plan {
   interface RawTask {
     id: string;
@@ -302,7 +302,7 @@ function bruteForce(plan: Plan, dependsOn: (a: string, b: string) => boolean): s
 
 const key = (c: FileConflict) => `${c.kind} ${c.a.task}:${c.a.pattern} × ${c.b.task}:${c.b.pattern}`;
 
-describe.skipIf(!existsSync(GEN))("findConflicts on a generated 20 000-task plan", () => {
+describe("findConflicts on a generated 20 000-task plan", () => {
   let plan: Plan;
   let dependsOn: (a: string, b: string) => boolean;
 

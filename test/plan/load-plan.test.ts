@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadPlan, PLAN_FILE } from "../../src/config/load-plan.js";
 import { ShipgateError } from "../../src/errors.js";
 
-const GEN = fileURLToPath(new URL("../../../shared/bench/gen.mjs", import.meta.url));
+const GEN = fileURLToPath(new URL("../support/generate.mjs", import.meta.url));
 const DIR = fileURLToPath(new URL("../../.test-tmp/plan-load/", import.meta.url));
 
 const PLAN = `version: 1

@@ -7,10 +7,10 @@ import { criticalPath } from "../../src/plan/critical-path.js";
 import { compareIds, dateOfWeekday, schedulePlan, weekdayIndex } from "../../src/plan/schedule.js";
 import type { Plan, PlanAgent, PlanPhase, PlanTask, Schedule } from "../../src/plan/types.js";
 
-const GEN = fileURLToPath(new URL("../../../shared/bench/gen.mjs", import.meta.url));
+const GEN = fileURLToPath(new URL("../support/generate.mjs", import.meta.url));
 const TMP = fileURLToPath(new URL("../../.test-tmp/plan-schedule/", import.meta.url));
 
-/** A gen.mjs plan of n tasks, loaded as the CLI would. */
+/** A generated plan of n tasks, loaded as the CLI would. */
 async function generatedPlan(n: number) {
   mkdirSync(TMP, { recursive: true });
   execFileSync(process.execPath, [GEN, "plan", `${TMP}gen-${n}.yaml`, String(n)]);
