@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { ReadReportResult } from "../ingest/read-report.js";
-import { mergeAttempts } from "../ingest/merge-attempts.js";
 import type { PathResolver } from "../ingest/paths.js";
+import { numberOccurrences } from "../ingest/test-occurrences.js";
 import type { Counter, Diagnostic, FileCoverage, Finding, TestCase } from "../ingest/types.js";
 import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, SourceRecord, TestResultRecord } from "../store/types.js";
 import { toRanges } from "./ranges.js";
@@ -47,6 +47,7 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
   const diagnostics: Diagnostic[] = reports.flatMap((r) => r.result.diagnostics);
   const tests = new Map<string, TestResultRecord>();
   let crossDuplicates = 0;
+  let outsideFiles = 0;
   const coverage = new Map<string, CoverageSlot>();
   let coverageMerges = 0;
   const findings: FindingRecord[] = [];
@@ -67,28 +68,30 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
       return first as NonNullable<typeof first>;
     };
 
-    const { merged, repeated } = mergeAttempts(
-      report.result.tests.map((tc) => toTestRecord(tc, sourceIndex, resolve)),
-      (record) => record.testId,
-    );
+    const records = report.result.tests.map((tc) => toTestRecord(tc, sourceIndex, resolve));
+    for (const record of records) if (record.file === null && record.fileOutside) outsideFiles++;
+    const { ids, repeated } = numberOccurrences(records, (record) => record.testId);
     if (repeated > 0) {
       diagnostics.push({
         level: "info",
-        code: "tests.repeated-case",
-        message: `${repeated} test(s) appear more than once (retries, reruns or a separate setup/teardown report); each is counted once`,
+        code: "tests.same-name",
+        message: `${repeated} test name(s) are shared by several test cases (parametrized tests without the parameter in the title, loops): each case counts as its own test, told apart by order (" #2", " #3", …)`,
         file: report.source.path,
       });
     }
-    for (const record of merged) {
+    records.forEach(({ fileOutside: _, ...record }, i) => {
+      record.testId = ids[i] as string;
       const seen = tests.get(record.testId);
-      if (seen) {
-        crossDuplicates++;
-        // The same test in two reports (a report named twice, or two runs): the worse outcome stands.
-        if (rank(record.status) > rank(seen.status)) tests.set(record.testId, record);
-      } else {
+      if (!seen) {
         tests.set(record.testId, record);
+        return;
       }
-    }
+      crossDuplicates++;
+      // The same test in two reports (a report named twice, or two runs): the worse outcome stands,
+      // and a failure is never turned into a flaky pass by the other report.
+      if (rank(record.status) > rank(seen.status)) tests.set(record.testId, record);
+      else if (record.status === seen.status && record.flaky && !seen.flaky) seen.flaky = true;
+    });
 
     for (const finding of report.result.findings ?? []) {
       const file = finding.file === null ? null : resolve(finding.file);
@@ -155,6 +158,13 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
       message: `${unresolvedFindingPaths} of ${findingPaths} finding(s) name a file that is not in the repository: their fingerprints fall back to the message, and a report from another checkout may be mixed in`,
     });
   }
+  if (outsideFiles > 0) {
+    diagnostics.push({
+      level: "warning",
+      code: "assess.test-files-outside",
+      message: `${outsideFiles} test(s) name a file outside the repository that matches no repository file (node:test writes absolute paths): the file is left out of their identity`,
+    });
+  }
   if (crossDuplicates > 0) {
     diagnostics.push({ level: "warning", code: "assess.test-in-several-reports", message: `${crossDuplicates} test(s) appear in more than one report; each is counted once (the worse outcome)` });
   }
@@ -195,12 +205,50 @@ function findingKey(finding: Finding, file: string | null, readLines: LineReader
 
 const rank = (s: TestResultRecord["status"]): number => ({ failed: 3, errored: 2, passed: 1, skipped: 0 })[s];
 
-function toTestRecord(
-  tc: TestCase,
-  sourceIndex: number,
-  resolve: (path: string) => { path: string; resolved: boolean },
-): TestResultRecord {
-  let file: string | null = tc.file ? resolve(tc.file).path : null;
+/** Python identifiers, one dotted part of a pytest classname at a time (never a regex over the whole name). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** pytest's default `python_files`: test_*.py and *_test.py. */
+const isTestModule = (name: string) => name.startsWith("test_") || name.endsWith("_test");
+const isAbsolutePath = (p: string) => p.startsWith("/") || /^[A-Za-z]:\//.test(p);
+
+type Resolve = (path: string) => { path: string; resolved: boolean };
+
+/**
+ * pytest's classname is the test module's dotted path, then its class (`tests.test_x.TestY`); its file
+ * attribute exists only with junit_family=xunit1. The longest dotted prefix that names a repository
+ * file (`tests/test_x.py`) is the file, and the rest the class. Undefined when no prefix is a test module
+ * in the repository, or when it disagrees with the file the report gives.
+ */
+function pytestModule(classname: string, file: string | null, resolve: Resolve): { file: string; rest: string | undefined } | undefined {
+  const parts = classname.split(".");
+  if (!parts.every((p) => IDENTIFIER.test(p))) return undefined;
+  for (let k = parts.length; k >= 1; k--) {
+    if (!isTestModule(parts[k - 1] as string)) continue;
+    const r = resolve(`${parts.slice(0, k).join("/")}.py`);
+    if (!r.resolved || (file !== null && r.path !== file)) continue;
+    return { file: r.path, rest: k === parts.length ? undefined : parts.slice(k).join(".") };
+  }
+  return undefined;
+}
+
+function toTestRecord(tc: TestCase, sourceIndex: number, resolve: Resolve): TestResultRecord & { fileOutside: boolean } {
+  let file: string | null = null;
+  let fileOutside = false;
+  if (tc.file) {
+    const r = resolve(tc.file);
+    // An absolute path outside the repository (node:test's file=, written where the tests ran) would
+    // make the identity depend on the machine: it is left out.
+    if (!r.resolved && isAbsolutePath(r.path)) fileOutside = true;
+    else file = r.path;
+  }
+  let classname = tc.classname;
+  if (classname !== undefined && classname.indexOf("test") !== -1) {
+    const py = pytestModule(classname, file, resolve);
+    if (py) {
+      file = py.file;
+      classname = py.rest;
+    }
+  }
   let suite = tc.suite;
   // vitest and jest name the file suite after the test file: use it as the file when it is one.
   const first = suite[0];
@@ -209,8 +257,9 @@ function toTestRecord(
     if (file === null && r.resolved) file = r.path;
     if (file !== null && (r.path === file || posix.normalize(first) === file)) suite = suite.slice(1);
   }
-  const path = tc.classname !== undefined && tc.classname !== file && !(first !== undefined && tc.classname === first) ? [...suite, tc.classname] : suite;
+  const path = classname !== undefined && classname !== file && !(first !== undefined && classname === first) ? [...suite, classname] : suite;
   return {
+    fileOutside,
     testId: testIdentity(file, path, tc.name),
     file,
     suite: path.join(" › "),

@@ -7,6 +7,12 @@ const MESSAGE_LIMIT = 2048;
 const WITH_ATTRIBUTES = new Set(["testsuites", "testsuite", "testcase", "failure", "error", "skipped"]);
 /** `status` / `result` attribute values that mean the case did not run (JUnit 5 legacy, GoogleTest, xunit.net, …). */
 const NOT_RUN = new Set(["disabled", "skipped", "notrun", "not run", "ignored", "pending", "suppressed", "skip"]);
+/** pytest's message on the extra <testcase> it writes when a test that failed in call also errors in teardown. */
+const PYTEST_TEARDOWN = "failed on teardown with ";
+/** jest-junit's classname for the cases of a test file that failed to load (reportTestSuiteErrors). */
+const JEST_SUITE_ERROR = "Test suite failed to run";
+/** How far back the teardown report of a pytest test may be from its call report (pytest-xdist interleaves workers). */
+const TEARDOWN_LOOKBACK = 64;
 
 interface OpenCase {
   tc: TestCase;
@@ -23,6 +29,14 @@ interface OpenCase {
  * JUnit XML as written by vitest, jest-junit, pytest, mocha-junit-reporter, node:test, Surefire, …
  * Counts come from the `<testcase>` elements, never from `tests=`/`failures=` attributes, which
  * disagree with the cases in several tools (nested suites counted twice, retries, skipped forms).
+ *
+ * One `<testcase>` is one test, also when several share a name (`test.each` without `%s`, a loop
+ * in node:test): the pipeline tells those apart by order. The exceptions are the shapes a tool uses
+ * to write more of one test as a second element, which are folded into the element they continue:
+ * pytest's `<error message="failed on teardown with …">` after a failed call, and jest-junit's
+ * `<failure>` copy of a suite's `<error>`. Retries never show up as repeated elements in the tools
+ * measured (vitest and jest-junit write the last attempt, Surefire nests `flakyFailure` /
+ * `rerunFailure` inside the one element, pytest-rerunfailures 10.2 writes the final outcome).
  */
 export const junitParser: ReportParser = {
   format: "junit",
@@ -47,6 +61,9 @@ export const junitParser: ReportParser = {
     /** Inside <failure>/<error>/<skipped> of the current case, collecting its text when it has no message. */
     let collecting = false;
     let depthInCase = 0;
+    let continuations = 0;
+    let badTimes = 0;
+    let firstBadTime: { value: string; line: number } | undefined;
 
     await readXml(stream, ctx.file, {
       onOpen(name, attrs, line) {
@@ -74,13 +91,19 @@ export const junitParser: ReportParser = {
             lastClassnameOwned = own(classname);
           }
           const file = attrs.file ?? attrs.filepath;
+          let durationMs = parseDuration(attrs.time);
+          if (durationMs !== null && Number.isNaN(durationMs)) {
+            badTimes++;
+            firstBadTime ??= { value: own(attrs.time ?? ""), line };
+            durationMs = null;
+          }
           const tc: TestCase = {
             file: file ? own(file) : undefined,
             suite: suites as string[],
             classname: classname === undefined || classname === suites[suites.length - 1] ? undefined : lastClassnameOwned,
             name: own(attrs.name ?? ""),
             status: "passed",
-            durationMs: parseDuration(attrs.time),
+            durationMs,
             message: undefined,
             flaky: undefined,
             reportLine: line,
@@ -98,7 +121,14 @@ export const junitParser: ReportParser = {
             collecting = false;
             return;
           }
-          cases.push(finishCase(current));
+          const tc = finishCase(current);
+          const into = continued(cases, tc);
+          if (into) {
+            continuations++;
+            if (tc.durationMs !== null) into.durationMs = (into.durationMs ?? 0) + tc.durationMs;
+          } else {
+            cases.push(tc);
+          }
           current = undefined;
           return;
         }
@@ -118,11 +148,57 @@ export const junitParser: ReportParser = {
     if (cases.length === 0) {
       diagnostics.push({ level: "warning", code: "junit.no-tests", message: "the report contains no <testcase>: did the test command run any test?", file: ctx.file });
     }
-    // Repeated cases (retries, reruns, pytest's teardown report) stay separate here: the pipeline merges
-    // them by stable identity, which needs the resolved file path (see mergeAttempts).
+    if (badTimes > 0 && firstBadTime) {
+      diagnostics.push({
+        level: "warning",
+        code: "junit.bad-duration",
+        message: `${badTimes} <testcase> time value(s) are not a finite number of seconds >= 0 (first: time="${firstBadTime.value.slice(0, 40)}"): their durations are left unknown`,
+        file: ctx.file,
+        line: firstBadTime.line,
+      });
+    }
+    if (continuations > 0) {
+      diagnostics.push({
+        level: "info",
+        code: "junit.test-continued",
+        message: `${continuations} <testcase> element(s) report more of the test just before them (pytest's teardown error after a failed call, jest-junit's copy of a suite error): each such test is counted once`,
+        file: ctx.file,
+      });
+    }
+    // Same-named cases that are not such continuations stay separate: the pipeline numbers them (see numberOccurrences).
     return { format: "junit", tests: cases, coverage: [], diagnostics } satisfies IngestResult;
   },
 };
+
+/**
+ * The earlier case `tc` continues, when it is one of the shapes a tool uses to write more of one test
+ * as a second element; otherwise undefined. The earlier case already holds the failure that stands.
+ */
+function continued(cases: readonly TestCase[], tc: TestCase): TestCase | undefined {
+  let lookback: number;
+  let wanted: TestStatus;
+  if (tc.status === "errored" && tc.message?.startsWith(PYTEST_TEARDOWN)) {
+    lookback = TEARDOWN_LOOKBACK;
+    wanted = "failed";
+  } else if (tc.classname === JEST_SUITE_ERROR && tc.status !== "passed") {
+    lookback = 1;
+    wanted = "errored";
+  } else {
+    return undefined;
+  }
+  for (let i = cases.length - 1, stop = Math.max(0, cases.length - lookback); i >= stop; i--) {
+    const c = cases[i] as TestCase;
+    if (c.name === tc.name && c.classname === tc.classname && c.file === tc.file && sameSuite(c.suite, tc.suite)) return c.status === wanted ? c : undefined;
+  }
+  return undefined;
+}
+
+function sameSuite(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function childOfCase(open: OpenCase, name: string, attrs: Record<string, string>): void {
   switch (name) {
@@ -170,9 +246,10 @@ function firstLines(text: string): string {
   return text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT)}…` : text;
 }
 
+/** Milliseconds; null when the report gives no time; NaN when it gives one that is no duration (negative, NaN, Infinity, text). */
 function parseDuration(time: string | undefined): number | null {
-  if (time === undefined || time === "") return null;
+  if (time === undefined || time.trim() === "") return null;
   // Some tools write thousands separators ("1,234.5").
   const seconds = Number(time.indexOf(",") === -1 ? time : time.replace(/,/g, ""));
-  return Number.isFinite(seconds) ? Math.round(seconds * 1000 * 1000) / 1000 : null;
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000 * 1000) / 1000 : Number.NaN;
 }

@@ -1,7 +1,6 @@
 import { createReadStream, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { mergeAttempts } from "../../../src/ingest/merge-attempts.js";
 import { junitParser } from "../../../src/ingest/parsers/junit.js";
 import type { TestCase } from "../../../src/ingest/types.js";
 
@@ -21,8 +20,7 @@ const reportLacksInformation = new Set([
 ]);
 
 const parse = (name: string) => junitParser.parse(createReadStream(new URL(name, dir)), { file: name });
-/** Each test identity once, as the pipeline counts (retries and teardown reports merged). */
-const perTest = (tests: TestCase[]) => mergeAttempts(tests, (t) => [t.file ?? "", ...t.suite, t.classname ?? "", t.name].join("\u0000"));
+const parseText = (xml: string) => junitParser.parse(Readable.from([xml]), { file: "inline.xml" });
 const count = (tests: TestCase[]): Counts => ({
   total: tests.length,
   passed: tests.filter((t) => t.status === "passed").length,
@@ -42,7 +40,7 @@ describe("junit parser on real tool output", () => {
     const e = expected[name]!;
     const want = reportLacksInformation.has(name) ? e.asWrittenInReport! : e.tests;
     const result = await parse(name);
-    expect(count(perTest(result.tests).merged)).toEqual(want);
+    expect(count(result.tests)).toEqual(want);
     expect(result.format).toBe("junit");
   });
 
@@ -52,12 +50,65 @@ describe("junit parser on real tool output", () => {
 });
 
 describe("junit parser details", () => {
-  it("counts a pytest test that failed in call and errored in teardown once, as failed", async () => {
-    const result = await parse("pytest-7.2-mixed-default-family.xml");
-    expect(result.tests.filter((t) => t.name === "test_fails_in_call_and_errors_in_teardown").map((t) => t.status)).toEqual(["failed", "errored"]);
-    const { merged, repeated } = perTest(result.tests);
-    expect(repeated).toBe(1);
-    expect(merged.filter((t) => t.name === "test_fails_in_call_and_errors_in_teardown").map((t) => t.status)).toEqual(["failed"]);
+  it.each(["pytest-7.2-mixed-default-family.xml", "pytest-9.0-parametrized-teardown.xml"])("counts a pytest test that failed in call and errored in teardown once, as failed (%s)", async (name) => {
+    const result = await parse(name);
+    const [teardown, ...more] = result.tests.filter((t) => t.name === "test_fails_in_call_and_errors_in_teardown");
+    expect(more).toEqual([]);
+    expect(teardown?.status).toBe("failed");
+    expect(teardown?.message).not.toMatch(/teardown/);
+    expect(result.diagnostics.filter((d) => d.code === "junit.test-continued").map((d) => d.message)).toEqual([expect.stringMatching(/^1 <testcase> element\(s\) report more of the test just before them/)]);
+  });
+
+  it("folds a pytest teardown report into its test when another worker's test came between (pytest-xdist)", async () => {
+    const xml = `<testsuites><testsuite name="pytest">
+      <testcase classname="tests.test_a" name="test_x" time="0.5"><failure message="assert 1 == 2">x</failure></testcase>
+      <testcase classname="tests.test_b" name="test_y" time="0.1"/>
+      <testcase classname="tests.test_a" name="test_x" time="0.25"><error message="failed on teardown with &quot;RuntimeError&quot;">y</error></testcase>
+    </testsuite></testsuites>`;
+    const result = await parseText(xml);
+    expect(result.tests.map((t) => [t.name, t.status, t.durationMs])).toEqual([["test_x", "failed", 750], ["test_y", "passed", 100]]);
+  });
+
+  it("regression: same-named test cases are separate tests, not retries (17 parametrized cases, 1 failing)", async () => {
+    for (const [name, title] of [
+      ["vitest-4.1-each-one-failing.xml", "parse > handles a case"],
+      ["jest-30.5-jest-junit-17.0-each-one-failing.xml", "parse handles a case"],
+      ["node-test-20.20-same-name.xml", "handles a case"],
+      ["node-test-24.22-same-name.xml", "handles a case"],
+    ] as const) {
+      const result = await parse(name);
+      const same = result.tests.filter((t) => t.name === title);
+      expect(same.map((t) => t.status).join(" "), name).toBe([...Array(11).fill("passed"), "failed", ...Array(5).fill("passed")].join(" "));
+      expect(same.every((t) => t.flaky === undefined), name).toBe(true);
+    }
+  });
+
+  it("keeps jest-junit's suite error and its <failure> copy as one errored test", async () => {
+    const result = await parse("jest-30.5-jest-junit-17.0-suite-load-error-report-suite-errors.xml");
+    expect(result.tests.map((t) => [t.classname, t.status])).toEqual([["Test suite failed to run", "errored"], [" passes in a healthy file", "passed"]]);
+  });
+
+  it("does not fold a passing pytest-looking case, nor a teardown error whose earlier case passed", async () => {
+    const xml = `<testsuites><testsuite name="pytest">
+      <testcase classname="tests.test_a" name="test_x" time="0.1"/>
+      <testcase classname="tests.test_a" name="test_x" time="0.1"><error message="failed on teardown with &quot;E&quot;">y</error></testcase>
+    </testsuite></testsuites>`;
+    expect((await parseText(xml)).tests.map((t) => t.status)).toEqual(["passed", "errored"]);
+  });
+
+  it.each(["-1", "NaN", "Infinity", "-Infinity", "1e400", "abc"])('regression: time="%s" is no duration: left unknown with a warning, never stored', async (time) => {
+    const xml = `<testsuites><testsuite name="s">\n<testcase name="a" time="1.5"/>\n<testcase name="b" time="${time}"/>\n<testcase name="c" time="${time}"/>\n<testcase name="d"/></testsuite></testsuites>`;
+    const result = await parseText(xml);
+    expect(result.tests.map((t) => t.durationMs)).toEqual([1500, null, null, null]);
+    expect(result.diagnostics).toEqual([
+      { level: "warning", code: "junit.bad-duration", message: `2 <testcase> time value(s) are not a finite number of seconds >= 0 (first: time="${time}"): their durations are left unknown`, file: "inline.xml", line: 3 },
+    ]);
+  });
+
+  it('reads time="0", a thousands separator and an exponent as durations without a warning', async () => {
+    const result = await parseText(`<testsuite name="s"><testcase name="a" time="0"/><testcase name="b" time="1,234.5"/><testcase name="c" time="2e-3"/></testsuite>`);
+    expect(result.tests.map((t) => t.durationMs)).toEqual([0, 1234500, 2]);
+    expect(result.diagnostics).toEqual([]);
   });
 
   it("treats pytest xfail as skipped and a strict XPASS as failed", async () => {
@@ -105,7 +156,7 @@ describe("junit parser details", () => {
 
   it.each(["disabled", "notrun", "skipped"])('treats status="%s" on a testcase as skipped (GoogleTest, JUnit 5 legacy XML)', async (status) => {
     const xml = `<testsuites><testsuite name="s"><testcase name="a" status="${status}" time="0"/><testcase name="b" status="run"/></testsuite></testsuites>`;
-    const result = await junitParser.parse(Readable.from([xml]), { file: "inline.xml" });
+    const result = await parseText(xml);
     expect(result.tests.map((t) => [t.name, t.status])).toEqual([["a", "skipped"], ["b", "passed"]]);
   });
 
