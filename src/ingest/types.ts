@@ -145,8 +145,8 @@ export interface IngestResult {
   format: ReportFormat;
   tool?: ProducingTool;
   /**
-   * Test cases in report order, one per case element: a case repeated by retries or reruns appears
-   * repeatedly (the pipeline merges them by stable identity, see mergeAttempts).
+   * Test cases in report order, one per test. Same-named cases are separate tests (the pipeline numbers
+   * them, see numberOccurrences); a parser folds only elements its format uses to continue one test.
    */
   tests: TestCase[];
   /** Coverage per file in report order; repeated sections of one file already merged. */
