@@ -242,14 +242,16 @@ function toTestRecord(tc: TestCase, sourceIndex: number, resolve: Resolve): Test
     else file = r.path;
   }
   let classname = tc.classname;
+  let suite = tc.suite;
   if (classname !== undefined && classname.indexOf("test") !== -1) {
     const py = pytestModule(classname, file, resolve);
     if (py) {
       file = py.file;
       classname = py.rest;
+      // pytest's default suite name adds nothing: the identity reads as pytest's node id (file › class › test).
+      if (suite.length === 1 && suite[0] === "pytest") suite = [];
     }
   }
-  let suite = tc.suite;
   // vitest and jest name the file suite after the test file: use it as the file when it is one.
   const first = suite[0];
   if (first !== undefined && SOURCE_FILE.test(first)) {

@@ -93,9 +93,9 @@ describe("snapshot test rows on real tool output", () => {
     expect(xunit2.tests.map((t) => t.testId)).toEqual(xunit1.tests.map((t) => t.testId));
     expect(xunit2.tests.map((t) => t.testId)).toEqual(
       expect.arrayContaining([
-        "tests/test_each.py › pytest › test_handles_a_case[0]",
-        "tests/test_each.py › pytest › test_fails_in_call_and_errors_in_teardown",
-        "tests/test_each.py › pytest › TestInAClass › test_method[2]",
+        "tests/test_each.py › test_handles_a_case[0]",
+        "tests/test_each.py › test_fails_in_call_and_errors_in_teardown",
+        "tests/test_each.py › TestInAClass › test_method[2]",
       ]),
     );
     expect(xunit2.tests.every((t) => t.file === "tests/test_each.py")).toBe(true);
@@ -106,7 +106,7 @@ describe("snapshot test rows on real tool output", () => {
 
   it("finds a pytest module in a sub-directory of a monorepo, and leaves Java class names alone", async () => {
     const mono = await rows(["pytest-7.2-mixed-default-family.xml"], ["services/api/tests/test_mixed.py"]);
-    expect(mono.tests.find((t) => t.name === "test_method_passes")).toMatchObject({ testId: "services/api/tests/test_mixed.py › pytest › TestInAClass › test_method_passes", file: "services/api/tests/test_mixed.py" });
+    expect(mono.tests.find((t) => t.name === "test_method_passes")).toMatchObject({ testId: "services/api/tests/test_mixed.py › TestInAClass › test_method_passes", file: "services/api/tests/test_mixed.py" });
     const java = await rows(["surefire-2.22-junit4-normal.xml"], ["src/test/java/demo/CalcTest.java", "demo.py"]);
     expect(java.tests.every((t) => t.file === null && t.testId.includes("demo.CalcTest"))).toBe(true);
   });
