@@ -29,9 +29,22 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   const act = (work: () => Promise<number>) => async () => setExit(await work());
 
   common(program.command("init"))
-    .description("detect the stack and write a commented shipgate.yaml")
+    .description("detect the stack and write a commented shipgate.yaml (and .gitignore lines)")
     .option("--force", "overwrite an existing shipgate.yaml")
-    .option("--stdout", "print the proposed config instead of writing it")
+    .option("--stdout", "print the proposed config; write nothing")
+    .addHelpText(
+      "after",
+      "\nWhat it detects (it runs nothing):\n" +
+        "  tests     vitest, jest (+ jest-junit), mocha (+ c8 or nyc), node --test, pytest (+ coverage.py), go (gotestsum), maven (Surefire)\n" +
+        "  lint      an ESLint config (eslint --format json --output-file), ruff config (ruff check --no-fix --output-format json)\n" +
+        "  types     tsconfig.json with typescript installed (tsc --noEmit), mypy config\n" +
+        "  security  package-lock.json (npm audit --json), pnpm-lock.yaml (pnpm audit --json); yarn audit and pip-audit\n" +
+        "            are written commented out (shipgate cannot read their output yet)\n" +
+        "\nWhat it writes: shipgate.yaml (never over an existing one without --force), with the $schema line when\n" +
+        "shipgate is installed in the project; and .gitignore lines for .shipgate/ and the reports folders (once).\n" +
+        "No command it writes changes source files (no --fix, no formatter). --json prints the detection, the\n" +
+        "config and what was written.",
+    )
     .action(function (this: Command) {
       return act(async () => (await import("./commands/init.js")).initCommand(opts(this), io))();
     });

@@ -1,6 +1,4 @@
-import { access, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { ShipgateError } from "../../errors.js";
+import { relative } from "node:path";
 import type { CliIo, CommonOptions } from "../output.js";
 
 export interface InitCommandOptions extends CommonOptions {
@@ -8,26 +6,36 @@ export interface InitCommandOptions extends CommonOptions {
   stdout?: boolean;
 }
 
-/** `shipgate init`: detect the stack and write a commented shipgate.yaml. */
+/** `shipgate init`: detect the stack, write a commented shipgate.yaml and the .gitignore lines. */
 export async function initCommand(options: InitCommandOptions, io: CliIo): Promise<number> {
-  const { detectStack, renderConfig } = await import("../../init/detect-stack.js");
-  const collectors = await detectStack(options.cwd);
-  const text = renderConfig(collectors, "node_modules/shipgate/schema/shipgate.schema.json");
+  const { initProject } = await import("../../init/init-project.js");
+  const result = await initProject({
+    root: options.cwd,
+    ...(options.config ? { configPath: options.config } : {}),
+    ...(options.force ? { force: true } : {}),
+    ...(options.stdout ? { dryRun: true } : {}),
+  });
   if (options.json) {
-    io.stdout(`${JSON.stringify({ collectors, config: text }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
   if (options.stdout) {
-    io.stdout(text);
+    io.stdout(result.config);
     return 0;
   }
-  const target = join(options.cwd, options.config ?? "shipgate.yaml");
-  const exists = await access(target).then(() => true, () => false);
-  if (exists && !options.force) {
-    throw new ShipgateError("USAGE", `[init] ${target} already exists`, { hint: "pass --force to overwrite it, or --stdout to print the proposal" });
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+  const active = result.collectors.filter((c) => !c.disabled);
+  const width = Math.max(0, ...result.collectors.map((c) => c.name.length));
+  io.stdout(result.collectors.length ? "detected:\n" : "detected: no test runner, linter, type checker or lockfile\n");
+  for (const c of result.collectors) {
+    io.stdout(`  ${c.kind.padEnd(8)} ${c.name.padEnd(width)}  ${c.disabled ? `commented out: ${c.disabled}` : c.why}${c.note && !c.disabled ? ` (${c.note})` : ""}\n`);
   }
-  await writeFile(target, text);
-  io.stdout(`wrote ${target} with ${collectors.length} collector(s)${collectors.length ? `: ${collectors.map((c) => c.name).join(", ")}` : ""}\n`);
+  if (result.wrote) {
+    io.stdout(`wrote ${shown(result.wrote.config)} with ${active.length} collector(s)${active.length ? `: ${active.map((c) => c.name).join(", ")}` : ""}\n`);
+    const { path, added } = result.wrote.gitignore;
+    io.stdout(added.length ? `added ${added.join(" ")} to ${shown(path)}\n` : `${shown(path)} already ignores what shipgate writes\n`);
+  }
+  if (!result.schema) io.stdout("no schema line: install shipgate in this project (npm install -D shipgate) for completion in editors\n");
   io.stdout("next: review the commands, then run `shipgate assess`\n");
   return 0;
 }
