@@ -5,8 +5,8 @@ import { ShipgateError } from "../errors.js";
 import { detectChecks } from "./detect-checks.js";
 import { detectStack } from "./detect-stack.js";
 import { addToGitignore } from "./gitignore.js";
-import { renderConfig } from "./render-config.js";
-import type { ProposedCollector } from "./types.js";
+import { SECTIONS, renderConfig } from "./render-config.js";
+import type { CollectorKind, ProposedCollector } from "./types.js";
 
 export interface InitOptions {
   /** The repository root: what is detected, and where `.gitignore` lives. */
@@ -29,6 +29,8 @@ export interface InitResult {
   /** What was written: the config's path, and the lines added to `.gitignore` (empty: it already had them). */
   wrote: { config: string; gitignore: { path: string; added: string[] } } | null;
 }
+
+const KINDS = Object.keys(SECTIONS) as CollectorKind[];
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
@@ -53,7 +55,8 @@ async function schemaRef(configDir: string): Promise<string | null> {
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const { root } = options;
   const target = join(root, options.configPath ?? "shipgate.yaml");
-  const collectors = [...(await detectStack(root)), ...(await detectChecks(root))];
+  // In the order the config lists them: tests, lint, types, security.
+  const collectors = [...(await detectStack(root)), ...(await detectChecks(root))].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
   const schema = await schemaRef(dirname(target));
   const config = renderConfig(collectors, schema);
   if (options.dryRun) return { collectors, config, schema, wrote: null };

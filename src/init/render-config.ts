@@ -1,6 +1,7 @@
 import type { CollectorKind, ProposedCollector } from "./types.js";
 
-const SECTIONS: Record<CollectorKind, string> = {
+/** Section titles, in the order the config lists them. */
+export const SECTIONS: Record<CollectorKind, string> = {
   tests: "Tests and coverage",
   lint: "Lint",
   types: "Type checks",

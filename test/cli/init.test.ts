@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load-config.js";
-import { shipgate, tempDir } from "./run-cli.js";
+import { repoRoot, shipgate, tempDir } from "./run-cli.js";
 
 const write = (dir: string, files: Record<string, string>) => {
   for (const [path, text] of Object.entries(files)) {
@@ -10,6 +10,8 @@ const write = (dir: string, files: Record<string, string>) => {
     writeFileSync(join(dir, path), text);
   }
 };
+
+const schemaLine = /^# yaml-language-server: \$schema=(\S+)$/m;
 
 describe("shipgate init", () => {
   it.each([
@@ -35,10 +37,69 @@ describe("shipgate init", () => {
     const result = shipgate(["init"], { cwd: dir });
     expect(result.code).toBe(0);
     const text = readFileSync(join(dir, "shipgate.yaml"), "utf8");
-    expect(text).toMatch(/^# yaml-language-server: \$schema=/);
     const { config } = parseConfig(text, "shipgate.yaml");
     expect(config.collectors.map((c) => c.name)).toEqual(names);
     expect(config.collectors.every((c) => c.command && c.reports.length > 0)).toBe(true);
+  });
+
+  it("writes the maven collector so that every module runs and writes Surefire reports, even after a failing test", () => {
+    // Maven cannot run here (no Maven Central for its plugins): the real run is missing, the text is checked.
+    const dir = tempDir();
+    write(dir, { "pom.xml": "<project/>" });
+    shipgate(["init"], { cwd: dir });
+    const [maven] = parseConfig(readFileSync(join(dir, "shipgate.yaml"), "utf8"), "shipgate.yaml").config.collectors;
+    expect(maven?.command).toBe("mvn -B test -Dmaven.test.failure.ignore=true");
+    expect(maven?.reports).toEqual([{ path: "**/target/surefire-reports/TEST-*.xml", format: "junit" }]);
+  });
+
+  it("proposes the lint, type and audit collectors the repository is set up for, none of which modifies source", () => {
+    const dir = tempDir();
+    write(dir, {
+      "package.json": JSON.stringify({ devDependencies: { typescript: "^6", eslint: "^10" } }),
+      "package-lock.json": "{}",
+      "eslint.config.js": "export default [];",
+      "tsconfig.json": "{}",
+      "pyproject.toml": "[project]\nname = 'x'\n\n[tool.ruff]\nfix = true\n\n[tool.mypy]\nstrict = true\n",
+    });
+    const result = JSON.parse(shipgate(["init", "--json"], { cwd: dir }).stdout) as { collectors: { name: string; kind: string; command: string; reports: { format?: string }[]; disabled?: string }[] };
+    const byName = new Map(result.collectors.map((c) => [c.name, c]));
+    expect(result.collectors.map((c) => [c.kind, c.name, c.disabled ? "commented out" : "on"])).toEqual([
+      ["tests", "pytest", "on"],
+      ["lint", "eslint", "on"],
+      ["lint", "ruff", "on"],
+      ["types", "tsc", "on"],
+      ["types", "mypy", "on"],
+      ["security", "npm-audit", "on"],
+      ["security", "pip-audit", "commented out"],
+    ]);
+    expect(byName.get("eslint")?.command).toContain("eslint --format json --output-file reports/eslint.json");
+    expect(byName.get("tsc")?.command).toContain("tsc --noEmit --pretty false -p tsconfig.json > reports/tsc.txt.part");
+    // Regression: ruff without --no-fix applied `fix = true` from the user's config and rewrote their code.
+    expect(byName.get("ruff")?.command).toContain("ruff check --no-fix --output-format json .");
+    expect(byName.get("npm-audit")?.command).toContain("npm audit --json > reports/npm-audit.json.part");
+    for (const c of result.collectors) expect(c.command).not.toMatch(/--fix(?!\S)|--write|\bprettier\b|\bblack\b|ruff format/);
+    // Every enabled report has a reader: its format is one shipgate.yaml accepts (checked by parseConfig) or detected.
+    const text = readFileSync(join(dir, "shipgate.yaml"), "utf8");
+    expect(parseConfig(text, "shipgate.yaml").config.collectors.map((c) => c.name)).toEqual(["pytest", "eslint", "ruff", "tsc", "mypy", "npm-audit"]);
+    expect(text).toMatch(/# Not enabled: shipgate cannot read pip-audit's JSON yet[^\n]*\n {2}# - name: pip-audit\n/);
+  });
+
+  it.each([
+    ["pnpm-lock.yaml", "pnpm-audit", "pnpm audit --json", false],
+    ["yarn.lock", "yarn-audit", "yarn audit --json", true],
+  ])("proposes the audit of %s", (lockfile, name, command, disabled) => {
+    const dir = tempDir();
+    write(dir, { "package.json": "{}", [lockfile]: "" });
+    const result = JSON.parse(shipgate(["init", "--json"], { cwd: dir }).stdout) as { collectors: { name: string; command: string; disabled?: string }[] };
+    expect(result.collectors).toHaveLength(1);
+    expect(result.collectors[0]).toMatchObject({ name, command: expect.stringContaining(command) as string });
+    expect(Boolean(result.collectors[0]?.disabled)).toBe(disabled);
+  });
+
+  it("does not propose tsc for a tsconfig.json without typescript installed (npx would fetch a different package)", () => {
+    const dir = tempDir();
+    write(dir, { "package.json": "{}", "tsconfig.json": "{}" });
+    expect(JSON.parse(shipgate(["init", "--json"], { cwd: dir }).stdout)).toMatchObject({ collectors: [] });
   });
 
   it("writes a config with no collectors, and says how to add one, when nothing is detected", () => {
@@ -56,15 +117,50 @@ describe("shipgate init", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/shipgate\.yaml already exists\n {2}→ pass --force/);
     expect(readFileSync(join(dir, "shipgate.yaml"), "utf8")).toBe("mine");
+    expect(existsSync(join(dir, ".gitignore"))).toBe(false);
     expect(shipgate(["init", "--force"], { cwd: dir }).code).toBe(0);
   });
 
-  it("prints the proposal with --stdout and --json without writing", () => {
+  it("prints the proposal with --stdout without writing; --json says what it detected and wrote", () => {
     const dir = tempDir();
     write(dir, { "package.json": JSON.stringify({ devDependencies: { vitest: "^4" } }) });
     expect(shipgate(["init", "--stdout"], { cwd: dir }).stdout).toContain("name: vitest");
-    const json = JSON.parse(shipgate(["init", "--json"], { cwd: dir }).stdout) as { collectors: { name: string }[] };
-    expect(json.collectors[0]?.name).toBe("vitest");
+    expect(existsSync(join(dir, "shipgate.yaml"))).toBe(false);
+    const json = JSON.parse(shipgate(["init", "--json"], { cwd: dir }).stdout) as { collectors: { name: string; why: string }[]; wrote: { config: string; gitignore: { added: string[] } } };
+    expect(json.collectors[0]).toMatchObject({ name: "vitest", why: expect.stringContaining("vitest in package.json") as string });
+    expect(json.wrote).toEqual({ config: join(dir, "shipgate.yaml"), gitignore: { path: join(dir, ".gitignore"), added: [".shipgate/", "/reports/"] } });
+    expect(existsSync(join(dir, "shipgate.yaml"))).toBe(true);
+  });
+
+  it("adds .shipgate/ and the reports folders to .gitignore once, keeping what was there", () => {
+    const dir = tempDir();
+    write(dir, {
+      ".gitignore": "node_modules/\n.shipgate",
+      "package.json": JSON.stringify({ workspaces: ["packages/*"], devDependencies: { vitest: "^4" } }),
+      "packages/web/package.json": JSON.stringify({ name: "web", devDependencies: { jest: "^30" } }),
+    });
+    expect(shipgate(["init"], { cwd: dir }).stdout).toContain("added /reports/ /packages/web/reports/ to .gitignore");
+    const once = readFileSync(join(dir, ".gitignore"), "utf8");
+    expect(once).toBe("node_modules/\n.shipgate\n\n# shipgate: its local store and the reports its collectors write\n/reports/\n/packages/web/reports/\n");
+    expect(shipgate(["init", "--force"], { cwd: dir }).stdout).toContain(".gitignore already ignores what shipgate writes");
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe(once);
+  });
+
+  it("regression: the $schema line pointed at a file that does not exist; it names the schema shipgate publishes, relative to the config", () => {
+    // In shipgate's own repository: schema/ (published in the package's files).
+    const own = shipgate(["init", "--stdout"]).stdout;
+    expect(schemaLine.exec(own)?.[1]).toBe("schema/shipgate.schema.json");
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toContain("schema");
+    expect(existsSync(join(repoRoot, "schema/shipgate.schema.json"))).toBe(true);
+    // In a project that installs shipgate: its node_modules copy.
+    const dir = tempDir();
+    write(dir, { "node_modules/shipgate/schema/shipgate.schema.json": "{}" });
+    const installed = shipgate(["init", "--stdout"], { cwd: dir }).stdout;
+    expect(schemaLine.exec(installed)?.[1]).toBe("node_modules/shipgate/schema/shipgate.schema.json");
+    // Run from elsewhere (npx, a global install): no line that would point at nothing.
+    const bare = tempDir();
+    expect(shipgate(["init", "--stdout"], { cwd: bare }).stdout).not.toMatch(schemaLine);
   });
 });
 

@@ -44,7 +44,7 @@ function itNeeds(missing: string | undefined, title: string, test: () => void) {
 }
 
 describe("shipgate init writes collectors that work on a real project with a failing test", () => {
-  it("vitest: junit and coverage despite the failure (--coverage.reportOnFailure), ESLint's and tsc's findings", () => {
+  it("vitest: coverage is written when a test fails (regression: without --coverage.reportOnFailure lcov.info was missing); ESLint's and tsc's findings", () => {
     // vitest 4.1 printed: Tests 1 failed | 2 passed (3); v8 coverage Lines 40% (2/5), Branches 0% (0/2), Functions 66.66% (2/3).
     const summary = initThenAssess("vitest");
     expect(summary.collectors.map((c) => [c.name, c.exitCode])).toEqual([["vitest", 1], ["eslint", 1], ["tsc", 2]]);
@@ -62,14 +62,14 @@ describe("shipgate init writes collectors that work on a real project with a fai
     expect(summary.coverage).toMatchObject({ lines: 50, branches: 0, functions: 66.67 });
   }, 300_000);
 
-  it("mocha: the built-in xunit reporter and c8 coverage despite the failure", () => {
+  it("mocha: the built-in xunit reporter (mocha-junit-reporter 2.2 crashes under mocha 12) and c8 coverage despite the failure", () => {
     // mocha 12's xunit file: tests="3" errors="1" (the failing test); c8 printed Lines 62.5% (10/16), Branches 100% (3/3), Functions 66.66% (2/3).
     const summary = initThenAssess("mocha");
     expect(summary.tests).toMatchObject(threeTestsOneFailed);
     expect(summary.coverage).toMatchObject({ lines: 62.5, branches: 100, functions: 66.67 });
   }, 300_000);
 
-  it("node:test: creates the reports folder the junit destination needs", () => {
+  it("node:test: regression: the junit destination's folder did not exist (ENOENT); the command creates it first", () => {
     // node 20 printed: tests 3, pass 2, fail 1; coverage "all files" line 80.65 %, branch 100.00 %, funcs 85.71 %
     // (src/math.js 62.50 % and the test file 100 %: Node 20 counts test files).
     const summary = initThenAssess("node:test");
@@ -78,7 +78,7 @@ describe("shipgate init writes collectors that work on a real project with a fai
   }, 300_000);
 
   const python = pythonBinDir();
-  itNeeds(python ? undefined : "no python3 with both pytest and coverage.py", "pytest: JUnit XML and coverage.py JSON despite the failure", () => {
+  itNeeds(python ? undefined : "no python3 with both pytest and coverage.py", "pytest: JUnit XML and coverage.py JSON despite the failure, of the project's files only (without --source, coverage 6.5 measured Debian's dist-packages)", () => {
     // pytest 7.2 printed: 1 failed, 2 passed; `coverage report` (6.5): TOTAL 15 statements, 3 missed, 80%.
     const summary = initThenAssess("pytest", { PATH: `${python as string}${delimiter}${process.env.PATH ?? ""}` });
     expect(summary.tests).toMatchObject(threeTestsOneFailed);
