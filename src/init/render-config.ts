@@ -30,7 +30,7 @@ export function renderConfig(collectors: ProposedCollector[], schemaRef: string 
   const lines = [
     schemaRef
       ? `# yaml-language-server: $schema=${schemaRef}`
-      : "# For completion in editors: npm install -D shipgate, then `shipgate init --force` adds the schema line.",
+      : "# For completion in editors, install shipgate in this project (npm install --save-dev <its packed .tgz>): `shipgate init --force` then adds the $schema line.",
     "# shipgate configuration, written by `shipgate init` (see docs/config.md in shipgate's repository).",
     "# `shipgate assess` runs every command below, then reads the reports it names (each must be written by",
     "# that run); `shipgate assess --no-run` only reads them. Paths are relative to this file's directory.",

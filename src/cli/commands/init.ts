@@ -35,7 +35,7 @@ export async function initCommand(options: InitCommandOptions, io: CliIo): Promi
     const { path, added } = result.wrote.gitignore;
     io.stdout(added.length ? `added ${added.join(" ")} to ${shown(path)}\n` : `${shown(path)} already ignores what shipgate writes\n`);
   }
-  if (!result.schema) io.stdout("no schema line: install shipgate in this project (npm install -D shipgate) for completion in editors\n");
+  if (!result.schema) io.stdout("no $schema line: shipgate runs from outside this project; install it here (npm install --save-dev <its packed .tgz>) for completion in editors\n");
   io.stdout("next: review the commands, then run `shipgate assess`\n");
   return 0;
 }
