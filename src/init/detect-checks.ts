@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { firstExisting, readPackageJson } from "./detect-stack.js";
+import { PYTHON_MARKERS, dirsWith, firstExisting, nameIn, placeIn, readPackageJson } from "./detect-stack.js";
 import { captureStdout } from "./shell.js";
 import type { ProposedCollector } from "./types.js";
 
@@ -31,7 +31,6 @@ export async function detectChecks(root: string): Promise<ProposedCollector[]> {
   const out: ProposedCollector[] = [];
   const pkg = await readPackageJson(join(root, "package.json"));
   const deps = { ...pkg?.dependencies, ...pkg?.devDependencies };
-  const pyproject = await text(root, "pyproject.toml");
 
   const eslintConfig = (await firstExisting(root, ESLINT_CONFIGS)) ?? (pkg?.eslintConfig ? "package.json#eslintConfig" : undefined);
   if (eslintConfig) {
@@ -58,35 +57,6 @@ export async function detectChecks(root: string): Promise<ProposedCollector[]> {
       reports: [{ path: "reports/tsc.txt", format: "tsc" }],
       outputDirs: ["reports"],
       ...(/"references"\s*:/.test(tsconfig) ? { note: "tsconfig.json has project references: point -p at the project that holds the files, or use tsc -b" } : {}),
-    });
-  }
-
-  const ruffConfig = (await firstExisting(root, ["ruff.toml", ".ruff.toml"])) ?? (/^\[tool\.ruff\b/m.test(pyproject) ? "[tool.ruff] in pyproject.toml" : undefined);
-  if (ruffConfig) {
-    out.push({
-      name: "ruff",
-      kind: "lint",
-      why: `${ruffConfig}: ruff's JSON output`,
-      // --no-fix: a `fix = true` in the user's config would otherwise rewrite their code.
-      command: captureStdout("ruff check --no-fix --output-format json .", "reports/ruff.json"),
-      timeout: "10m",
-      reports: [{ path: "reports/ruff.json", format: "ruff" }],
-      outputDirs: ["reports"],
-    });
-  }
-
-  const mypyConfig =
-    (await firstExisting(root, ["mypy.ini", ".mypy.ini"])) ??
-    (/^\[tool\.mypy\b/m.test(pyproject) ? "[tool.mypy] in pyproject.toml" : /^\[mypy\]/m.test(await text(root, "setup.cfg")) ? "[mypy] in setup.cfg" : undefined);
-  if (mypyConfig) {
-    out.push({
-      name: "mypy",
-      kind: "types",
-      why: `${mypyConfig}: mypy's diagnostics`,
-      command: captureStdout("mypy .", "reports/mypy.txt"),
-      timeout: "15m",
-      reports: [{ path: "reports/mypy.txt", format: "mypy" }],
-      outputDirs: ["reports"],
     });
   }
 
@@ -126,16 +96,53 @@ export async function detectChecks(root: string): Promise<ProposedCollector[]> {
     });
   }
 
-  const requirements = await firstExisting(root, ["requirements.txt", "requirements-dev.txt", "pyproject.toml"]);
+  for (const dir of await dirsWith(root, PYTHON_MARKERS)) out.push(...(await pythonChecks(root, dir)));
+  return out;
+}
+
+/** ruff, mypy and pip-audit for the Python project in `dir`, from its own config files. */
+async function pythonChecks(root: string, dir: string): Promise<ProposedCollector[]> {
+  const out: ProposedCollector[] = [];
+  const here = join(root, dir);
+  const where = (what: string) => (dir === "." ? what : `${what} in ${dir}`);
+  const pyproject = await text(here, "pyproject.toml");
+
+  const ruffConfig = (await firstExisting(here, ["ruff.toml", ".ruff.toml"])) ?? (/^\[tool\.ruff\b/m.test(pyproject) ? "[tool.ruff] in pyproject.toml" : undefined);
+  if (ruffConfig) {
+    out.push({
+      name: nameIn(dir, "ruff"),
+      kind: "lint",
+      why: `${where(ruffConfig)}: ruff's JSON output`,
+      // --no-fix: a `fix = true` in the user's config would otherwise rewrite their code.
+      command: captureStdout("ruff check --no-fix --output-format json .", "reports/ruff.json"),
+      timeout: "10m",
+      ...placeIn(dir, [{ path: "reports/ruff.json", format: "ruff" }]),
+    });
+  }
+
+  const mypyConfig =
+    (await firstExisting(here, ["mypy.ini", ".mypy.ini"])) ??
+    (/^\[tool\.mypy\b/m.test(pyproject) ? "[tool.mypy] in pyproject.toml" : /^\[mypy\]/m.test(await text(here, "setup.cfg")) ? "[mypy] in setup.cfg" : undefined);
+  if (mypyConfig) {
+    out.push({
+      name: nameIn(dir, "mypy"),
+      kind: "types",
+      why: `${where(mypyConfig)}: mypy's diagnostics`,
+      command: captureStdout("mypy .", "reports/mypy.txt"),
+      timeout: "15m",
+      ...placeIn(dir, [{ path: "reports/mypy.txt", format: "mypy" }]),
+    });
+  }
+
+  const requirements = await firstExisting(here, ["requirements.txt", "requirements-dev.txt", "pyproject.toml"]);
   if (requirements) {
     out.push({
-      name: "pip-audit",
+      name: nameIn(dir, "pip-audit"),
       kind: "security",
-      why: `${requirements}: pip-audit`,
+      why: `${where(requirements)}: pip-audit`,
       command: captureStdout(`pip-audit --format json${requirements.startsWith("requirements") ? ` -r ${requirements}` : " ."}`, "reports/pip-audit.json"),
       timeout: "5m",
-      reports: [{ path: "reports/pip-audit.json" }],
-      outputDirs: ["reports"],
+      ...placeIn(dir, [{ path: "reports/pip-audit.json" }]),
       disabled: "shipgate cannot read pip-audit's JSON yet; it reads osv-scanner's (`osv-scanner --format json -r .`)",
     });
   }

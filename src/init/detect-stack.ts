@@ -100,11 +100,12 @@ const NODE_RUNNERS: NodeRunner[] = [
   },
 ];
 
-function nodeCollector(pkg: PackageJson, dir: string): ProposedCollector | undefined {
+function nodeCollector(pkg: PackageJson, dir: string, rootDeps: Record<string, string>): ProposedCollector | undefined {
   const deps = depsOf(pkg);
   const runner = NODE_RUNNERS.find((r) => r.matches(deps, pkg.scripts?.test ?? ""));
   if (!runner) return undefined;
-  const p = runner.propose(deps);
+  // A workspace package finds what the root installs (coverage tools and reporters are often hoisted there).
+  const p = runner.propose({ ...rootDeps, ...deps });
   return {
     name: dir === "." ? runner.id : `${slug(pkg.name ?? dir)}-${runner.id}`,
     kind: "tests",
@@ -134,47 +135,86 @@ export async function packageDirs(root: string): Promise<{ dir: string; pkg: Pac
   return out;
 }
 
+export const PYTHON_MARKERS = ["pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "setup.py"];
+const SKIPPED_DIRS = ["**/node_modules/**", "**/.git/**", "**/.venv/**", "**/venv/**", "**/vendor/**", "**/target/**", "**/dist/**", "**/build/**"];
+
+/**
+ * Folders (the root, and up to two levels below it) holding a marker file, sorted, the root first.
+ * A polyglot repository keeps its Python service or Go module in a folder of its own.
+ */
+export async function dirsWith(root: string, markers: string[]): Promise<string[]> {
+  const patterns = markers.flatMap((m) => [m, `*/${m}`, `*/*/${m}`]);
+  const files = await glob(patterns, { cwd: root, ignore: SKIPPED_DIRS, dot: false });
+  const dirs = [...new Set(files.map((f) => (f.includes("/") ? f.slice(0, f.lastIndexOf("/")) : ".")))];
+  return dirs.sort((a, b) => (a === "." ? -1 : b === "." ? 1 : a.localeCompare(b)));
+}
+
+/** True when the Python project in `dir` configures coverage.py (.coveragerc, or its section in pyproject.toml, setup.cfg, tox.ini). */
+async function coverageConfigured(dir: string): Promise<boolean> {
+  if (await firstExisting(dir, [".coveragerc"])) return true;
+  const read = (name: string) => readFile(join(dir, name), "utf8").catch(() => "");
+  return /^\[tool\.coverage\.run\]/m.test(await read("pyproject.toml")) || /^\[coverage:run\]/m.test(`${await read("setup.cfg")}\n${await read("tox.ini")}`);
+}
+
+/** The collector's name: the tool's alone at the root, prefixed by the folder elsewhere. */
+export const nameIn = (dir: string, tool: string) => (dir === "." ? tool : `${slug(dir.replace(/\//g, "-"))}-${tool}`);
+
+/** Repository-relative report paths, `cwd` and output folder of a collector that runs in `dir`. */
+export function placeIn(dir: string, reports: { path: string; format?: string }[]): Pick<ProposedCollector, "reports" | "outputDirs" | "cwd"> {
+  return {
+    ...(dir === "." ? {} : { cwd: dir }),
+    reports: reports.map((r) => ({ ...r, path: inDir(dir, r.path) })),
+    outputDirs: [inDir(dir, "reports")],
+  };
+}
+
 /** Looks at the repository's manifests and proposes test collectors. Never runs anything. */
 export async function detectStack(root: string): Promise<ProposedCollector[]> {
   const out: ProposedCollector[] = [];
-  for (const { dir, pkg } of await packageDirs(root)) {
-    const collector = nodeCollector(pkg, dir);
+  const packages = await packageDirs(root);
+  const rootDeps = packages[0] ? depsOf(packages[0].pkg) : {};
+  for (const { dir, pkg } of packages) {
+    const collector = nodeCollector(pkg, dir, rootDeps);
     if (collector) out.push(collector);
   }
-  if (await firstExisting(root, ["pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "setup.py"])) {
+  for (const dir of await dirsWith(root, PYTHON_MARKERS)) {
+    // The project's own `source` wins; without one, coverage.py would also measure installed packages
+    // it does not recognise as third-party (coverage 6.5 measured Debian's dist-packages).
+    const source = (await coverageConfigured(join(root, dir))) ? "" : " --source=.";
     out.push({
-      name: "pytest",
+      name: nameIn(dir, "pytest"),
       kind: "tests",
-      why: "a Python project: pytest's JUnit XML, coverage.py's JSON report (written when a test fails too)",
-      command: "mkdir -p reports; python3 -m coverage run --source=. -m pytest --junitxml=reports/junit.xml; status=$?; python3 -m coverage json -o reports/coverage.json; exit $status",
+      why: `a Python project${dir === "." ? "" : ` in ${dir}`}: pytest's JUnit XML, coverage.py's JSON report (written when a test fails too)`,
+      command: `mkdir -p reports; python3 -m coverage run${source} -m pytest --junitxml=reports/junit.xml; status=$?; python3 -m coverage json -o reports/coverage.json; exit $status`,
       env: { COVERAGE_FILE: "reports/.coverage" },
       timeout: "15m",
-      reports: [{ path: "reports/junit.xml" }, { path: "reports/coverage.json" }],
-      outputDirs: ["reports"],
+      ...placeIn(dir, [{ path: "reports/junit.xml" }, { path: "reports/coverage.json" }]),
       note: "needs pytest and coverage installed for python3",
     });
   }
-  if (await firstExisting(root, ["go.mod"])) {
+  for (const dir of await dirsWith(root, ["go.mod"])) {
     out.push({
-      name: "go-test",
+      name: nameIn(dir, "go-test"),
       kind: "tests",
-      why: "go.mod: gotestsum writes JUnit XML for `go test`",
+      why: `${inDir(dir, "go.mod")}: gotestsum writes JUnit XML for \`go test\``,
       command: "gotestsum --junitfile reports/junit.xml -- ./...",
       timeout: "15m",
-      reports: [{ path: "reports/junit.xml" }],
-      outputDirs: ["reports"],
+      ...placeIn(dir, [{ path: "reports/junit.xml" }]),
       note: "needs gotestsum; Go cover profiles are not read yet",
     });
   }
-  if (await firstExisting(root, ["pom.xml"])) {
+  // A pom.xml below another is a module of that build, which runs it.
+  const poms = await dirsWith(root, ["pom.xml"]);
+  for (const dir of poms.filter((d) => !poms.some((p) => p !== d && (p === "." || d.startsWith(`${p}/`))))) {
     out.push({
-      name: "maven-surefire",
+      name: nameIn(dir, "maven-surefire"),
       kind: "tests",
-      why: "pom.xml: Surefire writes one JUnit XML per test class, in every module",
+      why: `${inDir(dir, "pom.xml")}: Surefire writes one JUnit XML per test class, in every module`,
       // Without failure.ignore the first module with a failing test stops the build, and later modules write no report.
       command: "mvn -B test -Dmaven.test.failure.ignore=true",
       timeout: "30m",
-      reports: [{ path: "**/target/surefire-reports/TEST-*.xml", format: "junit" }],
+      ...(dir === "." ? {} : { cwd: dir }),
+      reports: [{ path: inDir(dir, "**/target/surefire-reports/TEST-*.xml"), format: "junit" }],
       outputDirs: [],
       note: "JaCoCo's XML is not read yet: for coverage add a plugin that writes Cobertura XML",
     });

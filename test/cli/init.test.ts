@@ -31,6 +31,18 @@ describe("shipgate init", () => {
       },
       ["acme-api-vitest", "web-jest"],
     ],
+    [
+      "a polyglot repository (Python, Go and Maven in folders, a Maven module not run twice)",
+      {
+        "package.json": JSON.stringify({ devDependencies: { vitest: "^4" } }),
+        "services/worker/pyproject.toml": "[project]\nname = 'worker'\n\n[tool.ruff]\n",
+        "tools/cli/go.mod": "module cli\n",
+        "java/pom.xml": "<project/>",
+        "java/core/pom.xml": "<project/>",
+        "node_modules/dep/pyproject.toml": "",
+      },
+      ["vitest", "services-worker-pytest", "tools-cli-go-test", "java-maven-surefire", "services-worker-ruff"],
+    ],
   ])("detects %s and writes a valid, commented shipgate.yaml", (_title, files, names) => {
     const dir = tempDir();
     write(dir, files);
@@ -40,6 +52,8 @@ describe("shipgate init", () => {
     const { config } = parseConfig(text, "shipgate.yaml");
     expect(config.collectors.map((c) => c.name)).toEqual(names);
     expect(config.collectors.every((c) => c.command && c.reports.length > 0)).toBe(true);
+    // Reports are named from the repository root; the command runs in its folder.
+    for (const c of config.collectors) if (c.cwd) expect(c.reports.every((r) => (typeof r === "string" ? r : r.path).startsWith(`${c.cwd}/`))).toBe(true);
   });
 
   it("writes the maven collector so that every module runs and writes Surefire reports, even after a failing test", () => {
@@ -82,6 +96,17 @@ describe("shipgate init", () => {
     const text = readFileSync(join(dir, "shipgate.yaml"), "utf8");
     expect(parseConfig(text, "shipgate.yaml").config.collectors.map((c) => c.name)).toEqual(["pytest", "eslint", "ruff", "tsc", "mypy", "npm-audit"]);
     expect(text).toMatch(/# Not enabled: shipgate cannot read pip-audit's JSON yet[^\n]*\n {2}# - name: pip-audit\n/);
+  });
+
+  it.each([
+    ["no coverage config: only the project's files are measured", { "pyproject.toml": "[project]\nname = 'x'\n" }, " --source=. "],
+    ["regression: --source=. replaced the project's own [tool.coverage.run] source and measured its tests too", { "pyproject.toml": "[tool.coverage.run]\nsource = ['src']\n" }, " "],
+    ["a .coveragerc is kept too", { "setup.py": "", ".coveragerc": "[run]\nsource = pkg\n" }, " "],
+  ])("pytest: %s", (_title, files, flags) => {
+    const dir = tempDir();
+    write(dir, files);
+    const result = JSON.parse(shipgate(["init", "--json", "--stdout"], { cwd: dir }).stdout) as { collectors: { name: string; command: string }[] };
+    expect(result.collectors.find((c) => c.name === "pytest")?.command).toContain(`python3 -m coverage run${flags}-m pytest`);
   });
 
   it.each([
