@@ -78,6 +78,7 @@ describe("shipgate init writes collectors that work on a real project with a fai
   }, 300_000);
 
   const python = pythonBinDir();
+  if (python) samples.push(python);
   itNeeds(python ? undefined : "no python3 with both pytest and coverage.py", "pytest: JUnit XML and coverage.py JSON despite the failure, of the project's files only (without --source, coverage 6.5 measured Debian's dist-packages)", () => {
     // pytest 7.2 printed: 1 failed, 2 passed; `coverage report` (6.5): TOTAL 15 statements, 3 missed, 80%.
     const summary = initThenAssess("pytest", { PATH: `${python as string}${delimiter}${process.env.PATH ?? ""}` });
