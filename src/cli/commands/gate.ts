@@ -79,7 +79,8 @@ export async function evaluateAndReport(
       if (annotations) writeCommands(io, annotations);
     }
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-    if (stepSummary) await appendFile(stepSummary, `${text.renderGateMarkdown(result)}\n`);
+    // After a blank line: right after assess's summary (which ends in `</details>`), the heading would be read as part of that HTML block.
+    if (stepSummary) await appendFile(stepSummary, `\n${text.renderGateMarkdown(result)}\n`);
   }
   return result;
 }
