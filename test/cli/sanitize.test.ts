@@ -159,4 +159,15 @@ describe("output safety: reports with hostile test names, messages and paths", (
     expect(collect.stderr).not.toMatch(CONTROL);
     expect(commandLines(collect.stderr)).toEqual([]);
   });
+
+  it("regression: a link target in the repository's markdown cannot put escape sequences on the terminal (docs check)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "README.md"), "See [the guide](<docs/\u001b]0;pwned\u0007gu\u001b[31mide.md>) and [x](missing\u202e.md).\n::error::not from shipgate\n");
+    const result = shipgate(["docs", "check", "--cwd", dir], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("README.md:1: docs/guide.md — no such file");
+    expect(result.stdout).toContain("README.md:1: missing.md — no such file");
+    expect(result.stdout).not.toMatch(CONTROL);
+  });
 });
+
