@@ -120,6 +120,7 @@ export function truncate(text: string, max: number): string {
 
 /** Line breaks and tabs, in runs, as one space: the text can never start a line of its own. */
 function joinLines(text: string): string {
+  if (!text.includes("\n") && !text.includes("\t")) return text;
   let out = "";
   let from = 0;
   for (let i = 0; i < text.length; i++) {
