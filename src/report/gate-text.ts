@@ -1,6 +1,6 @@
 import type { GateResult } from "../gate/types.js";
 import { conditionName, itemText, valueText } from "./gate-words.js";
-import { forMarkdownCode } from "./sanitize.js";
+import { forHtml, forMarkdownCode } from "./sanitize.js";
 import { mdEscape, oneLine } from "./text.js";
 import { styles } from "./style.js";
 
@@ -99,7 +99,8 @@ export function renderGateMarkdown(result: GateResult): string {
   const failing = result.conditions.filter((c) => (c.verdict === "fail" || c.verdict === "warn") && c.items.length > 0);
   for (const c of failing) {
     out.push("");
-    out.push(`<details><summary>${mdEscape(conditionName(c))}: ${c.itemsTotal} item(s)</summary>`);
+    // Inside an HTML block markdown is not read: HTML escaping, not backslashes.
+    out.push(`<details><summary>${forHtml(conditionName(c))}: ${c.itemsTotal} item(s)</summary>`);
     out.push("");
     for (const i of c.items.slice(0, 30)) out.push(`- ${mdEscape(itemText(i))}`);
     if (c.itemsTotal > 30) out.push(`- … ${c.itemsTotal - 30} more`);

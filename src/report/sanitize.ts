@@ -213,6 +213,17 @@ export function forMarkdownCode(text: string, options: MarkdownCodeOptions = {})
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/**
+ * Text inside an HTML block of a markdown document (`<details><summary>…</summary>`), where markdown is
+ * not interpreted and a backslash escape would show: one line, no controls, HTML's special characters as
+ * references.
+ */
+export function forHtml(text: string, max: number = MAX_INLINE): string {
+  return forTerminal(text, max).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
 /** A workflow command's data (the runner's escapeData): `%` first, so that the escapes themselves survive. */
 const escapeData = (text: string): string => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   boundLines,
   createWorkflowCommandGuard,
+  forHtml,
   forMarkdown,
   forMarkdownCode,
   forTerminal,
@@ -115,6 +116,16 @@ describe("forMarkdownCode", () => {
     ["", {}, "` `"],
   ])("%j %j → %s", (input, options, expected) => {
     expect(forMarkdownCode(input, options)).toBe(expected);
+  });
+});
+
+describe("forHtml", () => {
+  it.each([
+    ["type_errors <= 0", "type_errors &lt;= 0"],
+    ['<img src="x"> & \'q\'', "&lt;img src=&quot;x&quot;&gt; &amp; &#39;q&#39;"],
+    ["two\nlines</summary>", "two lines&lt;/summary&gt;"],
+  ])("%j → %j", (input, expected) => {
+    expect(forHtml(input)).toBe(expected);
   });
 });
 
