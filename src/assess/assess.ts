@@ -11,7 +11,8 @@ import { readReport } from "../ingest/read-report.js";
 import type { ReportFormat } from "../ingest/types.js";
 import type { FactRecord, Store } from "../store/types.js";
 import { collectRepoFacts } from "../facts/repo-facts.js";
-import { buildSnapshotRows, type LineReader, type ReadReport } from "./build-snapshot.js";
+import { buildSnapshotRows, type ReadReport } from "./build-snapshot.js";
+import { createLineReader } from "./line-reader.js";
 import type { DocsOutcome } from "./readiness.js";
 import { readGitState } from "./git-state.js";
 import { summarise, type AssessSummary } from "./summary.js";
@@ -178,23 +179,6 @@ async function componentDirs(root: string, globs: string[] | undefined): Promise
   if (include.length === 0) return [];
   const dirs = await glob(include, { cwd: root, onlyDirectories: true, ignore: ["**/node_modules/**", ...patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1))] });
   return dirs.map((d) => d.replace(/\/+$/, ""));
-}
-
-/** Reads repository files for finding fingerprints, each once. */
-function createLineReader(root: string): LineReader {
-  const cache = new Map<string, string[] | undefined>();
-  return (path) => {
-    if (!cache.has(path)) {
-      let lines: string[] | undefined;
-      try {
-        lines = readFileSync(join(root, path), "utf8").split(/\r?\n/);
-      } catch {
-        lines = undefined;
-      }
-      cache.set(path, lines);
-    }
-    return cache.get(path);
-  };
 }
 
 /** The offline markdown link check, as facts for the documentation category; null when switched off. */

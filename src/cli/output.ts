@@ -1,9 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { boundLines, createWorkflowCommandGuard, stripControls } from "../report/sanitize.js";
 
 /** Where commands write. Injected so tests can capture it; only main.ts binds it to the process. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /**
+   * Writes the GitHub workflow commands shipgate issues itself (annotations, the report fence) to stdout.
+   * Set by guardOutput inside GitHub Actions, where stdout and stderr no longer pass commands; absent
+   * elsewhere (then stdout is used).
+   */
+  commands?: (text: string) => void;
   /** True when stderr is an interactive terminal (progress display, colors). */
   isTty: boolean;
   /** True when running under CI (plain progress lines). */
@@ -22,15 +29,50 @@ export interface CommonOptions {
 }
 
 /**
- * Writes a human report that quotes untrusted text (test names, finding messages). Inside GitHub Actions
- * the runner reads workflow commands (`::error::`, `::stop-commands::`) from any stdout line, so the
- * report is fenced with a one-time token: nothing in it can act as a command.
+ * Inside GitHub Actions (GITHUB_ACTIONS=true) the runner reads workflow commands (`::error::`,
+ * `::add-mask::`, `::stop-commands::`) from every line of stdout and stderr. The guarded io neutralizes
+ * any such line, whatever wrote it (a report quoted in an error, a test name in a report), and gives
+ * shipgate's own commands a separate writer, `commands`. Elsewhere the io is returned as it is.
+ */
+export function guardOutput(io: CliIo): CliIo {
+  if (io.env.GITHUB_ACTIONS !== "true") return io;
+  const out = createWorkflowCommandGuard();
+  const err = createWorkflowCommandGuard();
+  return {
+    ...io,
+    stdout: (text) => io.stdout(out(text)),
+    stderr: (text) => io.stderr(err(text)),
+    commands: (text) => io.stdout(out(text, true)),
+  };
+}
+
+/** Writes workflow commands shipgate issues itself (one per line). */
+export function writeCommands(io: CliIo, text: string): void {
+  (io.commands ?? io.stdout)(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/**
+ * Writes a human report that quotes untrusted text (test names, finding messages). Renderers sanitize
+ * that text field by field; without colors no escape sequence is left at all. Inside GitHub Actions the
+ * report is also fenced with a one-time `stop-commands` token, on top of the guarded stdout.
  */
 export function writeReport(io: CliIo, text: string): void {
+  const body = io.color ? text : stripControls(text);
   if (io.env.GITHUB_ACTIONS !== "true") {
-    io.stdout(text);
+    io.stdout(body);
     return;
   }
   const token = `shipgate-${randomBytes(12).toString("hex")}`;
-  io.stdout(`::stop-commands::${token}\n${text}${text.endsWith("\n") ? "" : "\n"}::${token}::\n`);
+  writeCommands(io, `::stop-commands::${token}`);
+  io.stdout(`${body}${body.endsWith("\n") ? "" : "\n"}`);
+  writeCommands(io, `::${token}::`);
+}
+
+/**
+ * An error for stderr: its message and hint may quote report bytes or a collector's output, so controls
+ * and escape sequences are removed and the lines bounded (1000 lines of 2000 characters).
+ */
+export function errorText(message: string, hint?: string): string {
+  const bound = (text: string) => boundLines(text, { maxLines: 1000, maxLineLength: 2000 });
+  return `error: ${bound(message)}\n${hint ? `  → ${bound(hint)}\n` : ""}`;
 }

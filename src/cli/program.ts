@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { isShipgateError } from "../errors.js";
-import type { CliIo, CommonOptions } from "./output.js";
+import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
 import { readVersion } from "./version.js";
 
 const version = readVersion();
@@ -218,7 +218,8 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
 }
 
 /** Runs the CLI and resolves to the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], processIo: CliIo): Promise<number> {
+  const io = guardOutput(processIo);
   let code = 0;
   const program = createProgram(io, (c) => (code = c));
   try {
@@ -230,11 +231,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (isShipgateError(error)) {
-      io.stderr(`error: ${error.message}\n`);
-      if (error.hint) io.stderr(`  → ${error.hint}\n`);
+      io.stderr(errorText(error.message, error.hint));
       return 2;
     }
-    io.stderr(`internal error: ${(error as Error).message}\n`);
+    io.stderr(`internal ${errorText((error as Error).message)}`);
     if (io.env.SHIPGATE_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
     else io.stderr("  → this is a bug in shipgate; rerun with SHIPGATE_DEBUG=1 for the stack trace and report it\n");
     return 2;

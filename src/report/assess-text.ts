@@ -1,7 +1,12 @@
 import type { SnapshotDiff } from "../assess/diff.js";
 import type { AssessSummary, CounterSummary } from "../assess/summary.js";
 import type { SnapshotRecord } from "../store/types.js";
+import { forMarkdown, forMarkdownCode, forTerminal } from "./sanitize.js";
 import { styles, type Styles } from "./style.js";
+
+/** Tool text (test ids, messages, paths, rule ids) on one terminal line, and a message's first line, shorter. */
+const t1 = (text: string): string => forTerminal(text);
+const firstLine = (text: string, max: number): string => forTerminal(text.split("\n")[0] ?? "", max);
 
 export interface TextOptions {
   color: boolean;
@@ -17,7 +22,7 @@ function sourceLine(summary: AssessSummary, index: number): string {
   const s = summary.sources[index];
   if (!s) return `#${index}`;
   const tool = s.tool && (s.tool.name !== s.format || s.tool.version) ? `, ${s.tool.name}${s.tool.version ? ` ${s.tool.version}` : ""}` : "";
-  return `${s.path} (${s.format}${tool}, sha256 ${s.sha256.slice(0, 12)})`;
+  return t1(`${s.path} (${s.format}${tool}, sha256 ${s.sha256.slice(0, 12)})`);
 }
 
 /** The terminal summary of `shipgate assess`. */
@@ -33,19 +38,19 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   out.push(...readinessText(summary, s));
   out.push("");
 
-  out.push(s.bold("Tests") + (t.status === "ok" ? "" : `  ${s.yellow(t.status)}: ${t.reasons.join("; ")}`));
+  out.push(s.bold("Tests") + (t.status === "ok" ? "" : `  ${s.yellow(t.status)}: ${t1(t.reasons.join("; "))}`));
   if (t.status !== "unknown") {
     const failed = t.failed > 0 ? s.red(`${t.failed} failed`) : `${t.failed} failed`;
     const errored = t.errored > 0 ? s.red(`${t.errored} errored`) : `${t.errored} errored`;
     out.push(`  ${t.total} total: ${s.green(`${t.passed} passed`)}, ${failed}, ${errored}, ${t.skipped} skipped${t.flaky ? `, ${s.yellow(`${t.flaky} flaky`)}` : ""}`);
     if (t.durationMs !== null) out.push(`  time: ${(t.durationMs / 1000).toFixed(2)} s`);
     for (const f of t.failing.slice(0, 10)) {
-      out.push(`  ${s.red("✗")} ${f.id}${f.message ? s.dim(` — ${f.message.split("\n")[0]?.slice(0, 120) ?? ""}`) : ""}`);
+      out.push(`  ${s.red("✗")} ${t1(f.id)}${f.message ? s.dim(` — ${firstLine(f.message, 120)}`) : ""}`);
     }
     if (t.failing.length > 10 || t.failed + t.errored > t.failing.length) out.push(s.dim(`  … ${t.failed + t.errored - Math.min(10, t.failing.length)} more failing (see --json)`));
     if (t.slowest.length > 0) {
       out.push(s.dim("  slowest:"));
-      for (const x of t.slowest.slice(0, 3)) out.push(s.dim(`    ${((x.durationMs ?? 0) / 1000).toFixed(3)} s  ${x.id}`));
+      for (const x of t.slowest.slice(0, 3)) out.push(s.dim(`    ${((x.durationMs ?? 0) / 1000).toFixed(3)} s  ${t1(x.id)}`));
     }
     for (const e of t.evidence) out.push(s.dim(`  from ${sourceLine(summary, e)}`));
   }
@@ -64,7 +69,7 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
     const least = c.files.filter((f) => f.lines !== null).sort((a, b) => (a.lines ?? 0) - (b.lines ?? 0)).slice(0, options.files ?? 5);
     if (least.length > 0) {
       out.push("  least covered files:");
-      for (const f of least) out.push(`    ${showPct(f.lines).padStart(9)}  ${f.name}${f.resolved ? "" : s.dim(" (not in the repository)")}`);
+      for (const f of least) out.push(`    ${showPct(f.lines).padStart(9)}  ${t1(f.name)}${f.resolved ? "" : s.dim(" (not in the repository)")}`);
     }
     for (const e of c.evidence) out.push(s.dim(`  from ${sourceLine(summary, e)}`));
   }
@@ -72,7 +77,7 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   if (warnings.length > 0) {
     out.push("");
     out.push(s.bold("Notes"));
-    for (const d of warnings) out.push(`  ${s.yellow("!")} ${d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : ""}${d.message}`);
+    for (const d of warnings) out.push(`  ${s.yellow("!")} ${t1(`${d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : ""}${d.message}`)}`);
   }
   return out.join("\n");
 }
@@ -102,15 +107,15 @@ function readinessText(summary: AssessSummary, s: Styles): string[] {
   const sec = summary.security;
   const vulns = sec.critical === null ? "dependencies not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`;
   out.push(`  ${s.bold("security")}  ${vulns}${sec.sast ? ` · SAST ${sec.sast.errors} errors, ${sec.sast.warnings} warnings` : ""}`);
-  for (const a of sec.advisories.slice(0, 5)) out.push(`    ${a.severity.padEnd(8)} ${a.package}  ${a.id}  ${s.dim(a.title)}`);
+  for (const a of sec.advisories.slice(0, 5)) out.push(`    ${t1(a.severity).padEnd(8)} ${t1(a.package)}  ${t1(a.id)}  ${s.dim(t1(a.title))}`);
   for (const f of summary.findings.filter((x) => x.kind === "security").slice(0, 5)) {
-    out.push(`    ${f.level.padEnd(8)} ${f.file ?? "—"}${f.line ? `:${f.line}` : ""}  ${f.ruleId ?? f.tool}  ${s.dim(f.message)}`);
+    out.push(`    ${f.level.padEnd(8)} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
   }
   out.push(...evidence(["npm-audit", "osv"]));
   const docs = summary.docs;
   out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${docs.brokenLinks} broken links in ${docs.files ?? 0} files (${docs.links ?? 0} links)`}`);
-  for (const b of docs.broken.slice(0, 5)) out.push(`    ${b.file}:${b.line}: ${b.target} — ${b.reason}`);
-  const facts = Object.entries(summary.facts).map(([k, f]) => `${f.present ? s.green("✓") : s.red("✗")} ${k.replace(/_/g, " ")}${f.present && f.evidence ? s.dim(` (${f.evidence})`) : ""}`);
+  for (const b of docs.broken.slice(0, 5)) out.push(`    ${t1(`${b.file}:${b.line}: ${b.target} — ${b.reason}`)}`);
+  const facts = Object.entries(summary.facts).map(([k, f]) => `${f.present ? s.green("✓") : s.red("✗")} ${k.replace(/_/g, " ")}${f.present && f.evidence ? s.dim(` (${t1(f.evidence)})`) : ""}`);
   out.push(`  ${s.bold("repository")}  ${facts.join("  ")}`);
   if (summary.components.length > 0) {
     out.push(`  ${s.bold("components")}`);
@@ -121,7 +126,7 @@ function readinessText(summary: AssessSummary, s: Styles): string[] {
   const alerts = summary.alerts ?? [];
   if (alerts.length > 0) {
     out.push(`  ${s.bold(s.yellow(`alerts since the previous snapshot: ${alerts.length}`))}`);
-    for (const a of alerts) out.push(`    ${s.yellow("▼")} ${a.message}`);
+    for (const a of alerts) out.push(`    ${s.yellow("▼")} ${t1(a.message)}`);
   }
   return out;
 }
@@ -147,7 +152,7 @@ export function renderAssessMarkdown(summary: AssessSummary): string {
   }
   out.push("");
   out.push("| Signal | Value | Status |", "| --- | --- | --- |");
-  if (t.status === "unknown") out.push(`| Tests | unknown | ${t.reasons.join("; ")} |`);
+  if (t.status === "unknown") out.push(`| Tests | unknown | ${escapeMd(t.reasons.join("; "))} |`);
   else out.push(`| Tests | ${t.passed}/${t.total} passed · ${t.failed} failed · ${t.errored} errored · ${t.skipped} skipped${t.flaky ? ` · ${t.flaky} flaky` : ""} | ${t.failed + t.errored > 0 ? "❌" : "✅"} ${t.status} |`);
   for (const m of ["lines", "branches", "functions", "statements"] as const) {
     out.push(`| Coverage: ${m} | ${showCounter(c.counts[m])} | ${c.status}${c.status === "degraded" ? " ⚠️" : ""} |`);
@@ -157,24 +162,26 @@ export function renderAssessMarkdown(summary: AssessSummary): string {
   const sec = summary.security;
   out.push(`| Vulnerabilities | ${sec.critical === null ? "not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`} | |`);
   out.push(`| Broken doc links | ${summary.docs.brokenLinks ?? "not checked"} | |`);
-  if (c.reasons.length > 0) out.push("", `> ⚠️ ${c.reasons.join("; ")}`);
+  if (c.reasons.length > 0) out.push("", `> ⚠️ ${escapeMd(c.reasons.join("; "))}`);
   for (const a of summary.alerts ?? []) out.push("", `> 🔻 ${escapeMd(a.message)}`);
   if (t.failing.length > 0) {
     out.push("", "<details><summary>Failing tests</summary>", "");
-    for (const f of t.failing) out.push(`- \`${f.id}\`${f.message ? ` — ${escapeMd(f.message.split("\n")[0] ?? "")}` : ""}`);
+    for (const f of t.failing.slice(0, 50)) out.push(`- ${forMarkdownCode(f.id)}${f.message ? ` — ${escapeMd(f.message.split("\n")[0] ?? "")}` : ""}`);
+    if (t.failing.length > 50) out.push(`- … ${t.failing.length - 50} more (\`shipgate show --json\`)`);
     out.push("", "</details>");
   }
   if (c.packages.length > 1) {
     out.push("", "| Package | Lines | Branches | Functions | Statements |", "| --- | --- | --- | --- | --- |");
-    for (const p of c.packages) out.push(`| ${p.name} | ${showPct(p.lines)} | ${showPct(p.branches)} | ${showPct(p.functions)} | ${showPct(p.statements)} |`);
+    for (const p of c.packages) out.push(`| ${escapeMd(p.name)} | ${showPct(p.lines)} | ${showPct(p.branches)} | ${showPct(p.functions)} | ${showPct(p.statements)} |`);
   }
   out.push("", "<details><summary>Evidence</summary>", "", "| Report | Format | Tool | sha256 |", "| --- | --- | --- | --- |");
-  for (const s of summary.sources) out.push(`| ${s.path} | ${s.format} | ${s.tool ? `${s.tool.name} ${s.tool.version ?? ""}`.trim() : "—"} | \`${s.sha256.slice(0, 12)}\` |`);
+  for (const s of summary.sources) out.push(`| ${escapeMd(s.path)} | ${s.format} | ${s.tool ? escapeMd(`${s.tool.name} ${s.tool.version ?? ""}`.trim()) : "—"} | \`${s.sha256.slice(0, 12)}\` |`);
   out.push("", "</details>");
   return out.join("\n");
 }
 
-const escapeMd = (text: string) => text.replace(/[|<>]/g, (ch) => `\\${ch}`).slice(0, 200);
+/** Tool text in markdown: one line, at most 200 characters, markdown's active characters escaped (sanitize.ts). */
+const escapeMd = (text: string) => forMarkdown(text, 200);
 
 /** `shipgate history` as a table. */
 export function renderHistoryText(snapshots: SnapshotRecord[], options: TextOptions): string {
@@ -199,7 +206,7 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
   const section = (title: string, list: SnapshotDiff["tests"]["newlyFailing"], mark: string) => {
     if (list.length === 0) return;
     out.push(s.bold(`${title} (${list.length})`));
-    for (const t of list.slice(0, 50)) out.push(`  ${mark} ${t.id}  ${s.dim(`${t.before ?? "—"} → ${t.after ?? "—"}`)}`);
+    for (const t of list.slice(0, 50)) out.push(`  ${mark} ${t1(t.id)}  ${s.dim(`${t.before ?? "—"} → ${t.after ?? "—"}`)}`);
     if (list.length > 50) out.push(s.dim(`  … ${list.length - 50} more (see --json)`));
   };
   section("Newly failing", diff.tests.newlyFailing, s.red("✗"));
@@ -211,8 +218,8 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
   if (t.newlyFailing.length + t.newlyPassing.length + t.appeared.length + t.disappeared.length + t.otherChanges.length === 0) out.push("Tests: no change");
   if (diff.findings.new.length + diff.findings.fixed.length > 0) {
     out.push("", s.bold(`Findings: ${diff.findings.new.length} new, ${diff.findings.fixed.length} fixed`));
-    for (const f of diff.findings.new.slice(0, 30)) out.push(`  ${s.red("+")} ${f.file ?? "—"}${f.line ? `:${f.line}` : ""}  ${f.ruleId ?? f.tool}  ${s.dim(f.message)}`);
-    for (const f of diff.findings.fixed.slice(0, 30)) out.push(`  ${s.green("-")} ${f.file ?? "—"}${f.line ? `:${f.line}` : ""}  ${f.ruleId ?? f.tool}  ${s.dim(f.message)}`);
+    for (const f of diff.findings.new.slice(0, 30)) out.push(`  ${s.red("+")} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
+    for (const f of diff.findings.fixed.slice(0, 30)) out.push(`  ${s.green("-")} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
   }
   out.push("", s.bold("Coverage"));
   for (const [m, ch] of Object.entries(diff.coverage.overall)) {
@@ -223,7 +230,7 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
     out.push("  files:");
     for (const f of diff.coverage.files.slice(0, 20)) {
       const delta = f.lines.delta === null ? f.change : `${f.lines.delta > 0 ? "+" : ""}${f.lines.delta.toFixed(2)}`;
-      out.push(`    ${delta.padStart(8)}  ${f.path}  ${s.dim(`${showPct(f.lines.before)} → ${showPct(f.lines.after)}`)}`);
+      out.push(`    ${delta.padStart(8)}  ${t1(f.path)}  ${s.dim(`${showPct(f.lines.before)} → ${showPct(f.lines.after)}`)}`);
     }
     if (diff.coverage.files.length > 20) out.push(s.dim(`    … ${diff.coverage.files.length - 20} more (see --json)`));
   }

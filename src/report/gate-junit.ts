@@ -1,5 +1,6 @@
 import type { ConditionResult, GateResult } from "../gate/types.js";
 import { conditionName, itemText, valueText } from "./gate-words.js";
+import { stripControls } from "./sanitize.js";
 
 /** Items listed in a failure body; the rest are counted. */
 const BODY_ITEMS = 50;
@@ -11,11 +12,14 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 const TEXT_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" };
 const ATTRIBUTE_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '"': "&quot;", "'": "&apos;", "\n": "&#10;", "\t": "&#9;" };
 
-/** Character data; `>` is escaped too, so `]]>` never appears. CR is a reference, which parsers keep (a raw CR becomes LF). */
-const xmlText = (text: string): string => text.replace(NOT_XML_CHAR, "").replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+/**
+ * Character data; `>` is escaped too, so `]]>` never appears. Escape sequences and controls are removed
+ * whole first (dropping only their ESC would leave `[31m` behind), then what XML 1.0 cannot hold.
+ */
+const xmlText = (text: string): string => stripControls(text).replace(NOT_XML_CHAR, "").replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
 
 /** An attribute value; newlines and tabs as references, which attribute-value normalisation would turn into spaces. */
-const xmlAttribute = (text: string): string => text.replace(NOT_XML_CHAR, "").replace(/[&<>"'\r\n\t]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
+const xmlAttribute = (text: string): string => stripControls(text).replace(NOT_XML_CHAR, "").replace(/[&<>"'\r\n\t]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
 
 const attributes = (pairs: [string, string | number][]): string => pairs.map(([key, value]) => ` ${key}="${xmlAttribute(String(value))}"`).join("");
 

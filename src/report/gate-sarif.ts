@@ -1,5 +1,6 @@
 import type { ConditionResult, GateItem, GateResult } from "../gate/types.js";
 import { conditionName, valueText } from "./gate-words.js";
+import { boundLines, forTerminal, repositoryPath } from "./sanitize.js";
 
 export interface GateSarifOptions {
   /** shipgate's version, written as `tool.driver.version`. */
@@ -79,30 +80,32 @@ export function gateItemRuleId(item: GateItem): string {
 }
 
 /**
- * A repository-relative path as a relative URI reference: forward slashes, each segment percent-encoded
- * (spaces, `#`, `?`, `%`, and a `:` that would otherwise read as a scheme). Absolute paths become file URIs.
+ * A repository-relative path as a relative URI reference from the repository root: forward slashes, each
+ * segment percent-encoded (spaces, `#`, `?`, `%`, and a `:` that would otherwise read as a scheme).
  */
 function artifactLocation(path: string): SarifArtifactLocation {
-  const slashed = path.replace(/\\/g, "/").replace(/^(?:\.\/)+/, "");
-  const encode = (segments: string): string => segments.split("/").map(encodeURIComponent).join("/");
-  const drive = /^([a-z]:)\//i.exec(slashed);
-  if (drive?.[1] !== undefined) return { uri: `file:///${drive[1]}/${encode(slashed.slice(3))}` };
-  if (slashed.startsWith("/")) return { uri: `file://${encode(slashed)}` };
-  return { uri: encode(slashed), uriBaseId: SRCROOT };
+  return { uri: path.split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
 }
 
-/** A path relative to the judged directory, made relative to the repository root (SARIF consumers resolve from there). */
-const inRepo = (prefix: string, path: string): string => (prefix === "" || path.startsWith("/") || /^[a-z]:[\\/]/i.test(path) ? path : `${prefix}${path}`);
-
+/**
+ * The item's location. Paths are relative to the judged directory and become relative to the repository
+ * root. A path that leaves the repository (`../../etc/passwd`, an absolute path, a URI) gives no location:
+ * the result is kept and its message says where the tool reported it.
+ */
 function itemLocations(item: GateItem, configFile: string | undefined, prefix: string): SarifLocation[] | undefined {
   if (item.file === null) return configLocations(configFile);
-  const location: SarifLocation = { physicalLocation: { artifactLocation: artifactLocation(inRepo(prefix, item.file)) } };
+  const path = repositoryPath(item.file, prefix);
+  if (path === null) return undefined;
+  const location: SarifLocation = { physicalLocation: { artifactLocation: artifactLocation(path) } };
   if (item.line !== null && item.line >= 1) {
     location.physicalLocation.region =
       item.endLine !== null && item.endLine >= item.line ? { startLine: item.line, endLine: item.endLine } : { startLine: item.line };
   }
   return [location];
 }
+
+/** Tool text in a SARIF message: no controls or escape sequences, at most 20 lines. */
+const messageText = (text: string): string => boundLines(text, { maxLines: 20, maxLineLength: 2000 });
 
 const configLocations = (configFile: string | undefined): SarifLocation[] | undefined =>
   configFile === undefined || configFile === "" ? undefined : [{ physicalLocation: { artifactLocation: artifactLocation(configFile) } }];
@@ -134,7 +137,7 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
 
   const results: SarifResult[] = [];
   const seen = new Set<string>();
-  const configFile = options.configFile === undefined || options.configFile === "" ? undefined : inRepo(result.pathPrefix, options.configFile);
+  const configFile = options.configFile === undefined || options.configFile === "" ? undefined : (repositoryPath(options.configFile, result.pathPrefix) ?? undefined);
   // Failing conditions first: an item shared with a warning condition is reported at the failure's level.
   const ordered = [...result.conditions.filter((c) => c.verdict === "fail"), ...result.conditions.filter((c) => c.verdict === "warn")];
   for (const condition of ordered) {
@@ -142,13 +145,13 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
     const properties = { gate: result.gate, condition: condition.id };
     if (condition.items.length === 0) {
       const ruleId = `shipgate/gate/${condition.id}`;
-      const index = useRule(ruleId, `Gate condition ${conditionName(condition)}`);
+      const index = useRule(ruleId, forTerminal(`Gate condition ${conditionName(condition)}`));
       const value = condition.value === null ? `no data (${condition.missing ?? "no reason given"})` : valueText(condition);
       const entry: SarifResult = {
         ruleId,
         ruleIndex: index,
         level: condition.verdict === "fail" ? "error" : "warning",
-        message: { text: `${value}, needs ${condition.op} ${condition.threshold}: ${condition.explanation} (${conditionClause(result, condition)})` },
+        message: { text: messageText(`${value}, needs ${condition.op} ${condition.threshold}: ${condition.explanation} (${conditionClause(result, condition)})`) },
         partialFingerprints: { [FINGERPRINT]: `gate:${result.gate}:${condition.id}` },
         properties,
       };
@@ -162,12 +165,13 @@ export function renderGateSarif(result: GateResult, options: GateSarifOptions): 
       seen.add(item.key);
       const ruleId = gateItemRuleId(item);
       const tool = item.tool === null || item.tool === "" ? "" : ` (${item.tool})`;
-      const index = useRule(ruleId, `${KIND_LABELS[item.kind]}: ${item.ruleId === "" ? item.kind : item.ruleId}${tool}`);
+      const index = useRule(ruleId, forTerminal(`${KIND_LABELS[item.kind]}: ${item.ruleId === "" ? item.kind : item.ruleId}${tool}`));
+      const outside = item.file !== null && repositoryPath(item.file, result.pathPrefix) === null ? ` [reported at ${forTerminal(item.file, 200)}: not a path in the repository, no location]` : "";
       const entry: SarifResult = {
         ruleId,
         ruleIndex: index,
         level: levelOf(item, condition),
-        message: { text: `${item.message} (${conditionClause(result, condition)})` },
+        message: { text: `${messageText(item.message)} (${conditionClause(result, condition)})${outside}` },
         partialFingerprints: { [FINGERPRINT]: item.key },
         properties,
       };

@@ -1,6 +1,7 @@
 import type { GateResult } from "../gate/types.js";
 import { conditionName, itemText, valueText } from "./gate-words.js";
-import { codeSpan, mdEscape, oneLine } from "./text.js";
+import { forHtml, forMarkdownCode } from "./sanitize.js";
+import { mdEscape, oneLine } from "./text.js";
 import { styles } from "./style.js";
 
 const ITEMS_SHOWN = 5;
@@ -33,7 +34,7 @@ export function renderGateText(result: GateResult, options: { color: boolean }):
   const verdict = result.verdict === "GO" ? s.green(s.bold("GO")) : s.red(s.bold("NO-GO"));
   out.push(`${s.bold(`Gate ${result.gate}:`)} ${verdict}`);
   out.push(s.dim(`  ${snapshotText(result.snapshot)}; ${baselineText(result)}`));
-  if (result.description) out.push(s.dim(`  ${result.description}`));
+  if (result.description) out.push(s.dim(`  ${oneLine(result.description)}`));
   out.push("");
   const rows = result.conditions.map((c) => [c.verdict.toUpperCase(), conditionName(c), valueText(c), c.severity === "warn" ? "warn" : ""]);
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -74,14 +75,18 @@ export function renderGateText(result: GateResult, options: { color: boolean }):
   return out.join("\n");
 }
 
-/** A code span that may stand in a table cell: a pipe would split the cell, so it is replaced too. */
-const mdCode = (text: string) => codeSpan(text.replace(/\|/g, "¦"));
+/** A code span in a table cell: a pipe would split the cell, so it is escaped (GFM reads `\|` in a cell's code span as `|`). */
+const cellCode = (text: string) => forMarkdownCode(text, { table: true });
+const mdCode = (text: string) => forMarkdownCode(text);
+
+/** At most 50 entries of a list, then how many more: a summary stays readable (and under GitHub's 1 MiB per step). */
+const listed = (entries: string[]) => `${entries.slice(0, 50).join(", ")}${entries.length > 50 ? `, … ${entries.length - 50} more` : ""}`;
 
 /** The markdown report (pull-request comment, GITHUB_STEP_SUMMARY). */
 export function renderGateMarkdown(result: GateResult): string {
   const out: string[] = [];
   const icon = { pass: "✅", fail: "❌", warn: "⚠️", waived: "🟡" };
-  out.push(`### shipgate gate \`${result.gate}\`: ${result.verdict === "GO" ? "✅ GO" : "❌ NO-GO"}`);
+  out.push(`### shipgate gate ${mdCode(result.gate)}: ${result.verdict === "GO" ? "✅ GO" : "❌ NO-GO"}`);
   out.push("");
   out.push(`${mdEscape(verdictLine(result))}. Snapshot ${result.snapshot.id}${result.snapshot.commit ? ` at \`${result.snapshot.commit.slice(0, 10)}\`` : ""}; ${mdEscape(baselineText(result))}.`);
   out.push("");
@@ -89,12 +94,13 @@ export function renderGateMarkdown(result: GateResult): string {
   out.push("| --- | --- | ---: | --- |");
   for (const c of result.conditions) {
     const note = c.waiver ? `waived until ${c.waiver.expires} (${c.waiver.owner}): ${c.waiver.reason}` : c.verdict === "pass" && c.value !== null ? "" : c.explanation;
-    out.push(`| ${icon[c.verdict]} | ${mdCode(conditionName(c))}${c.severity === "warn" ? " (warn)" : ""} | ${valueText(c)} | ${mdEscape(note)} |`);
+    out.push(`| ${icon[c.verdict]} | ${cellCode(conditionName(c))}${c.severity === "warn" ? " (warn)" : ""} | ${valueText(c)} | ${mdEscape(note)} |`);
   }
   const failing = result.conditions.filter((c) => (c.verdict === "fail" || c.verdict === "warn") && c.items.length > 0);
   for (const c of failing) {
     out.push("");
-    out.push(`<details><summary>${mdEscape(conditionName(c))}: ${c.itemsTotal} item(s)</summary>`);
+    // Inside an HTML block markdown is not read: HTML escaping, not backslashes.
+    out.push(`<details><summary>${forHtml(conditionName(c))}: ${c.itemsTotal} item(s)</summary>`);
     out.push("");
     for (const i of c.items.slice(0, 30)) out.push(`- ${mdEscape(itemText(i))}`);
     if (c.itemsTotal > 30) out.push(`- … ${c.itemsTotal - 30} more`);
@@ -103,11 +109,11 @@ export function renderGateMarkdown(result: GateResult): string {
   }
   if (result.regressions.length > 0) {
     out.push("");
-    out.push(`**Regressions** (passed in the baseline, failing now): ${result.regressions.map((t) => mdCode(t.id)).join(", ")}`);
+    out.push(`**Regressions** (passed in the baseline, failing now): ${listed(result.regressions.map((t) => mdCode(t.id)))}`);
   }
   if (result.flaky.length > 0) {
     out.push("");
-    out.push(`**Flaky** (not counted as regressions): ${result.flaky.map((t) => mdCode(t.id)).join(", ")}`);
+    out.push(`**Flaky** (not counted as regressions): ${listed(result.flaky.map((t) => mdCode(t.id)))}`);
   }
   if (result.waivers.expired.length > 0) {
     out.push("");

@@ -1,6 +1,7 @@
 import type { ConditionResult, GateResult } from "../gate/types.js";
 import { conditionName, valueText } from "./gate-words.js";
 import { gateItemRuleId } from "./gate-sarif.js";
+import { forTerminal, forWorkflowData, forWorkflowProperty, repositoryPath } from "./sanitize.js";
 
 export interface GithubAnnotationsOptions {
   /** Most item and condition annotations to write (default 50); one notice more says how many were left out. */
@@ -20,15 +21,10 @@ interface Annotation {
 const DEFAULT_LIMIT = 50;
 const COMMAND_ORDER: Record<Command, number> = { error: 0, warning: 1, notice: 2 };
 
-/** A command's message (the runner's escapeData): `%` first, so that the escapes themselves survive. */
-const escapeData = (text: string): string => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-
-/** A property value (the runner's escapeProperty): as data, plus the `:` and `,` that delimit properties. */
-const escapeProperty = (text: string): string => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-
+/** One command line: properties and message without controls, bounded, escaped as the runner unescapes them (sanitize.ts). */
 function format(annotation: Annotation): string {
-  const properties = annotation.properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
-  return `::${annotation.command}${properties === "" ? "" : ` ${properties}`}::${escapeData(annotation.message)}`;
+  const properties = annotation.properties.map(([key, value]) => `${key}=${forWorkflowProperty(String(value))}`).join(",");
+  return `::${annotation.command}${properties === "" ? "" : ` ${properties}`}::${forWorkflowData(annotation.message)}`;
 }
 
 const needs = (condition: ConditionResult): string => `${condition.op} ${condition.threshold}`;
@@ -54,16 +50,19 @@ function conditionAnnotations(result: GateResult, condition: ConditionResult, se
     if (seen.has(item.key)) continue;
     seen.add(item.key);
     const properties: [string, string | number][] = [];
-    if (item.file !== null) {
-      // Annotations take paths from the repository root; items are relative to the judged directory.
-      properties.push(["file", `${item.file.startsWith("/") ? "" : result.pathPrefix}${item.file}`.replace(/\\/g, "/")]);
+    // Annotations take paths from the repository root; items are relative to the judged directory. A path
+    // that leaves the repository (../../etc/passwd, /etc/passwd) is named in the message, never as a location.
+    const file = item.file === null ? null : repositoryPath(item.file, result.pathPrefix);
+    if (file !== null) {
+      properties.push(["file", file]);
       if (item.line !== null && item.line >= 1) {
         properties.push(["line", item.line]);
         if (item.endLine !== null && item.endLine >= item.line) properties.push(["endLine", item.endLine]);
       }
     }
     properties.push(["title", title]);
-    annotations.push({ command, properties, message: `${item.message} (${gateItemRuleId(item)})`, round: annotations.length === 0 ? 0 : 1 });
+    const outside = item.file !== null && file === null ? ` [reported at ${forTerminal(item.file, 200)}: not a path in the repository, no location]` : "";
+    annotations.push({ command, properties, message: `${item.message} (${gateItemRuleId(item)})${outside}`, round: annotations.length === 0 ? 0 : 1 });
   }
   return annotations;
 }

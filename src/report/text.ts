@@ -1,20 +1,18 @@
 /** Small text helpers every renderer shares. */
+import { forMarkdown, forMarkdownCode, forTerminal } from "./sanitize.js";
 
 /**
- * Text from reports (test names, finding messages) on one line: line breaks and other control characters
- * become spaces, so a report can never start a line of its own (in CI logs, a line starting with `::`
- * is a workflow command).
+ * Text from reports (test names, finding messages) on one line: controls and escape sequences removed,
+ * line breaks as spaces, so a report can never start a line of its own (in CI logs, a line starting
+ * with `::` is a workflow command). See sanitize.ts.
  */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ");
-}
+export const oneLine = (text: string): string => forTerminal(text);
 
 /** Report text inside markdown: one line, markdown's active characters escaped. */
-export const mdEscape = (text: string) => oneLine(text).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
+export const mdEscape = (text: string): string => forMarkdown(text);
 
-/** A markdown code span: nothing inside is escaped, so a backtick (which would end it) is replaced. */
-export const codeSpan = (text: string) => `\`${oneLine(text).replace(/`/g, "'")}\``;
+/** A markdown code span: nothing inside is interpreted, and a backtick inside cannot end it. */
+export const codeSpan = (text: string): string => forMarkdownCode(text);
 
 /** Hours with one decimal. */
 export const hours = (h: number) => `${Math.round(h * 10) / 10} h`;

@@ -139,9 +139,10 @@ describe("renderGateJunit", () => {
     expect(renderGateJunit(noGoResult)).toBe(renderGateJunit(structuredClone(noGoResult)));
   });
 
-  it("regression: hostile text (]]>, <, &, quotes, control characters) still reads back as written, minus what XML cannot hold", async () => {
+  it("regression: hostile text (]]>, <, &, quotes, control characters) still reads back as written, minus controls and what XML cannot hold", async () => {
     const hostile = `a ]]> b <x/> & "double" 'single' \u0000\u0008\u000b\u001b\uFFFE\uD800 tab\there\r\nnext line`;
-    const readable = `a ]]> b <x/> & "double" 'single'  tab\there\r\nnext line`;
+    // Controls go (CRLF becomes LF), a lone surrogate becomes U+FFFD, U+FFFE (not an XML character) goes.
+    const readable = `a ]]> b <x/> & "double" 'single' \uFFFD tab\there\nnext line`;
     const result = resultWith(
       [
         condition({

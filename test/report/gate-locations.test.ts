@@ -29,4 +29,35 @@ describe("gate outputs: locations and levels", () => {
     const result = resultWith([condition({ metric: "findings", verdict: "fail", value: 500, items: [shared], itemsTotal: 500 })]);
     expect(renderGateSarif(result, { toolVersion: "0" }).runs[0]?.properties.truncated).toEqual([{ condition: "findings", shown: 1, total: 500 }]);
   });
+
+  it.each([
+    ["../../etc/passwd", ""],
+    ["../../../etc/passwd", "packages/api/"],
+    ["/etc/passwd", ""],
+    ["C:\\Windows\\win.ini", ""],
+    ["file:///etc/passwd", ""],
+  ])("regression: the report path %j (under %j) leaves the repository: no SARIF location or annotation file, the result stays", (file, prefix) => {
+    const outside = item({ kind: "finding", ruleId: "no-eval", tool: "eslint", message: "eval is evil", file, line: 3, key: "fp-out" });
+    const result = { ...resultWith([condition({ metric: "lint.errors", verdict: "fail", value: 1, items: [outside] })]), pathPrefix: prefix };
+    const sarif = renderGateSarif(result, { toolVersion: "0", configFile: "shipgate.yaml" });
+    const [only] = sarif.runs[0]?.results ?? [];
+    expect(only?.locations).toBeUndefined();
+    expect(only?.message.text).toContain(`[reported at ${file}: not a path in the repository, no location]`);
+    const annotation = renderGithubAnnotations(result);
+    expect(annotation).toMatch(/^::error title=/);
+    expect(annotation).not.toContain("file=");
+  });
+
+  it("keeps a path that climbs out of the judged directory but stays in the repository", () => {
+    const sibling = item({ kind: "finding", ruleId: "r", tool: "eslint", message: "m", file: "../web/src/a.ts", line: 1, key: "fp-web" });
+    const result = { ...resultWith([condition({ metric: "lint.errors", verdict: "fail", value: 1, items: [sibling] })]), pathPrefix: "packages/api/" };
+    expect(renderGateSarif(result, { toolVersion: "0" }).runs[0]?.results[0]?.locations?.[0]?.physicalLocation.artifactLocation).toEqual({ uri: "packages/web/src/a.ts", uriBaseId: "%SRCROOT%" });
+    expect(renderGithubAnnotations(result)).toContain("::error file=packages/web/src/a.ts,line=1,");
+  });
+
+  it("regression: escape sequences and bidi overrides in a finding message do not reach the SARIF log", () => {
+    const hostile = item({ kind: "finding", ruleId: "r", tool: "eslint", message: "\u001b[31mred\u001b[0m \u202egnp.exe\r\n::error::x", file: "src/a.ts", line: 1, key: "fp-h" });
+    const sarif = renderGateSarif(resultWith([condition({ metric: "lint.errors", verdict: "fail", value: 1, items: [hostile] })]), { toolVersion: "0" });
+    expect(sarif.runs[0]?.results[0]?.message.text).toBe('red gnp.exe\n::error::x (fails gate "release" condition lint.errors >= 0)');
+  });
 });

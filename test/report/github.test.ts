@@ -14,9 +14,10 @@ describe("renderGithubAnnotations", () => {
     ["100% done", "100%25 done"],
     ["%0A is not a newline", "%250A is not a newline"],
     ["line one\nline two", "line one%0Aline two"],
-    ["windows\r\nending", "windows%0D%0Aending"],
+    ["windows\r\nending", "windows%0Aending"],
     ["a: b, c", "a: b, c"],
     ["::error::injected", "::error::injected"],
+    ["\u001b[31mred\u001b[0m \u202egnp.exe", "red gnp.exe"],
   ])("escapes the message %j as %j", (message, escaped) => {
     expect(lines(renderGithubAnnotations(oneItem(message)))).toEqual([
       `::error file=src/a.ts,line=3,title=shipgate gate release%3A findings.error <= 0::${escaped} (r)`,
@@ -28,13 +29,28 @@ describe("renderGithubAnnotations", () => {
     ["src/a,b.ts", "src/a%2Cb.ts"],
     ["src/c:d.ts", "src/c%3Ad.ts"],
     ["src/50%.ts", "src/50%25.ts"],
-    ["src/new\nline.ts", "src/new%0Aline.ts"],
-    ["src/cr\r.ts", "src/cr%0D.ts"],
     ["src\\win\\path.ts", "src/win/path.ts"],
   ])("escapes the property %j as %j", (file, escaped) => {
     expect(lines(renderGithubAnnotations(oneItem("m", file, "a,b:c%")))).toEqual([
       `::error file=${escaped},line=3,title=shipgate gate a%2Cb%3Ac%25%3A findings.error <= 0::m (r)`,
     ]);
+  });
+
+  it.each([
+    ["../../etc/passwd", "../../etc/passwd"],
+    ["/etc/passwd", "/etc/passwd"],
+    ["file:///etc/passwd", "file:///etc/passwd"],
+    ["src/new\nline.ts", "src/new line.ts"],
+  ])("regression: the report path %j, which is not in the repository, is no annotation location", (file, shown) => {
+    expect(lines(renderGithubAnnotations(oneItem("m", file)))).toEqual([
+      `::error title=shipgate gate release%3A findings.error <= 0::m (r) [reported at ${shown}: not a path in the repository, no location]`,
+    ]);
+  });
+
+  it("bounds a long message and keeps it on the command's line", () => {
+    const [line, ...rest] = lines(renderGithubAnnotations(oneItem(`${"x".repeat(10_000)}\n`.repeat(50))));
+    expect(rest).toEqual([]);
+    expect(line?.length).toBeLessThan(4200);
   });
 
   it("annotates failing conditions as errors, warning ones as warnings, waived ones as notices", () => {

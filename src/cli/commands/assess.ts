@@ -63,7 +63,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       // One JSON document on stdout: the snapshot's summary with the gate's result in it.
       if (!options.json) writeReport(io, `${options.markdown ? text.renderAssessMarkdown(result.summary) : text.renderAssessText(result.summary, { color: io.color })}\n\n`);
       const { evaluateAndReport } = await import("./gate.js");
-      const gate = await evaluateAndReport({ ...options, json: false, gate: options.gate, config, store, snapshotId: result.snapshotId }, options.json ? { ...io, stdout: () => undefined } : io);
+      const gate = await evaluateAndReport({ ...options, json: false, gate: options.gate, config, store, snapshotId: result.snapshotId }, options.json ? { ...io, stdout: () => undefined, commands: () => undefined } : io);
       if (options.json) io.stdout(`${JSON.stringify({ ...result.summary, gate }, null, 2)}\n`);
       return gate.verdict === "GO" ? 0 : 1;
     }

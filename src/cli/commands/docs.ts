@@ -37,8 +37,10 @@ export async function docsCheckCommand(paths: string[], options: DocsCheckComman
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return result.broken.length > 0 ? 1 : 0;
   }
-  for (const d of result.diagnostics) io.stderr(`[docs] ${d.level}: ${d.message}\n`);
-  for (const b of result.broken) io.stdout(`${b.file}:${b.line}: ${b.target} — ${b.reason}\n`);
+  const { forTerminal } = await import("../../report/sanitize.js");
+  // Link targets are the repository's markdown, which a pull request writes: one clean line each.
+  for (const d of result.diagnostics) io.stderr(`[docs] ${d.level}: ${forTerminal(d.message)}\n`);
+  for (const b of result.broken) io.stdout(`${forTerminal(`${b.file}:${b.line}: ${b.target} — ${b.reason}`)}\n`);
   const brokenFiles = new Set(result.broken.map((b) => b.file)).size;
   const checked = `${plural(result.files, "file")} and ${plural(result.links, "link")} checked`;
   const external = result.external.length === 0 ? "" : options.online ? `; ${plural(result.external.length, "external link")} fetched` : `; ${plural(result.external.length, "external link")} not fetched (--online checks them)`;

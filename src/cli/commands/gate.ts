@@ -4,7 +4,7 @@ import type { LoadedConfig } from "../../config/load-config.js";
 import type { GateResult } from "../../gate/types.js";
 import { ShipgateError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
-import { writeReport, type CliIo, type CommonOptions } from "../output.js";
+import { writeCommands, writeReport, type CliIo, type CommonOptions } from "../output.js";
 import { findSnapshot } from "../parse-args.js";
 import { readVersion } from "../version.js";
 
@@ -76,10 +76,11 @@ export async function evaluateAndReport(
     if (!options.json) {
       const { renderGithubAnnotations } = await import("../../report/github.js");
       const annotations = renderGithubAnnotations(result);
-      if (annotations) io.stdout(annotations.endsWith("\n") ? annotations : `${annotations}\n`);
+      if (annotations) writeCommands(io, annotations);
     }
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-    if (stepSummary) await appendFile(stepSummary, `${text.renderGateMarkdown(result)}\n`);
+    // After a blank line: right after assess's summary (which ends in `</details>`), the heading would be read as part of that HTML block.
+    if (stepSummary) await appendFile(stepSummary, `\n${text.renderGateMarkdown(result)}\n`);
   }
   return result;
 }
