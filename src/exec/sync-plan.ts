@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { loadPlan } from "../config/load-plan.js";
 import { ShipgateError } from "../errors.js";
 import { criticalPath } from "../plan/critical-path.js";
+import { planOrder } from "../plan/order.js";
 import type { Plan } from "../plan/types.js";
 import type { StoredPlan, Store } from "../store/types.js";
 
@@ -64,14 +65,15 @@ export function phaseWaits(plan: Plan): Record<string, string[]> {
   return out;
 }
 
-/** Imports a validated plan with each task's slack (the claim order uses it). */
+/** Imports a validated plan, its tasks in the plan order (src/plan/order.ts), which is the order the queue hands them out in. */
 export async function importLoaded(store: Store, plan: Plan, hash: string, source: string): Promise<{ stored: StoredPlan; changed: boolean }> {
-  const slack = new Map(criticalPath(plan).tasks.map((t) => [t.id, t.slack]));
+  const timing = criticalPath(plan);
+  const slack = new Map(timing.tasks.map((t) => [t.id, t.slack]));
   const result = await store.importPlan({
     hash,
     source,
     content: plan,
-    tasks: plan.tasks.map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase })),
+    tasks: planOrder(plan, timing).map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase })),
     phaseWaits: phaseWaits(plan),
   });
   return { stored: result.plan, changed: result.changed };

@@ -1,7 +1,9 @@
 import { ShipgateError } from "../errors.js";
 import { timingLookup } from "./critical-path.js";
 import { buildPlanGraph } from "./graph.js";
-import { PRIORITIES, type CriticalPathResult, type Plan, type Schedule, type ScheduledTask } from "./types.js";
+import { taskRank } from "./order.js";
+import { RankHeap } from "./rank-heap.js";
+import { type CriticalPathResult, type Plan, type Schedule, type ScheduledTask } from "./types.js";
 import { DEFAULT_CAPACITY } from "./validate-plan.js";
 
 /** The hours of a standard working day: ScheduledTask.startHour / HOURS_PER_DAY is the working day it starts in. */
@@ -10,12 +12,12 @@ export const HOURS_PER_DAY = 8;
 /**
  * Places a validated plan on the calendar so that dependencies (task and phase order, phase start
  * dates) hold and each agent does one task at a time. List scheduling on a working-day clock: whenever
- * an agent is free it starts, of its tasks whose prerequisites are done, the one with the least slack
- * (from `timing`), then the higher priority, then the lower id (T2 before T10). A task lasts its
+ * an agent is free it starts, of its tasks whose prerequisites are done, the first by the plan order's
+ * key (`taskRank`: phase, priority, least slack from `timing`, id), as `task next` would hand it out. A task lasts its
  * expected hours divided by its owner's capacity (hours per day), in working days; dates skip
  * Saturdays and Sundays, and a start on a weekend moves to the Monday. O((V + E) log V).
  */
-export function schedulePlan(plan: Plan, timing: CriticalPathResult, start: string): Schedule {
+export function schedulePlan(plan: Plan, timing: CriticalPathResult, start: string, options: { rank?: Int32Array } = {}): Schedule {
   const graph = buildPlanGraph(plan);
   const { size, waitsFor, dependents } = graph;
   const n = graph.tasks;
@@ -47,29 +49,8 @@ export function schedulePlan(plan: Plan, timing: CriticalPathResult, start: stri
     days[i] = e / (capacity[a] as number);
   });
 
-  // Who goes first among ready tasks of one agent: a rank by slack, priority, id, computed once. A
-  // native numeric sort of (slack in cents, priority, index) packed into one number, then ids within
-  // runs of equal slack and priority: a comparator sort of 100 000 tasks costs several times more.
-  const keys = new Float64Array(n);
-  const packed = new Float64Array(n);
-  plan.tasks.forEach((t, i) => {
-    const key = Math.max(0, Math.round((timingOf(i)?.slack ?? 0) * 100)) * 4 + Math.max(0, PRIORITIES.indexOf(t.priority));
-    keys[i] = key;
-    packed[i] = key * n + i;
-  });
-  packed.sort();
-  const byRank = Array.from(packed, (x) => x % n);
-  for (let from = 0; from < n; ) {
-    let to = from + 1;
-    while (to < n && keys[byRank[to] as number] === keys[byRank[from] as number]) to++;
-    if (to - from > 1) {
-      const run = byRank.slice(from, to).sort((x, y) => compareIds(plan.tasks[x]!.id, plan.tasks[y]!.id) || x - y);
-      for (let k = 0; k < run.length; k++) byRank[from + k] = run[k] as number;
-    }
-    from = to;
-  }
-  const rank = new Int32Array(n);
-  byRank.forEach((task, r) => (rank[task] = r));
+  // Who goes first among ready tasks of one agent: the plan order's key, as the queue hands them out.
+  const rank = options.rank ?? taskRank(plan, timing);
 
   // Earliest day of each node: phase start dates hold the phase's start node back.
   const readyAt = new Float64Array(size);
@@ -197,36 +178,6 @@ export function dateOfWeekday(index: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Orders ids as people read them: digit runs by value, so T2 comes before T10. */
-export function compareIds(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(j);
-    if (isDigit(ca) && isDigit(cb)) {
-      let ei = i;
-      let ej = j;
-      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
-      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
-      let si = i;
-      let sj = j;
-      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
-      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
-      const diff = ei - si - (ej - sj) || (a.slice(si, ei) < b.slice(sj, ej) ? -1 : a.slice(si, ei) > b.slice(sj, ej) ? 1 : 0);
-      if (diff !== 0) return diff;
-      i = ei;
-      j = ej;
-      continue;
-    }
-    if (ca !== cb) return ca - cb;
-    i++;
-    j++;
-  }
-  return a.length - i - (b.length - j) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
 const round = (x: number) => Math.round(x * 100) / 100 + 0;
 
 /** A binary min-heap. */
@@ -273,47 +224,4 @@ class Heap<T> {
   }
 }
 
-/** A min-heap of task indices by a fixed rank, in typed arrays (it holds up to every task of an agent). */
-class RankHeap {
-  private items = new Int32Array(16);
-  size = 0;
-  constructor(private readonly rank: Int32Array) {}
-
-  push(task: number): void {
-    if (this.size === this.items.length) {
-      const grown = new Int32Array(this.items.length * 2);
-      grown.set(this.items);
-      this.items = grown;
-    }
-    const { items, rank } = this;
-    const key = rank[task] as number;
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = items[parent] as number;
-      if ((rank[p] as number) <= key) break;
-      items[i] = p;
-      i = parent;
-    }
-    items[i] = task;
-  }
-
-  /** The task of least rank; only when size > 0. */
-  pop(): number {
-    const { items, rank } = this;
-    const top = items[0] as number;
-    const last = items[--this.size] as number;
-    const key = rank[last] as number;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= this.size) break;
-      if (child + 1 < this.size && (rank[items[child + 1] as number] as number) < (rank[items[child] as number] as number)) child++;
-      if (key <= (rank[items[child] as number] as number)) break;
-      items[i] = items[child] as number;
-      i = child;
-    }
-    items[i] = last;
-    return top;
-  }
-}
+export { compareIds } from "./order.js";

@@ -1,9 +1,10 @@
-import type { PlanAnalysis } from "../plan/analyze.js";
+import { tasksInOrder, type PlanAnalysis } from "../plan/analyze.js";
 import { globsOverlap } from "../plan/conflicts.js";
-import { ganttMermaid } from "../plan/gantt.js";
+import { ganttChart, MERMAID_MAX_TASKS } from "../plan/gantt.js";
+import { phaseOrder } from "../plan/order.js";
 import type { Plan, PlanTask } from "../plan/types.js";
-import { PRIORITIES } from "../plan/types.js";
 import type { TaskRecord } from "../store/types.js";
+import { renderGanttMermaid } from "./plan-gantt-mermaid.js";
 import { codeSpan, hours, mdEscape, money } from "./text.js";
 
 const stateOf = (states: Map<string, TaskRecord>, id: string) => states.get(id)?.state ?? "pending";
@@ -19,14 +20,14 @@ export interface PlanDocInput {
   today: string;
 }
 
-const byPriority = (a: PlanTask, b: PlanTask) => PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || a.id.localeCompare(b.id);
 
 /** `shipgate plan handoff AGENT`: everything one agent needs to work without colliding with the others. */
 export function renderHandoff(agentId: string, input: PlanDocInput): string {
   const { plan, analysis, states } = input;
   const agent = plan.agents.find((a) => a.id === agentId);
   if (!agent) throw new Error(`no agent ${agentId}`);
-  const mine = plan.tasks.filter((t) => t.owner === agentId).sort(byPriority);
+  const ordered = tasksInOrder(plan, analysis.order);
+  const mine = ordered.filter((t) => t.owner === agentId);
   const tasksById = new Map(plan.tasks.map((t) => [t.id, t]));
   const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
   const sched = new Map(analysis.schedule.tasks.map((t) => [t.id, t]));
@@ -44,7 +45,7 @@ export function renderHandoff(agentId: string, input: PlanDocInput): string {
   if (first && last) out.push(`- Scheduled from **${first}** to **${last}** (one task at a time, dependencies respected)`);
   out.push("");
 
-  out.push("## Your tasks, in priority order", "");
+  out.push("## Your tasks, in order", "", `The plan order: each task after the tasks it waits for, then by phase, priority and slack. \`shipgate task next --agent ${agentId}\` offers the first of them whose prerequisites are done.`, "");
   if (mine.length === 0) out.push("None.", "");
   for (const task of mine) {
     const t = timing.get(task.id);
@@ -108,7 +109,7 @@ export function renderHandoff(agentId: string, input: PlanDocInput): string {
   const phasedOf = new Map<string, PlanTask[]>();
   for (const phase of new Set(mine.map((t) => t.phase))) {
     const before = phaseWaits.get(phase) ?? new Set<string>();
-    phasedOf.set(phase, before.size === 0 ? [] : plan.tasks.filter((t) => before.has(t.phase) && t.owner !== agentId));
+    phasedOf.set(phase, before.size === 0 ? [] : ordered.filter((t) => before.has(t.phase) && t.owner !== agentId));
   }
   for (const task of mine) {
     const direct = task.dependsOn.map((id) => tasksById.get(id)).filter((d): d is PlanTask => d !== undefined);
@@ -123,7 +124,9 @@ export function renderHandoff(agentId: string, input: PlanDocInput): string {
   }
   out.push("## What to wait for", "");
   if (waits.size === 0) out.push("Nothing from other agents.");
-  for (const { dep, for: before, byPhase } of [...waits.values()].slice(0, 200)) {
+  const position = new Map(analysis.order.map((id, i) => [id, i]));
+  const waitList = [...waits.values()].sort((a, b) => (position.get(a.dep.id) ?? Infinity) - (position.get(b.dep.id) ?? Infinity));
+  for (const { dep, for: before, byPhase } of waitList.slice(0, 200)) {
     const readyWhen = [...before].map((id) => tasksById.get(id)?.readyWhen).find((c) => c);
     const check = readyWhen
       ? `You'll know it is ready when this passes: ${codeSpan(readyWhen)}`
@@ -159,6 +162,7 @@ export function renderStatus(input: PlanDocInput): string {
   const doneHours = plan.tasks.filter((t) => stateOf(states, t.id) === "done").reduce((s, t) => s + expected(t.id), 0);
   const pct = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100));
   const bar = (p: number) => `${"█".repeat(Math.round(p / 10))}${"░".repeat(10 - Math.round(p / 10))}`;
+  const ordered = tasksInOrder(plan, analysis.order);
   const out: string[] = [];
 
   out.push(`# Status: ${plan.project ?? "plan"} — ${input.today}`, "");
@@ -171,8 +175,9 @@ export function renderStatus(input: PlanDocInput): string {
   );
 
   out.push("## Phases", "", "| Phase | Tasks done | Hours done | Progress | Dates |", "| --- | --- | --- | --- | --- |");
-  for (const phase of plan.phases) {
-    const tasks = plan.tasks.filter((t) => t.phase === phase.id);
+  const phaseRank = phaseOrder(plan);
+  for (const phase of [...plan.phases].sort((a, b) => (phaseRank.get(a.id) ?? 0) - (phaseRank.get(b.id) ?? 0))) {
+    const tasks = ordered.filter((t) => t.phase === phase.id);
     const done = tasks.filter((t) => stateOf(states, t.id) === "done");
     const h = tasks.reduce((s, t) => s + expected(t.id), 0);
     const hd = done.reduce((s, t) => s + expected(t.id), 0);
@@ -185,12 +190,12 @@ export function renderStatus(input: PlanDocInput): string {
 
   out.push("## Tracks", "");
   for (const agent of plan.agents) {
-    const tasks = analysis.schedule.tasks.filter((t) => t.owner === agent.id);
+    const tasks = ordered.filter((t) => t.owner === agent.id);
     if (tasks.length === 0) continue;
     out.push(`### ${agent.id} (${agent.kind})`, "", "| | Task | Dates | Expected |", "| --- | --- | --- | --- |");
-    for (const t of tasks.slice(0, 100)) {
-      const task = plan.tasks.find((x) => x.id === t.id);
-      out.push(`| ${STATE_MARK[stateOf(states, t.id)] ?? ""} | ${t.id} ${mdEscape(task?.title ?? "")}${timing.get(t.id)?.critical ? " **(critical)**" : ""} | ${t.startDate} → ${t.endDate} | ${hours(expected(t.id))} |`);
+    for (const task of tasks.slice(0, 100)) {
+      const d = sched.get(task.id);
+      out.push(`| ${STATE_MARK[stateOf(states, task.id)] ?? ""} | ${task.id} ${mdEscape(task.title)}${timing.get(task.id)?.critical ? " **(critical)**" : ""} | ${d ? `${d.startDate} → ${d.endDate}` : ""} | ${hours(expected(task.id))} |`);
     }
     if (tasks.length > 100) out.push(`| | … ${tasks.length - 100} more | | |`);
     out.push("");
@@ -213,7 +218,7 @@ export function renderStatus(input: PlanDocInput): string {
   out.push("");
 
   out.push("## Deliverables", "");
-  for (const task of plan.tasks) for (const d of task.deliverables) out.push(`- ${STATE_MARK[stateOf(states, task.id)] ?? ""} ${mdEscape(d)} — ${task.id} (${task.owner})`);
+  for (const task of ordered) for (const d of task.deliverables) out.push(`- ${STATE_MARK[stateOf(states, task.id)] ?? ""} ${mdEscape(d)} — ${task.id} (${task.owner})`);
   out.push("");
 
   const open = plan.risks.filter((r) => r.status === "open" || r.status === "accepted");
@@ -223,6 +228,7 @@ export function renderStatus(input: PlanDocInput): string {
 
   out.push("## Timeline", "");
   for (const m of plan.milestones) out.push(`- ${m.date} — milestone ${m.id}: ${m.criteria.map(codeSpan).join(", ")}`);
-  out.push("", "```mermaid", ganttMermaid(plan, analysis.schedule, new Set(analysis.timing.critical)), "```");
+  const chart = ganttChart({ plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states: new Map([...states].map(([id, t]) => [id, t.state])), maxTasks: MERMAID_MAX_TASKS });
+  out.push("", "```mermaid", renderGanttMermaid(chart), "```");
   return `${out.join("\n")}\n`;
 }

@@ -1,4 +1,4 @@
-import type { PlanAnalysis } from "../plan/analyze.js";
+import { tasksInOrder, type PlanAnalysis } from "../plan/analyze.js";
 import type { ConflictReport, Plan } from "../plan/types.js";
 import type { TaskRecord } from "../store/types.js";
 import { hours, money, oneLine } from "./text.js";
@@ -23,14 +23,14 @@ export function renderPlanCheck(plan: Plan, analysis: PlanAnalysis, source: { fi
   return out.join("\n");
 }
 
-/** `shipgate plan show`: one row per task with its numbers and, when known, its state. */
+/** `shipgate plan show`: one row per task, in the plan order, with its numbers and, when known, its state. */
 export function renderPlanShow(plan: Plan, analysis: PlanAnalysis, states: Map<string, TaskRecord>, options: { color: boolean; limit?: number }): string {
   const s = styles(options.color);
   const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
   const sched = new Map(analysis.schedule.tasks.map((t) => [t.id, t]));
   const rows = [["task", "phase", "owner", "prio", "expected", "σ", "slack", "start", "end", "cost", "state"]];
   const limit = options.limit ?? plan.tasks.length;
-  for (const task of plan.tasks.slice(0, limit)) {
+  for (const task of tasksInOrder(plan, analysis.order).slice(0, limit)) {
     const t = timing.get(task.id);
     const d = sched.get(task.id);
     rows.push([

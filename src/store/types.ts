@@ -170,7 +170,7 @@ export interface ImportedTask {
   title: string;
   owner: string;
   priority: "P0" | "P1" | "P2" | "P3";
-  /** Hours of slack on the critical-path schedule; 0 = on the critical path. Claims take the least first. */
+  /** Hours of slack on the critical-path schedule; 0 = on the critical path. */
   slack: number;
   /** Ids of the tasks that must be `done` before this one may start. */
   dependsOn: string[];
@@ -186,7 +186,7 @@ export interface PlanImport {
   source: string;
   /** The plan as imported, stored as JSON and returned unchanged by `getPlan`. */
   content: unknown;
-  /** In plan order: listTasks returns them in this order. Ids are unique. */
+  /** In the plan order (src/plan/order.ts): listTasks returns them, and claims take them, in this order. Ids are unique. */
   tasks: ImportedTask[];
   /** Per phase, every phase it waits for, directly or transitively (replaced on each import). */
   phaseWaits: Record<string, string[]>;
@@ -286,7 +286,8 @@ export interface Store {
   /**
    * Called by an agent (or the dispatcher for it) asking for work. Picks the first READY task — state `pending` or
    * `failed` (a retry), not removed, every id in `dependsOn` `done` (an id that is not stored counts as not done) —
-   * ordered by priority (P0 first), then least slack, then id (byte order); with `ownedOnly` (default true) only
+   * the first in the order `importPlan` received the tasks (shipgate imports them in the plan order,
+   * src/plan/order.ts, so claims follow every listing of the plan); with `ownedOnly` (default true) only
    * tasks whose owner is `agent`. Moves it to `in_progress` with `claimedBy = agent`, attempts + 1, note null, and
    * appends a `task.started` event (subject: the task id, data as `transitionTask` writes), all in one write
    * transaction: concurrent callers, in any process, never get the same task. Resolves undefined when no task is

@@ -291,28 +291,38 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         await store.close();
       });
 
-      it("claims ready tasks by priority, then least slack, then id, and writes task.started", async () => {
+      it("claims ready tasks in the imported order (the plan order), not by priority or id, and writes task.started", async () => {
         const store = await open();
+        // Imported in this order; priority and slack are data here, the plan order already used them.
         await store.importPlan(planImport("h1", [
-          planTask("c", { priority: "P2", slack: 0 }),
-          planTask("b", { priority: "P1", slack: 4 }),
-          planTask("a2", { priority: "P1", slack: 0.5 }),
-          planTask("a10", { priority: "P1", slack: 0.5 }),
           planTask("z", { priority: "P0", slack: 9 }),
+          planTask("a10", { priority: "P1", slack: 0.5 }),
+          planTask("c", { priority: "P2", slack: 0 }),
           planTask("d", { priority: "P3", slack: 0, owner: "bob" }),
+          planTask("a2", { priority: "P1", slack: 0.5 }),
+          planTask("b", { priority: "P1", slack: 4 }),
         ]));
         const first = await store.claimNextTask("alice");
         expect(first).toMatchObject({ id: "z", state: "in_progress", claimedBy: "alice", attempts: 1, note: null });
         expect(await store.getTask("z")).toEqual(first);
         const order = [first?.id];
         for (let task = await store.claimNextTask("alice"); task; task = await store.claimNextTask("alice")) order.push(task.id);
-        // "a10" < "a2" in byte order; "d" is bob's and is left for him.
-        expect(order).toEqual(["z", "a10", "a2", "b", "c"]);
+        // "d" is bob's and is left for him.
+        expect(order).toEqual(["z", "a10", "c", "a2", "b"]);
         expect(await store.claimNextTask("alice", { ownedOnly: false })).toMatchObject({ id: "d", claimedBy: "alice" });
         expect(await store.claimNextTask("bob")).toBeUndefined();
         const started = await store.listEvents({ type: "task.started" });
-        expect(started.map((e) => e.subject)).toEqual(["z", "a10", "a2", "b", "c", "d"]);
+        expect(started.map((e) => e.subject)).toEqual(["z", "a10", "c", "a2", "b", "d"]);
         expect(started[0]?.data).toEqual({ from: "pending", to: "in_progress", agent: "alice", note: null, force: false });
+        await store.close();
+      });
+
+      it("claims in the new order after a re-import reorders the tasks", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("A"), planTask("B"), planTask("C")]));
+        await store.importPlan(planImport("h2", [planTask("C"), planTask("A"), planTask("B")]));
+        expect(await store.nextTask("alice")).toMatchObject({ id: "C" });
+        expect((await store.listTasks()).map((t) => t.id)).toEqual(["C", "A", "B"]);
         await store.close();
       });
 

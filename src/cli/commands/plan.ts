@@ -71,14 +71,15 @@ export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise
   return analysis.conflicts.conflicts.some((c) => c.kind === "write-write") ? 1 : 0;
 }
 
-/** `shipgate plan show`: every task with PERT, slack, schedule, cost and its stored state. */
+/** `shipgate plan show`: every task, in the plan order, with PERT, slack, schedule, cost and its stored state. */
 export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<number> {
   const { plan, analysis, file, hash } = await analysed(options);
   const states = await taskStates(options, file, { plan, hash });
   if (options.json) {
     const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
     const sched = new Map(analysis.schedule.tasks.map((t) => [t.id, t]));
-    io.stdout(`${JSON.stringify(plan.tasks.map((t) => ({ ...t, timing: timing.get(t.id), schedule: sched.get(t.id), cost: analysis.cost.tasks[t.id], state: states.get(t.id)?.state ?? null })), null, 2)}\n`);
+    const { tasksInOrder } = await import("../../plan/analyze.js");
+    io.stdout(`${JSON.stringify(tasksInOrder(plan, analysis.order).map((t) => ({ ...t, timing: timing.get(t.id), schedule: sched.get(t.id), cost: analysis.cost.tasks[t.id], state: states.get(t.id)?.state ?? null })), null, 2)}\n`);
     return 0;
   }
   const { renderPlanShow } = await import("../../report/plan-text.js");
@@ -86,17 +87,33 @@ export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<
   return 0;
 }
 
-/** `shipgate plan gantt`: Mermaid text (stdout or --out) and/or an SVG (--svg FILE). */
+/** Task states from the store when one exists (the chart draws them); never creates a store. */
+async function existingStates(options: PlanOptions): Promise<Map<string, TaskRecord["state"]>> {
+  const [{ DEFAULT_DB, openStore }, { existsSync }] = await Promise.all([import("../../store/open-store.js"), import("node:fs")]);
+  const db = options.db ?? DEFAULT_DB;
+  const path = db.startsWith("sqlite:") ? db.slice("sqlite:".length) : db;
+  if (/^postgres(ql)?:\/\//.test(db) || path === ":memory:" || !existsSync(resolve(options.cwd, path))) return new Map();
+  const store = openStore(options.db, options.cwd);
+  try {
+    return new Map((await store.listTasks()).filter((t) => !t.removed).map((t) => [t.id, t.state]));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `shipgate plan gantt`: Mermaid text (stdout or --out) and/or an SVG (--svg FILE), with stored task states when a store exists. */
 export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const [{ plan, analysis }, { ganttMermaid, ganttSvg }] = await Promise.all([analysed(options), import("../../plan/gantt.js")]);
-  const critical = new Set(analysis.timing.critical);
+  const [{ plan, analysis }, { ganttChart, MERMAID_MAX_TASKS, SVG_MAX_TASKS }, states] = await Promise.all([analysed(options), import("../../plan/gantt.js"), existingStates(options)]);
+  const input = { plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states, today: today(options) };
   if (options.svg) {
+    const { renderGanttSvg } = await import("../../report/plan-gantt-svg.js");
     await mkdir(dirname(resolve(options.cwd, options.svg)), { recursive: true });
-    await writeFile(resolve(options.cwd, options.svg), ganttSvg(plan, analysis.schedule, critical));
+    await writeFile(resolve(options.cwd, options.svg), renderGanttSvg(ganttChart({ ...input, maxTasks: SVG_MAX_TASKS })));
     io.stderr(`[plan] Gantt chart (SVG) written to ${options.svg}\n`);
     if (!options.out) return 0;
   }
-  await output(options, io, `${ganttMermaid(plan, analysis.schedule, critical)}\n`, "Gantt chart (Mermaid)");
+  const { renderGanttMermaid } = await import("../../report/plan-gantt-mermaid.js");
+  await output(options, io, `${renderGanttMermaid(ganttChart({ ...input, maxTasks: MERMAID_MAX_TASKS }))}\n`, "Gantt chart (Mermaid)");
   return 0;
 }
 

@@ -254,11 +254,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     // plan: without statistics the planner may otherwise sort all candidates first.
     nextAny: db.prepare(
       `SELECT * FROM task t INDEXED BY task_claim WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND ${ready("t")}
-       ORDER BY t.priority, t.slack, t.id LIMIT 1`,
+       ORDER BY t.ord, t.id LIMIT 1`,
     ),
     nextOwned: db.prepare(
       `SELECT * FROM task t INDEXED BY task_claim_owner WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND t.owner = ? AND ${ready("t")}
-       ORDER BY t.priority, t.slack, t.id LIMIT 1`,
+       ORDER BY t.ord, t.id LIMIT 1`,
     ),
     write: db.prepare(
       "UPDATE task SET state = ?, claimed_by = ?, attempts = ?, note = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",

@@ -183,4 +183,18 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX task_phase_state ON task(phase, state, removed);
     `,
   },
+  {
+    version: 7,
+    name: "claim-in-plan-order",
+    // The queue hands tasks out in the plan order (src/plan/order.ts), which the import writes to ord:
+    // the claim indexes follow it instead of (priority, slack, id). A plan imported before holds the file
+    // order in ord: changing its stored hash makes the next command re-import it (states are kept).
+    sql: `
+      UPDATE plan SET hash = hash || ':before-plan-order';
+      DROP INDEX task_claim;
+      DROP INDEX task_claim_owner;
+      CREATE INDEX task_claim ON task(ord, id) WHERE removed = 0 AND state IN ('pending', 'failed');
+      CREATE INDEX task_claim_owner ON task(owner, ord, id) WHERE removed = 0 AND state IN ('pending', 'failed');
+    `,
+  },
 ];
