@@ -1,4 +1,4 @@
-import type { Plan } from "./types.js";
+import type { Plan, PlanPhase, PlanTask } from "./types.js";
 
 /**
  * A directed graph over the nodes 0 … size−1 in compressed form: the edges of node `i` go to
@@ -242,8 +242,14 @@ export interface PlanGraph {
   order: Int32Array;
 }
 
+/** What a PlanGraph needs of a plan: ids, phases and dependencies (validation passes partly malformed items too). */
+export interface PlanShape {
+  tasks: readonly Pick<PlanTask, "id" | "phase" | "dependsOn">[];
+  phases: readonly Pick<PlanPhase, "id" | "dependsOn">[];
+}
+
 /** Builds the PlanGraph of a plan; unknown ids in depends_on and phase are ignored (validation reports them). */
-export function buildPlanGraph(plan: Pick<Plan, "tasks" | "phases">): PlanGraph {
+export function buildPlanGraph(plan: PlanShape): PlanGraph {
   const n = plan.tasks.length;
   const p = plan.phases.length;
   const taskIndex = new Map<string, number>();

@@ -166,15 +166,31 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
   const phases: PlanPhase[] = [];
   const phaseAt = new Map<string, number>();
   const phaseSource: number[] = [];
-  const phaseDeps: string[][] = [];
+  const phaseDeps: (string | null)[][] = [];
+  // What the order checks see: valid phases and, for a malformed one, the parts that are well-formed
+  // (its id and depends_on), so that a shape error does not hide a reference or a cycle.
+  const graphPhases: { id: string; dependsOn: string[] }[] = [];
+  const graphPhaseSource: number[] = [];
   items("phases").forEach((item, i) => {
     const path = ["phases", i];
     const duplicate = !unique(phaseAt, item, i, "phase", "phases");
     const p = check(phaseSchema, item, path);
-    if (p === null || duplicate) return;
+    if (duplicate) return;
+    if (p === null) {
+      const partial = salvage(item);
+      phaseSource.push(i);
+      phaseDeps.push(partial.dependsOn);
+      if (partial.id !== null) {
+        graphPhases.push({ id: partial.id, dependsOn: dedupe(partial.dependsOn.filter((d): d is string => d !== null)) });
+        graphPhaseSource.push(i);
+      }
+      return;
+    }
     phases.push({ id: p.id, name: p.name, start: p.start ?? null, dependsOn: dedupe(p.depends_on ?? []) });
     phaseSource.push(i);
     phaseDeps.push(p.depends_on ?? []);
+    graphPhases.push(phases.at(-1) as PlanPhase);
+    graphPhaseSource.push(i);
   });
 
   // Tasks: every id is registered first, so a dependency on a task that is itself malformed is not
@@ -182,7 +198,9 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
   const taskItems = items("tasks");
   const taskAt = new Map<string, number>();
   const tasks: PlanTask[] = [];
-  const taskSource: number[] = [];
+  // As for phases: valid tasks, and the well-formed parts (id, phase, depends_on) of malformed ones.
+  const graphTasks: { id: string; phase: string; dependsOn: string[] }[] = [];
+  const graphSource: number[] = [];
   const duplicateTask = new Uint8Array(taskItems.length);
   taskItems.forEach((item, i) => {
     if (!unique(taskAt, item, i, "task", "tasks")) duplicateTask[i] = 1;
@@ -190,7 +208,20 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
   taskItems.forEach((item, i) => {
     const path = ["tasks", i];
     const t = quickTask(item) ?? check(taskSchema, item, path);
-    if (t === null || duplicateTask[i] === 1) return;
+    if (duplicateTask[i] === 1) return;
+    if (t === null) {
+      const partial = salvage(item);
+      if (partial.phase !== null && !phaseAt.has(partial.phase)) report([...path, "phase"], `unknown phase "${partial.phase}"`);
+      if (partial.owner !== null && !agentAt.has(partial.owner)) report([...path, "owner"], `unknown agent "${partial.owner}"`);
+      partial.dependsOn.forEach((d, j) => {
+        if (d !== null && !taskAt.has(d)) report([...path, "depends_on", j], `unknown task "${d}"`);
+      });
+      if (partial.id !== null) {
+        graphTasks.push({ id: partial.id, phase: partial.phase ?? "", dependsOn: dedupe(partial.dependsOn.filter((d): d is string => d !== null)) });
+        graphSource.push(i);
+      }
+      return;
+    }
     let estimate = typeof t.estimate === "number" ? { optimistic: t.estimate, likely: t.estimate, pessimistic: t.estimate } : t.estimate;
     if (estimate.optimistic > estimate.likely || estimate.likely > estimate.pessimistic) {
       report([...path, "estimate"], `must be optimistic ≤ likely ≤ pessimistic (got ${estimate.optimistic}, ${estimate.likely}, ${estimate.pessimistic})`);
@@ -217,13 +248,14 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
       readyWhen: t.ready_when ?? null,
       tags: t.tags ?? [],
     });
-    taskSource.push(i);
+    graphTasks.push(tasks.at(-1) as PlanTask);
+    graphSource.push(i);
   });
 
   // Phase references, now that every phase id is known.
   phaseDeps.forEach((deps, k) => {
     deps.forEach((d, j) => {
-      if (!phaseAt.has(d)) report(["phases", phaseSource[k] as number, "depends_on", j], `unknown phase "${d}"`);
+      if (d !== null && !phaseAt.has(d)) report(["phases", phaseSource[k] as number, "depends_on", j], `unknown phase "${d}"`);
     });
   });
 
@@ -233,6 +265,10 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
     const path = ["risks", i];
     const duplicate = !unique(riskAt, item, i, "risk", "risks");
     const r = check(riskSchema, item, path);
+    if (r === null && !duplicate) {
+      const owner = salvage(item).owner;
+      if (owner !== null && !agentAt.has(owner)) report([...path, "owner"], `unknown agent "${owner}"`);
+    }
     if (r === null || duplicate) return;
     if (r.owner != null && !agentAt.has(r.owner)) report([...path, "owner"], `unknown agent "${r.owner}"`);
     risks.push({ id: r.id, description: r.description, impact: r.impact, probability: r.probability, mitigation: r.mitigation ?? null, owner: r.owner ?? null, status: r.status ?? "open" });
@@ -247,48 +283,51 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
   });
 
   // Cycles: among phases, among tasks, and — only when neither has one — through the phase order.
+  const phaseIndex = new Map<string, number>();
+  graphPhases.forEach((p, k) => {
+    if (!phaseIndex.has(p.id)) phaseIndex.set(p.id, k);
+  });
   const phaseCycles = findCycles(
-    phases.map((p) => p.id),
-    (p) => phases[phaseAt.get(p) as number]?.dependsOn ?? [],
+    graphPhases.map((p) => p.id),
+    (p) => graphPhases[phaseIndex.get(p) as number]?.dependsOn ?? [],
   );
   for (const cycle of phaseCycles) {
-    const first = phases.findIndex((p) => p.id === cycle[0]);
-    report(["phases", phaseSource[first] as number], `dependency cycle ${[...cycle, cycle[0]].join(" → ")}`);
+    report(["phases", graphPhaseSource[phaseIndex.get(cycle[0] as string) as number] as number], `dependency cycle ${[...cycle, cycle[0]].join(" → ")}`);
   }
-  // Valid task k came from tasks[taskSource[k]]; validOf maps back (−1: not valid).
-  const validOf = new Int32Array(taskItems.length).fill(-1);
-  taskSource.forEach((i, k) => (validOf[i] = k));
+  // Graph task k came from tasks[graphSource[k]]; graphOf maps back (−1: not in the graph).
+  const graphOf = new Int32Array(taskItems.length).fill(-1);
+  graphSource.forEach((i, k) => (graphOf[i] = k));
   const from: number[] = [];
   const to: number[] = [];
-  tasks.forEach((t, k) => {
+  graphTasks.forEach((t, k) => {
     for (const d of t.dependsOn) {
       const i = taskAt.get(d);
-      const j = i === undefined ? -1 : (validOf[i] as number);
+      const j = i === undefined ? -1 : (graphOf[i] as number);
       if (j !== -1) {
         from.push(k);
         to.push(j);
       }
     }
   });
-  const taskGraph = indexGraph(tasks.length, from, to);
+  const taskGraph = indexGraph(graphTasks.length, from, to);
   const taskCycles = cyclePaths(taskGraph);
   for (const cycle of taskCycles) {
-    const names = cycle.map((k) => (tasks[k] as PlanTask).id);
-    report(["tasks", taskSource[cycle[0] as number] as number], `dependency cycle ${[...names, names[0]].join(" → ")}`);
+    const names = cycle.map((k) => (graphTasks[k] as { id: string }).id);
+    report(["tasks", graphSource[cycle[0] as number] as number], `dependency cycle ${[...names, names[0]].join(" → ")}`);
   }
   // Only a phase order can add a cycle that neither of the above has.
-  if (phaseCycles.length === 0 && taskCycles.length === 0 && phases.some((p) => p.dependsOn.length > 0)) {
-    const graph = buildPlanGraph({ tasks, phases });
+  if (phaseCycles.length === 0 && taskCycles.length === 0 && graphPhases.some((p) => p.dependsOn.length > 0)) {
+    const graph = buildPlanGraph({ tasks: graphTasks, phases: graphPhases });
     if (graph.order.length < graph.size) {
       const n = graph.tasks;
       for (const cycle of cyclePaths(graph.waitsFor, cyclicComponents(graph.waitsFor))) {
         const names: string[] = [];
         for (const v of cycle) {
-          if (v < n) names.push((tasks[v] as PlanTask).id);
-          else if (v >= n + graph.phases) names.push(`phase ${(phases[v - n - graph.phases] as PlanPhase).id}`);
+          if (v < n) names.push((graphTasks[v] as { id: string }).id);
+          else if (v >= n + graph.phases) names.push(`phase ${(graphPhases[v - n - graph.phases] as { id: string }).id}`);
         }
         const first = cycle[0] as number;
-        const start = first < n ? taskSource[first] as number : 0;
+        const start = first < n ? graphSource[first] as number : 0;
         report(["tasks", start], `dependency cycle through the phase order: ${[...names, names[0]].join(" → ")}`);
       }
     }
@@ -401,6 +440,22 @@ function isTextList(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   for (const v of value as unknown[]) if (!isText(v)) return false;
   return true;
+}
+
+/**
+ * The parts of a malformed phase or task item that are well-formed, for reference and cycle checks:
+ * its id, phase, owner (each when it is an id) and depends_on (entries that are ids; null elsewhere,
+ * so positions still name lines). What is malformed was reported by the schema already.
+ */
+function salvage(item: unknown): { id: string | null; phase: string | null; owner: string | null; dependsOn: (string | null)[] } {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return { id: null, phase: null, owner: null, dependsOn: [] };
+  const t = item as Record<string, unknown>;
+  return {
+    id: quickId(t.id),
+    phase: quickId(t.phase),
+    owner: quickId(t.owner),
+    dependsOn: Array.isArray(t.depends_on) ? (t.depends_on as unknown[]).map(quickId) : [],
+  };
 }
 
 function idOf(item: unknown): string | null {

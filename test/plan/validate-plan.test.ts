@@ -168,6 +168,68 @@ tasks:
     `);
   });
 
+  it("checks references and cycles of a task that has a schema error too (a shape error used to hide them)", () => {
+    const text = `version: 1
+agents:
+  - id: a
+    kind: cli
+phases:
+  - id: p
+    name: P
+tasks:
+  - id: T1
+    title: one
+    phase: p
+    owner: a
+    estimate: lots
+    depends_on: [T2, NOPE]
+  - id: T2
+    title: two
+    phase: p
+    owner: a
+    estimate: 1
+    depends_on: [T1]
+  - id: T3
+    phase: zz
+    owner: b
+    estimate: 1
+    depends_on: [T9]
+    colour: red
+risks:
+  - id: R1
+    description: d
+    impact: huge
+    probability: low
+    owner: nobody
+`;
+    expect(messagesOf(text)).toEqual([
+      "9: tasks[0]: dependency cycle T1 → T2 → T1",
+      "13: tasks[0].estimate: must be hours, as a number or { optimistic, likely, pessimistic } (got \"lots\")",
+      "14: tasks[0].depends_on[1]: unknown task \"NOPE\"",
+      "21: tasks[2].title: is required",
+      "22: tasks[2].phase: unknown phase \"zz\"",
+      "23: tasks[2].owner: unknown agent \"b\"",
+      "25: tasks[2].depends_on[0]: unknown task \"T9\"",
+      "26: tasks[2]: unknown key \"colour\"",
+      "30: risks[0].impact: must be one of low medium high critical (got \"huge\")",
+      "32: risks[0].owner: unknown agent \"nobody\"",
+    ]);
+  });
+
+  it("checks references and cycles of a phase that has a schema error", () => {
+    const text = VALID.replace("  - id: build\n    name: Build\n", "  - id: build\n    name: 7\n    depends_on: [ship, nowhere]\n");
+    expect(messagesOf(text)).toEqual([
+      "16: phases[0]: dependency cycle build → ship → build",
+      "17: phases[0].name: must be text (got 7)",
+      "18: phases[0].depends_on[1]: unknown phase \"nowhere\"",
+    ]);
+  });
+
+  it("does not mix up phases' dependencies when a malformed phase comes first (it reported a phase waiting for itself)", () => {
+    const text = VALID.replace("  - id: build\n    name: Build\n", "  - id: first\n  - id: build\n    name: Build\n");
+    expect(messagesOf(text)).toEqual(["16: phases[0].name: is required"]);
+  });
+
   it("reports a task that depends on itself", () => {
     expect(messagesOf(VALID.replace("depends_on: [T2]", "depends_on: [T3]"))).toEqual(["37: tasks[2]: dependency cycle T3 → T3"]);
   });
