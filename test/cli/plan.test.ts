@@ -1,12 +1,19 @@
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
 import { bin, copyOfDemo, shipgate } from "./run-cli.js";
 
 const DATE = ["--date", "2026-11-22"];
-const lineOf = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+/** The plan text with the items under `tasks:` in reverse order (comments stay with the task after them). */
+function reverseTasks(text: string): string {
+  const start = text.indexOf("\ntasks:\n") + "\ntasks:\n".length;
+  const end = text.indexOf("\nrisks:");
+  const items = text.slice(start, end).split(/\n(?=  - id: )/).map((s) => s.replace(/\n+$/, ""));
+  return `${text.slice(0, start)}${items.reverse().join("\n")}\n${text.slice(end)}`;
+}
+const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
 
 describe("shipgate plan on the bundled example plan", () => {
   it("checks it: critical path, P80/P95, schedule, cost, and no file shared by parallel tracks", () => {
@@ -28,7 +35,7 @@ describe("shipgate plan on the bundled example plan", () => {
     for (const agent of ["claude", "codex", "alice"]) {
       const handoff = shipgate(["plan", "handoff", agent, ...DATE], { cwd: dir });
       expect(handoff.code).toBe(0);
-      for (const section of ["## Your role", "## Your tasks, in priority order", "## Files you own", "## Files you must not modify", "## What to wait for", "## Validation checklist", "## Commit messages", "## Success criteria"]) {
+      for (const section of ["## Your role", "## Your tasks, in order", "## Files you own", "## Files you must not modify", "## What to wait for", "## Validation checklist", "## Commit messages", "## Success criteria"]) {
         expect(handoff.stdout, `${agent}: ${section}`).toContain(section);
       }
     }
@@ -90,6 +97,29 @@ describe("shipgate plan on the bundled example plan", () => {
     expect(shipgate(["plan", "check"], { cwd: dir }).code).toBe(1);
   });
 
+  it("regression: reports schema errors, unknown references and cycles in one run (a task's schema error hid its cycle and references)", () => {
+    const dir = copyOfDemo();
+    const file = join(dir, "shipgate.plan.yaml");
+    const broken = readFileSync(file, "utf8")
+      // TEST-002 has a bad estimate, waits for TEST-003 (which waits for it) and for a task that does not exist.
+      .replace("    estimate: { optimistic: 2, likely: 4, pessimistic: 8 }\n    depends_on: [MEAS-001]\n    files: [packages/api/test/validator.test.ts]", "    estimate: soon\n    depends_on: [MEAS-001, TEST-003, TEST-999]\n    files: [packages/api/test/validator.test.ts]")
+      .replace("    depends_on: [MEAS-001]\n    files: [packages/api/test/rate-limiter.test.ts]", "    depends_on: [MEAS-001, TEST-002]\n    files: [packages/api/test/rate-limiter.test.ts]")
+      // OPS-002 has an unknown key and an unknown owner.
+      .replace("    owner: claude\n    estimate: { optimistic: 1, likely: 2, pessimistic: 4 }\n    depends_on: [SEC-002]", "    owner: claud\n    estimate: { optimistic: 1, likely: 2, pessimistic: 4 }\n    depends_on: [SEC-002]\n    colour: red");
+    writeFileSync(file, broken);
+    const rejected = shipgate(["plan", "check"], { cwd: dir });
+    expect(rejected.code).toBe(2);
+    const at = (needle: string) => `shipgate.plan.yaml:${lineOf(broken, needle)}`;
+    const lines = rejected.stderr.split("\n").filter((l) => l.startsWith("[plan]") || l.startsWith("error: [plan]")).map((l) => l.replace(/^error: /, ""));
+    expect(lines).toEqual([
+      `[plan] ${at("id: TEST-002")}: tasks[3]: dependency cycle TEST-002 → TEST-003 → TEST-002`,
+      `[plan] ${at("estimate: soon")}: tasks[3].estimate: must be hours, as a number or { optimistic, likely, pessimistic } (got "soon")`,
+      `[plan] ${at("depends_on: [MEAS-001, TEST-003, TEST-999]")}: tasks[3].depends_on[2]: unknown task "TEST-999"`,
+      `[plan] ${at("owner: claud\n")}: tasks[10].owner: unknown agent "claud"`,
+      `[plan] ${at("colour: red")}: tasks[10]: unknown key "colour"`,
+    ]);
+  });
+
   it("regression: --git checks commits against the plan's paths when the plan lives in a sub-directory", () => {
     const repo = copyOfDemo();
     execFileSync("sh", ["-c", 'mkdir app && for f in *; do [ "$f" = app ] || mv "$f" app/; done'], { cwd: repo });
@@ -108,6 +138,58 @@ describe("shipgate plan on the bundled example plan", () => {
     expect(result.stdout).toMatch(/✗ [0-9a-f]{10} by claude changed packages\/api\/src\/money\.ts, owned by codex/);
     expect(result.stdout).not.toContain("test_backoff.py, which");
     expect(result.stdout).toContain("1 violation(s) of declared ownership");
+  });
+
+  it.each([
+    ["as written", (text: string) => text],
+    ["with its tasks listed backwards (file order against dependency order)", (text: string) => reverseTasks(text)],
+  ])("lists the tasks in one order in plan show, the Gantt chart, the handoffs, the status and task next — the plan %s", (_name, edit) => {
+    const dir = copyOfDemo();
+    const file = join(dir, "shipgate.plan.yaml");
+    writeFileSync(file, edit(readFileSync(file, "utf8")));
+    const plan = JSON.parse(shipgate(["plan", "show", "--json", ...DATE], { cwd: dir }).stdout) as { id: string; owner: string }[];
+    const order = plan.map((t) => t.id);
+    expect(order).toEqual(["MEAS-001", "MEAS-002", "TEST-001", "TEST-002", "TEST-003", "TEST-004", "SEC-001", "SEC-002", "SEC-003", "OPS-002", "OPS-001", "REL-001"]);
+    const ownerOf = new Map(plan.map((t) => [t.id, t.owner]));
+    const show = shipgate(["plan", "show", ...DATE], { cwd: dir }).stdout.split("\n").slice(1, -1).map((l) => l.split(/\s+/)[0]);
+    expect(show).toEqual(order);
+    const mermaid = [...shipgate(["plan", "gantt", ...DATE], { cwd: dir }).stdout.matchAll(/:(?:crit, )?([A-Z]+-\d+), /g)].map((m) => m[1]);
+    expect(mermaid).toEqual(order);
+    expect(shipgate(["plan", "gantt", "--svg", "g.svg", ...DATE], { cwd: dir }).code).toBe(0);
+    expect([...readFileSync(join(dir, "g.svg"), "utf8").matchAll(/data-task="([^"]+)"/g)].map((m) => m[1])).toEqual(order);
+    const status = shipgate(["plan", "status", ...DATE], { cwd: dir }).stdout;
+    for (const agent of ["claude", "codex", "alice"]) {
+      const mine = order.filter((id) => ownerOf.get(id) === agent);
+      const handoff = shipgate(["plan", "handoff", agent, ...DATE], { cwd: dir }).stdout;
+      expect([...handoff.matchAll(/^### (\S+) — /gm)].map((m) => m[1]), `handoff ${agent}`).toEqual(mine);
+      const track = status.slice(status.indexOf(`### ${agent} (`), status.indexOf("\n\n", status.indexOf(`### ${agent} (`) + 20));
+      expect([...track.matchAll(/^\| \S* \| ([A-Z]+-\d+) /gm)].map((m) => m[1]), `status ${agent}`).toEqual(mine);
+    }
+    // The queue: the next ready task of anyone, recorded done, again and again.
+    const claimed: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const next = shipgate(["task", "next", "--any", "--json"], { cwd: dir });
+      if (next.code !== 0) break;
+      const id = (JSON.parse(next.stdout) as { id: string }).id;
+      claimed.push(id);
+      expect(shipgate(["task", "done", id, "--force", "--reason", "order test"], { cwd: dir }).code).toBe(0);
+    }
+    expect(claimed).toEqual(order);
+    expect(JSON.parse(shipgate(["task", "list", "--json"], { cwd: dir }).stdout).map((t: { id: string }) => t.id)).toEqual(order);
+  });
+
+  it("draws stored task states in the Gantt chart when a store exists, and creates no store otherwise", () => {
+    const dir = copyOfDemo();
+    expect(shipgate(["plan", "gantt", "--svg", "g.svg", ...DATE], { cwd: dir }).code).toBe(0);
+    expect(existsSync(join(dir, ".shipgate"))).toBe(false);
+    expect(readFileSync(join(dir, "g.svg"), "utf8")).not.toMatch(/data-state="(done|in_progress|blocked)"/);
+    expect(shipgate(["task", "done", "MEAS-001", "--force", "--reason", "measured by hand"], { cwd: dir }).code).toBe(0);
+    expect(shipgate(["task", "start", "MEAS-002", "--agent", "alice"], { cwd: dir }).code).toBe(0);
+    expect(shipgate(["task", "block", "SEC-003", "--reason", "no reviewer"], { cwd: dir }).code).toBe(0);
+    expect(shipgate(["plan", "gantt", "--svg", "g.svg", ...DATE], { cwd: dir }).code).toBe(0);
+    const states = [...readFileSync(join(dir, "g.svg"), "utf8").matchAll(/data-task="([^"]+)" data-state="([^"]+)"/g)].filter((m) => m[2] !== "pending").map((m) => [m[1], m[2]]);
+    expect(states).toEqual([["MEAS-001", "done"], ["MEAS-002", "in_progress"], ["SEC-003", "blocked"]]);
+    expect(shipgate(["plan", "gantt", ...DATE], { cwd: dir }).stdout).toContain(":crit, done, MEAS-001, ");
   });
 
   it("names an unknown agent for a handoff, and a missing plan file", () => {
