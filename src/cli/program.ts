@@ -130,7 +130,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/plan.js")).planShowCommand(opts(this), io))();
     });
   planOpts(plan.command("gantt"))
-    .description("the schedule as a Mermaid Gantt chart (stdout or --out) and as an SVG (--svg FILE)")
+    .description("the schedule as a Gantt chart in hours: Mermaid (stdout or --out) and SVG (--svg FILE) with weekends, today (--date) and task states when a store exists")
     .option("--svg <file>", "write an SVG chart")
     .option("--out <file>", "write the Mermaid text to a file")
     .action(function (this: Command) {
@@ -169,7 +169,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/task.js")).taskListCommand(opts(this), io))();
     });
   taskOpts(task.command("next"))
-    .description("the agent's next ready task: dependencies done, then priority, least slack, id (does not claim it)")
+    .description("the agent's next ready task: the first in the plan order (docs/plan.md) whose dependencies are done (does not claim it)")
     .option("--any", "any agent's task, not only the agent's own")
     .addHelpText("after", "\nExit codes: 0 a task is ready, 1 none is ready, 2 usage or plan error.")
     .action(function (this: Command) {
