@@ -79,8 +79,9 @@ export function taskRank(plan: Plan, timing: CriticalPathResult): Int32Array {
   const phases = plan.phases.length + 1;
   plan.tasks.forEach((t, i) => {
     const phase = phaseRank.get(t.phase) ?? phases - 1;
-    keys[i] = (phase * PRIORITIES.length + Math.max(0, PRIORITIES.indexOf(t.priority))) * n + (slackRank[i] as number);
-    packed[i] = (keys[i] as number) * n + i;
+    const key = (phase * PRIORITIES.length + Math.max(0, PRIORITIES.indexOf(t.priority))) * n + (slackRank[i] as number);
+    keys[i] = key;
+    packed[i] = key * n + i;
   });
   packed.sort();
   const byRank = Array.from(packed, (x) => x % n);

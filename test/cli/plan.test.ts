@@ -10,7 +10,7 @@ const DATE = ["--date", "2026-11-22"];
 function reverseTasks(text: string): string {
   const start = text.indexOf("\ntasks:\n") + "\ntasks:\n".length;
   const end = text.indexOf("\nrisks:");
-  const items = text.slice(start, end).split(/\n(?=  - id: )/).map((s) => s.replace(/\n+$/, ""));
+  const items = text.slice(start, end).split(/\n(?= {2}- id: )/).map((s) => s.replace(/\n+$/, ""));
   return `${text.slice(0, start)}${items.reverse().join("\n")}\n${text.slice(end)}`;
 }
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
@@ -175,7 +175,7 @@ describe("shipgate plan on the bundled example plan", () => {
       expect(shipgate(["task", "done", id, "--force", "--reason", "order test"], { cwd: dir }).code).toBe(0);
     }
     expect(claimed).toEqual(order);
-    expect(JSON.parse(shipgate(["task", "list", "--json"], { cwd: dir }).stdout).map((t: { id: string }) => t.id)).toEqual(order);
+    expect((JSON.parse(shipgate(["task", "list", "--json"], { cwd: dir }).stdout) as { id: string }[]).map((t) => t.id)).toEqual(order);
   });
 
   it("draws stored task states in the Gantt chart when a store exists, and creates no store otherwise", () => {

@@ -6,6 +6,7 @@ import { analyzePlan } from "../../src/plan/analyze.js";
 import { ganttChart } from "../../src/plan/gantt.js";
 import { phaseOrder, planOrder } from "../../src/plan/order.js";
 import type { Plan, PlanTask } from "../../src/plan/types.js";
+import type { TaskRecord } from "../../src/store/types.js";
 import { renderHandoff, renderStatus } from "../../src/report/plan-docs.js";
 import { renderGanttMermaid } from "../../src/report/plan-gantt-mermaid.js";
 import { renderGanttSvg } from "../../src/report/plan-gantt-svg.js";
@@ -60,7 +61,7 @@ function expectDependenciesFirst(plan: Plan, sequence: string[], view: string): 
 /** The sequence each view lists, read back from what it renders. */
 function views(plan: Plan) {
   const analysis = analyzePlan(plan, { today: "2026-03-02" });
-  const states = new Map();
+  const states = new Map<string, TaskRecord>();
   const input = { plan, analysis, states, planFile: "shipgate.plan.yaml", today: "2026-03-02" };
   const show = renderPlanShow(plan, analysis, states, { color: false }).split("\n").slice(1).map((l) => l.split(/\s+/)[0] as string);
   const chart = ganttChart({ plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order });
