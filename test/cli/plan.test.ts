@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
 import { bin, copyOfDemo, shipgate } from "./run-cli.js";
@@ -244,6 +245,23 @@ describe("shipgate task", () => {
     expect(shipgate(["task", "block", "TEST-004", "--reason", "waiting for the CI image"], { cwd: dir }).code).toBe(0);
     const list = JSON.parse(shipgate(["task", "list", "--json"], { cwd: dir }).stdout) as { id: string; state: string }[];
     expect(list.filter((t) => t.state !== "pending").map((t) => [t.id, t.state])).toEqual([["MEAS-001", "done"], ["TEST-004", "blocked"]]);
+  });
+
+  it("regression: a store imported before the plan order (file order in ord) is re-imported in the plan order on upgrade, keeping states", () => {
+    const dir = copyOfDemo();
+    expect(shipgate(["task", "start", "MEAS-001", "--agent", "claude"], { cwd: dir }).code).toBe(0);
+    // Turn the store back into what the previous version wrote: schema 6, claim indexes on priority, file order in ord.
+    const db = new Database(join(dir, ".shipgate/shipgate.db"));
+    const fileOrder = ["MEAS-001", "MEAS-002", "TEST-001", "TEST-002", "TEST-003", "TEST-004", "SEC-001", "SEC-002", "SEC-003", "OPS-001", "OPS-002", "REL-001"];
+    fileOrder.forEach((id, ord) => db.prepare("UPDATE task SET ord = ? WHERE id = ?").run(ord, id));
+    db.exec(`DELETE FROM schema_migrations WHERE version = 7;
+      DROP INDEX task_claim; DROP INDEX task_claim_owner;
+      CREATE INDEX task_claim ON task(priority, slack, id) WHERE removed = 0 AND state IN ('pending', 'failed');
+      CREATE INDEX task_claim_owner ON task(owner, priority, slack, id) WHERE removed = 0 AND state IN ('pending', 'failed');`);
+    db.close();
+    const list = JSON.parse(shipgate(["task", "list", "--json"], { cwd: dir }).stdout) as { id: string; state: string }[];
+    expect(list.map((t) => t.id)).toEqual([...fileOrder.slice(0, 9), "OPS-002", "OPS-001", "REL-001"]);
+    expect(list[0]).toMatchObject({ id: "MEAS-001", state: "in_progress" });
   });
 
   it("keeps task states when the plan file changes, and re-imports only then", () => {
