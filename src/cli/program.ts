@@ -1,6 +1,7 @@
+import { constants } from "node:os";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { isShipgateError } from "../errors.js";
+import { InterruptedError, isShipgateError } from "../errors.js";
 import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
 import { readVersion } from "./version.js";
 
@@ -229,6 +230,11 @@ export async function runCli(argv: string[], processIo: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InterruptedError) {
+      // 128 + the signal's number, as a shell reports a process the signal ended: 130 SIGINT, 143 SIGTERM.
+      io.stderr(`${error.message}\n`);
+      return 128 + ((error.signal ? constants.signals[error.signal as NodeJS.Signals] : undefined) ?? constants.signals.SIGINT);
     }
     if (isShipgateError(error)) {
       io.stderr(errorText(error.message, error.hint));
