@@ -89,8 +89,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
         ...(signal ? { signal } : {}),
       });
       runs.push(run);
-      stopped(`collector ${collector.name} was stopped`);
       options.onProgress?.({ type: "collector-end", name: collector.name, run });
+      stopped(`collector ${collector.name} was stopped`);
       checkRun(collector, run);
     }
     const found = await findReports(collector, root, run, before);
