@@ -24,7 +24,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
         killRunningGroups("SIGKILL");
         process.exit(code);
       }
-      process.stderr.write(`\n${signal}: stopping the commands shipgate started; nothing will be stored (${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again to force)\n`);
+      process.stderr.write(`\n${signal}: stopping the commands shipgate started (${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again to force)\n`);
       abort.abort(new InterruptedError(`interrupted by ${signal}`, signal));
     };
     process.on("SIGINT", onSignal);
