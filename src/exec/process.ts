@@ -176,15 +176,26 @@ export function runProcess(command: string, options: RunProcessOptions): Promise
         if (pgid !== undefined && group && groupAlive(pgid)) {
           result.leftovers = true;
           signalGroup(pgid, "SIGTERM");
-          const deadline = Date.now() + grace;
-          while (groupAlive(pgid) && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, POLL_MS));
-          if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+          if (!(await groupEnded(pgid, grace))) {
+            signalGroup(pgid, "SIGKILL");
+            await groupEnded(pgid, 1000);
+          }
           await closedWithin(1000);
         }
         finish();
       })();
     });
   });
+}
+
+/** Polls until no process of the group runs, for at most `ms`; true when it ended. */
+async function groupEnded(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (groupAlive(pgid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((wake) => setTimeout(wake, POLL_MS));
+  }
+  return true;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AssessSummary } from "../../src/assess/summary.js";
-import { isRunning, waitForFile } from "../exec/processes.js";
+import { ended, isRunning, waitForFile } from "../exec/processes.js";
 import { bin, shipgate, tempDir, type CliResult } from "./run-cli.js";
 
 /** Starts the built bin without waiting for it, so that a test can signal it. */
@@ -86,7 +86,8 @@ describe("interrupting shipgate", () => {
     expect(result.code).toBe(130);
     // Forced: the task command did not get to say what it stopped.
     expect(result.stderr).not.toContain("[task] interrupted");
-    expect(isRunning(pid)).toBe(false);
+    // Killed with SIGKILL as shipgate exited, without waiting for it.
+    expect(await ended(pid)).toBe(true);
     expect(stateOf(dir, "T1")).toBe("in_progress");
   });
 

@@ -30,3 +30,12 @@ export async function waitForFile(path: string): Promise<string> {
     await new Promise((wake) => setTimeout(wake, 20));
   }
 }
+
+/**
+ * Resolves once the process has ended: for a SIGKILL sent just before its sender exited, whose delivery
+ * the kernel completes on its own time (polls; the test's timeout is the hang guard).
+ */
+export async function ended(pid: number): Promise<boolean> {
+  while (isRunning(pid)) await new Promise((wake) => setTimeout(wake, 20));
+  return true;
+}
