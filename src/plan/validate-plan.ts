@@ -396,7 +396,7 @@ function quickTask(item: unknown): TaskInput | null {
     }
   }
   if (!isTextList(t.files) || !isTextList(t.reads) || !isTextList(t.deliverables) || !isTextList(t.tags)) return null;
-  if ((t.acceptance != null && !isText(t.acceptance)) || (t.ready_when != null && !isText(t.ready_when))) return null;
+  if ((t.acceptance != null && !isPlanCommand(t.acceptance)) || (t.ready_when != null && !isPlanCommand(t.ready_when))) return null;
   return {
     ...(t as Omit<TaskInput, "id" | "phase" | "owner" | "estimate" | "depends_on">),
     id,
@@ -413,6 +413,13 @@ function quickId(value: unknown): string | null {
 }
 
 const isText = (value: unknown): value is string => typeof value === "string" && value !== "";
+/** What planCommandSchema accepts: a command, or { command, timeout? }. */
+function isPlanCommand(value: unknown): boolean {
+  if (isText(value)) return true;
+  if (typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const { command, timeout, ...rest } = value as Record<string, unknown>;
+  return isText(command) && Object.keys(rest).length === 0 && (timeout == null || durationSchema.safeParse(timeout).success);
+}
 const isHours = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value) && value >= 0;
 function isTextList(value: unknown): boolean {
   if (value == null) return true;
