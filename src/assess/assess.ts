@@ -77,7 +77,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   const { signal } = options;
   const stopped = (detail: string) => throwIfInterrupted(signal, "assess", `${detail}; nothing was stored`);
   for (const collector of collectors) {
-    stopped("before the collectors ran");
+    stopped(`before collector ${collector.name} ran`);
     let run: CollectorRun | undefined;
     let before: Map<string, number> | undefined;
     if (options.run && collector.command) {
@@ -146,7 +146,6 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     }),
     diagnostics: rows.diagnostics,
   });
-  stopped("before the snapshot was stored");
   const [previous] = await options.store.listSnapshots({ limit: 1 });
   if (previous) {
     const a = config.config.alerts;
