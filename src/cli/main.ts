@@ -9,9 +9,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   const { readVersion } = await import("./version.js");
   process.stdout.write(`${readVersion()}\n`);
 } else {
-  const [{ runCli }, { InterruptedError }, { killRunningGroups }] = await Promise.all([import("./program.js"), import("../errors.js"), import("../exec/process.js")]);
-  // Whatever ends this process, the process groups it started end with it.
-  process.on("exit", () => killRunningGroups("SIGKILL"));
+  const [{ runCli }, { InterruptedError }] = await Promise.all([import("./program.js"), import("../errors.js")]);
   let controller: AbortController | undefined;
   const interruptible = (): AbortSignal => {
     if (controller) return controller.signal;
@@ -20,8 +18,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
     const onSignal = (signal: NodeJS.Signals) => {
       const code = signal === "SIGINT" ? 130 : 143;
       if (abort.signal.aborted) {
-        // The second one: stop waiting for the commands to end.
-        killRunningGroups("SIGKILL");
+        // The second one: stop waiting for the commands to end (exec/process kills their groups on exit).
         process.exit(code);
       }
       process.stderr.write(`\n${signal}: stopping the commands shipgate started (${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again to force)\n`);

@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from "node:fs";
  *   in the group is ended (SIGTERM, SIGKILL after `killGraceMs`) and `leftovers` says so.
  * - Timeout or abort: the whole group gets SIGTERM, and SIGKILL `killGraceMs` later if the shell has
  *   not exited by then; then as above.
+ * - This process exits (a second Ctrl-C): groups still running get SIGKILL.
  * Never throws and never rejects: the result says what happened.
  */
 
@@ -56,8 +57,9 @@ export interface RunProcessOptions {
 const TAIL = 4096;
 const POLL_MS = 50;
 
-/** Process groups started here and not yet ended: a forced exit kills them (`killRunningGroups`). */
+/** Process groups started here and not yet ended: they are killed when this process exits, however it exits. */
 const running = new Set<number>();
+let exitHook = false;
 
 /** Sends `signal` to every process group still running (a second Ctrl-C, or the process exiting). Synchronous. */
 export function killRunningGroups(signal: NodeJS.Signals): void {
@@ -101,7 +103,14 @@ export function runProcess(command: string, options: RunProcessOptions): Promise
       stdio: ["ignore", "pipe", "pipe"],
     });
     const pgid = child.pid;
-    if (pgid !== undefined && group) running.add(pgid);
+    if (pgid !== undefined && group) {
+      running.add(pgid);
+      if (!exitHook) {
+        exitHook = true;
+        // process.exit() (a second Ctrl-C, an uncaught error) must not leave a group running under PID 1.
+        process.on("exit", () => killRunningGroups("SIGKILL"));
+      }
+    }
     const keep = (key: "stdoutTail" | "stderrTail", stream: "stdout" | "stderr") => (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       result[key] = (result[key] + text).slice(-TAIL);
