@@ -10,6 +10,8 @@
  * - PLAN_INVALID: the plan file does not validate; the message lists every problem with file:line (exit 2).
  * - INVALID_TRANSITION: a task cannot move to the asked state from the one it is in (exit 2).
  * - NOT_READY: a task's dependencies are not done yet, or its acceptance command failed (exit 2).
+ * - INTERRUPTED: the work was stopped by SIGINT / SIGTERM (or a caller's AbortSignal) before it stored
+ *   anything (exit 130 for SIGINT, 143 for SIGTERM).
  */
 export type ErrorCode =
   | "USAGE"
@@ -21,7 +23,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "PLAN_INVALID"
   | "INVALID_TRANSITION"
-  | "NOT_READY";
+  | "NOT_READY"
+  | "INTERRUPTED";
 
 export interface ShipgateErrorOptions {
   /** What the user should do about it; printed after the message. */
@@ -53,6 +56,30 @@ export class ParseError extends ShipgateError {
     this.file = file;
     this.line = line;
   }
+}
+
+/**
+ * Work stopped on request. As an AbortSignal's reason it names the process signal that asked (null when
+ * a caller aborted); a use case that stops throws one saying what was not done.
+ */
+export class InterruptedError extends ShipgateError {
+  readonly signal: string | null;
+
+  constructor(message: string, signal: string | null, options: ShipgateErrorOptions = {}) {
+    super("INTERRUPTED", message, options);
+    this.name = "InterruptedError";
+    this.signal = signal;
+  }
+}
+
+/**
+ * When `signal` has fired, throws `[module] interrupted by SIGINT: detail` (the process signal comes from
+ * the abort reason, when it is an InterruptedError).
+ */
+export function throwIfInterrupted(signal: AbortSignal | undefined, module: string, detail: string): void {
+  if (!signal?.aborted) return;
+  const by = signal.reason instanceof InterruptedError ? signal.reason.signal : null;
+  throw new InterruptedError(`[${module}] interrupted${by ? ` by ${by}` : ""}: ${detail}`, by);
 }
 
 export const isShipgateError = (error: unknown): error is ShipgateError => error instanceof ShipgateError;

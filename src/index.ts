@@ -18,7 +18,7 @@ export { renderGateSarif } from "./report/gate-sarif.js";
 export { loadConfig, parseConfig } from "./config/load-config.js";
 export { configJsonSchema, scoreSettings } from "./config/schema.js";
 export type { ShipgateConfig } from "./config/schema.js";
-export { ParseError, ShipgateError, isShipgateError } from "./errors.js";
+export { InterruptedError, ParseError, ShipgateError, isShipgateError } from "./errors.js";
 export type { ErrorCode } from "./errors.js";
 export { checkDocsLinks } from "./facts/docs-links.js";
 export type { DocsCheckOptions, DocsCheckResult } from "./facts/docs-links.js";

@@ -5,7 +5,7 @@ import { glob, isDynamicPattern } from "tinyglobby";
 import { runCollector, type CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
-import { ShipgateError } from "../errors.js";
+import { ShipgateError, throwIfInterrupted } from "../errors.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
 import { readReport } from "../ingest/read-report.js";
 import type { ReportFormat } from "../ingest/types.js";
@@ -43,6 +43,11 @@ export interface AssessOptions {
   run: boolean;
   store: Store;
   onProgress?: (event: AssessProgress) => void;
+  /**
+   * Stops the assessment: the running collector's process group is ended and nothing is stored; the
+   * promise rejects with an InterruptedError. Once the snapshot is being stored it is too late to stop.
+   */
+  signal?: AbortSignal;
   /** For tests: a fixed clock. */
   now?: () => Date;
 }
@@ -54,7 +59,8 @@ export interface AssessResult {
 
 /**
  * Runs collectors, reads every report, and stores one snapshot. Nothing is stored unless every
- * collector and every report succeeded: a failure halfway rejects with a ShipgateError.
+ * collector and every report succeeded: a failure halfway rejects with a ShipgateError, an abort
+ * (`signal`) with an InterruptedError.
  */
 export async function assess(options: AssessOptions): Promise<AssessResult> {
   const { root, config } = options;
@@ -68,7 +74,10 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   const runs: CollectorRun[] = [];
   const requests: { path: string; format?: ReportFormat; collector: string | null; runDir?: string }[] = [];
 
+  const { signal } = options;
+  const stopped = (detail: string) => throwIfInterrupted(signal, "assess", `${detail}; nothing was stored`);
   for (const collector of collectors) {
+    stopped(`before collector ${collector.name} ran`);
     let run: CollectorRun | undefined;
     let before: Map<string, number> | undefined;
     if (options.run && collector.command) {
@@ -77,9 +86,11 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
       run = await runCollector({ ...collector, command: collector.command }, {
         root,
         onOutput: (_stream, text) => options.onProgress?.({ type: "collector-output", name: collector.name, text }),
+        ...(signal ? { signal } : {}),
       });
       runs.push(run);
       options.onProgress?.({ type: "collector-end", name: collector.name, run });
+      stopped(`collector ${collector.name} was stopped`);
       checkRun(collector, run);
     }
     const found = await findReports(collector, root, run, before);
@@ -89,6 +100,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
 
   const reports: ReadReport[] = [];
   for (const request of requests) {
+    stopped("while the reports were read");
     const absolute = isAbsolute(request.path) ? request.path : join(root, request.path);
     const shownPath = relative(process.cwd(), absolute) || request.path;
     const started = Date.now();
@@ -109,6 +121,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     });
   }
 
+  stopped("while the reports were read");
   const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
@@ -140,6 +153,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   }
   // The per-file list lives in the coverage_file rows; the stored summary keeps the headline numbers.
   const stored = { ...summary, coverage: { ...summary.coverage, files: [] } };
+  // The last point where stopping leaves nothing behind; the save itself is one transaction.
+  stopped("before the snapshot was stored");
   const snapshot = await options.store.saveSnapshot({
     takenAt,
     git,

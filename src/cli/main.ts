@@ -9,7 +9,25 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   const { readVersion } = await import("./version.js");
   process.stdout.write(`${readVersion()}\n`);
 } else {
-  const { runCli } = await import("./program.js");
+  const [{ runCli }, { InterruptedError }] = await Promise.all([import("./program.js"), import("../errors.js")]);
+  let controller: AbortController | undefined;
+  const interruptible = (): AbortSignal => {
+    if (controller) return controller.signal;
+    const abort = new AbortController();
+    controller = abort;
+    const onSignal = (signal: NodeJS.Signals) => {
+      const code = signal === "SIGINT" ? 130 : 143;
+      if (abort.signal.aborted) {
+        // The second one: stop waiting for the commands to end (exec/process kills their groups on exit).
+        process.exit(code);
+      }
+      process.stderr.write(`\n${signal}: stopping the commands shipgate started (${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again to force)\n`);
+      abort.abort(new InterruptedError(`interrupted by ${signal}`, signal));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    return abort.signal;
+  };
   const io: CliIo = {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
@@ -17,6 +35,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
     isCi: process.env.CI === "true" || process.env.CI === "1",
     color: process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb",
     env: process.env,
+    interruptible,
   };
   process.exitCode = await runCli(args, io);
 }

@@ -17,6 +17,12 @@ export interface CliIo {
   isCi: boolean;
   color: boolean;
   env: NodeJS.ProcessEnv;
+  /**
+   * From this call on, SIGINT / SIGTERM abort the returned signal instead of ending shipgate at once (a
+   * second one still ends it). Only work that stops on abort — ends the processes it started, stores
+   * nothing, rejects with an InterruptedError — asks for it. Absent: interruption is not handled.
+   */
+  interruptible?: () => AbortSignal;
 }
 
 /** Flags every command shares. */

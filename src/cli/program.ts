@@ -1,6 +1,7 @@
+import { constants } from "node:os";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { isShipgateError } from "../errors.js";
+import { InterruptedError, isShipgateError } from "../errors.js";
 import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
 import { readVersion } from "./version.js";
 
@@ -59,7 +60,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .option("--baseline <spec>", "with --gate: compare against previous, a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
     .option("--junit <file>", "with --gate: write the gate as JUnit XML (one test case per condition)")
     .option("--sarif <file>", "with --gate: write the findings that fail the gate as SARIF 2.1.0")
-    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then).")
+    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then), 130 / 143 interrupted by Ctrl-C / SIGTERM (the collectors' processes are ended, nothing is stored).")
     .action(function (this: Command) {
       return act(async () => (await import("./commands/assess.js")).assessCommand(opts(this), io))();
     });
@@ -180,6 +181,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .argument("[id]", "task id (default: the next ready task of --agent)")
     .option("--any", "without ID: any agent's task")
     .option("--force", "start even if ready_when fails")
+    .addHelpText("after", "\nready_when runs for at most 10 minutes, or its plan timeout ({ command, timeout }: docs/plan.md).\nExit codes: 0 started, 1 no ready task, 2 usage, plan or state error, 130 / 143 interrupted (nothing claimed).")
     .action(function (this: Command, id: string | undefined) {
       return act(async () => (await import("./commands/task.js")).taskStartCommand(id, opts(this), io))();
     });
@@ -187,6 +189,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .description("record a task done; its acceptance command must pass")
     .argument("<id>", "task id")
     .option("--force", "record it without acceptance passing (needs --reason)")
+    .addHelpText("after", "\nacceptance runs for at most 10 minutes, or its plan timeout ({ command, timeout }: docs/plan.md).\nExit codes: 0 done, 2 acceptance failed or timed out, usage or state error, 130 / 143 interrupted (the task stays in progress).")
     .option("--reason <text>", "why")
     .action(function (this: Command, id: string) {
       return act(async () => (await import("./commands/task.js")).taskDoneCommand(id, opts(this), io))();
@@ -229,6 +232,11 @@ export async function runCli(argv: string[], processIo: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InterruptedError) {
+      // 128 + the signal's number, as a shell reports a process the signal ended: 130 SIGINT, 143 SIGTERM.
+      io.stderr(`${error.message}\n`);
+      return 128 + ((error.signal ? constants.signals[error.signal as NodeJS.Signals] : undefined) ?? constants.signals.SIGINT);
     }
     if (isShipgateError(error)) {
       io.stderr(errorText(error.message, error.hint));

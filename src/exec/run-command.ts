@@ -1,12 +1,27 @@
-import { runCollector, type CollectorRun } from "../collect/run-collector.js";
+import { runProcess, type ProcessRun } from "./process.js";
+
+/** A task's acceptance or ready_when command gets this long when the plan does not say. */
+export const DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS = 600;
+
+export interface PlanCommandRun extends ProcessRun {
+  name: string;
+}
 
 /**
  * Runs a command that came from the plan (a task's `acceptance` or `ready_when`) through the shell at the
- * repository root, with a timeout; never throws. Only commands written in the project's own plan get here.
+ * repository root, in its own process group, with a timeout; never throws. Only commands written in the
+ * project's own plan get here.
  */
-export function runPlanCommand(command: string, options: { root: string; name: string; timeoutSeconds?: number; onOutput?: (text: string) => void }): Promise<CollectorRun> {
-  return runCollector(
-    { name: options.name, command, timeout: options.timeoutSeconds ?? 600, fail_on_exit: true, reports: [] },
-    { root: options.root, ...(options.onOutput ? { onOutput: (_stream, text) => options.onOutput?.(text) } : {}) },
-  );
+export async function runPlanCommand(
+  command: string,
+  options: { root: string; name: string; timeoutSeconds?: number | null; signal?: AbortSignal; onOutput?: (text: string) => void },
+): Promise<PlanCommandRun> {
+  const run = await runProcess(command, {
+    cwd: options.root,
+    env: { ...process.env, SHIPGATE_COLLECTOR: options.name },
+    timeoutMs: (options.timeoutSeconds ?? DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS) * 1000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onOutput ? { onOutput: (_stream, text) => options.onOutput?.(text) } : {}),
+  });
+  return { name: options.name, ...run };
 }

@@ -51,8 +51,12 @@ export interface PlanTask {
   deliverables: string[];
   /** A command whose success proves the task done. */
   acceptance: string | null;
+  /** Seconds `acceptance` may run before it is killed; null or absent (plans stored by earlier versions): the default, 10 minutes. */
+  acceptanceTimeout?: number | null;
   /** A command whose success proves its prerequisites are in place. */
   readyWhen: string | null;
+  /** Seconds `readyWhen` may run before it is killed; null or absent: the default, 10 minutes. */
+  readyWhenTimeout?: number | null;
   tags: string[];
 }
 

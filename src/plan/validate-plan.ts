@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { durationSchema, durationSeconds } from "./duration.js";
 import { buildPlanGraph, cyclePaths, cyclicComponents, findCycles, indexGraph } from "./graph.js";
 import type { PlanLineOf, PlanPath } from "./plan-lines.js";
 import { PRIORITIES, type Plan, type PlanAgent, type PlanMilestone, type PlanPhase, type PlanProblem, type PlanRisk, type PlanTask } from "./types.js";
@@ -54,6 +55,12 @@ const estimateSchema = z.union(
   { error: "must be hours, as a number or { optimistic, likely, pessimistic }" },
 );
 
+/** `acceptance` / `ready_when`: a command, or { command, timeout } when the default 10 minutes do not fit. */
+const planCommandSchema = z.union(
+  [text, z.strictObject({ command: text, timeout: durationSchema.nullish().describe('Kill it after this long: seconds, or "90s", "10m", "1h" (default 10m).') })],
+  { error: "must be a command (text) or { command, timeout }" },
+);
+
 export const taskSchema = z.strictObject({
   id,
   title: text,
@@ -65,8 +72,8 @@ export const taskSchema = z.strictObject({
   files: list(text).describe("Globs of the files the task creates or modifies."),
   reads: list(text).describe("Globs of the files it only reads."),
   deliverables: list(text),
-  acceptance: text.nullish().describe("A command whose success proves the task done."),
-  ready_when: text.nullish().describe("A command whose success proves its prerequisites are in place."),
+  acceptance: planCommandSchema.nullish().describe("A command whose success proves the task done; { command, timeout } to change its 10-minute timeout."),
+  ready_when: planCommandSchema.nullish().describe("A command whose success proves its prerequisites are in place; { command, timeout } to change its 10-minute timeout."),
   tags: list(text),
 });
 
@@ -233,6 +240,8 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
     dependsOn.forEach((d, j) => {
       if (!taskAt.has(d)) report([...path, "depends_on", j], `unknown task "${d}"`);
     });
+    const acceptance = planCommand(t.acceptance);
+    const readyWhen = planCommand(t.ready_when);
     tasks.push({
       id: t.id,
       title: t.title,
@@ -244,8 +253,10 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
       files: t.files ?? [],
       reads: t.reads ?? [],
       deliverables: t.deliverables ?? [],
-      acceptance: t.acceptance ?? null,
-      readyWhen: t.ready_when ?? null,
+      acceptance: acceptance.command,
+      acceptanceTimeout: acceptance.timeout,
+      readyWhen: readyWhen.command,
+      readyWhenTimeout: readyWhen.timeout,
       tags: t.tags ?? [],
     });
     graphTasks.push(tasks.at(-1) as PlanTask);
@@ -363,6 +374,13 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
   }
 }
 
+/** A task's `acceptance` or `ready_when` as the Plan holds it: the command, and its timeout in seconds (null: the default). */
+function planCommand(value: z.output<typeof planCommandSchema> | null | undefined): { command: string | null; timeout: number | null } {
+  if (value == null) return { command: null, timeout: null };
+  if (typeof value === "string") return { command: value, timeout: null };
+  return { command: value.command, timeout: value.timeout == null ? null : durationSeconds(value.timeout) };
+}
+
 /** "tasks[12].depends_on[1]"; "(top level)" for the empty path. */
 export function formatPath(path: PlanPath): string {
   let out = "";
@@ -417,7 +435,7 @@ function quickTask(item: unknown): TaskInput | null {
     }
   }
   if (!isTextList(t.files) || !isTextList(t.reads) || !isTextList(t.deliverables) || !isTextList(t.tags)) return null;
-  if ((t.acceptance != null && !isText(t.acceptance)) || (t.ready_when != null && !isText(t.ready_when))) return null;
+  if ((t.acceptance != null && !isPlanCommand(t.acceptance)) || (t.ready_when != null && !isPlanCommand(t.ready_when))) return null;
   return {
     ...(t as Omit<TaskInput, "id" | "phase" | "owner" | "estimate" | "depends_on">),
     id,
@@ -434,6 +452,13 @@ function quickId(value: unknown): string | null {
 }
 
 const isText = (value: unknown): value is string => typeof value === "string" && value !== "";
+/** What planCommandSchema accepts: a command, or { command, timeout? }. */
+function isPlanCommand(value: unknown): boolean {
+  if (isText(value)) return true;
+  if (typeof value !== "object" || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const { command, timeout, ...rest } = value as Record<string, unknown>;
+  return isText(command) && Object.keys(rest).length === 0 && (timeout == null || durationSchema.safeParse(timeout).success);
+}
 const isHours = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value) && value >= 0;
 function isTextList(value: unknown): boolean {
   if (value == null) return true;

@@ -74,7 +74,7 @@ describe("validatePlan", () => {
     expect(plan?.phases[1]).toEqual({ id: "ship", name: "Ship", start: "2026-03-16", dependsOn: ["build"] });
     expect(plan?.tasks[0]).toEqual({
       id: "T1", title: "one", phase: "build", priority: "P2", owner: "claude", estimate: { optimistic: 2, likely: 2, pessimistic: 2 },
-      dependsOn: [], files: [], reads: [], deliverables: [], acceptance: null, readyWhen: null, tags: [],
+      dependsOn: [], files: [], reads: [], deliverables: [], acceptance: null, acceptanceTimeout: null, readyWhen: null, readyWhenTimeout: null, tags: [],
     });
     expect(plan?.tasks[1]).toMatchObject({ priority: "P0", dependsOn: ["T1"], acceptance: "npm test", estimate: { optimistic: 1, likely: 2, pessimistic: 6 } });
     expect(plan?.risks[0]?.status).toBe("open");
@@ -143,10 +143,20 @@ tasks:
     ["a negative estimate", "estimate: 2\n", "estimate: -1\n", "27: tasks[0].estimate: must be at least 0 (got -1)"],
     ["a bad three-point estimate names the point", "estimate: 2\n", "estimate: { optimistic: 1, likely: x, pessimistic: 3 }\n", '27: tasks[0].estimate.likely: must be a number (got "x")'],
     ["a string estimate", "estimate: 2\n", "estimate: 3h\n", '27: tasks[0].estimate: must be hours, as a number or { optimistic, likely, pessimistic } (got "3h")'],
-    ["a list where text belongs", "    estimate: 2\n", "    estimate: 2\n    acceptance: [npm, test]\n", "28: tasks[0].acceptance: must be text (got a list)"],
+    ["a list where text belongs", "    estimate: 2\n", "    estimate: 2\n    acceptance: [npm, test]\n", "28: tasks[0].acceptance: must be a command (text) or { command, timeout }"],
+    ["a timeout that is not a duration", "    estimate: 2\n", "    estimate: 2\n    acceptance: { command: npm test, timeout: soon }\n", '28: tasks[0].acceptance.timeout: a duration like 90, "90s", "10m" or "1h" (got "soon")'],
+    ["a timeout without its command", "    estimate: 2\n", "    estimate: 2\n    ready_when:\n      timeout: 30s\n", "28: tasks[0].ready_when.command: is required"],
     ["an agent kind lists the options", "kind: cli", "kind: bot", '6: agents[0].kind: must be one of human cli api (got "bot")'],
   ])("%s", (_name, from, to, expected) => {
     expect(messagesOf(VALID.replace(from, to))).toEqual([expected]);
+  });
+
+  it("reads acceptance and ready_when timeouts from the { command, timeout } form, in seconds", () => {
+    const text = VALID.replace("    acceptance: npm test\n", "    acceptance: { command: npm test, timeout: 20m }\n    ready_when: { command: test -f a, timeout: 1.5 }\n");
+    const { plan, messages } = check(text);
+    expect(messages).toEqual([]);
+    expect(plan?.tasks[1]).toMatchObject({ acceptance: "npm test", acceptanceTimeout: 1200, readyWhen: "test -f a", readyWhenTimeout: 1.5 });
+    expect(plan?.tasks[0]).toMatchObject({ acceptanceTimeout: null, readyWhenTimeout: null });
   });
 
   it("reports a dependency cycle among phases", () => {

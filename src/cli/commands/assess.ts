@@ -47,6 +47,8 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     const baseline = options.baseline === undefined ? null : parseBaselineSpec(options.baseline);
     if (baseline && "error" in baseline) throw new ShipgateError("USAGE", `[assess] --baseline ${baseline.error}`, { hint: "nothing was assessed or stored" });
   }
+  // Ctrl-C / SIGTERM from here on: the collectors' processes are ended, nothing is stored (exit 130 / 143).
+  const signal = io.interruptible?.();
   const store = openStore(options.db, root);
   try {
     const result = await assess({
@@ -56,6 +58,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       run: options.run,
       store,
       onProgress: progressPrinter(io),
+      ...(signal ? { signal } : {}),
     });
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
@@ -94,8 +97,8 @@ function progressPrinter(io: CliIo): (event: AssessProgress) => void {
         if (timer) clearInterval(timer);
         if (live) io.stderr("\r\u001b[K");
         const r = event.run;
-        const how = r.timedOut ? "timed out" : r.spawnError ? "could not start" : `exit ${r.exitCode ?? r.signal}`;
-        io.stderr(`[collect] ${event.name}: ${how} after ${(r.durationMs / 1000).toFixed(1)} s\n`);
+        const how = r.aborted ? "stopped" : r.timedOut ? "timed out" : r.spawnError ? "could not start" : `exit ${r.exitCode ?? r.signal}`;
+        io.stderr(`[collect] ${event.name}: ${how} after ${(r.durationMs / 1000).toFixed(1)} s${r.leftovers ? " (ended the processes it left running)" : ""}\n`);
         break;
       }
       case "report-start":

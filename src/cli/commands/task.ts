@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ShipgateError } from "../../errors.js";
+import { ShipgateError, throwIfInterrupted } from "../../errors.js";
 import type { Plan } from "../../plan/types.js";
 import type { Store, TaskRecord, TaskState } from "../../store/types.js";
 import type { CliIo, CommonOptions } from "../output.js";
@@ -87,33 +87,41 @@ async function syncedPlan(store: Store, hash: string): Promise<Plan> {
   return stored.content as Plan;
 }
 
-async function runCheck(kind: "acceptance" | "ready_when", id: string, command: string, options: TaskOptions, io: CliIo): Promise<void> {
-  const { runPlanCommand } = await import("../../exec/run-command.js");
+/** Runs a task's acceptance or ready_when; an interruption ends its processes and leaves the task as it was. */
+async function runCheck(kind: "acceptance" | "ready_when", id: string, check: { command: string; timeoutSeconds: number | null }, options: TaskOptions, io: CliIo, signal: AbortSignal | undefined): Promise<void> {
+  const { runPlanCommand, DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS } = await import("../../exec/run-command.js");
+  const { command } = check;
   io.stderr(`[task] ${id}: running ${kind} \`${command}\`\n`);
-  const run = await runPlanCommand(command, { root: options.cwd, name: `${kind}:${id}` });
+  const run = await runPlanCommand(command, { root: options.cwd, name: `${kind}:${id}`, timeoutSeconds: check.timeoutSeconds, ...(signal ? { signal } : {}) });
+  throwIfInterrupted(signal, "task", `${id}'s ${kind} \`${command}\` was stopped; ${kind === "acceptance" ? `${id} was not recorded done` : `${id} was not started`}`);
   if (run.exitCode === 0) return;
   const tail = (run.stderrTail.trim() || run.stdoutTail.trim()).split("\n").slice(-10).join("\n");
-  const how = run.timedOut ? "timed out" : run.spawnError ? `could not start (${run.spawnError})` : `exited with ${run.exitCode ?? run.signal}`;
+  const how = run.timedOut ? `did not finish within ${check.timeoutSeconds ?? DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS} s and was killed` : run.spawnError ? `could not start (${run.spawnError})` : `exited with ${run.exitCode ?? run.signal}`;
   throw new ShipgateError("NOT_READY", `[task] ${id}: ${kind} \`${command}\` ${how}${tail ? `; its last output:\n${tail}` : ""}`, {
-    hint: kind === "acceptance" ? `fix it and try again, or record it anyway with --force --reason "…"` : `its prerequisites are not in place yet; --force starts it anyway`,
+    hint: run.timedOut ? `if it is just slow, give ${id}'s ${kind} a longer timeout in the plan: ${kind}: { command: …, timeout: 30m } (docs/plan.md)` : kind === "acceptance" ? `fix it and try again, or record it anyway with --force --reason "…"` : `its prerequisites are not in place yet; --force starts it anyway`,
   });
 }
 
 /** `shipgate task start [ID] --agent A`: claims a task atomically (the next ready one without ID), after its ready_when passes. */
 export async function taskStartCommand(id: string | undefined, options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, true) as string;
+  // Ctrl-C / SIGTERM: a running ready_when is ended and no task is claimed (exit 130 / 143).
+  const signal = io.interruptible?.();
   return withTasks(options, async (store, _file, hash) => {
     const plan = await syncedPlan(store, hash);
     if (!plan.agents.some((a) => a.id === agent) && !options.any) {
       throw new ShipgateError("USAGE", `[task] "${agent}" is not an agent of the plan (${plan.agents.map((a) => a.id).join(", ")})`, { hint: "pass --agent with one of them, or --any to work on any agent's task" });
     }
     const claim = async (target: string): Promise<TaskRecord> => {
+      throwIfInterrupted(signal, "task", "no task was started");
       const definition = plan.tasks.find((t) => t.id === target);
       if (definition && definition.owner !== agent && !options.any && !options.force) {
         throw new ShipgateError("USAGE", `[task] ${target} is ${definition.owner}'s task, not ${agent}'s`, { hint: "pass --any to take another agent's task (the handoffs say who owns what)" });
       }
       // Checked before the claim: a task whose prerequisites are not in place stays free for later.
-      if (definition?.readyWhen && !options.force) await runCheck("ready_when", target, definition.readyWhen, options, io);
+      if (definition?.readyWhen && !options.force) {
+        await runCheck("ready_when", target, { command: definition.readyWhen, timeoutSeconds: definition.readyWhenTimeout ?? null }, options, io, signal);
+      }
       // The claim itself is atomic: of two agents starting the same task, one gets INVALID_TRANSITION.
       return store.transitionTask(target, "in_progress", { agent, ...(options.reason ? { note: options.reason } : {}) });
     };
@@ -149,6 +157,8 @@ export async function taskStartCommand(id: string | undefined, options: TaskOpti
 export async function taskDoneCommand(id: string, options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, false);
   if (options.force && !options.reason) throw new ShipgateError("USAGE", "[task] --force needs --reason: say why it is done without its acceptance passing");
+  // Ctrl-C / SIGTERM: a running acceptance is ended and the task stays as it was (exit 130 / 143).
+  const signal = io.interruptible?.();
   return withTasks(options, async (store, _file, hash) => {
     const plan = await syncedPlan(store, hash);
     const record = await store.getTask(id);
@@ -160,8 +170,10 @@ export async function taskDoneCommand(id: string, options: TaskOptions, io: CliI
     if (agent && record.claimedBy && record.claimedBy !== agent && !options.force) {
       throw new ShipgateError("USAGE", `[task] ${id} was started by ${record.claimedBy}, not ${agent}`, { hint: "the agent that started it records it done; --force --reason overrides" });
     }
-    const acceptance = plan.tasks.find((t) => t.id === id)?.acceptance;
-    if (acceptance && !options.force) await runCheck("acceptance", id, acceptance, options, io);
+    const definition = plan.tasks.find((t) => t.id === id);
+    const acceptance = definition?.acceptance;
+    if (acceptance && !options.force) await runCheck("acceptance", id, { command: acceptance, timeoutSeconds: definition?.acceptanceTimeout ?? null }, options, io, signal);
+    throwIfInterrupted(signal, "task", `${id} was not recorded done`);
     const task = await store.transitionTask(id, "done", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : {}) });
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} done${acceptance && !options.force ? " (acceptance passed)" : options.force ? ` (forced: ${options.reason ?? ""})` : ""}\n`);
     return 0;
