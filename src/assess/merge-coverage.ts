@@ -63,8 +63,10 @@ type Note = (metric: Metric, rule: Disagreement["rule"], figures: readonly (read
 export function createCoverageMerge(sourcePaths: readonly string[] = []): CoverageMerge {
   const slots = new Map<string, CoverageSlot>();
   let repeated = 0;
+  const badCounts: { source: number; path: string; what: string }[] = [];
   return {
-    add(fc, target, sourceIndex) {
+    add(reported, target, sourceIndex) {
+      const fc = checkCounts(reported, (what) => badCounts.push({ source: sourceIndex, path: target.path, what }));
       const slot = slots.get(target.path);
       if (!slot) {
         slots.set(target.path, { target, parts: [{ fc, sourceIndex }] });
@@ -85,6 +87,15 @@ export function createCoverageMerge(sourcePaths: readonly string[] = []): Covera
         });
       }
       const name = (i: number) => sourcePaths[i] ?? `report #${i}`;
+      const firstBad = badCounts[0];
+      if (firstBad) {
+        diagnostics.push({
+          level: "warning",
+          code: "assess.coverage-bad-count",
+          message: `${badCounts.length} coverage figure(s) are not whole numbers with 0 ≤ covered ≤ total and were left out (unknown), the first ${firstBad.what} for ${firstBad.path}`,
+          file: name(firstBad.source),
+        });
+      }
       for (const d of disagreements.values()) {
         const names = d.sources.map(name);
         diagnostics.push({
@@ -125,6 +136,23 @@ export function toCoverageRecord(fc: FileCoverage, path: string, pkg: string, re
 }
 
 const show = (c: Counter): string => `${c.covered}/${c.total}`;
+
+const METRICS: readonly Metric[] = ["lines", "branches", "functions", "statements"];
+const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+
+/** The file's coverage without figures no tool can mean (negative, fractional, infinite, covered > total); each one reported. */
+function checkCounts(fc: FileCoverage, bad: (what: string) => void): FileCoverage {
+  let out = fc;
+  for (const metric of METRICS) {
+    const c = fc[metric];
+    if (c === undefined || (isCount(c.covered) && isCount(c.total) && c.covered <= c.total)) continue;
+    bad(`${metric} ${show(c)}`);
+    if (out === fc) out = { ...fc };
+    delete out[metric];
+    if (metric === "lines") delete out.lineHits;
+  }
+  return out;
+}
 
 /** The better of two counts of one metric: more items counted, then more covered. Order-independent. */
 const better = (a: Counter, b: Counter): boolean => a.total > b.total || (a.total === b.total && a.covered > b.covered);
