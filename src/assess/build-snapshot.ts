@@ -3,9 +3,9 @@ import { posix } from "node:path";
 import type { ReadReportResult } from "../ingest/read-report.js";
 import type { PathResolver } from "../ingest/paths.js";
 import { numberOccurrences } from "../ingest/test-occurrences.js";
-import type { Counter, Diagnostic, FileCoverage, Finding, TestCase } from "../ingest/types.js";
+import type { Diagnostic, Finding, TestCase } from "../ingest/types.js";
 import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, SourceRecord, TestResultRecord } from "../store/types.js";
-import { toRanges } from "./ranges.js";
+import { createCoverageMerge } from "./merge-coverage.js";
 
 export interface ReadReport extends ReadReportResult {
   /** Repository-relative directory of the report file, where relative paths inside it are tried first. */
@@ -48,8 +48,7 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
   const tests = new Map<string, TestResultRecord>();
   let crossDuplicates = 0;
   let outsideFiles = 0;
-  const coverage = new Map<string, CoverageSlot>();
-  let coverageMerges = 0;
+  const coverage = createCoverageMerge(sources.map((s) => s.path));
   const findings: FindingRecord[] = [];
   const fingerprints = new Map<string, number>();
   let findingPaths = 0;
@@ -137,17 +136,7 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
 
     for (const fc of report.result.coverage) {
       const resolved = resolve(fc.path, fc.roots);
-      const existing = coverage.get(resolved.path);
-      if (!existing) {
-        coverage.set(resolved.path, {
-          record: toCoverageRecord(fc, resolved.path, resolver.packageOf(resolved.path), resolved.resolved, sourceIndex),
-          lineHits: fc.lineHits,
-          merged: undefined,
-        });
-      } else {
-        coverageMerges++;
-        mergeCoverage(existing, fc, sourceIndex);
-      }
+      coverage.add(fc, { path: resolved.path, package: resolver.packageOf(resolved.path), resolved: resolved.resolved }, sourceIndex);
     }
   });
 
@@ -168,26 +157,8 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
   if (crossDuplicates > 0) {
     diagnostics.push({ level: "warning", code: "assess.test-in-several-reports", message: `${crossDuplicates} test(s) appear in more than one report; each is counted once (the worse outcome)` });
   }
-  if (coverageMerges > 0) {
-    diagnostics.push({
-      level: "info",
-      code: "assess.coverage-merged",
-      message: `${coverageMerges} file(s) are covered by more than one report; line coverage was merged (covered in any report), other metrics taken from the report with the most detail`,
-    });
-  }
-  const coverageFiles = [...coverage.values()].map(({ record, merged }) => {
-    if (merged) {
-      const { covered, uncovered } = merged;
-      for (const l of covered) uncovered.delete(l);
-      const c = [...covered].sort((a, b) => a - b);
-      const u = [...uncovered].sort((a, b) => a - b);
-      record.linesCovered = c.length;
-      record.linesTotal = c.length + u.length;
-      record.coveredLines = toRanges(c);
-      record.uncoveredLines = toRanges(u);
-    }
-    return record;
-  });
+  const { files: coverageFiles, diagnostics: coverageDiagnostics } = coverage.finish();
+  diagnostics.push(...coverageDiagnostics);
   return { sources, tests: [...tests.values()], coverageFiles, findings, advisories: [...new Set(advisories.values())], diagnostics };
 }
 
@@ -272,50 +243,4 @@ function toTestRecord(tc: TestCase, sourceIndex: number, resolve: Resolve): Test
     flaky: tc.flaky === true,
     sourceIndex,
   };
-}
-
-function toCoverageRecord(fc: FileCoverage, path: string, pkg: string, resolved: boolean, sourceIndex: number): CoverageFileRecord {
-  const c = (x: Counter | undefined) => [x?.covered ?? null, x?.total ?? null] as const;
-  const [linesCovered, linesTotal] = c(fc.lines);
-  const [branchesCovered, branchesTotal] = c(fc.branches);
-  const [functionsCovered, functionsTotal] = c(fc.functions);
-  const [statementsCovered, statementsTotal] = c(fc.statements);
-  return {
-    path,
-    package: pkg,
-    resolved,
-    linesCovered,
-    linesTotal,
-    branchesCovered,
-    branchesTotal,
-    functionsCovered,
-    functionsTotal,
-    statementsCovered,
-    statementsTotal,
-    coveredLines: fc.lineHits ? toRanges(fc.lineHits.covered) : null,
-    uncoveredLines: fc.lineHits ? toRanges(fc.lineHits.uncovered) : null,
-    sourceIndex,
-  };
-}
-
-const detail = (r: CoverageFileRecord): number =>
-  [r.linesTotal, r.branchesTotal, r.functionsTotal, r.statementsTotal].filter((v) => v !== null).length + (r.coveredLines !== null ? 1 : 0);
-
-/** A file's coverage while reports are merged; line sets are built only when a second report covers it. */
-interface CoverageSlot {
-  record: CoverageFileRecord;
-  lineHits: FileCoverage["lineHits"];
-  merged: { covered: Set<number>; uncovered: Set<number> } | undefined;
-}
-
-/** Counters come from the report with the most detail (its source becomes the evidence); lines are a union. */
-function mergeCoverage(slot: CoverageSlot, fc: FileCoverage, sourceIndex: number): void {
-  const incoming = toCoverageRecord(fc, slot.record.path, slot.record.package, slot.record.resolved, sourceIndex);
-  if (detail(incoming) > detail(slot.record)) slot.record = incoming;
-  if (!fc.lineHits) return;
-  if (!slot.merged) {
-    slot.merged = { covered: new Set(slot.lineHits?.covered), uncovered: new Set(slot.lineHits?.uncovered) };
-  }
-  for (const l of fc.lineHits.covered) slot.merged.covered.add(l);
-  for (const l of fc.lineHits.uncovered) slot.merged.uncovered.add(l);
 }

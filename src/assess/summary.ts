@@ -13,7 +13,11 @@ export type CoverageMetric = (typeof METRICS)[number];
 export interface CounterSummary {
   covered: number;
   total: number;
-  /** Percentage with two decimals; null when total is 0 (nothing to cover is unknown, not 0 or 100). */
+  /**
+   * Percentage truncated to two decimals, as istanbul (nyc, c8, jest, vitest) computes it, so it never
+   * overstates the counts (99.999 % is 99.99, never 100); null when total is 0 (nothing to cover is
+   * unknown, not 0 or 100).
+   */
   pct: number | null;
 }
 
@@ -112,8 +116,13 @@ export interface AssessSummary {
   alerts: Alert[];
 }
 
+/**
+ * covered/total as a percentage truncated to two decimals (istanbul's rule: 35/41 = 85.365… is 85.36).
+ * `covered * 10000` is an exact integer and the division is correctly rounded, so the floor is exact
+ * for any total below 2^53 / 10000.
+ */
 export function pct(covered: number, total: number): number | null {
-  return total > 0 ? Math.round((covered / total) * 10000) / 100 : null;
+  return total > 0 ? Math.floor((covered * 10000) / total) / 100 : null;
 }
 
 const FAILING_LIMIT = 50;
@@ -136,7 +145,7 @@ const SEVERITY_ORDER: Record<string, number> = { critical: 0, high: 1, moderate:
 
 export function summarise(input: SummaryInput): AssessSummary {
   const tests = summariseTests(input.tests, input.sources);
-  const coverage = summariseCoverage(input.coverageFiles, input.resolveThreshold);
+  const coverage = summariseCoverage(input.coverageFiles, input.resolveThreshold, input.sources);
   const { overall, measured, components } = computeReadiness({
     sources: input.sources,
     tests: input.tests,
@@ -278,7 +287,13 @@ function entry(name: string, t: Totals): CoverageEntry {
   return { name, lines: pctOf(t.lines), branches: pctOf(t.branches), functions: pctOf(t.functions), statements: pctOf(t.statements) };
 }
 
-function summariseCoverage(files: CoverageFileRecord[], threshold: number): AssessSummary["coverage"] {
+const COVERAGE_FORMATS = new Set(["lcov", "cobertura", "istanbul-summary", "istanbul-final", "coveragepy"]);
+
+/** Test files by the names test runners look for (vitest/jest, pytest, go test) and the usual test folders. */
+const TEST_FILE = /(^|\/)(__tests__|__mocks__|tests?|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.(py|go)$/;
+
+/** Pure: the coverage section of a snapshot summary from its merged file rows (exported for tests). */
+export function summariseCoverage(files: CoverageFileRecord[], threshold: number, sources: readonly SourceRecord[]): AssessSummary["coverage"] {
   const overall = emptyTotals();
   const byPackage = new Map<string, Totals>();
   for (const f of files) {
@@ -298,6 +313,13 @@ function summariseCoverage(files: CoverageFileRecord[], threshold: number): Asse
     status = "degraded";
     reasons.push(
       `only ${resolved} of ${files.length} covered paths (${(share * 100).toFixed(1)} %) match a repository file (threshold ${(threshold * 100).toFixed(0)} %): the report may come from another checkout or be relative to another directory`,
+    );
+  }
+  const tests = files.filter((f) => TEST_FILE.test(f.path));
+  if (files.length > 0 && tests.length === files.length) {
+    status = "degraded";
+    reasons.push(
+      `the coverage measured no source file, only ${tests.length} test file(s) (${tests[0]?.path ?? ""}${tests.length > 1 ? ", …" : ""}): the coverage settings (include/exclude, --source) leave the code under test out`,
     );
   }
   const counts = Object.fromEntries(
@@ -323,6 +345,7 @@ function summariseCoverage(files: CoverageFileRecord[], threshold: number): Asse
       resolved: f.resolved,
       source: f.sourceIndex,
     })),
-    evidence: [...new Set(files.map((f) => f.sourceIndex))].sort((a, b) => a - b),
+    // Every coverage report read is evidence: a merged file row names one report, yet its figures may come from several.
+    evidence: [...new Set([...files.map((f) => f.sourceIndex), ...sources.flatMap((s, i) => (COVERAGE_FORMATS.has(s.format) ? [i] : []))])].sort((a, b) => a - b),
   };
 }

@@ -45,7 +45,7 @@ describe("shipgate assess --gate release on the bundled example", () => {
       ["tests.failed", "fail", 1],
       ["tests.errored", "pass", 0],
       ["new:tests.regressed", "pass", null],
-      ["coverage.lines", "pass", 82.41],
+      ["coverage.lines", "pass", 82.4],
       ["delta:coverage.lines", "pass", null],
       ["docs.broken_links", "pass", 0],
       ["security.critical", "pass", 0],

@@ -8,7 +8,7 @@ interface FileState {
   lines: Map<number, number>;
   /** line → [covered, total] branch conditions, from `condition-coverage="50% (1/2)"`. */
   branches: Map<number, [number, number]>;
-  /** method key → covered; only methods the report lists. */
+  /** method key (name, signature, first line) → covered; only methods the report lists. */
   methods: Map<string, boolean>;
 }
 
@@ -36,7 +36,9 @@ export const coberturaParser: ReportParser = {
     let inSource = false;
     let sourceText = "";
     let current: FileState | undefined;
-    let method: { key: string; hit: boolean } | undefined;
+    let method: { name: string; rate: string; line: number | undefined; hit: boolean } | undefined;
+    let negative = 0;
+    let firstNegative = 0;
 
     await readXml(stream, ctx.file, {
       onOpen(name, attrs, line) {
@@ -70,25 +72,32 @@ export const coberturaParser: ReportParser = {
             break;
           }
           case "method":
-            if (current) method = { key: `${attrs.name ?? ""}${attrs.signature ?? ""}:${attrs["line-rate"] ?? ""}`, hit: false };
+            if (current) method = { name: `${attrs.name ?? ""}${attrs.signature ?? ""}`, rate: attrs["line-rate"] ?? "", line: undefined, hit: false };
             break;
           case "line": {
             if (!current) break;
             const number = Number(attrs.number);
             const hits = Number(attrs.hits);
-            if (!Number.isInteger(number) || Number.isNaN(hits)) {
+            if (Number.isInteger(number) && hits < 0) {
+              if (negative++ === 0) firstNegative = line;
+              break;
+            }
+            if (!Number.isInteger(number) || number < 0 || !Number.isFinite(hits)) {
               diagnostics.push({ level: "warning", code: "cobertura.bad-line", message: `<line number="${attrs.number ?? ""}" hits="${attrs.hits ?? ""}"> is malformed and was skipped`, file: ctx.file, line });
               break;
             }
             if (method) {
-              // Method lines repeat the class's lines; they only tell whether the method ran.
+              // Method lines repeat the class's lines; they only tell whether the method ran, and where it starts.
               if (hits > 0) method.hit = true;
+              method.line ??= number;
               break;
             }
             current.lines.set(number, Math.max(current.lines.get(number) ?? 0, hits));
             if (attrs.branch === "true" && attrs["condition-coverage"]) {
               const m = CONDITION.exec(attrs["condition-coverage"]);
-              if (m) {
+              if (m && Number(m[1]) > Number(m[2])) {
+                diagnostics.push({ level: "warning", code: "cobertura.bad-line", message: `condition-coverage="${attrs["condition-coverage"]}" covers more conditions than there are; its branches were skipped`, file: ctx.file, line });
+              } else if (m) {
                 const covered = Number(m[1]);
                 const total = Number(m[2]);
                 const seen = current.branches.get(number);
@@ -105,7 +114,11 @@ export const coberturaParser: ReportParser = {
           const dir = sourceText.trim();
           if (dir) sources.push(dir);
         } else if (name === "method" && method && current) {
-          current.methods.set(method.key, (current.methods.get(method.key) ?? false) || method.hit);
+          // Two methods may share a name and signature (c8 names two arrow functions assigned to one
+          // variable alike): their first line tells them apart. The same method listed under two
+          // classes of one file (same line) is one method.
+          const key = `${method.name}:${method.line ?? `rate ${method.rate}`}`;
+          current.methods.set(key, (current.methods.get(key) ?? false) || method.hit);
           method = undefined;
         } else if (name === "class") {
           current = undefined;
@@ -117,6 +130,9 @@ export const coberturaParser: ReportParser = {
       },
     }, diagnostics);
 
+    if (negative > 0) {
+      diagnostics.push({ level: "warning", code: "cobertura.negative-count", message: `${negative} <line> element(s) with negative hits were ignored (a broken counter: regenerate the report)`, file: ctx.file, line: firstNegative });
+    }
     const coverage = [...files.values()].map((f) => toCoverage(f, sources));
     for (const metric of ["lines", "branches"] as const) {
       const [covered, valid] = declared?.[metric] ?? [];

@@ -12,7 +12,11 @@ interface FileState {
   branches: Int32Array;
   /** A branch key repeats (template instantiations, repeated sections): count distinct keys. */
   branchesRepeat: boolean;
-  /** Function name → hits; names may contain commas (C++ templates), so they are keys, not split. */
+  /**
+   * Function → hits, keyed by line, name and occurrence (see `fnKey`): two functions may share a name
+   * (anonymous callbacks, one name at several lines) and are still two functions, as FNF counts them.
+   * Names may contain commas (C++ templates), so they are kept whole.
+   */
   functions: Map<string, number>;
   /** Summary lines (LF/LH, BRF/BRH, FNF/FNH), used only when the detail lines are absent. */
   summary: { lf?: number; lh?: number; brf?: number; brh?: number; fnf?: number; fnh?: number };
@@ -64,6 +68,21 @@ class LcovReader {
   private readonly branches = new IntList();
   private lastBrLine = 0;
   private readonly lineBranchIds: number[] = [];
+  private sectionBranchesRepeat = false;
+  /** The current section's functions: keys and hits, in FN order; FNDA records find theirs by name. */
+  private readonly fnKeys: string[] = [];
+  private readonly fnHits: number[] = [];
+  /** name → the section's functions of that name (indexes into fnKeys) and how many an FNDA has already claimed. */
+  private readonly fnByName = new Map<string, { slots: number[]; claimed: number }>();
+  /** "line\0name" → how many FN records of the section had it so far. */
+  private readonly fnSeen = new Map<string, number>();
+  /** lcov 2 FNA index → slot. */
+  private readonly fnByIndex = new Map<string, number>();
+  private sectionSummary: FileState["summary"] = {};
+  private totalsDiffer = 0;
+  private firstTotalsDiffer = "";
+  private negative = 0;
+  private firstNegativeLine = 0;
   private sectionStartLine = 0;
   private rest: Buffer | undefined;
   private lineNo = 0;
@@ -151,6 +170,23 @@ class LcovReader {
     if (this.bad > 0) {
       this.diagnostics.push({ level: "warning", code: "lcov.bad-line", message: `${this.bad} malformed record(s) were ignored`, file: this.file, line: this.firstBadLine });
     }
+    if (this.negative > 0) {
+      this.diagnostics.push({
+        level: "warning",
+        code: "lcov.negative-count",
+        message: `${this.negative} record(s) with a negative count were ignored (a broken counter: regenerate the tracefile)`,
+        file: this.file,
+        line: this.firstNegativeLine,
+      });
+    }
+    if (this.totalsDiffer > 0) {
+      this.diagnostics.push({
+        level: "info",
+        code: "lcov.totals-differ",
+        message: `${this.totalsDiffer} record(s) state totals (LF/LH, BRF/BRH, FNF/FNH) that differ from their own DA/BRDA/FN lines, the first ${this.firstTotalsDiffer}; shipgate counts the lines`,
+        file: this.file,
+      });
+    }
     const repeated = this.order.filter((f) => f.sections > 1).length;
     if (repeated > 0) {
       this.diagnostics.push({ level: "info", code: "lcov.repeated-file", message: `${repeated} source file(s) have several SF sections; their coverage was merged (a line is covered if any section covers it)`, file: this.file });
@@ -218,6 +254,13 @@ class LcovReader {
     this.branches.clear();
     this.lastBrLine = 0;
     this.lineBranchIds.length = 0;
+    this.sectionBranchesRepeat = false;
+    this.fnKeys.length = 0;
+    this.fnHits.length = 0;
+    this.fnByName.clear();
+    this.fnSeen.clear();
+    this.fnByIndex.clear();
+    this.sectionSummary = {};
     this.sectionStartLine = this.lineNo;
   }
 
@@ -227,6 +270,7 @@ class LcovReader {
       this.badLine();
       return;
     }
+    this.checkTotals(state);
     if (state.hits === undefined && !this.unsortedSection) {
       state.covered = this.covered.toInt32Array();
       state.uncovered = this.uncovered.toInt32Array();
@@ -252,8 +296,34 @@ class LcovReader {
         state.branches = all;
       }
     }
+    this.fnKeys.forEach((key, i) => state.functions.set(key, Math.max(state.functions.get(key) ?? 0, this.fnHits[i] ?? 0)));
+    for (const [key, n] of Object.entries(this.sectionSummary) as [keyof FileState["summary"], number][]) {
+      // Repeated sections: keep the larger figure; detail lines, when present, win anyway.
+      state.summary[key] = Math.max(state.summary[key] ?? 0, n);
+    }
     this.records++;
     this.current = undefined;
+  }
+
+  /** Compares the section's LF/LH, BRF/BRH, FNF/FNH with its own detail lines (what a de-duplication bug would break). */
+  private checkTotals(state: FileState): void {
+    const { lf, lh, brf, brh, fnf, fnh } = this.sectionSummary;
+    const differ: string[] = [];
+    const lines = this.covered.length + this.uncovered.length;
+    if (lf !== undefined && lines > 0 && !this.unsortedSection && (lf !== lines || (lh !== undefined && lh !== this.covered.length))) {
+      differ.push(`lines ${this.covered.length}/${lines} vs LH/LF ${lh ?? "?"}/${lf}`);
+    }
+    const branches = this.branches.length / 3;
+    if (brf !== undefined && branches > 0 && !this.sectionBranchesRepeat) {
+      let taken = 0;
+      for (let i = 2; i < this.branches.length; i += 3) taken += this.branches.at(i);
+      if (brf !== branches || (brh !== undefined && brh !== taken)) differ.push(`branches ${taken}/${branches} vs BRH/BRF ${brh ?? "?"}/${brf}`);
+    }
+    if (fnf !== undefined && this.fnKeys.length > 0) {
+      const hit = this.fnHits.filter((h) => h > 0).length;
+      if (fnf !== this.fnKeys.length || (fnh !== undefined && fnh !== hit)) differ.push(`functions ${hit}/${this.fnKeys.length} vs FNH/FNF ${fnh ?? "?"}/${fnf}`);
+    }
+    if (differ.length > 0 && this.totalsDiffer++ === 0) this.firstTotalsDiffer = `(SF:${state.path}, line ${this.sectionStartLine}) has ${differ.join(", ")}`;
   }
 
   private da(buf: Buffer, s: number, e: number): void {
@@ -270,13 +340,15 @@ class LcovReader {
     let j = i + 1;
     let hit = false;
     let digits = 0;
+    const negative = buf[j] === DASH;
+    if (negative) j++;
     for (c = buf[j]; j < e && c !== COMMA; c = buf[++j]) {
-      if (c === DASH && digits === 0) continue;
       if (c === undefined || c < ZERO || c > NINE) return this.badLine();
       if (c !== ZERO) hit = true;
       digits++;
     }
     if (digits === 0) return this.badLine();
+    if (negative && hit) return this.negativeCount();
     if (state.hits !== undefined) {
       if (hit || !state.hits.has(line)) state.hits.set(line, hit ? 1 : 0);
       return;
@@ -307,13 +379,27 @@ class LcovReader {
     for (let j = i + 1; j < last; j++) id = (Math.imul(id, 31) + (buf[j] as number)) | 0;
     // Taken: "-" (never evaluated) or a count; only zero vs non-zero matters.
     let taken = 0;
-    for (let j = last + 1; j < e; j++) {
+    let j = last + 1;
+    while (buf[j] === 32) j++;
+    const dash = buf[j] === DASH;
+    if (dash) j++;
+    let digits = 0;
+    for (; j < e; j++) {
       const d = buf[j] as number;
       if (d > ZERO && d <= NINE) taken = 1;
-      else if (d !== ZERO && d !== DASH && d !== 32) return this.badLine();
+      else if (d !== ZERO) {
+        if (d === 32) continue;
+        return this.badLine();
+      }
+      digits++;
     }
+    if (dash && taken === 1) return this.negativeCount();
+    if (!dash && digits === 0) return this.badLine();
     // Keys arrive grouped by line; a line seen again, or an id repeated on the same line, means duplicates.
-    if (line < this.lastBrLine || (line === this.lastBrLine && this.lineBranchIds.includes(id))) state.branchesRepeat = true;
+    if (line < this.lastBrLine || (line === this.lastBrLine && this.lineBranchIds.includes(id))) {
+      state.branchesRepeat = true;
+      this.sectionBranchesRepeat = true;
+    }
     if (line !== this.lastBrLine) this.lineBranchIds.length = 0; // usually already 0-4 long
     this.lineBranchIds.push(id);
     this.lastBrLine = line;
@@ -332,19 +418,43 @@ class LcovReader {
     // lcov 2 writes FN:<start>,<end>,<name>; a function name never starts with a digit.
     const end = /^\d+,/.exec(name);
     if (end) name = name.slice(end[0].length);
-    if (!state.functions.has(name)) state.functions.set(name, 0);
+    // Every FN record is a function, even when its name repeats (FNF counts them all): the key adds
+    // the line and, for one name twice on one line (minified code), the occurrence.
+    const at = `${text.slice(0, comma)}\u0000${name}`;
+    const seen = this.fnSeen.get(at) ?? 0;
+    this.fnSeen.set(at, seen + 1);
+    this.addFunction(`${at}\u0000${seen}`, name);
+  }
+
+  private addFunction(key: string, name: string): number {
+    const slot = this.fnKeys.length;
+    this.fnKeys.push(key);
+    this.fnHits.push(0);
+    const byName = this.fnByName.get(name);
+    if (byName) byName.slots.push(slot);
+    else this.fnByName.set(name, { slots: [slot], claimed: 0 });
+    return slot;
   }
 
   private fnda(buf: Buffer, s: number, e: number): void {
-    const state = this.current;
-    if (!state) return this.badLine();
+    if (!this.current) return this.badLine();
     const text = buf.toString("utf8", s, e);
     const comma = text.indexOf(",");
     if (comma <= 0) return this.badLine();
-    const hits = Number(text.slice(0, comma));
-    if (Number.isNaN(hits)) return this.badLine();
+    const hits = readCount(text.slice(0, comma));
+    if (hits === "bad") return this.badLine();
+    if (hits === "negative") return this.negativeCount();
     const name = text.slice(comma + 1);
-    state.functions.set(name, Math.max(state.functions.get(name) ?? 0, hits));
+    // The k-th FNDA of a name belongs to the k-th FN of that name (tools write both in the same order);
+    // an FNDA beyond them adds to the last one; a name no FN declared is a function of its own.
+    const byName = this.fnByName.get(name);
+    let slot: number;
+    if (byName) slot = byName.slots[Math.min(byName.claimed++, byName.slots.length - 1)] as number;
+    else {
+      slot = this.addFunction(`\u0000${name}\u0000fnda`, name);
+      (this.fnByName.get(name) as { claimed: number }).claimed = 1;
+    }
+    this.fnHits[slot] = Math.max(this.fnHits[slot] ?? 0, hits);
   }
 
   /** lcov 2: FNL:<index>,<line>[,<end>] declares a function; FNA:<index>,<hits>,<name> names it. */
@@ -353,27 +463,37 @@ class LcovReader {
   }
 
   private fna(buf: Buffer, s: number, e: number): void {
-    const state = this.current;
-    if (!state) return this.badLine();
+    if (!this.current) return this.badLine();
     const text = buf.toString("utf8", s, e);
     const a = text.indexOf(",");
     const b = text.indexOf(",", a + 1);
     if (a <= 0 || b === -1) return this.badLine();
-    const hits = Number(text.slice(a + 1, b));
-    const name = text.slice(b + 1);
-    state.functions.set(name, Math.max(state.functions.get(name) ?? 0, Number.isNaN(hits) ? 0 : hits));
+    const hits = readCount(text.slice(a + 1, b));
+    if (hits === "negative") return this.negativeCount();
+    // Several FNA records with one index are aliases of one function (C++ template instantiations): lcov 2 counts it once.
+    const index = text.slice(0, a);
+    let slot = this.fnByIndex.get(index);
+    if (slot === undefined) {
+      slot = this.addFunction(`\u0001${index}`, text.slice(b + 1));
+      this.fnByIndex.set(index, slot);
+    }
+    this.fnHits[slot] = Math.max(this.fnHits[slot] ?? 0, hits === "bad" ? 0 : hits);
   }
 
   private summary(key: keyof FileState["summary"], buf: Buffer, s: number, e: number): void {
     if (!this.current) return this.badLine();
     const n = Number(buf.toString("latin1", s, e));
-    if (!Number.isInteger(n) || n < 0) return this.badLine();
-    // Repeated sections: keep the larger figure; detail lines, when present, win anyway.
-    this.current.summary[key] = Math.max(this.current.summary[key] ?? 0, n);
+    if (!Number.isInteger(n)) return this.badLine();
+    if (n < 0) return this.negativeCount();
+    this.sectionSummary[key] = n;
   }
 
   private unknownLine(): void {
     if (this.unknown++ === 0) this.firstUnknownLine = this.lineNo;
+  }
+
+  private negativeCount(): void {
+    if (this.negative++ === 0) this.firstNegativeLine = this.lineNo;
   }
 
   private badLine(): void {
@@ -382,6 +502,12 @@ class LcovReader {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** A hit count: digits only (huge ones are fine, only zero vs non-zero matters); "-5" is negative, "NaN" or "1e3" bad. */
+function readCount(text: string): number | "negative" | "bad" {
+  if (/^\d+$/.test(text)) return Number(text);
+  return /^-\d+$/.test(text) ? "negative" : "bad";
+}
 
 /** A growable list of int32, reused section after section: no per-line allocation, no GC churn. */
 class IntList {
@@ -399,6 +525,10 @@ class IntList {
 
   clear(): void {
     this.length = 0;
+  }
+
+  at(index: number): number {
+    return this.data[index] as number;
   }
 
   toInt32Array(): Int32Array {

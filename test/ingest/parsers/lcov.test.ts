@@ -18,7 +18,7 @@ const fromText = (text: string, name = "t.info") => lcovParser.parse(Readable.fr
 describe("lcov parser on real tool output", () => {
   const fixtures = Object.keys(expected).filter((k) => !k.startsWith("_"));
 
-  it.each(fixtures)("totals of %s equal `lcov --summary`", async (name) => {
+  it.each(fixtures)("totals of %s equal the producing tool's own (and `lcov --summary` where lcov counts by record)", async (name) => {
     const { totals } = expected[name]!;
     const result = await parse(name);
     expect(sum(result.coverage, "lines")).toEqual({ found: totals.lines.found, hit: totals.lines.hit });
@@ -35,6 +35,53 @@ describe("lcov parser on real tool output", () => {
     const lines = result.coverage[0]!.lineHits!;
     expect(lines.covered.length + lines.uncovered.length).toBe(27);
     expect(new Set([...lines.covered, ...lines.uncovered]).size).toBe(27);
+  });
+
+  it("counts two functions that share a name as two, as FNF does (they were merged by name: 97.75 % instead of 97.66 %)", async () => {
+    const result = await parse("c8-10.1-same-name-functions.info");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 54, total: 117 });
+    const node = await parse("node-test-20.20-anonymous-and-same-name-functions.info");
+    expect(node.coverage.find((f) => f.path === "test/unknown.js")!.functions).toEqual({ covered: 10, total: 10 });
+    expect(node.diagnostics.map((d) => d.code)).not.toContain("lcov.totals-differ");
+  });
+
+  it("gives the k-th FNDA of a name to the k-th FN of that name", async () => {
+    const result = await fromText("SF:a.js\nFN:1,anonymous\nFN:5,anonymous\nFN:9,anonymous\nFNDA:0,anonymous\nFNDA:3,anonymous\nFNDA:0,anonymous\nDA:1,1\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 3 });
+  });
+
+  it("merges a function across repeated sections of one file by line, name and occurrence", async () => {
+    const section = (a: number, b: number) => `SF:a.js\nFN:1,f\nFN:5,f\nFNDA:${a},f\nFNDA:${b},f\nDA:1,1\nend_of_record\n`;
+    const result = await fromText(section(1, 0) + section(0, 0));
+    expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 2 });
+  });
+
+  it("counts lcov 2 FNA aliases of one index (template instantiations) once", async () => {
+    const result = await fromText("SF:a.cpp\nFNL:0,3,9\nFNA:0,2,conv<int>\nFNA:0,0,conv<double>\nFNL:1,12\nFNA:1,0,helper\nDA:3,1\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 2 });
+  });
+
+  it("says when a record's FNF/LF/BRF disagree with its own detail lines", async () => {
+    const result = await fromText("SF:a.js\nFN:1,f\nFNDA:1,f\nFNF:2\nFNH:1\nDA:1,1\nLF:1\nLH:1\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 1 });
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: "lcov.totals-differ", message: expect.stringContaining("(SF:a.js, line 1) has functions 1/1 vs FNH/FNF 1/2") as string }),
+    ]);
+  });
+
+  it("ignores negative counts with a warning instead of counting them as covered", async () => {
+    const result = await fromText("SF:a.c\nDA:1,-1\nDA:2,0\nDA:3,4\nBRDA:3,0,0,-2\nBRDA:3,0,1,-\nFN:1,f\nFNDA:-3,f\nLF:-1\nend_of_record\n");
+    expect(result.coverage[0]!.lines).toEqual({ covered: 1, total: 2 });
+    expect(result.coverage[0]!.branches).toEqual({ covered: 0, total: 1 });
+    expect(result.coverage[0]!.functions).toEqual({ covered: 0, total: 1 });
+    expect(result.diagnostics).toEqual([expect.objectContaining({ level: "warning", code: "lcov.negative-count", line: 2, message: expect.stringContaining("4 record(s)") as string })]);
+  });
+
+  it("rejects non-numeric hit counts (NaN, Infinity, 1e3) as malformed", async () => {
+    const result = await fromText("SF:a.c\nFN:1,f\nFNDA:NaN,f\nFNDA:Infinity,f\nDA:1,1e3\nDA:2,1\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 0, total: 1 });
+    expect(result.coverage[0]!.lines).toEqual({ covered: 1, total: 1 });
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: "lcov.bad-line", message: "3 malformed record(s) were ignored" })]);
   });
 
   it("splits FN and FNDA on the first comma only (function names with commas)", async () => {
