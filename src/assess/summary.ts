@@ -278,6 +278,20 @@ function entry(name: string, t: Totals): CoverageEntry {
   return { name, lines: pctOf(t.lines), branches: pctOf(t.branches), functions: pctOf(t.functions), statements: pctOf(t.statements) };
 }
 
+/** One file's line of `coverage.files`; also rebuilt from stored rows by `shipgate show`. */
+export function fileCoverageEntry(f: CoverageFileRecord): FileCoverageEntry {
+  return {
+    name: f.path,
+    lines: f.linesTotal === null || f.linesCovered === null ? null : pct(f.linesCovered, f.linesTotal),
+    branches: f.branchesTotal === null || f.branchesCovered === null ? null : pct(f.branchesCovered, f.branchesTotal),
+    functions: f.functionsTotal === null || f.functionsCovered === null ? null : pct(f.functionsCovered, f.functionsTotal),
+    statements: f.statementsTotal === null || f.statementsCovered === null ? null : pct(f.statementsCovered, f.statementsTotal),
+    package: f.package,
+    resolved: f.resolved,
+    source: f.sourceIndex,
+  };
+}
+
 function summariseCoverage(files: CoverageFileRecord[], threshold: number): AssessSummary["coverage"] {
   const overall = emptyTotals();
   const byPackage = new Map<string, Totals>();
@@ -313,16 +327,7 @@ function summariseCoverage(files: CoverageFileRecord[], threshold: number): Asse
     counts,
     paths: { total: files.length, resolved, share, threshold },
     packages: [...byPackage].sort((a, b) => a[0].localeCompare(b[0])).map(([name, t]) => entry(name, t)),
-    files: files.map((f) => ({
-      name: f.path,
-      lines: f.linesTotal === null || f.linesCovered === null ? null : pct(f.linesCovered, f.linesTotal),
-      branches: f.branchesTotal === null || f.branchesCovered === null ? null : pct(f.branchesCovered, f.branchesTotal),
-      functions: f.functionsTotal === null || f.functionsCovered === null ? null : pct(f.functionsCovered, f.functionsTotal),
-      statements: f.statementsTotal === null || f.statementsCovered === null ? null : pct(f.statementsCovered, f.statementsTotal),
-      package: f.package,
-      resolved: f.resolved,
-      source: f.sourceIndex,
-    })),
+    files: files.map(fileCoverageEntry),
     evidence: [...new Set(files.map((f) => f.sourceIndex))].sort((a, b) => a - b),
   };
 }

@@ -71,6 +71,15 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/history.js")).historyCommand(opts(this), io))();
     });
 
+  common(program.command("show"))
+    .description("print a stored snapshot as assess printed it (default: the newest); runs no collector and stores nothing")
+    .argument("[snapshot]", "id or latest~N (default latest), snapshot:ID, a baseline name, branch:NAME, ref:GIT_REF or previous")
+    .option("--markdown", "print the markdown report instead")
+    .addHelpText("after", "\nExit codes: 0 shown, 2 no such snapshot or usage error.")
+    .action(function (this: Command, snapshot: string | undefined) {
+      return act(async () => (await import("./commands/show.js")).showCommand(snapshot, opts(this), io))();
+    });
+
   common(program.command("diff"))
     .description("what changed between two snapshots (default: the last two): tests newly failing or passing, appeared, disappeared; coverage per file")
     .argument("[a]", "older snapshot: id or latest~N (default latest~1)")
