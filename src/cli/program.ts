@@ -214,7 +214,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   docs
     .command("check")
     .description("check markdown links offline: files, images, anchors (GitHub slugs), reference links; external links listed, fetched only with --online")
-    .argument("[paths...]", "files or folders to check (default: every markdown file under --cwd)")
+    .argument("[paths...]", "files or folders to check (default: every markdown file of the repository under --cwd: git's files, never git-ignored ones)")
     .option("--cwd <dir>", "repository root: links starting with / resolve against it", ".")
     .option("--online", "also fetch external http(s) links (bounded concurrency, 10 s timeout each)")
     .option("--json", "machine-readable output")
