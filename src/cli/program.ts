@@ -1,7 +1,9 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { isShipgateError } from "../errors.js";
+import { isShipgateError, ShipgateError } from "../errors.js";
 import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
+import { parseDay } from "./parse-args.js";
 import { readVersion } from "./version.js";
 
 const version = readVersion();
@@ -22,9 +24,16 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       .option("--config <file>", "config file (default shipgate.yaml under --cwd)")
       .option("--json", "machine-readable output (documented in docs/json-output.md)");
 
+  // Checked once for every command, before anything is read or created: a missing --cwd must not get a store.
   const opts = <T extends CommonOptions>(cmd: Command): T => {
-    const o = cmd.opts<T>();
-    return { ...o, cwd: resolve(o.cwd) };
+    const o = cmd.opts<T & { date?: string }>();
+    const cwd = resolve(o.cwd);
+    const kind = statSync(cwd, { throwIfNoEntry: false });
+    if (!kind?.isDirectory()) {
+      throw new ShipgateError("USAGE", `[cli] --cwd ${o.cwd}: ${kind ? "is a file, not a directory" : "no such directory"}`, { hint: "pass the repository's folder (shipgate does not create it)" });
+    }
+    if (o.date !== undefined) parseDay(o.date, "--date");
+    return { ...o, cwd };
   };
   const act = (work: () => Promise<number>) => async () => setExit(await work());
 
@@ -205,6 +214,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       .description(what)
       .argument("<id>", "task id")
       .option("--reason <text>", verb === "reset" ? "why" : "why (required)")
+      .option("--any", "move it even though another agent holds it (needs --reason)")
       .action(function (this: Command, id: string) {
         return act(async () => (await import("./commands/task.js")).taskMoveCommand(id, state, opts(this), io))();
       });
