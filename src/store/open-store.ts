@@ -9,9 +9,10 @@ export const DEFAULT_DB = ".shipgate/shipgate.db";
 /**
  * Opens the store a `--db` value names: a file path or `sqlite:PATH` (SQLite, the default
  * `.shipgate/shipgate.db` under `cwd`), or `postgres://…` (the shared store, not yet available). The default
- * store's folder is created when missing; the folder of a file named in `db` must exist (USAGE otherwise).
+ * store's folder is created when missing; the folder of a file named in `db` must exist (USAGE otherwise). With
+ * `mustExist`, a store that does not exist yet is NOT_FOUND instead of being created empty.
  */
-export function openStore(db: string | undefined, cwd: string): Store {
+export function openStore(db: string | undefined, cwd: string, options: { mustExist?: boolean } = {}): Store {
   const value = db ?? DEFAULT_DB;
   if (/^postgres(ql)?:\/\//.test(value)) {
     throw new ShipgateError("STORE_UNAVAILABLE", "[store] the PostgreSQL driver is not available yet in this version", {
@@ -23,6 +24,12 @@ export function openStore(db: string | undefined, cwd: string): Store {
   // The default store's folder is created; a folder named with --db must exist, so that a typo does not leave
   // an empty store somewhere and report "no snapshots".
   if (db !== undefined && file !== ":memory:") checkDbPath(db, file);
+  // Commands that only read (show, gate) leave no empty store behind in a folder that has none.
+  if (options.mustExist && file !== ":memory:" && !statSync(file, { throwIfNoEntry: false })) {
+    throw new ShipgateError("NOT_FOUND", `[store] no snapshot in ${file} (there is no store yet)`, {
+      hint: "run `shipgate assess` first (it creates the store), or point --db at an existing store",
+    });
+  }
   return createSqliteDriver({ path: file });
 }
 

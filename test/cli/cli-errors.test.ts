@@ -26,10 +26,13 @@ describe("bad flags and paths exit 2 with what is wrong and what to do, and crea
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it("takes a real leap day", () => {
+  it("takes a real leap day; without a store, gate and show say so and create none", () => {
     const dir = tempDir();
     // Past the date check: there is simply no snapshot yet.
-    refused(["gate", "--date", "2028-02-29"], dir, /\[gate\] no snapshot in /);
+    refused(["gate", "--date", "2028-02-29"], dir, /\[store\] no snapshot in .*shipgate\.db \(there is no store yet\)\n {2}→ run `shipgate assess` first/);
+    refused(["show"], dir, /there is no store yet/);
+    refused(["baseline", "set", "main"], dir, /there is no store yet/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("regression: --db in a folder that does not exist is an error naming the folder, not a new empty store", () => {
@@ -64,8 +67,9 @@ describe("bad flags and paths exit 2 with what is wrong and what to do, and crea
 
   it("refuses an unknown snapshot for a baseline, a task state that does not exist, and a folder as output file", () => {
     const dir = copyOfDemo();
+    expect(shipgate(["assess", "--no-run"], { cwd: dir }).code).toBe(0);
     refused(["baseline", "set", "main", "7"], dir, /\[baseline\] no snapshot 7 in .*\n {2}→ `shipgate history` lists the snapshots/);
-    refused(["baseline", "set", "main", "latest~3"], dir, /\[baseline\] no snapshot latest~3/);
+    refused(["baseline", "set", "main", "latest~1"], dir, /\[baseline\] no snapshot latest~1/);
     refused(["task", "list", "--state", "doing"], dir, /--state must be one of pending, in_progress, done, failed, blocked \(got "doing"\)/);
     mkdirSync(join(dir, "out"));
     refused(["plan", "gantt", "--svg", "out"], dir, /\[plan\] --svg out: cannot write .*\/out: it is a directory/);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AssessSummary } from "../../src/assess/summary.js";
@@ -126,9 +126,11 @@ describe("shipgate show", () => {
     const p = project();
     const none = p.run("show");
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/\[show\] no snapshot latest in .*shipgate\.db\n {2}→ `shipgate history` lists the snapshots/);
+    expect(none.stderr).toMatch(/\[store\] no snapshot in .*shipgate\.db \(there is no store yet\)\n {2}→ run `shipgate assess` first/);
+    expect(existsSync(join(p.dir, ".shipgate"))).toBe(false);
     p.reports(PASS);
     p.assess();
+    expect(p.run("show", "latest~1")).toMatchObject({ code: 2, stderr: expect.stringMatching(/\[show\] no snapshot latest~1 in .*\n {2}→ `shipgate history` lists the snapshots/) as unknown });
     expect(p.run("show", "7")).toMatchObject({ code: 2, stderr: expect.stringMatching(/\[show\] no snapshot 7 in /) as unknown });
     expect(p.run("show", "nope")).toMatchObject({ code: 2, stderr: expect.stringMatching(/\[show\] "nope" does not exist in .*\n.*baseline set nope/) as unknown });
     expect(p.run("show", "ref:no-such-ref")).toMatchObject({ code: 2, stderr: expect.stringMatching(/git cannot resolve "no-such-ref"/) as unknown });
