@@ -109,45 +109,81 @@ async function findBaseline(
   current: SnapshotRecord,
   where: () => string,
 ): Promise<{ record: SnapshotRecord | null; commit: string | null; missing: string | null }> {
+  const of = (record: SnapshotRecord | undefined, missing: string) => ({ record: record ?? null, commit: record?.git.commit ?? null, missing: record ? null : missing });
+  if (spec.kind === "previous") {
+    // On the snapshot's own branch: in a store shared by branches, the snapshot before may be another branch's.
+    // Snapshots that measured the same inputs (assess run again on the same commit, reports and config) are
+    // skipped: they hold the same results, and comparing with them would make every failure look old.
+    const branch = current.git.branch;
+    const mine = { beforeId: current.id, limit: 1, ...(branch ? { branch } : {}) };
+    const [previous] = await store.listSnapshots({ ...mine, ...(current.inputsHash ? { inputsDifferFrom: current.inputsHash } : {}) });
+    if (previous) return of(previous, "");
+    const [same] = current.inputsHash ? await store.listSnapshots(mine) : [];
+    return of(
+      undefined,
+      same
+        ? `every snapshot before snapshot ${current.id}${branch ? ` on branch ${branch}` : ""} measured the same inputs (commit, reports and config): there is no earlier measurement to compare with`
+        : `snapshot ${current.id} is the first${branch ? ` of branch ${branch}` : ""} in ${store.location}: there is no previous one`,
+    );
+  }
+  return findNamedSnapshot(store, root, spec, current, where);
+}
+
+/**
+ * The snapshot a baseline spec names: `snapshot:ID`, a baseline name, `branch:NAME` (the newest on it, a clean one
+ * first; before `before` when given) or `ref:GIT_REF` (the newest taken at that commit, a clean one first, other than
+ * `before`). NOT_FOUND for an unknown id, name or ref; `missing` says why when the spec names no snapshot yet.
+ * `previous` is relative to a judged snapshot: use `findBaseline`. Messages start with `label`.
+ */
+export async function findNamedSnapshot(
+  store: Store,
+  root: string,
+  spec: Exclude<BaselineSpec, { kind: "previous" }>,
+  before: SnapshotRecord | null,
+  where: () => string = () => "",
+  label = "[gate] baseline",
+): Promise<{ record: SnapshotRecord | null; commit: string | null; missing: string | null }> {
   const shown = formatBaselineSpec(spec);
   const of = (record: SnapshotRecord | undefined, missing: string) => ({ record: record ?? null, commit: record?.git.commit ?? null, missing: record ? null : missing });
   switch (spec.kind) {
-    case "previous": {
-      // On the snapshot's own branch: in a store shared by branches, the snapshot before may be another branch's.
-      const branch = current.git.branch;
-      const [previous] = await store.listSnapshots({ beforeId: current.id, limit: 1, ...(branch ? { branch } : {}) });
-      return of(previous, `snapshot ${current.id} is the first${branch ? ` of branch ${branch}` : ""} in ${store.location}: there is no previous one`);
-    }
     case "snapshot": {
       const record = await store.getSnapshot(spec.id);
-      if (!record) throw new ShipgateError("NOT_FOUND", `[gate] baseline ${shown}${where()}: no snapshot ${spec.id} in ${store.location}`, { hint: "`shipgate history` lists the snapshots" });
+      if (!record) throw new ShipgateError("NOT_FOUND", `${label} ${shown}${where()}: no snapshot ${spec.id} in ${store.location}`, { hint: "`shipgate history` lists the snapshots" });
       return of(record, "");
     }
     case "named": {
       const named = await store.getBaseline(spec.name);
       if (!named) {
         const known = (await store.listBaselines()).map((b) => b.name);
-        throw new ShipgateError("NOT_FOUND", `[gate] baseline "${spec.name}"${where()} does not exist in ${store.location}${known.length ? ` (baselines: ${known.join(", ")})` : ""}`, {
+        throw new ShipgateError("NOT_FOUND", `${label} "${spec.name}"${where()} does not exist in ${store.location}${known.length ? ` (baselines: ${known.join(", ")})` : ""}`, {
           hint: `name a snapshot with \`shipgate baseline set ${spec.name} [SNAPSHOT]\`, or use previous, branch:NAME or ref:GIT_REF`,
         });
       }
       return of(await store.getSnapshot(named.snapshotId), `baseline "${spec.name}" points at snapshot ${named.snapshotId}, which is gone`);
     }
     case "branch": {
-      const record = preferClean(await store.listSnapshots({ branch: spec.branch, beforeId: current.id, limit: 10 }));
-      return of(record, `no snapshot was taken on branch ${spec.branch} before snapshot ${current.id}`);
+      const record = preferClean(await store.listSnapshots({ branch: spec.branch, limit: 10, ...(before ? { beforeId: before.id } : {}) }));
+      return of(record, `no snapshot was taken on branch ${spec.branch}${before ? ` before snapshot ${before.id}` : ""}`);
     }
     case "ref": {
       const commit = await resolveRef(root, spec.ref);
       if (!commit) {
-        throw new ShipgateError("NOT_FOUND", `[gate] baseline ${shown}${where()}: git cannot resolve "${spec.ref}" in ${root}`, {
+        throw new ShipgateError("NOT_FOUND", `${label} ${shown}${where()}: git cannot resolve "${spec.ref}" in ${root}`, {
           hint: "fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0), or pick another baseline",
         });
       }
-      const record = preferClean((await store.listSnapshots({ commit, limit: 10 })).filter((s) => s.id !== current.id));
+      const record = preferClean((await store.listSnapshots({ commit, limit: 10 })).filter((s) => s.id !== before?.id));
       return { record: record ?? null, commit, missing: record ? null : `no snapshot was taken at ${spec.ref} (${commit.slice(0, 12)}); only changed lines can be measured against it` };
     }
   }
+}
+
+/** The snapshot a baseline spec names on its own (for `shipgate show`): `previous` is the one the newest snapshot's gate compares with. */
+export async function findSpecSnapshot(store: Store, root: string, spec: BaselineSpec, label: string): Promise<{ record: SnapshotRecord | null; missing: string | null }> {
+  if (spec.kind !== "previous") return findNamedSnapshot(store, root, spec, null, () => "", label);
+  const [newest] = await store.listSnapshots({ limit: 1 });
+  if (!newest) return { record: null, missing: `there is no snapshot in ${store.location}` };
+  return findBaseline(store, root, spec, newest, () => "");
 }
 
 /** The newest clean snapshot of a list (newest first), else the newest. */

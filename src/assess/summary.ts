@@ -292,6 +292,20 @@ const COVERAGE_FORMATS = new Set(["lcov", "cobertura", "istanbul-summary", "ista
 /** Test files by the names test runners look for (vitest/jest, pytest, go test) and the usual test folders. */
 const TEST_FILE = /(^|\/)(__tests__|__mocks__|tests?|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.(py|go)$/;
 
+/** One file's line of `coverage.files`; also rebuilt from stored rows by `shipgate show`. */
+export function fileCoverageEntry(f: CoverageFileRecord): FileCoverageEntry {
+  return {
+    name: f.path,
+    lines: f.linesTotal === null || f.linesCovered === null ? null : pct(f.linesCovered, f.linesTotal),
+    branches: f.branchesTotal === null || f.branchesCovered === null ? null : pct(f.branchesCovered, f.branchesTotal),
+    functions: f.functionsTotal === null || f.functionsCovered === null ? null : pct(f.functionsCovered, f.functionsTotal),
+    statements: f.statementsTotal === null || f.statementsCovered === null ? null : pct(f.statementsCovered, f.statementsTotal),
+    package: f.package,
+    resolved: f.resolved,
+    source: f.sourceIndex,
+  };
+}
+
 /** Pure: the coverage section of a snapshot summary from its merged file rows (exported for tests). */
 export function summariseCoverage(files: CoverageFileRecord[], threshold: number, sources: readonly SourceRecord[]): AssessSummary["coverage"] {
   const overall = emptyTotals();
@@ -335,16 +349,7 @@ export function summariseCoverage(files: CoverageFileRecord[], threshold: number
     counts,
     paths: { total: files.length, resolved, share, threshold },
     packages: [...byPackage].sort((a, b) => a[0].localeCompare(b[0])).map(([name, t]) => entry(name, t)),
-    files: files.map((f) => ({
-      name: f.path,
-      lines: f.linesTotal === null || f.linesCovered === null ? null : pct(f.linesCovered, f.linesTotal),
-      branches: f.branchesTotal === null || f.branchesCovered === null ? null : pct(f.branchesCovered, f.branchesTotal),
-      functions: f.functionsTotal === null || f.functionsCovered === null ? null : pct(f.functionsCovered, f.functionsTotal),
-      statements: f.statementsTotal === null || f.statementsCovered === null ? null : pct(f.statementsCovered, f.statementsTotal),
-      package: f.package,
-      resolved: f.resolved,
-      source: f.sourceIndex,
-    })),
+    files: files.map(fileCoverageEntry),
     // Every coverage report read is evidence: a merged file row names one report, yet its figures may come from several.
     evidence: [...new Set([...files.map((f) => f.sourceIndex), ...sources.flatMap((s, i) => (COVERAGE_FORMATS.has(s.format) ? [i] : []))])].sort((a, b) => a - b),
   };

@@ -7,6 +7,20 @@ export function parseCount(value: string, flag: string): number {
   return n;
 }
 
+/** A calendar day as YYYY-MM-DD that exists (2026-02-30, 2026-13-01 and "tomorrow" do not): returned unchanged. */
+export function parseDay(value: string, flag: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) throw new ShipgateError("USAGE", `[cli] ${flag} must look like 2026-12-31 (a day as YYYY-MM-DD; got "${value}")`);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  date.setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
+  if (date.toISOString().slice(0, 10) !== value) {
+    const why = month < 1 || month > 12 ? `there is no month ${m[2] as string}` : `${m[1] as string}-${m[2] as string} has no day ${m[3] as string}`;
+    throw new ShipgateError("USAGE", `[cli] ${flag} ${value} is not a day: ${why}`, { hint: "write a day of the calendar as YYYY-MM-DD, e.g. 2026-12-31" });
+  }
+  return value;
+}
+
 /** A snapshot reference: an id ("12", "#12") or a position from the newest ("latest", "latest~1"). */
 export function parseSnapshotRef(value: string): { id: number } | { back: number } {
   const id = /^#?(\d+)$/.exec(value);

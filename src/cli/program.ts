@@ -1,8 +1,10 @@
+import { statSync } from "node:fs";
 import { constants } from "node:os";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { InterruptedError, isShipgateError } from "../errors.js";
+import { InterruptedError, isShipgateError, ShipgateError } from "../errors.js";
 import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
+import { parseDay } from "./parse-args.js";
 import { readVersion } from "./version.js";
 
 const version = readVersion();
@@ -23,9 +25,16 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       .option("--config <file>", "config file (default shipgate.yaml under --cwd)")
       .option("--json", "machine-readable output (documented in docs/json-output.md)");
 
+  // Checked once for every command, before anything is read or created: a missing --cwd must not get a store.
   const opts = <T extends CommonOptions>(cmd: Command): T => {
-    const o = cmd.opts<T>();
-    return { ...o, cwd: resolve(o.cwd) };
+    const o = cmd.opts<T & { date?: string }>();
+    const cwd = resolve(o.cwd);
+    const kind = statSync(cwd, { throwIfNoEntry: false });
+    if (!kind?.isDirectory()) {
+      throw new ShipgateError("USAGE", `[cli] --cwd ${o.cwd}: ${kind ? "is a file, not a directory" : "no such directory"}`, { hint: "pass the repository's folder (shipgate does not create it)" });
+    }
+    if (o.date !== undefined) parseDay(o.date, "--date");
+    return { ...o, cwd };
   };
   const act = (work: () => Promise<number>) => async () => setExit(await work());
 
@@ -70,6 +79,15 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .option("--limit <n>", "how many (default 20)")
     .action(function (this: Command) {
       return act(async () => (await import("./commands/history.js")).historyCommand(opts(this), io))();
+    });
+
+  common(program.command("show"))
+    .description("print a stored snapshot as assess printed it (default: the newest); runs no collector and stores nothing")
+    .argument("[snapshot]", "id or latest~N (default latest), snapshot:ID, a baseline name, branch:NAME, ref:GIT_REF or previous")
+    .option("--markdown", "print the markdown report instead")
+    .addHelpText("after", "\nExit codes: 0 shown, 2 no such snapshot or usage error.")
+    .action(function (this: Command, snapshot: string | undefined) {
+      return act(async () => (await import("./commands/show.js")).showCommand(snapshot, opts(this), io))();
     });
 
   common(program.command("diff"))
@@ -199,6 +217,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       .description(what)
       .argument("<id>", "task id")
       .option("--reason <text>", verb === "reset" ? "why" : "why (required)")
+      .option("--any", "move it even though another agent holds it (needs --reason)")
       .action(function (this: Command, id: string) {
         return act(async () => (await import("./commands/task.js")).taskMoveCommand(id, state, opts(this), io))();
       });
@@ -208,7 +227,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   docs
     .command("check")
     .description("check markdown links offline: files, images, anchors (GitHub slugs), reference links; external links listed, fetched only with --online")
-    .argument("[paths...]", "files or folders to check (default: every markdown file under --cwd)")
+    .argument("[paths...]", "files or folders to check (default: every markdown file of the repository under --cwd: git's files, never git-ignored ones)")
     .option("--cwd <dir>", "repository root: links starting with / resolve against it", ".")
     .option("--online", "also fetch external http(s) links (bounded concurrency, 10 s timeout each)")
     .option("--json", "machine-readable output")

@@ -30,6 +30,14 @@ export async function loadConfig(path: string, options: { required: boolean; cwd
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !options.required) return { config: configSchema.parse({ version: 1 }), file: null, hash: null, text: null, shownAs: null };
+    if (code === "EISDIR") {
+      throw new ShipgateError("CONFIG_INVALID", `[config] ${shown(path, options.cwd)} is a directory, not a config file`, {
+        hint: options.required
+          ? "pass --config the YAML file itself, e.g. --config path/to/shipgate.yaml"
+          : `shipgate reads its settings from the file ${CONFIG_FILE}: rename or move that directory, or pass --config FILE`,
+        cause: error,
+      });
+    }
     throw new ShipgateError("CONFIG_INVALID", `[config] ${shown(path, options.cwd)}: ${code === "ENOENT" ? "no such file" : `cannot read it (${code})`}`, {
       hint: code === "ENOENT" ? "run `shipgate init` to write one, or pass --report FILE to read reports without a config" : "check the file's permissions",
       cause: error,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { extname, relative, resolve } from "node:path";
+import { extname, join, relative, resolve } from "node:path";
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { ShipgateError } from "../errors.js";
 import { planLineIndex } from "../plan/plan-lines.js";
@@ -38,6 +38,9 @@ export async function loadPlan(path: string, options: { cwd: string }): Promise<
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
       throw new ShipgateError("NOT_FOUND", `[plan] ${name}: no such file`, { hint: `pass --plan FILE, or write ${PLAN_FILE} (docs/plan.md)`, cause: error });
+    }
+    if (code === "EISDIR") {
+      throw new ShipgateError("PLAN_INVALID", `[plan] ${name} is a directory, not a plan file`, { hint: `pass --plan the plan file itself (YAML or JSON), e.g. --plan ${join(name, PLAN_FILE)}`, cause: error });
     }
     throw new ShipgateError("PLAN_INVALID", `[plan] ${name}: cannot read it (${code ?? (error as Error).message})`, { hint: "check the file's permissions", cause: error });
   }

@@ -1,8 +1,9 @@
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { glob } from "tinyglobby";
+import { listGitFiles } from "../assess/git-ls-files.js";
 import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
@@ -14,9 +15,11 @@ export interface DocsCheckOptions {
   root: string;
   /**
    * Files or directories to check, relative to `root` (or absolute). Default: all of `root`.
-   * Directories are searched for `.md` / `.markdown` files, skipping node_modules, .git, dist, build,
-   * coverage and vendor; a file named here is checked whatever its extension. A path that does not
-   * exist is a USAGE error.
+   * Directories are searched for `.md` / `.markdown` files among the repository's files: in a git work
+   * tree, those `git ls-files --cached --others --exclude-standard` lists (never what .gitignore ignores:
+   * .venv, .tox, node_modules, dist, …); outside git, every file except those in the folders of
+   * `SKIPPED_DIRS`. A file named here is checked whatever its extension. A path that does not exist is a
+   * USAGE error.
    */
   paths?: string[];
   /** Fetch external http(s) links. Default false: they are listed in `external` and never fetched. */
@@ -77,8 +80,17 @@ export interface DocsCheckResult {
 
 type PathKind = "file" | "dir" | "missing";
 
-/** Directories no one writes docs in for readers; they are large, so not descending into them matters. */
-const SKIPPED_DIRS = ["node_modules", ".git", "dist", "build", "coverage", "vendor"];
+/**
+ * Outside git: folders that hold installed packages, virtual environments, caches and build output, not the
+ * project's docs (in git, .gitignore says which). They are large, so not descending into them matters.
+ */
+export const SKIPPED_DIRS: readonly string[] = [
+  "node_modules", "bower_components", "vendor", ".git", ".shipgate",
+  "dist", "build", "target", "coverage", ".next", ".nuxt",
+  ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "site-packages",
+];
+/** Markdown files, for `git ls-files` (in a pathspec without magic, `*` also matches "/"). */
+const MARKDOWN_PATHSPECS = [":(icase)*.md", ":(icase)*.markdown"];
 const MARKDOWN = /\.(?:md|markdown)$/i;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 const HTTP = /^https?:/i;
@@ -216,6 +228,16 @@ async function findMarkdownFiles(root: string, paths: readonly string[] | undefi
     }
     if (!stat.isDirectory()) {
       found.add(abs);
+      continue;
+    }
+    const listed = await listGitFiles(abs, MARKDOWN_PATHSPECS);
+    if (listed !== null) {
+      for (const file of listed) {
+        if (!MARKDOWN.test(file)) continue;
+        const hit = resolve(abs, file);
+        // Like the walk below: symbolic links are not followed, and a tracked file deleted from the work tree is gone.
+        if (lstatSync(hit, { throwIfNoEntry: false })?.isFile()) found.add(hit);
+      }
       continue;
     }
     const hits = await glob(["**/*.md", "**/*.markdown"], {

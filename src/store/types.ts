@@ -110,6 +110,11 @@ export interface SnapshotRecord {
   takenAt: string;
   git: GitState;
   configHash: string | null;
+  /**
+   * What the snapshot measured (`snapshotInputsHash`: tree or commit, report sha256s, config hash), computed by
+   * `saveSnapshot`; null for snapshots stored before it existed, or when the measured tree is unknown.
+   */
+  inputsHash: string | null;
   summary: unknown;
 }
 
@@ -140,6 +145,8 @@ export interface SnapshotQuery {
   commit?: string;
   /** Only snapshots older than this id. */
   beforeId?: number;
+  /** Only snapshots whose inputs hash differs from this one; a snapshot without an inputs hash always differs. */
+  inputsDifferFrom?: string;
 }
 
 export interface StoreEvent {
@@ -233,7 +240,8 @@ export interface ClaimOptions {
  *
  * - Methods are async so that network drivers fit; the SQLite driver resolves synchronously-done work.
  * - `saveSnapshot` writes the snapshot, its sources, facts, test results, coverage rows, findings, advisories and a
- *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none.
+ *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none. It stores
+ *   the snapshot's `inputsHash` (`snapshotInputsHash`, the same function in every driver).
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
  * - Events are append-only; nothing updates or deletes them.
  * - Plan and tasks: `importPlan` keeps the queue state of tasks across plan edits; `claimNextTask` and

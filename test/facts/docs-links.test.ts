@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,9 +8,10 @@ import { dirname, join, posix, resolve } from "node:path";
 import MarkdownIt from "markdown-it";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ShipgateError } from "../../src/errors.js";
-import { checkDocsLinks, joinRelative } from "../../src/facts/docs-links.js";
+import { checkDocsLinks, joinRelative, SKIPPED_DIRS } from "../../src/facts/docs-links.js";
 import type { BrokenLink, DocsCheckOptions } from "../../src/facts/docs-links.js";
 import { scanMarkdown } from "../../src/facts/markdown-links.js";
+import { scratchRepo } from "../scratch-repo.js";
 
 const GEN = resolve(dirname(new URL(import.meta.url).pathname), "../support/generate.mjs");
 const dirs: string[] = [];
@@ -158,6 +159,57 @@ describe("checkDocsLinks: files and images", () => {
     });
     expect(result.files).toBe(2);
     expect(result.broken.map((b) => b.file)).toEqual([".github/CONTRIBUTING.md", "docs/Notes.MARKDOWN"]);
+  });
+});
+
+describe("checkDocsLinks: which files are the repository's", () => {
+  const broken = "[x](nope.md)\n";
+
+  it("regression: a broken link in a git-ignored folder (.tox, .venv, node_modules, dist) no longer counts", async () => {
+    const repo = scratchRepo("docs-ignored-");
+    repo.write({
+      ".gitignore": ".tox/\n.venv/\nnode_modules/\ndist/\n*.log.md\n",
+      "README.md": "# Project\n\n[guide](docs/guide.md)\n",
+      "docs/guide.md": "# Guide\n\n[gone](gone.md)\n",
+      "docs/.gitignore": "generated/\n",
+    });
+    repo.commit("docs");
+    // Left behind by tools: what failed the release gate was a package's README inside .tox/.
+    repo.write({
+      ".tox/py311/lib/python3.11/site-packages/pkg/README.md": broken,
+      ".venv/lib/python3.11/site-packages/other/README.md": broken,
+      "node_modules/pkg/README.md": broken,
+      "dist/docs/guide.md": broken,
+      "docs/generated/api.md": broken,
+      "debug.log.md": broken,
+      // Not ignored and not yet added: the repository's, so checked.
+      "docs/new.md": "# New\n\n[missing](missing.md)\n",
+    });
+    const result = await checkDocsLinks({ root: repo.dir });
+    expect(result.files).toBe(3);
+    expect(lines(result.broken)).toEqual(["docs/guide.md:3:8: gone.md — no such file: docs/gone.md", "docs/new.md:3:11: missing.md — no such file: docs/missing.md"]);
+    // A folder named explicitly is read the same way, and so is a root below the top of the work tree.
+    expect((await checkDocsLinks({ root: repo.dir, paths: ["docs"] })).files).toBe(2);
+    expect((await checkDocsLinks({ root: join(repo.dir, "docs") })).files).toBe(2);
+  });
+
+  it("reads neither symbolic links nor tracked files deleted from the work tree", async () => {
+    const repo = scratchRepo("docs-links-");
+    repo.write({ "README.md": "# Project\n", "docs/old.md": broken });
+    symlinkSync("../README.md", join(repo.dir, "docs/readme-link.md"));
+    repo.commit("docs");
+    rmSync(join(repo.dir, "docs/old.md"));
+    const result = await checkDocsLinks({ root: repo.dir });
+    expect(result.files).toBe(1);
+    expect(result.broken).toEqual([]);
+  });
+
+  it("outside git, skips the usual folders of installed packages, virtual environments and build output", async () => {
+    const files: Record<string, string> = { "docs/guide.md": broken };
+    for (const dir of SKIPPED_DIRS) files[`${dir}/x/README.md`] = broken;
+    const result = await check(files);
+    expect(result.files).toBe(1);
+    expect(result.broken.map((b) => b.file)).toEqual(["docs/guide.md"]);
   });
 });
 

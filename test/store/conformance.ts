@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { snapshotInputsHash } from "../../src/store/inputs-hash.js";
 import type { ImportedTask, NewSnapshot, PlanImport, Store, TaskState } from "../../src/store/types.js";
 
 /** A snapshot with one of every row kind; `n` varies the content. */
@@ -86,7 +87,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       const input = sampleSnapshot(1);
       const saved = await store.saveSnapshot(input);
       expect(saved.id).toBeGreaterThan(0);
-      expect(await store.getSnapshot(saved.id)).toEqual({ id: saved.id, takenAt: input.takenAt, git: input.git, configHash: "abc", summary: input.summary });
+      expect(await store.getSnapshot(saved.id)).toEqual({ id: saved.id, takenAt: input.takenAt, git: input.git, configHash: "abc", inputsHash: snapshotInputsHash(input), summary: input.summary });
       const sources = await store.getSources(saved.id);
       expect(sources.map(({ id: _id, ...rest }) => rest)).toEqual(input.sources);
       const ids = sources.map((s) => s.id);
@@ -160,6 +161,20 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       expect((await store.listSnapshots({ beforeId: c.id, limit: 1 })).map((s) => s.id)).toEqual([b.id]);
       expect((await store.listSnapshots({ branch: "main", beforeId: c.id })).map((s) => s.id)).toEqual([a.id]);
       expect(await store.listSnapshots({ branch: "nope" })).toEqual([]);
+      await store.close();
+    });
+
+    it("stores what each snapshot measured, so re-runs on the same inputs can be skipped", async () => {
+      const store = await open();
+      const a = await store.saveSnapshot(sampleSnapshot(1));
+      // Same commit, reports (in another order) and config: the same inputs, whatever the results say.
+      const b = await store.saveSnapshot(sampleSnapshot(2, { git: a.git, sources: [...sampleSnapshot(1).sources].reverse() }));
+      const c = await store.saveSnapshot(sampleSnapshot(3));
+      expect(a.inputsHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(b.inputsHash).toBe(a.inputsHash);
+      expect(c.inputsHash).not.toBe(a.inputsHash); // another commit
+      expect((await store.listSnapshots({ inputsDifferFrom: a.inputsHash! })).map((s) => s.id)).toEqual([c.id]);
+      expect((await store.listSnapshots({ beforeId: c.id, inputsDifferFrom: c.inputsHash! })).map((s) => s.id)).toEqual([b.id, a.id]);
       await store.close();
     });
 

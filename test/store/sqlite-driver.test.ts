@@ -5,7 +5,8 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createSqliteDriver } from "../../src/store/drivers/sqlite.js";
 import { openStore } from "../../src/store/open-store.js";
-import { testStoreDriver } from "./conformance.js";
+import { snapshotInputsHash } from "../../src/store/inputs-hash.js";
+import { sampleSnapshot, testStoreDriver } from "./conformance.js";
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), "shipgate-store-")), "nested", "shipgate.db");
 
@@ -39,6 +40,23 @@ describe("sqlite driver", () => {
     raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')").run();
     raw.close();
     expect(() => createSqliteDriver({ path })).toThrowError(/schema version 999, newer than this shipgate knows/);
+  });
+
+  it("counts snapshots stored before the inputs hash existed as different from every other", async () => {
+    const path = tempDb();
+    const before = createSqliteDriver({ path });
+    const old = await before.saveSnapshot(sampleSnapshot(1));
+    await before.close();
+    // The database as shipgate left it before migration 8.
+    const raw = new Database(path);
+    raw.exec("ALTER TABLE snapshot DROP COLUMN inputs_hash; DELETE FROM schema_migrations WHERE version = 8");
+    raw.close();
+    const store = createSqliteDriver({ path });
+    expect((await store.getSnapshot(old.id))?.inputsHash).toBeNull();
+    const same = await store.saveSnapshot(sampleSnapshot(1));
+    expect(same.inputsHash).toBe(snapshotInputsHash(sampleSnapshot(1)));
+    expect((await store.listSnapshots({ beforeId: same.id, inputsDifferFrom: same.inputsHash! })).map((s) => s.id)).toEqual([old.id]);
+    await store.close();
   });
 
   it("reports the PostgreSQL URL as not available yet rather than misusing it as a file name", () => {

@@ -8,7 +8,7 @@ export async function baselineSetCommand(name: string, snapshot: string | undefi
   if (!BASELINE_NAME.test(name) || name === "previous") {
     throw new ShipgateError("USAGE", `[baseline] "${name}" cannot be a baseline name: use letters, digits, . _ - / (and not "previous", which means the snapshot before)`);
   }
-  const store = openStore(options.db, options.cwd);
+  const store = openStore(options.db, options.cwd, { mustExist: true });
   try {
     const record = await findSnapshot(store, snapshot ?? "latest");
     if (!record) {

@@ -5,7 +5,7 @@ import type { GateResult } from "../../gate/types.js";
 import { ShipgateError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import { writeCommands, writeReport, type CliIo, type CommonOptions } from "../output.js";
-import { findSnapshot } from "../parse-args.js";
+import { findSnapshot, parseDay } from "../parse-args.js";
 import { readVersion } from "../version.js";
 
 /** Output flags shared by `gate` and `assess --gate`. */
@@ -29,9 +29,8 @@ export async function gateCommand(options: GateCommandOptions, io: CliIo): Promi
   const [{ loadConfig, CONFIG_FILE }, { openStore }] = await Promise.all([import("../../config/load-config.js"), import("../../store/open-store.js")]);
   const config = await loadConfig(resolve(options.cwd, options.config ?? CONFIG_FILE), { required: options.config !== undefined, cwd: process.cwd() });
   if (options.list) return listGates(config, options, io);
-  const day = options.date;
-  if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ShipgateError("USAGE", `[gate] --date must look like 2026-12-31 (got "${day}")`);
-  const store = openStore(options.db, options.cwd);
+  if (options.date !== undefined) parseDay(options.date, "--date");
+  const store = openStore(options.db, options.cwd, { mustExist: true });
   try {
     const snapshotId = options.snapshot === undefined ? undefined : await snapshotIdOf(store, options.snapshot);
     const result = await evaluateAndReport({ ...options, config, store, ...(snapshotId === undefined ? {} : { snapshotId }) }, io);

@@ -48,13 +48,26 @@ async function taskStates(options: PlanOptions, path: string, loaded: { plan: Pl
   }
 }
 
+/** Writes a file a flag names (its folder created); a directory or an unwritable path is a USAGE error, not a crash. */
+async function writeOutput(path: string, content: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ShipgateError("USAGE", `[plan] ${flag}: cannot write ${path}: ${code === "EISDIR" ? "it is a directory" : (error as Error).message}`, {
+      hint: code === "EISDIR" ? "name a file, not a folder" : "check the path and its folder's permissions",
+      cause: error,
+    });
+  }
+}
+
 async function output(options: PlanOptions, io: CliIo, text: string, what: string): Promise<void> {
   if (!options.out) {
     writeReport(io, text.endsWith("\n") ? text : `${text}\n`);
     return;
   }
-  await mkdir(dirname(resolve(options.cwd, options.out)), { recursive: true });
-  await writeFile(resolve(options.cwd, options.out), text);
+  await writeOutput(resolve(options.cwd, options.out), text, `--out ${options.out}`);
   io.stderr(`[plan] ${what} written to ${options.out}\n`);
 }
 
@@ -107,8 +120,7 @@ export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise
   const input = { plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states, today: today(options) };
   if (options.svg) {
     const { renderGanttSvg } = await import("../../report/plan-gantt-svg.js");
-    await mkdir(dirname(resolve(options.cwd, options.svg)), { recursive: true });
-    await writeFile(resolve(options.cwd, options.svg), renderGanttSvg(ganttChart({ ...input, maxTasks: SVG_MAX_TASKS })));
+    await writeOutput(resolve(options.cwd, options.svg), renderGanttSvg(ganttChart({ ...input, maxTasks: SVG_MAX_TASKS })), `--svg ${options.svg}`);
     io.stderr(`[plan] Gantt chart (SVG) written to ${options.svg}\n`);
     if (!options.out) return 0;
   }

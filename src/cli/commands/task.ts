@@ -45,6 +45,10 @@ function line(t: TaskRecord): string {
 
 /** `shipgate task list`. */
 export async function taskListCommand(options: TaskOptions, io: CliIo): Promise<number> {
+  const states = ["pending", "in_progress", "done", "failed", "blocked"];
+  if (options.state !== undefined && !states.includes(options.state)) {
+    throw new ShipgateError("USAGE", `[task] --state must be one of ${states.join(", ")} (got "${options.state}")`);
+  }
   return withTasks(options, async (store) => {
     const agent = options.agent ?? null;
     const tasks = (await store.listTasks()).filter((t) => !t.removed && (agent === null || t.owner === agent) && (options.state === undefined || t.state === options.state));
@@ -180,11 +184,20 @@ export async function taskDoneCommand(id: string, options: TaskOptions, io: CliI
   });
 }
 
-/** `shipgate task fail ID` / `task block ID` / `task reset ID`. */
+/** `shipgate task fail ID` / `task block ID` / `task reset ID`. A task another agent holds is theirs to move, as with `done`. */
 export async function taskMoveCommand(id: string, to: TaskState, options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, false);
   if ((to === "blocked" || to === "failed") && !options.reason) throw new ShipgateError("USAGE", `[task] --reason is required: say why ${id} is ${to}`);
+  if (options.any && !options.reason) throw new ShipgateError("USAGE", "[task] --any needs --reason: say why you move a task another agent may hold");
   return withTasks(options, async (store) => {
+    const record = await store.getTask(id);
+    // Started (in progress) or parked by its claimer (blocked): the claimer holds it. A failed task is free to retry.
+    const holder = record && (record.state === "in_progress" || record.state === "blocked") ? record.claimedBy : null;
+    if (record && holder && holder !== agent && !options.any) {
+      throw new ShipgateError("USAGE", `[task] ${id} is ${record.state.replace("_", " ")}, held by ${holder}${agent ? `, not ${agent}` : ""}`, {
+        hint: `${agent ? `${holder} moves it` : `pass --agent ${shellWord(holder)} if you are ${holder}`}; to move another agent's task anyway: --any --reason "…"`,
+      });
+    }
     const task = await store.transitionTask(id, to, { agent, ...(options.reason ? { note: options.reason } : {}) });
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} ${to.replace("_", " ")}${options.reason ? `: ${options.reason}` : ""}\n`);
     return 0;

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ShipgateError } from "../../errors.js";
+import { snapshotInputsHash } from "../inputs-hash.js";
 import { sqliteMigrations } from "../migrations/sqlite.js";
 import type {
   BaselineRecord,
@@ -37,6 +38,7 @@ interface SnapshotRow {
   git_dirty: number | null;
   git_tree: string | null;
   config_hash: string | null;
+  inputs_hash: string | null;
   summary: string;
 }
 
@@ -147,7 +149,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
 
   const statements = {
     insertSnapshot: db.prepare(
-      "INSERT INTO snapshot (taken_at, git_commit, git_branch, git_dirty, git_tree, config_hash, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO snapshot (taken_at, git_commit, git_branch, git_dirty, git_tree, config_hash, inputs_hash, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     insertSource: db.prepare(
       "INSERT INTO source (snapshot_id, path, sha256, bytes, format, tool, tool_version, collector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -173,7 +175,8 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
   const saveTx = db.transaction((s: NewSnapshot): SnapshotRecord => {
     const summary = JSON.stringify(s.summary);
     const dirty = s.git.dirty === null ? null : s.git.dirty ? 1 : 0;
-    const id = Number(statements.insertSnapshot.run(s.takenAt, s.git.commit, s.git.branch, dirty, s.git.tree, s.configHash, summary).lastInsertRowid);
+    const inputsHash = snapshotInputsHash(s);
+    const id = Number(statements.insertSnapshot.run(s.takenAt, s.git.commit, s.git.branch, dirty, s.git.tree, s.configHash, inputsHash, summary).lastInsertRowid);
     const sourceIds = s.sources.map((src) =>
       Number(statements.insertSource.run(id, src.path, src.sha256, src.bytes, src.format, src.tool?.name ?? null, src.tool?.version ?? null, src.collector).lastInsertRowid),
     );
@@ -205,7 +208,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     const counts = { sources: s.sources.length, tests: s.tests.length, coverageFiles: s.coverageFiles.length, findings: s.findings?.length ?? 0, advisories: s.advisories?.length ?? 0 };
     statements.insertEvent.run(s.takenAt, "snapshot.created", String(id), JSON.stringify(counts));
     for (const e of s.events ?? []) statements.insertEvent.run(s.takenAt, e.type, `snapshot:${id}`, e.data === undefined ? null : JSON.stringify(e.data));
-    return { id, takenAt: s.takenAt, git: s.git, configHash: s.configHash, summary: s.summary };
+    return { id, takenAt: s.takenAt, git: s.git, configHash: s.configHash, inputsHash, summary: s.summary };
   });
 
   const setBaselineTx = db.transaction((name: string, snapshotId: number, at: string): BaselineRecord => {
@@ -359,6 +362,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     takenAt: row.taken_at,
     git: { commit: row.git_commit, branch: row.git_branch, dirty: row.git_dirty === null ? null : row.git_dirty === 1, tree: row.git_tree },
     configHash: row.config_hash,
+    inputsHash: row.inputs_hash,
     summary: JSON.parse(row.summary) as unknown,
   });
 
@@ -378,6 +382,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
         filter("git_branch = ?", opts.branch);
         filter("git_commit = ?", opts.commit);
         filter("id < ?", opts.beforeId);
+        filter("(inputs_hash IS NULL OR inputs_hash != ?)", opts.inputsDifferFrom);
         const sql = `SELECT * FROM snapshot ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
         return (db.prepare(sql).all(...params, opts.limit ?? -1) as SnapshotRow[]).map(toSnapshot);
       }),

@@ -197,4 +197,13 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX task_claim_owner ON task(owner, ord, id) WHERE removed = 0 AND state IN ('pending', 'failed');
     `,
   },
+  {
+    version: 8,
+    name: "snapshot-inputs-hash",
+    // What a snapshot measured (store/inputs-hash.ts). Older snapshots keep NULL: they count as different from
+    // every other, so a `previous` baseline never skips them.
+    sql: `
+      ALTER TABLE snapshot ADD COLUMN inputs_hash TEXT;
+    `,
+  },
 ];
