@@ -176,6 +176,12 @@ describe("evaluateGate: new and delta scopes", () => {
     expect(result.conditions[0]?.items).toMatchObject([{ kind: "uncovered-lines", file: "src/a.ts", line: 4, endLine: 5, key: "src/a.ts:4-5" }]);
   });
 
+  it("truncates changed-line coverage like every other coverage figure (rounding made 79.996 % pass >= 80)", () => {
+    const changedLines = { base: "abc", files: 1, coverable: 25_000, covered: 19_999, uncovered: [{ file: "src/a.ts", lines: "1" }], lineDetail: true, notInReport: [] };
+    const result = run(gate([conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new" })]), snap(), snap(), { changedLines });
+    expect(result.conditions.map((c) => [c.value, c.verdict])).toEqual([[79.99, "fail"]]);
+  });
+
   it("holds when no changed line is code the coverage report knows (a docs-only change), and says so", () => {
     const changedLines = { base: "abcdef1234567", files: 0, coverable: 0, covered: 0, uncovered: [], lineDetail: true, notInReport: ["README.md"] };
     const result = run(gate([conditionSpec({ metric: "coverage.lines", op: ">=", threshold: 80, scope: "new" })]), snap(), snap(), { changedLines });
