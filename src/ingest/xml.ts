@@ -504,3 +504,30 @@ function skipDoctype(buf: string, from: number): number {
   }
   return -1;
 }
+
+/**
+ * Where the root element of an XML document starts in `text` (its first characters, e.g. a file's head
+ * decoded as latin1 so that offsets are bytes): past a BOM, white space, the XML declaration, processing
+ * instructions, comments and a DOCTYPE. -1 when `text` does not start like XML or ends before the root.
+ */
+export function xmlRootOffset(text: string): number {
+  let i = text.startsWith("\u00ef\u00bb\u00bf") ? 3 : text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (i < text.length && (text.charCodeAt(i) <= 32)) i++;
+    if (text.charCodeAt(i) !== 60 /* < */) return -1;
+    let end: number;
+    if (text.startsWith("<?", i)) {
+      end = text.indexOf("?>", i + 2);
+      if (end !== -1) end += 2;
+    } else if (text.startsWith("<!--", i)) {
+      end = text.indexOf("-->", i + 4);
+      if (end !== -1) end += 3;
+    } else if (text.startsWith("<!DOCTYPE", i)) {
+      end = skipDoctype(text, i + 9);
+    } else {
+      return i + 1 < text.length ? i : -1;
+    }
+    if (end === -1) return -1;
+    i = end;
+  }
+}
