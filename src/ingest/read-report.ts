@@ -4,6 +4,7 @@ import { open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Transform } from "node:stream";
 import { ParseError, ShipgateError } from "../errors.js";
+import { boundResult } from "./bound-result.js";
 import { DETECT_BYTES, detectFormat, formats, identifyTool, MAX_HEAD_BYTES, parserFor } from "./registry.js";
 import { xmlRootOffset } from "./xml.js";
 import type { IngestResult, ProducingTool, ReportFormat } from "./types.js";
@@ -89,6 +90,7 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
       cause: error,
     });
   }
+  boundResult(result, path);
   const tool = result.tool ?? identifyTool(head, parser.format);
   const source: ReportSource = {
     path,
