@@ -360,6 +360,8 @@ export function classifyJsonReport(head: Buffer, path: string): JsonReportKind |
     const first = childKeys.get("0");
     // `[]` is what ESLint writes when it lints no file (and ruff when it finds nothing): only the name tells.
     if (first === undefined) return isEmptyArray(head) && /eslint/i.test(name) ? "eslint" : undefined;
+    // ESLint writes "filePath" first: a path longer than the head leaves only that key in view.
+    if (first.length === 1 && first[0] === "filePath" && head.length >= HEAD_BYTES) return "eslint";
     return first.includes("filePath") && first.includes("messages") ? "eslint" : undefined;
   }
   if (root !== "object") return undefined;
