@@ -75,6 +75,10 @@ export const MUTATIONS: readonly Mutation[] = [
     },
   },
   {
+    name: "stray quote",
+    apply: (input, random) => insert(input, offsetAfter(input, random, " =<"), ["\"", "'", "=\"", "\"/>"][int(random, 4)] as string),
+  },
+  {
     name: "invalid UTF-8",
     apply: (input, random) => {
       const bad = [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xe2, 0x82]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0x80, 0x80])];
