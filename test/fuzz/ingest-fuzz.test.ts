@@ -73,7 +73,7 @@ function makeCases(): GuardedCase[] {
     const short = `${basename(fixture.path.slice(0, fixture.path.lastIndexOf("/")))}/${basename(fixture.path)}`;
     cases.push({ name: `${short} (as written)`, path: fixture.path, format: fixture.format });
     for (let round = 0; round < ROUNDS; round++) {
-      let bytes = input;
+      let bytes: Buffer = input;
       const names: string[] = [];
       for (let stacked = random() < 0.25 ? 2 : 1; stacked > 0; stacked--) {
         // Every mutation gets its turn in order, so each one reaches every format.
