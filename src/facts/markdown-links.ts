@@ -119,9 +119,10 @@ md.core.ruler.at("inline", (state) => {
   }
 });
 
-const HTML_COMMENT = /<!--[\s\S]*?-->/g;
 const HTML_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>/g;
-const HTML_ATTR = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
+// An attribute name starts where a run of name characters starts: tried from inside the run as well, a long
+// run without "=" was re-read from each of its characters (quadratic).
+const HTML_ATTR = /(?<![-a-zA-Z0-9_:.])([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
 const PLAIN_HEADING = /^[\w -]*$/;
 const FRONT_MATTER = /^---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
@@ -159,7 +160,10 @@ export function scanMarkdown(source: string): MarkdownScan {
 
   const scanHtml = (html: string, line0: number) => {
     if (!html.includes("<")) return;
-    const clean = html.includes("<!--") ? html.replace(HTML_COMMENT, (c) => c.replace(/[^\n]/g, " ")) : html;
+    // Cut after the last ">": a "<name " with no ">" after it was scanned to the end from every "<" (quadratic),
+    // and no tag or comment can end past it.
+    const closed = html.slice(0, html.lastIndexOf(">") + 1);
+    const clean = closed.includes("<!--") ? blankComments(closed) : closed;
     let lastIndex = 0;
     let line = line0;
     for (const tag of clean.matchAll(HTML_TAG)) {
@@ -279,4 +283,20 @@ function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
   return n;
+}
+
+/**
+ * `html` with each complete comment blanked (newlines kept, for line numbers). A hand loop: the regex
+ * `<!--[\s\S]*?-->` re-read the rest of the text from every "<!--" when none was closed.
+ */
+function blankComments(html: string): string {
+  let out = "";
+  let from = 0;
+  for (let open = html.indexOf("<!--"); open !== -1; open = html.indexOf("<!--", from)) {
+    const close = html.indexOf("-->", open + 4);
+    if (close === -1) break;
+    out += html.slice(from, open) + html.slice(open, close + 3).replace(/[^\n]/g, " ");
+    from = close + 3;
+  }
+  return out + html.slice(from);
 }

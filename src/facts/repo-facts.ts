@@ -113,12 +113,14 @@ async function readDependencies(root: string, files: string[]): Promise<Dependen
         // A broken package.json is not this module's business; npm will say so.
       }
     } else if (manifest.endsWith("go.mod")) {
-      for (const m of text.matchAll(/^\s*(?:require\s+)?([\w.-]+\.[\w.-]+\/[\w./-]+)\s+v/gm)) add(m[1] as string, manifest);
+      // Dots only between name parts and blanks only within the line: `[\w.-]+\.[\w.-]+` could split a name
+      // at any dot, and `^\s*` ran across blank lines, both quadratic on a hostile file.
+      for (const m of text.matchAll(/^[ \t]*(?:require[ \t]+)?([\w-]+(?:\.[\w-]+)+\/[\w./-]+)[ \t]+v/gm)) add(m[1] as string, manifest);
     } else if (manifest.endsWith("pom.xml")) {
       for (const m of text.matchAll(/<artifactId>([\w.-]+)<\/artifactId>/g)) add(m[1] as string, manifest);
     } else {
       // pyproject.toml, requirements*.txt, Cargo.toml: names at the start of a requirement.
-      for (const m of text.matchAll(/^\s*["']?([A-Za-z][\w.-]*)\s*(?:[<>=!~;[\]"'@ ]|$)/gm)) add((m[1] as string).toLowerCase(), manifest);
+      for (const m of text.matchAll(/^[ \t]*["']?([A-Za-z][\w.-]*)[ \t]*(?:[<>=!~;[\]"'@ ]|$)/gm)) add((m[1] as string).toLowerCase(), manifest);
     }
   }
   return { names, licenses };

@@ -20,6 +20,13 @@ export const isCount = (value: JsonValue | undefined): value is number =>
 /** How many bytes `detect` sees and `JsonStreamOptions.onHead` gets. */
 export const HEAD_BYTES = 4096;
 
+/**
+ * How deep arrays and objects may nest. SARIF, the deepest report read here, nests about 15 levels; the
+ * JSON parser's work per value grows with the depth it sits at, so a deeper file is refused before it
+ * costs quadratic time (documented in docs/limits.md).
+ */
+export const MAX_JSON_DEPTH = 512;
+
 /** One value picked out of a document by `JsonStreamOptions.paths`. */
 export interface JsonEntry {
   /** Keys from the top-level value down to this one, e.g. `["files", "src/a.py"]` for `$.files.*`. */
@@ -84,8 +91,14 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
     }
     lastToken = info;
     if (entryDepths.has(depth)) startLines[depth] = lines.lineAt(info.offset);
-    if (info.token === TokenType.LEFT_BRACE || info.token === TokenType.LEFT_BRACKET) depth++;
-    else if (info.token === TokenType.RIGHT_BRACE || info.token === TokenType.RIGHT_BRACKET) depth--;
+    if (info.token === TokenType.LEFT_BRACE || info.token === TokenType.LEFT_BRACKET) {
+      if (++depth > MAX_JSON_DEPTH) {
+        rethrow(new ParseError(file, lines.lineAt(info.offset), `arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels: no report does; shipgate refuses the file`, {
+          hint: "check that this is the report the tool wrote",
+        }));
+      }
+    }
+    if (info.token === TokenType.RIGHT_BRACE || info.token === TokenType.RIGHT_BRACKET) depth--;
   };
   parser.onValue = (info: ParsedElementInfo) => {
     const path = info.stack.slice(1).map((element) => element.key ?? "");
@@ -347,6 +360,8 @@ export function classifyJsonReport(head: Buffer, path: string): JsonReportKind |
     const first = childKeys.get("0");
     // `[]` is what ESLint writes when it lints no file (and ruff when it finds nothing): only the name tells.
     if (first === undefined) return isEmptyArray(head) && /eslint/i.test(name) ? "eslint" : undefined;
+    // ESLint writes "filePath" first: a path longer than the head leaves only that key in view.
+    if (first.length === 1 && first[0] === "filePath" && head.length >= HEAD_BYTES) return "eslint";
     return first.includes("filePath") && first.includes("messages") ? "eslint" : undefined;
   }
   if (root !== "object") return undefined;

@@ -4,7 +4,9 @@ import { open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Transform } from "node:stream";
 import { ParseError, ShipgateError } from "../errors.js";
-import { detectFormat, formats, identifyTool, parserFor } from "./registry.js";
+import { boundResult } from "./bound-result.js";
+import { DETECT_BYTES, detectFormat, formats, identifyTool, MAX_HEAD_BYTES, parserFor } from "./registry.js";
+import { xmlRootOffset } from "./xml.js";
 import type { IngestResult, ProducingTool, ReportFormat } from "./types.js";
 
 /** Where a set of numbers came from: every fact and detail row points at one. */
@@ -32,8 +34,6 @@ export interface ReadReportResult {
   result: IngestResult;
 }
 
-const HEAD_BYTES = 4096;
-
 /** Opens, identifies and parses one report, hashing it as it streams. */
 export async function readReport(path: string, options: ReadReportOptions = {}): Promise<ReadReportResult> {
   const absolutePath = resolve(options.cwd ?? process.cwd(), path);
@@ -58,6 +58,11 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
   } else {
     parser = detectFormat(head, path);
     if (!parser) {
+      if (head.length >= MAX_HEAD_BYTES && xmlRootOffset(head.toString("latin1")) === -1 && startsLikeXml(head.toString("latin1", 0, 256))) {
+        throw new ParseError(path, undefined, `unrecognised report format: no XML element starts in the first ${MAX_HEAD_BYTES / 1024} KB (only comments, processing instructions or a DOCTYPE)`, {
+          hint: "force the format with --format (or format: in shipgate.yaml) if the file is a report",
+        });
+      }
       throw new ParseError(path, undefined, "unrecognised report format", {
         hint: `shipgate reads ${formats.join(", ")}; force one with --format if the file is one of these`,
       });
@@ -85,6 +90,7 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
       cause: error,
     });
   }
+  boundResult(result, path);
   const tool = result.tool ?? identifyTool(head, parser.format);
   const source: ReportSource = {
     path,
@@ -103,10 +109,17 @@ async function readHead(absolutePath: string, path: string): Promise<Buffer> {
     throw new ShipgateError("REPORT_NOT_FOUND", `[ingest] ${path}: cannot open it (${error.code ?? error.message})`, { hint: "check the file's permissions", cause: error });
   });
   try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
+    const buffer = Buffer.alloc(MAX_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, DETECT_BYTES, 0);
+    // XML whose root element lies past the first bytes (a long comment or DOCTYPE first): read on, bounded.
+    const text = buffer.toString("latin1", 0, bytesRead);
+    if (bytesRead < DETECT_BYTES || xmlRootOffset(text) !== -1 || !startsLikeXml(text.slice(0, 256))) return buffer.subarray(0, bytesRead);
+    const more = await handle.read(buffer, bytesRead, MAX_HEAD_BYTES - bytesRead, bytesRead);
+    return buffer.subarray(0, bytesRead + more.bytesRead);
   } finally {
     await handle.close();
   }
 }
+
+/** True when `text` (latin1) starts, past a UTF-8 BOM and white space, with `<`. */
+const startsLikeXml = (text: string): boolean => /^(\u00ef\u00bb\u00bf)?\s*</.test(text);

@@ -12,6 +12,15 @@ import { sarifParser } from "./parsers/sarif.js";
 import { tscParser } from "./parsers/tsc.js";
 import { osvParser } from "./parsers/osv.js";
 import type { ProducingTool, ReportFormat, ReportParser } from "./types.js";
+import { xmlRootOffset } from "./xml.js";
+
+/** How many bytes each parser's `detect` sees. */
+export const DETECT_BYTES = 4096;
+/**
+ * How far into a file detection looks for an XML root element that a long prolog (XML declaration,
+ * comments, processing instructions, DOCTYPE) pushes past the first `DETECT_BYTES`. Documented in docs/limits.md.
+ */
+export const MAX_HEAD_BYTES = 65536;
 
 /** In detection order: the more specific content checks first. */
 export const parsers: readonly ReportParser[] = [
@@ -42,11 +51,23 @@ export function isReportFormat(value: string): value is ReportFormat {
   return (formats as readonly string[]).includes(value);
 }
 
-/** The parser whose `detect` accepts this head, or undefined. */
+/**
+ * What `detect` sees of a file's head (up to `MAX_HEAD_BYTES`): its first `DETECT_BYTES`, or, for XML whose
+ * root element starts later than a quarter of that (behind a long comment or DOCTYPE), `DETECT_BYTES` from the root element on.
+ */
+export function headForDetection(head: Buffer): Buffer {
+  const first = head.subarray(0, DETECT_BYTES);
+  if (head.length <= DETECT_BYTES / 4) return first;
+  const root = xmlRootOffset(head.toString("latin1", 0, MAX_HEAD_BYTES));
+  return root <= DETECT_BYTES / 4 ? first : head.subarray(root, root + DETECT_BYTES);
+}
+
+/** The parser whose `detect` accepts this head (the file's first bytes, up to `MAX_HEAD_BYTES`), or undefined. */
 export function detectFormat(head: Buffer, path: string): ReportParser | undefined {
+  const seen = headForDetection(head);
   return parsers.find((p) => {
     try {
-      return p.detect(head, path);
+      return p.detect(seen, path);
     } catch {
       return false;
     }
@@ -58,7 +79,10 @@ export function detectFormat(head: Buffer, path: string): ReportParser | undefin
  * rarely name their writer, and a wrong guess is worse than none, so each rule is a specific marker.
  */
 export function identifyTool(head: Buffer, format: ReportFormat): ProducingTool | undefined {
-  const text = head.toString("utf8", 0, Math.min(head.length, 4096));
+  const seen = headForDetection(head);
+  const first = head.toString("utf8", 0, Math.min(head.length, DETECT_BYTES));
+  // A root element behind a long prolog: the prolog's comments (gcovr) and the root's attributes (vitest) both name tools.
+  const text = seen.byteOffset === head.byteOffset ? first : `${first}\n${seen.toString("utf8")}`;
   const rules: [RegExp, string, RegExp?][] = [
     [/<testsuites[^>]*name="vitest tests"/, "vitest"],
     [/<testsuites[^>]*name="jest tests"/, "jest"],

@@ -34,9 +34,13 @@ export async function* readTextLines(stream: Readable, ctx: ParseContext): Async
     let start = 0;
     if (afterCR && text.startsWith("\n")) start = 1;
     afterCR = false;
+    // Where the next "\r" and "\n" are, each searched again only once passed: searching both on every line
+    // re-read the rest of the chunk per line when it holds only one kind (quadratic in the chunk).
+    let cr = -2;
+    let lf = -2;
     for (;;) {
-      const cr = text.indexOf("\r", start);
-      const lf = text.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) break;
       yield take(text.slice(start, end));

@@ -30,8 +30,23 @@ export function detach(text: string): string {
 }
 
 const NAME = /[^\s/>=]+/y;
-const SKIP_TAG = /(?:[^"'>]+|"[^"]*"|'[^']*')*>/y;
 const NO_ATTRS: Record<string, string> = Object.freeze({});
+
+/**
+ * How deep elements may nest. Real reports nest a few levels (JUnit 5 nested classes, jest describe
+ * blocks: under 30); a deeper file is refused rather than read, because every level costs every test
+ * case below it a longer suite path (documented in docs/limits.md).
+ */
+export const MAX_XML_DEPTH = 1000;
+
+/**
+ * Longest unfinished markup held back and re-read when the next chunk arrives. Anything longer (a
+ * megabyte-long attribute, a DOCTYPE, a processing instruction) waits for its end in a `MarkupEnd`
+ * scan that reads each new chunk once, so a long tag costs linear time however many chunks it spans.
+ */
+const SHORT_REMAINDER = 64;
+/** Longest entity reference held back at the end of a chunk ("&#x10FFFF;" and any name a report uses). */
+const MAX_ENTITY = 32;
 
 /**
  * A small, strict-enough XML reader for test and coverage reports.
@@ -67,6 +82,9 @@ class XmlReader {
   private started = false;
   private unknownEntities = 0;
   private readonly names = new Map<number, string>();
+  /** Chunks that arrived while unfinished markup at `pos` waited for its end; `waiting` finds that end. */
+  private pending: string[] = [];
+  private waiting: MarkupEnd | undefined;
 
   constructor(
     private readonly file: string,
@@ -76,6 +94,12 @@ class XmlReader {
 
   feed(chunk: string): void {
     if (chunk.length === 0) return;
+    if (this.waiting !== undefined) {
+      this.pending.push(chunk);
+      if (!this.waiting.scan(chunk)) return;
+      this.waiting = undefined;
+      chunk = this.takePending();
+    }
     this.countLines(this.pos);
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
     this.linePos -= this.pos;
@@ -83,14 +107,38 @@ class XmlReader {
     if (!this.started) {
       if (this.buf.charCodeAt(0) === 0xfeff) this.buf = this.buf.slice(1);
       const first = this.buf.search(/\S/);
-      if (first === -1) return;
+      if (first === -1) {
+        // Only white space so far: count its lines and drop it, so a blank file is not re-read chunk after chunk.
+        this.countLines(this.buf.length);
+        this.pos = this.buf.length;
+        return;
+      }
       if (this.buf[first] !== "<") this.fail(this.lineAt(first), "this is not XML (it does not start with '<')");
       this.started = true;
     }
     this.run();
+    if (this.mode === "normal" && this.buf.length - this.pos > SHORT_REMAINDER) {
+      const waiting = new MarkupEnd(this.buf, this.pos);
+      // The reader stopped before this markup's end, so the scan cannot find one: if it does, the two
+      // disagree on malformed markup, and the rest of the file is read whole at the end, once.
+      if (waiting.scan(this.buf.slice(this.pos))) waiting.untilEndOfFile();
+      this.waiting = waiting;
+    }
+  }
+
+  private takePending(): string {
+    const joined = this.pending.join("");
+    this.pending = [];
+    return joined;
   }
 
   end(): void {
+    if (this.waiting !== undefined) {
+      // The file ended inside markup that was waiting for its end: let the reader say what is wrong.
+      this.waiting = undefined;
+      const rest = this.takePending();
+      if (rest !== "") this.feed(rest);
+    }
     const buf = this.buf;
     if (this.mode !== "normal") this.fail(this.lineAt(buf.length), `the file ends inside a ${this.mode === "cdata" ? "CDATA section" : "comment"}: it looks truncated`);
     if (this.pos < buf.length && buf.slice(this.pos).trim() !== "") {
@@ -137,7 +185,7 @@ class XmlReader {
         // Hold back a trailing entity reference that the next chunk completes ("&am" + "p;").
         let end = len;
         const amp = buf.lastIndexOf("&");
-        if (amp >= pos && buf.indexOf(";", amp) === -1) end = amp;
+        if (amp >= pos && amp > len - MAX_ENTITY && buf.indexOf(";", amp) === -1) end = amp;
         if (end > pos) this.text(pos, end);
         pos = end;
         break;
@@ -198,9 +246,8 @@ class XmlReader {
     if (NAME.lastIndex >= buf.length) return -1;
     let at = NAME.lastIndex;
     if (this.handler.wantsAttributes?.(name) === false) {
-      SKIP_TAG.lastIndex = at;
-      if (SKIP_TAG.test(buf)) {
-        const end = SKIP_TAG.lastIndex;
+      const end = tagEnd(buf, at);
+      if (end !== -1) {
         this.opened(name, NO_ATTRS, lt, buf.charCodeAt(end - 2) === 47 /* / */);
         return end;
       }
@@ -253,6 +300,9 @@ class XmlReader {
   private opened(name: string, attrs: Record<string, string>, lt: number, selfClosing: boolean): void {
     const line = this.lineAt(lt);
     if (this.rootClosed) this.fail(line, `a second root element <${name}> after the first one closed`);
+    if (this.stack.length >= MAX_XML_DEPTH) {
+      this.fail(line, `elements nest deeper than ${MAX_XML_DEPTH} levels (at <${name}>): no test or coverage report does; shipgate refuses the file`);
+    }
     this.sawRoot = true;
     this.stack.push(name);
     this.stackLines.push(line);
@@ -347,6 +397,93 @@ class XmlReader {
   }
 }
 
+/**
+ * The position after the `>` that ends an opening tag whose attributes start at `from` (quoted values may
+ * hold `>`), or -1 when the buffer ends first. A hand loop: the regex it replaces,
+ * `(?:[^"'>]+|"[^"]*"|'[^']*')*>`, backtracked exponentially on a tag with an unclosed quote.
+ */
+function tagEnd(buf: string, from: number): number {
+  let quote = 0;
+  for (let i = from; i < buf.length; i++) {
+    const c = buf.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) {
+      quote = c;
+    } else if (c === 62 /* > */) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Finds the end of unfinished markup chunk by chunk, reading each chunk once: the state (open quote,
+ * DOCTYPE bracket depth, a `?` or `-` just seen) carries over. Knows the markup kinds the reader can stop in:
+ * opening and closing tags, processing instructions and DOCTYPEs.
+ */
+class MarkupEnd {
+  private kind: "tag" | "close" | "pi" | "doctype" | "never";
+  /** Characters of the markup's opening (`<`, `<?`, `<!DOCTYPE`) still to pass before the scan starts. */
+  private skip: number;
+  private quote = 0;
+  private depth = 0;
+  private last = 0;
+
+  constructor(buf: string, lt: number) {
+    const c = buf.charCodeAt(lt + 1);
+    if (c === 47 /* / */) this.kind = "close";
+    else if (c === 63 /* ? */) this.kind = "pi";
+    else if (buf.startsWith("<!DOCTYPE", lt)) this.kind = "doctype";
+    else if (c === 33 /* ! */) this.kind = "never";
+    else this.kind = "tag";
+    this.skip = this.kind === "pi" ? 2 : this.kind === "doctype" ? 9 : 1;
+  }
+
+  /** From now on the end is the end of the file. */
+  untilEndOfFile(): void {
+    this.kind = "never";
+  }
+
+  /** Scans the next piece of text; true when the markup ends inside it. */
+  scan(text: string): boolean {
+    let i = 0;
+    if (this.skip > 0) {
+      i = Math.min(this.skip, text.length);
+      this.skip -= i;
+    }
+    switch (this.kind) {
+      case "never":
+        return false;
+      case "close":
+        return text.indexOf(">", i) !== -1;
+      case "pi": {
+        if (this.last === 63 && text.charCodeAt(i) === 62) return true;
+        if (text.indexOf("?>", i) !== -1) return true;
+        if (text.length > i) this.last = text.charCodeAt(text.length - 1);
+        return false;
+      }
+      case "tag":
+      case "doctype":
+        for (; i < text.length; i++) {
+          const c = text.charCodeAt(i);
+          if (this.quote !== 0) {
+            if (c === this.quote) this.quote = 0;
+          } else if (c === 34 || c === 39) {
+            this.quote = c;
+          } else if (c === 91 /* [ */ && this.kind === "doctype") {
+            this.depth++;
+          } else if (c === 93 /* ] */ && this.kind === "doctype") {
+            this.depth--;
+          } else if (c === 62 /* > */ && this.depth <= 0) {
+            return true;
+          }
+        }
+        return false;
+    }
+  }
+}
+
 /** Returns the position after a DOCTYPE declaration starting before `from`, or -1 if the buffer ends first. */
 function skipDoctype(buf: string, from: number): number {
   let quote = 0;
@@ -366,4 +503,31 @@ function skipDoctype(buf: string, from: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * Where the root element of an XML document starts in `text` (its first characters, e.g. a file's head
+ * decoded as latin1 so that offsets are bytes): past a BOM, white space, the XML declaration, processing
+ * instructions, comments and a DOCTYPE. -1 when `text` does not start like XML or ends before the root.
+ */
+export function xmlRootOffset(text: string): number {
+  let i = text.startsWith("\u00ef\u00bb\u00bf") ? 3 : text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (i < text.length && (text.charCodeAt(i) <= 32)) i++;
+    if (text.charCodeAt(i) !== 60 /* < */) return -1;
+    let end: number;
+    if (text.startsWith("<?", i)) {
+      end = text.indexOf("?>", i + 2);
+      if (end !== -1) end += 2;
+    } else if (text.startsWith("<!--", i)) {
+      end = text.indexOf("-->", i + 4);
+      if (end !== -1) end += 3;
+    } else if (text.startsWith("<!DOCTYPE", i)) {
+      end = skipDoctype(text, i + 9);
+    } else {
+      return i + 1 < text.length ? i : -1;
+    }
+    if (end === -1) return -1;
+    i = end;
+  }
 }

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ParseError, ShipgateError } from "../../src/errors.js";
-import { classifyJsonReport, HEAD_BYTES, isRuffJsonHead, readJsonStream, sniffJson } from "../../src/ingest/json-stream.js";
+import { classifyJsonReport, HEAD_BYTES, isRuffJsonHead, MAX_JSON_DEPTH, readJsonStream, sniffJson } from "../../src/ingest/json-stream.js";
 import type { JsonEntry, JsonStreamOptions } from "../../src/ingest/json-stream.js";
 import type { Diagnostic } from "../../src/ingest/types.js";
 
@@ -197,6 +197,17 @@ describe("readJsonStream", () => {
     });
   });
 
+  it("refuses nesting deeper than MAX_JSON_DEPTH with file:line (200 000 levels were quadratic: 61 s)", async () => {
+    const deep = `{"a":\n${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)},"b":${"[".repeat(200_000)}`;
+    expect(await failure(read(chunked(deep, 4096)))).toBe(`[ingest] t.json:2: arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels: no report does; shipgate refuses the file`);
+  });
+
+  it("reads nesting up to MAX_JSON_DEPTH", async () => {
+    const depth = MAX_JSON_DEPTH - 1;
+    const { entries } = await read(Readable.from([`{"a":${"[".repeat(depth)}1${"]".repeat(depth)}}`]));
+    expect(entries).toHaveLength(1);
+  });
+
   it("turns a read error into REPORT_NOT_FOUND", async () => {
     const error = await read(createReadStream(fixture("no-such-dir/missing.json"))).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ShipgateError);
@@ -277,6 +288,14 @@ describe("classifyJsonReport", () => {
     ["nothing", "", "coverage-final.json", undefined],
   ])("%s", (_, head, path, expected) => {
     expect(classifyJsonReport(Buffer.from(head), path)).toBe(expected);
+  });
+});
+
+describe("classifyJsonReport with a long first value", () => {
+  it("recognises ESLint output whose first filePath runs past the head (a 1 MB path was 'unrecognised')", () => {
+    const head = Buffer.from(`[{"filePath":"/${"p".repeat(2 * HEAD_BYTES)}`).subarray(0, HEAD_BYTES);
+    expect(classifyJsonReport(head, "out.json")).toBe("eslint");
+    expect(classifyJsonReport(Buffer.from('[{"filePath":"/a.js"}]'), "out.json")).toBeUndefined();
   });
 });
 

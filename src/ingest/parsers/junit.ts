@@ -50,8 +50,11 @@ export const junitParser: ReportParser = {
   async parse(stream, ctx) {
     const diagnostics: Diagnostic[] = [];
     const cases: TestCase[] = [];
-    // The suite path is shared by all cases of a suite (copy on change), not copied per case.
+    // The suite path is shared by all cases of a suite: copied from the open suites when a case needs it
+    // and a suite opened or closed since the last copy, so nesting alone costs nothing per level.
+    const openSuites: string[] = [];
     let suites: readonly string[] = [];
+    let suitesChanged = false;
 
     let root: string | undefined;
     // Cases of one suite share their classname: copy it once.
@@ -82,8 +85,13 @@ export const junitParser: ReportParser = {
           return;
         }
         if (name === "testsuite") {
-          suites = [...suites, own(attrs.name ?? "")];
+          openSuites.push(own(attrs.name ?? ""));
+          suitesChanged = true;
         } else if (name === "testcase") {
+          if (suitesChanged) {
+            suites = openSuites.slice();
+            suitesChanged = false;
+          }
           // Every field set up front: one object shape for all cases keeps the code monomorphic.
           const classname = attrs.classname;
           if (classname !== undefined && classname !== lastClassname) {
@@ -133,7 +141,8 @@ export const junitParser: ReportParser = {
           return;
         }
         if (name === "testsuite") {
-          suites = suites.slice(0, -1);
+          openSuites.pop();
+          suitesChanged = true;
         }
       },
       wantsText: () => collecting,

@@ -44,7 +44,9 @@ export const lcovParser: ReportParser = {
 
   detect(head, path) {
     const text = head.toString("latin1", 0, Math.min(head.length, 4096));
-    const startsLikeLcov = /^(TN:[^\n]*\r?\n)*SF:/.test(text);
+    // `[^\n]*` already takes a "\r": a `\r?` after it made each CRLF line matchable two ways, and the
+    // regex backtracked exponentially over a head of test-name lines with no SF: after them.
+    const startsLikeLcov = /^(TN:[^\n]*\n)*SF:/.test(text);
     return startsLikeLcov || (/\.(info|lcov)$/.test(path) && /^(TN|SF|VER):/.test(text));
   },
 

@@ -1,3 +1,4 @@
+import { FIELD_LIMITS } from "../bound-result.js";
 import { ParseError } from "../../errors.js";
 import { classifyJsonReport, isCount, isJsonObject, readJsonStream, refuseOtherFindingReport } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
@@ -208,7 +209,8 @@ function findRule(run: RunState, result: PendingResult): RuleInfo | undefined {
   }
   if (result.ruleId === null) return undefined;
   // A hierarchical id ("CA2101/1") refers to its rule ("CA2101") when no rule has the full id (§3.27.5).
-  for (let id = result.ruleId; ; ) {
+  // Real ids have a level or two; trying every "/" of a long id hashed it once per level (quadratic).
+  for (let id = result.ruleId, levels = 0; levels < MAX_RULE_ID_LEVELS; levels++) {
     for (const candidate of [component, run.driver, ...run.extensions]) {
       const rule = candidate.byId.get(id);
       if (rule !== undefined) return rule;
@@ -217,7 +219,10 @@ function findRule(run: RunState, result: PendingResult): RuleInfo | undefined {
     if (slash <= 0) return undefined;
     id = id.slice(0, slash);
   }
+  return undefined;
 }
+
+const MAX_RULE_ID_LEVELS = 16;
 
 /** The message text, from `text`, `markdown`, or the rule's `messageStrings[id]` with `{0}`… filled from `arguments`. */
 function messageText(message: JsonObject | undefined, rule: RuleInfo | undefined, ruleId: string | null): string {
@@ -227,9 +232,14 @@ function messageText(message: JsonObject | undefined, rule: RuleInfo | undefined
   const template = typeof message.id === "string" ? rule?.messageStrings?.get(message.id) : undefined;
   if (template === undefined) return ruleId ?? "(no message)";
   const args = Array.isArray(message.arguments) ? message.arguments : [];
+  // Filled up to the stored length only: a template repeating "{0}" with a long argument multiplied it.
+  let length = 0;
   return template.replace(/\{(\d+)\}/g, (whole, n: string) => {
     const arg = args[Number(n)];
-    return typeof arg === "string" ? arg : whole;
+    const text = typeof arg === "string" ? arg : whole;
+    if (length > FIELD_LIMITS.message) return "";
+    length += text.length;
+    return text;
   });
 }
 
