@@ -49,7 +49,7 @@ describe("shipgate init writes collectors that work on a real project with a fai
     const summary = initThenAssess("vitest");
     expect(summary.collectors.map((c) => [c.name, c.exitCode])).toEqual([["vitest", 1], ["eslint", 1], ["tsc", 2]]);
     expect(summary.tests).toMatchObject(threeTestsOneFailed);
-    expect(summary.coverage).toMatchObject({ lines: 40, branches: 0, functions: 66.67 });
+    expect(summary.coverage).toMatchObject({ lines: 40, branches: 0, functions: 66.66 });
     // ESLint: 1 error (no-unused-vars); tsc: error TS2322 in src/typed.ts.
     expect(summary.lint).toMatchObject({ errors: 1, warnings: 0 });
     expect(summary.typeErrors).toBe(1);
@@ -59,14 +59,14 @@ describe("shipgate init writes collectors that work on a real project with a fai
     // jest 30 printed: Tests: 1 failed, 2 passed, 3 total; coverage summary Lines 50% (3/6), Branches 0% (0/2), Functions 66.66% (2/3).
     const summary = initThenAssess("jest");
     expect(summary.tests).toMatchObject(threeTestsOneFailed);
-    expect(summary.coverage).toMatchObject({ lines: 50, branches: 0, functions: 66.67 });
+    expect(summary.coverage).toMatchObject({ lines: 50, branches: 0, functions: 66.66 });
   }, 300_000);
 
   it("mocha: the built-in xunit reporter (mocha-junit-reporter 2.2 crashes under mocha 12) and c8 coverage despite the failure", () => {
     // mocha 12's xunit file: tests="3" errors="1" (the failing test); c8 printed Lines 62.5% (10/16), Branches 100% (3/3), Functions 66.66% (2/3).
     const summary = initThenAssess("mocha");
     expect(summary.tests).toMatchObject(threeTestsOneFailed);
-    expect(summary.coverage).toMatchObject({ lines: 62.5, branches: 100, functions: 66.67 });
+    expect(summary.coverage).toMatchObject({ lines: 62.5, branches: 100, functions: 66.66 });
   }, 300_000);
 
   it("node:test: regression: the junit destination's folder did not exist (ENOENT); the command creates it first", () => {
@@ -74,7 +74,7 @@ describe("shipgate init writes collectors that work on a real project with a fai
     // (src/math.js 62.50 % and the test file 100 %: Node 20 counts test files).
     const summary = initThenAssess("node:test");
     expect(summary.tests).toMatchObject(threeTestsOneFailed);
-    expect(summary.coverage).toMatchObject({ lines: 80.65, branches: 100, functions: 85.71 });
+    expect(summary.coverage).toMatchObject({ lines: 80.64, branches: 100, functions: 85.71 }); // 25/31 truncated, as istanbul does (docs/decisions.md); node rounds
   }, 300_000);
 
   const python = pythonBinDir();
