@@ -44,6 +44,9 @@ describe("govulncheckParser", () => {
         ...((entry.unrated ?? 0) > 0 ? ["warning govulncheck.unknown-severity"] : []),
         ...(apart ? ["info govulncheck.not-called"] : []),
       ]);
+      const note = diagnostics.find((d) => d.code === "govulncheck.not-called")?.message ?? "";
+      if ((entry.imported ?? 0) > 0) expect(note).toContain(`${entry.imported} vulnerabilit${entry.imported === 1 ? "y" : "ies"} in packages you import`);
+      if ((entry.required ?? 0) > 0) expect(note).toContain(`${entry.required} vulnerabilit${entry.required === 1 ? "y" : "ies"} in modules you require`);
     });
 
     it("gives every advisory the module version, the Go ecosystem and a pkg.go.dev url", async () => {
