@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cargoAuditParser, isCargoAuditHead } from "../../../src/ingest/parsers/cargo-audit.js";
-import { detectFormat } from "../../../src/ingest/registry.js";
+import { detectFormat, parsers } from "../../../src/ingest/registry.js";
 import type { AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";
 import { parseFailure } from "./json-coverage-fixtures.js";
@@ -70,10 +70,11 @@ describe("cargoAuditParser", () => {
       }
     });
 
-    it("is detected as cargo audit output, by the registry too", () => {
+    it("is detected as cargo audit output, by the registry too, and by no other parser", () => {
       const head = readFileSync(path(name)).subarray(0, 4096);
       expect(parser.detect(head, `${name}.json`)).toBe(true);
       expect(detectFormat(head, `${name}.json`)?.format).toBe("cargo-audit");
+      expect(parsers.filter((other) => other.detect(head, `${name}.json`)).map((other) => other.format)).toEqual(["cargo-audit"]);
     });
 
     it("reads the same when the file arrives in 7-byte chunks", async () => {

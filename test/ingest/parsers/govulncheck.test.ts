@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { govulncheckParser, isGovulncheckHead } from "../../../src/ingest/parsers/govulncheck.js";
-import { detectFormat } from "../../../src/ingest/registry.js";
+import { detectFormat, parsers } from "../../../src/ingest/registry.js";
 import type { AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";
 import { parseFailure } from "./json-coverage-fixtures.js";
@@ -58,10 +58,11 @@ describe("govulncheckParser", () => {
       }
     });
 
-    it("is detected as govulncheck output, by the registry too", () => {
+    it("is detected as govulncheck output, by the registry too, and by no other parser", () => {
       const head = readFileSync(path(name)).subarray(0, 4096);
       expect(parser.detect(head, `${name}.json`)).toBe(true);
       expect(detectFormat(head, `${name}.json`)?.format).toBe("govulncheck");
+      expect(parsers.filter((other) => other.detect(head, `${name}.json`)).map((other) => other.format)).toEqual(["govulncheck"]);
     });
 
     it("reads the same when the file arrives in 7-byte chunks", async () => {
