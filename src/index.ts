@@ -28,6 +28,7 @@ export { readReport } from "./ingest/read-report.js";
 export type { ReadReportOptions, ReadReportResult, ReportSource } from "./ingest/read-report.js";
 export { detectFormat, formats, parserFor, parsers } from "./ingest/registry.js";
 export type { Advisory, Finding, FileCoverage, IngestResult, ParseContext, ReportFormat, ReportParser, TestCase } from "./ingest/types.js";
+export { ADVISORY_FORMATS } from "./ingest/types.js";
 export { loadPlan, parsePlan, PLAN_FILE } from "./config/load-plan.js";
 export { analyzePlan } from "./plan/analyze.js";
 export type { PlanAnalysis } from "./plan/analyze.js";

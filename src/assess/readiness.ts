@@ -1,4 +1,5 @@
 import type { RepoFacts } from "../facts/repo-facts.js";
+import { ADVISORY_FORMATS } from "../ingest/types.js";
 import { computeScore, type ScoreFacts, type ScoreResult, type ScoreSettings } from "../score/score.js";
 import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, SourceRecord, TestResultRecord } from "../store/types.js";
 import type { AssessSummary } from "./summary.js";
@@ -38,7 +39,7 @@ export interface Measured {
 
 const LINT_FORMATS = new Set(["eslint", "ruff", "sarif"]);
 const TYPE_FORMATS = new Set(["tsc", "mypy"]);
-const AUDIT_FORMATS = new Set(["npm-audit", "osv"]);
+const AUDIT_FORMATS = new Set<string>(ADVISORY_FORMATS);
 
 /** Which static-analysis and security signals were measured, from the formats read and the findings. */
 export function measuredSignals(sources: SourceRecord[], findings: FindingRecord[], advisories: AdvisoryRecord[]): Measured {

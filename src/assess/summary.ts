@@ -1,5 +1,6 @@
 import type { RepoFacts } from "../facts/repo-facts.js";
 import type { Alert } from "../gate/alerts.js";
+import { ADVISORY_FORMATS } from "../ingest/types.js";
 import type { CategoryId, RequirementResult, ScoreSettings } from "../score/score.js";
 import type { CoverageFileRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
 import { computeReadiness, type ComponentScore, type SnapshotEvidence } from "./readiness.js";
@@ -160,7 +161,7 @@ export function summarise(input: SummaryInput): AssessSummary {
     settings: input.scoreSettings,
   });
   const lintSources = input.sources.map((s, i) => (["eslint", "ruff", "sarif"].includes(s.format) ? i : -1)).filter((i) => i >= 0);
-  const auditSources = input.sources.map((s, i) => (["npm-audit", "osv"].includes(s.format) ? i : -1)).filter((i) => i >= 0);
+  const auditSources = input.sources.map((s, i) => ((ADVISORY_FORMATS as readonly string[]).includes(s.format) ? i : -1)).filter((i) => i >= 0);
   const open = input.findings.filter((f) => !f.suppressed);
   return {
     schemaVersion: 1,

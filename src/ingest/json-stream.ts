@@ -43,6 +43,11 @@ export interface JsonStreamOptions {
    */
   root?: "object" | "array";
   /**
+   * True when the file is a sequence of top-level values rather than one document (govulncheck's `-format json`
+   * output: objects one after another, whitespace between). Each value must be a `root`; `paths` apply to each.
+   */
+  sequence?: boolean;
+  /**
    * The values to hand to `onEntry`, in @streamparser/json path syntax (`$.*`, `$.meta`, `$.files.*`).
    * Each matching value is built in memory whole; everything else is dropped as it is read,
    * so memory is bounded by the largest matching value.
@@ -69,7 +74,8 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   const diagnostics: Diagnostic[] = [];
   const lines = new LineCounter();
   const entryDepths = new Set(options.paths.map((path) => path.split(".").length - 1));
-  const parser = new JSONParser({ paths: options.paths, keepStack: false });
+  // separator "": after a top-level value, expect the next one instead of the end.
+  const parser = new JSONParser({ paths: options.paths, keepStack: false, ...(options.sequence === true ? { separator: "" } : {}) });
 
   let tokens = 0;
   let depth = 0;
@@ -86,7 +92,8 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   };
 
   parser.onToken = (info) => {
-    if (tokens++ === 0 && info.token !== rootToken) {
+    const first = tokens++ === 0;
+    if ((first || (options.sequence === true && depth === 0)) && info.token !== rootToken) {
       rethrow(new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an ${root}`, { hint: options.hint }));
     }
     lastToken = info;

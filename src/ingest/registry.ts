@@ -11,6 +11,9 @@ import { ruffParser } from "./parsers/ruff.js";
 import { sarifParser } from "./parsers/sarif.js";
 import { tscParser } from "./parsers/tsc.js";
 import { osvParser } from "./parsers/osv.js";
+import { pipAuditParser } from "./parsers/pip-audit.js";
+import { cargoAuditParser } from "./parsers/cargo-audit.js";
+import { govulncheckParser } from "./parsers/govulncheck.js";
 import type { ProducingTool, ReportFormat, ReportParser } from "./types.js";
 import { xmlRootOffset } from "./xml.js";
 
@@ -31,6 +34,9 @@ export const parsers: readonly ReportParser[] = [
   istanbulSummaryParser,
   npmAuditParser,
   osvParser,
+  pipAuditParser,
+  cargoAuditParser,
+  govulncheckParser,
   sarifParser,
   eslintParser,
   ruffParser,

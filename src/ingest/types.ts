@@ -14,7 +14,13 @@ export type ReportFormat =
   | "tsc"
   | "mypy"
   | "npm-audit"
-  | "osv";
+  | "osv"
+  | "pip-audit"
+  | "cargo-audit"
+  | "govulncheck";
+
+/** The formats that report dependency vulnerabilities (`IngestResult.advisories`): reading one means the dependencies were audited. */
+export const ADVISORY_FORMATS = ["npm-audit", "osv", "pip-audit", "cargo-audit", "govulncheck"] as const satisfies readonly ReportFormat[];
 
 export type TestStatus = "passed" | "failed" | "errored" | "skipped";
 
@@ -122,7 +128,7 @@ export interface Finding {
 
 export type AdvisorySeverity = "critical" | "high" | "moderate" | "low" | "info";
 
-/** One known vulnerability affecting a dependency (npm audit, OSV-Scanner). */
+/** One known vulnerability affecting a dependency (npm audit, OSV-Scanner, pip-audit, cargo audit, govulncheck). */
 export interface Advisory {
   /** GHSA-…, CVE-…, OSV id, or the npm advisory number as a string. */
   id: string;

@@ -1,5 +1,6 @@
 import type { SnapshotDiff } from "../assess/diff.js";
 import type { AssessSummary, CounterSummary } from "../assess/summary.js";
+import { ADVISORY_FORMATS } from "../ingest/types.js";
 import type { SnapshotRecord } from "../store/types.js";
 import { forMarkdown, forMarkdownCode, forTerminal } from "./sanitize.js";
 import { styles, type Styles } from "./style.js";
@@ -111,7 +112,7 @@ function readinessText(summary: AssessSummary, s: Styles): string[] {
   for (const f of summary.findings.filter((x) => x.kind === "security").slice(0, 5)) {
     out.push(`    ${f.level.padEnd(8)} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
   }
-  out.push(...evidence(["npm-audit", "osv"]));
+  out.push(...evidence([...ADVISORY_FORMATS]));
   const docs = summary.docs;
   out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${docs.brokenLinks} broken links in ${docs.files ?? 0} files (${docs.links ?? 0} links)`}`);
   for (const b of docs.broken.slice(0, 5)) out.push(`    ${t1(`${b.file}:${b.line}: ${b.target} — ${b.reason}`)}`);

@@ -134,7 +134,7 @@ describe("shipgate assess on bad input", () => {
     ["JSON that is not the announced format", ["-r", fixture("ingest/istanbul-summary/eslint-10.15-not-coverage.json"), "--format", "coveragepy"], /eslint-10\.15-not-coverage\.json:1: this looks like ESLint JSON output, not coverage\.py JSON/],
     ["JSON that is no report", ["-r", "package.json"], /package\.json: unrecognised report format/],
     ["a forced format that does not fit", ["-r", fixture("ingest/lcov/nyc-18.0-all.info"), "--format", "junit"], /nyc-18\.0-all\.info:1: this is not XML/],
-    ["an unknown --format", ["-r", "x", "--format", "xml"], /--format must be one of junit, cobertura, coveragepy, istanbul-final, istanbul-summary, npm-audit, osv, sarif, eslint, ruff, lcov, tsc, mypy \(got "xml"\)/],
+    ["an unknown --format", ["-r", "x", "--format", "xml"], /--format must be one of junit, cobertura, coveragepy, istanbul-final, istanbul-summary, npm-audit, osv, pip-audit, cargo-audit, govulncheck, sarif, eslint, ruff, lcov, tsc, mypy \(got "xml"\)/],
     ["a directory", ["-r", "."], /is a directory, not a report file/],
   ])("rejects %s with exit 2, a clear message and nothing stored", (_title, args, message) => {
     const dir = tempDir();

@@ -39,6 +39,9 @@ const SYNTAX: Record<ReportFormat, Syntax> = {
   ruff: "json",
   "npm-audit": "json",
   osv: "json",
+  "pip-audit": "json",
+  "cargo-audit": "json",
+  govulncheck: "json",
 };
 
 interface Fixture {

@@ -54,6 +54,9 @@ describe("limits found by fuzzing, at the scale that showed them", () => {
     ["npm-audit", `{"auditReportVersion":2,"vulnerabilities":{"a":`],
     ["osv", `{"results":[{"source":{"path":"/p/package-lock.json","type":"lockfile"},"packages":`],
     ["coveragepy", `{"meta":{"version":"7.6.1","format":2},"files":{"a.py":`],
+    ["pip-audit", `{"dependencies":[{"name":"a","version":"1.0","vulns":`],
+    ["cargo-audit", `{"database":{"advisory-count":1},"vulnerabilities":{"found":true,"count":1,"list":`],
+    ["govulncheck", `{"config":{"scanner_name":"govulncheck"}}\n{"finding":{"osv":"GO-1","trace":`],
   ])(`%s: 200 000 JSON levels are refused past ${MAX_JSON_DEPTH} (0.4 MB was quadratic: 61 s)`, async (format, prefix) => {
     const depth = 200_000;
     const outcome = await guarded(`deep-${format}.json`, format, `${prefix}${"[".repeat(depth)}${"]".repeat(depth)}}]}`);

@@ -329,3 +329,40 @@ describe("sniffJson", () => {
     });
   });
 });
+
+describe("readJsonStream with sequence: true (govulncheck's stream of objects)", () => {
+  const stream = '{\n  "config": {"a": 1}\n}\n{\n  "osv": {"id": "GO-1"}\n}{"finding": {"osv": "GO-1"}}\n';
+
+  it.each([1, 2, 7, 1000])("hands out the paths of every top-level object, with their lines, in %s-byte chunks", async (size) => {
+    const { entries, diagnostics } = await read(chunked(stream, size), { sequence: true, paths: ["$.config", "$.osv", "$.finding"] });
+    expect(entries.map((e) => [e.path, e.line])).toEqual([
+      [["config"], 2],
+      [["osv"], 5],
+      [["finding"], 6],
+    ]);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it("reads one object alone, as a document", async () => {
+    const { entries } = await read(Readable.from([Buffer.from('{"config": {}}')]), { sequence: true, paths: ["$.config"] });
+    expect(entries).toHaveLength(1);
+  });
+
+  it("refuses a later top-level value that is not an object, at its line", async () => {
+    expect(await failure(read(chunked('{"config": {}}\n[1]\n', 3), { sequence: true, paths: ["$.config"] }))).toBe(
+      "[ingest] t.json:2: the top-level JSON value is an array, not an object",
+    );
+  });
+
+  it("refuses a stream cut inside its second object", async () => {
+    expect(await failure(read(chunked(stream.slice(0, 40), 5), { sequence: true, paths: ["$.osv"] }))).toBe(
+      "[ingest] t.json:5: the file ends before the JSON document does (truncated?)",
+    );
+  });
+
+  it("without sequence, still ignores what follows the first document, with a warning", async () => {
+    const { entries, diagnostics } = await read(Readable.from([Buffer.from(stream)]), { paths: ["$.config", "$.osv"] });
+    expect(entries.map((e) => e.path)).toEqual([["config"]]);
+    expect(diagnostics.map((d) => d.code)).toEqual(["json.trailing-data"]);
+  });
+});

@@ -1,6 +1,7 @@
 import { ParseError } from "../../errors.js";
 import { classifyJsonReport, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonObject, JsonReportKind, JsonValue } from "../json-stream.js";
+import { createUnratedTally } from "../advisory.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ParseContext, ReportParser } from "../types.js";
 // npm-audit.ts imports this module too: each side uses the other's exports only inside functions, which run after both loaded.
 import { SEVERITIES, isNpmAuditHead } from "./npm-audit.js";
@@ -88,13 +89,21 @@ const mostSevere = (a: AdvisorySeverity | undefined, b: AdvisorySeverity | undef
   a === undefined ? b : b === undefined ? a : SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b;
 
 /**
- * A group's severity: OSV-Scanner's own `max_severity` (the highest CVSS base score of the group's records), else the
- * highest `database_specific.severity` of its records, else the highest CVSS v3 base score computed from their vectors.
+ * A group's severity: OSV-Scanner's own `max_severity` (the highest CVSS base score of the group's records), else
+ * `recordsSeverity` of its records.
  */
 function groupSeverity(group: JsonObject, records: JsonObject[]): AdvisorySeverity | undefined {
   const max = group.max_severity;
   const stated = typeof max === "number" ? max : typeof max === "string" && max.trim() !== "" ? Number(max) : Number.NaN;
   if (Number.isFinite(stated)) return severityOfScore(stated);
+  return recordsSeverity(records);
+}
+
+/**
+ * The severity OSV records state: the highest `database_specific.severity` (GitHub's label), else the highest CVSS v3
+ * base score computed from their `severity[]` vectors, else undefined (Go's database, malicious-package records).
+ */
+export function recordsSeverity(records: JsonObject[]): AdvisorySeverity | undefined {
   let label: AdvisorySeverity | undefined;
   for (const record of records) {
     if (isJsonObject(record.database_specific)) label = mostSevere(label, severityOfLabel(record.database_specific.severity));
@@ -114,7 +123,7 @@ function groupSeverity(group: JsonObject, records: JsonObject[]): AdvisorySeveri
  * Whether the records list a fixed version for this package: true when an `affected` range of the package has a `fixed`
  * event, false when the package is affected with no fix listed, null when no record names the package.
  */
-function fixListed(records: JsonObject[], name: string): boolean | null {
+export function fixListed(records: JsonObject[], name: string): boolean | null {
   let affected = false;
   for (const record of records) {
     for (const entry of Array.isArray(record.affected) ? record.affected.filter(isJsonObject) : []) {
@@ -129,7 +138,7 @@ function fixListed(records: JsonObject[], name: string): boolean | null {
 }
 
 /** The record's one-line title: its summary, else the first line of its details. */
-function titleOf(record: JsonObject | undefined, id: string): string {
+export function titleOf(record: JsonObject | undefined, id: string): string {
   if (typeof record?.summary === "string" && record.summary.trim() !== "") return record.summary.trim();
   const details = typeof record?.details === "string" ? record.details.split("\n").find((line) => line.trim() !== "" && !/^[-=_\s]+$/.test(line)) : undefined;
   return details === undefined ? id : details.trim().slice(0, 200);
@@ -156,8 +165,7 @@ export const osvParser: ReportParser = {
     const diagnostics: Diagnostic[] = [];
     // Package version + group lead id of every advisory so far: a package version found in two lockfiles is one advisory.
     const seen = new Set<string>();
-    // Groups with no rating at all: how many, the first few, and where the first is.
-    const unrated = { count: 0, named: [] as string[], line: 0 };
+    const unrated = createUnratedTally("osv.unknown-severity", "no max_severity, database_specific.severity or CVSS v3 vector");
     let hasResults = false;
     let emptyResults = false;
     let sources = 0;
@@ -211,8 +219,7 @@ export const osvParser: ReportParser = {
         seen.add(key);
         let severity = groupSeverity(group, members);
         if (severity === undefined) {
-          if (unrated.count++ === 0) unrated.line = line;
-          if (unrated.named.length < 5) unrated.named.push(`${id} in ${label}`);
+          unrated.add(id, label, line);
           severity = "moderate";
         }
         advisories.push({
@@ -257,16 +264,8 @@ export const osvParser: ReportParser = {
       throw new ParseError(ctx.file, firstBad.line, `no entry is an OSV-Scanner package entry; the first, ${firstBad.key}: ${firstBad.reason}`, { hint: HINT });
     }
     diagnostics.push(...documentDiagnostics);
-    if (unrated.count > 0) {
-      const named = unrated.named.join(", ") + (unrated.count > unrated.named.length ? `, and ${unrated.count - unrated.named.length} more` : "");
-      diagnostics.push({
-        level: "warning",
-        code: "osv.unknown-severity",
-        file: ctx.file,
-        line: unrated.line,
-        message: `${unrated.count} ${unrated.count === 1 ? "advisory has" : "advisories have"} no severity (no max_severity, database_specific.severity or CVSS v3 vector): ${named}; counted as moderate`,
-      });
-    }
+    const unratedWarning = unrated.diagnostic(ctx.file);
+    if (unratedWarning !== undefined) diagnostics.push(unratedWarning);
     if (duplicates > 0) {
       diagnostics.push({
         level: "info",
