@@ -5,6 +5,15 @@
 import type { CliIo } from "./output.js";
 
 const args = process.argv.slice(2);
+
+// A reader that stops early (`shipgate task list | head`) closes the pipe: stop quietly, as git and grep do,
+// instead of dying on an unhandled EPIPE with a stack trace. Anything else on the streams is a real error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    throw error;
+  });
+}
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   const { readVersion } = await import("./version.js");
   process.stdout.write(`${readVersion()}\n`);

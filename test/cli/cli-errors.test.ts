@@ -86,6 +86,8 @@ describe("task fail, block and reset on a task another agent holds", () => {
     refused(["task", "fail", "MEAS-001", "--agent", "codex", "--reason", "looks stuck"], dir, /\[task\] MEAS-001 is in progress, held by claude, not codex\n {2}→ claude moves it; to move another agent's task anyway: --any --reason "…"/);
     refused(["task", "block", "MEAS-001", "--agent", "codex", "--reason", "x"], dir, /held by claude, not codex/);
     refused(["task", "block", "MEAS-001", "--reason", "x"], dir, /MEAS-001 is in progress, held by claude\n {2}→ pass --agent claude if you are claude/, noAgent);
+    // done too, when the caller names no agent (it used to let anyone without --agent finish claude's task).
+    refused(["task", "done", "MEAS-001"], dir, /MEAS-001 was started by claude\n {2}→ pass --agent claude if you are claude; --force --reason overrides/, noAgent);
 
     // Its holder may park it; parked, it is still the holder's.
     expect(shipgate(["task", "block", "MEAS-001", "--agent", "claude", "--reason", "waiting for CI"], { cwd: dir }).code).toBe(0);

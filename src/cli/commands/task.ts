@@ -171,8 +171,11 @@ export async function taskDoneCommand(id: string, options: TaskOptions, io: CliI
     if (record.state !== "in_progress" && !options.force) {
       throw new ShipgateError("INVALID_TRANSITION", `[task] ${id} is ${record.state}; only a started task can be done`, { hint: `start it first (shipgate task start ${shellWord(id)}), or --force --reason "…"` });
     }
-    if (agent && record.claimedBy && record.claimedBy !== agent && !options.force) {
-      throw new ShipgateError("USAGE", `[task] ${id} was started by ${record.claimedBy}, not ${agent}`, { hint: "the agent that started it records it done; --force --reason overrides" });
+    // Like fail, block and reset: the claimer records it, and a caller who names no agent is not the claimer.
+    if (record.claimedBy && record.claimedBy !== agent && !options.force) {
+      throw new ShipgateError("USAGE", `[task] ${id} was started by ${record.claimedBy}${agent ? `, not ${agent}` : ""}`, {
+        hint: `${agent ? "the agent that started it records it done" : `pass --agent ${shellWord(record.claimedBy)} if you are ${record.claimedBy}`}; --force --reason overrides`,
+      });
     }
     const definition = plan.tasks.find((t) => t.id === id);
     const acceptance = definition?.acceptance;
