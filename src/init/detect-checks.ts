@@ -1,5 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { access, readFile } from "node:fs/promises";
+import { delimiter, join } from "node:path";
 import { PYTHON_MARKERS, dirsWith, firstExisting, nameIn, placeIn, readPackageJson } from "./detect-stack.js";
 import { captureStdout } from "./shell.js";
 import type { ProposedCollector } from "./types.js";
@@ -18,6 +19,28 @@ const ESLINT_CONFIGS = [
   ".eslintrc.yml",
   ".eslintrc.yaml",
 ];
+
+/** True when an executable of this name is on PATH. */
+async function onPath(name: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    try {
+      await access(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return false;
+}
+
+/**
+ * An audit that needs its own tool, which few machines have: enabled when the tool is on PATH, else written
+ * commented out with how to get it — a missing tool would stop the first `assess` with "command not found".
+ */
+async function unlessMissing(tool: string, install: string): Promise<Pick<ProposedCollector, "disabled">> {
+  return (await onPath(tool)) ? {} : { disabled: `${tool} is not installed here (${install}); uncomment this once it is` };
+}
 
 async function text(root: string, name: string): Promise<string> {
   return readFile(join(root, name), "utf8").catch(() => "");
@@ -97,6 +120,32 @@ export async function detectChecks(root: string): Promise<ProposedCollector[]> {
   }
 
   for (const dir of await dirsWith(root, PYTHON_MARKERS)) out.push(...(await pythonChecks(root, dir)));
+
+  // Rust and Go: the audit each ecosystem's own tool gives, on the lockfile or module it was set up with.
+  for (const dir of await dirsWith(root, ["Cargo.lock"])) {
+    out.push({
+      name: nameIn(dir, "cargo-audit"),
+      kind: "security",
+      why: `${dir === "." ? "Cargo.lock" : `Cargo.lock in ${dir}`}: cargo audit's JSON`,
+      command: captureStdout("cargo audit --json", "reports/cargo-audit.json"),
+      timeout: "5m",
+      ...placeIn(dir, [{ path: "reports/cargo-audit.json", format: "cargo-audit" }]),
+      note: "fetches the RustSec advisory database: needs the network",
+      ...(await unlessMissing("cargo-audit", "cargo install cargo-audit")),
+    });
+  }
+  for (const dir of await dirsWith(root, ["go.mod"])) {
+    out.push({
+      name: nameIn(dir, "govulncheck"),
+      kind: "security",
+      why: `${dir === "." ? "go.mod" : `go.mod in ${dir}`}: govulncheck's JSON (only vulnerabilities the code calls count)`,
+      command: captureStdout("govulncheck -format json ./...", "reports/govulncheck.json"),
+      timeout: "10m",
+      ...placeIn(dir, [{ path: "reports/govulncheck.json", format: "govulncheck" }]),
+      note: "asks vuln.go.dev: needs the network",
+      ...(await unlessMissing("govulncheck", "go install golang.org/x/vuln/cmd/govulncheck@latest")),
+    });
+  }
   return out;
 }
 
@@ -142,8 +191,9 @@ async function pythonChecks(root: string, dir: string): Promise<ProposedCollecto
       why: `${where(requirements)}: pip-audit`,
       command: captureStdout(`pip-audit --format json${requirements.startsWith("requirements") ? ` -r ${requirements}` : " ."}`, "reports/pip-audit.json"),
       timeout: "5m",
-      ...placeIn(dir, [{ path: "reports/pip-audit.json" }]),
-      disabled: "shipgate cannot read pip-audit's JSON yet; it reads osv-scanner's (`osv-scanner --format json -r .`)",
+      ...placeIn(dir, [{ path: "reports/pip-audit.json", format: "pip-audit" }]),
+      note: "asks PyPI's vulnerability service: needs the network",
+      ...(await unlessMissing("pip-audit", "pipx install pip-audit")),
     });
   }
   return out;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load-config.js";
@@ -95,7 +95,9 @@ describe("shipgate init", () => {
     // Every enabled report has a reader: its format is one shipgate.yaml accepts (checked by parseConfig) or detected.
     const text = readFileSync(join(dir, "shipgate.yaml"), "utf8");
     expect(parseConfig(text, "shipgate.yaml").config.collectors.map((c) => c.name)).toEqual(["pytest", "eslint", "ruff", "tsc", "mypy", "npm-audit"]);
-    expect(text).toMatch(/# Not enabled: shipgate cannot read pip-audit's JSON yet[^\n]*\n {2}# - name: pip-audit\n/);
+    // pip-audit is not installed here: written commented out (it would stop the first assess with "command not found").
+    expect(byName.get("pip-audit")?.reports).toEqual([{ path: "reports/pip-audit.json", format: "pip-audit" }]);
+    expect(text).toMatch(/# Not enabled: pip-audit is not installed here \(pipx install pip-audit\)[^\n]*\n {2}# - name: pip-audit\n/);
   });
 
   it.each([
@@ -119,6 +121,31 @@ describe("shipgate init", () => {
     expect(result.collectors).toHaveLength(1);
     expect(result.collectors[0]).toMatchObject({ name, command: expect.stringContaining(command) as string });
     expect(Boolean(result.collectors[0]?.disabled)).toBe(disabled);
+  });
+
+  it("proposes cargo audit for a Cargo.lock and govulncheck for a go.mod, enabled only where the tool is installed", () => {
+    const dir = tempDir();
+    write(dir, { "Cargo.lock": "", "svc/go.mod": "module example.com/svc\n\ngo 1.19\n" });
+    type Result = { collectors: { name: string; kind: string; command: string; reports: { path: string; format?: string }[]; disabled?: string }[] };
+    const security = (env?: NodeJS.ProcessEnv) => (JSON.parse(shipgate(["init", "--json", "--stdout"], { cwd: dir, ...(env ? { env } : {}) }).stdout) as Result).collectors.filter((c) => c.kind === "security");
+    const missing = security({ PATH: "/usr/bin:/bin" });
+    expect(missing.map((c) => [c.name, c.reports, c.disabled])).toEqual([
+      ["cargo-audit", [{ path: "reports/cargo-audit.json", format: "cargo-audit" }], "cargo-audit is not installed here (cargo install cargo-audit); uncomment this once it is"],
+      ["svc-govulncheck", [{ path: "svc/reports/govulncheck.json", format: "govulncheck" }], "govulncheck is not installed here (go install golang.org/x/vuln/cmd/govulncheck@latest); uncomment this once it is"],
+    ]);
+    expect(missing[0]?.command).toContain("cargo audit --json");
+    expect(missing[1]?.command).toContain("govulncheck -format json ./...");
+    // With both tools on PATH, both are enabled.
+    const bin = join(dir, "fake-bin");
+    mkdirSync(bin);
+    for (const tool of ["cargo-audit", "govulncheck"]) {
+      writeFileSync(join(bin, tool), "#!/bin/sh\n");
+      chmodSync(join(bin, tool), 0o755);
+    }
+    expect(security({ PATH: `${bin}:/usr/bin:/bin` }).map((c) => [c.name, c.disabled ?? "on"])).toEqual([
+      ["cargo-audit", "on"],
+      ["svc-govulncheck", "on"],
+    ]);
   });
 
   it("does not propose tsc for a tsconfig.json without typescript installed (npx would fetch a different package)", () => {
