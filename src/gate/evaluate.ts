@@ -282,7 +282,7 @@ function missingOverall(metric: string, summary: AssessSummary): string {
   if (metric.startsWith("lint.")) return "no lint report was read";
   if (metric === "type_errors") return "no type-check report was read";
   if (metric === "security.sast") return "no security scan was read";
-  if (metric.startsWith("security.")) return "no dependency audit was read (npm audit, OSV-Scanner)";
+  if (metric.startsWith("security.")) return "no dependency audit was read (npm audit, OSV-Scanner, pip-audit, cargo audit, govulncheck)";
   if (metric === "docs.broken_links") return "the docs link check did not run";
   if (metric === "findings") return "no lint, type-check or security-scan report was read";
   return "not measured";

@@ -68,7 +68,7 @@ describe("evaluateGate: conditions", () => {
   it("fails a blocking condition without data and says why (a missing measure is never OK by default)", () => {
     const result = run(gate([conditionSpec({ metric: "security.high", op: "==", threshold: 0 })]), snap({ summary: summary({ audit: false }) }), null);
     expect(result.verdict).toBe("NO-GO");
-    expect(result.conditions[0]).toMatchObject({ value: null, met: null, verdict: "fail", missing: "no dependency audit was read (npm audit, OSV-Scanner)" });
+    expect(result.conditions[0]).toMatchObject({ value: null, met: null, verdict: "fail", missing: "no dependency audit was read (npm audit, OSV-Scanner, pip-audit, cargo audit, govulncheck)" });
   });
 
   it("lets a missing measure pass only with when_missing: pass, and still reports no data", () => {
