@@ -64,12 +64,14 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .option("-r, --report <file>", "read this report (repeatable); without --config, shipgate.yaml's collectors are skipped", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option("--format <format>", "force the format of the --report files instead of detecting it"))
     .option("--no-run", "do not run collector commands; read the reports they left")
+    .option("--only <collector>", "run (or read) only this collector of shipgate.yaml (repeatable)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--skip <collector>", "leave this collector out this time, e.g. an audit that needs the network (repeatable); what it measures is unknown", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--markdown", "print a markdown report (pull-request comment, GITHUB_STEP_SUMMARY)")
     .option("--gate <name>", "then evaluate this gate on the new snapshot (exit 1 on NO-GO); see `shipgate gate --help`")
     .option("--baseline <spec>", "with --gate: compare against previous, a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
     .option("--junit <file>", "with --gate: write the gate as JUnit XML (one test case per condition)")
     .option("--sarif <file>", "with --gate: write the findings that fail the gate as SARIF 2.1.0")
-    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then), 130 / 143 interrupted by Ctrl-C / SIGTERM (the collectors' processes are ended, nothing is stored).")
+    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess --skip npm-audit         all collectors but one\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then), 130 / 143 interrupted by Ctrl-C / SIGTERM (the collectors' processes are ended, nothing is stored).")
     .action(function (this: Command) {
       return act(async () => (await import("./commands/assess.js")).assessCommand(opts(this), io))();
     });

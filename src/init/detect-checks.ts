@@ -57,6 +57,9 @@ export async function detectChecks(root: string): Promise<ProposedCollector[]> {
 
   const eslintConfig = (await firstExisting(root, ESLINT_CONFIGS)) ?? (pkg?.eslintConfig ? "package.json#eslintConfig" : undefined);
   if (eslintConfig) {
+    // npx --no refuses a package that is not installed ("npx canceled due to missing packages"): a config
+    // without eslint in package.json (left behind, or from a template) would stop the first assess.
+    const installed = "eslint" in deps;
     out.push({
       name: "eslint",
       kind: "lint",
@@ -66,6 +69,7 @@ export async function detectChecks(root: string): Promise<ProposedCollector[]> {
       timeout: "10m",
       reports: [{ path: "reports/eslint.json", format: "eslint" }],
       outputDirs: ["reports"],
+      ...(installed ? {} : { disabled: `${eslintConfig} is there but eslint is not in package.json (npm install --save-dev eslint); uncomment this once it is` }),
     });
   }
 
@@ -166,6 +170,7 @@ async function pythonChecks(root: string, dir: string): Promise<ProposedCollecto
       command: captureStdout("ruff check --no-fix --output-format json .", "reports/ruff.json"),
       timeout: "10m",
       ...placeIn(dir, [{ path: "reports/ruff.json", format: "ruff" }]),
+      ...(await unlessMissing("ruff", "pipx install ruff")),
     });
   }
 
@@ -180,6 +185,7 @@ async function pythonChecks(root: string, dir: string): Promise<ProposedCollecto
       command: captureStdout("mypy .", "reports/mypy.txt"),
       timeout: "15m",
       ...placeIn(dir, [{ path: "reports/mypy.txt", format: "mypy" }]),
+      ...(await unlessMissing("mypy", "pipx install mypy, or add it to the project's dev dependencies")),
     });
   }
 

@@ -11,6 +11,19 @@ const write = (dir: string, files: Record<string, string>) => {
   }
 };
 
+/**
+ * A PATH holding only stand-ins for these tools, so that what init finds installed does not depend on the
+ * machine running the tests (init looks for pip-audit, ruff, mypy, cargo-audit and govulncheck on PATH).
+ */
+function pathWith(tools: string[]): NodeJS.ProcessEnv {
+  const bin = tempDir();
+  for (const tool of tools) {
+    writeFileSync(join(bin, tool), "#!/bin/sh\n");
+    chmodSync(join(bin, tool), 0o755);
+  }
+  return { PATH: bin };
+}
+
 const schemaLine = /^# yaml-language-server: \$schema=(\S+)$/m;
 
 describe("shipgate init", () => {
@@ -46,7 +59,7 @@ describe("shipgate init", () => {
   ])("detects %s and writes a valid, commented shipgate.yaml", (_title, files, names) => {
     const dir = tempDir();
     write(dir, files);
-    const result = shipgate(["init"], { cwd: dir });
+    const result = shipgate(["init"], { cwd: dir, env: pathWith(["ruff"]) });
     expect(result.code).toBe(0);
     const text = readFileSync(join(dir, "shipgate.yaml"), "utf8");
     const { config } = parseConfig(text, "shipgate.yaml");
@@ -67,6 +80,7 @@ describe("shipgate init", () => {
   });
 
   it("proposes the lint, type and audit collectors the repository is set up for, none of which modifies source", () => {
+    // ruff and mypy are "installed" (on PATH), pip-audit is not.
     const dir = tempDir();
     write(dir, {
       "package.json": JSON.stringify({ devDependencies: { typescript: "^6", eslint: "^10" } }),
@@ -75,7 +89,7 @@ describe("shipgate init", () => {
       "tsconfig.json": "{}",
       "pyproject.toml": "[project]\nname = 'x'\n\n[tool.ruff]\nfix = true\n\n[tool.mypy]\nstrict = true\n",
     });
-    const result = JSON.parse(shipgate(["init", "--json"], { cwd: dir }).stdout) as { collectors: { name: string; kind: string; command: string; reports: { format?: string }[]; disabled?: string }[] };
+    const result = JSON.parse(shipgate(["init", "--json"], { cwd: dir, env: pathWith(["ruff", "mypy"]) }).stdout) as { collectors: { name: string; kind: string; command: string; reports: { format?: string }[]; disabled?: string }[] };
     const byName = new Map(result.collectors.map((c) => [c.name, c]));
     expect(result.collectors.map((c) => [c.kind, c.name, c.disabled ? "commented out" : "on"])).toEqual([
       ["tests", "pytest", "on"],
@@ -128,7 +142,7 @@ describe("shipgate init", () => {
     write(dir, { "Cargo.lock": "", "svc/go.mod": "module example.com/svc\n\ngo 1.19\n" });
     type Result = { collectors: { name: string; kind: string; command: string; reports: { path: string; format?: string }[]; disabled?: string }[] };
     const security = (env?: NodeJS.ProcessEnv) => (JSON.parse(shipgate(["init", "--json", "--stdout"], { cwd: dir, ...(env ? { env } : {}) }).stdout) as Result).collectors.filter((c) => c.kind === "security");
-    const missing = security({ PATH: "/usr/bin:/bin" });
+    const missing = security(pathWith([]));
     expect(missing.map((c) => [c.name, c.reports, c.disabled])).toEqual([
       ["cargo-audit", [{ path: "reports/cargo-audit.json", format: "cargo-audit" }], "cargo-audit is not installed here (cargo install cargo-audit); uncomment this once it is"],
       ["svc-govulncheck", [{ path: "svc/reports/govulncheck.json", format: "govulncheck" }], "govulncheck is not installed here (go install golang.org/x/vuln/cmd/govulncheck@latest); uncomment this once it is"],
@@ -136,16 +150,19 @@ describe("shipgate init", () => {
     expect(missing[0]?.command).toContain("cargo audit --json");
     expect(missing[1]?.command).toContain("govulncheck -format json ./...");
     // With both tools on PATH, both are enabled.
-    const bin = join(dir, "fake-bin");
-    mkdirSync(bin);
-    for (const tool of ["cargo-audit", "govulncheck"]) {
-      writeFileSync(join(bin, tool), "#!/bin/sh\n");
-      chmodSync(join(bin, tool), 0o755);
-    }
-    expect(security({ PATH: `${bin}:/usr/bin:/bin` }).map((c) => [c.name, c.disabled ?? "on"])).toEqual([
+    expect(security(pathWith(["cargo-audit", "govulncheck"])).map((c) => [c.name, c.disabled ?? "on"])).toEqual([
       ["cargo-audit", "on"],
       ["svc-govulncheck", "on"],
     ]);
+  });
+
+  it("writes a linter or type checker that is not installed commented out (eslint without the package, mypy not on PATH stopped the first assess)", () => {
+    const dir = tempDir();
+    write(dir, { "package.json": "{}", ".eslintrc.json": "{}", "pyproject.toml": "[tool.mypy]\nstrict = true\n" });
+    const result = JSON.parse(shipgate(["init", "--json", "--stdout"], { cwd: dir, env: pathWith([]) }).stdout) as { collectors: { name: string; disabled?: string }[] };
+    const disabled = Object.fromEntries(result.collectors.filter((c) => c.name !== "pytest").map((c) => [c.name, c.disabled]));
+    expect(disabled.eslint).toBe(".eslintrc.json is there but eslint is not in package.json (npm install --save-dev eslint); uncomment this once it is");
+    expect(disabled.mypy).toMatch(/^mypy is not installed here/);
   });
 
   it("does not propose tsc for a tsconfig.json without typescript installed (npx would fetch a different package)", () => {

@@ -8,6 +8,10 @@ import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 export interface AssessCommandOptions extends CommonOptions {
   report: string[];
   format?: string;
+  /** Collector names to leave out this time (repeatable). */
+  skip: string[];
+  /** Collector names to run alone (repeatable). */
+  only: string[];
   run: boolean;
   gate?: string;
   baseline?: string;
@@ -34,6 +38,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   const config = await loadConfig(configPath, { required: explicitConfig, cwd: process.cwd() });
   const reportsOnly = options.report.length > 0 && !explicitConfig;
   if (reportsOnly) config.config.collectors = [];
+  config.config.collectors = selectCollectors(config.config.collectors, options);
   if (options.gate === undefined && (options.baseline || options.junit || options.sarif)) {
     throw new ShipgateError("USAGE", "[assess] --baseline, --junit and --sarif belong to a gate: add --gate NAME (or run `shipgate gate` after assess)");
   }
@@ -126,4 +131,21 @@ function progressPrinter(io: CliIo): (event: AssessProgress) => void {
         break;
     }
   };
+}
+
+/**
+ * `--only` / `--skip`: the collectors of this run. A name that matches no collector is a usage error (a typo
+ * would otherwise silently measure less). What a left-out collector measures is unknown in the snapshot.
+ */
+function selectCollectors<C extends { name: string }>(collectors: C[], options: { only: string[]; skip: string[] }): C[] {
+  const names = collectors.map((c) => c.name);
+  for (const [flag, list] of [["--only", options.only], ["--skip", options.skip]] as const) {
+    const unknown = list.filter((n) => !names.includes(n));
+    if (unknown.length > 0) {
+      throw new ShipgateError("USAGE", `[assess] ${flag} ${unknown.join(", ")}: no such collector in shipgate.yaml`, {
+        hint: names.length > 0 ? `its collectors: ${names.join(", ")}` : "shipgate.yaml has no collectors (`shipgate init` proposes them)",
+      });
+    }
+  }
+  return collectors.filter((c) => (options.only.length === 0 || options.only.includes(c.name)) && !options.skip.includes(c.name));
 }
