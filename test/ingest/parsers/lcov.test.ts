@@ -45,6 +45,12 @@ describe("lcov parser on real tool output", () => {
     expect(node.diagnostics.map((d) => d.code)).not.toContain("lcov.totals-differ");
   });
 
+  it("warns when the file's own totals differ from its records (coverage.py 6.5 writes LF 532 for 537 DA lines; nothing on screen said so)", async () => {
+    const result = await parse("coverage-py-6.5-tomli-lf-differs.info");
+    const differ = result.diagnostics.filter((d) => d.code === "lcov.totals-differ");
+    expect(differ.map((d) => d.level)).toEqual(["warning"]);
+  });
+
   it("gives the k-th FNDA of a name to the k-th FN of that name", async () => {
     const result = await fromText("SF:a.js\nFN:1,anonymous\nFN:5,anonymous\nFN:9,anonymous\nFNDA:0,anonymous\nFNDA:3,anonymous\nFNDA:0,anonymous\nDA:1,1\nend_of_record\n");
     expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 3 });
