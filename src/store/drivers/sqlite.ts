@@ -124,11 +124,24 @@ function invalidTransition(row: TaskRow, to: string): ShipgateError {
   return new ShipgateError("INVALID_TRANSITION", `[task] ${row.id} is ${row.state}${held}; it cannot become ${to}`, { hint });
 }
 
-const fail = (location: string, error: unknown): never => {
-  throw new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${(error as Error).message}`, {
+/** The error for a store that cannot be opened (exported for tests). */
+export const sqliteOpenError = (location: string, error: unknown): ShipgateError => {
+  const message = (error as Error).message;
+  // better-sqlite3's native part was never built (installed with ignore-scripts=true) or was built for another
+  // Node: its own message lists every path it tried. Say what happened and how to fix it, in one line.
+  if (message.includes("Could not locate the bindings file") || message.includes("NODE_MODULE_VERSION")) {
+    return new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] better-sqlite3's native module is ${message.includes("NODE_MODULE_VERSION") ? "built for another Node.js version" : "not built (installed with ignore-scripts?)"}`, {
+      hint: "rebuild it where shipgate is installed: npm rebuild better-sqlite3 --ignore-scripts=false (it compiles: about a minute)",
+      cause: error,
+    });
+  }
+  return new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: ${message}`, {
     hint: "check that the directory is writable and the file is a shipgate database (or point --db elsewhere)",
     cause: error,
   });
+};
+const fail = (location: string, error: unknown): never => {
+  throw sqliteOpenError(location, error);
 };
 
 /** The embedded store: one SQLite file in WAL mode, safe for many processes on one machine. */
