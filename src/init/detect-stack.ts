@@ -27,7 +27,7 @@ const depsOf = (pkg: PackageJson) => ({ ...pkg.dependencies, ...pkg.devDependenc
 interface NodeRunner {
   id: string;
   matches: (deps: Record<string, string>, testScript: string) => boolean;
-  propose: (deps: Record<string, string>) => { why: string; command: string; env?: Record<string, string>; reports: { path: string; format?: string }[]; note?: string };
+  propose: (deps: Record<string, string>, testScript: string) => { why: string; command: string; env?: Record<string, string>; reports: { path: string; format?: string }[]; note?: string };
 }
 
 // Every command writes its reports even when a test fails (that is when they matter most), creates the
@@ -90,22 +90,45 @@ const NODE_RUNNERS: NodeRunner[] = [
   {
     id: "node-test",
     matches: (_deps, test) => /node (--[\w-]+ )*--test\b/.test(test),
-    propose: () => ({
-      why: "`node --test` in the test script: the built-in junit and lcov reporters",
-      // node creates no folder for a reporter destination.
-      command: "mkdir -p reports && node --test --experimental-test-coverage --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=reports/junit.xml --test-reporter=lcov --test-reporter-destination=reports/lcov.info",
-      reports: [{ path: "reports/junit.xml" }, { path: "reports/lcov.info" }],
-      note: "Node 20's coverage counts the test files too",
-    }),
+    propose: (deps, test) => {
+      const junit = "--test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=reports/junit.xml";
+      // The project measures with c8 (`c8 node --test`): its config (include, exclude, thresholds) is what counts.
+      if ("c8" in deps && /\bc8\b/.test(test)) {
+        return {
+          why: "`c8 … node --test` in the test scripts: node's junit reporter, c8's lcov",
+          command: `mkdir -p reports && npx --no -- c8 --reporter=lcovonly --reporter=text-summary --report-dir=reports/coverage node --test ${junit}`,
+          reports: [{ path: "reports/junit.xml" }, { path: "reports/coverage/lcov.info" }],
+        };
+      }
+      return {
+        why: "`node --test` in the test scripts: the built-in junit and lcov reporters",
+        // node creates no folder for a reporter destination.
+        command: `mkdir -p reports && node --test --experimental-test-coverage ${junit} --test-reporter=lcov --test-reporter-destination=reports/lcov.info`,
+        reports: [{ path: "reports/junit.xml" }, { path: "reports/lcov.info" }],
+        note: "Node 20's coverage counts the test files too",
+      };
+    },
   },
 ];
 
+/**
+ * The `test` script with the scripts it runs spelled out (`npm run test:unit`, `yarn lint`, `pnpm run x`),
+ * a few levels deep: `"test": "npm run lint && npm run test:unit"` hid `"test:unit": "node --test"`.
+ */
+export function testScript(scripts: Record<string, string>, name = "test", depth = 0): string {
+  const body = scripts[name] ?? "";
+  if (depth >= 3) return body;
+  const called = [...body.matchAll(/\b(?:npm run(?:-script)?|pnpm(?: run)?|yarn(?: run)?)\s+([\w:.-]+)/g)].map((m) => m[1] as string);
+  return [body, ...called.filter((c) => c !== name && c in scripts).map((c) => testScript(scripts, c, depth + 1))].join(" && ");
+}
+
 function nodeCollector(pkg: PackageJson, dir: string, rootDeps: Record<string, string>): ProposedCollector | undefined {
   const deps = depsOf(pkg);
-  const runner = NODE_RUNNERS.find((r) => r.matches(deps, pkg.scripts?.test ?? ""));
+  const test = testScript(pkg.scripts ?? {});
+  const runner = NODE_RUNNERS.find((r) => r.matches(deps, test));
   if (!runner) return undefined;
   // A workspace package finds what the root installs (coverage tools and reporters are often hoisted there).
-  const p = runner.propose({ ...rootDeps, ...deps });
+  const p = runner.propose({ ...rootDeps, ...deps }, test);
   return {
     name: dir === "." ? runner.id : `${slug(pkg.name ?? dir)}-${runner.id}`,
     kind: "tests",

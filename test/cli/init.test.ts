@@ -165,6 +165,19 @@ describe("shipgate init", () => {
     expect(disabled.mypy).toMatch(/^mypy is not installed here/);
   });
 
+  it.each([
+    ["node --test behind `npm run test:unit` (it was not found: no test collector at all)", { test: "npm run lint && npm run test:unit", "test:unit": "node --test", lint: "eslint ." }, {}, "node --test --experimental-test-coverage", "reports/lcov.info"],
+    ["`c8 node --test` two scripts down: the project's c8 measures", { test: "npm run unit", unit: "npm run cov", cov: "c8 --100 node --test" }, { c8: "^10" }, "npx --no -- c8 --reporter=lcovonly", "reports/coverage/lcov.info"],
+  ])("finds %s", (_title, scripts, devDependencies, command, lcov) => {
+    const dir = tempDir();
+    write(dir, { "package.json": JSON.stringify({ scripts, devDependencies }) });
+    const result = JSON.parse(shipgate(["init", "--json", "--stdout"], { cwd: dir }).stdout) as { collectors: { name: string; command: string; reports: { path: string }[] }[] };
+    expect(result.collectors.map((c) => c.name)).toEqual(["node-test"]);
+    expect(result.collectors[0]?.command).toContain(command);
+    expect(result.collectors[0]?.command).toContain("--test-reporter=junit --test-reporter-destination=reports/junit.xml");
+    expect(result.collectors[0]?.reports.map((r) => r.path)).toEqual(["reports/junit.xml", lcov]);
+  });
+
   it("does not propose tsc for a tsconfig.json without typescript installed (npx would fetch a different package)", () => {
     const dir = tempDir();
     write(dir, { "package.json": "{}", "tsconfig.json": "{}" });

@@ -77,6 +77,14 @@ describe("shipgate init writes collectors that work on a real project with a fai
     expect(summary.coverage).toMatchObject({ lines: 80.64, branches: 100, functions: 85.71 }); // 25/31 truncated, as istanbul does (docs/decisions.md); node rounds
   }, 300_000);
 
+  it("node:test behind `npm run test:unit` with c8: found (no test collector was written), measured by the project's c8", () => {
+    const summary = initThenAssess("c8 node:test behind npm run");
+    expect(summary.collectors.map((c) => c.name)).toEqual(["node-test"]);
+    expect(summary.tests).toMatchObject(threeTestsOneFailed);
+    // c8 measures src/math.js only, not the test file: the figures of the mocha + c8 sample, same module.
+    expect(summary.coverage).toMatchObject({ lines: 62.5, branches: 100, functions: 66.66 });
+  }, 300_000);
+
   const python = pythonBinDir();
   if (python) samples.push(python);
   itNeeds(python ? undefined : "no python3 with both pytest and coverage.py", "pytest: JUnit XML and coverage.py JSON despite the failure, of the project's files only (without --source, coverage 6.5 measured Debian's dist-packages)", () => {

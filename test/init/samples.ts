@@ -72,6 +72,11 @@ export const SAMPLES: Record<string, Files> = {
     "src/math.js": JS_MODULE_CJS,
     "test/math.test.js": jsTests('const assert = require("node:assert");\nconst { describe, it } = require("node:test");\nconst { add, sub } = require("../src/math.js");\n', (a, e) => `assert.strictEqual(${a}, ${e})`),
   },
+  "c8 node:test behind npm run": {
+    "package.json": pkg({ scripts: { test: "npm run lint && npm run test:unit", lint: "true", "test:unit": "c8 node --test" }, devDependencies: { c8: "^10" } }),
+    "src/math.js": JS_MODULE_CJS,
+    "test/math.test.js": jsTests('const assert = require("node:assert");\nconst { describe, it } = require("node:test");\nconst { add, sub } = require("../src/math.js");\n', (a, e) => `assert.strictEqual(${a}, ${e})`),
+  },
   pytest: {
     "pyproject.toml": '[project]\nname = "sample"\nversion = "0.1.0"\n',
     "sample/__init__.py": "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n\n\ndef unused(a):\n    if a > 0:\n        return 1\n    return 2\n",
