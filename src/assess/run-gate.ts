@@ -204,6 +204,7 @@ async function load(store: Store, record: SnapshotRecord): Promise<GateSnapshot>
   return {
     ref: { id: record.id, takenAt: record.takenAt, commit: record.git.commit, branch: record.git.branch },
     dirty: record.git.dirty,
+    tree: record.git.tree,
     summary: normalizeSummary(record.summary),
     tests,
     findings: findings.map((f) => ({ ...f, source: toolOf.get(f.sourceId) ?? "" })),
@@ -220,7 +221,7 @@ async function testHistory(store: Store, current: SnapshotRecord, count: number)
   const out: TestHistoryEntry[] = [];
   for (const r of records.reverse()) {
     const tests = await store.getTestResults(r.id);
-    out.push({ commit: r.git.commit, dirty: r.git.dirty, outcomes: new Map(tests.map((t) => [t.testId, t.status])) });
+    out.push({ commit: r.git.commit, dirty: r.git.dirty, tree: r.git.tree, outcomes: new Map(tests.map((t) => [t.testId, t.status])) });
   }
   return out;
 }

@@ -22,6 +22,8 @@ export interface GateAdvisory {
 export interface GateSnapshot {
   ref: SnapshotRef;
   dirty: boolean | null;
+  /** The measured working tree when dirty (recorded at assess time); null or absent when clean or unknown. */
+  tree?: string | null;
   summary: AssessSummary;
   tests: TestOutcome[];
   findings: GateFinding[];
@@ -146,7 +148,7 @@ const SEVERITY_METRIC = /^security\.(critical|high|moderate|low)$/;
 /** Pure: evaluates a gate on a snapshot against its baseline. */
 export function evaluateGate(input: GateInput): GateResult {
   const { spec, current, baseline } = input;
-  const flaky = findFlaky(current.tests, input.history, { commit: current.ref.commit, dirty: current.dirty });
+  const flaky = findFlaky(current.tests, input.history, { commit: current.ref.commit, dirty: current.dirty, tree: current.tree ?? null });
   const flakyIds = new Set(flaky.map((t) => t.id));
   const baselineTests = baseline && baseline.summary.tests.status !== "unknown" ? new Map(baseline.tests.map((t) => [t.testId, t.status])) : null;
   const regressions = baselineTests ? findRegressions(baselineTests, current.tests, flakyIds) : [];

@@ -120,17 +120,33 @@ describe("evaluateGate: new and delta scopes", () => {
     expect(result.verdict).toBe("GO");
   });
 
-  it("marks a test flaky when it flips between pass and fail across the last snapshots, but not a single regression", () => {
+  it("regression: a test broken, fixed and broken again while the code changed is a regression, not flaky (P P F P F over edits hid it)", () => {
     const history = [
-      { commit: "a", dirty: false, outcomes: new Map([["t.test.ts › flip", "passed" as const], ["t.test.ts › broke", "passed" as const]]) },
-      { commit: "b", dirty: false, outcomes: new Map([["t.test.ts › flip", "failed" as const], ["t.test.ts › broke", "passed" as const]]) },
-      { commit: "c", dirty: false, outcomes: new Map([["t.test.ts › flip", "passed" as const], ["t.test.ts › broke", "passed" as const]]) },
+      { commit: "a", dirty: false, outcomes: new Map([["t.test.ts › flip", "passed" as const]]) },
+      { commit: "a", dirty: true, tree: "t1", outcomes: new Map([["t.test.ts › flip", "failed" as const]]) },
+      { commit: "a", dirty: false, outcomes: new Map([["t.test.ts › flip", "passed" as const]]) },
     ];
-    const baseline = snap({ tests: [test("flip", "passed"), test("broke", "passed")] });
-    const current = snap({ tests: [test("flip", "failed"), test("broke", "failed")] });
+    const baseline = snap({ tests: [test("flip", "passed")] });
+    const current = snap({ ref: { id: 99, takenAt: "", commit: "a", branch: null }, dirty: true, tree: "t2", tests: [test("flip", "failed")] });
     const result = run(gate([conditionSpec({ metric: "tests.regressed", op: "==", threshold: 0, scope: "new" })]), current, baseline, { history });
-    expect(result.flaky).toMatchObject([{ id: "t.test.ts › flip", reason: "history", history: "P F P F" }]);
-    expect(result.regressions.map((t) => t.id)).toEqual(["t.test.ts › broke"]);
+    expect(result.flaky).toEqual([]);
+    expect(result.regressions.map((t) => t.id)).toEqual(["t.test.ts › flip"]);
+  });
+
+  it("marks a test flaky when one working tree gave both results, and lists its history", () => {
+    const history = [
+      { commit: "a", dirty: true, tree: "t1", outcomes: new Map([["t.test.ts › x", "passed" as const]]) },
+      { commit: "b", dirty: false, outcomes: new Map([["t.test.ts › x", "passed" as const]]) },
+    ];
+    const current = snap({ ref: { id: 99, takenAt: "", commit: "a", branch: null }, dirty: true, tree: "t1", tests: [test("x", "failed")] });
+    const result = run(gate([conditionSpec({ metric: "tests.failed", op: ">=", threshold: 0 })]), current, null, { history });
+    expect(result.flaky).toMatchObject([{ id: "t.test.ts › x", reason: "history", history: "P P F" }]);
+  });
+
+  it("does not call a test flaky for results on different commits (it passed, broke, was fixed and broke again)", () => {
+    const history = ["a", "b", "c"].map((commit, i) => ({ commit, dirty: false, outcomes: new Map([["t.test.ts › flip", i % 2 === 0 ? ("passed" as const) : ("failed" as const)]]) }));
+    const current = snap({ ref: { id: 99, takenAt: "", commit: "d", branch: null }, tests: [test("flip", "failed")] });
+    expect(run(gate([conditionSpec({ metric: "tests.failed", op: ">=", threshold: 0 })]), current, null, { history }).flaky).toEqual([]);
   });
 
   it("marks a test flaky when the same clean commit gave both results", () => {
