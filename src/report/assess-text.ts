@@ -4,6 +4,7 @@ import { ADVISORY_FORMATS } from "../ingest/types.js";
 import type { SnapshotRecord } from "../store/types.js";
 import { forMarkdown, forMarkdownCode, forTerminal } from "./sanitize.js";
 import { styles, type Styles } from "./style.js";
+import { plural } from "./text.js";
 
 /** Tool text (test ids, messages, paths, rule ids) on one terminal line, and a message's first line, shorter. */
 const t1 = (text: string): string => forTerminal(text);
@@ -114,7 +115,7 @@ function readinessText(summary: AssessSummary, s: Styles): string[] {
   }
   out.push(...evidence([...ADVISORY_FORMATS]));
   const docs = summary.docs;
-  out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${docs.brokenLinks} broken links in ${docs.files ?? 0} files (${docs.links ?? 0} links)`}`);
+  out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${plural(docs.brokenLinks, "broken link")} in ${plural(docs.files ?? 0, "file")} (${plural(docs.links ?? 0, "link")})`}`);
   for (const b of docs.broken.slice(0, 5)) out.push(`    ${t1(`${b.file}:${b.line}: ${b.target} — ${b.reason}`)}`);
   const facts = Object.entries(summary.facts).map(([k, f]) => `${f.present ? s.green("✓") : s.red("✗")} ${k.replace(/_/g, " ")}${f.present && f.evidence ? s.dim(` (${t1(f.evidence)})`) : ""}`);
   out.push(`  ${s.bold("repository")}  ${facts.join("  ")}`);

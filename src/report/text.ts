@@ -19,3 +19,6 @@ export const hours = (h: number) => `${Math.round(h * 10) / 10} h`;
 
 /** A whole amount with thousands separators, or "unknown". */
 export const money = (n: number | null) => (n === null ? "unknown" : Math.round(n).toLocaleString("en-US"));
+
+/** "1 file", "2 files", "1,200 links": a count with its noun. */
+export const plural = (n: number, word: string): string => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
