@@ -157,7 +157,7 @@ export function renderAssessMarkdown(summary: AssessSummary): string {
   if (t.status === "unknown") out.push(`| Tests | unknown | ${escapeMd(t.reasons.join("; "))} |`);
   else out.push(`| Tests | ${t.passed}/${t.total} passed · ${t.failed} failed · ${t.errored} errored · ${t.skipped} skipped${t.flaky ? ` · ${t.flaky} flaky` : ""} | ${t.failed + t.errored > 0 ? "❌" : "✅"} ${t.status} |`);
   for (const m of ["lines", "branches", "functions", "statements"] as const) {
-    out.push(`| Coverage: ${m} | ${showCounter(c.counts[m])} | ${c.status}${c.status === "degraded" ? " ⚠️" : ""} |`);
+    out.push(`| Coverage: ${m} | ${showCounter(c.counts[m])} | ${c.counts[m] === null ? "unknown" : `${c.status}${c.status === "degraded" ? " ⚠️" : ""}`} |`);
   }
   out.push(`| Lint | ${summary.lint.errors === null ? "not measured" : `${summary.lint.errors} errors · ${summary.lint.warnings ?? 0} warnings`} | |`);
   out.push(`| Type errors | ${summary.typeErrors ?? "not measured"} | |`);
