@@ -204,6 +204,7 @@ async function checkDocs(root: string, docs: ShipgateConfig["docs"], onProgress:
   const result = await checkDocsLinks({
     root,
     ...(docs.paths ? { paths: docs.paths } : {}),
+    ...(docs.ignore ? { ignore: docs.ignore } : {}),
     onProgress: (done, total) => onProgress?.({ type: "docs-progress", done, total }),
   });
   onProgress?.({ type: "docs-end", files: result.files, links: result.links, broken: result.broken.length, ms: Date.now() - started });

@@ -120,6 +120,12 @@ export const configSchema = z.strictObject({
     .strictObject({
       check: z.boolean().default(true).describe("Check markdown links offline on every assess."),
       paths: z.array(z.string()).optional().describe("Files or folders to check (default: every markdown file in the repository)."),
+      ignore: z
+        .array(z.string().min(1))
+        .optional()
+        .describe(
+          "Links not to check (globs): a link is skipped when a pattern matches its destination as written (`../../issues/new`, `https://localhost/**`) or the repository path it points to (`docs/generated/**`). Used by assess and `docs check`.",
+        ),
     })
     .default({ check: true }),
   gates: z

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import picomatch from "picomatch";
 import { glob } from "tinyglobby";
 import { listGitFiles } from "../assess/git-ls-files.js";
 import { ShipgateError } from "../errors.js";
@@ -22,6 +23,12 @@ export interface DocsCheckOptions {
    * USAGE error.
    */
   paths?: string[];
+  /**
+   * Links not to check (picomatch globs, `dot: true`): a link is skipped, and listed in `unchecked` as
+   * "ignored", when a pattern matches its destination as written (`../../issues/new`, `http://localhost/**`)
+   * or, for a link into the repository, the target's path from `root` (`docs/generated/**`). Default: none.
+   */
+  ignore?: readonly string[];
   /** Fetch external http(s) links. Default false: they are listed in `external` and never fetched. */
   online?: boolean;
   /** With `online`: requests in flight at once. Default 8. */
@@ -65,15 +72,35 @@ export interface ExternalLink {
   url: string;
 }
 
+/**
+ * Why a link was not checked: it resolves outside `root` (`../../issues/new` in a README works on GitHub, where it
+ * leaves the repository's files for its pages, and cannot be checked offline), or a pattern of `ignore` matched it.
+ */
+export type UncheckedReason = "outside-repository" | "ignored";
+
+/** A relative link that was not checked: not broken, not fetched. */
+export interface UncheckedLink {
+  file: string;
+  line: number;
+  column?: number;
+  /** The destination as written. */
+  target: string;
+  reason: UncheckedReason;
+  /** With "ignored": the pattern of `ignore` that matched. */
+  pattern?: string;
+}
+
 export interface DocsCheckResult {
   /** Markdown files read. */
   files: number;
-  /** Links and images found, external ones included. */
+  /** Links and images found, external and unchecked ones included. */
   links: number;
   /** Sorted by file, line, column. */
   broken: BrokenLink[];
-  /** In file order. */
+  /** In file order; ignored ones are in `unchecked`. */
   external: ExternalLink[];
+  /** Links that point outside the repository, or that `ignore` matched; in file order. Never counted as broken. */
+  unchecked: UncheckedLink[];
   /** Files that could not be read (`docs.unreadable`) or parsed, and URLs that rate-limited us. */
   diagnostics: Diagnostic[];
 }
@@ -119,6 +146,8 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const diagnostics: Diagnostic[] = [];
   const broken: BrokenLink[] = [];
   const external: ExternalLink[] = [];
+  const unchecked: UncheckedLink[] = [];
+  const ignored = ignoreMatcher(options.ignore);
   // The only per-file state kept: the fragments each file defines; null when it could not be read.
   const anchorsByFile = new Map<string, Anchors | null>();
   // Links into markdown files not read yet; checked once every file has been read.
@@ -129,8 +158,17 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     broken.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, kind });
   };
 
+  const skip = (file: string, link: KeptLink, reason: UncheckedReason, pattern?: string) => {
+    unchecked.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, ...(pattern === undefined ? {} : { pattern }) });
+  };
+
   const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Set<string>) => {
     const href = link.href;
+    const pattern = ignored?.(href);
+    if (pattern !== undefined) {
+      skip(file, link, "ignored", pattern);
+      return;
+    }
     if (href.startsWith("//") || SCHEME.test(href)) {
       external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: detach(href.startsWith("//") ? `https:${href}` : href) });
       return;
@@ -147,6 +185,16 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       return;
     }
     const target = path.startsWith("/") ? join(root, path) : joinRelative(fileDir, path);
+    // `../../issues/new` from a README: a page of the repository's host, not a file; nothing to check offline.
+    if (target !== root && !target.startsWith(rootSlash)) {
+      skip(file, link, "outside-repository");
+      return;
+    }
+    const ignoredPath = ignored?.(rel(target));
+    if (ignoredPath !== undefined) {
+      skip(file, link, "ignored", ignoredPath);
+      return;
+    }
     const kind = paths.kind(target);
     if (kind === "missing") {
       const hint = paths.suggest(target);
@@ -211,8 +259,21 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
 
   broken.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
   // Workers finish in any order: restore file order.
-  if (workers > 0) external.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
-  return { files: files.length, links: linkCount, broken, external, diagnostics };
+  if (workers > 0) {
+    external.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+    unchecked.sort((a, b) => compare(a.file, b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+  }
+  return { files: files.length, links: linkCount, broken, external, unchecked, diagnostics };
+}
+
+/**
+ * The `ignore` patterns as one function: the first pattern that matches `value`, or undefined; null without
+ * patterns (no cost per link then). Each pattern is compiled once.
+ */
+function ignoreMatcher(patterns: readonly string[] | undefined): ((value: string) => string | undefined) | null {
+  if (patterns === undefined || patterns.length === 0) return null;
+  const matchers = patterns.map((pattern) => ({ pattern, isMatch: picomatch(pattern, { dot: true }) }));
+  return (value) => matchers.find((m) => m.isMatch(value))?.pattern;
 }
 
 async function findMarkdownFiles(root: string, paths: readonly string[] | undefined): Promise<string[]> {

@@ -213,6 +213,49 @@ describe("checkDocsLinks: which files are the repository's", () => {
   });
 });
 
+describe("checkDocsLinks: links that leave the repository, and ignore patterns", () => {
+  it("regression: a README's `../../issues/new` (every verb-generated README has one) was counted as a broken link", async () => {
+    const repo = scratchRepo("docs-outside-");
+    // is-number's README.md:126 (jonschlinkert/is-number), and one link that is really broken.
+    repo.write({
+      "README.md": "# is-number\n\nSee the [tests](./test.js).\n\n## Contributing\n\nFor bugs and feature requests, [please create an issue](../../issues/new).\n\n[gone](docs/gone.md)\n",
+      "test.js": "",
+    });
+    repo.commit("docs");
+    const result = await checkDocsLinks({ root: repo.dir });
+    expect(lines(result.broken)).toEqual(["README.md:9:8: docs/gone.md — no such file: docs/gone.md"]);
+    expect(result.unchecked).toEqual([{ file: "README.md", line: 7, column: 57, target: "../../issues/new", reason: "outside-repository" }]);
+    expect(result.links).toBe(3);
+  });
+
+  it("does not check links that resolve above the root from a subfolder, with a leading /, or in raw HTML; inside links still are", async () => {
+    const result = await check({
+      "docs/guide.md": '[up one](../README.md) [up two](../../x/pulls) [rooted](/../wiki) <a href="../../../releases">r</a>\n\n[inside](../missing.md)\n',
+      "README.md": "# Project\n",
+    });
+    expect(lines(result.broken)).toEqual(["docs/guide.md:3:10: ../missing.md — no such file: missing.md"]);
+    expect(result.unchecked.map((u) => `${u.target} ${u.reason}`)).toEqual(["../../x/pulls outside-repository", "/../wiki outside-repository", "../../../releases outside-repository"]);
+  });
+
+  it("skips links an ignore glob matches, as written or by their path in the repository, external ones included", async () => {
+    const result = await check(
+      {
+        "README.md": "[a](docs/generated/api.md#x) [b](https://localhost:3000/admin) [c](https://example.com/) [d](../../issues/new) [e](docs/gone.md)\n",
+        "docs/guide.md": "[api](generated/api.md) [f](other.md)\n",
+      },
+      { ignore: ["docs/generated/**", "https://localhost*/**", "../../issues/*"] },
+    );
+    expect(lines(result.broken)).toEqual(["README.md:1:116: docs/gone.md — no such file: docs/gone.md", "docs/guide.md:1:29: other.md — no such file: docs/other.md"]);
+    expect(result.external.map((e) => e.url)).toEqual(["https://example.com/"]);
+    expect(result.unchecked.map((u) => `${u.file} ${u.target} ${u.reason} ${u.pattern ?? ""}`)).toEqual([
+      "README.md docs/generated/api.md#x ignored docs/generated/**",
+      "README.md https://localhost:3000/admin ignored https://localhost*/**",
+      "README.md ../../issues/new ignored ../../issues/*",
+      "docs/guide.md generated/api.md ignored docs/generated/**",
+    ]);
+  });
+});
+
 describe("checkDocsLinks: anchors", () => {
   const guide = [
     "# Guide",
@@ -403,7 +446,7 @@ describe("checkDocsLinks: what is not a link", () => {
 
   it("reports a file with no links as read, with nothing broken", async () => {
     const result = await check({ "a.md": "# Just text\n\nNo links here: not [even] this, nor `[code](x.md)`.\n" });
-    expect(result).toEqual({ files: 1, links: 0, broken: [], external: [], diagnostics: [] });
+    expect(result).toEqual({ files: 1, links: 0, broken: [], external: [], unchecked: [], diagnostics: [] });
   });
 });
 
@@ -671,7 +714,7 @@ describe("checkDocsLinks in worker threads", () => {
     for (let i = 0; i < 120; i++) {
       const target = (n: number) => `../d${n % 6}/p${n}.md`;
       const body = [`# Page ${i}`, "", `## Part ${i % 3}`, "", `[next](${target(i + 1)}) [part](${target(i + 7)}#part-${(i + 7) % 3})`];
-      if (i % 10 === 0) body.push(`[gone](${target(i)}-missing.md) [bad anchor](${target(i + 2)}#no-such)`);
+      if (i % 10 === 0) body.push(`[gone](${target(i)}-missing.md) [bad anchor](${target(i + 2)}#no-such) [issues](../../issues/new)`);
       mkdirSync(join(dir, `d${i % 6}`), { recursive: true });
       writeFileSync(join(dir, `d${i % 6}`, `p${i}.md`), body.join("\n"));
     }
@@ -681,6 +724,7 @@ describe("checkDocsLinks in worker threads", () => {
     const parallel = await built.checkDocsLinks({ root: dir, workers: 2 });
     // 12 pages × (missing page + missing anchor), plus 8 links past the last page (p120–p126).
     expect(inline.broken.length).toBe(32);
+    expect(inline.unchecked.length).toBe(12);
     expect(parallel).toEqual(inline);
   });
 });

@@ -27,7 +27,7 @@ export async function baselineSetCommand(name: string, snapshot: string | undefi
 /** `shipgate baseline list`. */
 export async function baselineListCommand(options: CommonOptions, io: CliIo): Promise<number> {
   const { openStore } = await import("../../store/open-store.js");
-  const store = openStore(options.db, options.cwd);
+  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
   try {
     const list = await store.listBaselines();
     if (options.json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);

@@ -11,7 +11,8 @@ export async function historyCommand(options: HistoryCommandOptions, io: CliIo):
     import("../parse-args.js"),
   ]);
   const limit = options.limit === undefined ? 20 : parseCount(options.limit, "--limit");
-  const store = openStore(options.db, options.cwd);
+  // Read-only: without a store the history is empty, and none is created.
+  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
   try {
     const snapshots = await store.listSnapshots({ limit });
     if (options.json) {

@@ -36,10 +36,13 @@ async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: P
   return { plan: loaded.plan, analysis, file: path, hash: loaded.hash, shownFile: relative(options.cwd, path) || path };
 }
 
-/** Task states from the store, importing the (already loaded) plan first when it changed. */
+/**
+ * Task states from the store, importing the (already loaded) plan first when it changed. Without a store, the plan
+ * is imported into an empty one in memory (every task pending) and nothing is created: these commands only read.
+ */
 async function taskStates(options: PlanOptions, path: string, loaded: { plan: Plan; hash: string }): Promise<Map<string, TaskRecord>> {
   const [{ openStore }, { syncPlan }] = await Promise.all([import("../../store/open-store.js"), import("../../exec/sync-plan.js")]);
-  const store = openStore(options.db, options.cwd);
+  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
   try {
     await syncPlan(store, path, { cwd: process.cwd(), loaded });
     return new Map((await store.listTasks()).map((t) => [t.id, t]));

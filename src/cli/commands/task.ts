@@ -22,15 +22,18 @@ const agentOf = (options: TaskOptions, io: CliIo, required: boolean): string | n
 /** A word as a POSIX shell reads it back unchanged (ids and agent names are free text in the plan). */
 const shellWord = (word: string) => (/^[\w.:/@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
 
-/** Opens the store with the plan imported (re-imported only when the file changed). */
-async function withTasks<T>(options: TaskOptions, work: (store: Store, planFile: string, planHash: string) => Promise<T>): Promise<T> {
+/**
+ * Opens the store with the plan imported (re-imported only when the file changed). `readOnly` commands (list, next)
+ * create no store: without one, the plan is imported into an empty store in memory, so every task is pending.
+ */
+async function withTasks<T>(options: TaskOptions, work: (store: Store, planFile: string, planHash: string) => Promise<T>, { readOnly = false } = {}): Promise<T> {
   const [{ openStore }, { syncPlan }, { PLAN_FILE }] = await Promise.all([
     import("../../store/open-store.js"),
     import("../../exec/sync-plan.js"),
     import("../../config/load-plan.js"),
   ]);
   const planFile = resolve(options.cwd, options.plan ?? PLAN_FILE);
-  const store = openStore(options.db, options.cwd);
+  const store = openStore(options.db, options.cwd, { emptyIfMissing: readOnly });
   try {
     const { stored } = await syncPlan(store, planFile, { cwd: process.cwd() });
     return await work(store, planFile, stored.hash);
@@ -55,7 +58,7 @@ export async function taskListCommand(options: TaskOptions, io: CliIo): Promise<
     if (options.json) io.stdout(`${JSON.stringify(tasks, null, 2)}\n`);
     else io.stdout(tasks.length ? `${tasks.map(line).join("\n")}\n` : "no tasks\n");
     return 0;
-  });
+  }, { readOnly: true });
 }
 
 /** `shipgate task next --agent A`: the next ready task (dependencies done; priority, least slack, id). Does not claim it. */
@@ -77,7 +80,7 @@ export async function taskNextCommand(options: TaskOptions, io: CliIo): Promise<
     }
     io.stdout(`${line(next)}\n  start it: shipgate task start ${shellWord(next.id)}${agent ? ` --agent ${shellWord(agent)}` : ""}\n`);
     return 0;
-  });
+  }, { readOnly: true });
 }
 
 /** The plan this command synced (never another file imported meanwhile by someone else), and one task of it. */
