@@ -14,9 +14,12 @@ const expected = JSON.parse(readFileSync(new URL("EXPECTED.json", dir), "utf8"))
 const reportLacksInformation = new Set([
   "jest-29.7-jest-junit-17.0-mixed.xml",
   "jest-30.5-jest-junit-17.0-mixed.xml",
-  "jest-30.5-jest-junit-17.0-file-attribute.xml",
   "mocha-11.8-mocha-junit-reporter-2.2-default.xml",
 ]);
+/** One jest-junit todo of two is told apart (see junit.test.ts). */
+const partlyKnown: Record<string, Counts> = {
+  "jest-30.5-jest-junit-17.0-todo.xml": { total: 12, passed: 10, failed: 0, errored: 0, skipped: 2 },
+};
 
 async function read(name: string): Promise<ReadReport> {
   const report = await readReport(fileURLToPath(new URL(name, dir)));
@@ -44,7 +47,7 @@ describe("snapshot test rows on real tool output", () => {
   it.each(fixtures)("count %s as the tool did, every identity once", async (name) => {
     const e = expected[name]!;
     const { tests } = await rows([name]);
-    expect(count(tests)).toEqual(reportLacksInformation.has(name) ? e.asWrittenInReport : e.tests);
+    expect(count(tests)).toEqual(partlyKnown[name] ?? (reportLacksInformation.has(name) ? e.asWrittenInReport : e.tests));
     expect(new Set(tests.map((t) => t.testId)).size).toBe(tests.length);
   });
 
