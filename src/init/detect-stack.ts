@@ -60,7 +60,17 @@ const NODE_RUNNERS: NodeRunner[] = [
     propose: (deps) => ({
       why: "jest in package.json: jest-junit for tests, lcov coverage",
       command: "npx --no -- jest --ci --coverage --coverageReporters=lcovonly --coverageReporters=text-summary --coverageDirectory=reports/coverage --reporters=default --reporters=jest-junit",
-      env: { JEST_JUNIT_OUTPUT_DIR: "reports" },
+      env: {
+        JEST_JUNIT_OUTPUT_DIR: "reports",
+        // A test file that fails to load is left out of the report by default: the report would look green.
+        JEST_JUNIT_REPORT_TEST_SUITE_ERRORS: "true",
+        // Test ids read "file › describes › title" (the defaults repeat the describe titles and name no file).
+        JEST_JUNIT_ADD_FILE_ATTRIBUTE: "true",
+        JEST_JUNIT_SUITE_NAME: "{filepath}",
+        JEST_JUNIT_CLASSNAME: "{classname}",
+        JEST_JUNIT_TITLE: "{title}",
+        JEST_JUNIT_ANCESTOR_SEPARATOR: " › ",
+      },
       reports: [{ path: "reports/junit.xml" }, { path: "reports/coverage/lcov.info" }],
       ...("jest-junit" in deps ? {} : { note: "needs jest-junit: npm install -D jest-junit" }),
     }),

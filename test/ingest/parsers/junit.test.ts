@@ -18,9 +18,10 @@ const reportLacksInformation = new Set([
   "jest-30.5-jest-junit-17.0-mixed.xml",
   "mocha-11.8-mocha-junit-reporter-2.2-default.xml",
 ]);
-/** One todo of two is told apart: the one in a suite whose other passes jest timed above 0 ms. */
+/** jest-junit todos are told apart only where they are the one pass with time="0" of their suite. */
 const partlyKnown: Record<string, Counts> = {
   "jest-30.5-jest-junit-17.0-todo.xml": { total: 12, passed: 10, failed: 0, errored: 0, skipped: 2 },
+  "jest-30.5-jest-junit-17.0-init-options.xml": { total: 7, passed: 4, failed: 1, errored: 1, skipped: 1 },
 };
 
 const parse = (name: string) => junitParser.parse(createReadStream(new URL(name, dir)), { file: name });
