@@ -10,8 +10,8 @@ import { fixture, repoRoot, shipgate } from "./run-cli.js";
 /**
  * A test collector that exits non-zero while its JUnit report lists no failing test: the runner saw a
  * failure the report does not show. With jest + jest-junit's defaults, a test file that throws while it
- * loads is left out of the report (jest printed "Test Suites: 1 failed, 1 passed, 2 total / Tests: 1 passed,
- * 1 total" and exited 1 for this sample): the release gate said GO.
+ * loads is left out of the report (jest printed "Test Suites: 1 failed, 1 passed, 2 total / Tests: 1 todo,
+ * 1 passed, 2 total" and exited 1 for this sample): the release gate said GO.
  */
 const dirs: string[] = [];
 afterAll(() => {
@@ -32,7 +32,7 @@ function project(files: Record<string, string>): string {
 const JEST_PROJECT = {
   "package.json": `${JSON.stringify({ name: "sample", private: true, scripts: { test: "jest" }, devDependencies: { jest: "^30", "jest-junit": "^17" }, jest: { testEnvironment: "node" } }, null, 2)}\n`,
   "src/add.js": "module.exports = (a, b) => a + b;\n",
-  "__tests__/ok.test.js": 'const add = require("../src/add.js");\n\ndescribe("math", () => {\n  test("adds", () => expect(add(1, 1)).toBe(2));\n});\n',
+  "__tests__/ok.test.js": 'const add = require("../src/add.js");\n\ndescribe("math", () => {\n  test("adds", () => expect(add(1, 1)).toBe(2));\n  test.todo("multiplies");\n});\n',
   "__tests__/broken.test.js": '// Thrown while jest loads the file: no test in it can run.\nconst config = JSON.parse("{ not valid json");\n\ntest("never runs", () => expect(config).toBeDefined());\n',
 };
 
@@ -55,7 +55,8 @@ describe("a test collector that exits non-zero with no failing test in its repor
     });
     const { code, out } = assess(dir);
     expect(out.collectors.map((c) => [c.name, c.exitCode])).toEqual([["jest", 1]]);
-    expect(out.tests).toMatchObject({ total: 2, passed: 1, failed: 0, errored: 1 });
+    // (Whether the todo is told from the pass here depends on the time jest measured for the pass: not asserted.)
+    expect(out.tests).toMatchObject({ total: 3, failed: 0, errored: 1 });
     expect(out.tests.failing.map((t) => [t.id, t.message])).toEqual([
       [
         "collector jest › exited non-zero with no failing test in its report",
@@ -68,12 +69,13 @@ describe("a test collector that exits non-zero with no failing test in its repor
     expect(code).toBe(1);
   }, 120_000);
 
-  it("regression: the jest collector `shipgate init` writes reports a test file that fails to load as an errored test, named file › describes › title", () => {
+  it("regression: the jest collector `shipgate init` writes reports a test file that fails to load as an errored test, an it.todo as skipped, and names tests file › describes › title", () => {
     const dir = project(JEST_PROJECT);
     const init = shipgate(["init"], { cwd: dir });
     expect(init.code).toBe(0);
     const { out } = assess(dir);
-    expect(out.tests).toMatchObject({ total: 2, passed: 1, failed: 0, errored: 1 });
+    // jest printed: Test Suites: 1 failed, 1 passed, 2 total / Tests: 1 todo, 1 passed, 2 total.
+    expect(out.tests).toMatchObject({ total: 3, passed: 1, failed: 0, errored: 1, skipped: 1 });
     expect(out.tests.failing.map((t) => t.id)).toEqual(["__tests__/broken.test.js › Test suite failed to run › __tests__/broken.test.js"]);
     expect(out.tests.failing[0]?.message).toMatch(/Test suite failed to run[\s\S]*SyntaxError/);
     // The report shows the failure itself: no synthetic test, no warning.

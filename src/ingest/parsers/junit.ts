@@ -3,12 +3,17 @@ import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } fro
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
-/** Elements whose attributes the parser reads; the rest (properties, system-out, reruns…) are skipped unparsed. */
+/** Elements whose attributes the parser reads (and <property> inside a <testcase>); the rest (system-out, reruns…) are skipped unparsed. */
 const WITH_ATTRIBUTES = new Set(["testsuites", "testsuite", "testcase", "failure", "error", "skipped"]);
 /** `status` / `result` attribute values that mean the case did not run (JUnit 5 legacy, GoogleTest, xunit.net, …). */
 const NOT_RUN = new Set(["disabled", "skipped", "notrun", "not run", "ignored", "pending", "suppressed", "skip"]);
 /** pytest's message on the extra <testcase> it writes when a test that failed in call also errors in teardown. */
 const PYTEST_TEARDOWN = "failed on teardown with ";
+/**
+ * The test case property `shipgate init` has jest-junit write for an it.todo (through its testCasePropertiesFile
+ * hook): without it a todo looks like a pass.
+ */
+const JEST_STATUS_PROPERTY = "jest.status";
 /** jest-junit's classname for the cases of a test file that failed to load (reportTestSuiteErrors). */
 const JEST_SUITE_ERROR = "Test suite failed to run";
 /** How far back the teardown report of a pytest test may be from its call report (pytest-xdist interleaves workers). */
@@ -194,7 +199,8 @@ export const junitParser: ReportParser = {
         }
       },
       wantsText: () => collecting,
-      wantsAttributes: (name) => WITH_ATTRIBUTES.has(name),
+      // A <property> is read only inside a <testcase>: suites carry many (Surefire writes the JVM's system properties).
+      wantsAttributes: (name) => WITH_ATTRIBUTES.has(name) || (name === "property" && current !== undefined),
       onText(text) {
         if (!current) return;
         const sofar = current.collected ?? "";
@@ -311,6 +317,12 @@ function childOfCase(open: OpenCase, name: string, attrs: Record<string, string>
       // node:test writes a failing {todo} test as <skipped type="todo"> plus <failure>; it is a todo, not a failure.
       if (attrs.type === "todo") open.isTodo = true;
       open.message ??= ownMaybe(attrs.message ?? attrs.type);
+      break;
+    case "property":
+      if (attrs.name === JEST_STATUS_PROPERTY && attrs.value === "todo") {
+        open.isTodo = true;
+        open.message ??= "todo";
+      }
       break;
     case "flakyFailure":
     case "flakyError":
