@@ -121,6 +121,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     });
   }
 
+  for (const run of runs) flagExitWithoutFailingTest(run, reports);
+
   stopped("while the reports were read");
   const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
@@ -228,6 +230,36 @@ function checkRun(collector: CollectorConfig, run: CollectorRun): void {
       hint: "fix the failure, or set fail_on_exit: false to accept a non-zero exit when fresh reports were written; nothing was stored",
     });
   }
+}
+
+/**
+ * A collector that exited non-zero while its JUnit reports hold no failed or errored test: the runner saw
+ * a failure its report does not show (jest-junit leaves out a test file that failed to load unless
+ * reportTestSuiteErrors is on; a failing hook; an unmet coverage threshold; another step of the command).
+ * Only reached with `fail_on_exit: false` (true stops in checkRun). One errored test is added to its last
+ * JUnit report, so the tests signal does not look clean and `tests.errored == 0` fails.
+ */
+function flagExitWithoutFailingTest(run: CollectorRun, reports: ReadReport[]): void {
+  if (run.exitCode === 0) return;
+  const junit = reports.filter((r) => r.collector === run.name && r.source.format === "junit");
+  const last = junit[junit.length - 1];
+  if (!last || junit.some((r) => r.result.tests.some((t) => t.status === "failed" || t.status === "errored"))) return;
+  const exit = run.exitCode === null ? `was ended by ${run.signal ?? "a signal"}` : `exited with ${run.exitCode}`;
+  const what = `\`${run.command}\` ${exit} but its report lists no failing test`;
+  last.result.tests.push({
+    suite: [],
+    classname: `collector ${run.name}`,
+    name: "exited non-zero with no failing test in its report",
+    status: "errored",
+    durationMs: null,
+    message: `${what}: a test file may have failed to load, a hook may have failed, or a coverage threshold was not met; see the command's output`,
+  });
+  last.result.diagnostics.push({
+    level: "warning",
+    code: "assess.exit-without-failing-test",
+    message: `${run.name}: ${what}, counted as one errored test (a test file that failed to load, a failing hook, an unmet coverage threshold?); run the command to see why`,
+    file: last.source.path,
+  });
 }
 
 async function expand(pattern: string, root: string): Promise<string[]> {

@@ -30,6 +30,9 @@ interface NodeRunner {
   propose: (deps: Record<string, string>, testScript: string) => { why: string; command: string; env?: Record<string, string>; reports: { path: string; format?: string }[]; note?: string };
 }
 
+/** jest-junit's testCasePropertiesFile: `<property name="jest.status" value="todo"/>` on each it.todo (src/ingest/parsers/junit.ts). */
+const JEST_TODO_HOOK = 'module.exports = (test) => (test.status === "todo" ? { "jest.status": "todo" } : {});';
+
 // Every command writes its reports even when a test fails (that is when they matter most), creates the
 // folders it writes into, and runs the project's own installed tools: `npx --no` never downloads one.
 const NODE_RUNNERS: NodeRunner[] = [
@@ -59,8 +62,22 @@ const NODE_RUNNERS: NodeRunner[] = [
     matches: (deps, test) => "jest" in deps || /\bjest\b/.test(test),
     propose: (deps) => ({
       why: "jest in package.json: jest-junit for tests, lcov coverage",
-      command: "npx --no -- jest --ci --coverage --coverageReporters=lcovonly --coverageReporters=text-summary --coverageDirectory=reports/coverage --reporters=default --reporters=jest-junit",
-      env: { JEST_JUNIT_OUTPUT_DIR: "reports" },
+      // jest-junit writes an it.todo like a pass: a hook it loads for each test (its testCasePropertiesFile,
+      // written first into the reports folder) marks the todos with a property the junit parser reads.
+      command: `mkdir -p reports && echo '${JEST_TODO_HOOK}' > reports/jest-junit-todo.cjs && npx --no -- jest --ci --coverage --coverageReporters=lcovonly --coverageReporters=text-summary --coverageDirectory=reports/coverage --reporters=default --reporters=jest-junit`,
+      env: {
+        JEST_JUNIT_OUTPUT_DIR: "reports",
+        JEST_JUNIT_TEST_CASE_PROPERTIES_DIR: "reports",
+        JEST_JUNIT_TEST_CASE_PROPERTIES_JSON_FILE: "jest-junit-todo.cjs",
+        // A test file that fails to load is left out of the report by default: the report would look green.
+        JEST_JUNIT_REPORT_TEST_SUITE_ERRORS: "true",
+        // Test ids read "file › describes › title" (the defaults repeat the describe titles and name no file).
+        JEST_JUNIT_ADD_FILE_ATTRIBUTE: "true",
+        JEST_JUNIT_SUITE_NAME: "{filepath}",
+        JEST_JUNIT_CLASSNAME: "{classname}",
+        JEST_JUNIT_TITLE: "{title}",
+        JEST_JUNIT_ANCESTOR_SEPARATOR: " › ",
+      },
       reports: [{ path: "reports/junit.xml" }, { path: "reports/coverage/lcov.info" }],
       ...("jest-junit" in deps ? {} : { note: "needs jest-junit: npm install -D jest-junit" }),
     }),

@@ -14,9 +14,13 @@ const expected = JSON.parse(readFileSync(new URL("EXPECTED.json", dir), "utf8"))
 const reportLacksInformation = new Set([
   "jest-29.7-jest-junit-17.0-mixed.xml",
   "jest-30.5-jest-junit-17.0-mixed.xml",
-  "jest-30.5-jest-junit-17.0-file-attribute.xml",
   "mocha-11.8-mocha-junit-reporter-2.2-default.xml",
 ]);
+/** jest-junit todos told apart only where they are the one pass with time="0" of their suite (see junit.test.ts). */
+const partlyKnown: Record<string, Counts> = {
+  "jest-30.5-jest-junit-17.0-todo.xml": { total: 12, passed: 10, failed: 0, errored: 0, skipped: 2 },
+  "jest-30.5-jest-junit-17.0-init-options.xml": { total: 7, passed: 4, failed: 1, errored: 1, skipped: 1 },
+};
 
 async function read(name: string): Promise<ReadReport> {
   const report = await readReport(fileURLToPath(new URL(name, dir)));
@@ -44,7 +48,7 @@ describe("snapshot test rows on real tool output", () => {
   it.each(fixtures)("count %s as the tool did, every identity once", async (name) => {
     const e = expected[name]!;
     const { tests } = await rows([name]);
-    expect(count(tests)).toEqual(reportLacksInformation.has(name) ? e.asWrittenInReport : e.tests);
+    expect(count(tests)).toEqual(partlyKnown[name] ?? (reportLacksInformation.has(name) ? e.asWrittenInReport : e.tests));
     expect(new Set(tests.map((t) => t.testId)).size).toBe(tests.length);
   });
 
@@ -61,6 +65,21 @@ describe("snapshot test rows on real tool output", () => {
       expect(tests.filter((t) => t.name === tests.find((f) => f.status === "failed")?.name)).toHaveLength(17);
       expect(diagnostics.find((d) => d.code === "tests.same-name")?.message, name).toMatch(/^\d test name\(s\) are shared by several test cases/);
     }
+  });
+
+  it("regression: jest test ids repeated the describe title three times and named no file; with the jest-junit options init sets they read file › describes › title", async () => {
+    const before = await rows(["jest-30.5-jest-junit-17.0-each-one-failing.xml"]);
+    expect(before.tests[0]?.testId).toBe("parse › parse handles a case › parse handles a case");
+    const { tests } = await rows(["jest-30.5-jest-junit-17.0-init-options.xml"], ["__tests__/math.test.js", "__tests__/broken.test.js"]);
+    expect(tests.map((t) => [t.testId, t.file, t.suite, t.status])).toEqual([
+      ["__tests__/math.test.js › math › adds", "__tests__/math.test.js", "math", "passed"],
+      ["__tests__/math.test.js › math › fails on purpose", "__tests__/math.test.js", "math", "failed"],
+      ["__tests__/math.test.js › math › is skipped", "__tests__/math.test.js", "math", "skipped"],
+      ["__tests__/math.test.js › math › multiplies", "__tests__/math.test.js", "math", "passed"],
+      ["__tests__/math.test.js › math › nested › passes one level down", "__tests__/math.test.js", "math › nested", "passed"],
+      ["__tests__/math.test.js › outside any describe", "__tests__/math.test.js", "", "passed"],
+      ["__tests__/broken.test.js › Test suite failed to run › __tests__/broken.test.js", "__tests__/broken.test.js", "Test suite failed to run", "errored"],
+    ]);
   });
 
   it("gives a same-named case the same identity on every run, so the gate names the one that regressed", async () => {

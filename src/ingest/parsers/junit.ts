@@ -3,12 +3,17 @@ import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } fro
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
-/** Elements whose attributes the parser reads; the rest (properties, system-out, reruns…) are skipped unparsed. */
+/** Elements whose attributes the parser reads (and <property> inside a <testcase>); the rest (system-out, reruns…) are skipped unparsed. */
 const WITH_ATTRIBUTES = new Set(["testsuites", "testsuite", "testcase", "failure", "error", "skipped"]);
 /** `status` / `result` attribute values that mean the case did not run (JUnit 5 legacy, GoogleTest, xunit.net, …). */
 const NOT_RUN = new Set(["disabled", "skipped", "notrun", "not run", "ignored", "pending", "suppressed", "skip"]);
 /** pytest's message on the extra <testcase> it writes when a test that failed in call also errors in teardown. */
 const PYTEST_TEARDOWN = "failed on teardown with ";
+/**
+ * The test case property `shipgate init` has jest-junit write for an it.todo (through its testCasePropertiesFile
+ * hook): without it a todo looks like a pass.
+ */
+const JEST_STATUS_PROPERTY = "jest.status";
 /** jest-junit's classname for the cases of a test file that failed to load (reportTestSuiteErrors). */
 const JEST_SUITE_ERROR = "Test suite failed to run";
 /** How far back the teardown report of a pytest test may be from its call report (pytest-xdist interleaves workers). */
@@ -23,6 +28,21 @@ interface OpenCase {
   isTodo?: boolean;
   /** Text of the first <failure>/<error>/<skipped> without a message attribute. */
   collected?: string;
+}
+
+/**
+ * What a leaf <testsuite> (one without nested suites) declares and holds, to spot jest-junit's todo tests:
+ * it writes `it.todo` as a <testcase> with no child (like a pass) and time="0", and leaves it out of tests=.
+ */
+interface OpenSuite {
+  name: string;
+  line: number;
+  /** tests=, failures=, errors=, skipped= (disabled= for some tools); undefined when absent or not a count. */
+  declared: [tests: number | undefined, failures: number | undefined, errors: number | undefined, skipped: number | undefined];
+  hasNested: boolean;
+  /** Indexes in `cases` of this suite's passing cases with time="0" (or no time). */
+  zeroTimePasses: number[];
+  held: Record<TestStatus, number>;
 }
 
 /**
@@ -66,6 +86,9 @@ export const junitParser: ReportParser = {
     let depthInCase = 0;
     let continuations = 0;
     let badTimes = 0;
+    const suiteStack: OpenSuite[] = [];
+    let inferredTodos = 0;
+    const unmarkedTodos: { suite: string; line: number; todos: number; candidates: number }[] = [];
     let firstBadTime: { value: string; line: number } | undefined;
 
     await readXml(stream, ctx.file, {
@@ -87,6 +110,16 @@ export const junitParser: ReportParser = {
         if (name === "testsuite") {
           openSuites.push(own(attrs.name ?? ""));
           suitesChanged = true;
+          const parent = suiteStack[suiteStack.length - 1];
+          if (parent) parent.hasNested = true;
+          suiteStack.push({
+            name: openSuites[openSuites.length - 1] as string,
+            line,
+            declared: [count(attrs.tests), count(attrs.failures), count(attrs.errors), count(attrs.skipped ?? attrs.disabled)],
+            hasNested: false,
+            zeroTimePasses: [],
+            held: { passed: 0, failed: 0, errored: 0, skipped: 0 },
+          });
         } else if (name === "testcase") {
           if (suitesChanged) {
             suites = openSuites.slice();
@@ -136,6 +169,11 @@ export const junitParser: ReportParser = {
             if (tc.durationMs !== null) into.durationMs = (into.durationMs ?? 0) + tc.durationMs;
           } else {
             cases.push(tc);
+            const suite = suiteStack[suiteStack.length - 1];
+            if (suite) {
+              suite.held[tc.status]++;
+              if (tc.status === "passed" && !tc.flaky && (tc.durationMs === null || tc.durationMs === 0)) suite.zeroTimePasses.push(cases.length - 1);
+            }
           }
           current = undefined;
           return;
@@ -143,10 +181,26 @@ export const junitParser: ReportParser = {
         if (name === "testsuite") {
           openSuites.pop();
           suitesChanged = true;
+          const suite = suiteStack.pop();
+          const todos = suite ? uncountedPasses(suite) : 0;
+          if (suite && todos > 0) {
+            // Which passes are the todos is certain only when every passing case with time="0" must be one.
+            if (suite.zeroTimePasses.length === todos) {
+              for (const i of suite.zeroTimePasses) {
+                const tc = cases[i] as TestCase;
+                tc.status = "skipped";
+                tc.message = "todo";
+              }
+              inferredTodos += todos;
+            } else {
+              unmarkedTodos.push({ suite: suite.name, line: suite.line, todos, candidates: suite.zeroTimePasses.length });
+            }
+          }
         }
       },
       wantsText: () => collecting,
-      wantsAttributes: (name) => WITH_ATTRIBUTES.has(name),
+      // A <property> is read only inside a <testcase>: suites carry many (Surefire writes the JVM's system properties).
+      wantsAttributes: (name) => WITH_ATTRIBUTES.has(name) || (name === "property" && current !== undefined),
       onText(text) {
         if (!current) return;
         const sofar = current.collected ?? "";
@@ -164,6 +218,25 @@ export const junitParser: ReportParser = {
         message: `${badTimes} <testcase> time value(s) are not a finite number of seconds >= 0 (first: time="${firstBadTime.value.slice(0, 40)}"): their durations are left unknown`,
         file: ctx.file,
         line: firstBadTime.line,
+      });
+    }
+    if (inferredTodos > 0) {
+      diagnostics.push({
+        level: "info",
+        code: "junit.todo-inferred",
+        message: `${inferredTodos} <testcase> element(s) with no outcome and time="0" are left out of their suite's tests= count (jest-junit's it.todo): counted as skipped`,
+        file: ctx.file,
+      });
+    }
+    if (unmarkedTodos.length > 0) {
+      const first = unmarkedTodos[0] as (typeof unmarkedTodos)[number];
+      const todos = unmarkedTodos.reduce((n, u) => n + u.todos, 0);
+      diagnostics.push({
+        level: "warning",
+        code: "junit.suite-count-mismatch",
+        message: `${todos} passing <testcase>(s) in ${unmarkedTodos.length} <testsuite>(s) are not counted by their tests= attribute (first: "${first.suite.slice(0, 80)}", ${first.todos} of its ${first.candidates} passes with time="0"): jest-junit writes it.todo this way, and nothing in the report says which of those passes are todos, so they count as passed`,
+        file: ctx.file,
+        line: first.line,
       });
     }
     if (continuations > 0) {
@@ -202,6 +275,26 @@ function continued(cases: readonly TestCase[], tc: TestCase): TestCase | undefin
   return undefined;
 }
 
+/**
+ * How many of a leaf suite's passing cases its attributes leave out, when that is the only disagreement:
+ * failures=, errors= and skipped= (where given) equal the cases held, and tests= counts fewer passes.
+ * Any other disagreement (pytest counts a test that fails in call and errors in teardown under both
+ * failures= and errors=; nested suites add up their children) says nothing about todos: 0.
+ */
+function uncountedPasses(suite: OpenSuite): number {
+  const [tests, failures, errors, skipped] = suite.declared;
+  const { held } = suite;
+  if (suite.hasNested || tests === undefined) return 0;
+  if ((failures ?? held.failed) !== held.failed || (errors ?? held.errored) !== held.errored || (skipped ?? held.skipped) !== held.skipped) return 0;
+  return held.passed - Math.max(0, tests - held.failed - held.errored - held.skipped);
+}
+
+function count(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
 function sameSuite(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -224,6 +317,12 @@ function childOfCase(open: OpenCase, name: string, attrs: Record<string, string>
       // node:test writes a failing {todo} test as <skipped type="todo"> plus <failure>; it is a todo, not a failure.
       if (attrs.type === "todo") open.isTodo = true;
       open.message ??= ownMaybe(attrs.message ?? attrs.type);
+      break;
+    case "property":
+      if (attrs.name === JEST_STATUS_PROPERTY && attrs.value === "todo") {
+        open.isTodo = true;
+        open.message ??= "todo";
+      }
       break;
     case "flakyFailure":
     case "flakyError":
