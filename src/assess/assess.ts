@@ -121,7 +121,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     });
   }
 
-  for (const run of runs) flagExitWithoutFailingTest(run, reports);
+  for (const run of runs) flagExitWithoutFailingTest(run, reports, collectors.find((c) => c.name === run.name)?.exit_without_failing_test ?? "error");
 
   stopped("while the reports were read");
   const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
@@ -239,13 +239,22 @@ function checkRun(collector: CollectorConfig, run: CollectorRun): void {
  * Only reached with `fail_on_exit: false` (true stops in checkRun). One errored test is added to its last
  * JUnit report, so the tests signal does not look clean and `tests.errored == 0` fails.
  */
-function flagExitWithoutFailingTest(run: CollectorRun, reports: ReadReport[]): void {
+function flagExitWithoutFailingTest(run: CollectorRun, reports: ReadReport[], mode: "error" | "warn"): void {
   if (run.exitCode === 0) return;
   const junit = reports.filter((r) => r.collector === run.name && r.source.format === "junit");
   const last = junit[junit.length - 1];
   if (!last || junit.some((r) => r.result.tests.some((t) => t.status === "failed" || t.status === "errored"))) return;
   const exit = run.exitCode === null ? `was ended by ${run.signal ?? "a signal"}` : `exited with ${run.exitCode}`;
   const what = `\`${run.command}\` ${exit} but its report lists no failing test`;
+  if (mode === "warn") {
+    last.result.diagnostics.push({
+      level: "warning",
+      code: "assess.exit-without-failing-test",
+      message: `${run.name}: ${what} (exit_without_failing_test: warn, so no test is counted for it); run the command to see why`,
+      file: last.source.path,
+    });
+    return;
+  }
   last.result.tests.push({
     suite: [],
     classname: `collector ${run.name}`,

@@ -27,6 +27,12 @@ export const collectorSchema = z.strictObject({
   fail_on_exit: z.boolean().default(false).describe(
     "Treat a non-zero exit as a failed collection even when fresh reports were written. Off by default: test runners exit 1 when tests fail.",
   ),
+  exit_without_failing_test: z
+    .enum(["error", "warn"])
+    .default("error")
+    .describe(
+      "A non-zero exit while the collector's JUnit reports list no failing test: `error` adds one errored test (a test file that failed to load stays visible), `warn` only warns (for a runner that also exits 1 on an unmet coverage threshold you track elsewhere).",
+    ),
   reports: z.array(reportSpec).min(1).describe("Report files the command leaves (or that already exist)."),
 });
 

@@ -98,6 +98,18 @@ describe("a test collector that exits non-zero with no failing test in its repor
     expect(exitWarnings(out)).toHaveLength(warnings);
   });
 
+  it("only warns with exit_without_failing_test: warn (a runner that also exits 1 on a coverage threshold)", () => {
+    const dir = project({});
+    copyFileSync(fixture("ingest/junit/vitest-4.1-all-pass.xml"), join(dir, "all-pass.xml"));
+    writeFileSync(
+      join(dir, "shipgate.yaml"),
+      config('  - name: tests\n    command: "mkdir -p reports && cp all-pass.xml reports/junit.xml && exit 1"\n    exit_without_failing_test: warn\n    reports: ["reports/junit.xml"]\n'),
+    );
+    const { out } = assess(dir);
+    expect(out.tests).toMatchObject({ total: 3, passed: 3, errored: 0 });
+    expect(exitWarnings(out).map((d) => d.message)).toEqual([expect.stringContaining("(exit_without_failing_test: warn, so no test is counted for it)")]);
+  });
+
   it("leaves a run whose report lists the failing test alone (the runner exits 1 because of it)", () => {
     const dir = project({});
     copyFileSync(fixture("ingest/junit/vitest-4.1-each-one-failing.xml"), join(dir, "one-failing.xml"));
