@@ -8,7 +8,7 @@ import { configJsonSchema, scoreSettings } from "../../src/config/schema.js";
 describe("shipgate.yaml", () => {
   it("fills defaults", () => {
     const { config } = parseConfig("version: 1\ncollectors:\n  - name: t\n    reports: [a.xml]\n", "shipgate.yaml");
-    expect(config.collectors[0]).toEqual({ name: "t", reports: ["a.xml"], timeout: "10m", fail_on_exit: false });
+    expect(config.collectors[0]).toEqual({ name: "t", reports: ["a.xml"], timeout: "10m", fail_on_exit: false, exit_without_failing_test: "error" });
     expect(config.paths.resolve_threshold).toBe(0.8);
   });
 
