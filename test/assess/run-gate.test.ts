@@ -45,11 +45,19 @@ describe("runGate: baselines and history stay on the snapshot's branch", () => {
     await store.close();
   });
 
-  it("still calls a test flaky when it flips twice on its own branch", async () => {
+  it("still calls a test flaky when the same commit of its own branch gave both results", async () => {
+    const onCommit = (s: NewSnapshot, commit: string): NewSnapshot => ({ ...s, git: { ...s.git, commit } });
+    const store = await storeWith(snapshot(1, "main", "passed"), onCommit(snapshot(2, "main", "failed"), "c9"), snapshot(3, "feature/x", "passed"), onCommit(snapshot(4, "main", "passed"), "c9"));
+    const result = await gate(store);
+    expect(result.flaky).toMatchObject([{ id: "t.test.ts › t", history: "P F P" }]);
+    await store.close();
+  });
+
+  it("regression: flips over different commits are a regression each time, not flakiness (P F P F hid the last regression)", async () => {
     const store = await storeWith(snapshot(1, "main", "passed"), snapshot(2, "main", "failed"), snapshot(3, "main", "passed"), snapshot(4, "main", "failed"));
     const result = await gate(store);
-    expect(result.flaky).toMatchObject([{ id: "t.test.ts › t", history: "P F P F" }]);
-    expect(result.regressions).toEqual([]);
+    expect(result.flaky).toEqual([]);
+    expect(result.regressions.map((t) => t.id)).toEqual(["t.test.ts › t"]);
     await store.close();
   });
 
