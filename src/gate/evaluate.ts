@@ -279,7 +279,8 @@ export function evaluateGate(input: GateInput): GateResult {
 }
 
 function missingOverall(metric: string, summary: AssessSummary): string {
-  if (metric.startsWith("tests.")) return "no test report was read";
+  // The summary says why (no report at all, or reports with no test case); older summaries may not.
+  if (metric.startsWith("tests.")) return summary.tests.reasons?.[0] ?? "no test report was read";
   if (metric.startsWith("coverage.")) return summary.coverage.status === "degraded" ? `coverage is degraded: ${summary.coverage.reasons.join("; ")}` : `no ${metric.slice(9)} coverage in the reports`;
   if (metric.startsWith("lint.")) return "no lint report was read";
   if (metric === "type_errors") return "no type-check report was read";

@@ -71,6 +71,12 @@ describe("evaluateGate: conditions", () => {
     expect(result.conditions[0]).toMatchObject({ value: null, met: null, verdict: "fail", missing: "no dependency audit was read (npm audit, OSV-Scanner, pip-audit, cargo audit, govulncheck)" });
   });
 
+  it("says a test report held no test case, not that none was read (an empty JUnit report was described as missing)", () => {
+    const empty = summary({ tests: { status: "unknown", total: 0, passed: 0, reasons: ["the test reports contain no test case"] } });
+    const result = run(gate([conditionSpec({ metric: "tests.failed", op: "==", threshold: 0 })]), snap({ summary: empty }), null);
+    expect(result.conditions[0]).toMatchObject({ value: null, verdict: "fail", missing: "the test reports contain no test case" });
+  });
+
   it("lets a missing measure pass only with when_missing: pass, and still reports no data", () => {
     const result = run(gate([conditionSpec({ metric: "security.high", op: "==", threshold: 0, whenMissing: "pass" })]), snap({ summary: summary({ audit: false }) }), null);
     expect(result.verdict).toBe("GO");
