@@ -3,6 +3,8 @@ import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } fro
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
+/** A JavaScript or TypeScript source file name, as vitest names the case for a file that failed to load. */
+const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
 /** Elements whose attributes the parser reads (and <property> inside a <testcase>); the rest (system-out, reruns…) are skipped unparsed. */
 const WITH_ATTRIBUTES = new Set(["testsuites", "testsuite", "testcase", "failure", "error", "skipped"]);
 /** `status` / `result` attribute values that mean the case did not run (JUnit 5 legacy, GoogleTest, xunit.net, …). */
@@ -210,6 +212,17 @@ export const junitParser: ReportParser = {
 
     if (cases.length === 0) {
       diagnostics.push({ level: "warning", code: "junit.no-tests", message: "the report contains no <testcase>: did the test command run any test?", file: ctx.file });
+    }
+    // vitest writes a test file that failed to load as one failing case named after the file (its own
+    // "Tests" line leaves it out): counted here, and said so, since our total is then one above vitest's.
+    const loadFailures = cases.filter((tc) => (tc.status === "failed" || tc.status === "errored") && tc.name === tc.suite[tc.suite.length - 1] && SCRIPT_FILE.test(tc.name));
+    if (loadFailures.length > 0) {
+      diagnostics.push({
+        level: "info",
+        code: "junit.file-failed-to-load",
+        message: `${loadFailures.length} failing test case(s) stand for a test file that failed to load (${loadFailures[0]?.name ?? ""}${loadFailures.length > 1 ? ", …" : ""}): counted as failed tests, which the runner's own test count leaves out`,
+        file: ctx.file,
+      });
     }
     if (badTimes > 0 && firstBadTime) {
       diagnostics.push({

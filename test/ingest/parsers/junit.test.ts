@@ -34,6 +34,18 @@ const count = (tests: TestCase[]): Counts => ({
   skipped: tests.filter((t) => t.status === "skipped").length,
 });
 
+describe("a test file that failed to load", () => {
+  it("is counted as a failed case and said so (vitest's own count leaves it out: 2 tests here where vitest says 1, with no note)", async () => {
+    const result = await parse("vitest-4.1-file-load-error.xml");
+    expect(result.tests.filter((t) => t.status === "failed").map((t) => t.name)).toEqual(["test/broken.test.ts"]);
+    expect(result.diagnostics.filter((d) => d.code === "junit.file-failed-to-load").map((d) => d.message)).toEqual([
+      "1 failing test case(s) stand for a test file that failed to load (test/broken.test.ts): counted as failed tests, which the runner's own test count leaves out",
+    ]);
+    const mixed = await parse("vitest-4.1-mixed.xml");
+    expect(mixed.diagnostics.map((d) => d.code)).not.toContain("junit.file-failed-to-load");
+  });
+});
+
 describe("junit parser on real tool output", () => {
   const fixtures = Object.keys(expected).filter((k) => !k.startsWith("_"));
 
