@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import type { Readable } from "node:stream";
 
 /**
  * The one way shipgate runs a command it does not own (collectors, a task's acceptance and ready_when,
@@ -94,14 +95,29 @@ export function runProcess(command: string, options: RunProcessOptions): Promise
   const grace = options.killGraceMs ?? 5000;
   const group = process.platform !== "win32";
 
+  // A missing directory would surface as "spawn /bin/sh ENOENT", which reads like a missing shell.
+  const cwdProblem = directoryProblem(options.cwd);
+  if (cwdProblem !== null) {
+    result.spawnError = cwdProblem;
+    return Promise.resolve(done());
+  }
+
   return new Promise((resolve) => {
-    const child = spawn(command, {
-      cwd: options.cwd,
-      shell: true,
-      detached: group,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(command, {
+        cwd: options.cwd,
+        shell: true,
+        detached: group,
+        env: options.env ?? process.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (error) {
+      // spawn throws at once for what it refuses to start (a NUL byte in the command, an argument or env).
+      result.spawnError = (error as Error).message;
+      resolve(done());
+      return;
+    }
     const pgid = child.pid;
     if (pgid !== undefined && group) {
       running.add(pgid);
@@ -178,6 +194,8 @@ export function runProcess(command: string, options: RunProcessOptions): Promise
     });
     child.on("exit", (code, signal) => {
       exited = true;
+      // It ended in time: the timeout must not fire during the drain and the clean-up of what it left.
+      clearTimeout(timer);
       result.exitCode = code;
       result.signal = signal;
       void (async () => {
@@ -247,4 +265,14 @@ export function groupAlive(pgid: number): boolean {
     if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
   }
   return false;
+}
+
+/** Why `dir` cannot be a working directory, or null when it can (or is not given). */
+function directoryProblem(dir: string | undefined): string | null {
+  if (dir === undefined) return null;
+  try {
+    return statSync(dir).isDirectory() ? null : `the working directory ${dir} is not a directory`;
+  } catch {
+    return `the working directory ${dir} does not exist`;
+  }
 }

@@ -62,9 +62,21 @@ describe("runProcess", () => {
     expect(existsSync(join(dir, "started"))).toBe(false);
   });
 
-  it("says when the command cannot start", async () => {
-    const run = await runProcess("true", { cwd: join(scratch(), "missing"), timeoutMs: LONG });
-    expect(run.spawnError).toMatch(/ENOENT/);
+  it("says which working directory is missing (it said 'spawn /bin/sh ENOENT', like a missing shell)", async () => {
+    const missing = join(scratch(), "missing");
+    const run = await runProcess("true", { cwd: missing, timeoutMs: LONG });
+    expect(run.spawnError).toBe(`the working directory ${missing} does not exist`);
     expect(run.exitCode).toBeNull();
+  });
+
+  it("never throws for what spawn refuses at once (a NUL byte in the environment was an internal error)", async () => {
+    const run = await runProcess("true", { cwd: scratch(), timeoutMs: LONG, env: { ...process.env, BAD: "a\u0000b" } });
+    expect(run.spawnError).toMatch(/null bytes/);
+  });
+
+  it("is not timed out when it exited in time and only the clean-up of what it left ran past the timeout", async () => {
+    // The shell exits at once; the background sleep is ended after the drain, well after 100 ms.
+    const run = await runProcess("sleep 5 & exit 0", { cwd: scratch(), timeoutMs: 100, drainMs: 300 });
+    expect(run).toMatchObject({ exitCode: 0, timedOut: false, leftovers: true });
   });
 });
