@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { formats } from "../ingest/registry.js";
+import { durationSchema, durationSeconds } from "../plan/duration.js";
 import { DEFAULT_ALERT_METRICS } from "../gate/alerts.js";
 import { OPS, SCOPES } from "../gate/types.js";
 import { CATEGORIES, CONDITION, DEFAULT_RULES, DEFAULT_SCORE_SETTINGS, type ScoreRules, type ScoreSettings } from "../score/score.js";
 
-/** "90", "90s", "10m", "1h" → seconds. */
-const duration = z.union([
-  z.number().positive(),
-  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)?$/, 'a duration like 90, "90s", "10m" or "1h"'),
-]);
+/** "90", "90s", "10m", "1h" → seconds: one syntax for collector and plan timeouts (plan/duration.ts). */
+const duration = durationSchema;
 
 const reportSpec = z.union([
   z.string().min(1),
@@ -162,17 +160,9 @@ export type CollectorConfig = z.output<typeof collectorSchema>;
 export type ReportSpec = z.output<typeof reportSpec>;
 
 /** Seconds of a duration value. */
+/** Seconds of a duration the schema accepted. */
 export function toSeconds(value: number | string): number {
-  if (typeof value === "number") return value;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value);
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  switch (m[2]) {
-    case "ms": return n / 1000;
-    case "m": return n * 60;
-    case "h": return n * 3600;
-    default: return n;
-  }
+  return durationSeconds(value);
 }
 
 /** The JSON Schema published for editors (schema/shipgate.schema.json). */

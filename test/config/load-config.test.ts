@@ -12,6 +12,13 @@ describe("shipgate.yaml", () => {
     expect(config.paths.resolve_threshold).toBe(0.8);
   });
 
+  it.each([
+    ["0s", "must be longer than 0"],
+    ["700h", "must be at most 2147483 seconds (about 24 days)"],
+  ])("refuses timeout %s (it killed the command at once: 0, or a timer overflow)", (timeout, message) => {
+    expect(errorOf(`version: 1\ncollectors:\n  - name: t\n    timeout: ${timeout}\n    reports: [a.xml]\n`)).toContain(`collectors[0].timeout: ${message}`);
+  });
+
   it("names the file and line of a YAML syntax error", () => {
     expect(errorOf("version: 1\ncollectors:\n  - name: [oops\n")).toMatch(/^\[config\] shipgate\.yaml:4: not valid YAML: /);
   });
