@@ -29,6 +29,9 @@ export type LineReader = (repoPath: string) => readonly string[] | undefined;
 
 const SOURCE_FILE = /\.(c|cc|cpp|cs|go|java|js|jsx|kt|mjs|cjs|mts|cts|php|py|rb|rs|scala|swift|ts|tsx|vue|svelte)$/;
 
+/** Most severe first. */
+const SEVERITY_RANK: readonly AdvisoryRecord["severity"][] = ["critical", "high", "moderate", "low", "info"];
+
 /** Stable test identity: repository file, then suite path, then name, joined with " › ". */
 export function testIdentity(file: string | null, suite: readonly string[], name: string): string {
   return [file ?? "", ...suite, name].filter((p) => p !== "").join(" › ");
@@ -119,7 +122,17 @@ export function buildSnapshotRows(reports: readonly ReadReport[], resolver: Path
     for (const advisory of report.result.advisories ?? []) {
       // The same vulnerability from two tools (npm audit and OSV) counts once: match by package and any id.
       const keys = [advisory.id, ...advisory.aliases].map((id) => `${advisory.package}\u0000${id}`);
-      if (keys.some((k) => advisories.has(k))) continue;
+      const known = keys.map((k) => advisories.get(k)).find((r) => r !== undefined);
+      if (known) {
+        // The tools may rate it differently (npm audit high, OSV low): the more severe rating stands, in any
+        // report order — the first one read used to win, and `security.high == 0` depended on the order.
+        if (SEVERITY_RANK.indexOf(advisory.severity) < SEVERITY_RANK.indexOf(known.severity)) known.severity = advisory.severity;
+        known.aliases = [...new Set([...known.aliases, ...(advisory.id === known.advisoryId ? [] : [advisory.id]), ...advisory.aliases])].filter((id) => id !== known.advisoryId);
+        known.versions = [...new Set([...known.versions, ...advisory.versions])];
+        if (advisory.fixAvailable === true || (known.fixAvailable === null && advisory.fixAvailable !== null)) known.fixAvailable = advisory.fixAvailable;
+        for (const k of keys) if (!advisories.has(k)) advisories.set(k, known);
+        continue;
+      }
       const record: AdvisoryRecord = {
         advisoryId: advisory.id,
         aliases: advisory.aliases,
