@@ -6,7 +6,7 @@ import type { Advisory } from "../../src/ingest/types.js";
 /** One parsed audit report holding one advisory. */
 function audit(format: "npm-audit" | "osv", advisory: Partial<Advisory>): ReadReport {
   return {
-    source: { path: `${format}.json`, sha256: format, bytes: 1, format },
+    source: { path: `${format}.json`, absolutePath: `/r/${format}.json`, sha256: format, bytes: 1, format, detected: true },
     result: {
       format,
       tests: [],
@@ -16,7 +16,7 @@ function audit(format: "npm-audit" | "osv", advisory: Partial<Advisory>): ReadRe
     },
     reportDir: ".",
     collector: null,
-  } as ReadReport;
+  };
 }
 
 const rows = (reports: ReadReport[]) => buildSnapshotRows(reports, createPathResolver({ root: "/r", files: new Set(), source: "git" })).advisories;

@@ -42,6 +42,8 @@ interface OpenSuite {
   /** tests=, failures=, errors=, skipped= (disabled= for some tools); undefined when absent or not a count. */
   declared: [tests: number | undefined, failures: number | undefined, errors: number | undefined, skipped: number | undefined];
   hasNested: boolean;
+  /** The message of a <failure>/<error> written directly in the suite (not in a case): the suite itself failed. */
+  suiteFailure?: string;
   /** Indexes in `cases` of this suite's passing cases with time="0" (or no time). */
   zeroTimePasses: number[];
   held: Record<TestStatus, number>;
@@ -90,6 +92,9 @@ export const junitParser: ReportParser = {
     let badTimes = 0;
     const suiteStack: OpenSuite[] = [];
     let inferredTodos = 0;
+    let suiteFailures = 0;
+    /** failures= + errors= of a <testsuites> root. */
+    let rootDeclared = 0;
     const unmarkedTodos: { suite: string; line: number; todos: number; candidates: number }[] = [];
     let firstBadTime: { value: string; line: number } | undefined;
 
@@ -97,6 +102,7 @@ export const junitParser: ReportParser = {
       onOpen(name, attrs, line) {
         if (root === undefined) {
           root = name;
+          if (name === "testsuites") rootDeclared = (count(attrs.failures) ?? 0) + (count(attrs.errors) ?? 0);
           if (name !== "testsuites" && name !== "testsuite") {
             throw new ParseError(ctx.file, line, `the root element is <${name}>, not <testsuites> or <testsuite>: this is not a JUnit report`, {
               hint: "pass a JUnit XML file, or force another format with --format",
@@ -107,6 +113,11 @@ export const junitParser: ReportParser = {
           depthInCase++;
           childOfCase(current, name, attrs);
           collecting = (name === "failure" || name === "error" || name === "skipped") && current.message === undefined;
+          return;
+        }
+        if ((name === "failure" || name === "error") && suiteStack.length > 0) {
+          const suite = suiteStack[suiteStack.length - 1] as OpenSuite;
+          suite.suiteFailure ??= ownMaybe(attrs.message ?? attrs.type) ?? `<${name}>`;
           return;
         }
         if (name === "testsuite") {
@@ -181,6 +192,14 @@ export const junitParser: ReportParser = {
           return;
         }
         if (name === "testsuite") {
+          const failedSuite = suiteStack[suiteStack.length - 1];
+          const why = failedSuite ? suiteFailedWithoutCase(failedSuite) : null;
+          if (failedSuite && why !== null) {
+            // A suite that failed with no failing case in it (a file that failed to load, a failing hook):
+            // one errored test, so the report cannot look clean.
+            cases.push({ file: undefined, suite: openSuites.slice(), classname: undefined, name: "suite failed without a failing test case", status: "errored", durationMs: null, message: why, flaky: undefined, reportLine: failedSuite.line });
+            suiteFailures++;
+          }
           openSuites.pop();
           suitesChanged = true;
           const suite = suiteStack.pop();
@@ -212,6 +231,20 @@ export const junitParser: ReportParser = {
 
     if (cases.length === 0) {
       diagnostics.push({ level: "warning", code: "junit.no-tests", message: "the report contains no <testcase>: did the test command run any test?", file: ctx.file });
+    }
+    // gotestsum leaves a package that failed to build out of the report and only counts it in the root's
+    // errors=: the one trace of it. A root that declares failures while no case failed gets one errored test.
+    if (rootDeclared > 0 && !cases.some((tc) => tc.status === "failed" || tc.status === "errored")) {
+      cases.push({ file: undefined, suite: [], classname: undefined, name: "report declares failures without a failing test case", status: "errored", durationMs: null, message: `<testsuites> declares ${rootDeclared} failure(s) or error(s) but no test case failed (a package or file that failed to build or load?)`, flaky: undefined, reportLine: 1 });
+      suiteFailures++;
+    }
+    if (suiteFailures > 0) {
+      diagnostics.push({
+        level: "warning",
+        code: "junit.suite-failed",
+        message: `${suiteFailures} suite(s) (or the report's root) declare a failure without a failing test case in them (a file that failed to build or load, a failing setup or hook): each counted as one errored test`,
+        file: ctx.file,
+      });
     }
     // vitest writes a test file that failed to load as one failing case named after the file (its own
     // "Tests" line leaves it out): counted here, and said so, since our total is then one above vitest's.
@@ -300,6 +333,20 @@ function uncountedPasses(suite: OpenSuite): number {
   if (suite.hasNested || tests === undefined) return 0;
   if ((failures ?? held.failed) !== held.failed || (errors ?? held.errored) !== held.errored || (skipped ?? held.skipped) !== held.skipped) return 0;
   return held.passed - Math.max(0, tests - held.failed - held.errored - held.skipped);
+}
+
+/**
+ * Why a suite failed though none of its cases did, or null: a <failure>/<error> written in the suite
+ * itself, or a leaf suite whose failures=/errors= declare failures it holds no case for (mocha and Surefire
+ * write a suite whose setup failed this way). A suite holding a failing case is left alone: pytest counts
+ * a test that fails in call and errors in teardown under both attributes.
+ */
+function suiteFailedWithoutCase(suite: OpenSuite): string | null {
+  if (suite.held.failed + suite.held.errored > 0) return null;
+  if (suite.suiteFailure !== undefined) return suite.suiteFailure;
+  const [, failures, errors] = suite.declared;
+  const declared = (failures ?? 0) + (errors ?? 0);
+  return !suite.hasNested && declared > 0 ? `the suite declares ${declared} failure(s) or error(s) but lists no failing test case` : null;
 }
 
 function count(value: string | undefined): number | undefined {

@@ -34,6 +34,24 @@ const count = (tests: TestCase[]): Counts => ({
   skipped: tests.filter((t) => t.status === "skipped").length,
 });
 
+describe("failures declared without a failing test case", () => {
+  it("regression: a Go package that failed to build left gotestsum's report looking green (only <testsuites errors=\"1\"> said so)", async () => {
+    const result = await parse("gotestsum-debian-go-1.19-build-failed.xml");
+    expect(result.tests.map((t) => [t.name, t.status])).toEqual([["TestOK", "passed"], ["report declares failures without a failing test case", "errored"]]);
+    expect(result.diagnostics.map((d) => d.code)).toContain("junit.suite-failed");
+  });
+
+  it("counts a suite with its own <error>, or declaring errors it holds no case for, as one errored test", async () => {
+    const own = await parseText('<testsuite name="S" tests="1" errors="1"><error message="setup failed"/><testcase name="a"/></testsuite>');
+    expect(own.tests.map((t) => [t.name, t.status, t.message])).toEqual([["a", "passed", undefined], ["suite failed without a failing test case", "errored", "setup failed"]]);
+    const declared = await parseText('<testsuites><testsuite name="S" tests="0" errors="1"></testsuite></testsuites>');
+    expect(declared.tests.map((t) => t.status)).toEqual(["errored"]);
+    // pytest counts a test failing in call and erroring in teardown under both failures= and errors=: no extra test.
+    const pytest = await parse("pytest-7.2-mixed-default-family.xml");
+    expect(pytest.tests.some((t) => t.name.includes("without a failing test case"))).toBe(false);
+  });
+});
+
 describe("a test file that failed to load", () => {
   it("is counted as a failed case and said so (vitest's own count leaves it out: 2 tests here where vitest says 1, with no note)", async () => {
     const result = await parse("vitest-4.1-file-load-error.xml");
