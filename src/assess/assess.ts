@@ -187,7 +187,8 @@ async function componentDirs(root: string, globs: string[] | undefined): Promise
     }
     try {
       const pnpm = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
-      for (const m of pnpm.matchAll(/^\s*-\s*["']?([^"'\n#]+?)["']?\s*$/gm)) patterns.push(m[1] as string);
+      // Line by line, with [ \t]: a multi-line `\s*` under /m made 80 000 blank lines take seconds.
+      for (const m of pnpm.matchAll(/^[ \t]*-[ \t]*["']?([^"'\n#]+?)["']?[ \t]*$/gm)) patterns.push(m[1] as string);
     } catch {
       // No pnpm workspace.
     }

@@ -48,8 +48,11 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
         "  tests     vitest, jest (+ jest-junit), mocha (+ c8 or nyc), node --test, pytest (+ coverage.py), go (gotestsum), maven (Surefire)\n" +
         "  lint      an ESLint config (eslint --format json --output-file), ruff config (ruff check --no-fix --output-format json)\n" +
         "  types     tsconfig.json with typescript installed (tsc --noEmit), mypy config\n" +
-        "  security  package-lock.json (npm audit --json), pnpm-lock.yaml (pnpm audit --json); yarn audit and pip-audit\n" +
-        "            are written commented out (shipgate cannot read their output yet)\n" +
+        "  security  package-lock.json (npm audit --json), pnpm-lock.yaml (pnpm audit --json), requirements.txt or\n" +
+        "            pyproject.toml (pip-audit), Cargo.lock (cargo audit), go.mod (govulncheck); yarn audit is written\n" +
+        "            commented out (shipgate cannot read its output yet)\n" +
+        "  A tool that is not installed (eslint not in package.json; ruff, mypy, pip-audit, cargo-audit, govulncheck\n" +
+        "  not on PATH) is written commented out, with how to install it.\n" +
         "\nWhat it writes: shipgate.yaml (never over an existing one without --force), with the $schema line when\n" +
         "shipgate is installed in the project; and .gitignore lines for .shipgate/ and the reports folders (once).\n" +
         "No command it writes changes source files (no --fix, no formatter). --json prints the detection, the\n" +

@@ -58,7 +58,7 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   }
   out.push("");
 
-  out.push(s.bold("Coverage") + (c.status === "ok" ? "" : `  ${s.yellow(c.status)}: ${c.reasons.join("; ")}`));
+  out.push(s.bold("Coverage") + (c.status === "ok" ? "" : `  ${s.yellow(c.status)}: ${t1(c.reasons.join("; "))}`));
   if (c.status !== "unknown") {
     out.push(`  lines ${showCounter(c.counts.lines)} · branches ${showCounter(c.counts.branches)}`);
     out.push(`  functions ${showCounter(c.counts.functions)} · statements ${showCounter(c.counts.statements)}`);

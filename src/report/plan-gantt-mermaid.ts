@@ -50,9 +50,12 @@ export function stretched(stamp: string): string {
   return `${at.slice(0, 10)} ${at.slice(11, 16)}`;
 }
 
-/** Mermaid reads ":" as the start of a task's data, "#" as an entity and ";" as a statement end: entity codes for each. */
+/**
+ * Mermaid reads ":" as the start of a task's data, "#" as an entity and ";" as a statement end: entity codes
+ * for each. A backtick too: three of them in a task title closed the ```mermaid fence of the status document.
+ */
 const mermaidText = (text: string) =>
-  text.replace(/\s+/g, " ").trim().replace(/[:#;]/g, (c) => `#${c.charCodeAt(0)};`) || "_";
+  text.replace(/\s+/g, " ").trim().replace(/[:#;`]/g, (c) => `#${c.charCodeAt(0)};`) || "_";
 
 /** Mermaid task ids: letters, digits, "_" and "-" only, unique. */
 function mermaidIds(ids: readonly string[]): Map<string, string> {

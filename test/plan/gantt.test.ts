@@ -288,6 +288,13 @@ describe("renderGanttMermaid", () => {
     expect(text).not.toContain(":ui,");
   });
 
+  it("writes backticks in titles as entities (three of them closed the status document's mermaid fence)", () => {
+    const odd = { ...plan, tasks: [task("schema", "Fix ```the``` fence", "build", "claude")] };
+    const text = renderGanttMermaid(analysed(odd).chart);
+    expect(text).not.toContain("`");
+    expect(text).toContain("#96;#96;#96;the#96;#96;#96;");
+  });
+
   it("makes task ids Mermaid can read", () => {
     const odd = { ...plan, tasks: [task("a.b", "A", "build", "claude"), task("a_b", "B", "build", "claude")] };
     const text = renderGanttMermaid(ganttChart({ plan: odd, schedule: { ...schedule, tasks: [at("a.b", "claude", 0, 8, "2026-03-02", "2026-03-02"), at("a_b", "claude", 8, 16, "2026-03-03", "2026-03-03")] }, critical: new Set(), order: ["a.b", "a_b"] }));

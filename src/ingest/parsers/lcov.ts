@@ -23,6 +23,8 @@ interface FileState {
   sections: number;
 }
 
+/** The largest line number an Int32Array holds. */
+const MAX_LINE = 2 ** 31 - 1;
 // Byte values, as plain constants (a const enum trips the type-checked lint rules).
 const NL = 10;
 const CR = 13;
@@ -118,7 +120,7 @@ class LcovReader {
           c = buf[++i];
         }
         if (c === undefined) break;
-        if (c === COMMA && i > start + 3) {
+        if (c === COMMA && i > start + 3 && line <= MAX_LINE) {
           let j = i + 1;
           let hit = false;
           c = buf[j];
@@ -339,7 +341,8 @@ class LcovReader {
       line = line * 10 + (c - ZERO);
       c = buf[++i];
     }
-    if (!state || i === s || c !== COMMA) return this.badLine();
+    // Lines are kept in Int32Arrays: a line number past 2^31 − 1 would wrap around, so it is a bad line.
+    if (!state || i === s || c !== COMMA || line > MAX_LINE) return this.badLine();
     // Hits may be huge (uint64) or negative in broken tools; only zero vs non-zero matters.
     let j = i + 1;
     let hit = false;

@@ -51,6 +51,12 @@ describe("lcov parser on real tool output", () => {
     expect(differ.map((d) => d.level)).toEqual(["warning"]);
   });
 
+  it("refuses a line number past 2^31 − 1 as a bad line (it wrapped around in the Int32Array)", async () => {
+    const result = await fromText("SF:a.js\nDA:99999999999999999999,1\nDA:3,1\nend_of_record\n");
+    expect(result.coverage[0]!.lines).toEqual({ covered: 1, total: 1 });
+    expect(result.diagnostics.map((d) => d.code)).toContain("lcov.bad-line");
+  });
+
   it("gives the k-th FNDA of a name to the k-th FN of that name", async () => {
     const result = await fromText("SF:a.js\nFN:1,anonymous\nFN:5,anonymous\nFN:9,anonymous\nFNDA:0,anonymous\nFNDA:3,anonymous\nFNDA:0,anonymous\nDA:1,1\nend_of_record\n");
     expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 3 });
