@@ -227,6 +227,12 @@ export interface TaskTransitionBy {
   note?: string;
   /** Allows `done` from pending, failed or blocked (default false). */
   force?: boolean;
+  /**
+   * Compare-and-set on the claimer: the `claimedBy` the caller saw when it decided to move the task (null:
+   * nobody). The move is refused (INVALID_TRANSITION) when the task's claimer changed since — another agent
+   * failed and re-took it while this caller's acceptance ran. Undefined: no check.
+   */
+  expectHolder?: string | null;
 }
 
 export interface ClaimOptions {

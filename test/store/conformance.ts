@@ -440,6 +440,21 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         await store.close();
       });
 
+      it("regression: refuses a move when the claimer changed since the caller looked (done recorded another agent's task after a slow acceptance)", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [planTask("T1")]));
+        await store.transitionTask("T1", "in_progress", { agent: "a" });
+        // While a's acceptance runs, b fails the task and takes it.
+        await store.transitionTask("T1", "failed", { agent: "b", note: "stuck", expectHolder: "a" });
+        await store.transitionTask("T1", "in_progress", { agent: "b" });
+        await expect(store.transitionTask("T1", "done", { agent: "a", expectHolder: "a" })).rejects.toMatchObject({
+          code: "INVALID_TRANSITION",
+          message: "[task] T1 is now held by b, not a as when this move began; it cannot become done",
+        });
+        expect(await store.getTask("T1")).toMatchObject({ state: "in_progress", claimedBy: "b" });
+        await store.close();
+      });
+
       it("refuses unknown tasks (NOT_FOUND), removed tasks (INVALID_TRANSITION) and explains what a state allows", async () => {
         const store = await open();
         await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]));

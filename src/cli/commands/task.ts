@@ -184,7 +184,8 @@ export async function taskDoneCommand(id: string, options: TaskOptions, io: CliI
     const acceptance = definition?.acceptance;
     if (acceptance && !options.force) await runCheck("acceptance", id, { command: acceptance, timeoutSeconds: definition?.acceptanceTimeout ?? null }, options, io, signal);
     throwIfInterrupted(signal, "task", `${id} was not recorded done`);
-    const task = await store.transitionTask(id, "done", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : {}) });
+    // The claimer checked above must still hold it once the acceptance has run (compare-and-set in the store).
+    const task = await store.transitionTask(id, "done", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : { expectHolder: record.claimedBy }) });
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} done${acceptance && !options.force ? " (acceptance passed)" : options.force ? ` (forced: ${options.reason ?? ""})` : ""}\n`);
     return 0;
   });
@@ -204,7 +205,7 @@ export async function taskMoveCommand(id: string, to: TaskState, options: TaskOp
         hint: `${agent ? `${holder} moves it` : `pass --agent ${shellWord(holder)} if you are ${holder}`}; to move another agent's task anyway: --any --reason "…"`,
       });
     }
-    const task = await store.transitionTask(id, to, { agent, ...(options.reason ? { note: options.reason } : {}) });
+    const task = await store.transitionTask(id, to, { agent, ...(options.reason ? { note: options.reason } : {}), ...(record ? { expectHolder: record.claimedBy } : {}) });
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} ${to.replace("_", " ")}${options.reason ? `: ${options.reason}` : ""}\n`);
     return 0;
   });

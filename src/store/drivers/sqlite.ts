@@ -319,6 +319,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): Store {
     if (!row) {
       throw new ShipgateError("NOT_FOUND", `[task] no task ${id} in ${location}`, { hint: "`shipgate task list` lists the tasks of the imported plan" });
     }
+    if (by.expectHolder !== undefined && row.claimed_by !== by.expectHolder) {
+      throw new ShipgateError("INVALID_TRANSITION", `[task] ${id} is now held by ${row.claimed_by ?? "nobody"}, not ${by.expectHolder ?? "nobody"} as when this move began; it cannot become ${to}`, {
+        hint: "another agent moved it meanwhile: `shipgate task list` shows who holds it now",
+      });
+    }
     const from = MOVES[to] as readonly TaskState[] | undefined;
     const allowed = from !== undefined && (from.includes(row.state) || (to === "done" && by.force === true && FORCED_DONE_FROM.includes(row.state)));
     if (!allowed) throw invalidTransition(row, to);
