@@ -203,7 +203,7 @@ export function summarise(input: SummaryInput): AssessSummary {
     coverage,
     sources: input.sources.map((s, i) => ({ ...s, tests: countBy(input.tests, i), coverageFiles: countBy(input.coverageFiles, i) })),
     collectors: input.collectors,
-    diagnostics: input.diagnostics,
+    diagnostics: [...input.diagnostics, ...testFilesInCoverage(input.coverageFiles)],
     alerts: [],
   };
 }
@@ -305,6 +305,24 @@ export function fileCoverageEntry(f: CoverageFileRecord): FileCoverageEntry {
     resolved: f.resolved,
     source: f.sourceIndex,
   };
+}
+
+/**
+ * Coverage that counts test files next to the code (Node's own coverage does; so does coverage.py with
+ * `source = .`) is what the tool printed, but not the coverage of the code: say so, with the share.
+ */
+export function testFilesInCoverage(files: readonly CoverageFileRecord[]): AssessSummary["diagnostics"] {
+  const tests = files.filter((f) => TEST_FILE.test(f.path));
+  if (tests.length === 0 || tests.length === files.length) return [];
+  const lines = (list: readonly CoverageFileRecord[]) => list.reduce((n, f) => n + (f.linesTotal ?? 0), 0);
+  const share = lines(files) > 0 ? ` (${lines(tests)} of ${lines(files)} lines)` : "";
+  return [
+    {
+      level: "warning",
+      code: "coverage.includes-tests",
+      message: `the coverage counts ${tests.length} test file(s) too${share}, e.g. ${tests[0]?.path ?? ""}: the figures include the tests themselves; leave them out in the tool's coverage settings (include/exclude) to measure the code alone`,
+    },
+  ];
 }
 
 /** Pure: the coverage section of a snapshot summary from its merged file rows (exported for tests). */

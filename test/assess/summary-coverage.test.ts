@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildSnapshotRows, type ReadReport } from "../../src/assess/build-snapshot.js";
 import { createCoverageMerge } from "../../src/assess/merge-coverage.js";
-import { pct, summariseCoverage } from "../../src/assess/summary.js";
+import { pct, summariseCoverage, testFilesInCoverage } from "../../src/assess/summary.js";
 import { createPathResolver } from "../../src/ingest/paths.js";
 import { readReport } from "../../src/ingest/read-report.js";
 import { showPct } from "../../src/report/assess-text.js";
@@ -86,5 +86,17 @@ describe("percentages", () => {
   ])("shows %i/%i as istanbul does (%f), never rounded up past the counts (a rounded 47.79 looked like another measurement)", (covered, total, want, shown) => {
     expect(pct(covered, total)).toBe(want);
     expect(showPct(pct(covered, total))).toBe(shown);
+  });
+});
+
+describe("coverage that counts the tests themselves", () => {
+  it("says so with the share of lines (node 20's coverage of minimist: 16 of 17 files are tests, and nothing said it)", async () => {
+    const report = "lcov/node-test-20.20-anonymous-and-same-name-functions.info";
+    const read: ReadReport = { ...(await readReport(report, { cwd: fixtures })), reportDir: ".", collector: null };
+    const rows = buildSnapshotRows([read], createPathResolver({ root: "/r", files: new Set(), source: "git" }));
+    const [warning] = testFilesInCoverage(rows.coverageFiles);
+    expect(warning).toMatchObject({ level: "warning", code: "coverage.includes-tests" });
+    expect(warning?.message).toMatch(/^the coverage counts \d+ test file\(s\) too \(\d+ of \d+ lines\), e\.g\. test\//);
+    expect(testFilesInCoverage(rows.coverageFiles.filter((f) => !f.path.startsWith("test/")))).toEqual([]);
   });
 });
