@@ -8,10 +8,11 @@ import { evaluateGate, type GateSnapshot } from "../gate/evaluate.js";
 import type { TestHistoryEntry } from "../gate/regressions.js";
 import type { BaselineSpec, ChangedLinesCoverage, GateResult, GateSpec } from "../gate/types.js";
 import { normalizeSummary } from "../gate/metrics.js";
+import { compareCheckout, type StaleSnapshot } from "../gate/stale.js";
 import type { SnapshotRecord, Store } from "../store/types.js";
 import { changedLines, mergeBase, resolveRef } from "./git-diff.js";
 import { gitPrefix } from "./git-process.js";
-
+import { readGitState } from "./git-state.js";
 
 export interface RunGateOptions {
   root: string;
@@ -25,10 +26,18 @@ export interface RunGateOptions {
   baseline?: string;
   /** YYYY-MM-DD the waivers are checked against (default: today, UTC). */
   today?: string;
+  /**
+   * Compare what the judged snapshot measured (commit, uncommitted changes) with the checkout at `root` now,
+   * and return the difference as `stale`. For a caller that judges the newest snapshot on its own initiative.
+   */
+  compareWithCheckout?: boolean;
 }
 
+/** A gate's result; `stale` when `compareWithCheckout` was asked: null when the checkout is what the snapshot measured. */
+export type GateRun = GateResult & { stale?: StaleSnapshot | null };
+
 /** Finds the gate, its snapshot and baseline, the changed lines and the recent history; evaluates; records a `gate.evaluated` event. */
-export async function runGate(options: RunGateOptions): Promise<GateResult> {
+export async function runGate(options: RunGateOptions): Promise<GateRun> {
   const { store, root } = options;
   const specs = gateSpecs(options.config.config);
   const found = specs.find((g) => g.name === options.gate);
@@ -99,7 +108,8 @@ export async function runGate(options: RunGateOptions): Promise<GateResult> {
     subject: `snapshot:${currentRecord.id}`,
     data: { gate: result.gate, verdict: result.verdict, baseline: result.baseline.snapshot?.id ?? null, failed: result.conditions.filter((c) => c.verdict === "fail").map((c) => c.id) },
   });
-  return result;
+  if (!options.compareWithCheckout) return result;
+  return { ...result, stale: compareCheckout(currentRecord.git, await readGitState(root)) };
 }
 
 async function findBaseline(

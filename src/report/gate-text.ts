@@ -1,3 +1,4 @@
+import type { CheckoutState, StaleSnapshot } from "../gate/stale.js";
 import type { GateResult } from "../gate/types.js";
 import { conditionName, itemText, valueText } from "./gate-words.js";
 import { forHtml, forMarkdownCode } from "./sanitize.js";
@@ -16,6 +17,29 @@ export function baselineText(result: GateResult): string {
   return `baseline ${b.spec}: none (${b.missing ?? "not found"})${b.commit ? `; changed lines counted from ${b.commit.slice(0, 10)}` : ""}`;
 }
 
+const checkoutText = (c: CheckoutState) =>
+  c.commit === null ? "no git commit" : `commit ${c.commit.slice(0, 10)} ${c.dirty === null ? "(clean or not: unknown)" : c.dirty ? "(with uncommitted changes)" : "(clean)"}`;
+
+function unknownWhy(s: StaleSnapshot): string {
+  if (s.measured.commit === null) return "the snapshot was not taken in a git checkout";
+  if (s.now.commit === null) return "git cannot read the checkout now";
+  if (s.measured.dirty === null || s.now.dirty === null) return "git status failed";
+  return s.measured.tree === null ? "its uncommitted changes were not recorded" : "git could not record the working tree now";
+}
+
+/**
+ * Why the judged snapshot may not measure the checkout as it is now, in one line; null when it does (or
+ * nobody compared). E.g. "snapshot 3 measured commit abc1234 (clean); the working tree has changed since: …".
+ */
+export function staleText(result: GateResult & { stale?: StaleSnapshot | null }): string | null {
+  const s = result.stale;
+  if (!s) return null;
+  const head = `snapshot ${result.snapshot.id} measured ${checkoutText(s.measured)}`;
+  const what =
+    s.reason === "commit" ? `the checkout is now at ${checkoutText(s.now)}` : s.reason === "working-tree" ? "the working tree has changed since" : `whether the checkout still matches cannot be told (${unknownWhy(s)})`;
+  return `${head}; ${what}: run \`shipgate assess\` to measure it`;
+}
+
 /** The one-line verdict, e.g. "NO-GO: 2 blocking conditions failed (tests.failed, security.high)". */
 export function verdictLine(result: GateResult): string {
   const failed = result.conditions.filter((c) => c.verdict === "fail").map((c) => c.id);
@@ -28,12 +52,14 @@ export function verdictLine(result: GateResult): string {
 }
 
 /** The terminal report of `shipgate gate`. */
-export function renderGateText(result: GateResult, options: { color: boolean }): string {
+export function renderGateText(result: GateResult & { stale?: StaleSnapshot | null }, options: { color: boolean }): string {
   const s = styles(options.color);
   const out: string[] = [];
   const verdict = result.verdict === "GO" ? s.green(s.bold("GO")) : s.red(s.bold("NO-GO"));
   out.push(`${s.bold(`Gate ${result.gate}:`)} ${verdict}`);
   out.push(s.dim(`  ${snapshotText(result.snapshot)}; ${baselineText(result)}`));
+  const stale = staleText(result);
+  if (stale) out.push(s.yellow(`  warning: ${stale}`));
   if (result.description) out.push(s.dim(`  ${oneLine(result.description)}`));
   out.push("");
   const rows = result.conditions.map((c) => [c.verdict.toUpperCase(), conditionName(c), valueText(c), c.severity === "warn" ? "warn" : ""]);
@@ -83,13 +109,18 @@ const mdCode = (text: string) => forMarkdownCode(text);
 const listed = (entries: string[]) => `${entries.slice(0, 50).join(", ")}${entries.length > 50 ? `, … ${entries.length - 50} more` : ""}`;
 
 /** The markdown report (pull-request comment, GITHUB_STEP_SUMMARY). */
-export function renderGateMarkdown(result: GateResult): string {
+export function renderGateMarkdown(result: GateResult & { stale?: StaleSnapshot | null }): string {
   const out: string[] = [];
   const icon = { pass: "✅", fail: "❌", warn: "⚠️", waived: "🟡" };
   out.push(`### shipgate gate ${mdCode(result.gate)}: ${result.verdict === "GO" ? "✅ GO" : "❌ NO-GO"}`);
   out.push("");
   out.push(`${mdEscape(verdictLine(result))}. Snapshot ${result.snapshot.id}${result.snapshot.commit ? ` at \`${result.snapshot.commit.slice(0, 10)}\`` : ""}; ${mdEscape(baselineText(result))}.`);
   out.push("");
+  const stale = staleText(result);
+  if (stale) {
+    out.push(`> [!WARNING]\n> ${mdEscape(stale)}`);
+    out.push("");
+  }
   out.push("| | Condition | Value | Note |");
   out.push("| --- | --- | ---: | --- |");
   for (const c of result.conditions) {

@@ -33,7 +33,8 @@ export async function gateCommand(options: GateCommandOptions, io: CliIo): Promi
   const store = openStore(options.db, options.cwd, { mustExist: true });
   try {
     const snapshotId = options.snapshot === undefined ? undefined : await snapshotIdOf(store, options.snapshot);
-    const result = await evaluateAndReport({ ...options, config, store, ...(snapshotId === undefined ? {} : { snapshotId }) }, io);
+    // Judging the newest snapshot by default: say when it measured other code than the checkout holds now.
+    const result = await evaluateAndReport({ ...options, config, store, ...(snapshotId === undefined ? { compareWithCheckout: true } : { snapshotId }) }, io);
     return result.verdict === "GO" ? 0 : 1;
   } finally {
     await store.close();
@@ -42,7 +43,7 @@ export async function gateCommand(options: GateCommandOptions, io: CliIo): Promi
 
 /** Runs the gate and writes every requested output. Used by `gate` and `assess --gate`. */
 export async function evaluateAndReport(
-  options: GateOutputOptions & { cwd: string; gate: string; config: LoadedConfig; store: Store; snapshotId?: number; baseline?: string; date?: string },
+  options: GateOutputOptions & { cwd: string; gate: string; config: LoadedConfig; store: Store; snapshotId?: number; baseline?: string; date?: string; compareWithCheckout?: boolean },
   io: CliIo,
 ): Promise<GateResult> {
   const [{ runGate }, text] = await Promise.all([import("../../assess/run-gate.js"), import("../../report/gate-text.js")]);
@@ -54,7 +55,11 @@ export async function evaluateAndReport(
     ...(options.snapshotId === undefined ? {} : { snapshotId: options.snapshotId }),
     ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
     ...(options.date === undefined ? {} : { today: options.date }),
+    ...(options.compareWithCheckout ? { compareWithCheckout: true } : {}),
   });
+  const stale = text.staleText(result);
+  // On stderr too: CI logs show it whatever output was asked for.
+  if (stale) io.stderr(`[gate] warning: ${stale}\n`);
   const configFile = options.config.file ? relative(options.cwd, options.config.file) : undefined;
   if (options.junit) {
     const { renderGateJunit } = await import("../../report/gate-junit.js");
@@ -73,8 +78,9 @@ export async function evaluateAndReport(
   if (io.env.GITHUB_ACTIONS === "true") {
     // Workflow commands are read from stdout; with --json they would corrupt the document.
     if (!options.json) {
-      const { renderGithubAnnotations } = await import("../../report/github.js");
+      const [{ renderGithubAnnotations }, { forWorkflowData, forWorkflowProperty }] = await Promise.all([import("../../report/github.js"), import("../../report/sanitize.js")]);
       const annotations = renderGithubAnnotations(result);
+      if (stale) writeCommands(io, `::warning title=${forWorkflowProperty(`shipgate gate ${result.gate}: stale snapshot`)}::${forWorkflowData(stale)}`);
       if (annotations) writeCommands(io, annotations);
     }
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
