@@ -115,7 +115,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .option("--list", "list the gates and their conditions")
     .addHelpText(
       "after",
-      "\nExamples:\n  shipgate gate                            the release gate on the newest snapshot\n  shipgate gate -g new-code --baseline ref:origin/main --sarif gate.sarif\n  shipgate gate --list\n\nInside GitHub Actions (GITHUB_ACTIONS=true) failures are also printed as annotations and the\nreport is appended to GITHUB_STEP_SUMMARY. Conditions, scopes and waivers: docs/gates.md.\n\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, unknown gate or baseline.",
+      "\nExamples:\n  shipgate gate                            the release gate on the newest snapshot\n  shipgate gate -g new-code --baseline ref:origin/main --sarif gate.sarif\n  shipgate gate --list\n\nInside GitHub Actions (GITHUB_ACTIONS=true) failures are also printed as annotations and the\nreport is appended to GITHUB_STEP_SUMMARY. Conditions, scopes and waivers: docs/gates.md.\n\nWithout --snapshot it judges the newest snapshot, and warns when the checkout has changed since it was\ntaken (another commit, or other uncommitted changes to tracked files): run `shipgate assess` first, or use\n`shipgate assess --gate NAME`, which measures and judges in one step.\n\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, unknown gate or baseline.",
     )
     .action(function (this: Command) {
       return act(async () => (await import("./commands/gate.js")).gateCommand(opts(this), io))();
