@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AssessSummary } from "../../src/assess/summary.js";
@@ -81,6 +81,16 @@ describe("a test collector that exits non-zero with no failing test in its repor
     // The report shows the failure itself: no synthetic test, no warning.
     expect(exitWarnings(out)).toEqual([]);
     expect(errored(out)).toMatchObject({ verdict: "fail", value: 1 });
+  }, 120_000);
+
+  it("regression: shipgate's jest hook file in reports/ broke the project's own typed ESLint (not found by the project service)", () => {
+    const dir = project(JEST_PROJECT);
+    expect(shipgate(["init"], { cwd: dir }).code).toBe(0);
+    const { out } = assess(dir);
+    // The hook lives where ESLint and tsc never look, and still marks the it.todo.
+    expect(existsSync(join(dir, "node_modules/.cache/shipgate/jest-junit-todo.cjs"))).toBe(true);
+    expect(readdirSync(join(dir, "reports")).filter((f) => f.endsWith(".cjs"))).toEqual([]);
+    expect(out.tests).toMatchObject({ skipped: 1 });
   }, 120_000);
 
   it.each([
