@@ -192,11 +192,47 @@ export async function dirsWith(root: string, markers: string[]): Promise<string[
   return dirs.sort((a, b) => (a === "." ? -1 : b === "." ? 1 : a.localeCompare(b)));
 }
 
-/** True when the Python project in `dir` configures coverage.py (.coveragerc, or its section in pyproject.toml, setup.cfg, tox.ini). */
-async function coverageConfigured(dir: string): Promise<boolean> {
-  if (await firstExisting(dir, [".coveragerc"])) return true;
-  const read = (name: string) => readFile(join(dir, name), "utf8").catch(() => "");
-  return /^\[tool\.coverage\.run\]/m.test(await read("pyproject.toml")) || /^\[coverage:run\]/m.test(`${await read("setup.cfg")}\n${await read("tox.ini")}`);
+/**
+ * How the Python project in `dir` configures coverage.py: whether it does at all (.coveragerc, or its section in
+ * pyproject.toml, setup.cfg, tox.ini), and whether its `[run]` section sets `parallel` (data files per process,
+ * which `coverage json` does not read until `coverage combine` merged them).
+ */
+async function coverageSettings(dir: string): Promise<{ configured: boolean; parallel: boolean }> {
+  const read = (name: string) => readFile(join(dir, name), "utf8").catch(() => undefined);
+  const sources = [
+    { text: await read(".coveragerc"), section: "run", whole: true },
+    { text: await read("pyproject.toml"), section: "tool.coverage.run", whole: false },
+    { text: await read("setup.cfg"), section: "coverage:run", whole: false },
+    { text: await read("tox.ini"), section: "coverage:run", whole: false },
+  ];
+  let configured = false;
+  let parallel = false;
+  for (const { text, section, whole } of sources) {
+    if (text === undefined) continue;
+    const values = sectionValues(text, section);
+    if (whole || values) configured = true;
+    if (values && /^(true|1|yes|on)$/i.test(values.get("parallel") ?? "")) parallel = true;
+  }
+  return { configured, parallel };
+}
+
+/** The `key = value` lines of one `[section]` of an INI or TOML file (values unquoted, comments dropped); undefined without that section. */
+export function sectionValues(text: string, section: string): Map<string, string> | undefined {
+  let values: Map<string, string> | undefined;
+  let inside = false;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line.startsWith("[")) {
+      inside = line.slice(1, line.indexOf("]") < 0 ? undefined : line.indexOf("]")).trim() === section;
+      if (inside) values ??= new Map();
+      continue;
+    }
+    const eq = line.indexOf("=");
+    if (!inside || !values || eq <= 0 || line.startsWith("#") || line.startsWith(";")) continue;
+    const value = line.slice(eq + 1).split("#")[0]?.trim().replace(/^["']|["']$/g, "") ?? "";
+    values.set(line.slice(0, eq).trim(), value);
+  }
+  return values;
 }
 
 /** The collector's name: the tool's alone at the root, prefixed by the folder elsewhere. */
@@ -223,12 +259,15 @@ export async function detectStack(root: string): Promise<ProposedCollector[]> {
   for (const dir of await dirsWith(root, PYTHON_MARKERS)) {
     // The project's own `source` wins; without one, coverage.py would also measure installed packages
     // it does not recognise as third-party (coverage 6.5 measured Debian's dist-packages).
-    const source = (await coverageConfigured(join(root, dir))) ? "" : " --source=.";
+    const settings = await coverageSettings(join(root, dir));
+    const source = settings.configured ? "" : " --source=.";
+    // With `parallel = true` each process writes its own data file: they are combined before the JSON report.
+    const combine = settings.parallel ? "python3 -m coverage combine; " : "";
     out.push({
       name: nameIn(dir, "pytest"),
       kind: "tests",
       why: `a Python project${dir === "." ? "" : ` in ${dir}`}: pytest's JUnit XML, coverage.py's JSON report (written when a test fails too)`,
-      command: `mkdir -p reports; python3 -m coverage run${source} -m pytest --junitxml=reports/junit.xml; status=$?; python3 -m coverage json -o reports/coverage.json; exit $status`,
+      command: `mkdir -p reports; python3 -m coverage run${source} -m pytest --junitxml=reports/junit.xml; status=$?; ${combine}python3 -m coverage json -o reports/coverage.json; exit $status`,
       env: { COVERAGE_FILE: "reports/.coverage" },
       timeout: "15m",
       ...placeIn(dir, [{ path: "reports/junit.xml" }, { path: "reports/coverage.json" }]),

@@ -94,6 +94,14 @@ describe("shipgate init writes collectors that work on a real project with a fai
     expect(summary.coverage.lines).toBe(80);
   });
 
+  itNeeds(python ? undefined : "no python3 with both pytest and coverage.py", "regression: pytest with [tool.coverage.run] parallel = true (sqlparse): `coverage json` found no data until the data files were combined", () => {
+    // pytest 7.2 printed: 1 failed, 2 passed; without combine `coverage json` (6.5) said "No data to report." and exited 1;
+    // after `coverage combine`, `coverage report`: TOTAL 8 statements, 3 missed, 62% (5/8).
+    const summary = initThenAssess("pytest-parallel", { PATH: `${python as string}${delimiter}${process.env.PATH ?? ""}` });
+    expect(summary.tests).toMatchObject(threeTestsOneFailed);
+    expect(summary.coverage.lines).toBe(62.5);
+  });
+
   itNeeds(goMissing(), "go: gotestsum's JUnit XML despite the failure", () => {
     // gotestsum printed: DONE 3 tests, 1 failure.
     const summary = initThenAssess("go", { GOPROXY: "off", GOFLAGS: "-mod=mod" });

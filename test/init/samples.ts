@@ -83,6 +83,13 @@ export const SAMPLES: Record<string, Files> = {
     "tests/test_math.py":
       "from sample import add, sub\n\n\ndef test_adds():\n    assert add(1, 2) == 3\n\n\ndef test_subtracts():\n    assert sub(3, 2) == 1\n\n\ndef test_fails_on_purpose():\n    assert add(1, 1) == 3\n",
   },
+  // sqlparse's coverage config: one data file per process, which `coverage json` reads only once combined.
+  "pytest-parallel": {
+    "pyproject.toml": '[project]\nname = "sample"\nversion = "0.1.0"\n\n[tool.coverage.run]\nsource = ["sample"]\nparallel = true\n',
+    "sample/__init__.py": "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n\n\ndef unused(a):\n    if a > 0:\n        return 1\n    return 2\n",
+    "tests/test_math.py":
+      "from sample import add, sub\n\n\ndef test_adds():\n    assert add(1, 2) == 3\n\n\ndef test_subtracts():\n    assert sub(3, 2) == 1\n\n\ndef test_fails_on_purpose():\n    assert add(1, 1) == 3\n",
+  },
   go: {
     "go.mod": "module example.com/sample\n\ngo 1.19\n",
     "math.go": "package sample\n\nfunc Add(a, b int) int { return a + b }\n\nfunc Sub(a, b int) int { return a - b }\n",
