@@ -165,7 +165,9 @@ describe("shipgate assess on bad input", () => {
   });
 
   it("explains what to do when there is nothing to assess", () => {
-    const result = shipgate(["assess"], { cwd: tempDir() });
+    const dir = tempDir();
+    writeFileSync(join(dir, "shipgate.yaml"), "version: 1\n");
+    const result = shipgate(["assess"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatchInlineSnapshot(`
       "error: [assess] nothing to assess: shipgate.yaml has no collectors and no --report was given

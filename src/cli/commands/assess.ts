@@ -36,6 +36,12 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   const configPath = resolve(root, options.config ?? CONFIG_FILE);
   // With --report and no explicit --config, a shipgate.yaml is not needed; its collectors are not run.
   const config = await loadConfig(configPath, { required: explicitConfig, cwd: process.cwd() });
+  if (config.file === null && options.report.length === 0) {
+    // Checked before the store is opened: a folder with nothing to measure gets no .shipgate/ either.
+    throw new ShipgateError("USAGE", `[assess] no ${CONFIG_FILE} in ${resolve(root)}: run \`shipgate init\`, pass --cwd with the repository root, or read reports with --report FILE`, {
+      hint: "nothing was assessed or stored",
+    });
+  }
   const reportsOnly = options.report.length > 0 && !explicitConfig;
   if (reportsOnly) config.config.collectors = [];
   config.config.collectors = selectCollectors(config.config.collectors, options);
