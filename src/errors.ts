@@ -58,6 +58,17 @@ export class ParseError extends ShipgateError {
   }
 }
 
+/** A collector whose command failed or left no report; `collector` names it, so a caller can offer to leave it out. */
+export class CollectorError extends ShipgateError {
+  readonly collector: string;
+
+  constructor(code: ErrorCode, collector: string, message: string, options: ShipgateErrorOptions = {}) {
+    super(code, message, options);
+    this.name = "CollectorError";
+    this.collector = collector;
+  }
+}
+
 /**
  * Work stopped on request. As an AbortSignal's reason it names the process signal that asked (null when
  * a caller aborted); a use case that stops throws one saying what was not done.

@@ -5,7 +5,8 @@ import { glob, isDynamicPattern } from "tinyglobby";
 import { runCollector, type CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
-import { ShipgateError, throwIfInterrupted } from "../errors.js";
+import { CollectorError, ShipgateError, throwIfInterrupted } from "../errors.js";
+import { errorLines, type ErrorLines } from "./error-lines.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
 import { readReport } from "../ingest/read-report.js";
 import type { ReportFormat } from "../ingest/types.js";
@@ -80,20 +81,26 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     stopped(`before collector ${collector.name} ran`);
     let run: CollectorRun | undefined;
     let before: Map<string, number> | undefined;
+    let errors: string | undefined;
     if (options.run && collector.command) {
       before = await reportTimes(collector, root);
       options.onProgress?.({ type: "collector-start", name: collector.name, command: collector.command });
+      const scan: Record<"stdout" | "stderr", ErrorLines> = { stdout: errorLines(), stderr: errorLines() };
       run = await runCollector({ ...collector, command: collector.command }, {
         root,
-        onOutput: (_stream, text) => options.onProgress?.({ type: "collector-output", name: collector.name, text }),
+        onOutput: (stream, text) => {
+          scan[stream].push(text);
+          options.onProgress?.({ type: "collector-output", name: collector.name, text });
+        },
         ...(signal ? { signal } : {}),
       });
       runs.push(run);
       options.onProgress?.({ type: "collector-end", name: collector.name, run });
       stopped(`collector ${collector.name} was stopped`);
-      checkRun(collector, run);
+      errors = scan.stderr.lines() || scan.stdout.lines();
+      checkRun(collector, run, errors);
     }
-    const found = await findReports(collector, root, run, before);
+    const found = await findReports(collector, root, run, before, errors);
     for (const f of found) requests.push({ ...f, collector: collector.name, ...(collector.cwd ? { runDir: collector.cwd } : {}) });
   }
   for (const r of options.reports) requests.push({ ...r, collector: null });
@@ -106,7 +113,11 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     const started = Date.now();
     const size = await stat(absolute).then((s) => s.size, () => 0);
     options.onProgress?.({ type: "report-start", path: shownPath, bytes: size });
-    const read = await readReport(absolute, request.format ? { format: request.format } : {});
+    const read = await readReport(absolute, request.format ? { format: request.format } : {}).catch((error: unknown) => {
+      // A collector's report that cannot be read (npm audit offline writes its error instead): name the collector.
+      if (request.collector === null || !(error instanceof ShipgateError) || error instanceof CollectorError) throw error;
+      throw new CollectorError(error.code, request.collector, error.message, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+    });
     read.source.path = relative(root, absolute).startsWith("..") ? absolute : relative(root, absolute);
     reports.push({ ...read, reportDir: repoRelativeDir(root, absolute), collector: request.collector, ...(request.runDir ? { runDir: request.runDir } : {}) });
     options.onProgress?.({
@@ -214,20 +225,26 @@ async function checkDocs(root: string, docs: ShipgateConfig["docs"], onProgress:
   return { files: result.files, links: result.links, broken: result.broken.map(({ file, line, target, reason }) => ({ file, line, target, reason })) };
 }
 
-function checkRun(collector: CollectorConfig, run: CollectorRun): void {
+/** What a failed run printed: the lines that look like its error, else its last lines. */
+function outputOf(run: CollectorRun, errors: string | undefined): string {
+  if (errors) return `; its error:\n${errors}`;
   const tail = (run.stderrTail.trim() || run.stdoutTail.trim()).split("\n").slice(-8).join("\n");
+  return tail ? `; its last output:\n${tail}` : "";
+}
+
+function checkRun(collector: CollectorConfig, run: CollectorRun, errors: string | undefined): void {
   if (run.spawnError) {
-    throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: could not start \`${run.command}\`: ${run.spawnError}`, {
+    throw new CollectorError("COLLECT_FAILED", collector.name, `[collect] ${collector.name}: could not start \`${run.command}\`: ${run.spawnError}`, {
       hint: "check the command in shipgate.yaml and that the tool is installed",
     });
   }
   if (run.timedOut) {
-    throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: \`${run.command}\` did not finish within ${String(collector.timeout)} and was killed${tail ? `; its last output:\n${tail}` : ""}`, {
+    throw new CollectorError("COLLECT_FAILED", collector.name, `[collect] ${collector.name}: \`${run.command}\` did not finish within ${String(collector.timeout)} and was killed${outputOf(run, errors)}`, {
       hint: `raise collectors[].timeout for "${collector.name}" in shipgate.yaml if it is just slow, or look for a test that hangs; nothing was stored`,
     });
   }
   if (run.exitCode !== 0 && collector.fail_on_exit) {
-    throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: \`${run.command}\` exited with ${run.exitCode ?? run.signal}${tail ? `; its last output:\n${tail}` : ""}`, {
+    throw new CollectorError("COLLECT_FAILED", collector.name, `[collect] ${collector.name}: \`${run.command}\` exited with ${run.exitCode ?? run.signal}${outputOf(run, errors)}`, {
       hint: "fix the failure, or set fail_on_exit: false to accept a non-zero exit when fresh reports were written; nothing was stored",
     });
   }
@@ -299,6 +316,7 @@ async function findReports(
   root: string,
   run: CollectorRun | undefined,
   before: Map<string, number> | undefined,
+  errors?: string,
 ): Promise<{ path: string; format?: ReportFormat }[]> {
   const out: { path: string; format?: ReportFormat }[] = [];
   for (const spec of collector.reports) {
@@ -307,21 +325,21 @@ async function findReports(
     const paths = await expand(pattern, root);
     const what = run ? `\`${run.command}\` ${run.exitCode === 0 ? "succeeded" : `exited with ${run.exitCode ?? run.signal}`} but` : "";
     if (paths.length === 0) {
-      throw new ShipgateError("REPORT_NOT_FOUND", `[collect] ${collector.name}: ${what ? `${what} ` : ""}no file matches ${pattern}`, {
+      throw new CollectorError("REPORT_NOT_FOUND", collector.name, `[collect] ${collector.name}: ${what ? `${what} ` : ""}no file matches ${pattern}${run && run.exitCode !== 0 ? outputOf(run, errors) : ""}`, {
         hint: run ? "check the reporter options of the command and the report path in shipgate.yaml; nothing was stored" : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
       });
     }
     for (const path of paths) {
       const info = await stat(join(root, path)).catch(() => undefined);
       if (!info) {
-        throw new ShipgateError("REPORT_NOT_FOUND", `[collect] ${collector.name}: ${what ? `${what} ` : ""}${path} does not exist`, {
+        throw new CollectorError("REPORT_NOT_FOUND", collector.name, `[collect] ${collector.name}: ${what ? `${what} ` : ""}${path} does not exist${run ? outputOf(run, run.exitCode === 0 ? undefined : errors) : ""}`, {
           hint: run
-            ? `\`${run.command}\` did not write it: check its reporter options and the path in shipgate.yaml${run.stderrTail ? `; its last output:\n${run.stderrTail.trim().split("\n").slice(-8).join("\n")}` : ""}`
+            ? `\`${run.command}\` did not write it: check its reporter options and the path in shipgate.yaml`
             : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
         });
       }
       if (run && before?.get(path) === info.mtimeMs) {
-        throw new ShipgateError("COLLECT_FAILED", `[collect] ${collector.name}: ${what} ${path} was not rewritten by this run (it is older than the run)`, {
+        throw new CollectorError("COLLECT_FAILED", collector.name, `[collect] ${collector.name}: ${what} ${path} was not rewritten by this run (it is older than the run)`, {
           hint: "the command failed before writing its reports, or writes them elsewhere; nothing was stored",
         });
       }

@@ -154,7 +154,7 @@ describe("output safety: reports with hostile test names, messages and paths", (
     );
     const collect = shipgate(["assess"], { cwd: dir, env: { GITHUB_ACTIONS: "true" } });
     expect(collect.code).toBe(2);
-    expect(collect.stderr).toContain("its last output");
+    expect(collect.stderr).toContain("its error:");
     expect(collect.stderr).toContain(": :error::pwned");
     expect(collect.stderr).not.toMatch(CONTROL);
     expect(commandLines(collect.stderr)).toEqual([]);

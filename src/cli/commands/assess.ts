@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { appendFile } from "node:fs/promises";
 import type { AssessProgress } from "../../assess/assess.js";
-import { ShipgateError } from "../../errors.js";
+import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 
@@ -62,7 +62,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   const signal = io.interruptible?.();
   const store = openStore(options.db, root);
   try {
-    const result = await assess({
+    const result = await withSkipHint(assess({
       root,
       config,
       reports: options.report.map((path) => (options.format ? { path: resolve(process.cwd(), path), format: options.format as ReportFormat } : { path: resolve(process.cwd(), path) })),
@@ -70,7 +70,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       store,
       onProgress: progressPrinter(io),
       ...(signal ? { signal } : {}),
-    });
+    }));
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
     if (options.gate !== undefined) {
@@ -87,6 +87,17 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/** A collector that fails (a tool that needs the network, offline) need not stop every assess: the hint offers --skip. */
+async function withSkipHint<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof CollectorError)) throw error;
+    const skip = `to assess without it this time: shipgate assess --skip ${error.collector}`;
+    throw new CollectorError(error.code, error.collector, error.message, { hint: error.hint ? `${error.hint}; ${skip}` : skip, cause: error });
   }
 }
 
