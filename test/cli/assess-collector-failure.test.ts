@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, repoRoot, shipgate, tempDir } from "./run-cli.js";
@@ -34,6 +34,11 @@ describe("a collector that fails", () => {
     const dir = tempDir();
     copyFileSync(fixture("ingest/npm-audit/npm-11.19-audit-failed.json"), join(dir, "failed.json"));
     writeFileSync(join(dir, "shipgate.yaml"), config('  - name: npm-audit\n    command: "mkdir -p reports; cp failed.json reports/npm-audit.json; exit 1"\n    reports: [{ path: "reports/npm-audit.json", format: "npm-audit" }]\n'));
+    // Skipping the only collector leaves nothing to measure: said so, and no store is created.
+    const none = shipgate(["assess", "--skip", "npm-audit"], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("[assess] --skip leaves none of the 1 collector(s) of shipgate.yaml to run");
+    expect(existsSync(join(dir, ".shipgate"))).toBe(false);
     const result = shipgate(["assess"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("the audit itself failed, npm wrote no report");

@@ -44,7 +44,11 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   }
   const reportsOnly = options.report.length > 0 && !explicitConfig;
   if (reportsOnly) config.config.collectors = [];
+  const configured = config.config.collectors.length;
   config.config.collectors = selectCollectors(config.config.collectors, options);
+  if (configured > 0 && config.config.collectors.length === 0 && options.report.length === 0) {
+    throw new ShipgateError("USAGE", `[assess] --skip leaves none of the ${configured} collector(s) of ${CONFIG_FILE} to run`, { hint: "nothing was assessed or stored; skip fewer, or pass --report FILE" });
+  }
   if (options.gate === undefined && (options.baseline || options.junit || options.sarif)) {
     throw new ShipgateError("USAGE", "[assess] --baseline, --junit and --sarif belong to a gate: add --gate NAME (or run `shipgate gate` after assess)");
   }
