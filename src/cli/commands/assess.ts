@@ -3,6 +3,7 @@ import { appendFile } from "node:fs/promises";
 import type { AssessProgress } from "../../assess/assess.js";
 import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
+import type { BaselineSpec } from "../../gate/types.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 
 export interface AssessCommandOptions extends CommonOptions {
@@ -52,6 +53,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   if (options.gate === undefined && (options.baseline || options.junit || options.sarif)) {
     throw new ShipgateError("USAGE", "[assess] --baseline, --junit and --sarif belong to a gate: add --gate NAME (or run `shipgate gate` after assess)");
   }
+  let gateBaseline: BaselineSpec | null = null;
   if (options.gate !== undefined) {
     // A typo in the gate's name must not leave a snapshot behind: check it before anything is stored.
     const [{ gateSpecs }, { parseBaselineSpec }] = await Promise.all([import("../../config/gates.js"), import("../../gate/baseline-spec.js")]);
@@ -61,11 +63,22 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     }
     const baseline = options.baseline === undefined ? null : parseBaselineSpec(options.baseline);
     if (baseline && "error" in baseline) throw new ShipgateError("USAGE", `[assess] --baseline ${baseline.error}`, { hint: "nothing was assessed or stored" });
+    gateBaseline = baseline ?? gateSpecs(config.config).find((g) => g.name === options.gate)?.baseline ?? null;
   }
   // Ctrl-C / SIGTERM from here on: the collectors' processes are ended, nothing is stored (exit 130 / 143).
   const signal = io.interruptible?.();
   const store = openStore(options.db, root);
   try {
+    // A baseline that names nothing (an unknown snapshot, name or git ref) must not leave a snapshot behind either.
+    if (gateBaseline !== null && gateBaseline.kind !== "previous") {
+      const { findNamedSnapshot } = await import("../../assess/run-gate.js");
+      try {
+        await findNamedSnapshot(store, root, gateBaseline, null);
+      } catch (error) {
+        if (error instanceof ShipgateError) throw new ShipgateError(error.code, error.message, { hint: `nothing was assessed or stored; ${error.hint ?? "pick another baseline"}`, cause: error });
+        throw error;
+      }
+    }
     const result = await withSkipHint(assess({
       root,
       config,
