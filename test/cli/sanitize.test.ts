@@ -113,7 +113,7 @@ describe("output safety: reports with hostile test names, messages and paths", (
     expect(text).toContain("ansi red link bidi gnp.exe cr over  c1");
   });
 
-  it("regression: report paths outside the repository (../shared/passwd.ts, /tmp/…/outside.js) are no SARIF locations; the results stay", () => {
+  it("regression: report paths outside the repository (../elsewhere/passwd.ts, /tmp/…/outside.js) are no SARIF locations; the results stay", () => {
     const dir = project();
     const result = shipgate(["assess", ...reportArgs, "--gate", "pr", "--sarif", "gate.sarif"], { cwd: dir });
     expect(result.code).toBe(1);
@@ -130,7 +130,7 @@ describe("output safety: reports with hostile test names, messages and paths", (
     const outside = results.filter((r) => r.message.text.includes("not a path in the repository"));
     expect(outside.map((r) => [r.locations, /reported at (\S+):/.exec(r.message.text)?.[1]])).toEqual(
       expect.arrayContaining([
-        [undefined, "../shared/passwd.ts"],
+        [undefined, "../elsewhere/passwd.ts"],
         [undefined, "/tmp/sanitize-fx/es/other/outside.js"],
       ]),
     );

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Deterministic inputs for tests that need a large plan or docs tree. The tests must not depend on
-// anything outside the repository (a user's clone has no ../shared beside it), so they generate what
-// they need here. Benchmarks use the shared generator; this one is smaller and only what tests need.
+// anything outside the repository (a user's clone has nothing beside it), so they generate what
+// they need here. Benchmarks use the larger bench generator; this one is only what tests need.
 //
 // Usage: node test/support/generate.mjs <plan|markdown> <out> <size>
 //   plan      <out.yaml>  <tasks>  phases, six agents, a dependency DAG (deps within 2 000 tasks), one file per task
