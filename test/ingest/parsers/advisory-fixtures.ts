@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import type { Advisory, AdvisorySeverity, IngestResult, ReportParser } from "../../../src/ingest/types.js";
 
@@ -23,6 +23,15 @@ export function advisoryFixtures<E extends { advisories?: { total: number } & Pa
     parseFixture: (name: string, from = folder): Promise<IngestResult> => parser.parse(createReadStream(path(name, from)), { file: `${from}/${name}.json` }),
     parseText: (input: string | Buffer[], file = defaultFile): Promise<IngestResult> =>
       parser.parse(Readable.from(typeof input === "string" ? [Buffer.from(input)] : input), { file }),
+    /** The fixture parsed as it arrives in 7-byte chunks (every token split somewhere). */
+    parseInChunks: (name: string): Promise<IngestResult> => {
+      const bytes = readFileSync(path(name));
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += 7) chunks.push(bytes.subarray(at, at + 7));
+      return parser.parse(Readable.from(chunks), { file: `${folder}/${name}.json` });
+    },
+    /** Every fixture of the other formats, as `folder/file`: none of them may be claimed by this parser. */
+    otherFixtures: (): string[] => readdirSync(FIXTURES).flatMap((other) => (other === folder ? [] : readdirSync(`${FIXTURES}${other}`).map((file) => `${other}/${file}`))),
   };
 }
 

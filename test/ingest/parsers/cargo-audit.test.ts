@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { cargoAuditParser, isCargoAuditHead } from "../../../src/ingest/parsers/cargo-audit.js";
 import { detectFormat, parsers } from "../../../src/ingest/registry.js";
@@ -29,7 +29,7 @@ interface CargoAuditReport {
   warnings?: Record<string, unknown[]>;
 }
 
-const { reports, path, text, parseFixture, parseText } = advisoryFixtures<Expected>(parser, FOLDER, "cargo-audit.json");
+const { reports, path, text, parseFixture, parseText, parseInChunks, otherFixtures } = advisoryFixtures<Expected>(parser, FOLDER, "cargo-audit.json");
 
 describe("cargoAuditParser", () => {
   describe.each(reports)("%s", (name, entry) => {
@@ -78,10 +78,7 @@ describe("cargoAuditParser", () => {
     });
 
     it("reads the same when the file arrives in 7-byte chunks", async () => {
-      const bytes = readFileSync(path(name));
-      const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += 7) chunks.push(bytes.subarray(at, at + 7));
-      expect(await parseText(chunks, `${FOLDER}/${name}.json`)).toEqual(await parseFixture(name));
+      expect(await parseInChunks(name)).toEqual(await parseFixture(name));
     });
   });
 
@@ -198,9 +195,7 @@ describe("cargoAuditParser", () => {
   });
 
   describe("detection", () => {
-    const others = readdirSync(FIXTURES).flatMap((folder) =>
-      folder === FOLDER ? [] : readdirSync(`${FIXTURES}${folder}`).map((file) => `${folder}/${file}`),
-    );
+    const others = otherFixtures();
 
     it.each(others)("does not claim %s", (file) => {
       expect(parser.detect(readFileSync(`${FIXTURES}${file}`).subarray(0, 4096), file)).toBe(false);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { govulncheckParser, isGovulncheckHead } from "../../../src/ingest/parsers/govulncheck.js";
 import { detectFormat, parsers } from "../../../src/ingest/registry.js";
@@ -24,7 +24,7 @@ interface Expected {
   expect?: string;
 }
 
-const { expected, reports, path, text, parseFixture, parseText } = advisoryFixtures<Expected>(parser, FOLDER, "govulncheck.json");
+const { expected, reports, path, text, parseFixture, parseText, parseInChunks, otherFixtures } = advisoryFixtures<Expected>(parser, FOLDER, "govulncheck.json");
 
 describe("govulncheckParser", () => {
   describe.each(reports)("%s", (name, entry) => {
@@ -66,10 +66,7 @@ describe("govulncheckParser", () => {
     });
 
     it("reads the same when the file arrives in 7-byte chunks", async () => {
-      const bytes = readFileSync(path(name));
-      const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += 7) chunks.push(bytes.subarray(at, at + 7));
-      expect(await parseText(chunks, `${FOLDER}/${name}.json`)).toEqual(await parseFixture(name));
+      expect(await parseInChunks(name)).toEqual(await parseFixture(name));
     });
   });
 
@@ -174,9 +171,7 @@ describe("govulncheckParser", () => {
   });
 
   describe("detection", () => {
-    const others = readdirSync(FIXTURES).flatMap((folder) =>
-      folder === FOLDER ? [] : readdirSync(`${FIXTURES}${folder}`).map((file) => `${folder}/${file}`),
-    );
+    const others = otherFixtures();
 
     it.each(others)("does not claim %s", (file) => {
       expect(parser.detect(readFileSync(`${FIXTURES}${file}`).subarray(0, 4096), file)).toBe(false);

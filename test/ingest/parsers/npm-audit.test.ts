@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isNpmAuditHead, npmAuditParser } from "../../../src/ingest/parsers/npm-audit.js";
 import { osvParser } from "../../../src/ingest/parsers/osv.js";
@@ -24,7 +24,7 @@ interface Expected {
   expect?: string;
 }
 
-const { reports, path, text, parseFixture, parseText } = advisoryFixtures<Expected>(parser, FOLDER, "audit.json");
+const { reports, path, text, parseFixture, parseText, otherFixtures } = advisoryFixtures<Expected>(parser, FOLDER, "audit.json");
 
 
 describe("npmAuditParser", () => {
@@ -314,9 +314,7 @@ describe("npmAuditParser", () => {
   });
 
   describe("detection", () => {
-    const others = readdirSync(FIXTURES).flatMap((folder) =>
-      folder === FOLDER ? [] : readdirSync(`${FIXTURES}${folder}`).map((file) => `${folder}/${file}`),
-    );
+    const others = otherFixtures();
 
     it.each(others)("does not claim %s", (file) => {
       expect(parser.detect(readFileSync(`${FIXTURES}${file}`).subarray(0, 4096), file)).toBe(false);

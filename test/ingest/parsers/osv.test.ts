@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { npmAuditParser } from "../../../src/ingest/parsers/npm-audit.js";
 import { cvss3BaseScore, isOsvScannerHead, osvParser, severityOfScore } from "../../../src/ingest/parsers/osv.js";
@@ -32,7 +32,7 @@ interface OsvRecord {
   severity?: { type: string; score: string }[];
 }
 
-const { reports, path, text, parseFixture, parseText } = advisoryFixtures<Expected>(parser, FOLDER, "osv.json");
+const { reports, path, text, parseFixture, parseText, parseInChunks, otherFixtures } = advisoryFixtures<Expected>(parser, FOLDER, "osv.json");
 
 const report = (name: string) => JSON.parse(text(name)) as OsvReport;
 
@@ -77,10 +77,7 @@ describe("osvParser", () => {
     });
 
     it("reads the same when the file arrives in 7-byte chunks", async () => {
-      const bytes = readFileSync(path(name));
-      const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += 7) chunks.push(bytes.subarray(at, at + 7));
-      expect(await parseText(chunks, `${FOLDER}/${name}.json`)).toEqual(await parseFixture(name));
+      expect(await parseInChunks(name)).toEqual(await parseFixture(name));
     });
   });
 
@@ -326,9 +323,7 @@ describe("osvParser", () => {
   });
 
   describe("detection", () => {
-    const others = readdirSync(FIXTURES).flatMap((folder) =>
-      folder === FOLDER ? [] : readdirSync(`${FIXTURES}${folder}`).map((file) => `${folder}/${file}`),
-    );
+    const others = otherFixtures();
 
     it.each(others)("does not claim %s", (file) => {
       expect(parser.detect(readFileSync(`${FIXTURES}${file}`).subarray(0, 4096), file)).toBe(false);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isPipAuditHead, pipAuditParser } from "../../../src/ingest/parsers/pip-audit.js";
 import { detectFormat, parsers } from "../../../src/ingest/registry.js";
@@ -23,7 +23,7 @@ interface Expected {
   expect?: string;
 }
 
-const { expected, reports, path, text, parseFixture, parseText } = advisoryFixtures<Expected>(parser, FOLDER, "pip-audit.json");
+const { expected, reports, path, text, parseFixture, parseText, parseInChunks, otherFixtures } = advisoryFixtures<Expected>(parser, FOLDER, "pip-audit.json");
 
 describe("pipAuditParser", () => {
   describe.each(reports)("%s", (name, entry) => {
@@ -63,10 +63,7 @@ describe("pipAuditParser", () => {
     });
 
     it("reads the same when the file arrives in 7-byte chunks", async () => {
-      const bytes = readFileSync(path(name));
-      const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += 7) chunks.push(bytes.subarray(at, at + 7));
-      expect(await parseText(chunks, `${FOLDER}/${name}.json`)).toEqual(await parseFixture(name));
+      expect(await parseInChunks(name)).toEqual(await parseFixture(name));
     });
   });
 
@@ -157,9 +154,7 @@ describe("pipAuditParser", () => {
   });
 
   describe("detection", () => {
-    const others = readdirSync(FIXTURES).flatMap((folder) =>
-      folder === FOLDER ? [] : readdirSync(`${FIXTURES}${folder}`).map((file) => `${folder}/${file}`),
-    );
+    const others = otherFixtures();
 
     it.each(others)("does not claim %s", (file) => {
       expect(parser.detect(readFileSync(`${FIXTURES}${file}`).subarray(0, 4096), file)).toBe(false);
