@@ -3,6 +3,7 @@ import type { Alert } from "../gate/alerts.js";
 import { ADVISORY_FORMATS } from "../ingest/types.js";
 import type { CategoryId, RequirementResult, ScoreSettings } from "../score/score.js";
 import type { CoverageFileRecord, GitState, SourceRecord, TestResultRecord } from "../store/types.js";
+import { pct } from "../score/percent.js";
 import { computeReadiness, type ComponentScore, type SnapshotEvidence } from "./readiness.js";
 
 /** ok: measured; unknown: no evidence; degraded: measured, but not trustworthy (see `reasons`). */
@@ -117,14 +118,7 @@ export interface AssessSummary {
   alerts: Alert[];
 }
 
-/**
- * covered/total as a percentage truncated to two decimals (istanbul's rule: 35/41 = 85.365… is 85.36).
- * `covered * 10000` is an exact integer and the division is correctly rounded, so the floor is exact
- * for any total below 2^53 / 10000.
- */
-export function pct(covered: number, total: number): number | null {
-  return total > 0 ? Math.floor((covered * 10000) / total) / 100 : null;
-}
+export { pct } from "../score/percent.js";
 
 const FAILING_LIMIT = 50;
 const SLOWEST_LIMIT = 10;

@@ -1,4 +1,5 @@
 import type { AssessSummary } from "../assess/summary.js";
+import { pct } from "../score/percent.js";
 import type { FindingRecord } from "../store/types.js";
 import { summaryMetrics } from "./metrics.js";
 import { findFlaky, findNewlyFailing, findRegressions, type TestHistoryEntry, type TestOutcome } from "./regressions.js";
@@ -62,8 +63,6 @@ interface Measure {
 
 const none = (missing: string): Measure => ({ value: null, missing, explanation: "", items: [] });
 const round2 = (n: number) => Math.round(n * 100) / 100;
-/** covered/total in percent, truncated to two decimals like every coverage figure shipgate shows (istanbul's rule). */
-const percentTruncated = (covered: number, total: number) => Math.floor((covered * 10000) / total) / 100;
 
 export function compare(value: number, op: Op, threshold: number): boolean {
   switch (op) {
@@ -199,7 +198,7 @@ export function evaluateGate(input: GateInput): GateResult {
         }),
       );
       const uncovered = changed.coverable - changed.covered;
-      const value = c.metric === "coverage.lines" ? percentTruncated(changed.covered, changed.coverable) : uncovered;
+      const value = c.metric === "coverage.lines" ? pct(changed.covered, changed.coverable) : uncovered;
       return { value, missing: null, explanation: `${changed.covered} of ${changed.coverable} changed coverable lines in ${changed.files} file(s) since ${base} are covered${outside}`, items };
     }
     if (!baseline) return none(noBaseline);
