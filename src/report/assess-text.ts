@@ -4,10 +4,9 @@ import { ADVISORY_FORMATS } from "../ingest/types.js";
 import type { SnapshotRecord } from "../store/types.js";
 import { forMarkdown, forMarkdownCode, forTerminal } from "./sanitize.js";
 import { styles, type Styles } from "./style.js";
-import { plural } from "./text.js";
+import { oneLine, plural } from "./text.js";
 
-/** Tool text (test ids, messages, paths, rule ids) on one terminal line, and a message's first line, shorter. */
-const t1 = (text: string): string => forTerminal(text);
+/** A message's first line on one terminal line, shorter (tool text on a whole line: `oneLine`). */
 const firstLine = (text: string, max: number): string => forTerminal(text.split("\n")[0] ?? "", max);
 
 export interface TextOptions {
@@ -16,7 +15,6 @@ export interface TextOptions {
   files?: number;
 }
 
-
 export const showPct = (v: number | null): string => (v === null ? "unknown" : `${v.toFixed(2)} %`);
 const showCounter = (c: CounterSummary | null): string => (c === null ? "unknown" : `${showPct(c.pct)} (${c.covered}/${c.total})`);
 
@@ -24,7 +22,7 @@ function sourceLine(summary: AssessSummary, index: number): string {
   const s = summary.sources[index];
   if (!s) return `#${index}`;
   const tool = s.tool && (s.tool.name !== s.format || s.tool.version) ? `, ${s.tool.name}${s.tool.version ? ` ${s.tool.version}` : ""}` : "";
-  return t1(`${s.path} (${s.format}${tool}, sha256 ${s.sha256.slice(0, 12)})`);
+  return oneLine(`${s.path} (${s.format}${tool}, sha256 ${s.sha256.slice(0, 12)})`);
 }
 
 /** The terminal summary of `shipgate assess`. */
@@ -40,25 +38,25 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   out.push(...readinessText(summary, s));
   out.push("");
 
-  out.push(s.bold("Tests") + (t.status === "ok" ? "" : `  ${s.yellow(t.status)}: ${t1(t.reasons.join("; "))}`));
+  out.push(s.bold("Tests") + (t.status === "ok" ? "" : `  ${s.yellow(t.status)}: ${oneLine(t.reasons.join("; "))}`));
   if (t.status !== "unknown") {
     const failed = t.failed > 0 ? s.red(`${t.failed} failed`) : `${t.failed} failed`;
     const errored = t.errored > 0 ? s.red(`${t.errored} errored`) : `${t.errored} errored`;
     out.push(`  ${t.total} total: ${s.green(`${t.passed} passed`)}, ${failed}, ${errored}, ${t.skipped} skipped${t.flaky ? `, ${s.yellow(`${t.flaky} flaky`)}` : ""}`);
     if (t.durationMs !== null) out.push(`  time: ${(t.durationMs / 1000).toFixed(2)} s`);
     for (const f of t.failing.slice(0, 10)) {
-      out.push(`  ${s.red("✗")} ${t1(f.id)}${f.message ? s.dim(` — ${firstLine(f.message, 120)}`) : ""}`);
+      out.push(`  ${s.red("✗")} ${oneLine(f.id)}${f.message ? s.dim(` — ${firstLine(f.message, 120)}`) : ""}`);
     }
     if (t.failing.length > 10 || t.failed + t.errored > t.failing.length) out.push(s.dim(`  … ${t.failed + t.errored - Math.min(10, t.failing.length)} more failing (see --json)`));
     if (t.slowest.length > 0) {
       out.push(s.dim("  slowest:"));
-      for (const x of t.slowest.slice(0, 3)) out.push(s.dim(`    ${((x.durationMs ?? 0) / 1000).toFixed(3)} s  ${t1(x.id)}`));
+      for (const x of t.slowest.slice(0, 3)) out.push(s.dim(`    ${((x.durationMs ?? 0) / 1000).toFixed(3)} s  ${oneLine(x.id)}`));
     }
     for (const e of t.evidence) out.push(s.dim(`  from ${sourceLine(summary, e)}`));
   }
   out.push("");
 
-  out.push(s.bold("Coverage") + (c.status === "ok" ? "" : `  ${s.yellow(c.status)}: ${t1(c.reasons.join("; "))}`));
+  out.push(s.bold("Coverage") + (c.status === "ok" ? "" : `  ${s.yellow(c.status)}: ${oneLine(c.reasons.join("; "))}`));
   if (c.status !== "unknown") {
     out.push(`  lines ${showCounter(c.counts.lines)} · branches ${showCounter(c.counts.branches)}`);
     out.push(`  functions ${showCounter(c.counts.functions)} · statements ${showCounter(c.counts.statements)}`);
@@ -71,7 +69,7 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
     const least = c.files.filter((f) => f.lines !== null).sort((a, b) => (a.lines ?? 0) - (b.lines ?? 0)).slice(0, options.files ?? 5);
     if (least.length > 0) {
       out.push("  least covered files:");
-      for (const f of least) out.push(`    ${showPct(f.lines).padStart(9)}  ${t1(f.name)}${f.resolved ? "" : s.dim(" (not in the repository)")}`);
+      for (const f of least) out.push(`    ${showPct(f.lines).padStart(9)}  ${oneLine(f.name)}${f.resolved ? "" : s.dim(" (not in the repository)")}`);
     }
     for (const e of c.evidence) out.push(s.dim(`  from ${sourceLine(summary, e)}`));
   }
@@ -79,7 +77,7 @@ export function renderAssessText(summary: AssessSummary, options: TextOptions): 
   if (warnings.length > 0) {
     out.push("");
     out.push(s.bold("Notes"));
-    for (const d of warnings) out.push(`  ${s.yellow("!")} ${t1(`${d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : ""}${d.message}`)}`);
+    for (const d of warnings) out.push(`  ${s.yellow("!")} ${oneLine(`${d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : ""}${d.message}`)}`);
   }
   return out.join("\n");
 }
@@ -109,15 +107,15 @@ function readinessText(summary: AssessSummary, s: Styles): string[] {
   const sec = summary.security;
   const vulns = sec.critical === null ? "dependencies not audited" : `critical ${sec.critical} · high ${sec.high} · moderate ${sec.moderate} · low ${sec.low}`;
   out.push(`  ${s.bold("security")}  ${vulns}${sec.sast ? ` · SAST ${sec.sast.errors} errors, ${sec.sast.warnings} warnings` : ""}`);
-  for (const a of sec.advisories.slice(0, 5)) out.push(`    ${t1(a.severity).padEnd(8)} ${t1(a.package)}  ${t1(a.id)}  ${s.dim(t1(a.title))}`);
+  for (const a of sec.advisories.slice(0, 5)) out.push(`    ${oneLine(a.severity).padEnd(8)} ${oneLine(a.package)}  ${oneLine(a.id)}  ${s.dim(oneLine(a.title))}`);
   for (const f of summary.findings.filter((x) => x.kind === "security").slice(0, 5)) {
-    out.push(`    ${f.level.padEnd(8)} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
+    out.push(`    ${f.level.padEnd(8)} ${oneLine(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${oneLine(f.ruleId ?? f.tool)}  ${s.dim(oneLine(f.message))}`);
   }
   out.push(...evidence([...ADVISORY_FORMATS]));
   const docs = summary.docs;
   out.push(`  ${s.bold("docs")}  ${docs.brokenLinks === null ? "links not checked" : `${plural(docs.brokenLinks, "broken link")} in ${plural(docs.files ?? 0, "file")} (${plural(docs.links ?? 0, "link")})`}`);
-  for (const b of docs.broken.slice(0, 5)) out.push(`    ${t1(`${b.file}:${b.line}: ${b.target} — ${b.reason}`)}`);
-  const facts = Object.entries(summary.facts).map(([k, f]) => `${f.present ? s.green("✓") : s.red("✗")} ${k.replace(/_/g, " ")}${f.present && f.evidence ? s.dim(` (${t1(f.evidence)})`) : ""}`);
+  for (const b of docs.broken.slice(0, 5)) out.push(`    ${oneLine(`${b.file}:${b.line}: ${b.target} — ${b.reason}`)}`);
+  const facts = Object.entries(summary.facts).map(([k, f]) => `${f.present ? s.green("✓") : s.red("✗")} ${k.replace(/_/g, " ")}${f.present && f.evidence ? s.dim(` (${oneLine(f.evidence)})`) : ""}`);
   out.push(`  ${s.bold("repository")}  ${facts.join("  ")}`);
   if (summary.components.length > 0) {
     out.push(`  ${s.bold("components")}`);
@@ -128,7 +126,7 @@ function readinessText(summary: AssessSummary, s: Styles): string[] {
   const alerts = summary.alerts ?? [];
   if (alerts.length > 0) {
     out.push(`  ${s.bold(s.yellow(`alerts since the previous snapshot: ${alerts.length}`))}`);
-    for (const a of alerts) out.push(`    ${s.yellow("▼")} ${t1(a.message)}`);
+    for (const a of alerts) out.push(`    ${s.yellow("▼")} ${oneLine(a.message)}`);
   }
   return out;
 }
@@ -208,7 +206,7 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
   const section = (title: string, list: SnapshotDiff["tests"]["newlyFailing"], mark: string) => {
     if (list.length === 0) return;
     out.push(s.bold(`${title} (${list.length})`));
-    for (const t of list.slice(0, 50)) out.push(`  ${mark} ${t1(t.id)}  ${s.dim(`${t.before ?? "—"} → ${t.after ?? "—"}`)}`);
+    for (const t of list.slice(0, 50)) out.push(`  ${mark} ${oneLine(t.id)}  ${s.dim(`${t.before ?? "—"} → ${t.after ?? "—"}`)}`);
     if (list.length > 50) out.push(s.dim(`  … ${list.length - 50} more (see --json)`));
   };
   section("Newly failing", diff.tests.newlyFailing, s.red("✗"));
@@ -220,8 +218,8 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
   if (t.newlyFailing.length + t.newlyPassing.length + t.appeared.length + t.disappeared.length + t.otherChanges.length === 0) out.push("Tests: no change");
   if (diff.findings.new.length + diff.findings.fixed.length > 0) {
     out.push("", s.bold(`Findings: ${diff.findings.new.length} new, ${diff.findings.fixed.length} fixed`));
-    for (const f of diff.findings.new.slice(0, 30)) out.push(`  ${s.red("+")} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
-    for (const f of diff.findings.fixed.slice(0, 30)) out.push(`  ${s.green("-")} ${t1(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${t1(f.ruleId ?? f.tool)}  ${s.dim(t1(f.message))}`);
+    for (const f of diff.findings.new.slice(0, 30)) out.push(`  ${s.red("+")} ${oneLine(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${oneLine(f.ruleId ?? f.tool)}  ${s.dim(oneLine(f.message))}`);
+    for (const f of diff.findings.fixed.slice(0, 30)) out.push(`  ${s.green("-")} ${oneLine(f.file ?? "—")}${f.line ? `:${f.line}` : ""}  ${oneLine(f.ruleId ?? f.tool)}  ${s.dim(oneLine(f.message))}`);
   }
   out.push("", s.bold("Coverage"));
   for (const [m, ch] of Object.entries(diff.coverage.overall)) {
@@ -232,7 +230,7 @@ export function renderDiffText(diff: SnapshotDiff, options: TextOptions): string
     out.push("  files:");
     for (const f of diff.coverage.files.slice(0, 20)) {
       const delta = f.lines.delta === null ? f.change : `${f.lines.delta > 0 ? "+" : ""}${f.lines.delta.toFixed(2)}`;
-      out.push(`    ${delta.padStart(8)}  ${t1(f.path)}  ${s.dim(`${showPct(f.lines.before)} → ${showPct(f.lines.after)}`)}`);
+      out.push(`    ${delta.padStart(8)}  ${oneLine(f.path)}  ${s.dim(`${showPct(f.lines.before)} → ${showPct(f.lines.after)}`)}`);
     }
     if (diff.coverage.files.length > 20) out.push(s.dim(`    … ${diff.coverage.files.length - 20} more (see --json)`));
   }
