@@ -264,29 +264,18 @@ function flagExitWithoutFailingTest(run: CollectorRun, reports: ReadReport[], mo
   if (!last || junit.some((r) => r.result.tests.some((t) => t.status === "failed" || t.status === "errored"))) return;
   const exit = run.exitCode === null ? `was ended by ${run.signal ?? "a signal"}` : `exited with ${run.exitCode}`;
   const what = `\`${run.command}\` ${exit} but its report lists no failing test`;
-  if (mode === "warn") {
-    last.result.diagnostics.push({
-      level: "warning",
-      code: "assess.exit-without-failing-test",
-      message: `${run.name}: ${what} (exit_without_failing_test: warn, so no test is counted for it); run the command to see why`,
-      file: last.source.path,
+  if (mode === "error") {
+    last.result.tests.push({
+      suite: [],
+      classname: `collector ${run.name}`,
+      name: "exited non-zero with no failing test in its report",
+      status: "errored",
+      durationMs: null,
+      message: `${what}: a test file may have failed to load, a hook may have failed, or a coverage threshold was not met; see the command's output`,
     });
-    return;
   }
-  last.result.tests.push({
-    suite: [],
-    classname: `collector ${run.name}`,
-    name: "exited non-zero with no failing test in its report",
-    status: "errored",
-    durationMs: null,
-    message: `${what}: a test file may have failed to load, a hook may have failed, or a coverage threshold was not met; see the command's output`,
-  });
-  last.result.diagnostics.push({
-    level: "warning",
-    code: "assess.exit-without-failing-test",
-    message: `${run.name}: ${what}, counted as one errored test (a test file that failed to load, a failing hook, an unmet coverage threshold?); run the command to see why`,
-    file: last.source.path,
-  });
+  const counted = mode === "error" ? ", counted as one errored test (a test file that failed to load, a failing hook, an unmet coverage threshold?)" : " (exit_without_failing_test: warn, so no test is counted for it)";
+  last.result.diagnostics.push({ level: "warning", code: "assess.exit-without-failing-test", message: `${run.name}: ${what}${counted}; run the command to see why`, file: last.source.path });
 }
 
 async function expand(pattern: string, root: string): Promise<string[]> {
