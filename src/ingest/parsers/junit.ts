@@ -197,7 +197,7 @@ export const junitParser: ReportParser = {
           if (failedSuite && why !== null) {
             // A suite that failed with no failing case in it (a file that failed to load, a failing hook):
             // one errored test, so the report cannot look clean.
-            cases.push({ file: undefined, suite: openSuites.slice(), classname: undefined, name: "suite failed without a failing test case", status: "errored", durationMs: null, message: why, flaky: undefined, reportLine: failedSuite.line });
+            cases.push(erroredCase(openSuites.slice(), "suite failed without a failing test case", why, failedSuite.line));
             suiteFailures++;
           }
           openSuites.pop();
@@ -235,7 +235,7 @@ export const junitParser: ReportParser = {
     // gotestsum leaves a package that failed to build out of the report and only counts it in the root's
     // errors=: the one trace of it. A root that declares failures while no case failed gets one errored test.
     if (rootDeclared > 0 && !cases.some((tc) => tc.status === "failed" || tc.status === "errored")) {
-      cases.push({ file: undefined, suite: [], classname: undefined, name: "report declares failures without a failing test case", status: "errored", durationMs: null, message: `<testsuites> declares ${rootDeclared} failure(s) or error(s) but no test case failed (a package or file that failed to build or load?)`, flaky: undefined, reportLine: 1 });
+      cases.push(erroredCase([], "report declares failures without a failing test case", `<testsuites> declares ${rootDeclared} failure(s) or error(s) but no test case failed (a package or file that failed to build or load?)`, 1));
       suiteFailures++;
     }
     if (suiteFailures > 0) {
@@ -347,6 +347,11 @@ function suiteFailedWithoutCase(suite: OpenSuite): string | null {
   const [, failures, errors] = suite.declared;
   const declared = (failures ?? 0) + (errors ?? 0);
   return !suite.hasNested && declared > 0 ? `the suite declares ${declared} failure(s) or error(s) but lists no failing test case` : null;
+}
+
+/** The errored case that stands for a failure the report declares without a failing case of its own. */
+function erroredCase(suite: string[], name: string, message: string, line: number): TestCase {
+  return { file: undefined, suite, classname: undefined, name, status: "errored", durationMs: null, message, flaky: undefined, reportLine: line };
 }
 
 function count(value: string | undefined): number | undefined {
