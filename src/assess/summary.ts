@@ -309,7 +309,8 @@ export function testFilesInCoverage(files: readonly CoverageFileRecord[]): Asses
   const tests = files.filter((f) => TEST_FILE.test(f.path));
   if (tests.length === 0 || tests.length === files.length) return [];
   const lines = (list: readonly CoverageFileRecord[]) => list.reduce((n, f) => n + (f.linesTotal ?? 0), 0);
-  const share = lines(files) > 0 ? ` (${lines(tests)} of ${lines(files)} lines)` : "";
+  const all = lines(files);
+  const share = all > 0 ? ` (${lines(tests)} of ${all} lines)` : "";
   return [
     {
       level: "warning",
