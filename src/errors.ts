@@ -10,6 +10,9 @@
  * - PLAN_INVALID: the plan file does not validate; the message lists every problem with file:line (exit 2).
  * - INVALID_TRANSITION: a task cannot move to the asked state from the one it is in (exit 2).
  * - NOT_READY: a task's dependencies are not done yet, or its acceptance command failed (exit 2).
+ * - LEASE_LOST: a worker heartbeat or finished a run it no longer holds (its lease expired, or a newer claim took
+ *   the task); nothing was recorded (exit 2).
+ * - SCHEMA_TOO_NEW: the store was written by a newer shipgate; nothing was changed (exit 2).
  * - INTERRUPTED: the work was stopped by SIGINT / SIGTERM (or a caller's AbortSignal) before it stored
  *   anything (exit 130 for SIGINT, 143 for SIGTERM).
  */
@@ -24,6 +27,8 @@ export type ErrorCode =
   | "PLAN_INVALID"
   | "INVALID_TRANSITION"
   | "NOT_READY"
+  | "LEASE_LOST"
+  | "SCHEMA_TOO_NEW"
   | "INTERRUPTED";
 
 export interface ShipgateErrorOptions {

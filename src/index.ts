@@ -47,6 +47,5 @@ export type { ConflictReport, CostBreakdown, CriticalPathResult, FileConflict, P
 export { renderHandoff, renderStatus } from "./report/plan-docs.js";
 export { computeScore, DEFAULT_SCORE_SETTINGS } from "./score/score.js";
 export type { ScoreFacts, ScoreResult, ScoreSettings } from "./score/score.js";
-export { createSqliteDriver } from "./store/drivers/sqlite.js";
-export { openStore } from "./store/open-store.js";
+export { openStore, withStore } from "./store/open-store.js";
 export type { BaselineRecord, NewSnapshot, SnapshotRecord, Store, TaskRecord, TaskState } from "./store/types.js";

@@ -24,8 +24,10 @@ export interface RunGateOptions {
   snapshotId?: number;
   /** Overrides the gate's baseline: previous, a name, branch:NAME, ref:GIT_REF, snapshot:ID. */
   baseline?: string;
-  /** YYYY-MM-DD the waivers are checked against (default: today, UTC). */
+  /** YYYY-MM-DD the waivers are checked against (default: the day of `at`, UTC). */
   today?: string;
+  /** When the gate is evaluated, stamped on its event (default: now). */
+  at?: string;
   /**
    * Compare what the judged snapshot measured (commit, uncommitted changes) with the checkout at `root` now,
    * and return the difference as `stale`. For a caller that judges the newest snapshot on its own initiative.
@@ -39,6 +41,7 @@ export type GateRun = GateResult & { stale?: StaleSnapshot | null };
 /** Finds the gate, its snapshot and baseline, the changed lines and the recent history; evaluates; records a `gate.evaluated` event. */
 export async function runGate(options: RunGateOptions): Promise<GateRun> {
   const { store, root } = options;
+  const at = options.at ?? new Date().toISOString();
   const specs = gateSpecs(options.config.config);
   const found = specs.find((g) => g.name === options.gate);
   if (!found) {
@@ -93,7 +96,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
 
   const result = evaluateGate({
     spec,
-    today: options.today ?? new Date().toISOString().slice(0, 10),
+    today: options.today ?? at.slice(0, 10),
     current,
     baseline,
     baselineMissing: missing,
@@ -104,6 +107,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
     changedLinesMissing: changedMissing,
   });
   await store.appendEvent({
+    at,
     type: "gate.evaluated",
     subject: `snapshot:${currentRecord.id}`,
     data: { gate: result.gate, verdict: result.verdict, baseline: result.baseline.snapshot?.id ?? null, failed: result.conditions.filter((c) => c.verdict === "fail").map((c) => c.id) },

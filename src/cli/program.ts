@@ -21,7 +21,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   const common = (cmd: Command) =>
     cmd
       .option("--cwd <dir>", "repository root to work in", ".")
-      .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd)")
+      .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd) or postgres://user@host:port/db (default $SHIPGATE_DB)")
       .option("--config <file>", "config file (default shipgate.yaml under --cwd)")
       .option("--json", "machine-readable output (documented in docs/json-output.md)");
 
@@ -34,7 +34,9 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       throw new ShipgateError("USAGE", `[cli] --cwd ${o.cwd}: ${kind ? "is a file, not a directory" : "no such directory"}`, { hint: "pass the repository's folder (shipgate does not create it)" });
     }
     if (o.date !== undefined) parseDay(o.date, "--date");
-    return { ...o, cwd };
+    // SHIPGATE_DB names the store for every command that is not given --db (a team's shared PostgreSQL).
+    const db = o.db ?? (io.env.SHIPGATE_DB || undefined);
+    return { ...o, cwd, ...(db === undefined ? {} : { db }) };
   };
   const act = (work: () => Promise<number>) => async () => setExit(await work());
 

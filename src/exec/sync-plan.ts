@@ -18,12 +18,12 @@ export interface SyncedPlan {
  * states survive and an unchanged plan costs one file read and a hash (no YAML parsing). `loaded`: the
  * plan the caller already loaded from `planPath`.
  */
-export async function syncPlan(store: Store, planPath: string, options: { cwd: string; loaded?: { plan: Plan; hash: string } }): Promise<SyncedPlan> {
+export async function syncPlan(store: Store, planPath: string, options: { cwd: string; at: string; loaded?: { plan: Plan; hash: string } }): Promise<SyncedPlan> {
   if (options.loaded) {
     // The caller already read and validated the file: compare its hash, parse nothing again.
     const current = await store.getPlan({ content: false });
     if (current?.hash === options.loaded.hash) return { stored: current, imported: false };
-    const { stored } = await importLoaded(store, options.loaded.plan, options.loaded.hash, planPath);
+    const { stored } = await importLoaded(store, options.loaded.plan, options.loaded.hash, planPath, options.at);
     return { stored, imported: true };
   }
   let bytes: Buffer;
@@ -39,7 +39,7 @@ export async function syncPlan(store: Store, planPath: string, options: { cwd: s
   const current = await store.getPlan({ content: false });
   if (current?.hash === hash) return { stored: current, imported: false };
   const loaded = await loadPlan(planPath, { cwd: options.cwd });
-  const { stored } = await importLoaded(store, loaded.plan, loaded.hash, planPath);
+  const { stored } = await importLoaded(store, loaded.plan, loaded.hash, planPath, options.at);
   return { stored, imported: true };
 }
 
@@ -66,15 +66,15 @@ export function phaseWaits(plan: Plan): Record<string, string[]> {
 }
 
 /** Imports a validated plan, its tasks in the plan order (src/plan/order.ts), which is the order the queue hands them out in. */
-export async function importLoaded(store: Store, plan: Plan, hash: string, source: string): Promise<{ stored: StoredPlan; changed: boolean }> {
+export async function importLoaded(store: Store, plan: Plan, hash: string, source: string, at: string): Promise<{ stored: StoredPlan; changed: boolean }> {
   const timing = criticalPath(plan);
   const slack = new Map(timing.tasks.map((t) => [t.id, t.slack]));
   const result = await store.importPlan({
     hash,
     source,
     content: plan,
-    tasks: planOrder(plan, timing).map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase })),
+    tasks: planOrder(plan, timing).map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase, maxAttempts: null })),
     phaseWaits: phaseWaits(plan),
-  });
+  }, at);
   return { stored: result.plan, changed: result.changed };
 }

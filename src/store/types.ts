@@ -147,6 +147,10 @@ export interface SnapshotQuery {
   beforeId?: number;
   /** Only snapshots whose inputs hash differs from this one; a snapshot without an inputs hash always differs. */
   inputsDifferFrom?: string;
+  /** Only snapshots taken at or after this time (ISO 8601). */
+  from?: string;
+  /** Only snapshots taken before this time. */
+  to?: string;
 }
 
 export interface StoreEvent {
@@ -161,8 +165,41 @@ export interface NewEvent {
   type: string;
   subject?: string | null;
   data?: unknown;
-  /** Defaults to now. */
-  at?: string;
+  /** When it happened (ISO 8601). Drivers never read a clock: every write is stamped by its caller. */
+  at: string;
+}
+
+/** A window of time: `from` inclusive, `to` exclusive, both ISO 8601; either may be left open. */
+export interface TimeRange {
+  from?: string;
+  to?: string;
+}
+
+export interface EventQuery extends TimeRange {
+  /** Only events of this type. */
+  type?: string;
+  /** Only events whose type starts with this ("task." — every task move). */
+  typePrefix?: string;
+  /** Only events after this id (for tailing the log). */
+  afterId?: number;
+  limit?: number;
+}
+
+/** One fact of one snapshot, as the tracker's series read them: many snapshots in one query. */
+export interface FactPoint {
+  snapshotId: number;
+  takenAt: string;
+  branch: string | null;
+  key: string;
+  value: number | null;
+  component: string | null;
+}
+
+export interface FactSeriesQuery extends TimeRange {
+  /** Only snapshots taken on this git branch. */
+  branch?: string;
+  /** Only these fact keys (all when absent). */
+  keys?: string[];
 }
 
 /**
@@ -170,6 +207,84 @@ export interface NewEvent {
  * `blocked` parks a task until someone moves it back to `pending`; `failed` is retried like `pending`.
  */
 export type TaskState = "pending" | "in_progress" | "done" | "failed" | "blocked";
+
+/**
+ * How one attempt ended. `done`, `failed`, `error` (the runner itself broke: could not start, crashed), `timeout`,
+ * `cancelled` (stopped on purpose, or the task was moved by hand while the run held it), `lost` (its lease expired:
+ * the worker stopped heartbeating — crashed, killed, cut off).
+ */
+export type RunOutcome = "done" | "failed" | "error" | "timeout" | "cancelled" | "lost";
+export const RUN_OUTCOMES: readonly RunOutcome[] = ["done", "failed", "error", "timeout", "cancelled", "lost"];
+
+/** What an agent reported it used, when it reports it. */
+export interface RunUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  /** In US dollars. */
+  costUsd?: number;
+}
+
+/**
+ * One attempt at a task: a claim with a lease, until it ends. `epoch` is the fencing token: it grows with every
+ * claim of the task, and only the holder of the current epoch may heartbeat or finish the run.
+ */
+export interface TaskRun {
+  id: number;
+  taskId: string;
+  agent: string;
+  /** The task's attempt number this run is (1 for the first claim). */
+  attempt: number;
+  epoch: number;
+  startedAt: string;
+  /** The last heartbeat (the claim counts as the first). */
+  heartbeatAt: string;
+  /** The run is lost once this passes without a heartbeat (`expireLeases`). */
+  leaseExpiresAt: string;
+  /** Null while the run holds its task. */
+  endedAt: string | null;
+  outcome: RunOutcome | null;
+  exitCode: number | null;
+  /** Where its output is kept (a file path), when a runner keeps it. */
+  log: string | null;
+  usage: RunUsage | null;
+  /** Why it ended, in words (the failure's last line, "lease expired", …). */
+  note: string | null;
+}
+
+export interface RunQuery extends TimeRange {
+  /** Range on `startedAt`. */
+  taskId?: string;
+  agent?: string;
+  /** Only runs that still hold their task (true) or only ended ones (false). */
+  open?: boolean;
+  limit?: number;
+}
+
+export interface ClaimRequest {
+  /** The agent claiming; becomes the task's `claimedBy` and the run's `agent`. */
+  agent: string;
+  at: string;
+  /** How long the lease lasts without a heartbeat, in milliseconds. */
+  leaseMs: number;
+  /** Claim this task (when ready) instead of the next ready one. */
+  taskId?: string;
+  /** Only tasks whose owner is the agent (default true; ignored with `taskId`). */
+  ownedOnly?: boolean;
+  note?: string;
+}
+
+export interface RunUpdate {
+  at: string;
+  log?: string | null;
+  usage?: RunUsage | null;
+}
+
+export interface RunFinish extends RunUpdate {
+  /** `lost` is `expireLeases`' alone. */
+  outcome: Exclude<RunOutcome, "lost">;
+  exitCode?: number | null;
+  note?: string | null;
+}
 
 /** A task as the plan defines it (what `importPlan` writes); the queue state lives in `TaskRecord`. */
 export interface ImportedTask {
@@ -183,6 +298,11 @@ export interface ImportedTask {
   dependsOn: string[];
   /** Its phase: it also waits for every task of the phases its phase waits for (`PlanImport.phaseWaits`). */
   phase: string;
+  /**
+   * How many attempts it gets (1 + retries). A failed task is claimed again only while `attempts` is below it;
+   * then it stays failed for good (the dead letter) until someone resets it. Null: no limit.
+   */
+  maxAttempts: number | null;
 }
 
 /** What `importPlan` takes: the validated plan, the hash of its file, and its tasks in plan order. */
@@ -218,6 +338,8 @@ export interface TaskRecord extends ImportedTask {
   /** True when the latest plan no longer lists the task: kept for history, never claimed or started. */
   removed: boolean;
   updatedAt: string;
+  /** The epoch of the latest claim with a lease (0 before the first): the fencing token its run holds. */
+  leaseEpoch: number;
 }
 
 /** Who asks for a transition, why, and whether to skip the usual order (only `done` honours `force`). */
@@ -240,17 +362,52 @@ export interface ClaimOptions {
   ownedOnly?: boolean;
 }
 
+/** What `schema` reports: the version the database is at and the newest this build knows. */
+export interface SchemaVersion {
+  /** 0 for an empty database. */
+  version: number;
+  latest: number;
+}
+
 /**
- * The single source of truth for history. Every driver (SQLite now, PostgreSQL later) implements
- * this contract and passes `test/store/conformance.ts`.
+ * Administration under the contract, for `shipgate db migrate|status|copy`. Rows cross drivers in one canonical
+ * form (store/tables.ts): every table's columns by name, integers and reals as numbers, flags as 0/1, JSON and
+ * timestamps as the text both drivers store. A copy is exact: ids, order and every value.
+ */
+export interface StoreAdmin {
+  schema(): Promise<SchemaVersion>;
+  /**
+   * Applies the migrations the database lacks, each in its own transaction (serialized across processes);
+   * refuses with SCHEMA_TOO_NEW a database newer than this build. Idempotent.
+   */
+  migrate(): Promise<{ from: number; to: number; applied: { version: number; name: string }[] }>;
+  /** Rows per table (store/tables.ts names). */
+  counts(): Promise<Record<string, number>>;
+  /**
+   * One page of a table in its copy order (store/tables.ts `order`), starting after `cursor` (null: the start).
+   * `next` is null after the last page.
+   */
+  readRows(table: string, cursor: string | null, limit: number): Promise<{ rows: Record<string, unknown>[]; next: string | null }>;
+  /** Inserts canonical rows as they are (ids included), in one transaction. */
+  writeRows(table: string, rows: Record<string, unknown>[]): Promise<void>;
+  /** After a copy: id sequences continue after the highest copied id. */
+  finishCopy(): Promise<void>;
+}
+/**
+ * The single source of truth for history. Every driver (SQLite, PostgreSQL) implements this contract and passes
+ * `test/store/conformance.ts` against a real database. Open one with `openStore` (store/open-store.ts).
  *
  * - Methods are async so that network drivers fit; the SQLite driver resolves synchronously-done work.
+ * - Drivers never read the clock: every write takes its time (`at`, `takenAt`) from the caller, so history and
+ *   leases can be replayed and tested with a fixed clock.
+ * - Drivers do the locking query and the compare-and-set; the task rules (which moves are allowed, the wording of
+ *   INVALID_TRANSITION / NOT_READY, event payloads, the duplicate-id check) are store/task-state.ts's.
  * - `saveSnapshot` writes the snapshot, its sources, facts, test results, coverage rows, findings, advisories and a
  *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none. It stores
  *   the snapshot's `inputsHash` (`snapshotInputsHash`, the same function in every driver).
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
  * - Events are append-only; nothing updates or deletes them.
- * - Plan and tasks: `importPlan` keeps the queue state of tasks across plan edits; `claimNextTask` and
+ * - Plan and tasks: `importPlan` keeps the queue state of tasks across plan edits; `claimTask`, `finishRun`, `expireLeases` and
  *   `transitionTask` are atomic across processes (and, for a network driver, machines), each writing its event in the
  *   same transaction.
  * - `setBaseline` points a name at a snapshot (replacing what it pointed at) and records a `baseline.set`
@@ -271,24 +428,29 @@ export interface Store {
   getCoverageFiles(snapshotId: number): Promise<StoredCoverageFile[]>;
   getFindings(snapshotId: number): Promise<StoredFinding[]>;
   getAdvisories(snapshotId: number): Promise<StoredAdvisory[]>;
-  setBaseline(name: string, snapshotId: number, at?: string): Promise<BaselineRecord>;
+  setBaseline(name: string, snapshotId: number, at: string): Promise<BaselineRecord>;
   getBaseline(name: string): Promise<BaselineRecord | undefined>;
   /** By name. */
   listBaselines(): Promise<BaselineRecord[]>;
   appendEvent(event: NewEvent): Promise<StoreEvent>;
-  /** Oldest first. */
-  listEvents(options?: { type?: string; afterId?: number; limit?: number }): Promise<StoreEvent[]>;
+  /** Oldest first (by id); `from`/`to` select on `at`. One query whatever the range. */
+  listEvents(options?: EventQuery): Promise<StoreEvent[]>;
+  /**
+   * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first, each snapshot's
+   * facts in insertion order: the tracker's series in ONE query, never one per snapshot.
+   */
+  listFactSeries(query?: FactSeriesQuery): Promise<FactPoint[]>;
   /**
    * Called whenever a plan file is (re)read for the queue, before tasks are listed or moved. When `plan.hash` equals
    * the latest plan's hash, returns that plan with `changed: false` and writes nothing (no event). Otherwise, in ONE
-   * transaction: stores the plan (`at`, default now, is its `importedAt`); inserts new task ids as `pending`;
-   * updates the definition (title, owner, priority, slack, dependsOn, order) of ids already stored while keeping
+   * transaction: stores the plan (`at` is its `importedAt`); inserts new task ids as `pending`;
+   * updates the definition (title, owner, priority, slack, dependsOn, phase, maxAttempts, order) of ids already stored while keeping
    * their state, claimedBy, attempts and note (a removed id that comes back is no longer removed); marks ids the
    * plan no longer lists `removed`; appends a `plan.imported` event (subject: the plan id) with
    * `{ hash, source, tasks, added, updated, removed }` — `updated` counts ids whose definition changed, `removed`
    * ids removed by this import. Two tasks with one id reject with PLAN_INVALID and write nothing.
    */
-  importPlan(plan: PlanImport, at?: string): Promise<{ plan: StoredPlan; changed: boolean }>;
+  importPlan(plan: PlanImport, at: string): Promise<{ plan: StoredPlan; changed: boolean }>;
   /**
    * The latest imported plan, or undefined before the first import. With `{ content: false }` its
    * `content` is null: checking the hash of a 100 000-task plan should not parse the whole plan.
@@ -298,18 +460,49 @@ export interface Store {
   listTasks(): Promise<TaskRecord[]>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   /**
-   * Called by an agent (or the dispatcher for it) asking for work. Picks the first READY task — state `pending` or
-   * `failed` (a retry), not removed, every id in `dependsOn` `done` (an id that is not stored counts as not done) —
-   * the first in the order `importPlan` received the tasks (shipgate imports them in the plan order,
-   * src/plan/order.ts, so claims follow every listing of the plan); with `ownedOnly` (default true) only
-   * tasks whose owner is `agent`. Moves it to `in_progress` with `claimedBy = agent`, attempts + 1, note null, and
-   * appends a `task.started` event (subject: the task id, data as `transitionTask` writes), all in one write
-   * transaction: concurrent callers, in any process, never get the same task. Resolves undefined when no task is
-   * ready. Cost grows with the number of not-ready tasks ahead of the first ready one, never with loading all tasks.
+   * What `claimTask` would claim now, without claiming it (a read: another process may claim it first). READY means:
+   * state `pending`, or `failed` with attempts left (`maxAttempts` null or above `attempts`); not removed; every id in
+   * `dependsOn` `done` (an id that is not stored counts as not done); every task of the phases its phase waits for
+   * done. The first ready task in the order `importPlan` received the tasks (the plan order, src/plan/order.ts);
+   * with `ownedOnly` (default true) only tasks whose owner is `agent`. Cost grows with the number of not-ready tasks
+   * ahead of the first ready one, never with loading all tasks.
    */
-  /** What `claimNextTask` would claim now, without claiming it (a read: another process may claim it first). */
   nextTask(agent: string, options?: ClaimOptions): Promise<TaskRecord | undefined>;
-  claimNextTask(agent: string, options?: ClaimOptions): Promise<TaskRecord | undefined>;
+  /**
+   * Called by a worker (or the dispatcher for an agent) asking for work with a lease. Takes the task `nextTask`
+   * would give (or `request.taskId`, refused as `transitionTask` refuses a start: NOT_FOUND, NOT_READY,
+   * INVALID_TRANSITION) and, in ONE write transaction: moves it to `in_progress` with `claimedBy = agent`,
+   * attempts + 1, note = `request.note` ?? null, leaseEpoch + 1; opens a run (attempt = the new attempts, epoch = the
+   * new leaseEpoch, startedAt = heartbeatAt = `at`, leaseExpiresAt = `at` + leaseMs); appends `task.started`
+   * (data as `transitionTask` writes, plus `run`: the run id) and `run.started` (subject: the run id; data
+   * `{ task, agent, attempt, epoch, leaseExpiresAt }`). Concurrent callers, in any process or on any machine, never
+   * get the same task. Resolves undefined when no task is ready.
+   */
+  claimTask(request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined>;
+  /**
+   * Extends the run's lease to `at` + leaseMs and stamps `heartbeatAt`, updating `log`/`usage` when given (no event).
+   * Rejects with LEASE_LOST when the run has ended (expired, cancelled, finished) or `epoch` is not the run's — a
+   * stale worker learns it lost the task; NOT_FOUND for an unknown run.
+   */
+  heartbeat(runId: number, epoch: number, leaseMs: number, update: RunUpdate): Promise<TaskRun>;
+  /**
+   * Ends the run the caller holds (the same LEASE_LOST / NOT_FOUND checks as `heartbeat`) and moves its task, in ONE
+   * transaction: outcome `done` → task `done`; `failed` | `error` | `timeout` → task `failed` (claimed again while it
+   * has attempts left); `cancelled` → task `pending` (released; claimedBy cleared). The task's note becomes
+   * `finish.note` ?? null. Appends `run.finished` (subject: the run id; data `{ task, agent, attempt, epoch, outcome,
+   * exitCode }`) and the task's `task.<state>` event (data as `transitionTask` writes, plus `run`).
+   */
+  finishRun(runId: number, epoch: number, finish: RunFinish): Promise<{ task: TaskRecord; run: TaskRun }>;
+  /**
+   * Ends every open run whose lease expired before `at` with outcome `lost` (endedAt `at`, note "lease expired"),
+   * and moves its task back to `pending` (claimedBy cleared), or to `failed` when it has no attempts left (the dead
+   * letter), with `run.finished` and `task.<state>` events — one transaction per run, so a concurrent heartbeat that
+   * lands first keeps its run. Resolves to the runs it ended.
+   */
+  expireLeases(at: string): Promise<TaskRun[]>;
+  getRun(id: number): Promise<TaskRun | undefined>;
+  /** By id (start order); `from`/`to` select on `startedAt`. One query. */
+  listRuns(query?: RunQuery): Promise<TaskRun[]>;
   /**
    * Called by `shipgate task start|done|fail|block|…` and the exec layer to move one task. Allowed moves:
    * - `in_progress` (start) from pending, failed or blocked, when every dependency is `done` — otherwise NOT_READY
@@ -321,11 +514,16 @@ export interface Store {
    * - `blocked` from pending, in_progress or failed.
    * - `pending` from blocked or failed (unblock, retry); clears claimedBy.
    * Anything else rejects with INVALID_TRANSITION (the hint lists the moves the current state allows); an unknown
-   * id with NOT_FOUND. The check and the write are one compare-and-set in one write transaction, together with a
-   * `task.<state>` event (`task.started` for in_progress; subject: the task id; data `{ from, to, agent, note,
-   * force }`, note null and force false when not given) stamped `at` (default now). `note` replaces the task's
-   * note (null when not given). Resolves to the task as written.
+   * id with NOT_FOUND. The rules and their wording are store/task-state.ts's, shared by every driver. The check and
+   * the write are one compare-and-set in one write transaction, together with a `task.<state>` event
+   * (`task.started` for in_progress; subject: the task id; data `{ from, to, agent, note, force }`, note null and
+   * force false when not given) stamped `at`. `note` replaces the task's note (null when not given). A task that
+   * leaves `in_progress` while a run holds it ends that run in the same transaction (outcome done / failed as the
+   * task's new state, else cancelled; with its `run.finished` event), so its worker's next heartbeat gets
+   * LEASE_LOST. Resolves to the task as written.
    */
-  transitionTask(id: string, to: TaskState, by: TaskTransitionBy, at?: string): Promise<TaskRecord>;
+  transitionTask(id: string, to: TaskState, by: TaskTransitionBy, at: string): Promise<TaskRecord>;
+  /** Schema and copy operations (`shipgate db`). */
+  readonly admin: StoreAdmin;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runGate } from "../../src/assess/run-gate.js";
 import { parseConfig } from "../../src/config/load-config.js";
-import { createSqliteDriver } from "../../src/store/drivers/sqlite.js";
+import { openStore } from "../../src/store/open-store.js";
 import type { NewSnapshot, Store, TestResultRecord } from "../../src/store/types.js";
 
 const root = mkdtempSync(join(tmpdir(), "shipgate-run-gate-"));
@@ -27,7 +27,7 @@ function snapshot(n: number, branch: string, status: TestResultRecord["status"],
 }
 
 async function storeWith(...snapshots: NewSnapshot[]): Promise<Store> {
-  const store = createSqliteDriver({ path: ":memory:" });
+  const store = await openStore(":memory:");
   for (const s of snapshots) await store.saveSnapshot(s);
   return store;
 }

@@ -37,12 +37,12 @@ describe("bad flags and paths exit 2 with what is wrong and what to do, and crea
 
   it("regression: --db in a folder that does not exist is an error naming the folder, not a new empty store", () => {
     const dir = tempDir();
-    const result = refused(["history", "--db", "nope/store.db"], dir, /\[store\] --db nope\/store\.db: the folder .*\/nope does not exist/);
+    const result = refused(["history", "--db", "nope/store.db"], dir, /\[store\] nope\/store\.db: the folder .*\/nope does not exist/);
     expect(result.stderr).toMatch(/→ create it first \(mkdir -p .*\/nope\) or fix the path; nothing was created/);
     refused(["assess", "-r", fixture("ingest/junit/vitest-4.1-all-pass.xml"), "--db", join(dir, "a/b/c.db")], dir, /the folder .*\/a\/b does not exist/);
     expect(existsSync(join(dir, "nope"))).toBe(false);
     expect(existsSync(join(dir, "a"))).toBe(false);
-    refused(["history", "--db", dir], dir, /is a directory, not a database file\n {2}→ name a file, e.g. --db .*\/shipgate\.db/);
+    refused(["history", "--db", dir], dir, /is a directory, not a database file\n {2}→ name a file, e.g. .*\/shipgate\.db/);
     // The default store's folder is still created on first use by a command that writes (history only reads).
     expect(shipgate(["assess", "-r", fixture("ingest/junit/vitest-4.1-all-pass.xml")], { cwd: dir }).code).toBe(0);
     expect(existsSync(join(dir, ".shipgate/shipgate.db"))).toBe(true);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { AssessSummary } from "../../src/assess/summary.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { readReport } from "../../src/ingest/read-report.js";
-import { createSqliteDriver } from "../../src/store/drivers/sqlite.js";
+import { openStore } from "../../src/store/open-store.js";
 import { sarifValidator } from "../report/sarif-schema.js";
 import { copyOfDemo, repoRoot, shipgate } from "./run-cli.js";
 
@@ -80,8 +80,8 @@ describe("shipgate assess --gate release on the bundled example", () => {
     expect(broken.stdout).toMatch(/NO-GO: 2 blocking condition\(s\) failed \(tests\.failed, new:tests\.regressed\)/);
     // The alerts of the new snapshot: the score fell and failing tests went from 0 to more.
     expect(broken.stdout).toMatch(/alerts since the previous snapshot: \d+\n\s+▼ score fell from [\d.]+ to [\d.]+\n\s+▼ tests\.failed went from 0 to \d+/);
-    const store = createSqliteDriver({ path: join(dir, ".shipgate/shipgate.db") });
     return (async () => {
+      const store = await openStore(join(dir, ".shipgate/shipgate.db"));
       const alerts = await store.listEvents({ type: "alert" });
       expect(alerts.map((e) => [e.subject, (e.data as { metric: string }).metric])).toEqual(expect.arrayContaining([["snapshot:3", "score"], ["snapshot:3", "tests.failed"]]));
       const gates = await store.listEvents({ type: "gate.evaluated" });

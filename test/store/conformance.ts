@@ -42,8 +42,15 @@ export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): New
 
 /** A plan task; `dependsOn` and the rest default to a P1 task with no slack owned by "alice". */
 export const planTask = (id: string, overrides: Partial<ImportedTask> = {}): ImportedTask => ({
-  id, title: `Task ${id}`, owner: "alice", priority: "P1", slack: 0, dependsOn: [], phase: "p1", ...overrides,
+  id, title: `Task ${id}`, owner: "alice", priority: "P1", slack: 0, dependsOn: [], phase: "p1", maxAttempts: null, ...overrides,
 });
+
+/** The fixed time the contract tests stamp on writes (drivers never read the clock). */
+export const AT = "2026-12-01T09:00:00.000Z";
+
+/** Claims the next ready task with a minute's lease; the task, or undefined when none is ready. */
+export const claim = async (store: Store, agent: string, options: { ownedOnly?: boolean } = {}) =>
+  (await store.claimTask({ agent, at: AT, leaseMs: 60_000, ...options }))?.task;
 
 export const planImport = (hash: string, tasks: ImportedTask[], phaseWaits: Record<string, string[]> = {}): PlanImport => ({
   hash, source: "shipgate.plan.yaml", content: { version: 1, tasks: tasks.map((t) => t.id) }, tasks, phaseWaits,
@@ -67,11 +74,11 @@ async function putIn(store: Store, id: string, state: TaskState): Promise<void> 
   const by = { agent: "setup" };
   if (state === "pending") return;
   if (state === "blocked") {
-    await store.transitionTask(id, "blocked", by);
+    await store.transitionTask(id, "blocked", by, AT);
     return;
   }
-  await store.transitionTask(id, "in_progress", by);
-  if (state === "done" || state === "failed") await store.transitionTask(id, state, by);
+  await store.transitionTask(id, "in_progress", by, AT);
+  if (state === "done" || state === "failed") await store.transitionTask(id, state, by, AT);
 }
 
 const startedType = (to: TaskState) => (to === "in_progress" ? "task.started" : `task.${to}`);
@@ -138,8 +145,8 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
 
     it("appends events in order and filters them by type and position", async () => {
       const store = await open();
-      const e1 = await store.appendEvent({ type: "task.started", subject: "T1", data: { agent: "claude" } });
-      const e2 = await store.appendEvent({ type: "task.done", subject: "T1" });
+      const e1 = await store.appendEvent({ at: AT, type: "task.started", subject: "T1", data: { agent: "claude" } });
+      const e2 = await store.appendEvent({ at: AT, type: "task.done", subject: "T1" });
       await store.saveSnapshot(sampleSnapshot(1));
       expect(e2.id).toBeGreaterThan(e1.id);
       const all = await store.listEvents();
@@ -196,11 +203,11 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       const b = await store.saveSnapshot(sampleSnapshot(2));
       expect(await store.getBaseline("release")).toBeUndefined();
       expect(await store.setBaseline("release", a.id, "2026-11-01T00:00:00.000Z")).toEqual({ name: "release", snapshotId: a.id, setAt: "2026-11-01T00:00:00.000Z" });
-      await store.setBaseline("main", b.id);
+      await store.setBaseline("main", b.id, AT);
       await store.setBaseline("release", b.id, "2026-11-02T00:00:00.000Z");
       expect(await store.getBaseline("release")).toEqual({ name: "release", snapshotId: b.id, setAt: "2026-11-02T00:00:00.000Z" });
       expect((await store.listBaselines()).map((x) => x.name)).toEqual(["main", "release"]);
-      await expect(store.setBaseline("ghost", b.id + 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(store.setBaseline("ghost", b.id + 100, AT)).rejects.toMatchObject({ code: "NOT_FOUND" });
       expect(await store.getBaseline("ghost")).toBeUndefined();
       expect((await store.listEvents({ type: "baseline.set" })).map((e) => e.subject)).toEqual(["release", "main", "release"]);
       await store.close();
@@ -223,7 +230,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         expect(stored).toEqual({ id: stored.id, hash: "h1", source: "shipgate.plan.yaml", importedAt: "2026-11-01T00:00:00.000Z", content: plan.content });
         expect(await store.getPlan()).toEqual(stored);
         expect(await store.getPlan({ content: false })).toEqual({ ...stored, content: null });
-        const fresh = { state: "pending", claimedBy: null, attempts: 0, note: null, removed: false, updatedAt: "2026-11-01T00:00:00.000Z" };
+        const fresh = { state: "pending", claimedBy: null, attempts: 0, note: null, removed: false, leaseEpoch: 0, updatedAt: "2026-11-01T00:00:00.000Z" };
         expect(await store.listTasks()).toEqual([{ ...plan.tasks[0], ...fresh }, { ...plan.tasks[1], ...fresh }]);
         expect(await store.getTask("T2")).toEqual({ ...plan.tasks[0], ...fresh });
         expect(await store.getTask("nope")).toBeUndefined();
@@ -236,7 +243,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       it("writes nothing when the plan's hash is the latest one's (no plan row, no event, states untouched)", async () => {
         const store = await open();
         const first = await store.importPlan(planImport("h1", [planTask("T1")]), "2026-11-01T00:00:00.000Z");
-        await store.transitionTask("T1", "in_progress", { agent: "alice" });
+        await store.transitionTask("T1", "in_progress", { agent: "alice" }, AT);
         const events = await store.listEvents();
         const again = await store.importPlan(planImport("h1", [planTask("T1", { title: "edited" }), planTask("T2")]), "2026-11-02T00:00:00.000Z");
         expect(again).toEqual({ plan: first.plan, changed: false });
@@ -249,10 +256,10 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       it("re-imports a changed plan keeping each task's state, claim, attempts and note; marks dropped tasks removed", async () => {
         const store = await open();
         await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T3"), planTask("T4")]), "2026-11-01T00:00:00.000Z");
-        await store.transitionTask("T1", "in_progress", { agent: "alice" });
-        await store.transitionTask("T1", "done", { agent: "alice", note: "shipped" });
-        await store.transitionTask("T2", "blocked", { agent: "bob", note: "needs a key" });
-        await store.transitionTask("T3", "in_progress", { agent: "carol" });
+        await store.transitionTask("T1", "in_progress", { agent: "alice" }, AT);
+        await store.transitionTask("T1", "done", { agent: "alice", note: "shipped" }, AT);
+        await store.transitionTask("T2", "blocked", { agent: "bob", note: "needs a key" }, AT);
+        await store.transitionTask("T3", "in_progress", { agent: "carol" }, AT);
         const before = await store.getTask("T3");
 
         // T1 edited and moved, T2 unchanged (same position), T3 dropped, T4 moved up, T5 new.
@@ -265,8 +272,8 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
           ["T4", "pending", false], ["T2", "blocked", false], ["T1", "done", false], ["T5", "pending", false], ["T3", "in_progress", true],
         ]);
         expect(await store.getTask("T1")).toEqual({
-          id: "T1", title: "Renamed", owner: "dave", priority: "P0", slack: 2, dependsOn: ["T5"], phase: "p1",
-          state: "done", claimedBy: "alice", attempts: 1, note: "shipped", removed: false, updatedAt: "2026-11-02T00:00:00.000Z",
+          id: "T1", title: "Renamed", owner: "dave", priority: "P0", slack: 2, dependsOn: ["T5"], phase: "p1", maxAttempts: null,
+          state: "done", claimedBy: "alice", attempts: 1, note: "shipped", removed: false, leaseEpoch: 0, updatedAt: "2026-11-02T00:00:00.000Z",
         });
         expect(await store.getTask("T2")).toMatchObject({ state: "blocked", claimedBy: null, note: "needs a key" });
         expect(await store.getTask("T3")).toEqual({ ...before, removed: true, updatedAt: "2026-11-02T00:00:00.000Z" });
@@ -284,20 +291,20 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       it("holds a task back until every task of the phases its phase waits for is done (an empty phase in between included)", async () => {
         const store = await open();
         // p3 waits for p2 (no tasks) and, through it, for p1.
-        await store.importPlan(planImport("h1", [planTask("A", { phase: "p1", owner: "a" }), planTask("B", { phase: "p1", owner: "a", priority: "P3" }), planTask("C", { phase: "p3", owner: "c", priority: "P0" })], { p2: ["p1"], p3: ["p1", "p2"] }));
-        expect(await store.claimNextTask("c")).toBeUndefined();
-        await expect(store.transitionTask("C", "in_progress", { agent: "c" })).rejects.toMatchObject({ code: "NOT_READY", message: "[task] C waits for phase p1 (2 tasks not done, e.g. A (pending))" });
-        await store.transitionTask("A", "in_progress", { agent: "a" });
-        await store.transitionTask("A", "done", { agent: "a" });
-        expect(await store.claimNextTask("c")).toBeUndefined();
-        await store.transitionTask("B", "done", { agent: "a", force: true });
-        expect(await store.claimNextTask("c")).toMatchObject({ id: "C", state: "in_progress" });
+        await store.importPlan(planImport("h1", [planTask("A", { phase: "p1", owner: "a" }), planTask("B", { phase: "p1", owner: "a", priority: "P3" }), planTask("C", { phase: "p3", owner: "c", priority: "P0" })], { p2: ["p1"], p3: ["p1", "p2"] }), AT);
+        expect(await claim(store, "c")).toBeUndefined();
+        await expect(store.transitionTask("C", "in_progress", { agent: "c" }, AT)).rejects.toMatchObject({ code: "NOT_READY", message: "[task] C waits for phase p1 (2 tasks not done, e.g. A (pending))" });
+        await store.transitionTask("A", "in_progress", { agent: "a" }, AT);
+        await store.transitionTask("A", "done", { agent: "a" }, AT);
+        expect(await claim(store, "c")).toBeUndefined();
+        await store.transitionTask("B", "done", { agent: "a", force: true }, AT);
+        expect(await claim(store, "c")).toMatchObject({ id: "C", state: "in_progress" });
         await store.close();
       });
 
       it("refuses a plan that lists one task id twice and writes nothing", async () => {
         const store = await open();
-        await expect(store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T1")]))).rejects.toMatchObject({
+        await expect(store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T1")]), AT)).rejects.toMatchObject({
           code: "PLAN_INVALID", message: "[store] the plan shipgate.plan.yaml lists task T1 twice",
         });
         expect(await store.getPlan()).toBeUndefined();
@@ -316,26 +323,26 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
           planTask("d", { priority: "P3", slack: 0, owner: "bob" }),
           planTask("a2", { priority: "P1", slack: 0.5 }),
           planTask("b", { priority: "P1", slack: 4 }),
-        ]));
-        const first = await store.claimNextTask("alice");
+        ]), AT);
+        const first = await claim(store, "alice");
         expect(first).toMatchObject({ id: "z", state: "in_progress", claimedBy: "alice", attempts: 1, note: null });
         expect(await store.getTask("z")).toEqual(first);
         const order = [first?.id];
-        for (let task = await store.claimNextTask("alice"); task; task = await store.claimNextTask("alice")) order.push(task.id);
+        for (let task = await claim(store, "alice"); task; task = await claim(store, "alice")) order.push(task.id);
         // "d" is bob's and is left for him.
         expect(order).toEqual(["z", "a10", "c", "a2", "b"]);
-        expect(await store.claimNextTask("alice", { ownedOnly: false })).toMatchObject({ id: "d", claimedBy: "alice" });
-        expect(await store.claimNextTask("bob")).toBeUndefined();
+        expect(await claim(store, "alice", { ownedOnly: false })).toMatchObject({ id: "d", claimedBy: "alice" });
+        expect(await claim(store, "bob")).toBeUndefined();
         const started = await store.listEvents({ type: "task.started" });
         expect(started.map((e) => e.subject)).toEqual(["z", "a10", "c", "a2", "b", "d"]);
-        expect(started[0]?.data).toEqual({ from: "pending", to: "in_progress", agent: "alice", note: null, force: false });
+        expect(started[0]?.data).toEqual({ from: "pending", to: "in_progress", agent: "alice", note: null, force: false, run: 1 });
         await store.close();
       });
 
       it("claims in the new order after a re-import reorders the tasks", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("A"), planTask("B"), planTask("C")]));
-        await store.importPlan(planImport("h2", [planTask("C"), planTask("A"), planTask("B")]));
+        await store.importPlan(planImport("h1", [planTask("A"), planTask("B"), planTask("C")]), AT);
+        await store.importPlan(planImport("h2", [planTask("C"), planTask("A"), planTask("B")]), AT);
         expect(await store.nextTask("alice")).toMatchObject({ id: "C" });
         expect((await store.listTasks()).map((t) => t.id)).toEqual(["C", "A", "B"]);
         await store.close();
@@ -343,19 +350,19 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
 
       it("claims only ready tasks: dependencies done, never removed or blocked, failed ones retried", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("gone", { priority: "P0" }), planTask("T1"), planTask("T2", { dependsOn: ["T1"] })]));
-        await store.importPlan(planImport("h2", [planTask("T1", { priority: "P2" }), planTask("T2", { dependsOn: ["T1"], priority: "P0" }), planTask("held", { priority: "P0" })]));
-        await store.transitionTask("held", "blocked", { agent: "bob", note: "waiting for access" });
+        await store.importPlan(planImport("h1", [planTask("gone", { priority: "P0" }), planTask("T1"), planTask("T2", { dependsOn: ["T1"] })]), AT);
+        await store.importPlan(planImport("h2", [planTask("T1", { priority: "P2" }), planTask("T2", { dependsOn: ["T1"], priority: "P0" }), planTask("held", { priority: "P0" })]), AT);
+        await store.transitionTask("held", "blocked", { agent: "bob", note: "waiting for access" }, AT);
         // "gone" is removed, "held" blocked, T2 waits for T1.
-        const t1 = await store.claimNextTask("alice");
+        const t1 = await claim(store, "alice");
         expect(t1?.id).toBe("T1");
-        expect(await store.claimNextTask("alice")).toBeUndefined();
-        await store.transitionTask("T1", "failed", { agent: "alice", note: "tests fail" });
-        expect(await store.claimNextTask("alice")).toMatchObject({ id: "T1", attempts: 2, claimedBy: "alice", note: null });
+        expect(await claim(store, "alice")).toBeUndefined();
+        await store.transitionTask("T1", "failed", { agent: "alice", note: "tests fail" }, AT);
+        expect(await claim(store, "alice")).toMatchObject({ id: "T1", attempts: 2, claimedBy: "alice", note: null });
         expect((await store.listEvents({ type: "task.started" })).at(-1)?.data).toMatchObject({ from: "failed", to: "in_progress" });
-        await store.transitionTask("T1", "done", { agent: "alice" });
-        expect(await store.claimNextTask("alice")).toMatchObject({ id: "T2", attempts: 1 });
-        expect(await store.claimNextTask("alice")).toBeUndefined();
+        await store.transitionTask("T1", "done", { agent: "alice" }, AT);
+        expect(await claim(store, "alice")).toMatchObject({ id: "T2", attempts: 1 });
+        expect(await claim(store, "alice")).toBeUndefined();
         expect(await store.getTask("gone")).toMatchObject({ state: "pending", removed: true, attempts: 0 });
         expect(await store.getTask("held")).toMatchObject({ state: "blocked", attempts: 0 });
         await store.close();
@@ -364,7 +371,7 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       it("allows exactly the moves of the state machine, writing one task.<state> event per move", async () => {
         const store = await open();
         const cases = STATES.flatMap((from) => STATES.flatMap((to) => [false, true].map((force) => ({ id: `${from}-${to}${force ? "-force" : ""}`, from, to, force }))));
-        await store.importPlan(planImport("h1", cases.map((c) => planTask(c.id))));
+        await store.importPlan(planImport("h1", cases.map((c) => planTask(c.id))), AT);
         for (const c of cases) await putIn(store, c.id, c.from);
 
         const outcomes: string[] = [];
@@ -395,40 +402,40 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
 
       it("keeps claimedBy and attempts through moves: set on start, cleared on back-to-pending", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]));
-        expect(await store.transitionTask("T1", "in_progress", { agent: "alice" })).toMatchObject({ claimedBy: "alice", attempts: 1, note: null });
-        expect(await store.transitionTask("T1", "blocked", { agent: "alice", note: "needs review" })).toMatchObject({ state: "blocked", claimedBy: "alice", note: "needs review" });
-        expect(await store.transitionTask("T1", "pending", { agent: null })).toMatchObject({ state: "pending", claimedBy: null, attempts: 1, note: null });
-        expect(await store.transitionTask("T1", "in_progress", { agent: "bob" })).toMatchObject({ claimedBy: "bob", attempts: 2 });
-        expect(await store.transitionTask("T2", "done", { agent: null, force: true })).toMatchObject({ state: "done", claimedBy: null, attempts: 0 });
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]), AT);
+        expect(await store.transitionTask("T1", "in_progress", { agent: "alice" }, AT)).toMatchObject({ claimedBy: "alice", attempts: 1, note: null });
+        expect(await store.transitionTask("T1", "blocked", { agent: "alice", note: "needs review" }, AT)).toMatchObject({ state: "blocked", claimedBy: "alice", note: "needs review" });
+        expect(await store.transitionTask("T1", "pending", { agent: null }, AT)).toMatchObject({ state: "pending", claimedBy: null, attempts: 1, note: null });
+        expect(await store.transitionTask("T1", "in_progress", { agent: "bob" }, AT)).toMatchObject({ claimedBy: "bob", attempts: 2 });
+        expect(await store.transitionTask("T2", "done", { agent: null, force: true }, AT)).toMatchObject({ state: "done", claimedBy: null, attempts: 0 });
         expect((await store.listEvents({ type: "task.pending" }))[0]?.data).toEqual({ from: "blocked", to: "pending", agent: null, note: null, force: false });
         await store.close();
       });
 
       it("refuses to start a task whose dependencies are not done, naming each (NOT_READY), and writes nothing", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T0"), planTask("T3", { dependsOn: ["T0", "T1", "T2"] })]));
-        await store.transitionTask("T0", "done", { agent: null, force: true });
-        await store.transitionTask("T2", "in_progress", { agent: "bob" });
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2"), planTask("T0"), planTask("T3", { dependsOn: ["T0", "T1", "T2"] })]), AT);
+        await store.transitionTask("T0", "done", { agent: null, force: true }, AT);
+        await store.transitionTask("T2", "in_progress", { agent: "bob" }, AT);
         const events = await store.listEvents();
-        await expect(store.transitionTask("T3", "in_progress", { agent: "alice" })).rejects.toMatchObject({
+        await expect(store.transitionTask("T3", "in_progress", { agent: "alice" }, AT)).rejects.toMatchObject({
           code: "NOT_READY", message: "[task] T3 waits for T1 (pending), T2 (in_progress)",
         });
         expect(await store.getTask("T3")).toMatchObject({ state: "pending", attempts: 0, claimedBy: null });
         expect(await store.listEvents()).toEqual(events);
         // Forcing done skips the dependency check; start does not.
-        await store.transitionTask("T1", "done", { agent: null, force: true });
-        await store.transitionTask("T2", "done", { agent: "bob" });
-        expect(await store.transitionTask("T3", "in_progress", { agent: "alice" })).toMatchObject({ state: "in_progress", claimedBy: "alice" });
+        await store.transitionTask("T1", "done", { agent: null, force: true }, AT);
+        await store.transitionTask("T2", "done", { agent: "bob" }, AT);
+        expect(await store.transitionTask("T3", "in_progress", { agent: "alice" }, AT)).toMatchObject({ state: "in_progress", claimedBy: "alice" });
         await store.close();
       });
 
       it("lets one of two starts of the same task win; the other learns who holds it", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("T1")]));
+        await store.importPlan(planImport("h1", [planTask("T1")]), AT);
         const results = await Promise.allSettled([
-          store.transitionTask("T1", "in_progress", { agent: "alice" }),
-          store.transitionTask("T1", "in_progress", { agent: "bob" }),
+          store.transitionTask("T1", "in_progress", { agent: "alice" }, AT),
+          store.transitionTask("T1", "in_progress", { agent: "bob" }, AT),
         ]);
         const won = results.filter((r) => r.status === "fulfilled");
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -442,12 +449,12 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
 
       it("regression: refuses a move when the claimer changed since the caller looked (done recorded another agent's task after a slow acceptance)", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("T1")]));
-        await store.transitionTask("T1", "in_progress", { agent: "a" });
+        await store.importPlan(planImport("h1", [planTask("T1")]), AT);
+        await store.transitionTask("T1", "in_progress", { agent: "a" }, AT);
         // While a's acceptance runs, b fails the task and takes it.
-        await store.transitionTask("T1", "failed", { agent: "b", note: "stuck", expectHolder: "a" });
-        await store.transitionTask("T1", "in_progress", { agent: "b" });
-        await expect(store.transitionTask("T1", "done", { agent: "a", expectHolder: "a" })).rejects.toMatchObject({
+        await store.transitionTask("T1", "failed", { agent: "b", note: "stuck", expectHolder: "a" }, AT);
+        await store.transitionTask("T1", "in_progress", { agent: "b" }, AT);
+        await expect(store.transitionTask("T1", "done", { agent: "a", expectHolder: "a" }, AT)).rejects.toMatchObject({
           code: "INVALID_TRANSITION",
           message: "[task] T1 is now held by b, not a as when this move began; it cannot become done",
         });
@@ -457,17 +464,17 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
 
       it("refuses unknown tasks (NOT_FOUND), removed tasks (INVALID_TRANSITION) and explains what a state allows", async () => {
         const store = await open();
-        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]));
-        await store.importPlan(planImport("h2", [planTask("T1")]));
-        await expect(store.transitionTask("T9", "done", { agent: null })).rejects.toMatchObject({ code: "NOT_FOUND" });
-        await expect(store.transitionTask("T2", "in_progress", { agent: "alice" })).rejects.toMatchObject({
+        await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]), AT);
+        await store.importPlan(planImport("h2", [planTask("T1")]), AT);
+        await expect(store.transitionTask("T9", "done", { agent: null }, AT)).rejects.toMatchObject({ code: "NOT_FOUND" });
+        await expect(store.transitionTask("T2", "in_progress", { agent: "alice" }, AT)).rejects.toMatchObject({
           code: "INVALID_TRANSITION", message: "[task] T2 was removed from the plan; it cannot become in_progress",
         });
-        await expect(store.transitionTask("T1", "failed", { agent: "alice" })).rejects.toMatchObject({
+        await expect(store.transitionTask("T1", "failed", { agent: "alice" }, AT)).rejects.toMatchObject({
           hint: "from pending a task can become in_progress, blocked, done (with force)",
         });
-        await store.transitionTask("T1", "done", { agent: null, force: true });
-        await expect(store.transitionTask("T1", "in_progress", { agent: "alice" })).rejects.toMatchObject({
+        await store.transitionTask("T1", "done", { agent: null, force: true }, AT);
+        await expect(store.transitionTask("T1", "in_progress", { agent: "alice" }, AT)).rejects.toMatchObject({
           message: "[task] T1 is done; it cannot become in_progress", hint: "done is final",
         });
         await store.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sqliteOpenError } from "../../src/store/drivers/sqlite.js";
+import { sqliteOpenError } from "../../src/store/sqlite/connection.js";
 
 // What better-sqlite3 12 threw in a project whose .npmrc has ignore-scripts=true (its native part never built).
 const NOT_BUILT = `Could not locate the bindings file. Tried:

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createSqliteDriver } from "../../src/store/drivers/sqlite.js";
+import { openStore } from "../../src/store/open-store.js";
 import type { TaskRecord } from "../../src/store/types.js";
-import { planImport, planTask } from "./conformance.js";
+import { AT, planImport, planTask } from "./conformance.js";
 
 // Real processes on one SQLite file: the worker runs the built driver (the global setup builds dist/).
 const workerPath = fileURLToPath(new URL("./task-worker.mjs", import.meta.url));
@@ -58,14 +58,14 @@ async function seed(count: number, prefix: string): Promise<{ db: string; ids: s
   const dir = mkdtempSync(join(tmpdir(), "shipgate-tasks-"));
   const db = join(dir, "shipgate.db");
   const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
-  const store = createSqliteDriver({ path: db });
-  await store.importPlan(planImport("h1", ids.map((id, i) => planTask(id, { owner: "owner", priority: (["P0", "P1", "P2", "P3"] as const)[i % 4]!, slack: i % 7 }))));
+  const store = await openStore(db);
+  await store.importPlan(planImport("h1", ids.map((id, i) => planTask(id, { owner: "owner", priority: (["P0", "P1", "P2", "P3"] as const)[i % 4]!, slack: i % 7 }))), AT);
   await store.close();
   return { db, ids };
 }
 
 async function readBack(db: string): Promise<{ tasks: TaskRecord[]; taskEvents: { type: string; subject: string | null }[] }> {
-  const store = createSqliteDriver({ path: db });
+  const store = await openStore(db);
   const tasks = await store.listTasks();
   const taskEvents = (await store.listEvents()).filter((e) => e.type.startsWith("task."));
   await store.close();

@@ -6,7 +6,7 @@
 //   node test/store/task-worker.mjs DB AGENT run ID…        start then finish each task
 //   node test/store/task-worker.mjs DB AGENT start ID…      try to start each task; report won and lost
 import { once } from "node:events";
-import { createSqliteDriver } from "../../dist/store/drivers/sqlite.js";
+import { openStore } from "../../dist/store/open-store.js";
 
 const [db, agent, command, ...ids] = process.argv.slice(2);
 if (!db || !agent || !command) {
@@ -14,7 +14,8 @@ if (!db || !agent || !command) {
   process.exit(2);
 }
 
-const store = createSqliteDriver({ path: db });
+const store = await openStore(db);
+const at = () => new Date().toISOString();
 // The first query prepares the connection, so that opening costs are not part of the race.
 await store.getPlan();
 process.stdout.write("ready\n");
@@ -24,19 +25,18 @@ process.stdin.destroy();
 
 const result = { agent, claimed: [], won: [], lost: [] };
 if (command === "claim") {
-  for (let task = await store.claimNextTask(agent, { ownedOnly: false }); task; task = await store.claimNextTask(agent, { ownedOnly: false })) {
-    result.claimed.push(task.id);
-  }
+  const claim = () => store.claimTask({ agent, at: at(), leaseMs: 60_000, ownedOnly: false });
+  for (let claimed = await claim(); claimed; claimed = await claim()) result.claimed.push(claimed.task.id);
 } else if (command === "run") {
   for (const id of ids) {
-    await store.transitionTask(id, "in_progress", { agent });
-    await store.transitionTask(id, "done", { agent });
+    await store.transitionTask(id, "in_progress", { agent }, at());
+    await store.transitionTask(id, "done", { agent }, at());
     result.won.push(id);
   }
 } else if (command === "start") {
   for (const id of ids) {
     try {
-      await store.transitionTask(id, "in_progress", { agent });
+      await store.transitionTask(id, "in_progress", { agent }, at());
       result.won.push(id);
     } catch (error) {
       // Only the refusal the contract promises counts as losing; anything else fails the worker.

@@ -67,7 +67,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   }
   // Ctrl-C / SIGTERM from here on: the collectors' processes are ended, nothing is stored (exit 130 / 143).
   const signal = io.interruptible?.();
-  const store = openStore(options.db, root);
+  const store = await openStore(options.db, { cwd: root });
   try {
     // A baseline that names nothing (an unknown snapshot, name or git ref) must not leave a snapshot behind either.
     if (gateBaseline !== null && gateBaseline.kind !== "previous") {

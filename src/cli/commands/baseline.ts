@@ -1,5 +1,6 @@
 import { ShipgateError } from "../../errors.js";
 import type { CliIo, CommonOptions } from "../output.js";
+import { now } from "../clock.js";
 import { findSnapshot } from "../parse-args.js";
 
 /** `shipgate baseline set NAME [SNAPSHOT]`: names a snapshot for gates to compare against. */
@@ -8,14 +9,14 @@ export async function baselineSetCommand(name: string, snapshot: string | undefi
   if (!BASELINE_NAME.test(name) || name === "previous") {
     throw new ShipgateError("USAGE", `[baseline] "${name}" cannot be a baseline name: use letters, digits, . _ - / (and not "previous", which means the snapshot before)`);
   }
-  const store = openStore(options.db, options.cwd, { mustExist: true });
+  const store = await openStore(options.db, { cwd: options.cwd, mustExist: true });
   try {
     const record = await findSnapshot(store, snapshot ?? "latest");
     if (!record) {
       throw new ShipgateError("NOT_FOUND", `[baseline] no snapshot ${snapshot ?? "latest"} in ${store.location}`, { hint: "`shipgate history` lists the snapshots; run `shipgate assess` to take one" });
     }
     const previous = await store.getBaseline(name);
-    const saved = await store.setBaseline(name, record.id);
+    const saved = await store.setBaseline(name, record.id, now(io.env));
     if (options.json) io.stdout(`${JSON.stringify({ ...saved, previousSnapshotId: previous?.snapshotId ?? null }, null, 2)}\n`);
     else io.stdout(`baseline ${name} → snapshot ${record.id}${record.git.commit ? ` (${record.git.commit.slice(0, 10)})` : ""}${previous && previous.snapshotId !== record.id ? ` (was snapshot ${previous.snapshotId})` : ""}\n`);
     return 0;
@@ -27,7 +28,7 @@ export async function baselineSetCommand(name: string, snapshot: string | undefi
 /** `shipgate baseline list`. */
 export async function baselineListCommand(options: CommonOptions, io: CliIo): Promise<number> {
   const { openStore } = await import("../../store/open-store.js");
-  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
+  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
   try {
     const list = await store.listBaselines();
     if (options.json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);

@@ -10,7 +10,7 @@ export async function diffCommand(a: string | undefined, b: string | undefined, 
     import("../../assess/diff.js"),
     import("../../report/assess-text.js"),
   ]);
-  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
+  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
   try {
     const from = await load(store, a ?? "latest~1");
     const to = await load(store, b ?? "latest");

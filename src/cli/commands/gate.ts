@@ -30,7 +30,7 @@ export async function gateCommand(options: GateCommandOptions, io: CliIo): Promi
   const config = await loadConfig(resolve(options.cwd, options.config ?? CONFIG_FILE), { required: options.config !== undefined, cwd: process.cwd() });
   if (options.list) return listGates(config, options, io);
   if (options.date !== undefined) parseDay(options.date, "--date");
-  const store = openStore(options.db, options.cwd, { mustExist: true });
+  const store = await openStore(options.db, { cwd: options.cwd, mustExist: true });
   try {
     const snapshotId = options.snapshot === undefined ? undefined : await snapshotIdOf(store, options.snapshot);
     // Judging the newest snapshot by default: say when it measured other code than the checkout holds now.

@@ -12,7 +12,7 @@ export async function historyCommand(options: HistoryCommandOptions, io: CliIo):
   ]);
   const limit = options.limit === undefined ? 20 : parseCount(options.limit, "--limit");
   // Read-only: without a store the history is empty, and none is created.
-  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
+  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
   try {
     const snapshots = await store.listSnapshots({ limit });
     if (options.json) {

@@ -5,6 +5,7 @@ import type { PlanAnalysis } from "../../plan/analyze.js";
 import type { OwnershipResult } from "../../plan/ownership.js";
 import type { Plan } from "../../plan/types.js";
 import type { TaskRecord } from "../../store/types.js";
+import { now } from "../clock.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 
 export interface PlanOptions extends CommonOptions {
@@ -42,9 +43,9 @@ async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: P
  */
 async function taskStates(options: PlanOptions, path: string, loaded: { plan: Plan; hash: string }): Promise<Map<string, TaskRecord>> {
   const [{ openStore }, { syncPlan }] = await Promise.all([import("../../store/open-store.js"), import("../../exec/sync-plan.js")]);
-  const store = openStore(options.db, options.cwd, { emptyIfMissing: true });
+  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
   try {
-    await syncPlan(store, path, { cwd: process.cwd(), loaded });
+    await syncPlan(store, path, { cwd: process.cwd(), at: now(process.env), loaded });
     return new Map((await store.listTasks()).map((t) => [t.id, t]));
   } finally {
     await store.close();
@@ -109,7 +110,7 @@ async function existingStates(options: PlanOptions): Promise<Map<string, TaskRec
   const db = options.db ?? DEFAULT_DB;
   const path = db.startsWith("sqlite:") ? db.slice("sqlite:".length) : db;
   if (/^postgres(ql)?:\/\//.test(db) || path === ":memory:" || !existsSync(resolve(options.cwd, path))) return new Map();
-  const store = openStore(options.db, options.cwd);
+  const store = await openStore(options.db, { cwd: options.cwd });
   try {
     return new Map((await store.listTasks()).filter((t) => !t.removed).map((t) => [t.id, t.state]));
   } finally {

@@ -12,7 +12,7 @@ export async function showCommand(ref: string | undefined, options: CommonOption
     import("../../assess/stored-summary.js"),
     import("../../report/assess-text.js"),
   ]);
-  const store = openStore(options.db, options.cwd, { mustExist: true });
+  const store = await openStore(options.db, { cwd: options.cwd, mustExist: true });
   try {
     const record = await find(store, ref ?? "latest", options.cwd);
     const { summary, renderable } = await loadStoredSummary(store, record);

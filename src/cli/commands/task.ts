@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ShipgateError, throwIfInterrupted } from "../../errors.js";
 import type { Plan } from "../../plan/types.js";
 import type { Store, TaskRecord, TaskState } from "../../store/types.js";
+import { now } from "../clock.js";
 import type { CliIo, CommonOptions } from "../output.js";
 
 export interface TaskOptions extends CommonOptions {
@@ -33,9 +34,9 @@ async function withTasks<T>(options: TaskOptions, work: (store: Store, planFile:
     import("../../config/load-plan.js"),
   ]);
   const planFile = resolve(options.cwd, options.plan ?? PLAN_FILE);
-  const store = openStore(options.db, options.cwd, { emptyIfMissing: readOnly });
+  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: readOnly });
   try {
-    const { stored } = await syncPlan(store, planFile, { cwd: process.cwd() });
+    const { stored } = await syncPlan(store, planFile, { cwd: process.cwd(), at: now(process.env) });
     return await work(store, planFile, stored.hash);
   } finally {
     await store.close();
@@ -130,7 +131,7 @@ export async function taskStartCommand(id: string | undefined, options: TaskOpti
         await runCheck("ready_when", target, { command: definition.readyWhen, timeoutSeconds: definition.readyWhenTimeout ?? null }, options, io, signal);
       }
       // The claim itself is atomic: of two agents starting the same task, one gets INVALID_TRANSITION.
-      return store.transitionTask(target, "in_progress", { agent, ...(options.reason ? { note: options.reason } : {}) });
+      return store.transitionTask(target, "in_progress", { agent, ...(options.reason ? { note: options.reason } : {}) }, now(io.env));
     };
     let task: TaskRecord | undefined;
     if (id !== undefined) task = await claim(id);
@@ -144,7 +145,7 @@ export async function taskStartCommand(id: string | undefined, options: TaskOpti
         if (!(error instanceof ShipgateError)) throw error;
         if (error.code === "NOT_READY") {
           // Its prerequisites are not in place: block it (visible, with the reason) so the queue moves on.
-          await store.transitionTask(next.id, "blocked", { agent, note: error.message.split("\n")[0] ?? "ready_when failed" }).catch(() => undefined);
+          await store.transitionTask(next.id, "blocked", { agent, note: error.message.split("\n")[0] ?? "ready_when failed" }, now(io.env)).catch(() => undefined);
           io.stderr(`[task] ${next.id} blocked: its ready_when failed (\`shipgate task reset ${shellWord(next.id)}\` when it is in place)\n`);
           continue;
         }
@@ -185,7 +186,7 @@ export async function taskDoneCommand(id: string, options: TaskOptions, io: CliI
     if (acceptance && !options.force) await runCheck("acceptance", id, { command: acceptance, timeoutSeconds: definition?.acceptanceTimeout ?? null }, options, io, signal);
     throwIfInterrupted(signal, "task", `${id} was not recorded done`);
     // The claimer checked above must still hold it once the acceptance has run (compare-and-set in the store).
-    const task = await store.transitionTask(id, "done", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : { expectHolder: record.claimedBy }) });
+    const task = await store.transitionTask(id, "done", { agent, ...(options.reason ? { note: options.reason } : {}), ...(options.force ? { force: true } : { expectHolder: record.claimedBy }) }, now(io.env));
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} done${acceptance && !options.force ? " (acceptance passed)" : options.force ? ` (forced: ${options.reason ?? ""})` : ""}\n`);
     return 0;
   });
@@ -205,7 +206,7 @@ export async function taskMoveCommand(id: string, to: TaskState, options: TaskOp
         hint: `${agent ? `${holder} moves it` : `pass --agent ${shellWord(holder)} if you are ${holder}`}; to move another agent's task anyway: --any --reason "…"`,
       });
     }
-    const task = await store.transitionTask(id, to, { agent, ...(options.reason ? { note: options.reason } : {}), ...(record ? { expectHolder: record.claimedBy } : {}) });
+    const task = await store.transitionTask(id, to, { agent, ...(options.reason ? { note: options.reason } : {}), ...(record ? { expectHolder: record.claimedBy } : {}) }, now(io.env));
     io.stdout(options.json ? `${JSON.stringify(task, null, 2)}\n` : `${task.id} ${to.replace("_", " ")}${options.reason ? `: ${options.reason}` : ""}\n`);
     return 0;
   });

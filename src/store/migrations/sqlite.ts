@@ -206,4 +206,35 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       ALTER TABLE snapshot ADD COLUMN inputs_hash TEXT;
     `,
   },
+  {
+    version: 9,
+    name: "task-runs-and-leases",
+    // One row per attempt with its lease; lease_epoch is the fencing token of the task's latest claim. The open-run
+    // index serves expireLeases; the time indexes serve the tracker's range reads.
+    sql: `
+      ALTER TABLE task ADD COLUMN max_attempts INTEGER;
+      ALTER TABLE task ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE task_run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        epoch INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        lease_expires_at TEXT NOT NULL,
+        ended_at TEXT,
+        outcome TEXT CHECK (outcome IN ('done', 'failed', 'error', 'timeout', 'cancelled', 'lost')),
+        exit_code INTEGER,
+        log TEXT,
+        usage TEXT,
+        note TEXT
+      );
+      CREATE INDEX task_run_task ON task_run(task_id, id);
+      CREATE INDEX task_run_open ON task_run(lease_expires_at) WHERE ended_at IS NULL;
+      CREATE INDEX task_run_started ON task_run(started_at);
+      CREATE INDEX snapshot_taken ON snapshot(taken_at);
+      CREATE INDEX event_at ON event(at);
+    `,
+  },
 ];

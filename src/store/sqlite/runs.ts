@@ -1,0 +1,112 @@
+import { checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
+import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
+import type { Db } from "./connection.js";
+import { taskFacts, toRun, type RunRow, type TaskRow } from "./rows.js";
+import type { TaskSteps } from "./tasks.js";
+
+type Guard = <T>(work: () => T) => Promise<T>;
+
+type RunMethods = Pick<Store, "claimTask" | "heartbeat" | "finishRun" | "expireLeases" | "getRun" | "listRuns">;
+
+/** Claims with leases, heartbeats, the end of a run, and lease expiry. */
+export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Guard): RunMethods {
+  const q = {
+    get: db.prepare("SELECT * FROM task_run WHERE id = ?"),
+    insert: db.prepare(
+      "INSERT INTO task_run (task_id, agent, attempt, epoch, started_at, heartbeat_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    heartbeat: db.prepare(
+      "UPDATE task_run SET heartbeat_at = @at, lease_expires_at = @expires, log = COALESCE(@log, log), usage = COALESCE(@usage, usage) WHERE id = @id AND ended_at IS NULL",
+    ),
+    end: db.prepare(
+      `UPDATE task_run SET ended_at = @at, outcome = @outcome, exit_code = @exitCode, note = @note,
+         log = COALESCE(@log, log), usage = COALESCE(@usage, usage) WHERE id = @id AND ended_at IS NULL`,
+    ),
+    expired: db.prepare("SELECT id FROM task_run WHERE ended_at IS NULL AND lease_expires_at < ? ORDER BY id"),
+  };
+  const getRow = (id: number) => q.get.get(id) as RunRow | undefined;
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+  const claimTx = db.transaction((request: ClaimRequest): { task: TaskRecord; run: TaskRun } | undefined => {
+    let row: TaskRow | undefined;
+    const by = { agent: request.agent, ...(request.note === undefined ? {} : { note: request.note }) };
+    if (request.taskId !== undefined) {
+      row = steps.mustGet(request.taskId);
+      checkMove(taskFacts(row), "in_progress", by);
+      steps.checkReady(row);
+    } else {
+      row = steps.nextRow(request.agent, request.ownedOnly ?? true);
+      if (!row) return undefined;
+    }
+    const expires = leaseExpiry(request.at, request.leaseMs);
+    const move = planMove(taskFacts(row), "in_progress", by, { claim: true });
+    const runId = Number(q.insert.run(row.id, request.agent, move.attempts, move.leaseEpoch, request.at, request.at, expires).lastInsertRowid);
+    move.event.data.run = runId;
+    const task = steps.writeMove(row, move, request.at);
+    const run = toRun(getRow(runId) as RunRow);
+    steps.insertEvent({ at: request.at, ...runStartedEvent(run) });
+    return { task, run };
+  });
+
+  const heartbeatTx = db.transaction((runId: number, epoch: number, leaseMs: number, update: { at: string; log?: string | null; usage?: unknown }): TaskRun => {
+    const current = getRow(runId);
+    checkLease(current && toRun(current), runId, epoch, location);
+    q.heartbeat.run({ id: runId, at: update.at, expires: leaseExpiry(update.at, leaseMs), log: update.log ?? null, usage: json(update.usage) });
+    return toRun(getRow(runId) as RunRow);
+  });
+
+  /** Ends one open run and moves its task as the outcome says; the caller holds the write lock. */
+  const end = (run: RunRow, finish: RunFinish | { at: string; outcome: "lost"; note: string }): { task: TaskRecord; run: TaskRun } => {
+    const exitCode = "exitCode" in finish ? (finish.exitCode ?? null) : null;
+    const log = "log" in finish ? (finish.log ?? null) : null;
+    const usage = "usage" in finish ? json(finish.usage) : null;
+    q.end.run({ id: run.id, at: finish.at, outcome: finish.outcome, exitCode, note: finish.note ?? null, log, usage });
+    const ended = toRun(getRow(run.id) as RunRow);
+    steps.insertEvent({ at: finish.at, ...runFinishedEvent(ended) });
+    const row = steps.mustGet(run.task_id);
+    const to = taskStateAfterRun(finish.outcome, taskFacts(row));
+    const move = planMove(taskFacts(row), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id });
+    return { task: steps.writeMove(row, move, finish.at), run: ended };
+  };
+
+  const finishTx = db.transaction((runId: number, epoch: number, finish: RunFinish) => {
+    const current = getRow(runId);
+    checkLease(current && toRun(current), runId, epoch, location);
+    return end(current as RunRow, finish);
+  });
+
+  const expireTx = db.transaction((runId: number, at: string): TaskRun | undefined => {
+    const current = getRow(runId);
+    // A heartbeat or a finish may have landed since the scan.
+    if (!current || current.ended_at !== null || current.lease_expires_at >= at) return undefined;
+    return end(current, { at, outcome: "lost", note: "lease expired" }).run;
+  });
+
+  return {
+    claimTask: (request) => guard(() => claimTx.immediate(request)),
+    heartbeat: (runId, epoch, leaseMs, update) => guard(() => heartbeatTx.immediate(runId, epoch, leaseMs, update)),
+    finishRun: (runId, epoch, finish) => guard(() => finishTx.immediate(runId, epoch, finish)),
+    expireLeases: (at) =>
+      guard(() => {
+        const ids = (q.expired.all(at) as { id: number }[]).map((r) => r.id);
+        return ids.map((id) => expireTx.immediate(id, at)).filter((r): r is TaskRun => r !== undefined);
+      }),
+    getRun: (id) =>
+      guard(() => {
+        const row = getRow(id);
+        return row && toRun(row);
+      }),
+    listRuns: (query = {}) =>
+      guard(() => {
+        const set: [string, string | number][] = [];
+        if (query.taskId !== undefined) set.push(["task_id = ?", query.taskId]);
+        if (query.agent !== undefined) set.push(["agent = ?", query.agent]);
+        if (query.from !== undefined) set.push(["started_at >= ?", query.from]);
+        if (query.to !== undefined) set.push(["started_at < ?", query.to]);
+        const open = query.open === undefined ? "" : query.open ? "ended_at IS NULL" : "ended_at IS NOT NULL";
+        const where = [...set.map((s) => s[0]), ...(open ? [open] : [])];
+        const sql = `SELECT * FROM task_run ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
+        return (db.prepare(sql).all(...set.map((s) => s[1]), query.limit ?? -1) as RunRow[]).map(toRun);
+      }),
+  };
+}
