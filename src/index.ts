@@ -1,11 +1,11 @@
 // The public library API. Everything else under src/ is internal and may change without notice.
-export { assess } from "./assess/assess.js";
-export type { AssessOptions, AssessProgress, AssessResult, ReportRequest } from "./assess/assess.js";
-export { diffSnapshots } from "./assess/diff.js";
-export type { SnapshotDiff } from "./assess/diff.js";
-export type { AssessSummary, SignalStatus } from "./assess/summary.js";
-export { runGate } from "./assess/run-gate.js";
-export type { RunGateOptions } from "./assess/run-gate.js";
+export { assess } from "./app/assess.js";
+export type { AssessOptions, AssessProgress, AssessResult, ReportRequest } from "./app/assess.js";
+export { diffSnapshots } from "./snapshot/diff.js";
+export type { SnapshotDiff } from "./snapshot/diff.js";
+export type { AssessSummary, SignalStatus } from "./snapshot/summary.js";
+export { runGate } from "./app/run-gate.js";
+export type { RunGateOptions } from "./app/run-gate.js";
 export { gateSpecs } from "./config/gates.js";
 export { computeAlerts } from "./gate/alerts.js";
 export type { Alert } from "./gate/alerts.js";

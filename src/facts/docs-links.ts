@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import { glob } from "tinyglobby";
-import { listGitFiles } from "../assess/git-ls-files.js";
+import { listGitFiles } from "../git/ls-files.js";
 import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";

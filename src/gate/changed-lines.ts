@@ -1,4 +1,4 @@
-import { fromRanges, toRanges } from "../assess/ranges.js";
+import { fromRanges, toRanges } from "../snapshot/ranges.js";
 import type { ChangedLinesCoverage } from "./types.js";
 
 /**

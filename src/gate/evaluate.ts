@@ -1,4 +1,4 @@
-import type { AssessSummary } from "../assess/summary.js";
+import type { AssessSummary } from "../snapshot/summary.js";
 import { pct } from "../score/percent.js";
 import type { FindingRecord } from "../store/types.js";
 import { summaryMetrics } from "./metrics.js";

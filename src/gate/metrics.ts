@@ -1,4 +1,4 @@
-import type { AssessSummary } from "../assess/summary.js";
+import type { AssessSummary } from "../snapshot/summary.js";
 import { metricNames } from "../score/score.js";
 import type { Scope } from "./types.js";
 

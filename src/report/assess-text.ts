@@ -1,5 +1,5 @@
-import type { SnapshotDiff } from "../assess/diff.js";
-import type { AssessSummary, CounterSummary } from "../assess/summary.js";
+import type { SnapshotDiff } from "../snapshot/diff.js";
+import type { AssessSummary, CounterSummary } from "../snapshot/summary.js";
 import { ADVISORY_FORMATS } from "../ingest/types.js";
 import type { SnapshotRecord } from "../store/types.js";
 import { forMarkdown, forMarkdownCode, forTerminal } from "./sanitize.js";

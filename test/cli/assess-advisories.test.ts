@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import { fixture, shipgate, tempDir } from "./run-cli.js";
 
 describe("shipgate assess --report on pip-audit, cargo audit and govulncheck output", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { scratchRepo } from "../scratch-repo.js";
 import { fixture, shipgate } from "./run-cli.js";

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import { copyOfDemo, fixture, repoRoot, shipgate, tempDir } from "./run-cli.js";
 
 type Counts = { total: number; passed: number; failed: number; errored: number; skipped: number };

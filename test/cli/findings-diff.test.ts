@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { SnapshotDiff } from "../../src/assess/diff.js";
+import type { SnapshotDiff } from "../../src/snapshot/diff.js";
 import { repoRoot, shipgate, tempDir } from "./run-cli.js";
 
 /** Runs the real ESLint (the repository's) on `dir` and writes its JSON report. */

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { GateRun } from "../../src/assess/run-gate.js";
+import type { GateRun } from "../../src/app/run-gate.js";
 import { scratchRepo } from "../scratch-repo.js";
 import { fixture, shipgate } from "./run-cli.js";
 

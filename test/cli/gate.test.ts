@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { readReport } from "../../src/ingest/read-report.js";
 import { openStore } from "../../src/store/open-store.js";

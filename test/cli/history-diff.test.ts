@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { SnapshotDiff } from "../../src/assess/diff.js";
+import type { SnapshotDiff } from "../../src/snapshot/diff.js";
 import { copyOfDemo, repoRoot, shipgate, tempDir, fixture } from "./run-cli.js";
 
 const vitestOnly = (dir: string) => {

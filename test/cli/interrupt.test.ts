@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import { ended, isRunning, waitForFile } from "../exec/processes.js";
 import { bin, shipgate, tempDir, type CliResult } from "./run-cli.js";
 

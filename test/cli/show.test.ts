@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import type { GateResult } from "../../src/gate/types.js";
 import { scratchRepo } from "../scratch-repo.js";
 import { fixture, shipgate } from "./run-cli.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AssessSummary } from "../../src/assess/summary.js";
+import type { AssessSummary } from "../../src/snapshot/summary.js";
 import { conditionSpec, DEFAULT_GATES } from "../../src/gate/defaults.js";
 import { evaluateGate, type GateFinding, type GateInput, type GateSnapshot } from "../../src/gate/evaluate.js";
 import type { TestOutcome } from "../../src/gate/regressions.js";

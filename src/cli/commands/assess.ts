@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { appendFile } from "node:fs/promises";
-import type { AssessProgress } from "../../assess/assess.js";
+import type { AssessProgress } from "../../app/assess.js";
 import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
 import type { BaselineSpec } from "../../gate/types.js";
@@ -23,7 +23,7 @@ export interface AssessCommandOptions extends CommonOptions {
 /** `shipgate assess`: collect → ingest → snapshot; prints the summary. */
 export async function assessCommand(options: AssessCommandOptions, io: CliIo): Promise<number> {
   const [{ assess }, { loadConfig, CONFIG_FILE }, { openStore }, { isReportFormat, formats }, text] = await Promise.all([
-    import("../../assess/assess.js"),
+    import("../../app/assess.js"),
     import("../../config/load-config.js"),
     import("../../store/open-store.js"),
     import("../../ingest/registry.js"),
@@ -71,7 +71,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   try {
     // A baseline that names nothing (an unknown snapshot, name or git ref) must not leave a snapshot behind either.
     if (gateBaseline !== null && gateBaseline.kind !== "previous") {
-      const { findNamedSnapshot } = await import("../../assess/run-gate.js");
+      const { findNamedSnapshot } = await import("../../app/run-gate.js");
       try {
         await findNamedSnapshot(store, root, gateBaseline, null);
       } catch (error) {

@@ -7,7 +7,7 @@ import { findSnapshot } from "../parse-args.js";
 export async function diffCommand(a: string | undefined, b: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
   const [{ openStore }, { diffSnapshots }, { renderDiffText }] = await Promise.all([
     import("../../store/open-store.js"),
-    import("../../assess/diff.js"),
+    import("../../snapshot/diff.js"),
     import("../../report/assess-text.js"),
   ]);
   const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });

@@ -46,7 +46,7 @@ export async function evaluateAndReport(
   options: GateOutputOptions & { cwd: string; gate: string; config: LoadedConfig; store: Store; snapshotId?: number; baseline?: string; date?: string; compareWithCheckout?: boolean },
   io: CliIo,
 ): Promise<GateResult> {
-  const [{ runGate }, text] = await Promise.all([import("../../assess/run-gate.js"), import("../../report/gate-text.js")]);
+  const [{ runGate }, text] = await Promise.all([import("../../app/run-gate.js"), import("../../report/gate-text.js")]);
   const result = await runGate({
     root: options.cwd,
     store: options.store,

@@ -139,9 +139,9 @@ export async function planConflictsCommand(options: PlanOptions, io: CliIo): Pro
   let ownership: OwnershipResult | null = null;
   if (options.git) {
     const [{ commitsSince }, { checkOwnership }, { gitPrefix }] = await Promise.all([
-      import("../../assess/git-log.js"),
+      import("../../git/log.js"),
       import("../../plan/ownership.js"),
-      import("../../assess/git-process.js"),
+      import("../../git/process.js"),
     ]);
     // Commits name files from the repository root; the plan's globs are relative to its directory (--cwd).
     const prefix = await gitPrefix(options.cwd);

@@ -9,7 +9,7 @@ const FORMS = "an id from `shipgate history` (12), latest, latest~N, snapshot:ID
 export async function showCommand(ref: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
   const [{ openStore }, { loadStoredSummary }, text] = await Promise.all([
     import("../../store/open-store.js"),
-    import("../../assess/stored-summary.js"),
+    import("../../app/stored-summary.js"),
     import("../../report/assess-text.js"),
   ]);
   const store = await openStore(options.db, { cwd: options.cwd, mustExist: true });
@@ -39,7 +39,7 @@ async function find(store: Store, value: string, root: string): Promise<Snapshot
       hint: "`shipgate history` lists the snapshots; `shipgate assess` takes one",
     });
   }
-  const [{ parseBaselineSpec }, { findSpecSnapshot }] = await Promise.all([import("../../gate/baseline-spec.js"), import("../../assess/run-gate.js")]);
+  const [{ parseBaselineSpec }, { findSpecSnapshot }] = await Promise.all([import("../../gate/baseline-spec.js"), import("../../app/run-gate.js")]);
   const spec = parseBaselineSpec(value);
   if ("error" in spec) throw new ShipgateError("USAGE", `[show] "${value}" names no snapshot: use ${FORMS}`);
   const found = await findSpecSnapshot(store, root, spec, "[show]");

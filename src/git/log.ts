@@ -1,6 +1,6 @@
 import { ShipgateError } from "../errors.js";
 import type { CommitChange } from "../plan/ownership.js";
-import { gitOutput } from "./git-process.js";
+import { gitOutput } from "./process.js";
 
 // No optional locks: a background `git log` must not take index.lock from under the user's own git.
 // quotePath=false: non-ASCII names come out as UTF-8, not as octal escapes. No signature checks: their

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorLines } from "../../src/assess/error-lines.js";
+import { errorLines } from "../../src/collect/error-lines.js";
 
 const feed = (chunks: string[]) => {
   const scan = errorLines();

@@ -10,9 +10,9 @@ import type { BaselineSpec, ChangedLinesCoverage, GateResult, GateSpec } from ".
 import { normalizeSummary } from "../gate/metrics.js";
 import { compareCheckout, type StaleSnapshot } from "../gate/stale.js";
 import type { SnapshotRecord, Store } from "../store/types.js";
-import { changedLines, mergeBase, resolveRef } from "./git-diff.js";
-import { gitPrefix } from "./git-process.js";
-import { readGitState } from "./git-state.js";
+import { changedLines, mergeBase, resolveRef } from "../git/diff.js";
+import { gitPrefix } from "../git/process.js";
+import { readGitState } from "../git/state.js";
 
 export interface RunGateOptions {
   root: string;

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadStoredSummary } from "../../src/assess/stored-summary.js";
+import { loadStoredSummary } from "../../src/app/stored-summary.js";
 import { renderAssessMarkdown, renderAssessText } from "../../src/report/assess-text.js";
 import { openStore } from "../../src/store/open-store.js";
 import { sampleSnapshot } from "../store/conformance.js";

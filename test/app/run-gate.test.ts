@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runGate } from "../../src/assess/run-gate.js";
+import { runGate } from "../../src/app/run-gate.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { NewSnapshot, Store, TestResultRecord } from "../../src/store/types.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { commitsSince } from "../../src/assess/git-log.js";
+import { commitsSince } from "../../src/git/log.js";
 import { ShipgateError } from "../../src/errors.js";
 import { checkOwnership } from "../../src/plan/ownership.js";
 import type { CommitChange } from "../../src/plan/ownership.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildSnapshotRows, type ReadReport } from "../../src/assess/build-snapshot.js";
+import { buildSnapshotRows, type ReadReport } from "../../src/snapshot/rows.js";
 import { findNewlyFailing, findRegressions } from "../../src/gate/regressions.js";
 import { createPathResolver } from "../../src/ingest/paths.js";
 import { readReport } from "../../src/ingest/read-report.js";

@@ -1,4 +1,4 @@
-import { spawnGit } from "./git-process.js";
+import { spawnGit } from "./process.js";
 
 /**
  * The files of the git work tree under `dir` that git shows: tracked and untracked, never ignored

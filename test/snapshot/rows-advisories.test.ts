@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSnapshotRows, type ReadReport } from "../../src/assess/build-snapshot.js";
+import { buildSnapshotRows, type ReadReport } from "../../src/snapshot/rows.js";
 import { createPathResolver } from "../../src/ingest/paths.js";
 import type { Advisory } from "../../src/ingest/types.js";
 

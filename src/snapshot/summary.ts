@@ -138,9 +138,9 @@ export interface SummaryInput extends SnapshotEvidence {
 const FINDINGS_LIMIT = 200;
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, high: 1, moderate: 2, low: 3, info: 4 };
 
-export function summarise(input: SummaryInput): AssessSummary {
-  const tests = summariseTests(input.tests, input.sources);
-  const coverage = summariseCoverage(input.coverageFiles, input.resolveThreshold, input.sources);
+export function summarize(input: SummaryInput): AssessSummary {
+  const tests = summarizeTests(input.tests, input.sources);
+  const coverage = summarizeCoverage(input.coverageFiles, input.resolveThreshold, input.sources);
   const { overall, measured, components } = computeReadiness({
     sources: input.sources,
     tests: input.tests,
@@ -212,7 +212,7 @@ function brief(t: TestResultRecord): TestBrief {
   return { id: t.testId, name: t.name, file: t.file, status: t.status, durationMs: t.durationMs, message: t.message, source: t.sourceIndex };
 }
 
-function summariseTests(tests: TestResultRecord[], sources: SourceRecord[]): AssessSummary["tests"] {
+function summarizeTests(tests: TestResultRecord[], sources: SourceRecord[]): AssessSummary["tests"] {
   const counts = { passed: 0, failed: 0, errored: 0, skipped: 0 };
   let flaky = 0;
   let duration = 0;
@@ -321,7 +321,7 @@ export function testFilesInCoverage(files: readonly CoverageFileRecord[]): Asses
 }
 
 /** Pure: the coverage section of a snapshot summary from its merged file rows (exported for tests). */
-export function summariseCoverage(files: CoverageFileRecord[], threshold: number, sources: readonly SourceRecord[]): AssessSummary["coverage"] {
+export function summarizeCoverage(files: CoverageFileRecord[], threshold: number, sources: readonly SourceRecord[]): AssessSummary["coverage"] {
   const overall = emptyTotals();
   const byPackage = new Map<string, Totals>();
   for (const f of files) {

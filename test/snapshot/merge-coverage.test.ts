@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildSnapshotRows, type ReadReport } from "../../src/assess/build-snapshot.js";
-import { createCoverageMerge } from "../../src/assess/merge-coverage.js";
+import { buildSnapshotRows, type ReadReport } from "../../src/snapshot/rows.js";
+import { createCoverageMerge } from "../../src/snapshot/merge-coverage.js";
 import { createPathResolver } from "../../src/ingest/paths.js";
 import { readReport } from "../../src/ingest/read-report.js";
 import type { FileCoverage } from "../../src/ingest/types.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { changedLines, mergeBase, resolveRef } from "../../src/assess/git-diff.js";
+import { changedLines, mergeBase, resolveRef } from "../../src/git/diff.js";
 import { ShipgateError } from "../../src/errors.js";
 import { scratchRepo } from "../scratch-repo.js";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildSnapshotRows, type ReadReport } from "../../src/assess/build-snapshot.js";
-import { createCoverageMerge } from "../../src/assess/merge-coverage.js";
-import { pct, summariseCoverage, testFilesInCoverage } from "../../src/assess/summary.js";
+import { buildSnapshotRows, type ReadReport } from "../../src/snapshot/rows.js";
+import { createCoverageMerge } from "../../src/snapshot/merge-coverage.js";
+import { pct, summarizeCoverage, testFilesInCoverage } from "../../src/snapshot/summary.js";
 import { createPathResolver } from "../../src/ingest/paths.js";
 import { readReport } from "../../src/ingest/read-report.js";
 import { showPct } from "../../src/report/assess-text.js";
@@ -14,7 +14,7 @@ async function summaryOf(report: string, root: string, files: string[]) {
   const read: ReadReport = { ...(await readReport(report, { cwd: fixtures })), reportDir: ".", collector: null };
   const rows = buildSnapshotRows([read], createPathResolver({ root, files: new Set(files), source: "git" }));
   const sources = [{ path: report, sha256: "", bytes: 0, format: read.source.format, tool: null, collector: null }];
-  return summariseCoverage(rows.coverageFiles, 0.8, sources);
+  return summarizeCoverage(rows.coverageFiles, 0.8, sources);
 }
 
 describe("coverage status", () => {
@@ -39,7 +39,7 @@ describe("coverage status", () => {
   });
 
   it("names every coverage report as evidence, also one whose figures went into rows another report names", () => {
-    const summary = summariseCoverage([], 0.8, [
+    const summary = summarizeCoverage([], 0.8, [
       { path: "lcov.info", sha256: "", bytes: 0, format: "lcov", tool: null, collector: null },
       { path: "junit.xml", sha256: "", bytes: 0, format: "junit", tool: null, collector: null },
       { path: "coverage-summary.json", sha256: "", bytes: 0, format: "istanbul-summary", tool: null, collector: null },

@@ -1,6 +1,6 @@
 import type { SnapshotRecord, Store } from "../store/types.js";
 import { normalizeSummary } from "../gate/metrics.js";
-import { fileCoverageEntry, type AssessSummary } from "./summary.js";
+import { fileCoverageEntry, type AssessSummary } from "../snapshot/summary.js";
 
 export interface StoredSummary {
   /** The summary exactly as `assess --json` printed it (for a snapshot stored by this version). */

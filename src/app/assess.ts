@@ -6,17 +6,17 @@ import { runCollector, type CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
 import { CollectorError, ShipgateError, throwIfInterrupted } from "../errors.js";
-import { errorLines, type ErrorLines } from "./error-lines.js";
+import { errorLines, type ErrorLines } from "../collect/error-lines.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
 import { readReport } from "../ingest/read-report.js";
 import type { ReportFormat } from "../ingest/types.js";
 import type { FactRecord, Store } from "../store/types.js";
 import { collectRepoFacts } from "../facts/repo-facts.js";
-import { buildSnapshotRows, type ReadReport } from "./build-snapshot.js";
-import { createLineReader } from "./line-reader.js";
-import type { DocsOutcome } from "./readiness.js";
-import { readGitState } from "./git-state.js";
-import { summarise, type AssessSummary } from "./summary.js";
+import { buildSnapshotRows, type ReadReport } from "../snapshot/rows.js";
+import { createLineReader } from "../ingest/line-reader.js";
+import type { DocsOutcome } from "../snapshot/readiness.js";
+import { readGitState } from "../git/state.js";
+import { summarize, type AssessSummary } from "../snapshot/summary.js";
 import { computeAlerts } from "../gate/alerts.js";
 import { normalizeSummary, summaryMetrics } from "../gate/metrics.js";
 
@@ -139,7 +139,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
   const [repoFacts, docs] = await Promise.all([collectRepoFacts(repo), checkDocs(root, config.config.docs, options.onProgress)]);
-  const summary = summarise({
+  const summary = summarize({
     takenAt,
     git,
     configHash: config.hash,

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLineReader } from "../../src/assess/line-reader.js";
+import { createLineReader } from "../../src/ingest/line-reader.js";
 
 /** A repository folder and, next to it, a secret file outside it. */
 function layout() {

@@ -2,7 +2,7 @@ import { lstat, open } from "node:fs/promises";
 import { join } from "node:path";
 import { ShipgateError } from "../errors.js";
 import { createUnifiedDiffParser } from "../gate/changed-lines.js";
-import { gitOutput as runGitOutput, spawnGit } from "./git-process.js";
+import { gitOutput as runGitOutput, spawnGit } from "./process.js";
 
 // No optional locks: a background `git diff` must not take index.lock from under the user's own git.
 // quotePath=false: non-ASCII names come out as UTF-8, not as octal escapes.

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import type { LineReader } from "./build-snapshot.js";
+import type { LineReader } from "../snapshot/rows.js";
 
 /**
  * Reads repository files for finding fingerprints, each once. A report names the file, so the reader
