@@ -13,6 +13,9 @@
  * - LEASE_LOST: a worker heartbeat or finished a run it no longer holds (its lease expired, or a newer claim took
  *   the task); nothing was recorded (exit 2).
  * - SCHEMA_TOO_NEW: the store was written by a newer shipgate; nothing was changed (exit 2).
+ * - GIT_FAILED: git is missing, cannot start, or fails on the repository (not a git checkout, a broken
+ *   revision); a revision that does not exist is NOT_FOUND instead (exit 2).
+ * - WRITE_FAILED: a file shipgate was asked to write (a report output, `init`'s config) cannot be written (exit 2).
  * - INTERRUPTED: the work was stopped by SIGINT / SIGTERM (or a caller's AbortSignal) before it stored
  *   anything (exit 130 for SIGINT, 143 for SIGTERM).
  */
@@ -29,6 +32,8 @@ export type ErrorCode =
   | "NOT_READY"
   | "LEASE_LOST"
   | "SCHEMA_TOO_NEW"
+  | "GIT_FAILED"
+  | "WRITE_FAILED"
   | "INTERRUPTED";
 
 export interface ShipgateErrorOptions {

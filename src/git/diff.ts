@@ -16,10 +16,10 @@ const READ_CONCURRENCY = 16;
 const BINARY_PROBE_BYTES = 8000;
 
 /** Runs git in `cwd` without a shell, handing stdout chunks to `onStdout`; rejects only when git cannot start. */
-const git = (cwd: string, args: string[], onStdout: (chunk: Buffer) => void) => spawnGit(cwd, GIT, args, onStdout, "[gate]");
+const git = (cwd: string, args: string[], onStdout: (chunk: Buffer) => void) => spawnGit(cwd, args, onStdout, { flags: GIT, module: "[gate]" });
 
 /** Runs git and returns its whole stdout (for small outputs). */
-const gitOutput = (cwd: string, args: string[]) => runGitOutput(cwd, GIT, args, "[gate]");
+const gitOutput = (cwd: string, args: string[]) => runGitOutput(cwd, args, { flags: GIT, module: "[gate]" });
 
 type Resolved = { sha: string } | { missing: true } | { failed: string };
 
@@ -60,11 +60,11 @@ async function commitOf(root: string, ref: string, kind: "commit" | "tree" = "co
     });
   }
   if (/not a git repository/i.test(resolved.failed)) {
-    throw new ShipgateError("USAGE", `[gate] ${root} is not in a git repository: changed lines cannot be counted`, {
+    throw new ShipgateError("GIT_FAILED", `[gate] ${root} is not in a git repository: changed lines cannot be counted`, {
       hint: "run shipgate inside the checkout, or drop the conditions on changed lines",
     });
   }
-  throw new ShipgateError("USAGE", `[gate] git cannot read revision "${ref}": ${firstLine(resolved.failed)}`);
+  throw new ShipgateError("GIT_FAILED", `[gate] git cannot read revision "${ref}": ${firstLine(resolved.failed)}`);
 }
 
 const firstLine = (text: string) => text.split("\n", 1)[0] ?? "";
@@ -135,7 +135,7 @@ async function linesOfNewFile(file: string): Promise<number[]> {
 /** Untracked, not ignored files under `root`, relative to it. */
 async function untrackedFiles(root: string): Promise<string[]> {
   const out = await gitOutput(root, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  if (out.code !== 0) throw new ShipgateError("USAGE", `[gate] git ls-files failed: ${firstLine(out.stderr)}`);
+  if (out.code !== 0) throw new ShipgateError("GIT_FAILED", `[gate] git ls-files failed: ${firstLine(out.stderr)}`);
   return out.stdout.split("\0").filter((path) => path !== "");
 }
 
@@ -144,7 +144,7 @@ async function untrackedFiles(root: string): Promise<string[]> {
  * of the repository; changes outside it are left out), numbered in the new file, sorted. `target` is
  * a revision or a tree (a snapshot's recorded working tree), or null for the working tree as it is now:
  * then staged and unstaged changes count, and untracked files that are not ignored count as entirely added. See `parseUnifiedDiff` for which files get an
- * entry. Throws NOT_FOUND when `base` or `target` names no commit, USAGE when git fails otherwise.
+ * entry. Throws NOT_FOUND when `base` or `target` names no commit, GIT_FAILED when git fails otherwise.
  */
 export async function changedLines(root: string, base: string, target: string | null): Promise<Map<string, number[]>> {
   const from = await commitOf(root, base);
@@ -170,7 +170,7 @@ export async function changedLines(root: string, base: string, target: string | 
   ];
   const exit = await git(root, args, (chunk) => splitter.write(chunk));
   if (exit.code !== 0) {
-    throw new ShipgateError("USAGE", `[gate] git diff ${base}${target === null ? "" : ` ${target}`} failed: ${firstLine(exit.stderr)}`);
+    throw new ShipgateError("GIT_FAILED", `[gate] git diff ${base}${target === null ? "" : ` ${target}`} failed: ${firstLine(exit.stderr)}`);
   }
   splitter.end();
   const changed = parser.finish();

@@ -29,14 +29,14 @@ const US = "\x1f";
  * which is the merged branch while it still exists — for up to `NAME_REV_MAX_COMMITS` such commits
  * (name-rev walks history once per call), else the current branch.
  *
- * Throws NOT_FOUND when `base` names no commit, USAGE when `root` is not in a git repository or git fails.
+ * Throws NOT_FOUND when `base` names no commit, GIT_FAILED when `root` is not in a git repository or git fails.
  */
 export async function commitsSince(root: string, base: string): Promise<CommitChange[]> {
   const top = await toplevel(root);
   const from = await commitOf(top, base);
 
   const log = await git(top, ["log", "--no-merges", "--no-renames", "--name-only", "-z", `--format=${RS}%H${US}%aE`, `${from}..HEAD`, "--"]);
-  if (log.code !== 0) throw new ShipgateError("USAGE", `[plan] git log ${base}..HEAD failed: ${firstLine(log.stderr)}`);
+  if (log.code !== 0) throw new ShipgateError("GIT_FAILED", `[plan] git log ${base}..HEAD failed: ${firstLine(log.stderr)}`);
   const commits = parseLog(log.stdout);
 
   // Made on this branch (its first-parent chain) or brought in by a merge.
@@ -92,7 +92,7 @@ async function branchNames(top: string, shas: readonly string[]): Promise<Map<st
 async function toplevel(root: string): Promise<string> {
   const out = await git(root, ["rev-parse", "--show-toplevel"]);
   if (out.code === 0 && out.stdout.trim() !== "") return out.stdout.trim();
-  throw new ShipgateError("USAGE", `[plan] ${root} is not in a git repository: commits cannot be read`, {
+  throw new ShipgateError("GIT_FAILED", `[plan] ${root} is not in a git repository: commits cannot be read`, {
     hint: "run shipgate inside the checkout (or pass --cwd), or leave out --git",
   });
 }
@@ -107,10 +107,10 @@ async function commitOf(top: string, ref: string): Promise<string> {
       hint: `fetch it first (git fetch origin ${ref || "<branch>"}; in CI, actions/checkout with fetch-depth: 0) or name another base`,
     });
   }
-  throw new ShipgateError("USAGE", `[plan] git cannot read revision "${ref}": ${firstLine(out.stderr)}`);
+  throw new ShipgateError("GIT_FAILED", `[plan] git cannot read revision "${ref}": ${firstLine(out.stderr)}`);
 }
 
 const firstLine = (text: string) => text.trim().split("\n", 1)[0] ?? "";
 
 /** Runs git in `cwd` without a shell; rejects only when git cannot start. */
-const git = (cwd: string, args: string[]) => gitOutput(cwd, GIT, args, "[plan]");
+const git = (cwd: string, args: string[]) => gitOutput(cwd, args, { flags: GIT, module: "[plan]" });

@@ -1,11 +1,21 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { promisify } from "node:util";
+import { ShipgateError } from "../errors.js";
 import type { GitState } from "../store/types.js";
+import { gitOutput } from "./process.js";
 
-const run = promisify(execFile);
+/** Most bytes read from `git status` / `git add -u` (a checkout with that many changes records no tree). */
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** The default for the small outputs (a sha, a path). */
+const MAX_SMALL_OUTPUT_BYTES = 1024 * 1024;
+
+/** Git's trimmed stdout; rejects when git exits non-zero (the callers below fall back on any failure). */
+async function git(cwd: string, args: string[], maxBytes = MAX_SMALL_OUTPUT_BYTES, env?: NodeJS.ProcessEnv): Promise<string> {
+  const out = await gitOutput(cwd, args, { maxBytes, ...(env === undefined ? {} : { env }) });
+  if (out.code !== 0) throw new ShipgateError("GIT_FAILED", `[git] git ${args.join(" ")} exited with ${out.code}: ${out.stderr}`);
+  return out.stdout.trim();
+}
 
 /**
  * Commit, branch and dirtiness of the checkout at `cwd`; nulls outside git. With uncommitted changes to
@@ -15,11 +25,10 @@ const run = promisify(execFile);
  * source file to have it counted).
  */
 export async function readGitState(cwd: string): Promise<GitState> {
-  const git = async (...args: string[]) => (await run("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
   try {
-    const commit = await git("rev-parse", "HEAD");
-    const branch = await git("rev-parse", "--abbrev-ref", "HEAD").catch(() => "");
-    const status = await git("status", "--porcelain", "--untracked-files=no").catch(() => null);
+    const commit = await git(cwd, ["rev-parse", "HEAD"], MAX_OUTPUT_BYTES);
+    const branch = await git(cwd, ["rev-parse", "--abbrev-ref", "HEAD"], MAX_OUTPUT_BYTES).catch(() => "");
+    const status = await git(cwd, ["status", "--porcelain", "--untracked-files=no"], MAX_OUTPUT_BYTES).catch(() => null);
     const dirty = status === null ? null : status !== "";
     const tree = dirty ? await workingTree(cwd) : null;
     return { commit, branch: branch && branch !== "HEAD" ? branch : null, dirty, tree };
@@ -37,13 +46,13 @@ export async function readGitState(cwd: string): Promise<GitState> {
 async function workingTree(cwd: string): Promise<string | null> {
   const dir = await mkdtemp(join(tmpdir(), "shipgate-index-"));
   try {
-    const top = (await run("git", ["rev-parse", "--show-toplevel"], { cwd })).stdout.trim();
-    const indexPath = (await run("git", ["rev-parse", "--git-path", "index"], { cwd })).stdout.trim();
+    const top = await git(cwd, ["rev-parse", "--show-toplevel"]);
+    const indexPath = await git(cwd, ["rev-parse", "--git-path", "index"]);
     const index = join(dir, "index");
     await copyFile(isAbsolute(indexPath) ? indexPath : join(cwd, indexPath), index).catch(() => undefined);
     const env = { ...process.env, GIT_INDEX_FILE: index };
-    await run("git", ["add", "-u", "--", "."], { cwd: top, env, maxBuffer: 64 * 1024 * 1024 });
-    return (await run("git", ["write-tree"], { cwd: top, env })).stdout.trim();
+    await git(top, ["add", "-u", "--", "."], MAX_OUTPUT_BYTES, env);
+    return await git(top, ["write-tree"], MAX_SMALL_OUTPUT_BYTES, env);
   } catch {
     return null;
   } finally {

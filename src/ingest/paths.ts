@@ -1,9 +1,6 @@
-import { execFile } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { isAbsolute, join, posix, relative, sep } from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { listGitFiles } from "../git/ls-files.js";
 
 /** The repository's files, the universe that report paths are resolved against. */
 export interface RepoFiles {
@@ -18,16 +15,14 @@ export interface RepoFiles {
 const MANIFESTS = new Set(["package.json", "pyproject.toml", "setup.py", "go.mod", "pom.xml", "build.gradle", "Cargo.toml"]);
 const WALK_SKIP = new Set(["node_modules", ".git", ".shipgate", "dist", "build", "coverage", ".venv", "venv", "__pycache__", "target"]);
 const WALK_LIMIT = 200_000;
+/** A longer `git ls-files` output is not read: the walk (bounded by WALK_LIMIT) lists the files instead. */
+const GIT_LIST_MAX_BYTES = 512 * 1024 * 1024;
 
 /** Lists the repository's files: `git ls-files` (tracked and untracked, not ignored) in a checkout, else a walk. */
 export async function listRepoFiles(root: string): Promise<RepoFiles> {
-  try {
-    const { stdout } = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, maxBuffer: 512 * 1024 * 1024 });
-    // ls-files prints paths relative to cwd, so a `root` inside a bigger checkout lists just its part.
-    return { root, files: new Set(stdout.split("\0").filter(Boolean)), source: "git" };
-  } catch {
-    return { root, files: await walk(root), source: "walk" };
-  }
+  // ls-files prints paths relative to cwd, so a `root` inside a bigger checkout lists just its part.
+  const listed = await listGitFiles(root, [], { maxBytes: GIT_LIST_MAX_BYTES });
+  return listed === null ? { root, files: await walk(root), source: "walk" } : { root, files: new Set(listed), source: "git" };
 }
 
 async function walk(root: string): Promise<Set<string>> {

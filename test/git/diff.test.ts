@@ -104,11 +104,11 @@ describe("changedLines", () => {
     await expect(changedLines(repo.dir, "--output=/tmp/x", null)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("rejects a directory outside any repository with USAGE", async () => {
+  it("rejects a directory outside any repository with GIT_FAILED", async () => {
     const outside = mkdtempSync(join(tmpdir(), "shipgate-no-git-"));
     try {
       const error = await changedLines(outside, "HEAD", null).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "USAGE" });
+      expect(error).toMatchObject({ code: "GIT_FAILED" });
       expect((error as ShipgateError).message).toContain("is not in a git repository");
     } finally {
       rmSync(outside, { recursive: true, force: true });

@@ -106,10 +106,10 @@ describe("commitsSince", () => {
     await expect(commitsSince(repo.dir, "--all")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("says USAGE outside a git repository", async () => {
+  it("says GIT_FAILED outside a git repository", async () => {
     const dir = mkdtempSync(join(tmpdir(), "shipgate-no-git-"));
     try {
-      await expect(commitsSince(dir, "main")).rejects.toMatchObject({ code: "USAGE", message: `[plan] ${dir} is not in a git repository: commits cannot be read` });
+      await expect(commitsSince(dir, "main")).rejects.toMatchObject({ code: "GIT_FAILED", message: `[plan] ${dir} is not in a git repository: commits cannot be read` });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
