@@ -51,6 +51,19 @@ async function schemaRef(configDir: string): Promise<string | null> {
   return null;
 }
 
+/** Writes `path`; a folder in the way or a path that cannot be written is a WRITE_FAILED error, not a crash. */
+async function writeOrFail(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ShipgateError("WRITE_FAILED", `[init] cannot write ${path}: ${code === "EISDIR" ? "it is a directory" : (error as Error).message}`, {
+      hint: code === "EISDIR" ? "name a file, not a folder" : "check the path and its folder's permissions",
+      cause: error,
+    });
+  }
+}
+
 /** `shipgate init`: detect the stack, write a commented shipgate.yaml and ignore what shipgate writes. */
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const { root } = options;
@@ -66,11 +79,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       hint: "pass --force to overwrite it, or --stdout to print the proposal",
     });
   }
-  await writeFile(target, config);
+  await writeOrFail(target, config);
   const gitignorePath = join(root, ".gitignore");
   const existing = await readFile(gitignorePath, "utf8").catch(() => undefined);
   const folders = [".shipgate", ...collectors.filter((c) => !c.disabled).flatMap((c) => c.outputDirs)];
   const update = addToGitignore(existing, folders);
-  if (update.text !== null) await writeFile(gitignorePath, update.text);
+  if (update.text !== null) await writeOrFail(gitignorePath, update.text);
   return { collectors, config, schema, wrote: { config: target, gitignore: { path: gitignorePath, added: update.added } } };
 }

@@ -95,7 +95,7 @@ async function writeOutput(path: string, content: string): Promise<void> {
     await mkdir(dirname(resolve(path)), { recursive: true });
     await writeFile(path, content);
   } catch (error) {
-    throw new ShipgateError("USAGE", `[gate] cannot write ${path}: ${(error as Error).message}`, { hint: "check the path and its directory's permissions", cause: error });
+    throw new ShipgateError("WRITE_FAILED", `[gate] cannot write ${path}: ${(error as Error).message}`, { hint: "check the path and its directory's permissions", cause: error });
   }
 }
 
