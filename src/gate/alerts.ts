@@ -1,3 +1,4 @@
+import type { Alert } from "../snapshot/types.js";
 import { higherIsBetter } from "./metrics.js";
 
 /** The metrics watched by default between consecutive snapshots. */
@@ -20,15 +21,6 @@ export interface AlertSettings {
   metrics: string[];
 }
 
-export interface Alert {
-  type: "score-decline" | "metric-worse";
-  metric: string;
-  before: number;
-  after: number;
-  /** Relative change in percent of the previous value; null when the previous value was 0. */
-  changePct: number | null;
-  message: string;
-}
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 

@@ -1,7 +1,7 @@
 import { lstat, open } from "node:fs/promises";
 import { join } from "node:path";
 import { ShipgateError } from "../errors.js";
-import { createUnifiedDiffParser } from "../gate/changed-lines.js";
+import { createUnifiedDiffParser } from "./unified-diff.js";
 import { gitOutput as runGitOutput, spawnGit } from "./process.js";
 
 // No optional locks: a background `git diff` must not take index.lock from under the user's own git.

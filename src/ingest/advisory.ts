@@ -1,13 +1,11 @@
 import { ParseError } from "../errors.js";
 import { classifyJsonReport } from "./json-stream.js";
 import type { JsonValue } from "./json-stream.js";
-// The parsers import this module too: each side uses the other's exports only inside functions, which run after all loaded.
-import { isCargoAuditHead } from "./parsers/cargo-audit.js";
-import { isGovulncheckHead } from "./parsers/govulncheck.js";
-import { isNpmAuditHead } from "./parsers/npm-audit.js";
-import { isOsvScannerHead } from "./parsers/osv.js";
-import { isPipAuditHead } from "./parsers/pip-audit.js";
-import type { Diagnostic, ParseContext, ReportFormat } from "./types.js";
+import { isCargoAuditHead, isGovulncheckHead, isNpmAuditHead, isOsvScannerHead, isPipAuditHead } from "./advisory-heads.js";
+import type { AdvisorySeverity, Diagnostic, ParseContext, ReportFormat } from "./types.js";
+
+/** Most severe first: the order reports and messages list severities in. */
+export const SEVERITIES: readonly AdvisorySeverity[] = ["critical", "high", "moderate", "low", "info"];
 
 /**
  * Advisories without any rating, tallied while a report is read and reported in one warning at the end:

@@ -1,8 +1,8 @@
-import type { RepoFacts } from "../facts/repo-facts.js";
+import type { RepoFacts } from "./repo-facts.js";
 import { ADVISORY_FORMATS } from "../ingest/types.js";
 import { computeScore, type ScoreFacts, type ScoreResult, type ScoreSettings } from "../score/score.js";
 import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, SourceRecord, TestResultRecord } from "../store/types.js";
-import type { AssessSummary } from "./summary.js";
+import type { AssessSummary, ComponentScore } from "./types.js";
 
 /** The docs link check's outcome as the score needs it; null when it did not run. */
 export interface DocsOutcome {
@@ -90,13 +90,6 @@ function scoreFacts(input: ReadinessInput, measured: Measured, tests: AssessSumm
   };
 }
 
-export interface ComponentScore {
-  name: string;
-  score: number | null;
-  measuredWeight: number;
-  level: string;
-  categories: Record<string, number | null>;
-}
 
 /** The repository's score and each package's: tests, coverage and findings by package; the rest inherited. */
 export function computeReadiness(input: ReadinessInput): { overall: ScoreResult; measured: Measured; components: ComponentScore[] } {

@@ -1,23 +1,12 @@
 import { ParseError } from "../../errors.js";
 import { createUnratedTally, refuseOtherAdvisoryReport, stringsOf } from "../advisory.js";
+import { isCargoAuditHead } from "../advisory-heads.js";
 import { isCount, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ReportParser } from "../types.js";
 import { cvss3BaseScore, severityOfScore } from "./osv.js";
 
 const HINT = "expected the output of `cargo audit --json`; check the report path, or pass --format";
-
-/**
- * True when `head` starts `cargo audit --json` output: a `database` object with `advisory-count` (the first key cargo audit
- * writes), or a `vulnerabilities` object with `found` and `list` (npm audit's `vulnerabilities` is keyed by package name).
- */
-export function isCargoAuditHead(head: Buffer): boolean {
-  const { root, keys, childKeys } = sniffJson(head);
-  if (root !== "object") return false;
-  if (keys.includes("database") && (childKeys.get("database") ?? []).includes("advisory-count")) return true;
-  const vulnerabilities = childKeys.get("vulnerabilities") ?? [];
-  return vulnerabilities.includes("found") && vulnerabilities.includes("list") && !keys.includes("auditReportVersion");
-}
 
 /** A RustSec advisory's rating: the CVSS v3 base score of its vector; a v4 vector or none gives undefined. */
 function severityOf(advisory: JsonObject): AdvisorySeverity | undefined {

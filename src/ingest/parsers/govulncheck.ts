@@ -1,5 +1,6 @@
 import { ParseError } from "../../errors.js";
 import { createUnratedTally, refuseOtherAdvisoryReport, stringsOf } from "../advisory.js";
+import { isGovulncheckHead } from "../advisory-heads.js";
 import { isCount, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Advisory, Diagnostic, ReportParser } from "../types.js";
@@ -14,19 +15,6 @@ const HINT = "expected the output of `govulncheck -format json` (or `-json`); ch
  */
 type Reach = 0 | 1 | 2;
 const REACH_OF_SCAN_LEVEL: Record<string, Reach> = { module: 0, package: 1, symbol: 2 };
-
-/**
- * True when `head` starts govulncheck's JSON output: the stream of messages whose first is
- * `{"config": {"scanner_name": "govulncheck", …}}` (1.0 and later), or the single document of the 0.x releases,
- * `{"Calls": {"Functions": …}, "Imports", "Requires", "Vulns", "Modules"}`.
- */
-export function isGovulncheckHead(head: Buffer): boolean {
-  const { root, keys, childKeys } = sniffJson(head);
-  if (root !== "object") return false;
-  if (keys[0] === "config") return /^\s*\{\s*"config"\s*:\s*\{[^{}]*"scanner_name"\s*:\s*"govulncheck"/.test(head.toString("utf8"));
-  if (keys[0] === "Calls") return (childKeys.get("Calls") ?? []).includes("Functions");
-  return keys.includes("Vulns") && (keys.includes("Requires") || keys.includes("Modules"));
-}
 
 /** One vulnerability in one module version, with how far the findings about it reached. */
 interface Reached {

@@ -2,16 +2,13 @@ import { ParseError } from "../../errors.js";
 import { isCount, isJsonObject, readJsonStream, refuseOtherJsonReport, sniffJson } from "../json-stream.js";
 import type { JsonValue } from "../json-stream.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ReportParser } from "../types.js";
-// osv.ts imports this module too: each side uses the other's exports only inside functions, which run after both loaded.
-import { isOsvScannerHead } from "./osv.js";
+import { SEVERITIES } from "../advisory.js";
+import { isNpmAuditHead, isOsvScannerHead } from "../advisory-heads.js";
 
 const HINT = "expected the output of `npm audit --json` (npm 6, or npm 7 and later); check the report path, or pass --format";
 const AUDIT_FAILED_HINT =
   "npm could not reach the registry's audit endpoint, so there is nothing to read: check `npm config get registry` " +
   "(mirrors and proxies often do not implement audits) and the network, run `npm audit --json` again and pass the new output";
-
-/** Most severe first: the order reports and messages list severities in. */
-export const SEVERITIES: readonly AdvisorySeverity[] = ["critical", "high", "moderate", "low", "info"];
 
 function isAdvisorySeverity(value: JsonValue | undefined): value is AdvisorySeverity {
   return typeof value === "string" && (SEVERITIES as readonly string[]).includes(value);
@@ -37,21 +34,6 @@ const strings = (value: JsonValue | undefined): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 
 const unique = (values: string[]): string[] => [...new Set(values)];
-
-/**
- * True when `head` starts `npm audit --json` output: the npm 7+ report (`auditReportVersion`), the npm 6 report
- * (`actions`, `advisories`, `muted`, `metadata`; `actions` can fill the first 4 KB on its own), or the error object npm
- * prints instead when the audit endpoint fails.
- */
-export function isNpmAuditHead(head: Buffer): boolean {
-  const { root, keys, childKeys } = sniffJson(head);
-  if (root !== "object") return false;
-  if (keys.includes("auditReportVersion")) return true;
-  if (keys.includes("advisories") && (keys.includes("actions") || keys.includes("muted"))) return true;
-  if (keys[0] === "actions" && /^\s*\{\s*"actions"\s*:\s*\[\s*\{\s*"(?:isMajor|action)"\s*:/.test(head.toString("utf8"))) return true;
-  const error = childKeys.get("error") ?? [];
-  return error.includes("summary") && (error.includes("code") || error.includes("detail"));
-}
 
 interface AuditFailure {
   line: number;

@@ -1,10 +1,9 @@
 import { ParseError } from "../../errors.js";
 import { classifyJsonReport, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonObject, JsonReportKind, JsonValue } from "../json-stream.js";
-import { createUnratedTally } from "../advisory.js";
+import { createUnratedTally, SEVERITIES } from "../advisory.js";
+import { isNpmAuditHead, isOsvScannerHead } from "../advisory-heads.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ParseContext, ReportParser } from "../types.js";
-// npm-audit.ts imports this module too: each side uses the other's exports only inside functions, which run after both loaded.
-import { SEVERITIES, isNpmAuditHead } from "./npm-audit.js";
 
 const HINT = "expected the JSON output of OSV-Scanner (`osv-scanner --format json`); check the report path, or pass --format";
 
@@ -17,20 +16,6 @@ const OTHER_REPORTS: Partial<Record<JsonReportKind, { name: string; hint: string
   "npm-audit": { name: "npm audit JSON", hint: "use --format npm-audit" },
   sarif: { name: "a SARIF log", hint: "shipgate reads advisories from `osv-scanner --format json`; a SARIF log goes to --format sarif" },
 };
-
-/**
- * True when `head` starts OSV-Scanner JSON output: a top-level `results` list whose entries begin with `source`
- * (`packageSource` before 1.0; `packages` when a tool sorted the keys), or an empty `results` next to
- * `experimental_config`, which 1.x and 2.x runs write.
- * Other tools also have a top-level `results` (Semgrep, Bandit), so the key alone is not enough.
- */
-export function isOsvScannerHead(head: Buffer): boolean {
-  const { root, keys } = sniffJson(head);
-  if (root !== "object" || !keys.includes("results")) return false;
-  const text = head.toString("utf8");
-  if (/"results"\s*:\s*\[\s*\{\s*"(?:source|packageSource|packages)"\s*:\s*[[{]/.test(text)) return true;
-  return /"results"\s*:\s*\[\s*\]/.test(text) && keys.includes("experimental_config");
-}
 
 /**
  * The CVSS v3.0/v3.1 base score of a vector such as `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H` (9.8), or undefined

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { ParseError, ShipgateError } from "../../errors.js";
 import { createUnratedTally, firstLine, refuseOtherAdvisoryReport, stringsOf } from "../advisory.js";
+import { isPipAuditHead } from "../advisory-heads.js";
 import { isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonValue } from "../json-stream.js";
 import type { Advisory, Diagnostic, ParseContext, ReportParser } from "../types.js";
@@ -9,26 +10,6 @@ const HINT = "expected the output of `pip-audit --format json` (pip-audit 2.x, o
 
 /** The line pip-audit prints on stderr after a JSON report; it lands first in the file when stderr is redirected there too. */
 const STDERR_SUMMARY = /^\s*(Found \d+ known vulnerabilit[^\n]*|No known vulnerabilities found[^\n]*)/;
-
-/** `"dependencies": [{"name": "x", "version"|"skip_reason"…`, or `"dependencies": []`: pip-audit's key order. */
-const DEPENDENCIES = /"dependencies"\s*:\s*\[\s*(?:\{\s*"name"\s*:\s*"(?:[^"\\\n]|\\.)*"\s*,\s*"(?:version|skip_reason)"|\])/;
-
-/**
- * True when `head` starts `pip-audit --format json` output: the 2.x object whose `dependencies` list holds
- * `{"name", "version", "vulns"}` or `{"name", "skip_reason"}` entries (next to `fixes`), or the bare list pip-audit 1.x wrote.
- */
-export function isPipAuditHead(head: Buffer): boolean {
-  const { root, keys, childKeys } = sniffJson(head);
-  if (root === "array") {
-    const first = childKeys.get("0") ?? [];
-    return first[0] === "name" && (first.includes("vulns") || first.includes("skip_reason"));
-  }
-  if (root !== "object" || keys[0] !== "dependencies") return false;
-  const text = head.toString("utf8");
-  const match = DEPENDENCIES.exec(text);
-  if (match === null) return false;
-  return !match[0].endsWith("]") || keys.includes("fixes");
-}
 
 /**
  * The stream again, after the first non-blank byte was seen: whether the top-level value is an array (the 1.x list)

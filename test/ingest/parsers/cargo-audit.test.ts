@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cargoAuditParser, isCargoAuditHead } from "../../../src/ingest/parsers/cargo-audit.js";
+import { isCargoAuditHead } from "../../../src/ingest/advisory-heads.js";
+import { cargoAuditParser } from "../../../src/ingest/parsers/cargo-audit.js";
 import { detectFormat, parsers } from "../../../src/ingest/registry.js";
 import type { AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";

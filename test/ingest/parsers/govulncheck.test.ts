@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { govulncheckParser, isGovulncheckHead } from "../../../src/ingest/parsers/govulncheck.js";
+import { isGovulncheckHead } from "../../../src/ingest/advisory-heads.js";
+import { govulncheckParser } from "../../../src/ingest/parsers/govulncheck.js";
 import { detectFormat, parsers } from "../../../src/ingest/registry.js";
 import type { AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";

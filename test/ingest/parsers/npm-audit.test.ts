@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isNpmAuditHead, npmAuditParser } from "../../../src/ingest/parsers/npm-audit.js";
+import { isNpmAuditHead } from "../../../src/ingest/advisory-heads.js";
+import { npmAuditParser } from "../../../src/ingest/parsers/npm-audit.js";
 import { osvParser } from "../../../src/ingest/parsers/osv.js";
 import type { Advisory, AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { npmAuditParser } from "../../../src/ingest/parsers/npm-audit.js";
-import { cvss3BaseScore, isOsvScannerHead, osvParser, severityOfScore } from "../../../src/ingest/parsers/osv.js";
+import { isOsvScannerHead } from "../../../src/ingest/advisory-heads.js";
+import { cvss3BaseScore, osvParser, severityOfScore } from "../../../src/ingest/parsers/osv.js";
 import type { AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";
 import { parseFailure } from "./json-coverage-fixtures.js";

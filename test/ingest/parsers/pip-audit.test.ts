@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isPipAuditHead, pipAuditParser } from "../../../src/ingest/parsers/pip-audit.js";
+import { isPipAuditHead } from "../../../src/ingest/advisory-heads.js";
+import { pipAuditParser } from "../../../src/ingest/parsers/pip-audit.js";
 import { detectFormat, parsers } from "../../../src/ingest/registry.js";
 import type { AdvisorySeverity } from "../../../src/ingest/types.js";
 import { advisoryFixtures, countBySeverity, FIXTURES } from "./advisory-fixtures.js";
