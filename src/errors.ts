@@ -36,6 +36,24 @@ export type ErrorCode =
   | "WRITE_FAILED"
   | "INTERRUPTED";
 
+/**
+ * What a caller can do, in the words of the domain rather than of one entry point: core and use-case hints use
+ * these phrases where a command-line flag would be the fix, and each entry point words them for its own callers
+ * (the CLI puts its flag in their place, see cli/hints.ts; an HTTP or MCP caller reads them as they are).
+ */
+export const REMEDY = {
+  /** The report's format should be named instead of detected (the CLI: --format). */
+  nameFormat: "name its format explicitly",
+  /** The report is one shipgate reads, as `format` (the CLI: --format FORMAT). */
+  formatIs: (format: string) => `name its format: ${format}`,
+  /** Reports were asked for by name and none was named (the CLI: --report FILE). */
+  nameReport: "name a report file",
+  /** Existing reports were read instead of running the collectors (the CLI: leave out --no-run). */
+  runCollectors: "let the collectors run",
+  /** No snapshot is stored yet (the CLI: shipgate assess, or assess --gate to judge it too). */
+  assessFirst: "assess the project first, which stores a snapshot (and can judge it with the gate in one step)",
+} as const;
+
 export interface ShipgateErrorOptions {
   /** What the user should do about it; printed after the message. */
   hint?: string;

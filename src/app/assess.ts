@@ -5,7 +5,7 @@ import { glob, isDynamicPattern } from "tinyglobby";
 import { runCollector, type CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
-import { CollectorError, ShipgateError, throwIfInterrupted } from "../errors.js";
+import { CollectorError, REMEDY, ShipgateError, throwIfInterrupted } from "../errors.js";
 import { errorLines, type ErrorLines } from "../collect/error-lines.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
 import { readReport } from "../ingest/read-report.js";
@@ -67,8 +67,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   const { root, config } = options;
   const collectors = config.config.collectors;
   if (collectors.length === 0 && options.reports.length === 0) {
-    throw new ShipgateError("USAGE", "[assess] nothing to assess: shipgate.yaml has no collectors and no --report was given", {
-      hint: "run `shipgate init` to write a config for this repository, or pass --report <file> (JUnit, lcov, Cobertura, istanbul, coverage.py)",
+    throw new ShipgateError("USAGE", "[assess] nothing to assess: shipgate.yaml has no collectors and no report was named", {
+      hint: `run \`shipgate init\` to write a config for this repository, or ${REMEDY.nameReport} (JUnit, lcov, Cobertura, istanbul, coverage.py)`,
     });
   }
   const takenAt = (options.now?.() ?? new Date()).toISOString();
@@ -315,7 +315,7 @@ async function findReports(
     const what = run ? `\`${run.command}\` ${run.exitCode === 0 ? "succeeded" : `exited with ${run.exitCode ?? run.signal}`} but` : "";
     if (paths.length === 0) {
       throw new CollectorError("REPORT_NOT_FOUND", collector.name, `[collect] ${collector.name}: ${what ? `${what} ` : ""}no file matches ${pattern}${run && run.exitCode !== 0 ? outputOf(run, errors) : ""}`, {
-        hint: run ? "check the reporter options of the command and the report path in shipgate.yaml; nothing was stored" : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
+        hint: run ? "check the reporter options of the command and the report path in shipgate.yaml; nothing was stored" : `run the tests first (or ${REMEDY.runCollectors}), or fix the report path in shipgate.yaml`,
       });
     }
     for (const path of paths) {
@@ -324,7 +324,7 @@ async function findReports(
         throw new CollectorError("REPORT_NOT_FOUND", collector.name, `[collect] ${collector.name}: ${what ? `${what} ` : ""}${path} does not exist${run ? outputOf(run, run.exitCode === 0 ? undefined : errors) : ""}`, {
           hint: run
             ? `\`${run.command}\` did not write it: check its reporter options and the path in shipgate.yaml`
-            : "run the tests first (or drop --no-run), or fix the report path in shipgate.yaml",
+            : `run the tests first (or ${REMEDY.runCollectors}), or fix the report path in shipgate.yaml`,
         });
       }
       if (run && before?.get(path) === info.mtimeMs) {

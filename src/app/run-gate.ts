@@ -1,7 +1,7 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { locate } from "../config/load-config.js";
 import { gateSpecs } from "../config/gates.js";
-import { ShipgateError } from "../errors.js";
+import { REMEDY, ShipgateError } from "../errors.js";
 import { formatBaselineSpec, parseBaselineSpec } from "../gate/baseline-spec.js";
 import { changedLineCoverage } from "../gate/changed-lines.js";
 import { evaluateGate, type GateSnapshot } from "../gate/evaluate.js";
@@ -53,7 +53,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
   let fromConfig = options.config.config.gates[spec.name] !== undefined;
   if (options.baseline !== undefined) {
     const parsed = parseBaselineSpec(options.baseline);
-    if ("error" in parsed) throw new ShipgateError("USAGE", `[gate] --baseline ${parsed.error}`);
+    if ("error" in parsed) throw new ShipgateError("USAGE", `[gate] baseline ${parsed.error}`);
     spec = { ...spec, baseline: parsed };
     fromConfig = false;
   }
@@ -61,7 +61,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
   const currentRecord = options.snapshotId === undefined ? (await store.listSnapshots({ limit: 1 }))[0] : await store.getSnapshot(options.snapshotId);
   if (!currentRecord) {
     throw new ShipgateError("NOT_FOUND", `[gate] ${options.snapshotId === undefined ? "no snapshot" : `no snapshot ${options.snapshotId}`} in ${store.location}`, {
-      hint: "run `shipgate assess` first (or `shipgate assess --gate NAME` to do both); `shipgate history` lists the snapshots",
+      hint: `${REMEDY.assessFirst}; \`shipgate history\` lists the snapshots`,
     });
   }
   const where = (): string => {

@@ -3,6 +3,7 @@ import { constants } from "node:os";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InterruptedError, isShipgateError, ShipgateError } from "../errors.js";
+import { cliHint } from "./hints.js";
 import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
 import { parseDay } from "./parse-args.js";
 import { readVersion } from "./version.js";
@@ -266,7 +267,7 @@ export async function runCli(argv: string[], processIo: CliIo): Promise<number> 
       return 128 + ((error.signal ? constants.signals[error.signal as NodeJS.Signals] : undefined) ?? constants.signals.SIGINT);
     }
     if (isShipgateError(error)) {
-      io.stderr(errorText(error.message, error.hint));
+      io.stderr(errorText(error.message, cliHint(error.hint)));
       return 2;
     }
     io.stderr(`internal ${errorText((error as Error).message)}`);

@@ -1,4 +1,4 @@
-import { ParseError } from "../errors.js";
+import { ParseError, REMEDY } from "../errors.js";
 import { classifyJsonReport } from "./json-stream.js";
 import type { JsonValue } from "./json-stream.js";
 import { isCargoAuditHead, isGovulncheckHead, isNpmAuditHead, isOsvScannerHead, isPipAuditHead } from "./advisory-heads.js";
@@ -71,7 +71,7 @@ const OTHER_JSON_NAMES: Record<string, string> = {
 };
 
 /**
- * Throws a ParseError saying which `--format` to use when `head` is recognisably another report than `expected`:
+ * Throws a ParseError naming the format to read it as when `head` is recognisably another report than `expected`:
  * one of the advisory formats, or a JSON report `classifyJsonReport` knows.
  */
 export function refuseOtherAdvisoryReport(head: Buffer, ctx: ParseContext, expected: keyof typeof ADVISORY_REPORT_NAMES): void {
@@ -86,5 +86,5 @@ export function refuseOtherAdvisoryReport(head: Buffer, ctx: ParseContext, expec
   const kind: ReportFormat | "eslint" | "sarif" | undefined = advisory ?? classifyJsonReport(head, ctx.file);
   if (kind === undefined || kind === expected) return;
   const name = advisory === undefined ? (OTHER_JSON_NAMES[kind] ?? `${kind} output`) : ADVISORY_REPORT_NAMES[advisory];
-  throw new ParseError(ctx.file, 1, `this looks like ${name}, not ${ADVISORY_REPORT_NAMES[expected]}`, { hint: `use --format ${kind}` });
+  throw new ParseError(ctx.file, 1, `this looks like ${name}, not ${ADVISORY_REPORT_NAMES[expected]}`, { hint: REMEDY.formatIs(kind) });
 }

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { JSONParser, TokenParserError, TokenType, Tokenizer, TokenizerError } from "@streamparser/json";
 import type { ParsedElementInfo, ParsedTokenInfo } from "@streamparser/json";
-import { ParseError, ShipgateError } from "../errors.js";
+import { ParseError, REMEDY, ShipgateError } from "../errors.js";
 import type { Diagnostic, ParseContext, ReportFormat } from "./types.js";
 
 /** A JSON value as `JSON.parse` would return it. */
@@ -412,7 +412,7 @@ export function refuseOtherJsonReport(head: Buffer, ctx: ParseContext, expected:
   if (kind === undefined || kind === expected) return;
   const ours = kind === "istanbul-summary" || kind === "istanbul-final" || kind === "coveragepy";
   throw new ParseError(ctx.file, 1, `this looks like ${JSON_REPORT_NAMES[kind]}, not ${JSON_REPORT_NAMES[expected]}`, {
-    hint: ours ? `use --format ${kind}` : hint,
+    hint: ours ? REMEDY.formatIs(kind) : hint,
   });
 }
 
@@ -420,12 +420,12 @@ export function refuseOtherJsonReport(head: Buffer, ctx: ParseContext, expected:
 const FINDING_REPORT_NAMES = { eslint: "ESLint JSON output", sarif: "a SARIF log", ruff: "ruff JSON output" } as const;
 
 /**
- * Throws a ParseError saying which `--format` to use when `head` is recognisably another JSON report than
+ * Throws a ParseError naming the format to read it as when `head` is recognisably another JSON report than
  * `expected` (ruff's output included, which `classifyJsonReport` leaves to `isRuffJsonHead`).
  */
 export function refuseOtherFindingReport(head: Buffer, ctx: ParseContext, expected: keyof typeof FINDING_REPORT_NAMES): void {
   const kind = isRuffJsonHead(head, ctx.file) ? "ruff" : classifyJsonReport(head, ctx.file);
   if (kind === undefined || kind === expected) return;
   const name = kind === "ruff" ? FINDING_REPORT_NAMES.ruff : JSON_REPORT_NAMES[kind];
-  throw new ParseError(ctx.file, 1, `this looks like ${name}, not ${FINDING_REPORT_NAMES[expected]}`, { hint: `use --format ${kind}` });
+  throw new ParseError(ctx.file, 1, `this looks like ${name}, not ${FINDING_REPORT_NAMES[expected]}`, { hint: REMEDY.formatIs(kind) });
 }

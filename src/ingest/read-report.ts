@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Transform } from "node:stream";
-import { ParseError, ShipgateError } from "../errors.js";
+import { ParseError, REMEDY, ShipgateError } from "../errors.js";
 import { boundResult } from "./bound-result.js";
 import { DETECT_BYTES, detectFormat, formats, identifyTool, MAX_HEAD_BYTES, parserFor } from "./registry.js";
 import { xmlRootOffset } from "./xml.js";
@@ -60,11 +60,11 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
     if (!parser) {
       if (head.length >= MAX_HEAD_BYTES && xmlRootOffset(head.toString("latin1")) === -1 && startsLikeXml(head.toString("latin1", 0, 256))) {
         throw new ParseError(path, undefined, `unrecognised report format: no XML element starts in the first ${MAX_HEAD_BYTES / 1024} KB (only comments, processing instructions or a DOCTYPE)`, {
-          hint: "force the format with --format (or format: in shipgate.yaml) if the file is a report",
+          hint: `${REMEDY.nameFormat} (or format: in shipgate.yaml) if the file is a report`,
         });
       }
       throw new ParseError(path, undefined, "unrecognised report format", {
-        hint: `shipgate reads ${formats.join(", ")}; force one with --format if the file is one of these`,
+        hint: `shipgate reads ${formats.join(", ")}; ${REMEDY.nameFormat} if the file is one of these`,
       });
     }
   }
@@ -86,7 +86,7 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
     stream.destroy();
     if (error instanceof ShipgateError) throw error;
     throw new ParseError(path, undefined, `could not be read as ${parser.format}: ${(error as Error).message}`, {
-      hint: "check the file, or force another format with --format",
+      hint: `check the file, or ${REMEDY.nameFormat}`,
       cause: error,
     });
   }

@@ -170,7 +170,7 @@ describe("shipgate assess on bad input", () => {
     const result = shipgate(["assess"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatchInlineSnapshot(`
-      "error: [assess] nothing to assess: shipgate.yaml has no collectors and no --report was given
+      "error: [assess] nothing to assess: shipgate.yaml has no collectors and no report was named
         → run \`shipgate init\` to write a config for this repository, or pass --report <file> (JUnit, lcov, Cobertura, istanbul, coverage.py)
       "
     `);

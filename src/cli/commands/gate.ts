@@ -46,7 +46,14 @@ export async function evaluateAndReport(
   options: GateOutputOptions & { cwd: string; gate: string; config: LoadedConfig; store: Store; snapshotId?: number; baseline?: string; date?: string; compareWithCheckout?: boolean },
   io: CliIo,
 ): Promise<GateResult> {
-  const [{ runGate }, text] = await Promise.all([import("../../app/run-gate.js"), import("../../report/gate-text.js")]);
+  const [{ runGate }, text, { parseBaselineSpec }] = await Promise.all([
+    import("../../app/run-gate.js"),
+    import("../../report/gate-text.js"),
+    import("../../gate/baseline-spec.js"),
+  ]);
+  // runGate refuses a bad baseline too, in its own words; here it is the flag that is wrong.
+  const parsed = options.baseline === undefined ? undefined : parseBaselineSpec(options.baseline);
+  if (parsed && "error" in parsed) throw new ShipgateError("USAGE", `[gate] --baseline ${parsed.error}`);
   const result = await runGate({
     root: options.cwd,
     store: options.store,

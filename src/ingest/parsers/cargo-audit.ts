@@ -1,4 +1,4 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { createUnratedTally, refuseOtherAdvisoryReport, stringsOf } from "../advisory.js";
 import { isCargoAuditHead } from "../advisory-heads.js";
 import { isCount, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ReportParser } from "../types.js";
 import { cvss3BaseScore, severityOfScore } from "./osv.js";
 
-const HINT = "expected the output of `cargo audit --json`; check the report path, or pass --format";
+const HINT = "expected the output of `cargo audit --json`; check the report path, or " + REMEDY.nameFormat;
 
 /** A RustSec advisory's rating: the CVSS v3 base score of its vector; a v4 vector or none gives undefined. */
 function severityOf(advisory: JsonObject): AdvisorySeverity | undefined {

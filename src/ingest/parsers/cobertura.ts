@@ -1,4 +1,4 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
 import { detach, readXml } from "../xml.js";
 
@@ -46,7 +46,7 @@ export const coberturaParser: ReportParser = {
           root = name;
           if (name !== "coverage") {
             throw new ParseError(ctx.file, line, `the root element is <${name}>, not <coverage>: this is not a Cobertura report`, {
-              hint: "pass a Cobertura XML file, or force another format with --format",
+              hint: `pass a Cobertura XML file, or ${REMEDY.nameFormat}`,
             });
           }
           declared = { lines: [num(attrs["lines-covered"]), num(attrs["lines-valid"])], branches: [num(attrs["branches-covered"]), num(attrs["branches-valid"])] };

@@ -1,9 +1,9 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { classifyJsonReport, isCount, isJsonObject, readJsonStream, refuseOtherJsonReport } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Counter, Diagnostic, FileCoverage, ProducingTool, ReportParser } from "../types.js";
 
-const HINT = "expected the JSON report of coverage.py (`coverage json`); check the report path, or pass --format";
+const HINT = "expected the JSON report of coverage.py (`coverage json`); check the report path, or " + REMEDY.nameFormat;
 
 const readLineNumbers = (value: JsonValue | undefined): number[] | undefined =>
   Array.isArray(value) && value.every(isCount) ? value : undefined;

@@ -1,9 +1,9 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { classifyJsonReport, isCount, isJsonObject, readJsonStream, refuseOtherFindingReport } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Diagnostic, Finding, FindingLevel, ReportParser } from "../types.js";
 
-const HINT = "expected ESLint's JSON output (`eslint --format json`); check the report path, or pass --format";
+const HINT = "expected ESLint's JSON output (`eslint --format json`); check the report path, or " + REMEDY.nameFormat;
 
 // ESLint's own line breaks (`lineBreakPattern` in eslint/lib/shared/ast-utils.js): its line numbers count these.
 const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/;

@@ -1,4 +1,4 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { createUnratedTally, refuseOtherAdvisoryReport, stringsOf } from "../advisory.js";
 import { isGovulncheckHead } from "../advisory-heads.js";
 import { isCount, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Advisory, Diagnostic, ReportParser } from "../types.js";
 import { fixListed, recordsSeverity, titleOf } from "./osv.js";
 
-const HINT = "expected the output of `govulncheck -format json` (or `-json`); check the report path, or pass --format";
+const HINT = "expected the output of `govulncheck -format json` (or `-json`); check the report path, or " + REMEDY.nameFormat;
 
 /**
  * How far govulncheck traced a vulnerability into the code: the module is required (0), one of its vulnerable packages is

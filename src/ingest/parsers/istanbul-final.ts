@@ -1,10 +1,10 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { classifyJsonReport, isCount, isJsonObject, readJsonStream, refuseOtherJsonReport } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Counter, Diagnostic, FileCoverage, ReportParser } from "../types.js";
 
 const HINT =
-  "expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or pass --format";
+  "expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or " + REMEDY.nameFormat;
 
 /** Covered and total of a hit map (`s` or `f`), as istanbul's `computeSimpleTotals`; undefined when a hit is not a count. */
 function countHits(hits: JsonObject): Counter | undefined {

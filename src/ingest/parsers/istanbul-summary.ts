@@ -1,10 +1,10 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { classifyJsonReport, isCount, isJsonObject, readJsonStream, refuseOtherJsonReport } from "../json-stream.js";
 import type { JsonValue } from "../json-stream.js";
 import type { Counter, Diagnostic, FileCoverage, ReportParser } from "../types.js";
 
 const HINT =
-  "expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or pass --format";
+  "expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or " + REMEDY.nameFormat;
 
 const METRICS = ["lines", "statements", "functions", "branches"] as const;
 type Counters = Partial<Record<(typeof METRICS)[number], Counter>>;
@@ -74,7 +74,7 @@ export const istanbulSummaryParser: ReportParser = {
     }
     if (coverage.length === 0 && total === undefined) {
       throw new ParseError(ctx.file, undefined, 'the report is an empty object, without the "total" every coverage-summary.json has', {
-        hint: "istanbul's json reporter writes {} when it covered no file: if this is coverage-final.json, use --format istanbul-final",
+        hint: `istanbul's json reporter writes {} when it covered no file: if this is coverage-final.json, ${REMEDY.formatIs("istanbul-final")}`,
       });
     }
     if (coverage.length === 0) {

@@ -1,4 +1,4 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } from "../types.js";
 import { detach as own, readXml } from "../xml.js";
 
@@ -105,7 +105,7 @@ export const junitParser: ReportParser = {
           if (name === "testsuites") rootDeclared = (count(attrs.failures) ?? 0) + (count(attrs.errors) ?? 0);
           if (name !== "testsuites" && name !== "testsuite") {
             throw new ParseError(ctx.file, line, `the root element is <${name}>, not <testsuites> or <testsuite>: this is not a JUnit report`, {
-              hint: "pass a JUnit XML file, or force another format with --format",
+              hint: `pass a JUnit XML file, or ${REMEDY.nameFormat}`,
             });
           }
         }

@@ -1,4 +1,4 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
 
 /** Everything one source file accumulates over its `SF:` sections (a tracefile may repeat a file). */
@@ -165,7 +165,7 @@ class LcovReader {
     }
     if (this.records === 0) {
       throw new ParseError(this.file, undefined, this.lineNo === 0 ? "the file is empty" : "no lcov record (SF: … end_of_record) found: this is not an lcov tracefile", {
-        hint: "pass an lcov .info file, or force the right format with --format",
+        hint: `pass an lcov .info file, or ${REMEDY.nameFormat}`,
       });
     }
     if (this.unknown > 0) {

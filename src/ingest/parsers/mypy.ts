@@ -1,8 +1,8 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { headLines, quoteLine, readTextLines, stripAnsi } from "../text-lines.js";
 import type { Diagnostic, Finding, FindingLevel, ReportParser } from "../types.js";
 
-const HINT = "expected mypy's text output (`mypy src > mypy.txt`); check the report path, or pass --format";
+const HINT = "expected mypy's text output (`mypy src > mypy.txt`); check the report path, or " + REMEDY.nameFormat;
 
 // `pkg/a.py:12: error: …`, with `:col` under --show-column-numbers and `:endline:endcol` under --show-error-end;
 // `pkg/a.py: note: In function "f":` has no line at all.

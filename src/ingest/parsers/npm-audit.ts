@@ -1,11 +1,11 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { isCount, isJsonObject, readJsonStream, refuseOtherJsonReport, sniffJson } from "../json-stream.js";
 import type { JsonValue } from "../json-stream.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ReportParser } from "../types.js";
 import { SEVERITIES } from "../advisory.js";
 import { isNpmAuditHead, isOsvScannerHead } from "../advisory-heads.js";
 
-const HINT = "expected the output of `npm audit --json` (npm 6, or npm 7 and later); check the report path, or pass --format";
+const HINT = "expected the output of `npm audit --json` (npm 6, or npm 7 and later); check the report path, or " + REMEDY.nameFormat;
 const AUDIT_FAILED_HINT =
   "npm could not reach the registry's audit endpoint, so there is nothing to read: check `npm config get registry` " +
   "(mirrors and proxies often do not implement audits) and the network, run `npm audit --json` again and pass the new output";
@@ -186,7 +186,7 @@ export const npmAuditParser: ReportParser = {
         const { keys } = sniffJson(head);
         if (!keys.includes("auditReportVersion") && keys.includes("advisories")) shape = "v1";
         if (isOsvScannerHead(head)) {
-          throw new ParseError(ctx.file, 1, "this looks like OSV-Scanner JSON (osv-scanner --format json), not npm audit JSON", { hint: "use --format osv" });
+          throw new ParseError(ctx.file, 1, "this looks like OSV-Scanner JSON (osv-scanner --format json), not npm audit JSON", { hint: REMEDY.formatIs("osv") });
         }
       },
       onEntry: ({ path, value, line }) => {

@@ -1,20 +1,20 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { classifyJsonReport, isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonObject, JsonReportKind, JsonValue } from "../json-stream.js";
 import { createUnratedTally, SEVERITIES } from "../advisory.js";
 import { isNpmAuditHead, isOsvScannerHead } from "../advisory-heads.js";
 import type { Advisory, AdvisorySeverity, Diagnostic, ParseContext, ReportParser } from "../types.js";
 
-const HINT = "expected the JSON output of OSV-Scanner (`osv-scanner --format json`); check the report path, or pass --format";
+const HINT = "expected the JSON output of OSV-Scanner (`osv-scanner --format json`); check the report path, or " + REMEDY.nameFormat;
 
 /** Other JSON reports, named in the refusal, with what to do instead. Partial: a kind added later is named by its format. */
 const OTHER_REPORTS: Partial<Record<JsonReportKind, { name: string; hint: string }>> = {
-  "istanbul-summary": { name: "istanbul coverage-summary.json", hint: "use --format istanbul-summary" },
-  "istanbul-final": { name: "istanbul coverage-final.json", hint: "use --format istanbul-final" },
-  coveragepy: { name: "coverage.py JSON (coverage json)", hint: "use --format coveragepy" },
+  "istanbul-summary": { name: "istanbul coverage-summary.json", hint: REMEDY.formatIs("istanbul-summary") },
+  "istanbul-final": { name: "istanbul coverage-final.json", hint: REMEDY.formatIs("istanbul-final") },
+  coveragepy: { name: "coverage.py JSON (coverage json)", hint: REMEDY.formatIs("coveragepy") },
   eslint: { name: "ESLint JSON output", hint: HINT },
-  "npm-audit": { name: "npm audit JSON", hint: "use --format npm-audit" },
-  sarif: { name: "a SARIF log", hint: "shipgate reads advisories from `osv-scanner --format json`; a SARIF log goes to --format sarif" },
+  "npm-audit": { name: "npm audit JSON", hint: REMEDY.formatIs("npm-audit") },
+  sarif: { name: "a SARIF log", hint: `shipgate reads advisories from \`osv-scanner --format json\`; for a SARIF log, ${REMEDY.formatIs("sarif")}` },
 };
 
 /**
@@ -135,7 +135,7 @@ const strings = (value: JsonValue | undefined): string[] =>
 function refuseOtherReport(head: Buffer, ctx: ParseContext): void {
   const kind = isNpmAuditHead(head) ? "npm-audit" : classifyJsonReport(head, ctx.file);
   if (kind === undefined) return;
-  const { name, hint } = OTHER_REPORTS[kind] ?? { name: `${kind} output`, hint: `use --format ${kind}` };
+  const { name, hint } = OTHER_REPORTS[kind] ?? { name: `${kind} output`, hint: REMEDY.formatIs(kind) };
   throw new ParseError(ctx.file, 1, `this looks like ${name}, not OSV-Scanner JSON (osv-scanner --format json)`, { hint });
 }
 

@@ -1,12 +1,12 @@
 import { Readable } from "node:stream";
-import { ParseError, ShipgateError } from "../../errors.js";
+import { ParseError, REMEDY, ShipgateError } from "../../errors.js";
 import { createUnratedTally, firstLine, refuseOtherAdvisoryReport, stringsOf } from "../advisory.js";
 import { isPipAuditHead } from "../advisory-heads.js";
 import { isJsonObject, readJsonStream, sniffJson } from "../json-stream.js";
 import type { JsonValue } from "../json-stream.js";
 import type { Advisory, Diagnostic, ParseContext, ReportParser } from "../types.js";
 
-const HINT = "expected the output of `pip-audit --format json` (pip-audit 2.x, or the list 1.x wrote); check the report path, or pass --format";
+const HINT = "expected the output of `pip-audit --format json` (pip-audit 2.x, or the list 1.x wrote); check the report path, or " + REMEDY.nameFormat;
 
 /** The line pip-audit prints on stderr after a JSON report; it lands first in the file when stderr is redirected there too. */
 const STDERR_SUMMARY = /^\s*(Found \d+ known vulnerabilit[^\n]*|No known vulnerabilities found[^\n]*)/;

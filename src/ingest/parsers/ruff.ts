@@ -1,9 +1,9 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { isCount, isJsonObject, isRuffJsonHead, readJsonStream, refuseOtherFindingReport } from "../json-stream.js";
 import type { JsonValue } from "../json-stream.js";
 import type { Diagnostic, Finding, FindingLevel, ReportParser } from "../types.js";
 
-const HINT = "expected ruff's JSON output (`ruff check --output-format json`); check the report path, or pass --format";
+const HINT = "expected ruff's JSON output (`ruff check --output-format json`); check the report path, or " + REMEDY.nameFormat;
 
 /**
  * flake8-bandit rules (`S101`…`S704`), which ruff reimplements: security rules in a linter. Shared with the

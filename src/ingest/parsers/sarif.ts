@@ -1,11 +1,11 @@
 import { FIELD_LIMITS } from "../bound-result.js";
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { classifyJsonReport, isCount, isJsonObject, readJsonStream, refuseOtherFindingReport } from "../json-stream.js";
 import type { JsonObject, JsonValue } from "../json-stream.js";
 import type { Diagnostic, Finding, FindingKind, FindingLevel, ProducingTool, ReportParser } from "../types.js";
 import { isRuffSecurityRule } from "./ruff.js";
 
-const HINT = "expected a SARIF 2.1.0 log (`--format sarif` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or pass --format";
+const HINT = "expected a SARIF 2.1.0 log (`--format sarif` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or " + REMEDY.nameFormat;
 
 /** Drivers whose every rule is a security rule (SAST tools), by the start of `tool.driver.name`, lower-cased. */
 const SAST_TOOLS = [

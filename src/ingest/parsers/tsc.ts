@@ -1,8 +1,8 @@
-import { ParseError } from "../../errors.js";
+import { ParseError, REMEDY } from "../../errors.js";
 import { headLines, quoteLine, readTextLines, stripAnsi } from "../text-lines.js";
 import type { Diagnostic, Finding, FindingLevel, ReportParser } from "../types.js";
 
-const HINT = "expected the output of `tsc --noEmit --pretty false` (or of plain `tsc --noEmit`); check the report path, or pass --format";
+const HINT = "expected the output of `tsc --noEmit --pretty false` (or of plain `tsc --noEmit`); check the report path, or " + REMEDY.nameFormat;
 
 type Category = "error" | "warning" | "suggestion" | "message";
 const CATEGORY = "(error|warning|suggestion|message)";

@@ -160,37 +160,37 @@ describe("cargoAuditParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(""))).toMatchInlineSnapshot(`
         "[ingest] cargo-audit.json: the file is empty
-        expected the output of \`cargo audit --json\`; check the report path, or pass --format"
+        expected the output of \`cargo audit --json\`; check the report path, or name its format explicitly"
       `);
     });
     it("cargo audit's text output", async () => {
       expect(await parseFailure(parseText("    Fetching advisory database from `https://github.com/RustSec/advisory-db.git`\n"))).toMatchInlineSnapshot(`
         "[ingest] cargo-audit.json:1: not valid JSON: unexpected "F" at column 5
-        expected the output of \`cargo audit --json\`; check the report path, or pass --format"
+        expected the output of \`cargo audit --json\`; check the report path, or name its format explicitly"
       `);
     });
     it("an object without vulnerabilities", async () => {
       expect(await parseFailure(parseText('{"database": {"advisory-count": 1}, "lockfile": {"dependency-count": 3}}'))).toMatchInlineSnapshot(`
         "[ingest] cargo-audit.json: the object has no "vulnerabilities", which every cargo audit JSON report has
-        expected the output of \`cargo audit --json\`; check the report path, or pass --format"
+        expected the output of \`cargo audit --json\`; check the report path, or name its format explicitly"
       `);
     });
     it("vulnerabilities of something else", async () => {
       expect(await parseFailure(parseText('{"vulnerabilities": {"found": true, "count": 1,\n"list": [{"id": "X"}]}}'))).toMatchInlineSnapshot(`
         "[ingest] cargo-audit.json:2: no entry is a cargo audit vulnerability; the first, a vulnerability: it has no "package.name"
-        expected the output of \`cargo audit --json\`; check the report path, or pass --format"
+        expected the output of \`cargo audit --json\`; check the report path, or name its format explicitly"
       `);
     });
     it("npm audit JSON", async () => {
       expect(await parseFailure(parseFixture("npm-8.11-v2-via-chains", "npm-audit"))).toMatchInlineSnapshot(`
         "[ingest] npm-audit/npm-8.11-v2-via-chains.json:1: this looks like npm audit JSON, not cargo audit JSON
-        use --format npm-audit"
+        name its format: npm-audit"
       `);
     });
     it("pip-audit JSON", async () => {
       expect(await parseFailure(parseFixture("pip-audit-unknown-clean", "pip-audit"))).toMatchInlineSnapshot(`
         "[ingest] pip-audit/pip-audit-unknown-clean.json:1: this looks like pip-audit JSON, not cargo audit JSON
-        use --format pip-audit"
+        name its format: pip-audit"
       `);
     });
   });

@@ -126,19 +126,19 @@ describe("coveragepyParser", () => {
     it("coverage-final.json", async () => {
       expect(await fails("istanbul-final", "vitest-istanbul-4.1-basic")).toMatchInlineSnapshot(`
         "[ingest] istanbul-final/vitest-istanbul-4.1-basic.json:1: this looks like istanbul coverage-final.json, not coverage.py JSON (coverage json)
-        use --format istanbul-final"
+        name its format: istanbul-final"
       `);
     });
     it("coverage-summary.json", async () => {
       expect(await fails("istanbul-summary", "nyc-18.0-basic")).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/nyc-18.0-basic.json:1: this looks like istanbul coverage-summary.json, not coverage.py JSON (coverage json)
-        use --format istanbul-summary"
+        name its format: istanbul-summary"
       `);
     });
     it("a SARIF log", async () => {
       expect(await fails("istanbul-summary", "eslint-sarif-3.1-not-coverage")).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-sarif-3.1-not-coverage.json:1: this looks like a SARIF log, not coverage.py JSON (coverage json)
-        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or pass --format"
+        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or name its format explicitly"
       `);
     });
     it("a report cut before its first file", async () => {
@@ -150,13 +150,13 @@ describe("coveragepyParser", () => {
     it("an empty object", async () => {
       expect(await parseFailure(parseText(parser, "{}"))).toMatchInlineSnapshot(`
         "[ingest] report.json: the object has no "meta", "files" or "totals", which every coverage.py JSON report has
-        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or pass --format"
+        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or name its format explicitly"
       `);
     });
     it("a files object of something else", async () => {
       expect(await parseFailure(parseText(parser, '{"files": {"a.py": [1, 2]}}'))).toMatchInlineSnapshot(`
         "[ingest] report.json:1: no entry is a coverage.py file entry; the first, file "a.py": it is not an object
-        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or pass --format"
+        expected the JSON report of coverage.py (\`coverage json\`); check the report path, or name its format explicitly"
       `);
     });
   });

@@ -140,7 +140,7 @@ describe("eslintParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(parser, ""))).toMatchInlineSnapshot(`
         "[ingest] report.json: the file is empty
-        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or pass --format"
+        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("a report cut in the middle of a file result, naming its last line", async () => {
@@ -153,31 +153,31 @@ describe("eslintParser", () => {
     it("a SARIF log", async () => {
       expect(await parseFailure(parseFixture(parser, "sarif", "eslint-10.15-formatter-sarif-3.1-mixed"))).toMatchInlineSnapshot(`
         "[ingest] sarif/eslint-10.15-formatter-sarif-3.1-mixed.sarif:1: this looks like a SARIF log, not ESLint JSON output
-        use --format sarif"
+        name its format: sarif"
       `);
     });
     it("ruff's JSON output", async () => {
       expect(await parseFailure(parseFixture(parser, "ruff", "ruff-0.16-mixed"))).toMatchInlineSnapshot(`
         "[ingest] ruff/ruff-0.16-mixed.json:1: this looks like ruff JSON output, not ESLint JSON output
-        use --format ruff"
+        name its format: ruff"
       `);
     });
     it("an object (ESLint's json-with-metadata formatter)", async () => {
       expect(await parseFailure(parseText(parser, '{"results": [], "metadata": {}}'))).toMatchInlineSnapshot(`
         "[ingest] report.json:1: the top-level JSON value is an object, not an array
-        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or pass --format"
+        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("an array of something else", async () => {
       expect(await parseFailure(parseText(parser, '[\n  {"file": "a.js", "problems": []}\n]'))).toMatchInlineSnapshot(`
         "[ingest] report.json:2: no element is an ESLint file result; the first: it has no "filePath" and "messages"
-        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or pass --format"
+        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("text", async () => {
       expect(await parseFailure(parseFixture(parser, "tsc", "tsc-5.9-mixed"))).toMatchInlineSnapshot(`
         "[ingest] tsc/tsc-5.9-mixed.txt:1: not valid JSON: unexpected "s" at column 1
-        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or pass --format"
+        expected ESLint's JSON output (\`eslint --format json\`); check the report path, or name its format explicitly"
       `);
     });
   });

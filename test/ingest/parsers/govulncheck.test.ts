@@ -136,37 +136,37 @@ describe("govulncheckParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(""))).toMatchInlineSnapshot(`
         "[ingest] govulncheck.json: the file is empty
-        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or pass --format"
+        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or name its format explicitly"
       `);
     });
     it("govulncheck's text output", async () => {
       expect(await parseFailure(parseText("=== Symbol Results ===\n\nVulnerability #1: GO-2021-0265\n"))).toMatchInlineSnapshot(`
         "[ingest] govulncheck.json:1: not valid JSON: unexpected "=" at column 1
-        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or pass --format"
+        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or name its format explicitly"
       `);
     });
     it("messages wrapped in a JSON array (an edited report, not govulncheck's stream)", async () => {
       expect(await parseFailure(parseText(`[${text("govulncheck-test-binary-devel-clean").replaceAll("}\n{", "},\n{")}]`))).toMatchInlineSnapshot(`
         "[ingest] govulncheck.json:1: the top-level JSON value is an array, not an object
-        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or pass --format"
+        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or name its format explicitly"
       `);
     });
     it("a stream whose first message is not the config", async () => {
       expect(await parseFailure(parseText('{"progress": {"message": "Scanning your code"}}\n{"osv": {"id": "GO-1"}}\n'))).toMatchInlineSnapshot(`
         "[ingest] govulncheck.json: the first message is not govulncheck's {"config": …}, which every govulncheck JSON report starts with
-        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or pass --format"
+        expected the output of \`govulncheck -format json\` (or \`-json\`); check the report path, or name its format explicitly"
       `);
     });
     it("a SARIF log (govulncheck -format sarif)", async () => {
       expect(await parseFailure(parseFixture("eslint-sarif-3.1-not-coverage", "istanbul-summary"))).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-sarif-3.1-not-coverage.json:1: this looks like a SARIF log, not govulncheck JSON
-        use --format sarif"
+        name its format: sarif"
       `);
     });
     it("cargo audit JSON", async () => {
       expect(await parseFailure(parseFixture("cargo-audit-unknown-clean", "cargo-audit"))).toMatchInlineSnapshot(`
         "[ingest] cargo-audit/cargo-audit-unknown-clean.json:1: this looks like cargo audit JSON, not govulncheck JSON
-        use --format cargo-audit"
+        name its format: cargo-audit"
       `);
     });
   });

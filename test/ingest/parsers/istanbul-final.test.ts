@@ -139,25 +139,25 @@ describe("istanbulFinalParser", () => {
     it("coverage-summary.json", async () => {
       expect(await fails("istanbul-summary", "c8-12.0-basic")).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/c8-12.0-basic.json:1: this looks like istanbul coverage-summary.json, not istanbul coverage-final.json
-        use --format istanbul-summary"
+        name its format: istanbul-summary"
       `);
     });
     it("coverage.py JSON", async () => {
       expect(await fails("coveragepy", "coveragepy-6.5-basic")).toMatchInlineSnapshot(`
         "[ingest] coveragepy/coveragepy-6.5-basic.json:1: this looks like coverage.py JSON (coverage json), not istanbul coverage-final.json
-        use --format coveragepy"
+        name its format: coveragepy"
       `);
     });
     it("ESLint JSON", async () => {
       expect(await fails("istanbul-summary", "eslint-10.15-not-coverage")).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-10.15-not-coverage.json:1: this looks like ESLint JSON output, not istanbul coverage-final.json
-        expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
     it("an object of something else", async () => {
       expect(await parseFailure(parseText(parser, '{"compilerOptions": {"strict": true}}'))).toMatchInlineSnapshot(`
         "[ingest] report.json:1: no entry is a coverage-final.json entry; the first, "compilerOptions": it has no statementMap and s
-        expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-final.json written by istanbul's json reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
   });

@@ -127,49 +127,49 @@ describe("istanbulSummaryParser", () => {
     it("ESLint JSON", async () => {
       expect(await fails("istanbul-summary", "eslint-10.15-not-coverage")).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-10.15-not-coverage.json:1: this looks like ESLint JSON output, not istanbul coverage-summary.json
-        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
     it("a SARIF log", async () => {
       expect(await fails("istanbul-summary", "eslint-sarif-3.1-not-coverage")).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-sarif-3.1-not-coverage.json:1: this looks like a SARIF log, not istanbul coverage-summary.json
-        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
     it("coverage-final.json", async () => {
       expect(await fails("istanbul-final", "nyc-18.0-basic")).toMatchInlineSnapshot(`
         "[ingest] istanbul-final/nyc-18.0-basic.json:1: this looks like istanbul coverage-final.json, not istanbul coverage-summary.json
-        use --format istanbul-final"
+        name its format: istanbul-final"
       `);
     });
     it("coverage.py JSON", async () => {
       expect(await fails("coveragepy", "coveragepy-6.5-branch")).toMatchInlineSnapshot(`
         "[ingest] coveragepy/coveragepy-6.5-branch.json:1: this looks like coverage.py JSON (coverage json), not istanbul coverage-summary.json
-        use --format coveragepy"
+        name its format: coveragepy"
       `);
     });
     it("an empty file", async () => {
       expect(await failsOn("")).toMatchInlineSnapshot(`
         "[ingest] report.json: the file is empty
-        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
     it("garbage bytes", async () => {
       expect(await failsOn(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00]))).toMatchInlineSnapshot(`
         "[ingest] report.json:1: not valid JSON: unexpected byte 0x1f at column 1
-        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
     it("an object of something else", async () => {
       expect(await failsOn('{\n  "name": "shipgate",\n  "version": "0.1.0"\n}\n')).toMatchInlineSnapshot(`
         "[ingest] report.json:2: no entry is a coverage-summary.json entry; the first, "name": it is a string, not an object of counters
-        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or pass --format"
+        expected the coverage-summary.json written by istanbul's json-summary reporter (nyc, c8, jest, vitest); check the report path, or name its format explicitly"
       `);
     });
     it("an empty object, which is what coverage-final.json holds when nothing was covered", async () => {
       expect(await failsOn("{}\n")).toMatchInlineSnapshot(`
         "[ingest] report.json: the report is an empty object, without the "total" every coverage-summary.json has
-        istanbul's json reporter writes {} when it covered no file: if this is coverage-final.json, use --format istanbul-final"
+        istanbul's json reporter writes {} when it covered no file: if this is coverage-final.json, name its format: istanbul-final"
       `);
     });
   });

@@ -142,19 +142,19 @@ describe("mypyParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(parser, "", "mypy.txt"))).toMatchInlineSnapshot(`
         "[ingest] mypy.txt: the file is empty: mypy always writes at least its summary line
-        expected mypy's text output (\`mypy src > mypy.txt\`); check the report path, or pass --format"
+        expected mypy's text output (\`mypy src > mypy.txt\`); check the report path, or name its format explicitly"
       `);
     });
     it("tsc's output", async () => {
       expect(await parseFailure(parseFixture(parser, "tsc", "tsc-5.9-mixed"))).toMatchInlineSnapshot(`
         "[ingest] tsc/tsc-5.9-mixed.txt:1: no line is a mypy message or summary; the first is "src/chain.ts(13,6): error TS2345: Argument of type '{ id: number; name: string; address: { street: string; city: { name:…"
-        expected mypy's text output (\`mypy src > mypy.txt\`); check the report path, or pass --format"
+        expected mypy's text output (\`mypy src > mypy.txt\`); check the report path, or name its format explicitly"
       `);
     });
     it("a JSON report", async () => {
       expect(await parseFailure(parseFixture(parser, "ruff", "ruff-0.16-mixed"))).toMatchInlineSnapshot(`
         "[ingest] ruff/ruff-0.16-mixed.json:1: no line is a mypy message or summary; the first is "["
-        expected mypy's text output (\`mypy src > mypy.txt\`); check the report path, or pass --format"
+        expected mypy's text output (\`mypy src > mypy.txt\`); check the report path, or name its format explicitly"
       `);
     });
   });

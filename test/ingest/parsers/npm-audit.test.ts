@@ -273,43 +273,43 @@ describe("npmAuditParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(""))).toMatchInlineSnapshot(`
         "[ingest] audit.json: the file is empty
-        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or pass --format"
+        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or name its format explicitly"
       `);
     });
     it("text that is not JSON (npm's human-readable report)", async () => {
       expect(await parseFailure(parseText("# npm audit report\n\naxios  <=0.21.1\n"))).toMatchInlineSnapshot(`
         "[ingest] audit.json:1: not valid JSON: unexpected "#" at column 1
-        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or pass --format"
+        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or name its format explicitly"
       `);
     });
     it("an object of something else", async () => {
       expect(await parseFailure(parseText('{"name": "fx-sec", "version": "1.0.0"}'))).toMatchInlineSnapshot(`
         "[ingest] audit.json: the object has no "auditReportVersion", "vulnerabilities" or "advisories", which every npm audit JSON report has
-        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or pass --format"
+        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or name its format explicitly"
       `);
     });
     it("a vulnerabilities object of something else", async () => {
       expect(await parseFailure(parseText('{"auditReportVersion": 2,\n"vulnerabilities": {"a": 1}}'))).toMatchInlineSnapshot(`
         "[ingest] audit.json:2: no entry is an npm audit package entry; the first, package "a": it is not an object
-        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or pass --format"
+        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or name its format explicitly"
       `);
     });
     it("OSV-Scanner JSON", async () => {
       expect(await parseFailure(parseFixture("osv-scanner-2.2-sbom-critical", "osv"))).toMatchInlineSnapshot(`
         "[ingest] osv/osv-scanner-2.2-sbom-critical.json:1: this looks like OSV-Scanner JSON (osv-scanner --format json), not npm audit JSON
-        use --format osv"
+        name its format: osv"
       `);
     });
     it("a SARIF log", async () => {
       expect(await parseFailure(parseFixture("eslint-sarif-3.1-not-coverage", "istanbul-summary"))).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-sarif-3.1-not-coverage.json:1: this looks like a SARIF log, not npm audit JSON
-        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or pass --format"
+        expected the output of \`npm audit --json\` (npm 6, or npm 7 and later); check the report path, or name its format explicitly"
       `);
     });
     it("coverage.py JSON", async () => {
       expect(await parseFailure(parseFixture("coveragepy-6.5-basic", "coveragepy"))).toMatchInlineSnapshot(`
         "[ingest] coveragepy/coveragepy-6.5-basic.json:1: this looks like coverage.py JSON (coverage json), not npm audit JSON
-        use --format coveragepy"
+        name its format: coveragepy"
       `);
     });
   });

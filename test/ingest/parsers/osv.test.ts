@@ -270,55 +270,55 @@ describe("osvParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(""))).toMatchInlineSnapshot(`
         "[ingest] osv.json: the file is empty
-        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or pass --format"
+        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("OSV-Scanner's table output", async () => {
       expect(await parseFailure(parseText("╭─────────────────────────────────────┬──────┬───────────╮\n"))).toMatchInlineSnapshot(`
         "[ingest] osv.json:1: not valid JSON: unexpected byte 0xe2 at column 1
-        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or pass --format"
+        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("an object without results", async () => {
       expect(await parseFailure(parseText('{"experimental_config": {}}'))).toMatchInlineSnapshot(`
         "[ingest] osv.json: the object has no "results", which every OSV-Scanner JSON report has
-        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or pass --format"
+        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("another tool's results (Semgrep, Bandit)", async () => {
       expect(await parseFailure(parseText('{"results": [{"check_id": "python.lang.security", "path": "a.py"}], "errors": []}'))).toMatchInlineSnapshot(`
         "[ingest] osv.json: no entry of "results" has a "source" or "packages", as OSV-Scanner's do: this is another tool's report
-        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or pass --format"
+        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("package entries of something else", async () => {
       expect(await parseFailure(parseText('{"results": [{"source": {"path": "go.mod"},\n"packages": [{"name": "x"}]}]}'))).toMatchInlineSnapshot(`
         "[ingest] osv.json:2: no entry is an OSV-Scanner package entry; the first, a package entry: it has no "package.name"
-        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or pass --format"
+        expected the JSON output of OSV-Scanner (\`osv-scanner --format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("npm audit JSON", async () => {
       expect(await parseFailure(parseFixture("npm-8.11-v2-via-chains", "npm-audit"))).toMatchInlineSnapshot(`
         "[ingest] npm-audit/npm-8.11-v2-via-chains.json:1: this looks like npm audit JSON, not OSV-Scanner JSON (osv-scanner --format json)
-        use --format npm-audit"
+        name its format: npm-audit"
       `);
     });
     it("npm audit's npm 6 JSON", async () => {
       expect(await parseFailure(parseFixture("npm-unknown-v1-high", "npm-audit"))).toMatchInlineSnapshot(`
         "[ingest] npm-audit/npm-unknown-v1-high.json:1: this looks like npm audit JSON, not OSV-Scanner JSON (osv-scanner --format json)
-        use --format npm-audit"
+        name its format: npm-audit"
       `);
     });
     it("a SARIF log (osv-scanner --format sarif)", async () => {
       expect(await parseFailure(parseFixture("eslint-sarif-3.1-not-coverage", "istanbul-summary"))).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/eslint-sarif-3.1-not-coverage.json:1: this looks like a SARIF log, not OSV-Scanner JSON (osv-scanner --format json)
-        shipgate reads advisories from \`osv-scanner --format json\`; a SARIF log goes to --format sarif"
+        shipgate reads advisories from \`osv-scanner --format json\`; for a SARIF log, name its format: sarif"
       `);
     });
     it("istanbul coverage-summary.json", async () => {
       expect(await parseFailure(parseFixture("nyc-18.0-basic", "istanbul-summary"))).toMatchInlineSnapshot(`
         "[ingest] istanbul-summary/nyc-18.0-basic.json:1: this looks like istanbul coverage-summary.json, not OSV-Scanner JSON (osv-scanner --format json)
-        use --format istanbul-summary"
+        name its format: istanbul-summary"
       `);
     });
   });

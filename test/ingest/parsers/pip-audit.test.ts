@@ -119,37 +119,37 @@ describe("pipAuditParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(""))).toMatchInlineSnapshot(`
         "[ingest] pip-audit.json: the file is empty
-        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or pass --format"
+        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or name its format explicitly"
       `);
     });
     it("pip-audit's columns output", async () => {
       expect(await parseFailure(parseText("Name    Version ID             Fix Versions\n------- ------- -------------- ------------\n"))).toMatchInlineSnapshot(`
         "[ingest] pip-audit.json:1: not valid JSON: unexpected "N" at column 1
-        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or pass --format"
+        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or name its format explicitly"
       `);
     });
     it("an object without dependencies", async () => {
       expect(await parseFailure(parseText('{"fixes": []}'))).toMatchInlineSnapshot(`
         "[ingest] pip-audit.json: the object has no "dependencies", which every pip-audit JSON report has
-        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or pass --format"
+        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or name its format explicitly"
       `);
     });
     it("dependencies of something else", async () => {
       expect(await parseFailure(parseText('{"dependencies": [\n{"name": "x", "version": "1"}]}'))).toMatchInlineSnapshot(`
         "[ingest] pip-audit.json:2: no entry is a pip-audit dependency; the first, dependency "x": it has neither "vulns" nor "skip_reason"
-        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or pass --format"
+        expected the output of \`pip-audit --format json\` (pip-audit 2.x, or the list 1.x wrote); check the report path, or name its format explicitly"
       `);
     });
     it("cargo audit JSON", async () => {
       expect(await parseFailure(parseFixture("cargo-audit-unknown-rsa-no-patch", "cargo-audit"))).toMatchInlineSnapshot(`
         "[ingest] cargo-audit/cargo-audit-unknown-rsa-no-patch.json:1: this looks like cargo audit JSON, not pip-audit JSON
-        use --format cargo-audit"
+        name its format: cargo-audit"
       `);
     });
     it("OSV-Scanner JSON", async () => {
       expect(await parseFailure(parseFixture("osv-scanner-2.2-sbom-critical", "osv"))).toMatchInlineSnapshot(`
         "[ingest] osv/osv-scanner-2.2-sbom-critical.json:1: this looks like OSV-Scanner JSON, not pip-audit JSON
-        use --format osv"
+        name its format: osv"
       `);
     });
   });

@@ -111,7 +111,7 @@ describe("ruffParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(parser, ""))).toMatchInlineSnapshot(`
         "[ingest] report.json: the file is empty
-        expected ruff's JSON output (\`ruff check --output-format json\`); check the report path, or pass --format"
+        expected ruff's JSON output (\`ruff check --output-format json\`); check the report path, or name its format explicitly"
       `);
     });
     it("a report cut in its first diagnostic", async () => {
@@ -123,19 +123,19 @@ describe("ruffParser", () => {
     it("ESLint's JSON output", async () => {
       expect(await parseFailure(parseFixture(parser, "eslint", "eslint-10.15-mixed"))).toMatchInlineSnapshot(`
         "[ingest] eslint/eslint-10.15-mixed.json:1: this looks like ESLint JSON output, not ruff JSON output
-        use --format eslint"
+        name its format: eslint"
       `);
     });
     it("ruff's SARIF output", async () => {
       expect(await parseFailure(parseFixture(parser, "sarif", "ruff-0.16-mixed"))).toMatchInlineSnapshot(`
         "[ingest] sarif/ruff-0.16-mixed.sarif:1: this looks like a SARIF log, not ruff JSON output
-        use --format sarif"
+        name its format: sarif"
       `);
     });
     it("an array of something else", async () => {
       expect(await parseFailure(parseText(parser, '[{"rule": "E501"}]'))).toMatchInlineSnapshot(`
         "[ingest] report.json:1: no element is a ruff diagnostic; the first: it has no "filename" and "message"
-        expected ruff's JSON output (\`ruff check --output-format json\`); check the report path, or pass --format"
+        expected ruff's JSON output (\`ruff check --output-format json\`); check the report path, or name its format explicitly"
       `);
     });
   });

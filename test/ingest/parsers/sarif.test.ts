@@ -351,7 +351,7 @@ describe("sarifParser", () => {
     it("an object without runs", async () => {
       expect(await parseFailure(parseText(parser, `{"version": "2.1.0", "$schema": "${SCHEMA}"}`, "log.sarif"))).toMatchInlineSnapshot(`
         "[ingest] log.sarif: the log has no "runs", which every SARIF log has
-        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or pass --format"
+        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or name its format explicitly"
       `);
     });
     it("SARIF 1.0 (BinSkim 1.5)", async () => {
@@ -378,31 +378,31 @@ describe("sarifParser", () => {
     it("an empty file", async () => {
       expect(await parseFailure(parseText(parser, "", "log.sarif"))).toMatchInlineSnapshot(`
         "[ingest] log.sarif: the file is empty
-        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or pass --format"
+        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or name its format explicitly"
       `);
     });
     it("results that are not results", async () => {
       expect(await parseFailure(parseText(parser, log([1, "two", { ruleId: "R1" }]), "log.sarif"))).toMatchInlineSnapshot(`
         "[ingest] log.sarif:12: no result of the log can be read; the first: it is not an object
-        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or pass --format"
+        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or name its format explicitly"
       `);
     });
     it("ESLint's JSON output", async () => {
       expect(await parseFailure(parseFixture(parser, "eslint", "eslint-10.15-mixed"))).toMatchInlineSnapshot(`
         "[ingest] eslint/eslint-10.15-mixed.json:1: this looks like ESLint JSON output, not a SARIF log
-        use --format eslint"
+        name its format: eslint"
       `);
     });
     it("a coverage report", async () => {
       expect(await parseFailure(parseText(parser, '{"meta": {"version": "7.6.1", "format": 3}, "files": {}}', "coverage.json"))).toMatchInlineSnapshot(`
         "[ingest] coverage.json:1: this looks like coverage.py JSON (coverage json), not a SARIF log
-        use --format coveragepy"
+        name its format: coveragepy"
       `);
     });
     it("tsc's output", async () => {
       expect(await parseFailure(parseFixture(parser, "tsc", "tsc-5.9-mixed"))).toMatchInlineSnapshot(`
         "[ingest] tsc/tsc-5.9-mixed.txt:1: not valid JSON: unexpected "s" at column 1
-        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or pass --format"
+        expected a SARIF 2.1.0 log (\`--format sarif\` of ESLint, CodeQL, Semgrep, ruff, …); check the report path, or name its format explicitly"
       `);
     });
   });

@@ -134,19 +134,19 @@ describe("tscParser", () => {
     it("lines that are not tsc output", async () => {
       expect(await parseFailure(parseText(parser, "\nall good\nsee you\n", "tsc.txt"))).toMatchInlineSnapshot(`
         "[ingest] tsc.txt:2: no line is a tsc diagnostic; the first is "all good"
-        expected the output of \`tsc --noEmit --pretty false\` (or of plain \`tsc --noEmit\`); check the report path, or pass --format"
+        expected the output of \`tsc --noEmit --pretty false\` (or of plain \`tsc --noEmit\`); check the report path, or name its format explicitly"
       `);
     });
     it("mypy's output", async () => {
       expect(await parseFailure(parseFixture(parser, "mypy", "mypy-1.0-mixed"))).toMatchInlineSnapshot(`
         "[ingest] mypy/mypy-1.0-mixed.txt:1: no line is a tsc diagnostic; the first is "pkg/models.py:11: error: Argument \\"id\\" to \\"User\\" has incompatible type \\"str\\"; expected \\"int\\"  [arg-type]"
-        expected the output of \`tsc --noEmit --pretty false\` (or of plain \`tsc --noEmit\`); check the report path, or pass --format"
+        expected the output of \`tsc --noEmit --pretty false\` (or of plain \`tsc --noEmit\`); check the report path, or name its format explicitly"
       `);
     });
     it("binary data", async () => {
       expect(await parseFailure(parseText(parser, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), "tsc.txt"))).toMatchInlineSnapshot(`
         "[ingest] tsc.txt:1: no line is a tsc diagnostic; the first is binary data, not text
-        expected the output of \`tsc --noEmit --pretty false\` (or of plain \`tsc --noEmit\`); check the report path, or pass --format"
+        expected the output of \`tsc --noEmit --pretty false\` (or of plain \`tsc --noEmit\`); check the report path, or name its format explicitly"
       `);
     });
   });
