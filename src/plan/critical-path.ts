@@ -9,7 +9,7 @@ export const Z95 = 1.6449;
 /**
  * PERT and the critical path method on a validated plan (no cycles). Per task: expected hours
  * (O + 4M + P) / 6 and σ (P − O) / 6; earliest and latest start and finish on expected hours from the
- * project start, honouring task depends_on and the phase order (a task of a phase that depends on phase
+ * project start, honoring task depends_on and the phase order (a task of a phase that depends on phase
  * X starts after every task of X); slack; critical when the slack is zero (within 1e-9 of the
  * project's length, since sums of sixths are not exact in binary).
  *

@@ -318,8 +318,8 @@ export interface Reachability {
   dependsOn(a: string, b: string): boolean;
 }
 
-/** GRAIL labellings (negative filter); four cut nearly all false queries on plan-shaped DAGs. */
-const LABELLINGS = 4;
+/** GRAIL labelings (negative filter); four cut nearly all false queries on plan-shaped DAGs. */
+const LABELINGS = 4;
 /** Hubs (positive filter), in 32-bit words per node: 8 words, 256 hubs. */
 const HUB_WORDS = 8;
 
@@ -333,7 +333,7 @@ const HUB_WORDS = 8;
  *    hubs it depends on and the hubs that depend on it. A hub that a depends on and that depends on b
  *    proves a depends on b.
  * 3. Otherwise a depth-first search from a that skips nodes the filters rule out, stops at the first
- *    node the hubs prove, and dives towards b (the dependency earliest in topological order first);
+ *    node the hubs prove, and dives toward b (the dependency earliest in topological order first);
  *    a visited stamp replaces a fresh set per query.
  * Build O((k + h/32)·(V + E)), memory O((k + h/32)·V).
  */
@@ -345,7 +345,7 @@ export function createReachability(plan: Pick<Plan, "tasks" | "phases">): Reacha
   const acyclic = order.length === size;
   const topo = new Int32Array(size);
   order.forEach((v, i) => (topo[v] = i));
-  const K = acyclic ? LABELLINGS : 0;
+  const K = acyclic ? LABELINGS : 0;
   const labels = new Int32Array(size * K * 2);
   for (let k = 0; k < K; k++) label(waitsFor, k, labels, K);
 
@@ -376,7 +376,7 @@ export function createReachability(plan: Pick<Plan, "tasks" | "phases">): Reacha
       }
     }
   }
-  // The search pops the dependency earliest in topological order first: it dives towards b.
+  // The search pops the dependency earliest in topological order first: it dives toward b.
   const targets = waitsFor.targets.slice();
   for (let v = 0; v < size; v++) {
     const from = offsets[v] as number;
@@ -448,7 +448,7 @@ export function createReachability(plan: Pick<Plan, "tasks" | "phases">): Reacha
 }
 
 /**
- * One GRAIL labelling into `labels` (slot `variant` of K per node): post-order ranks of a depth-first
+ * One GRAIL labeling into `labels` (slot `variant` of K per node): post-order ranks of a depth-first
  * traversal over all nodes, roots and children in an order that differs per variant, and the least
  * rank among a node and everything below it.
  */

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { isGlobPattern, normalisePattern, PLAN_GLOB_OPTIONS } from "./conflicts.js";
+import { isGlobPattern, normalizePattern, PLAN_GLOB_OPTIONS } from "./glob-overlap.js";
 import type { Plan, PlanAgent } from "./types.js";
 
 /** One commit as `commitsSince` reads it from git. */
@@ -55,7 +55,7 @@ export function checkOwnership(plan: Plan, commits: readonly CommitChange[]): Ow
     let owned = declared.get(task.owner);
     if (owned === undefined) declared.set(task.owner, (owned = { literals: new Set(), globs: [] }));
     for (const pattern of task.files) {
-      const norm = normalisePattern(pattern);
+      const norm = normalizePattern(pattern);
       if (isGlobPattern(norm)) owned.globs.push(norm);
       else owned.literals.add(norm);
     }

@@ -1,5 +1,5 @@
 import { tasksInOrder, type PlanAnalysis } from "../plan/analyze.js";
-import { globsOverlap } from "../plan/conflicts.js";
+import { globsOverlap } from "../plan/glob-overlap.js";
 import { ganttChart, MERMAID_MAX_TASKS } from "../plan/gantt.js";
 import { phaseOrder } from "../plan/order.js";
 import type { Plan, PlanTask } from "../plan/types.js";

@@ -3,8 +3,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_CONFLICTS, findConflicts, globsOverlap, MATRIX_MAX_ROWS } from "../../src/plan/conflicts.js";
+import { MAX_CONFLICTS, findConflicts, MATRIX_MAX_ROWS } from "../../src/plan/conflicts.js";
+import { globsOverlap } from "../../src/plan/glob-overlap.js";
 import type { FileConflict, Plan, PlanAgent, PlanTask } from "../../src/plan/types.js";
+import { OVERLAP_CASES } from "./overlap-cases.js";
 
 const GEN = fileURLToPath(new URL("../support/generate.mjs", import.meta.url));
 const SCRATCH = fileURLToPath(new URL("../../.test-tmp/", import.meta.url));
@@ -47,7 +49,7 @@ function planOf(tasks: PlanTask[], phases = ["build"]): Plan {
 
 /**
  * `a` depends on `b`, directly or transitively, as a graph module would answer it: a depth-first search
- * from `a` that skips whatever comes before `b` in a topological order (it cannot lead to `b`), memoised.
+ * from `a` that skips whatever comes before `b` in a topological order (it cannot lead to `b`), memoized.
  */
 function dependsOnOf(plan: Plan): (a: string, b: string) => boolean {
   const index = new Map(plan.tasks.map((t, i) => [t.id, i]));
@@ -90,43 +92,20 @@ function dependsOnOf(plan: Plan): (a: string, b: string) => boolean {
   };
 }
 
-const analyse = (plan: Plan, repoFiles?: string[]) => findConflicts(plan, { dependsOn: dependsOnOf(plan), ...(repoFiles ? { repoFiles } : {}) });
+const analyze = (plan: Plan, repoFiles?: string[]) => findConflicts(plan, { dependsOn: dependsOnOf(plan), ...(repoFiles ? { repoFiles } : {}) });
 const brief = (c: FileConflict) => `${c.kind} ${c.a.task}:${c.a.pattern} × ${c.b.task}:${c.b.pattern} e.g. ${c.example}`;
 
 describe("findConflicts: when two patterns overlap", () => {
-  // Two parallel tasks of different owners: A writes `a`, B writes `b`; the example path, or null for no conflict.
-  it.each([
-    { name: "the same literal path", a: "src/a.ts", b: "src/a.ts", example: "src/a.ts" },
-    { name: "different literal paths", a: "src/a.ts", b: "src/b.ts", example: null },
-    { name: "a literal path spelt with ./", a: "./src/a.ts", b: "src/a.ts", example: "src/a.ts" },
-    { name: "a glob and a literal path it matches", a: "src/**/*.ts", b: "src/api/x.ts", example: "src/api/x.ts" },
-    { name: "a glob and a literal path it does not match", a: "src/*.ts", b: "src/api/x.ts", example: null },
-    { name: "two globs where no file exists yet", a: "src/api/**", b: "src/*/handler.ts", example: "src/api/handler.ts" },
-    { name: "globstars on both sides", a: "src/api/**/*.ts", b: "src/**/handler.ts", example: "src/api/handler.ts" },
-    { name: "a glob and a name that only extends it", a: "src/*.ts", b: "src/foo*", example: "src/foo.ts" },
-    { name: "disjoint directories", a: "src/*.ts", b: "lib/*.ts", example: null },
-    { name: "disjoint extensions under a globstar", a: "docs/*.md", b: "docs/**/*.mdx", example: null },
-    { name: "** and a top-level file", a: "**", b: "README.md", example: "README.md" },
-    { name: "** and a dot-directory", a: "**", b: ".github/workflows/ci.yml", example: ".github/workflows/ci.yml" },
-    { name: "dir/** and the directory itself", a: "src/gen/**", b: "src/gen", example: "src/gen" },
-    { name: "braces and a literal", a: "src/{api,web}/*.ts", b: "src/web/index.ts", example: "src/web/index.ts" },
-    { name: "braces and a glob", a: "{src,lib}/x.ts", b: "lib/*", example: "lib/x.ts" },
-    { name: "braces that miss", a: "src/{api,web}/*.ts", b: "src/cli/*.ts", example: null },
-    { name: "character classes", a: "src/[ab]/c.ts", b: "src/[^a]/*", example: "src/b/c.ts" },
-    { name: "disjoint character classes", a: "src/[ab]/c.ts", b: "src/[c-z]/*", example: null },
-    { name: "an extglob", a: "src/@(x|y)/a.ts", b: "src/y/*", example: "src/y/a.ts" },
-    { name: "a globstar before a test suffix", a: "**/*.test.ts", b: "src/**/*.ts", example: "src/x.test.ts" },
-  ])("$name: $a × $b", ({ a, b, example }) => {
-    const report = analyse(planOf([task("A", "alice", [a]), task("B", "bob", [b])]));
+  // Two parallel tasks of different owners: A writes `a`, B writes `b`; the index must meet every pair that overlaps.
+  it.each(OVERLAP_CASES)("$name: $a × $b", ({ a, b, example }) => {
+    const report = analyze(planOf([task("A", "alice", [a]), task("B", "bob", [b])]));
     expect(report.conflicts.map((c) => c.example)).toEqual(example === null ? [] : [example]);
-    // The same answer whichever way round.
-    expect(globsOverlap(b, a)).toBe(example);
   });
 
   it("prefers an existing file of the repository as the example", () => {
     const plan = planOf([task("A", "alice", ["src/**/*.ts"]), task("B", "bob", ["src/*/index.ts"])]);
-    expect(analyse(plan).conflicts[0]?.example).toBe("src/x/index.ts");
-    expect(analyse(plan, ["README.md", "src/a.ts", "src-old/q/index.ts", "src/b/index.ts", "src/c/index.ts"]).conflicts[0]?.example).toBe("src/b/index.ts");
+    expect(analyze(plan).conflicts[0]?.example).toBe("src/x/index.ts");
+    expect(analyze(plan, ["README.md", "src/a.ts", "src-old/q/index.ts", "src/b/index.ts", "src/c/index.ts"]).conflicts[0]?.example).toBe("src/b/index.ts");
   });
 });
 
@@ -146,12 +125,12 @@ describe("findConflicts: which pairs of tasks", () => {
   });
 
   it("never reports two tasks of the same owner", () => {
-    const report = analyse(planOf([task("A", "alice", ["src/a.ts"]), task("B", "alice", ["src/**"]), task("C", "bob", ["lib/x.ts"])]));
+    const report = analyze(planOf([task("A", "alice", ["src/a.ts"]), task("B", "alice", ["src/**"]), task("C", "bob", ["lib/x.ts"])]));
     expect(report.conflicts).toEqual([]);
   });
 
   it("reports a read of what a parallel task writes as read-after-write, writer first", () => {
-    const report = analyse(
+    const report = analyze(
       planOf([
         task("R", "alice", ["docs/guide.md"], { reads: ["src/api/**"] }),
         task("W", "bob", ["src/api/routes.ts"]),
@@ -166,7 +145,7 @@ describe("findConflicts: which pairs of tasks", () => {
   });
 
   it("ignores two reads of the same file, and a task's own reads of what it writes", () => {
-    const report = analyse(
+    const report = analyze(
       planOf([task("A", "alice", ["a.ts"], { reads: ["shared.ts", "a.ts"] }), task("B", "bob", ["b.ts"], { reads: ["shared.ts"] })]),
     );
     expect(report.conflicts).toEqual([]);
@@ -185,7 +164,7 @@ describe("findConflicts: matrix and summary", () => {
       ],
       ["build", "ship"],
     );
-    const report = analyse(plan);
+    const report = analyze(plan);
     expect(report.conflicts.map(brief)).toEqual([
       "write-write api:package.json × web:package.json e.g. package.json",
       "read-after-write api:src/api/** × web:src/api/types.ts e.g. src/api/types.ts",
@@ -221,7 +200,7 @@ describe("findConflicts: matrix and summary", () => {
   it("caps the rows of a big phase, keeping the conflicting ones and saying how many it left out", () => {
     const tasks = Array.from({ length: 300 }, (_, i) => task(`T${i}`, i % 2 ? "a" : "b", [`src/f${i}.ts`]));
     tasks.push(task("X", "c", ["src/f299.ts"]));
-    const m = analyse(planOf(tasks)).matrix.build;
+    const m = analyze(planOf(tasks)).matrix.build;
     expect(m?.files).toHaveLength(MATRIX_MAX_ROWS);
     expect(m?.omitted).toBe(300 - MATRIX_MAX_ROWS);
     expect(m?.files[0]).toBe("src/f0.ts");

@@ -1,0 +1,23 @@
+/** Pairs of patterns and a path both match (the shortest the search finds), or null when none does. Shared by glob-overlap.test.ts and conflicts.test.ts. */
+export const OVERLAP_CASES: { name: string; a: string; b: string; example: string | null }[] = [
+  { name: "the same literal path", a: "src/a.ts", b: "src/a.ts", example: "src/a.ts" },
+  { name: "different literal paths", a: "src/a.ts", b: "src/b.ts", example: null },
+  { name: "a literal path spelled with ./", a: "./src/a.ts", b: "src/a.ts", example: "src/a.ts" },
+  { name: "a glob and a literal path it matches", a: "src/**/*.ts", b: "src/api/x.ts", example: "src/api/x.ts" },
+  { name: "a glob and a literal path it does not match", a: "src/*.ts", b: "src/api/x.ts", example: null },
+  { name: "two globs where no file exists yet", a: "src/api/**", b: "src/*/handler.ts", example: "src/api/handler.ts" },
+  { name: "globstars on both sides", a: "src/api/**/*.ts", b: "src/**/handler.ts", example: "src/api/handler.ts" },
+  { name: "a glob and a name that only extends it", a: "src/*.ts", b: "src/foo*", example: "src/foo.ts" },
+  { name: "disjoint directories", a: "src/*.ts", b: "lib/*.ts", example: null },
+  { name: "disjoint extensions under a globstar", a: "docs/*.md", b: "docs/**/*.mdx", example: null },
+  { name: "** and a top-level file", a: "**", b: "README.md", example: "README.md" },
+  { name: "** and a dot-directory", a: "**", b: ".github/workflows/ci.yml", example: ".github/workflows/ci.yml" },
+  { name: "dir/** and the directory itself", a: "src/gen/**", b: "src/gen", example: "src/gen" },
+  { name: "braces and a literal", a: "src/{api,web}/*.ts", b: "src/web/index.ts", example: "src/web/index.ts" },
+  { name: "braces and a glob", a: "{src,lib}/x.ts", b: "lib/*", example: "lib/x.ts" },
+  { name: "braces that miss", a: "src/{api,web}/*.ts", b: "src/cli/*.ts", example: null },
+  { name: "character classes", a: "src/[ab]/c.ts", b: "src/[^a]/*", example: "src/b/c.ts" },
+  { name: "disjoint character classes", a: "src/[ab]/c.ts", b: "src/[c-z]/*", example: null },
+  { name: "an extglob", a: "src/@(x|y)/a.ts", b: "src/y/*", example: "src/y/a.ts" },
+  { name: "a globstar before a test suffix", a: "**/*.test.ts", b: "src/**/*.ts", example: "src/x.test.ts" },
+];
