@@ -24,7 +24,7 @@ const typeContracts = ["ingest", "facts", "store", "config"];
  * The contract files themselves are declarations (and constants such as ADVISORY_FORMATS): the core may
  * import their values, and they are held to the core's rules so that this stays true.
  */
-const contractFiles = ["ingest/types", "store/types"];
+const contractFiles = ["ingest/types", "store/types", "store/task-state", "store/tables"];
 /** What the core may not import at all, not even types: use cases, the other adapters, the old pipeline. */
 const offLimitsForCore = ["app", "collect", "git", "exec", "telemetry", "report", "init", "assess"];
 /**

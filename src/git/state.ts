@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { ShipgateError } from "../errors.js";
-import type { GitState } from "../store/types.js";
+import type { GitState } from "../snapshot/git-state.js";
 import { gitOutput } from "./process.js";
 
 /** Most bytes read from `git status` / `git add -u` (a checkout with that many changes records no tree). */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { ReadReportResult } from "../ingest/read-report.js";
 import type { PathResolver } from "../ingest/paths.js";
-import { numberOccurrences } from "../ingest/test-occurrences.js";
+import { numberOccurrences } from "./test-occurrences.js";
 import type { Diagnostic, Finding, TestCase } from "../ingest/types.js";
 import type { AdvisoryRecord, CoverageFileRecord, FindingRecord, SourceRecord, TestResultRecord } from "../store/types.js";
 import { createCoverageMerge } from "./merge-coverage.js";

@@ -1,13 +1,7 @@
 import type { ProducingTool, ReportFormat, TestStatus } from "../ingest/types.js";
+import type { GitState } from "../snapshot/git-state.js";
 
-/** The git state a snapshot was taken at; each field null when not in a git checkout. */
-export interface GitState {
-  commit: string | null;
-  branch: string | null;
-  dirty: boolean | null;
-  /** The working tree's git tree when it differed from `commit` (uncommitted or untracked files); null when clean. */
-  tree: string | null;
-}
+export type { GitState };
 
 /** A report a snapshot read. Facts and detail rows point at it by `sourceIndex` (position in `sources`). */
 export interface SourceRecord {

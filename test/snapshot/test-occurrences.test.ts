@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { numberOccurrences } from "../../src/ingest/test-occurrences.js";
+import { numberOccurrences } from "../../src/snapshot/test-occurrences.js";
 
 const ids = (keys: string[]) => numberOccurrences(keys, (k) => k);
 
