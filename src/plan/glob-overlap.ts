@@ -58,8 +58,9 @@ export function normalizePattern(pattern: string): string {
  * 3. Where step 2 cannot decide (`+(…)`, `*(…)`, `!(…)`, `[!…]`, POSIX classes, `{1..3}`, or picomatch
  *    reading a pattern otherwise), example paths made from each glob — literal segments kept, `*` →
  *    "x", `**` → nothing or one directory "x", `{a,b}` → each alternative, `?` → "x", a character
- *    class → one member — each tested against the other glob. This step can miss an overlap (`+(b)/x`
- *    and `bbb/*`): the approximation is confined to those constructs.
+ *    class → one member — each tested against the other glob; then paths that take each segment one glob
+ *    writes literally from it (`src/!(a)/x.ts` × `src/b/*` → `src/b/x.ts`). This step can still miss an
+ *    overlap: the approximation is confined to those constructs.
  */
 export function createPatternCache(repoFiles: readonly string[]): PatternCache {
   const infos = new Map<string, PatternInfo>();
@@ -151,6 +152,9 @@ export function createPatternCache(repoFiles: readonly string[]): PatternCache {
     for (const [from, to] of [[a, b], [b, a]] as const) {
       for (const example of examplesOf(from.norm)) if (from.matches(example) && to.matches(example)) return example;
     }
+    // Each glob's examples with the segments it leaves open (`!(a)`, `*`) taken from the other's literal segments at
+    // the same depth: `src/!(a)/x.ts` × `src/b/*` → `src/b/x.ts`.
+    for (const example of mergedExamples(a.norm, b.norm)) if (a.matches(example) && b.matches(example)) return example;
     return null;
   };
 
@@ -462,6 +466,22 @@ function pathProduct(a: readonly Segment[], b: readonly Segment[]): string | nul
 // ---- Step 3: example paths --------------------------------------------------------------------------
 
 const MAX_EXAMPLES = 64;
+
+/**
+ * Paths that keep each segment one of the globs writes literally at that depth (a's first), filled with a's
+ * example elsewhere, for alternatives of equal depth without `**`.
+ */
+function mergedExamples(a: string, b: string): string[] {
+  const out = new Set<string>();
+  const split = (glob: string) => expandBraces(extglobsAsBraces(glob).braces).map((alt) => alt.split("/")).filter((parts) => !parts.includes("**"));
+  for (const pa of split(a)) {
+    for (const pb of split(b)) {
+      if (pa.length !== pb.length || out.size >= MAX_EXAMPLES) continue;
+      out.add(pa.map((sa, i) => (!isGlobPattern(sa) ? sa : !isGlobPattern(pb[i] as string) ? (pb[i] as string) : exampleSegment(sa))).join("/"));
+    }
+  }
+  return [...out];
+}
 
 /** Example paths of a glob (see `createPatternCache`, step 3); not all of them need match it. */
 function examplesOf(glob: string): string[] {

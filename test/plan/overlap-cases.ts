@@ -20,4 +20,6 @@ export const OVERLAP_CASES: { name: string; a: string; b: string; example: strin
   { name: "disjoint character classes", a: "src/[ab]/c.ts", b: "src/[c-z]/*", example: null },
   { name: "an extglob", a: "src/@(x|y)/a.ts", b: "src/y/*", example: "src/y/a.ts" },
   { name: "a globstar before a test suffix", a: "**/*.test.ts", b: "src/**/*.ts", example: "src/x.test.ts" },
+  // A negated extglob's examples used a placeholder segment no literal glob shares.
+  { name: "regression: a negated extglob and a directory it does not exclude (the conflict went unreported)", a: "src/!(a)/x.ts", b: "src/b/*", example: "src/b/x.ts" },
 ];
