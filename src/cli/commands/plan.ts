@@ -41,15 +41,13 @@ async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: P
  * Task states from the store, importing the (already loaded) plan first when it changed. Without a store, the plan
  * is imported into an empty one in memory (every task pending) and nothing is created: these commands only read.
  */
-async function taskStates(options: PlanOptions, path: string, loaded: { plan: Plan; hash: string }): Promise<Map<string, TaskRecord>> {
-  const [{ openStore }, { syncPlan }] = await Promise.all([import("../../store/open-store.js"), import("../../exec/sync-plan.js")]);
-  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
-  try {
-    await syncPlan(store, path, { cwd: process.cwd(), at: now(process.env), loaded });
-    return new Map((await store.listTasks()).map((t) => [t.id, t]));
-  } finally {
-    await store.close();
-  }
+async function taskStates(options: PlanOptions, io: CliIo, path: string, loaded: { plan: Plan; hash: string }): Promise<Map<string, TaskRecord>> {
+  const at = now(io.env);
+  const [{ withStore }, { syncPlan }, { taskStates: storedStates }] = await Promise.all([import("../../store/open-store.js"), import("../../app/sync-plan.js"), import("../../app/queue.js")]);
+  return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: true }, async (store) => {
+    await syncPlan(store, path, { cwd: process.cwd(), at, loaded });
+    return storedStates({ store });
+  });
 }
 
 /** Writes a file a flag names (its folder created); a directory or an unwritable path is a USAGE error, not a crash. */
@@ -91,7 +89,7 @@ export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise
 /** `shipgate plan show`: every task, in the plan order, with PERT, slack, schedule, cost and its stored state. */
 export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<number> {
   const { plan, analysis, file, hash } = await analysed(options);
-  const states = await taskStates(options, file, { plan, hash });
+  const states = await taskStates(options, io, file, { plan, hash });
   if (options.json) {
     const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
     const sched = new Map(analysis.schedule.tasks.map((t) => [t.id, t]));
@@ -105,22 +103,18 @@ export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<
 }
 
 /** Task states from the store when one exists (the chart draws them); never creates a store. */
-async function existingStates(options: PlanOptions): Promise<Map<string, TaskRecord["state"]>> {
-  const [{ DEFAULT_DB, openStore }, { existsSync }] = await Promise.all([import("../../store/open-store.js"), import("node:fs")]);
+async function existingStates(options: PlanOptions, io: CliIo): Promise<Map<string, TaskRecord["state"]>> {
+  const [{ DEFAULT_DB, withStore }, { existsSync }] = await Promise.all([import("../../store/open-store.js"), import("node:fs")]);
   const db = options.db ?? DEFAULT_DB;
   const path = db.startsWith("sqlite:") ? db.slice("sqlite:".length) : db;
   if (/^postgres(ql)?:\/\//.test(db) || path === ":memory:" || !existsSync(resolve(options.cwd, path))) return new Map();
-  const store = await openStore(options.db, { cwd: options.cwd });
-  try {
-    return new Map((await store.listTasks()).filter((t) => !t.removed).map((t) => [t.id, t.state]));
-  } finally {
-    await store.close();
-  }
+  const { listTasks } = await import("../../app/queue.js");
+  return withStore(options.db, { cwd: options.cwd, at: now(io.env) }, async (store) => new Map((await listTasks({ store })).map((t) => [t.id, t.state])));
 }
 
 /** `shipgate plan gantt`: Mermaid text (stdout or --out) and/or an SVG (--svg FILE), with stored task states when a store exists. */
 export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const [{ plan, analysis }, { ganttChart, MERMAID_MAX_TASKS, SVG_MAX_TASKS }, states] = await Promise.all([analysed(options), import("../../plan/gantt.js"), existingStates(options)]);
+  const [{ plan, analysis }, { ganttChart, MERMAID_MAX_TASKS, SVG_MAX_TASKS }, states] = await Promise.all([analysed(options), import("../../plan/gantt.js"), existingStates(options, io)]);
   const input = { plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states, today: today(options) };
   if (options.svg) {
     const { renderGanttSvg } = await import("../../report/plan-gantt-svg.js");
@@ -175,7 +169,7 @@ export async function planHandoffCommand(agent: string, options: PlanOptions, io
   if (!plan.agents.some((a) => a.id === agent)) {
     throw new ShipgateError("USAGE", `[plan] no agent "${agent}" in ${shownFile}; agents: ${plan.agents.map((a) => a.id).join(", ")}`);
   }
-  const states = await taskStates(options, file, { plan, hash });
+  const states = await taskStates(options, io, file, { plan, hash });
   const { renderHandoff } = await import("../../report/plan-docs.js");
   await output(options, io, renderHandoff(agent, { plan, analysis, states, planFile: shownFile, today: today(options) }), `handoff for ${agent}`);
   return 0;
@@ -184,7 +178,7 @@ export async function planHandoffCommand(agent: string, options: PlanOptions, io
 /** `shipgate plan status`: the coordination status document. */
 export async function planStatusCommand(options: PlanOptions, io: CliIo): Promise<number> {
   const { plan, analysis, file, hash, shownFile } = await analysed(options);
-  const states = await taskStates(options, file, { plan, hash });
+  const states = await taskStates(options, io, file, { plan, hash });
   const { renderStatus } = await import("../../report/plan-docs.js");
   await output(options, io, renderStatus({ plan, analysis, states, planFile: shownFile, today: today(options) }), "status");
   return 0;

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { loadPlan } from "../config/load-plan.js";
-import { ShipgateError } from "../errors.js";
 import { criticalPath } from "../plan/critical-path.js";
 import { planOrder } from "../plan/order.js";
 import type { Plan } from "../plan/types.js";
 import type { StoredPlan, Store } from "../store/types.js";
+import { QueueError } from "./queue/errors.js";
 
 export interface SyncedPlan {
   stored: StoredPlan;
@@ -30,8 +30,8 @@ export async function syncPlan(store: Store, planPath: string, options: { cwd: s
   try {
     bytes = await readFile(planPath);
   } catch (error) {
-    throw new ShipgateError("NOT_FOUND", `[plan] ${planPath}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`, {
-      hint: "pass --plan FILE, or write shipgate.plan.yaml (docs/plan.md)",
+    throw new QueueError("NOT_FOUND", `[plan] ${planPath}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`, { kind: "plan-missing", file: planPath }, {
+      hint: "write shipgate.plan.yaml, or name the plan file to use (docs/plan.md)",
       cause: error,
     });
   }
