@@ -93,7 +93,7 @@ async function toplevel(root: string): Promise<string> {
   const out = await git(root, ["rev-parse", "--show-toplevel"]);
   if (out.code === 0 && out.stdout.trim() !== "") return out.stdout.trim();
   throw new ShipgateError("GIT_FAILED", `[plan] ${root} is not in a git repository: commits cannot be read`, {
-    hint: "run shipgate inside the checkout (or pass --cwd), or leave out --git",
+    hint: "run it inside the checkout, or compare without git history",
   });
 }
 

@@ -50,14 +50,14 @@ async function taskStates(options: PlanOptions, io: CliIo, path: string, loaded:
   });
 }
 
-/** Writes a file a flag names (its folder created); a directory or an unwritable path is a USAGE error, not a crash. */
+/** Writes a file a flag names (its folder created); a directory or an unwritable path is WRITE_FAILED, not a crash. */
 async function writeOutput(path: string, content: string, flag: string): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ShipgateError("USAGE", `[plan] ${flag}: cannot write ${path}: ${code === "EISDIR" ? "it is a directory" : (error as Error).message}`, {
+    throw new ShipgateError("WRITE_FAILED", `[plan] ${flag}: cannot write ${path}: ${code === "EISDIR" ? "it is a directory" : (error as Error).message}`, {
       hint: code === "EISDIR" ? "name a file, not a folder" : "check the path and its folder's permissions",
       cause: error,
     });
