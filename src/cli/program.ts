@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { InterruptedError, isShipgateError, ShipgateError } from "../errors.js";
 import { cliHint } from "./hints.js";
 import { errorText, guardOutput, type CliIo, type CommonOptions } from "./output.js";
+import { now } from "./clock.js";
 import { parseDay } from "./parse-args.js";
 import { readVersion } from "./version.js";
 
@@ -35,6 +36,8 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       throw new ShipgateError("USAGE", `[cli] --cwd ${o.cwd}: ${kind ? "is a file, not a directory" : "no such directory"}`, { hint: "pass the repository's folder (shipgate does not create it)" });
     }
     if (o.date !== undefined) parseDay(o.date, "--date");
+    // A malformed SHIPGATE_NOW is refused before anything runs, not after the collectors.
+    now(io.env);
     // SHIPGATE_DB names the store for every command that is not given --db (a team's shared PostgreSQL).
     const db = o.db ?? (io.env.SHIPGATE_DB || undefined);
     return { ...o, cwd, ...(db === undefined ? {} : { db }) };

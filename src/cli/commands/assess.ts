@@ -5,6 +5,7 @@ import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
 import type { BaselineSpec } from "../../gate/types.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
+import { now } from "../clock.js";
 
 export interface AssessCommandOptions extends CommonOptions {
   report: string[];
@@ -22,7 +23,7 @@ export interface AssessCommandOptions extends CommonOptions {
 
 /** `shipgate assess`: collect → ingest → snapshot; prints the summary. */
 export async function assessCommand(options: AssessCommandOptions, io: CliIo): Promise<number> {
-  const [{ assess }, { loadConfig, CONFIG_FILE }, { openStore }, { isReportFormat, formats }, text] = await Promise.all([
+  const [{ assess }, { loadConfig, CONFIG_FILE }, { withStore }, { isReportFormat, formats }, text] = await Promise.all([
     import("../../app/assess.js"),
     import("../../config/load-config.js"),
     import("../../store/open-store.js"),
@@ -67,8 +68,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   }
   // Ctrl-C / SIGTERM from here on: the collectors' processes are ended, nothing is stored (exit 130 / 143).
   const signal = io.interruptible?.();
-  const store = await openStore(options.db, { cwd: root });
-  try {
+  return withStore(options.db, { cwd: root }, async (store) => {
     // A baseline that names nothing (an unknown snapshot, name or git ref) must not leave a snapshot behind either.
     if (gateBaseline !== null && gateBaseline.kind !== "previous") {
       const { findNamedSnapshot } = await import("../../app/run-gate.js");
@@ -86,6 +86,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       run: options.run,
       store,
       onProgress: progressPrinter(io),
+      now: () => new Date(now(io.env)),
       ...(signal ? { signal } : {}),
     }));
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
@@ -102,9 +103,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     else if (options.markdown) writeReport(io, `${text.renderAssessMarkdown(result.summary)}\n`);
     else writeReport(io, `${text.renderAssessText(result.summary, { color: io.color })}\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** A collector that fails (a tool that needs the network, offline) need not stop every assess: the hint offers --skip. */

@@ -5,21 +5,18 @@ import { findSnapshot } from "../parse-args.js";
 
 /** `shipgate diff [A] [B]`: what changed between two snapshots (default: the last two). */
 export async function diffCommand(a: string | undefined, b: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
-  const [{ openStore }, { diffSnapshots }, { renderDiffText }] = await Promise.all([
+  const [{ withStore }, { diffSnapshots }, { renderDiffText }] = await Promise.all([
     import("../../store/open-store.js"),
     import("../../snapshot/diff.js"),
     import("../../report/assess-text.js"),
   ]);
-  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
-  try {
+  return withStore(options.db, { cwd: options.cwd, emptyIfMissing: true }, async (store) => {
     const from = await load(store, a ?? "latest~1");
     const to = await load(store, b ?? "latest");
     const diff = diffSnapshots(from, to);
     io.stdout(options.json ? `${JSON.stringify(diff, null, 2)}\n` : `${renderDiffText(diff, { color: io.color })}\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function load(store: Store, value: string) {

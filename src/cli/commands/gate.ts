@@ -5,6 +5,7 @@ import type { GateResult } from "../../gate/types.js";
 import { ShipgateError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import { writeCommands, writeReport, type CliIo, type CommonOptions } from "../output.js";
+import { now } from "../clock.js";
 import { findSnapshot, parseDay } from "../parse-args.js";
 import { readVersion } from "../version.js";
 
@@ -26,19 +27,16 @@ export interface GateCommandOptions extends CommonOptions, GateOutputOptions {
 
 /** `shipgate gate`: GO (exit 0) or NO-GO (exit 1) for the newest snapshot. */
 export async function gateCommand(options: GateCommandOptions, io: CliIo): Promise<number> {
-  const [{ loadConfig, CONFIG_FILE }, { openStore }] = await Promise.all([import("../../config/load-config.js"), import("../../store/open-store.js")]);
+  const [{ loadConfig, CONFIG_FILE }, { withStore }] = await Promise.all([import("../../config/load-config.js"), import("../../store/open-store.js")]);
   const config = await loadConfig(resolve(options.cwd, options.config ?? CONFIG_FILE), { required: options.config !== undefined, cwd: process.cwd() });
   if (options.list) return listGates(config, options, io);
   if (options.date !== undefined) parseDay(options.date, "--date");
-  const store = await openStore(options.db, { cwd: options.cwd, mustExist: true });
-  try {
+  return withStore(options.db, { cwd: options.cwd, mustExist: true }, async (store) => {
     const snapshotId = options.snapshot === undefined ? undefined : await snapshotIdOf(store, options.snapshot);
     // Judging the newest snapshot by default: say when it measured other code than the checkout holds now.
     const result = await evaluateAndReport({ ...options, config, store, ...(snapshotId === undefined ? { compareWithCheckout: true } : { snapshotId }) }, io);
     return result.verdict === "GO" ? 0 : 1;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** Runs the gate and writes every requested output. Used by `gate` and `assess --gate`. */
@@ -63,6 +61,7 @@ export async function evaluateAndReport(
     ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
     ...(options.date === undefined ? {} : { today: options.date }),
     ...(options.compareWithCheckout ? { compareWithCheckout: true } : {}),
+    at: now(io.env),
   });
   const stale = text.staleText(result);
   // On stderr too: CI logs show it whatever output was asked for.

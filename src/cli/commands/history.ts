@@ -5,15 +5,14 @@ export interface HistoryCommandOptions extends CommonOptions {
 }
 
 export async function historyCommand(options: HistoryCommandOptions, io: CliIo): Promise<number> {
-  const [{ openStore }, { renderHistoryText }, { parseCount }] = await Promise.all([
+  const [{ withStore }, { renderHistoryText }, { parseCount }] = await Promise.all([
     import("../../store/open-store.js"),
     import("../../report/assess-text.js"),
     import("../parse-args.js"),
   ]);
   const limit = options.limit === undefined ? 20 : parseCount(options.limit, "--limit");
   // Read-only: without a store the history is empty, and none is created.
-  const store = await openStore(options.db, { cwd: options.cwd, emptyIfMissing: true });
-  try {
+  return withStore(options.db, { cwd: options.cwd, emptyIfMissing: true }, async (store) => {
     const snapshots = await store.listSnapshots({ limit });
     if (options.json) {
       const rows = snapshots.map((s) => {
@@ -26,9 +25,7 @@ export async function historyCommand(options: HistoryCommandOptions, io: CliIo):
       io.stdout(`${renderHistoryText(snapshots, { color: io.color })}\n`);
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function pick(tests: object): object {

@@ -7,22 +7,19 @@ const FORMS = "an id from `shipgate history` (12), latest, latest~N, snapshot:ID
 
 /** `shipgate show [SNAPSHOT]`: a stored snapshot printed as `assess` printed it. Runs no collector and stores nothing. */
 export async function showCommand(ref: string | undefined, options: CommonOptions, io: CliIo): Promise<number> {
-  const [{ openStore }, { loadStoredSummary }, text] = await Promise.all([
+  const [{ withStore }, { loadStoredSummary }, text] = await Promise.all([
     import("../../store/open-store.js"),
     import("../../app/stored-summary.js"),
     import("../../report/assess-text.js"),
   ]);
-  const store = await openStore(options.db, { cwd: options.cwd, mustExist: true });
-  try {
+  return withStore(options.db, { cwd: options.cwd, mustExist: true }, async (store) => {
     const record = await find(store, ref ?? "latest", options.cwd);
     const { summary, renderable } = await loadStoredSummary(store, record);
     if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (options.markdown) writeReport(io, `${text.renderAssessMarkdown(renderable)}\n`);
     else writeReport(io, `${text.renderAssessText(renderable, { color: io.color })}\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function find(store: Store, value: string, root: string): Promise<SnapshotRecord> {
