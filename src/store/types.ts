@@ -260,7 +260,7 @@ export interface ClaimRequest {
   at: string;
   /** How long the lease lasts without a heartbeat, in milliseconds. */
   leaseMs: number;
-  /** Claim this task (when ready) instead of the next ready one. */
+  /** Claim this task (when ready: see `Store.claimTask`) instead of the next ready one. */
   taskId?: string;
   /** Only tasks whose owner is the agent (default true; ignored with `taskId`). */
   ownedOnly?: boolean;
@@ -465,7 +465,8 @@ export interface Store {
   /**
    * Called by a worker (or the dispatcher for an agent) asking for work with a lease. Takes the task `nextTask`
    * would give (or `request.taskId`, refused as `transitionTask` refuses a start: NOT_FOUND, NOT_READY,
-   * INVALID_TRANSITION) and, in ONE write transaction: moves it to `in_progress` with `claimedBy = agent`,
+   * INVALID_TRANSITION — and INVALID_TRANSITION for a blocked task or a failed one out of attempts, which a claim never
+   * takes: task-state.ts `checkClaimable`) and, in ONE write transaction: moves it to `in_progress` with `claimedBy = agent`,
    * attempts + 1, note = `request.note` ?? null, leaseEpoch + 1; opens a run (attempt = the new attempts, epoch = the
    * new leaseEpoch, startedAt = heartbeatAt = `at`, leaseExpiresAt = `at` + leaseMs); appends `task.started`
    * (data as `transitionTask` writes, plus `run`: the run id) and `run.started` (subject: the run id; data

@@ -1,4 +1,4 @@
-import { checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
+import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
 import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
 import type { Db } from "./connection.js";
 import { taskFacts, toRun, type RunRow, type TaskRow } from "./rows.js";
@@ -33,6 +33,7 @@ export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Gu
     if (request.taskId !== undefined) {
       row = steps.mustGet(request.taskId);
       checkMove(taskFacts(row), "in_progress", by);
+      checkClaimable(taskFacts(row));
       steps.checkReady(row);
     } else {
       row = steps.nextRow(request.agent, request.ownedOnly ?? true);
