@@ -375,7 +375,10 @@ export interface StoreAdmin {
    * refuses with SCHEMA_TOO_NEW a database newer than this build. Idempotent.
    */
   migrate(): Promise<{ from: number; to: number; applied: { version: number; name: string }[] }>;
-  /** Rows per table (store/tables.ts names). */
+  /**
+   * Rows per table (store/tables.ts names, every one of them). A table the database's schema does not have yet (a
+   * store opened without migrating, for `db status`) counts 0.
+   */
   counts(): Promise<Record<string, number>>;
   /**
    * One page of a table in its copy order (store/tables.ts `order`), starting after `cursor` (null: the start).
