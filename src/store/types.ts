@@ -382,7 +382,8 @@ export interface StoreAdmin {
   counts(): Promise<Record<string, number>>;
   /**
    * One page of a table in its copy order (store/tables.ts `order`), starting after `cursor` (null: the start).
-   * `next` is null after the last page.
+   * `next` is null on the page that ends the table; a caller reads until then (that page may be empty, when the
+   * one before it ended exactly at the table's end).
    */
   readRows(table: string, cursor: string | null, limit: number): Promise<{ rows: Record<string, unknown>[]; next: string | null }>;
   /** Inserts canonical rows as they are (ids included), in one transaction. */
@@ -396,7 +397,9 @@ export interface StoreAdmin {
  *
  * - Methods are async so that network drivers fit; the SQLite driver resolves synchronously-done work.
  * - Drivers never read the clock: every write takes its time (`at`, `takenAt`) from the caller, so history and
- *   leases can be replayed and tested with a fixed clock.
+ *   leases can be replayed and tested with a fixed clock. Times are UTC as `Date#toISOString` writes them
+ *   (`2026-12-01T09:00:00.000Z`): drivers store them as text and compare them as text (ranges, lease expiry), so a
+ *   caller passes that form (the CLI's clock does).
  * - Drivers do the locking query and the compare-and-set; the task rules (which moves are allowed, the wording of
  *   INVALID_TRANSITION / NOT_READY, event payloads, the duplicate-id check) are store/task-state.ts's.
  * - `saveSnapshot` writes the snapshot, its sources, facts, test results, coverage rows, findings, advisories and a
@@ -433,7 +436,8 @@ export interface Store {
   /** Oldest first (by id); `from`/`to` select on `at`. One query whatever the range. */
   listEvents(options?: EventQuery): Promise<StoreEvent[]>;
   /**
-   * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first, each snapshot's
+   * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first (by `takenAt`, then
+   * id: a snapshot saved late with an earlier time sorts by its time), each snapshot's
    * facts in insertion order: the tracker's series in ONE query, never one per snapshot.
    */
   listFactSeries(query?: FactSeriesQuery): Promise<FactPoint[]>;
@@ -478,7 +482,8 @@ export interface Store {
    */
   claimTask(request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined>;
   /**
-   * Extends the run's lease to `at` + leaseMs and stamps `heartbeatAt`, updating `log`/`usage` when given (no event).
+   * Extends the run's lease to `at` + leaseMs and stamps `heartbeatAt`, replacing `log`/`usage` when given (absent or
+   * null keeps what is stored; the same in `finishRun`). No event.
    * Rejects with LEASE_LOST when the run has ended (expired, cancelled, finished) or `epoch` is not the run's — a
    * stale worker learns it lost the task; NOT_FOUND for an unknown run.
    */
@@ -492,10 +497,12 @@ export interface Store {
    */
   finishRun(runId: number, epoch: number, finish: RunFinish): Promise<{ task: TaskRecord; run: TaskRun }>;
   /**
-   * Ends every open run whose lease expired before `at` with outcome `lost` (endedAt `at`, note "lease expired"),
-   * and moves its task back to `pending` (claimedBy cleared), or to `failed` when it has no attempts left (the dead
-   * letter), with `run.finished` and `task.<state>` events — one transaction per run, so a concurrent heartbeat that
-   * lands first keeps its run. Resolves to the runs it ended.
+   * Ends every open run whose lease expired before `at` (`leaseExpiresAt` < `at`; a lease expiring at `at` stays) with
+   * outcome `lost` (endedAt `at`, note "lease expired"), and moves its task back to `pending` (claimedBy cleared), or
+   * to `failed` when it has no attempts left (the dead letter; claimedBy kept), with `run.finished` and
+   * `task.<state>` events — the task's note becomes "lease expired" and its event's `agent` is null (nobody moved
+   * it). One transaction per run, so a concurrent heartbeat that lands first keeps its run. Resolves to the runs it
+   * ended, in id order.
    */
   expireLeases(at: string): Promise<TaskRun[]>;
   getRun(id: number): Promise<TaskRun | undefined>;

@@ -169,7 +169,9 @@ export function testRunContract(open: () => Promise<Store>): void {
       // Without log and usage, the last ones stay.
       const again = await store.heartbeat(run.id, run.epoch, 5_000, { at: t(20_000) });
       expect(again).toEqual({ ...beat, heartbeatAt: t(20_000), leaseExpiresAt: t(25_000) });
-      expect(await store.getRun(run.id)).toEqual(again);
+      const third = await store.heartbeat(run.id, run.epoch, 5_000, { at: t(21_000), log: null, usage: null });
+      expect(third).toEqual({ ...again, heartbeatAt: t(21_000), leaseExpiresAt: t(26_000) });
+      expect(await store.getRun(run.id)).toEqual(third);
       expect(await store.listEvents()).toEqual(before);
       await store.close();
     });
@@ -274,6 +276,20 @@ export function testRunContract(open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it("expireLeases ends every expired run at once, in id order, and leaves the open ones", async () => {
+      const store = await open();
+      await store.importPlan(planImport("h1", [planTask("A"), planTask("B"), planTask("C"), planTask("D")]), t(0));
+      const runs = [];
+      for (const lease of [3_000, 1_000, 5_000, 2_000]) runs.push((await mustClaim(store, "alice", t(0), { leaseMs: lease })).run);
+      const lost = await store.expireLeases(t(4_000));
+      expect(lost.map((r) => [r.taskId, r.outcome, r.endedAt])).toEqual([["A", "lost", t(4_000)], ["B", "lost", t(4_000)], ["D", "lost", t(4_000)]]);
+      expect((await store.listRuns({ open: true })).map((r) => r.taskId)).toEqual(["C"]);
+      expect((await store.listTasks()).map((x) => [x.id, x.state])).toEqual([["A", "pending"], ["B", "pending"], ["C", "in_progress"], ["D", "pending"]]);
+      expect((await store.listEvents({ typePrefix: "task.", from: t(4_000) })).map((e) => e.subject)).toEqual(["A", "B", "D"]);
+      expect(runs).toHaveLength(4);
+      await store.close();
+    });
+
     it("expireLeases keeps a run whose heartbeat moved its lease past `at`", async () => {
       const store = await open();
       await store.importPlan(planImport("h1", [planTask("A")]), t(0));
@@ -294,7 +310,7 @@ export function testRunContract(open: () => Promise<Store>): void {
       const second = await mustClaim(store, "bob", t(3_000), { leaseMs: 1_000, ownedOnly: false });
       const before = await store.listEvents();
       expect((await store.expireLeases(t(5_000))).map((r) => r.id)).toEqual([second.run.id]);
-      expect(await store.getTask("A")).toMatchObject({ state: "failed", attempts: 2, note: "lease expired" });
+      expect(await store.getTask("A")).toMatchObject({ state: "failed", attempts: 2, note: "lease expired", claimedBy: "bob" });
       expect((await eventsSince(store, before)).map((e) => [e.type, e.data])).toEqual([
         ["run.finished", { task: "A", agent: "bob", attempt: 2, epoch: 2, outcome: "lost", exitCode: null }],
         ["task.failed", { from: "in_progress", to: "failed", agent: null, note: "lease expired", force: false, run: second.run.id }],
