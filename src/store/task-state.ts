@@ -168,7 +168,15 @@ export function leaseExpiry(at: string, ms: number): string {
   const start = Date.parse(at);
   if (!Number.isFinite(start)) throw new ShipgateError("USAGE", `[task] "${at}" is not a time (ISO 8601 expected)`);
   if (!Number.isFinite(ms) || ms <= 0) throw new ShipgateError("USAGE", `[task] a lease must last a positive number of milliseconds (got ${ms})`);
-  return new Date(start + ms).toISOString();
+  // Past year 9999 toISOString writes "+0YYYYY-…", which sorts before every four-digit year: compared as text, such
+  // a lease would count as expired at once. Beyond Date's range it throws.
+  const end = start + ms;
+  if (!(end < Date.UTC(10_000, 0, 1))) {
+    throw new ShipgateError("USAGE", `[task] a lease of ${ms} ms from ${at} would end after the year 9999`, {
+      hint: "give a lease of hours, not millennia, and heartbeat to extend it",
+    });
+  }
+  return new Date(end).toISOString();
 }
 
 /** The refusal a stale worker gets when it heartbeats or finishes a run it no longer holds. */

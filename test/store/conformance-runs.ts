@@ -359,6 +359,24 @@ export function testRunContract(open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it("regression: a lease ending after year 9999 was stored as +0YYYYY-… and counted as expired at once; it is refused (USAGE)", async () => {
+      const store = await open();
+      await store.importPlan(planImport("h1", [planTask("A")]), t(0));
+      const before = await state(store);
+      await expect(store.claimTask({ agent: "alice", at: t(1), leaseMs: 1e15 })).rejects.toMatchObject({
+        code: "USAGE", message: `[task] a lease of 1000000000000000 ms from ${t(1)} would end after the year 9999`,
+      });
+      await expect(store.claimTask({ agent: "alice", at: t(1), leaseMs: 9e15 })).rejects.toMatchObject({ code: "USAGE" });
+      expect(await state(store)).toEqual(before);
+      // The longest lease that can be written still sorts after every time before it.
+      const { run } = await mustClaim(store, "alice", t(2), { leaseMs: Date.UTC(9999, 11, 31) - (T0 + 2) });
+      expect(run.leaseExpiresAt).toBe("9999-12-31T00:00:00.000Z");
+      expect(await store.expireLeases(t(3))).toEqual([]);
+      await expect(store.heartbeat(run.id, run.epoch, 1e15, { at: t(4) })).rejects.toMatchObject({ code: "USAGE" });
+      expect(await store.getRun(run.id)).toEqual(run);
+      await store.close();
+    });
+
     it("claims a failed task again while it has attempts left, and not once they run out", async () => {
       const store = await open();
       await store.importPlan(planImport("h1", [planTask("A", { maxAttempts: 3 })]), t(0));
