@@ -406,7 +406,9 @@ export interface StoreAdmin {
  *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none. It stores
  *   the snapshot's `inputsHash` (`snapshotInputsHash`, the same function in every driver).
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
- * - Events are append-only; nothing updates or deletes them.
+ * - Events are append-only; nothing updates or deletes them. A call that appends several appends them in the order
+ *   its doc names them: a claim `task.started` then `run.started`; a run's end (finishRun, expireLeases, a move by
+ *   hand) `run.finished` then the task's `task.<state>`.
  * - Plan and tasks: `importPlan` keeps the queue state of tasks across plan edits; `claimTask`, `finishRun`, `expireLeases` and
  *   `transitionTask` are atomic across processes (and, for a network driver, machines), each writing its event in the
  *   same transaction.

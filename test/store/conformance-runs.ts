@@ -562,7 +562,8 @@ export function testRunContract(open: () => Promise<Store>): void {
         id: saved[0]!.id, taken_at: first.takenAt, git_commit: first.git.commit, git_branch: "main", git_dirty: 0, git_tree: null,
         config_hash: "abc", inputs_hash: saved[0]!.inputsHash, summary: JSON.stringify(first.summary),
       });
-      await expect(store.admin.readRows("nope", null, 2)).rejects.toThrow(/no table nope/);
+      await expect(store.admin.readRows("nope", null, 2)).rejects.toMatchObject({ code: "USAGE", message: expect.stringContaining("no table nope") as string });
+      await expect(store.admin.writeRows("nope", [{ id: 1 }])).rejects.toMatchObject({ code: "USAGE" });
       await store.close();
     });
 
