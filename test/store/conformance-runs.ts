@@ -518,6 +518,28 @@ export function testRunContract(open: () => Promise<Store>): void {
   });
 
   describe("admin", () => {
+    it("regression: admin.finishCopy resolved after close; every run, range and admin call rejects with STORE_UNAVAILABLE once closed", async () => {
+      const store = await open();
+      await store.close();
+      const calls: [string, () => Promise<unknown>][] = [
+        ["claimTask", () => store.claimTask({ agent: "a", at: t(0), leaseMs: LEASE })],
+        ["heartbeat", () => store.heartbeat(1, 1, LEASE, { at: t(0) })],
+        ["finishRun", () => store.finishRun(1, 1, { at: t(0), outcome: "done" })],
+        ["expireLeases", () => store.expireLeases(t(0))],
+        ["getRun", () => store.getRun(1)],
+        ["listRuns", () => store.listRuns()],
+        ["listFactSeries", () => store.listFactSeries()],
+        ["listEvents", () => store.listEvents({ typePrefix: "task." })],
+        ["admin.schema", () => store.admin.schema()],
+        ["admin.migrate", () => store.admin.migrate()],
+        ["admin.counts", () => store.admin.counts()],
+        ["admin.readRows", () => store.admin.readRows("snapshot", null, 2)],
+        ["admin.writeRows", () => store.admin.writeRows("snapshot", [])],
+        ["admin.finishCopy", () => store.admin.finishCopy()],
+      ];
+      for (const [name, call] of calls) await expect(call(), name).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+    });
+
     it("is at the latest schema after opening, and migrate applies nothing more (twice)", async () => {
       const store = await open();
       const schema = await store.admin.schema();

@@ -49,6 +49,6 @@ export function sqliteAdmin(db: Db, location: string, guard: Guard, clock: () =>
         }).immediate();
       }),
     // AUTOINCREMENT continues after the highest id ever inserted (sqlite_sequence follows explicit ids).
-    finishCopy: () => Promise.resolve(),
+    finishCopy: () => guard(() => undefined),
   };
 }
