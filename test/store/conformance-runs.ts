@@ -604,6 +604,16 @@ export function testRunContract(open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it("writeRows inserts a batch in one transaction: a batch with a bad row writes nothing", async () => {
+      const store = await open();
+      const plan = (id: number) => ({ id, hash: `h${id}`, source: "shipgate.plan.yaml", imported_at: t(id), content: "{}" });
+      await expect(store.admin.writeRows("plan", [plan(1), plan(2), plan(1)])).rejects.toThrow();
+      expect((await store.admin.counts()).plan).toBe(0);
+      await store.admin.writeRows("plan", [plan(1), plan(2)]);
+      expect((await store.admin.readRows("plan", null, 10)).rows).toEqual([plan(1), plan(2)]);
+      await store.close();
+    });
+
     it("copies every table into a fresh store row for row (readRows → writeRows → finishCopy), and the copy keeps working", async () => {
       const source = await open();
       await populate(source);
