@@ -92,6 +92,24 @@ export function checkMove(task: TaskFacts, to: TaskState, by: TaskTransitionBy):
   }
 }
 
+/**
+ * Throws INVALID_TRANSITION when a claim of `task` by id is refused although a start by hand would be allowed: a
+ * claim takes only what `nextTask` could give. A blocked task waits until someone moves it back to pending; a failed
+ * task out of attempts (the dead letter) waits until someone resets it. Called after `checkMove`.
+ */
+export function checkClaimable(task: TaskFacts): void {
+  if (task.state === "blocked") {
+    throw new ShipgateError("INVALID_TRANSITION", `[task] ${task.id} is blocked; a claim takes only a ready task`, {
+      hint: "move it back to pending when it is unblocked, or start it by hand",
+    });
+  }
+  if (task.state === "failed" && !hasAttemptsLeft(task)) {
+    throw new ShipgateError("INVALID_TRANSITION", `[task] ${task.id} failed ${task.attempts} of ${task.maxAttempts ?? "?"} attempts; a claim does not take it again`, {
+      hint: "move it back to pending to give it more attempts, or start it by hand",
+    });
+  }
+}
+
 /** Throws NOT_READY naming each unmet dependency and each phase still open; does nothing when there are none. */
 export function checkReady(id: string, unmet: readonly UnmetDependency[], phases: readonly OpenPhase[]): void {
   const open = phases.filter((p) => p.open > 0);
@@ -150,7 +168,15 @@ export function leaseExpiry(at: string, ms: number): string {
   const start = Date.parse(at);
   if (!Number.isFinite(start)) throw new ShipgateError("USAGE", `[task] "${at}" is not a time (ISO 8601 expected)`);
   if (!Number.isFinite(ms) || ms <= 0) throw new ShipgateError("USAGE", `[task] a lease must last a positive number of milliseconds (got ${ms})`);
-  return new Date(start + ms).toISOString();
+  // Past year 9999 toISOString writes "+0YYYYY-…", which sorts before every four-digit year: compared as text, such
+  // a lease would count as expired at once. Beyond Date's range it throws.
+  const end = start + ms;
+  if (!(end < Date.UTC(10_000, 0, 1))) {
+    throw new ShipgateError("USAGE", `[task] a lease of ${ms} ms from ${at} would end after the year 9999`, {
+      hint: "give a lease of hours, not millennia, and heartbeat to extend it",
+    });
+  }
+  return new Date(end).toISOString();
 }
 
 /** The refusal a stale worker gets when it heartbeats or finishes a run it no longer holds. */

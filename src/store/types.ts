@@ -260,7 +260,7 @@ export interface ClaimRequest {
   at: string;
   /** How long the lease lasts without a heartbeat, in milliseconds. */
   leaseMs: number;
-  /** Claim this task (when ready) instead of the next ready one. */
+  /** Claim this task (when ready: see `Store.claimTask`) instead of the next ready one. */
   taskId?: string;
   /** Only tasks whose owner is the agent (default true; ignored with `taskId`). */
   ownedOnly?: boolean;
@@ -375,11 +375,15 @@ export interface StoreAdmin {
    * refuses with SCHEMA_TOO_NEW a database newer than this build. Idempotent.
    */
   migrate(): Promise<{ from: number; to: number; applied: { version: number; name: string }[] }>;
-  /** Rows per table (store/tables.ts names). */
+  /**
+   * Rows per table (store/tables.ts names, every one of them). A table the database's schema does not have yet (a
+   * store opened without migrating, for `db status`) counts 0.
+   */
   counts(): Promise<Record<string, number>>;
   /**
    * One page of a table in its copy order (store/tables.ts `order`), starting after `cursor` (null: the start).
-   * `next` is null after the last page.
+   * `next` is null on the page that ends the table; a caller reads until then (that page may be empty, when the
+   * one before it ended exactly at the table's end).
    */
   readRows(table: string, cursor: string | null, limit: number): Promise<{ rows: Record<string, unknown>[]; next: string | null }>;
   /** Inserts canonical rows as they are (ids included), in one transaction. */
@@ -393,14 +397,18 @@ export interface StoreAdmin {
  *
  * - Methods are async so that network drivers fit; the SQLite driver resolves synchronously-done work.
  * - Drivers never read the clock: every write takes its time (`at`, `takenAt`) from the caller, so history and
- *   leases can be replayed and tested with a fixed clock.
+ *   leases can be replayed and tested with a fixed clock. Times are UTC as `Date#toISOString` writes them
+ *   (`2026-12-01T09:00:00.000Z`): drivers store them as text and compare them as text (ranges, lease expiry), so a
+ *   caller passes that form (the CLI's clock does).
  * - Drivers do the locking query and the compare-and-set; the task rules (which moves are allowed, the wording of
  *   INVALID_TRANSITION / NOT_READY, event payloads, the duplicate-id check) are store/task-state.ts's.
  * - `saveSnapshot` writes the snapshot, its sources, facts, test results, coverage rows, findings, advisories and a
  *   `snapshot.created` event in ONE transaction: after a crash or an error either all are there or none. It stores
  *   the snapshot's `inputsHash` (`snapshotInputsHash`, the same function in every driver).
  * - Reads return rows in a stable order: snapshots newest first; detail rows in insertion order.
- * - Events are append-only; nothing updates or deletes them.
+ * - Events are append-only; nothing updates or deletes them. A call that appends several appends them in the order
+ *   its doc names them: a claim `task.started` then `run.started`; a run's end (finishRun, expireLeases, a move by
+ *   hand) `run.finished` then the task's `task.<state>`.
  * - Plan and tasks: `importPlan` keeps the queue state of tasks across plan edits; `claimTask`, `finishRun`, `expireLeases` and
  *   `transitionTask` are atomic across processes (and, for a network driver, machines), each writing its event in the
  *   same transaction.
@@ -430,7 +438,8 @@ export interface Store {
   /** Oldest first (by id); `from`/`to` select on `at`. One query whatever the range. */
   listEvents(options?: EventQuery): Promise<StoreEvent[]>;
   /**
-   * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first, each snapshot's
+   * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first (by `takenAt`, then
+   * id: a snapshot saved late with an earlier time sorts by its time), each snapshot's
    * facts in insertion order: the tracker's series in ONE query, never one per snapshot.
    */
   listFactSeries(query?: FactSeriesQuery): Promise<FactPoint[]>;
@@ -465,7 +474,8 @@ export interface Store {
   /**
    * Called by a worker (or the dispatcher for an agent) asking for work with a lease. Takes the task `nextTask`
    * would give (or `request.taskId`, refused as `transitionTask` refuses a start: NOT_FOUND, NOT_READY,
-   * INVALID_TRANSITION) and, in ONE write transaction: moves it to `in_progress` with `claimedBy = agent`,
+   * INVALID_TRANSITION — and INVALID_TRANSITION for a blocked task or a failed one out of attempts, which a claim never
+   * takes: task-state.ts `checkClaimable`) and, in ONE write transaction: moves it to `in_progress` with `claimedBy = agent`,
    * attempts + 1, note = `request.note` ?? null, leaseEpoch + 1; opens a run (attempt = the new attempts, epoch = the
    * new leaseEpoch, startedAt = heartbeatAt = `at`, leaseExpiresAt = `at` + leaseMs); appends `task.started`
    * (data as `transitionTask` writes, plus `run`: the run id) and `run.started` (subject: the run id; data
@@ -474,7 +484,8 @@ export interface Store {
    */
   claimTask(request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined>;
   /**
-   * Extends the run's lease to `at` + leaseMs and stamps `heartbeatAt`, updating `log`/`usage` when given (no event).
+   * Extends the run's lease to `at` + leaseMs and stamps `heartbeatAt`, replacing `log`/`usage` when given (absent or
+   * null keeps what is stored; the same in `finishRun`). No event.
    * Rejects with LEASE_LOST when the run has ended (expired, cancelled, finished) or `epoch` is not the run's — a
    * stale worker learns it lost the task; NOT_FOUND for an unknown run.
    */
@@ -488,10 +499,12 @@ export interface Store {
    */
   finishRun(runId: number, epoch: number, finish: RunFinish): Promise<{ task: TaskRecord; run: TaskRun }>;
   /**
-   * Ends every open run whose lease expired before `at` with outcome `lost` (endedAt `at`, note "lease expired"),
-   * and moves its task back to `pending` (claimedBy cleared), or to `failed` when it has no attempts left (the dead
-   * letter), with `run.finished` and `task.<state>` events — one transaction per run, so a concurrent heartbeat that
-   * lands first keeps its run. Resolves to the runs it ended.
+   * Ends every open run whose lease expired before `at` (`leaseExpiresAt` < `at`; a lease expiring at `at` stays) with
+   * outcome `lost` (endedAt `at`, note "lease expired"), and moves its task back to `pending` (claimedBy cleared), or
+   * to `failed` when it has no attempts left (the dead letter; claimedBy kept), with `run.finished` and
+   * `task.<state>` events — the task's note becomes "lease expired" and its event's `agent` is null (nobody moved
+   * it). One transaction per run, so a concurrent heartbeat that lands first keeps its run. Resolves to the runs it
+   * ended, in id order.
    */
   expireLeases(at: string): Promise<TaskRun[]>;
   getRun(id: number): Promise<TaskRun | undefined>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { snapshotInputsHash } from "../../src/store/inputs-hash.js";
 import type { ImportedTask, NewSnapshot, PlanImport, Store, TaskState } from "../../src/store/types.js";
+import { testRunContract } from "./conformance-runs.js";
 
 /** A snapshot with one of every row kind; `n` varies the content. */
 export function sampleSnapshot(n = 1, overrides: Partial<NewSnapshot> = {}): NewSnapshot {
@@ -480,6 +481,8 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         await store.close();
       });
     });
+
+    testRunContract(open);
 
     if (reopen) {
       it("keeps history across reopening (migrations run once)", async () => {

@@ -17,7 +17,13 @@ export function sqliteAdmin(db: Db, location: string, guard: Guard, clock: () =>
   return {
     schema: () => guard(() => schemaVersion(db)),
     migrate: () => guard(() => migrate(db, location, clock())),
-    counts: () => guard(() => Object.fromEntries(TABLES.map((t) => [t.name, (db.prepare(`SELECT COUNT(*) AS n FROM ${t.name}`).get() as { n: number }).n]))),
+    // `db status` reads a store opened as it is, before `db migrate`: a table its schema does not have yet counts 0.
+    counts: () =>
+      guard(() => {
+        const present = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+        const count = (name: string) => (present.has(name) ? (db.prepare(`SELECT COUNT(*) AS n FROM ${name}`).get() as { n: number }).n : 0);
+        return Object.fromEntries(TABLES.map((t) => [t.name, count(t.name)]));
+      }),
     readRows: (table, cursor, limit) =>
       guard(() => {
         const t = spec(table);
@@ -43,6 +49,6 @@ export function sqliteAdmin(db: Db, location: string, guard: Guard, clock: () =>
         }).immediate();
       }),
     // AUTOINCREMENT continues after the highest id ever inserted (sqlite_sequence follows explicit ids).
-    finishCopy: () => Promise.resolve(),
+    finishCopy: () => guard(() => undefined),
   };
 }

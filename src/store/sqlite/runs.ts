@@ -1,10 +1,31 @@
-import { checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
-import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
+import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
+import type { ClaimRequest, RunFinish, RunQuery, Store, TaskRecord, TaskRun } from "../types.js";
 import type { Db } from "./connection.js";
 import { taskFacts, toRun, type RunRow, type TaskRow } from "./rows.js";
 import type { TaskSteps } from "./tasks.js";
 
 type Guard = <T>(work: () => T) => Promise<T>;
+
+/**
+ * The open runs whose lease passed. Without statistics the planner scans every run ever stored (to skip sorting by
+ * id); INDEXED BY pins the partial index of open runs, which stays as small as the number of runs in flight.
+ */
+export const EXPIRED_RUNS_SQL = "SELECT id FROM task_run INDEXED BY task_run_open WHERE ended_at IS NULL AND lease_expires_at < ? ORDER BY id";
+
+/** The query `listRuns` runs, with its parameters (the limit last). */
+export function listRunsQuery(query: RunQuery): { sql: string; params: (string | number)[] } {
+  const set: [string, string | number][] = [];
+  if (query.taskId !== undefined) set.push(["task_id = ?", query.taskId]);
+  if (query.agent !== undefined) set.push(["agent = ?", query.agent]);
+  if (query.from !== undefined) set.push(["started_at >= ?", query.from]);
+  if (query.to !== undefined) set.push(["started_at < ?", query.to]);
+  const open = query.open === undefined ? "" : query.open ? "ended_at IS NULL" : "ended_at IS NOT NULL";
+  const where = [...set.map((s) => s[0]), ...(open ? [open] : [])];
+  // Open runs are few among all runs: read them from their partial index unless a task narrows the search more.
+  const index = query.open === true && query.taskId === undefined ? " INDEXED BY task_run_open" : "";
+  const sql = `SELECT * FROM task_run${index} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
+  return { sql, params: [...set.map((s) => s[1]), query.limit ?? -1] };
+}
 
 type RunMethods = Pick<Store, "claimTask" | "heartbeat" | "finishRun" | "expireLeases" | "getRun" | "listRuns">;
 
@@ -22,7 +43,7 @@ export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Gu
       `UPDATE task_run SET ended_at = @at, outcome = @outcome, exit_code = @exitCode, note = @note,
          log = COALESCE(@log, log), usage = COALESCE(@usage, usage) WHERE id = @id AND ended_at IS NULL`,
     ),
-    expired: db.prepare("SELECT id FROM task_run WHERE ended_at IS NULL AND lease_expires_at < ? ORDER BY id"),
+    expired: db.prepare(EXPIRED_RUNS_SQL),
   };
   const getRow = (id: number) => q.get.get(id) as RunRow | undefined;
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -33,6 +54,7 @@ export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Gu
     if (request.taskId !== undefined) {
       row = steps.mustGet(request.taskId);
       checkMove(taskFacts(row), "in_progress", by);
+      checkClaimable(taskFacts(row));
       steps.checkReady(row);
     } else {
       row = steps.nextRow(request.agent, request.ownedOnly ?? true);
@@ -98,15 +120,8 @@ export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Gu
       }),
     listRuns: (query = {}) =>
       guard(() => {
-        const set: [string, string | number][] = [];
-        if (query.taskId !== undefined) set.push(["task_id = ?", query.taskId]);
-        if (query.agent !== undefined) set.push(["agent = ?", query.agent]);
-        if (query.from !== undefined) set.push(["started_at >= ?", query.from]);
-        if (query.to !== undefined) set.push(["started_at < ?", query.to]);
-        const open = query.open === undefined ? "" : query.open ? "ended_at IS NULL" : "ended_at IS NOT NULL";
-        const where = [...set.map((s) => s[0]), ...(open ? [open] : [])];
-        const sql = `SELECT * FROM task_run ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT ?`;
-        return (db.prepare(sql).all(...set.map((s) => s[1]), query.limit ?? -1) as RunRow[]).map(toRun);
+        const { sql, params } = listRunsQuery(query);
+        return (db.prepare(sql).all(...params) as RunRow[]).map(toRun);
       }),
   };
 }
