@@ -27,7 +27,8 @@ export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.te
 
 /**
  * Opens the store a `--db` value (or `SHIPGATE_DB`) names: a file path or `sqlite:PATH` (SQLite; by default
- * `.shipgate/shipgate.db` under `cwd`), or `postgres://user@host:port/db` (the shared store). The default store's
+ * `.shipgate/shipgate.db` under `cwd`), or `postgres://user@host:port/db` / `postgresql://…` (the shared store;
+ * `cwd`, `mustExist` and `emptyIfMissing` concern files and do not apply). The default store's
  * folder is created when missing; the folder of a file named in `url` must exist (USAGE otherwise), so that a typo
  * does not leave an empty store somewhere and report "no snapshots".
  */
@@ -35,9 +36,10 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
   const value = url ?? DEFAULT_DB;
   const at = options.at ?? new Date().toISOString();
   if (isPostgresUrl(value)) {
-    throw new ShipgateError("STORE_UNAVAILABLE", "[store] the PostgreSQL driver is not available yet in this version", {
-      hint: "use the default SQLite store (omit --db) until the PostgreSQL driver lands",
-    });
+    // Loaded on demand: SQLite users never load pg. A database is never "missing" the way a file is: opening an
+    // empty one migrates it (or, with migrate false, reads it as schema version 0).
+    const { openPostgresStore } = await import("./postgres/index.js");
+    return openPostgresStore({ url: value, at, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) });
   }
   const path = value.startsWith("sqlite:") ? value.slice("sqlite:".length) : value;
   const file = path === ":memory:" || isAbsolute(path) ? path : join(options.cwd ?? process.cwd(), path);

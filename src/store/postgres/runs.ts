@@ -1,0 +1,147 @@
+import { checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
+import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
+import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
+import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "./rows.js";
+import type { TaskSteps } from "./tasks.js";
+
+type RunMethods = Pick<Store, "claimTask" | "heartbeat" | "finishRun" | "expireLeases" | "getRun" | "listRuns">;
+
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * Claims with leases, heartbeats, the end of a run, and lease expiry. Lock order, everywhere: the task row, then its
+ * run rows — so a finish and a move by hand of the same task never deadlock.
+ */
+export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard: Guard): RunMethods {
+  const getRow = async (db: Queryable, id: number, lock = false) => (await db.query<RunRow>(`SELECT * FROM task_run WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])).rows[0];
+
+  async function claim(db: Queryable, request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined> {
+    const expires = leaseExpiry(request.at, request.leaseMs);
+    const by = { agent: request.agent, ...(request.note === undefined ? {} : { note: request.note }) };
+    let row: TaskRow;
+    let runId: number;
+    if (request.taskId !== undefined) {
+      row = await steps.mustLock(db, request.taskId);
+      checkMove(taskFacts(row), "in_progress", by);
+      await steps.checkReady(db, row);
+      runId = (await db.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('task_run', 'id')) AS id")).rows[0]!.id;
+    } else {
+      const next = await steps.nextRow(db, request.agent, request.ownedOnly ?? true, true);
+      if (!next) return undefined;
+      row = next;
+      runId = next.run_id!;
+    }
+    const move = planMove(taskFacts(row), "in_progress", by, { claim: true, run: runId });
+    const run: TaskRun = {
+      id: runId, taskId: row.id, agent: request.agent, attempt: move.attempts, epoch: move.leaseEpoch, startedAt: request.at, heartbeatAt: request.at,
+      leaseExpiresAt: expires, endedAt: null, outcome: null, exitCode: null, log: null, usage: null, note: null,
+    };
+    // The run, the task's move (compare-and-set) and both events in one statement: one round trip under the row lock.
+    const started = runStartedEvent(run);
+    const written = await db.query(
+      `WITH run AS (
+         INSERT INTO task_run (id, task_id, agent, attempt, epoch, started_at, heartbeat_at, lease_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id),
+       moved AS (
+         UPDATE task SET state = $8, claimed_by = $3, attempts = $4, note = $9, lease_epoch = $5, updated_at = $6, version = version + 1
+         WHERE id = $2 AND version = $10 AND EXISTS (SELECT 1 FROM run) RETURNING id)
+       INSERT INTO event (at, type, subject, data) SELECT e.* FROM (VALUES ($6, $11, $2, $12), ($6, $13, $14, $15)) e(at, type, subject, data)
+       WHERE EXISTS (SELECT 1 FROM moved)`,
+      [
+        runId, row.id, request.agent, move.attempts, move.leaseEpoch, request.at, expires, move.state, move.note, row.version,
+        move.event.type, JSON.stringify(move.event.data), started.type, started.subject, JSON.stringify(started.data),
+      ],
+    );
+    if (written.rowCount !== 2) throw new Error(`task ${row.id} changed while it was being claimed (version ${row.version})`);
+    const task = toTask({ ...row, state: move.state, claimed_by: move.claimedBy, attempts: move.attempts, note: move.note, lease_epoch: move.leaseEpoch, updated_at: request.at, version: row.version + 1 });
+    return { task, run };
+  }
+
+  /** Ends one open run (locked, with its task) and moves its task as the outcome says. */
+  async function end(db: Queryable, run: RunRow, task: TaskRow, finish: RunFinish | { at: string; outcome: "lost"; note: string }): Promise<{ task: TaskRecord; run: TaskRun }> {
+    const exitCode = "exitCode" in finish ? (finish.exitCode ?? null) : null;
+    const log = "log" in finish ? (finish.log ?? null) : null;
+    const usage = "usage" in finish ? json(finish.usage) : null;
+    const ended = toRun(
+      (await db.query<RunRow>(
+        `UPDATE task_run SET ended_at = $2, outcome = $3, exit_code = $4, note = $5, log = COALESCE($6, log), usage = COALESCE($7, usage)
+         WHERE id = $1 AND ended_at IS NULL RETURNING *`,
+        [run.id, finish.at, finish.outcome, exitCode, finish.note ?? null, log, usage],
+      )).rows[0]!,
+    );
+    const to = taskStateAfterRun(finish.outcome, taskFacts(task));
+    const move = planMove(taskFacts(task), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id });
+    return { task: await steps.writeMove(db, task, move, finish.at, [{ at: finish.at, ...runFinishedEvent(ended) }]), run: ended };
+  }
+
+  /** The run and its task, locked task first; undefined when the run does not exist. */
+  async function lockRun(db: Queryable, runId: number): Promise<{ run: RunRow; task: TaskRow } | undefined> {
+    const seen = await getRow(db, runId);
+    if (!seen) return undefined;
+    const task = await steps.mustLock(db, seen.task_id);
+    const run = (await getRow(db, runId, true))!;
+    return { run, task };
+  }
+
+  return {
+    claimTask: (request) => guard(() => transaction(pool, (client) => claim(client, request))),
+    heartbeat: (runId, epoch, leaseMs, update) =>
+      guard(async () => {
+        const expires = leaseExpiry(update.at, leaseMs);
+        // One statement when the lease holds; the refusal is worded from the row as it is.
+        const beat = await pool.query<RunRow>(
+          `UPDATE task_run SET heartbeat_at = $3, lease_expires_at = $4, log = COALESCE($5, log), usage = COALESCE($6, usage)
+           WHERE id = $1 AND epoch = $2 AND ended_at IS NULL RETURNING *`,
+          [runId, epoch, update.at, expires, update.log ?? null, json(update.usage)],
+        );
+        if (beat.rows[0]) return toRun(beat.rows[0]);
+        const current = await getRow(pool, runId);
+        checkLease(current && toRun(current), runId, epoch, location);
+        throw new Error(`run ${runId} could not be extended`);
+      }),
+    finishRun: (runId, epoch, finish) =>
+      guard(() =>
+        transaction(pool, async (client) => {
+          const locked = await lockRun(client, runId);
+          checkLease(locked && toRun(locked.run), runId, epoch, location);
+          return end(client, locked!.run, locked!.task, finish);
+        }),
+      ),
+    expireLeases: (at) =>
+      guard(async () => {
+        const due = await pool.query<{ id: number }>("SELECT id FROM task_run WHERE ended_at IS NULL AND lease_expires_at < $1 ORDER BY id", [at]);
+        const ended: TaskRun[] = [];
+        for (const { id } of due.rows) {
+          const run = await transaction(pool, async (client) => {
+            const locked = await lockRun(client, id);
+            // A heartbeat or a finish may have landed since the scan.
+            if (!locked || locked.run.ended_at !== null || locked.run.lease_expires_at >= at) return undefined;
+            return (await end(client, locked.run, locked.task, { at, outcome: "lost", note: "lease expired" })).run;
+          });
+          if (run) ended.push(run);
+        }
+        return ended;
+      }),
+    getRun: (id) =>
+      guard(async () => {
+        const row = await getRow(pool, id);
+        return row && toRun(row);
+      }),
+    listRuns: (query = {}) =>
+      guard(async () => {
+        const params: unknown[] = [];
+        const where: string[] = [];
+        const add = (sql: string, value: unknown) => {
+          params.push(value);
+          where.push(sql.replace("?", `$${params.length}`));
+        };
+        if (query.taskId !== undefined) add("task_id = ?", query.taskId);
+        if (query.agent !== undefined) add("agent = ?", query.agent);
+        if (query.from !== undefined) add("started_at >= ?", query.from);
+        if (query.to !== undefined) add("started_at < ?", query.to);
+        if (query.open !== undefined) where.push(query.open ? "ended_at IS NULL" : "ended_at IS NOT NULL");
+        params.push(query.limit ?? null);
+        const sql = `SELECT * FROM task_run ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id LIMIT $${params.length}`;
+        return (await pool.query<RunRow>(sql, params)).rows.map(toRun);
+      }),
+  };
+}
