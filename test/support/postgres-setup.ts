@@ -6,6 +6,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The throwaway server's URL (role `shipgate`, may create databases), or null when PostgreSQL tests skip. */
     postgresUrl: string | null;
+    /** The superuser over the server's unix socket (trust), or null for a server given by SHIPGATE_TEST_PG_URL. */
+    postgresAdminUrl: string | null;
     /** Why PostgreSQL tests skip (empty when they run). */
     postgresSkip: string;
   }
@@ -22,6 +24,7 @@ export default function setup(project: TestProject): (() => void) | undefined {
   const given = process.env.SHIPGATE_TEST_PG_URL;
   if (given) {
     project.provide("postgresUrl", given);
+    project.provide("postgresAdminUrl", process.env.SHIPGATE_TEST_PG_ADMIN_URL ?? null);
     project.provide("postgresSkip", "");
     return undefined;
   }
@@ -31,11 +34,13 @@ export default function setup(project: TestProject): (() => void) | undefined {
     if (process.env.CI === "true") throw new Error(`${why} (CI=true: PostgreSQL tests must run, not skip)`);
     process.stderr.write(`\n[postgres] ${why}\n[postgres] the PostgreSQL tests are skipped\n\n`);
     project.provide("postgresUrl", null);
+    project.provide("postgresAdminUrl", null);
     project.provide("postgresSkip", why);
     return undefined;
   }
-  const server = JSON.parse(started.stdout) as { url: string; dir: string };
+  const server = JSON.parse(started.stdout) as { url: string; adminUrl: string; dir: string };
   project.provide("postgresUrl", server.url);
+  project.provide("postgresAdminUrl", server.adminUrl);
   project.provide("postgresSkip", "");
   return () => {
     execFileSync(process.execPath, [script, "stop", server.dir], { stdio: "inherit" });

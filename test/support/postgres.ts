@@ -29,3 +29,17 @@ export async function freshDatabase(prefix = "t"): Promise<string> {
   }
   return databaseUrl(url, name);
 }
+
+/** The superuser's URL on the test server (unix socket, trust), or null when the server was given from outside. */
+export const postgresAdminUrl = (): string | null => inject("postgresAdminUrl");
+
+/** Runs one statement on `url` with a short-lived connection and returns its rows. */
+export async function sql<T extends Record<string, unknown> = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

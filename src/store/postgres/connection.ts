@@ -6,6 +6,19 @@ export type Client = pg.PoolClient;
 /** What a query runs on: the pool (one statement, autocommit) or a client inside a transaction. */
 export type Queryable = Pick<pg.PoolClient, "query">;
 
+/** The URL parsed; a socket URL without a host (`postgres://user@/db?host=/run/postgresql`) parses with a stand-in host. */
+function parseUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    try {
+      return new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=[/?#]|$)/i, "$1localhost"));
+    } catch {
+      return null;
+    }
+  }
+}
+
 /** `url` without its password (in the user part or a `password` parameter): what messages and `store.location` show. */
 export function redactUrl(url: string): string {
   try {
@@ -14,24 +27,21 @@ export function redactUrl(url: string): string {
     u.searchParams.delete("password");
     return u.toString();
   } catch {
-    return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, "$1@");
+    return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, "$1@").replace(/([?&])password=[^&#]*&?/i, "$1").replace(/[?&]$/, "");
   }
 }
 
 /** Host and port as the server is reached (the socket folder for a unix socket), for messages. */
 function endpoint(url: string): { host: string; port: string; user: string; database: string } {
-  try {
-    const u = new URL(url);
-    const host = u.searchParams.get("host") ?? (decodeURIComponent(u.hostname) || "localhost");
-    return {
-      host,
-      port: u.port || u.searchParams.get("port") || "5432",
-      user: decodeURIComponent(u.username) || process.env.PGUSER || process.env.USER || "postgres",
-      database: decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || "postgres",
-    };
-  } catch {
-    return { host: "?", port: "?", user: "?", database: "?" };
-  }
+  const u = parseUrl(url);
+  if (!u) return { host: "?", port: "?", user: "?", database: "?" };
+  const user = decodeURIComponent(u.username) || process.env.PGUSER || process.env.USER || "postgres";
+  return {
+    host: u.searchParams.get("host") ?? (decodeURIComponent(u.hostname) || "localhost"),
+    port: u.port || u.searchParams.get("port") || "5432",
+    user,
+    database: decodeURIComponent(u.pathname.slice(1)) || user,
+  };
 }
 
 // bigint columns (ids, counts, COUNT(*)) come back as numbers: every id and count fits in 2^53.
@@ -48,13 +58,9 @@ export interface PoolOptions {
 
 /** A pool for `url`; connects lazily. `connect_timeout` (seconds) in the URL bounds each connection attempt (default 10). */
 export function createPool(url: string, options: PoolOptions = {}): Pool {
-  let timeout = 10;
-  try {
-    const given = Number(new URL(url).searchParams.get("connect_timeout"));
-    if (Number.isFinite(given) && given > 0) timeout = given;
-  } catch {
-    // an unparsable URL fails when connecting, with pg's own message
-  }
+  // An unparsable URL fails when connecting, with pg's own message.
+  const given = Number(parseUrl(url)?.searchParams.get("connect_timeout"));
+  const timeout = Number.isFinite(given) && given > 0 ? given : 10;
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, connectionTimeoutMillis: timeout * 1000, idleTimeoutMillis: 10_000, types });
   // An idle connection the server closed (restart, admin kill) is dropped by the pool; the next query reconnects.
   pool.on("error", () => undefined);
