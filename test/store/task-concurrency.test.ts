@@ -6,9 +6,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import type { TaskRecord } from "../../src/store/types.js";
+import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { AT, planImport, planTask } from "./conformance.js";
 
-// Real processes on one SQLite file: the worker runs the built driver (the global setup builds dist/).
+// Real processes on one store (a SQLite file, a PostgreSQL database): the worker runs the built driver (the
+// global setup builds dist/).
 const workerPath = fileURLToPath(new URL("./task-worker.mjs", import.meta.url));
 
 interface WorkerResult {
@@ -54,9 +56,14 @@ async function race(db: string, specs: { agent: string; command: string; ids?: s
   return Promise.all(workers.map((w) => w.done));
 }
 
-async function seed(count: number, prefix: string): Promise<{ db: string; ids: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), "shipgate-tasks-"));
-  const db = join(dir, "shipgate.db");
+/** A new, empty store of each driver: its path or URL. */
+const DRIVERS: { name: string; skip: string | null; create: () => Promise<string> }[] = [
+  { name: "sqlite", skip: null, create: () => Promise.resolve(join(mkdtempSync(join(tmpdir(), "shipgate-tasks-")), "shipgate.db")) },
+  { name: "postgres", skip: postgresAvailable().skip, create: () => freshDatabase("tasks") },
+];
+
+async function seed(create: () => Promise<string>, count: number, prefix: string): Promise<{ db: string; ids: string[] }> {
+  const db = await create();
   const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
   const store = await openStore(db);
   await store.importPlan(planImport("h1", ids.map((id, i) => planTask(id, { owner: "owner", priority: (["P0", "P1", "P2", "P3"] as const)[i % 4]!, slack: i % 7 }))), AT);
@@ -74,11 +81,13 @@ async function readBack(db: string): Promise<{ tasks: TaskRecord[]; taskEvents: 
 
 const agents = (n: number) => Array.from({ length: n }, (_, i) => `agent-${String(i).padStart(2, "0")}`);
 
-describe("tasks under concurrent processes (sqlite)", () => {
+for (const { name, skip, create } of DRIVERS) describe.skipIf(skip)(`tasks under concurrent processes (${name}${skip ? `, skipped: ${skip}` : ""})`, () => {
   it("16 processes claiming at once from 200 ready tasks get each task exactly once", async () => {
-    const { db, ids } = await seed(200, "C");
+    const { db, ids } = await seed(create, 200, "C");
     const results = await race(db, agents(16).map((agent) => ({ agent, command: "claim" })));
     const claimed = results.flatMap((r) => r.claimed);
+    const doubleClaims = claimed.length - new Set(claimed).size;
+    expect(doubleClaims).toBe(0);
     expect(claimed).toHaveLength(200);
     expect([...new Set(claimed)].sort()).toEqual(ids);
     const { tasks, taskEvents } = await readBack(db);
@@ -90,7 +99,7 @@ describe("tasks under concurrent processes (sqlite)", () => {
   });
 
   it("16 processes moving their own 25 tasks through start and done lose no update (400 done, 800 events)", async () => {
-    const { db, ids } = await seed(400, "R");
+    const { db, ids } = await seed(create, 400, "R");
     const names = agents(16);
     // Interleaved sets, so that neighbouring rows (same pages) are written by different processes.
     const results = await race(db, names.map((agent, w) => ({ agent, command: "run", ids: ids.filter((_, i) => i % 16 === w) })));
@@ -104,7 +113,7 @@ describe("tasks under concurrent processes (sqlite)", () => {
   });
 
   it("two processes starting the same task at once: exactly one wins each of 150 rounds, the other is told who holds it", async () => {
-    const { db, ids } = await seed(150, "S");
+    const { db, ids } = await seed(create, 150, "S");
     const results = await race(db, ["alice", "bob"].map((agent) => ({ agent, command: "start", ids })));
     const { tasks, taskEvents } = await readBack(db);
     for (const t of tasks) {

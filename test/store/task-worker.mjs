@@ -1,4 +1,4 @@
-// One process of the task-concurrency tests: opens the BUILT SQLite driver on a shared file, prints "ready",
+// One process of the task-concurrency tests: opens the BUILT store (a SQLite file or a postgres:// URL), prints "ready",
 // waits for a line on stdin (the parent writes it to every worker at once, so that they start at the same
 // moment), runs its command and prints one JSON line with what it got.
 //
