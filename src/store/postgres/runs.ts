@@ -16,7 +16,6 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
   const getRow = async (db: Queryable, id: number, lock = false) => (await db.query<RunRow>(`SELECT * FROM task_run WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])).rows[0];
 
   async function claim(db: Queryable, request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined> {
-    const expires = leaseExpiry(request.at, request.leaseMs);
     const by = { agent: request.agent, ...(request.note === undefined ? {} : { note: request.note }) };
     let row: TaskRow;
     let runId: number;
@@ -31,6 +30,8 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
       row = next;
       runId = next.run_id!;
     }
+    // Checked once a task is found, as SQLite does: with nothing ready, a claim resolves undefined whatever the lease.
+    const expires = leaseExpiry(request.at, request.leaseMs);
     const move = planMove(taskFacts(row), "in_progress", by, { claim: true, run: runId });
     const run: TaskRun = {
       id: runId, taskId: row.id, agent: request.agent, attempt: move.attempts, epoch: move.leaseEpoch, startedAt: request.at, heartbeatAt: request.at,
@@ -56,30 +57,48 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     return { task, run };
   }
 
-  /** Ends one open run (locked, with its task) and moves its task as the outcome says. */
+  /**
+   * Ends one open run (locked, with its task) and moves its task as the outcome says: the run's end, the task's move
+   * (compare-and-set) and both events in one statement.
+   */
   async function end(db: Queryable, run: RunRow, task: TaskRow, finish: RunFinish | { at: string; outcome: "lost"; note: string }): Promise<{ task: TaskRecord; run: TaskRun }> {
     const exitCode = "exitCode" in finish ? (finish.exitCode ?? null) : null;
     const log = "log" in finish ? (finish.log ?? null) : null;
     const usage = "usage" in finish ? json(finish.usage) : null;
-    const ended = toRun(
-      (await db.query<RunRow>(
-        `UPDATE task_run SET ended_at = $2, outcome = $3, exit_code = $4, note = $5, log = COALESCE($6, log), usage = COALESCE($7, usage)
-         WHERE id = $1 AND ended_at IS NULL RETURNING *`,
-        [run.id, finish.at, finish.outcome, exitCode, finish.note ?? null, log, usage],
-      )).rows[0]!,
-    );
+    const endedRow: RunRow = { ...run, ended_at: finish.at, outcome: finish.outcome, exit_code: exitCode, note: finish.note ?? null, log: log ?? run.log, usage: usage ?? run.usage };
+    const ended = toRun(endedRow);
     const to = taskStateAfterRun(finish.outcome, taskFacts(task));
     const move = planMove(taskFacts(task), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id });
-    return { task: await steps.writeMove(db, task, move, finish.at, [{ at: finish.at, ...runFinishedEvent(ended) }]), run: ended };
+    const finished = runFinishedEvent(ended);
+    const written = await db.query(
+      `WITH ended AS (
+         UPDATE task_run SET ended_at = $2, outcome = $3, exit_code = $4, note = $5, log = $6, usage = $7 WHERE id = $1 AND ended_at IS NULL RETURNING id),
+       moved AS (
+         UPDATE task SET state = $8, claimed_by = $9, attempts = $10, note = $11, lease_epoch = $12, updated_at = $2, version = version + 1
+         WHERE id = $13 AND version = $14 AND EXISTS (SELECT 1 FROM ended) RETURNING id)
+       INSERT INTO event (at, type, subject, data) SELECT e.* FROM (VALUES ($2, $15, $16, $17), ($2, $18, $13, $19)) e(at, type, subject, data)
+       WHERE EXISTS (SELECT 1 FROM moved)`,
+      [
+        run.id, finish.at, finish.outcome, exitCode, endedRow.note, endedRow.log, endedRow.usage,
+        move.state, move.claimedBy, move.attempts, move.note, move.leaseEpoch, task.id, task.version,
+        finished.type, finished.subject, JSON.stringify(finished.data), move.event.type, JSON.stringify(move.event.data),
+      ],
+    );
+    // Cannot happen under the row locks; kept so that a driver change that loses them fails loudly.
+    if (written.rowCount !== 2) throw new Error(`run ${run.id} or task ${task.id} changed while the run was being ended`);
+    const moved = toTask({ ...task, state: move.state, claimed_by: move.claimedBy, attempts: move.attempts, note: move.note, lease_epoch: move.leaseEpoch, updated_at: finish.at, version: task.version + 1 });
+    return { task: moved, run: ended };
   }
 
-  /** The run and its task, locked task first; undefined when the run does not exist. */
+  /**
+   * The run and its task, both locked in one statement (the task is named first, and locked first), or undefined
+   * when the run does not exist.
+   */
   async function lockRun(db: Queryable, runId: number): Promise<{ run: RunRow; task: TaskRow } | undefined> {
-    const seen = await getRow(db, runId);
-    if (!seen) return undefined;
-    const task = await steps.mustLock(db, seen.task_id);
-    const run = (await getRow(db, runId, true))!;
-    return { run, task };
+    const row = (
+      await db.query<{ t: TaskRow; r: RunRow }>("SELECT to_jsonb(t) AS t, to_jsonb(r) AS r FROM task t JOIN task_run r ON r.task_id = t.id WHERE r.id = $1 FOR UPDATE OF t, r", [runId])
+    ).rows[0];
+    return row && { run: row.r, task: row.t };
   }
 
   return {
