@@ -2,6 +2,8 @@
 # Installs the system tools the test suite runs for real that npm cannot provide (Debian packages):
 #   golang-go, gotestsum          `shipgate init`'s go collector, run on a sample Go module (test/init/)
 #   python3-pytest, python3-coverage   `shipgate init`'s pytest collector, run on a sample Python project
+#   postgresql-15 (or postgresql)  the server binaries (initdb, pg_ctl, postgres) of the throwaway PostgreSQL
+#                                  cluster the store tests run against (scripts/pg-test-server.mjs)
 # Idempotent: installs only what is missing, and does nothing when everything is there.
 # Run as root (CI images), or with sudo available.
 set -euo pipefail
@@ -11,12 +13,27 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "ci-deps: all present (${packages[*]})"
+
+# The PostgreSQL server binaries, wherever scripts/pg-test-server.mjs looks for them.
+has_postgres() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin "$(pg_config --bindir 2>/dev/null || true)" $(echo "${PATH}" | tr ':' ' '); do
+    [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] && return 0
+  done
+  return 1
+}
+need_postgres=0
+has_postgres || need_postgres=1
+
+if [ ${#missing[@]} -eq 0 ] && [ "$need_postgres" -eq 0 ]; then
+  echo "ci-deps: all present (${packages[*]} postgresql)"
   exit 0
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "ci-deps: installing ${missing[*]}"
 $sudo apt-get update -qq
+if [ "$need_postgres" -eq 1 ]; then
+  if apt-cache show postgresql-15 >/dev/null 2>&1; then missing+=(postgresql-15); else missing+=(postgresql); fi
+fi
+echo "ci-deps: installing ${missing[*]}"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

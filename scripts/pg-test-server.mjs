@@ -5,6 +5,8 @@
 //   node scripts/pg-test-server.mjs start [--json]   prints the URL (or {"url","adminUrl","dir"} as JSON)
 //   node scripts/pg-test-server.mjs stop DIR         stops the server started in DIR and removes DIR
 //
+// The binaries are looked up in /usr/lib/postgresql/<newest>/bin, then `pg_config --bindir`, then PATH
+// (SHIPGATE_PG_BINDIR=DIR: only there).
 // The URL names the role `shipgate` (password auth over TCP, allowed to create databases). `adminUrl` is the
 // superuser over the unix socket (trust). Run as root, the server runs as the `postgres` OS user (PostgreSQL
 // refuses to run as root). Exit 3 when no PostgreSQL server binaries are found: the message says what to install.
@@ -17,8 +19,10 @@ import { join } from "node:path";
 
 const PASSWORD_ROLE = "shipgate";
 
-/** The folder holding initdb, pg_ctl and postgres, or null. */
+/** The folder holding initdb, pg_ctl and postgres, or null. SHIPGATE_PG_BINDIR names the one folder to use. */
 export function findBinaries() {
+  const has = (dir) => ["initdb", "pg_ctl", "postgres"].every((b) => existsSync(join(dir, b)));
+  if (process.env.SHIPGATE_PG_BINDIR) return has(process.env.SHIPGATE_PG_BINDIR) ? process.env.SHIPGATE_PG_BINDIR : null;
   const versions = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)) : [];
   const candidates = versions.sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`);
   try {
@@ -27,7 +31,7 @@ export function findBinaries() {
     // no pg_config on PATH
   }
   for (const dir of (process.env.PATH ?? "").split(":")) if (dir) candidates.push(dir);
-  return candidates.find((dir) => ["initdb", "pg_ctl", "postgres"].every((b) => existsSync(join(dir, b)))) ?? null;
+  return candidates.find(has) ?? null;
 }
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
@@ -57,7 +61,8 @@ function freePort() {
 export async function startServer() {
   const bin = findBinaries();
   if (!bin) {
-    const error = new Error("no PostgreSQL server binaries (initdb, pg_ctl, postgres) in /usr/lib/postgresql/*/bin, pg_config --bindir or PATH; install them: apt-get install postgresql-15 (Debian), brew install postgresql@15 (macOS)");
+    const where = process.env.SHIPGATE_PG_BINDIR ?? "/usr/lib/postgresql/*/bin, pg_config --bindir or PATH";
+    const error = new Error(`no PostgreSQL server binaries (initdb, pg_ctl, postgres) in ${where}; install them: apt-get install postgresql-15 (Debian), brew install postgresql@15 (macOS)`);
     error.code = "NO_BINARIES";
     throw error;
   }

@@ -1,4 +1,4 @@
-import { describe } from "vitest";
+import { describe, it } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/index.js";
 import type { Store } from "../../src/store/types.js";
 import { freshDatabase, postgresAvailable } from "../support/postgres.js";
@@ -15,5 +15,5 @@ const open = async (url?: string): Promise<Store> => {
   return store;
 };
 
-if (skip) describe.skip(`Store contract: postgres (${skip})`, () => undefined);
+if (skip) describe("Store contract: postgres", () => it.skip(`skipped: ${skip}`, () => undefined));
 else testStoreDriver("postgres", () => open(), (store) => open(urls.get(store.location)));
