@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import type { TaskRun } from "../../src/store/types.js";
+import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { AT, planImport, planTask } from "./conformance.js";
 
 // expireLeases against heartbeats in other processes, on a fixed clock: each run is either kept by a heartbeat that
@@ -42,10 +43,10 @@ function startWorker(db: string, args: string[]) {
 
 const at = (ms: number) => new Date(Date.parse(AT) + ms).toISOString();
 
-export function testLeaseRace(name: string, dbUrl: () => string): void {
+export function testLeaseRace(name: string, dbUrl: () => string | Promise<string>): void {
   describe(`leases under concurrent processes: ${name}`, () => {
     it("4 processes heartbeating 200 runs while another expires them: each run is kept or lost, never both, and its worker knows which", async () => {
-      const db = dbUrl();
+      const db = await dbUrl();
       const ids = Array.from({ length: 200 }, (_, i) => `L${String(i).padStart(3, "0")}`);
       const store = await openStore(db, { at: AT });
       await store.importPlan(planImport("h1", ids.map((id) => planTask(id))), AT);
@@ -96,3 +97,6 @@ export function testLeaseRace(name: string, dbUrl: () => string): void {
 }
 
 testLeaseRace("sqlite", () => join(mkdtempSync(join(tmpdir(), "shipgate-leases-")), "shipgate.db"));
+const postgres = postgresAvailable();
+if (postgres.skip) describe("leases under concurrent processes: postgres", () => it.skip(`skipped: ${postgres.skip}`, () => undefined));
+else testLeaseRace("postgres", () => freshDatabase("leases"));

@@ -21,9 +21,12 @@ export function postgresAdmin(pool: Pool, url: string, guard: Guard, clock: () =
   return {
     schema: () => guard(() => schemaVersion(pool)),
     migrate: () => guard(() => migrate(pool, url, clock())),
+    // `db status` reads a store opened as it is, before `db migrate`: a table its schema does not have yet counts 0.
     counts: () =>
       guard(async () => {
-        const sql = `SELECT ${TABLES.map((t) => `(SELECT COUNT(*) FROM ${t.name}) AS ${t.name}`).join(", ")}`;
+        const present = await pool.query<{ name: string }>("SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NOT NULL", [TABLES.map((t) => t.name)]);
+        const names = new Set(present.rows.map((r) => r.name));
+        const sql = `SELECT ${TABLES.map((t) => (names.has(t.name) ? `(SELECT COUNT(*) FROM ${t.name})` : "0::bigint") + ` AS ${t.name}`).join(", ")}`;
         const row = (await pool.query<Record<string, number>>(sql)).rows[0]!;
         return Object.fromEntries(TABLES.map((t) => [t.name, row[t.name]!]));
       }),

@@ -1,4 +1,4 @@
-import { checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
+import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
 import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "./rows.js";
@@ -22,6 +22,7 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     if (request.taskId !== undefined) {
       row = await steps.mustLock(db, request.taskId);
       checkMove(taskFacts(row), "in_progress", by);
+      checkClaimable(taskFacts(row));
       await steps.checkReady(db, row);
       runId = (await db.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('task_run', 'id')) AS id")).rows[0]!.id;
     } else {
