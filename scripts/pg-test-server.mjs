@@ -7,7 +7,8 @@
 //
 // The binaries are looked up in /usr/lib/postgresql/<newest>/bin, then `pg_config --bindir`, then PATH
 // (SHIPGATE_PG_BINDIR=DIR: only there).
-// The URL names the role `shipgate` (password auth over TCP, allowed to create databases). `adminUrl` is the
+// The URL names the role `shipgate` (password auth over TCP, allowed to create databases) and its own database
+// `shipgate`, ready for `--db`. `adminUrl` is the
 // superuser over the unix socket (trust). Run as root, the server runs as the `postgres` OS user (PostgreSQL
 // refuses to run as root). Exit 3 when no PostgreSQL server binaries are found: the message says what to install.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -96,11 +97,12 @@ export async function startServer() {
         if (attempt >= 3) throw error;
       }
     }
-    const sql = `CREATE ROLE ${PASSWORD_ROLE} LOGIN CREATEDB PASSWORD '${password}'`;
-    run(join(bin, "psql"), ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql], dir);
+    const psql = (sql) => run(join(bin, "psql"), ["-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql], dir);
+    psql(`CREATE ROLE ${PASSWORD_ROLE} LOGIN CREATEDB PASSWORD '${password}'`);
+    psql(`CREATE DATABASE ${PASSWORD_ROLE} OWNER ${PASSWORD_ROLE}`);
     writeFileSync(join(dir, "port"), String(port));
     return {
-      url: `postgres://${PASSWORD_ROLE}:${password}@127.0.0.1:${port}/postgres`,
+      url: `postgres://${PASSWORD_ROLE}:${password}@127.0.0.1:${port}/${PASSWORD_ROLE}`,
       adminUrl: `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}&port=${port}`,
       dir,
     };

@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import { openPostgresStore, redactUrl } from "../../src/store/postgres/index.js";
 import { databaseUrl, freshDatabase, postgresAdminUrl, postgresAvailable, sql } from "../support/postgres.js";
-import { AT } from "./conformance.js";
+import { AT, sampleSnapshot } from "./conformance.js";
 
 const { url, skip } = postgresAvailable();
 const server = url ? new URL(url) : null;
@@ -41,7 +41,7 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
     wrong.password = "not-the-password";
     expect(await openError(wrong.toString())).toEqual({
       code: "STORE_UNAVAILABLE",
-      message: `[store] [postgres] postgres://shipgate@127.0.0.1:${server!.port}/postgres: password authentication failed for user "shipgate"`,
+      message: `[store] [postgres] postgres://shipgate@127.0.0.1:${server!.port}/shipgate: password authentication failed for user "shipgate"`,
       hint: "check the user and password in the URL (or PGPASSWORD, ~/.pgpass)",
     });
   });
@@ -117,6 +117,25 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
     expect(error.code).toBe("STORE_UNAVAILABLE");
     expect(error.message).toBe(`[store] [postgres] postgres://shipgate@127.0.0.1:${server!.port}/${name}: permission denied (permission denied for schema public)`);
     expect(error.hint).toBe(`the role needs CREATE on the database to migrate it: make it the owner (createdb -O shipgate ${name}), or run \`shipgate db migrate\` as the owner first`);
+  });
+
+  it("a server that goes away after opening: calls reject with STORE_UNAVAILABLE saying so, and the process lives on", async () => {
+    const script = new URL("../../scripts/pg-test-server.mjs", import.meta.url).pathname;
+    const own = JSON.parse(execFileSync(process.execPath, [script, "start", "--json"], { encoding: "utf8" })) as { url: string; dir: string };
+    const store = await openStore(own.url, { at: AT });
+    await store.listSnapshots();
+    execFileSync(process.execPath, [script, "stop", own.dir]);
+    const port = new URL(own.url).port;
+    // A write (one transaction) and a read (one statement) both say the server is gone; neither crashes the process.
+    await expect(store.saveSnapshot(sampleSnapshot(1))).rejects.toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      message: `[store] [postgres] postgres://shipgate@127.0.0.1:${port}/shipgate: no PostgreSQL server answers at 127.0.0.1:${port} (connection refused)`,
+    });
+    await expect(store.listSnapshots()).rejects.toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      message: `[store] [postgres] postgres://shipgate@127.0.0.1:${port}/shipgate: no PostgreSQL server answers at 127.0.0.1:${port} (connection refused)`,
+    });
+    await store.close();
   });
 
   it("two processes migrating one empty database at once apply each migration exactly once", async () => {

@@ -71,31 +71,46 @@ const SERIALIZATION = new Set(["40001", "40P01"]);
 
 /**
  * Runs `work` in one transaction on one connection; serialization failures and deadlocks are retried (a few times,
- * after a short random wait), anything else rolls back and rejects.
+ * after a short random wait), and so is a connection found dead before anything was sent on it (the server restarted
+ * while it sat idle in the pool). Anything else rolls back and rejects.
  */
 export async function transaction<T>(pool: Pool, work: (client: Client) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
+    // A checked-out client that loses its connection emits "error": without a listener it would crash the process.
+    let lost: unknown;
+    const onError = (error: unknown) => (lost = error);
+    client.on("error", onError);
+    let begun = false;
     let broken = false;
     try {
       await client.query("BEGIN");
+      begun = true;
       const result = await work(client);
       await client.query("COMMIT");
       return result;
     } catch (error) {
       try {
-        await client.query("ROLLBACK");
+        if (begun) await client.query("ROLLBACK");
       } catch {
         broken = true;
       }
       const code = (error as { code?: unknown }).code;
-      if (attempt >= attempts || typeof code !== "string" || !SERIALIZATION.has(code)) throw error;
+      const retry = typeof code === "string" && SERIALIZATION.has(code) ? attempt < attempts : !begun && attempt === 1 && isConnectionLoss(error);
+      if (!retry) throw error;
     } finally {
-      client.release(broken);
+      client.off("error", onError);
+      client.release(broken || lost !== undefined || !begun);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
   }
 }
+
+/** An error of the connection itself (not of a statement: those carry a SQLSTATE code). */
+const isConnectionLoss = (error: unknown): boolean => {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || (typeof message === "string" && /Connection terminated|not queryable|ECONNRESET/i.test(message));
+};
 
 const line = (text: string): string => text.split("\n")[0]?.trim() ?? text;
 
