@@ -44,7 +44,7 @@ async function scenario(store: Store): Promise<unknown[]> {
   );
   await record("next w1", () => store.nextTask("w1"));
   await record("next w2", () => store.nextTask("w2"));
-  await record("claim w1", () => store.claimTask({ agent: "w1", at: t(1), leaseMs: 60_000, note: "go" }));
+  await record("claim w1", () => store.claimTask({ agent: "w1", at: t(1), leaseMs: 60_000, note: 'go: "now"\n\ttab \u0001 \\ ünï € 🚀 \u2028' }));
   await record("claim B not ready", () => store.claimTask({ agent: "w1", at: t(1), leaseMs: 60_000, taskId: "B" }));
   await record("claim C by id (phase)", () => store.claimTask({ agent: "w2", at: t(1), leaseMs: 60_000, taskId: "C" }));
   await record("claim E by id", () => store.claimTask({ agent: "w1", at: t(1), leaseMs: 60_000, taskId: "E" }));

@@ -2,7 +2,7 @@ import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinish
 import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "./rows.js";
-import type { TaskSteps } from "./tasks.js";
+import { CLAIM_NEXT, type TaskSteps } from "./tasks.js";
 
 type RunMethods = Pick<Store, "claimTask" | "heartbeat" | "finishRun" | "expireLeases" | "getRun" | "listRuns">;
 
@@ -15,30 +15,21 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard: Guard): RunMethods {
   const getRow = async (db: Queryable, id: number, lock = false) => (await db.query<RunRow>(`SELECT * FROM task_run WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])).rows[0];
 
-  async function claim(db: Queryable, request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined> {
+  /** A claim of `request.taskId`: its refusals are those of a start by hand (and checkClaimable's), in one transaction. */
+  async function claimById(db: Queryable, request: ClaimRequest & { taskId: string }): Promise<{ task: TaskRecord; run: TaskRun }> {
     const by = { agent: request.agent, ...(request.note === undefined ? {} : { note: request.note }) };
-    let row: TaskRow;
-    let runId: number;
-    if (request.taskId !== undefined) {
-      row = await steps.mustLock(db, request.taskId);
-      checkMove(taskFacts(row), "in_progress", by);
-      checkClaimable(taskFacts(row));
-      await steps.checkReady(db, row);
-      runId = (await db.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('task_run', 'id')) AS id")).rows[0]!.id;
-    } else {
-      const next = await steps.nextRow(db, request.agent, request.ownedOnly ?? true, true);
-      if (!next) return undefined;
-      row = next;
-      runId = next.run_id!;
-    }
-    // Checked once a task is found, as SQLite does: with nothing ready, a claim resolves undefined whatever the lease.
+    const row = await steps.mustLock(db, request.taskId);
+    checkMove(taskFacts(row), "in_progress", by);
+    checkClaimable(taskFacts(row));
+    await steps.checkReady(db, row);
     const expires = leaseExpiry(request.at, request.leaseMs);
+    const runId = (await db.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('task_run', 'id')) AS id")).rows[0]!.id;
     const move = planMove(taskFacts(row), "in_progress", by, { claim: true, run: runId });
     const run: TaskRun = {
       id: runId, taskId: row.id, agent: request.agent, attempt: move.attempts, epoch: move.leaseEpoch, startedAt: request.at, heartbeatAt: request.at,
       leaseExpiresAt: expires, endedAt: null, outcome: null, exitCode: null, log: null, usage: null, note: null,
     };
-    // The run, the task's move (compare-and-set) and both events in one statement: one round trip under the row lock.
+    // The run, the task's move (compare-and-set) and both events in one statement.
     const started = runStartedEvent(run);
     const written = await db.query(
       `WITH run AS (
@@ -56,6 +47,22 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     if (written.rowCount !== 2) throw new Error(`task ${row.id} changed while it was being claimed (version ${row.version})`);
     const task = toTask({ ...row, state: move.state, claimed_by: move.claimedBy, attempts: move.attempts, note: move.note, lease_epoch: move.leaseEpoch, updated_at: request.at, version: row.version + 1 });
     return { task, run };
+  }
+
+  /** A claim of the next ready task: one statement (tasks.ts CLAIM_NEXT), no transaction around it. */
+  async function claimNext(request: ClaimRequest): Promise<{ task: TaskRecord; run: TaskRun } | undefined> {
+    const owned = request.ownedOnly ?? true;
+    let expires: string;
+    try {
+      expires = leaseExpiry(request.at, request.leaseMs);
+    } catch (error) {
+      // As SQLite: with nothing ready, a claim resolves undefined whatever the lease says.
+      if (await steps.nextRow(pool, request.agent, owned)) throw error;
+      return undefined;
+    }
+    const claimed = await pool.query<{ task: TaskRow; run: RunRow }>(owned ? CLAIM_NEXT.owned : CLAIM_NEXT.any, [request.agent, request.at, expires, request.note ?? null]);
+    const row = claimed.rows[0];
+    return row && { task: toTask(row.task), run: toRun(row.run) };
   }
 
   /**
@@ -103,7 +110,10 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
   }
 
   return {
-    claimTask: (request) => guard(() => transaction(pool, (client) => claim(client, request))),
+    claimTask: (request) => {
+      const { taskId } = request;
+      return guard(() => (taskId === undefined ? claimNext(request) : transaction(pool, (client) => claimById(client, { ...request, taskId }))));
+    },
     heartbeat: (runId, epoch, leaseMs, update) =>
       guard(async () => {
         const expires = leaseExpiry(update.at, leaseMs);

@@ -14,16 +14,45 @@ function ready(alias: string): string {
 
 /**
  * The first ready task in plan order. The WHERE repeats the partial claim indexes' condition, so that the planner
- * walks one of them in (ord, id) order and stops at the first ready row. With `lock`, the row is locked and rows
- * other transactions hold are skipped (SKIP LOCKED: concurrent claimers never wait for each other), and a run id is
- * drawn for it in the same statement.
+ * walks one of them in (ord, id) order and stops at the first ready row.
  */
-function nextSql(owned: boolean, lock: boolean): string {
-  const pick = `SELECT * FROM task t WHERE t.removed = 0 AND t.state IN ('pending', 'failed') ${owned ? "AND t.owner = $1" : ""} AND ${ready("t")}
+function nextSql(owned: boolean, columns = "*"): string {
+  return `SELECT ${columns} FROM task t WHERE t.removed = 0 AND t.state IN ('pending', 'failed') ${owned ? "AND t.owner = $1" : ""} AND ${ready("t")}
     ORDER BY t.ord, t.id LIMIT 1`;
-  return lock ? `WITH picked AS (${pick} FOR UPDATE OF t SKIP LOCKED) SELECT picked.*, nextval(pg_get_serial_sequence('task_run', 'id')) AS run_id FROM picked` : pick;
 }
-const NEXT = { any: nextSql(false, false), owned: nextSql(true, false), anyLocked: nextSql(false, true), ownedLocked: nextSql(true, true) };
+const NEXT = { any: nextSql(false), owned: nextSql(true) };
+
+/** JSON text of a SQL text value, as JSON.stringify writes a string (`null` for NULL). */
+const js = (sql: string) => `COALESCE(to_json(${sql})::text, 'null')`;
+
+/**
+ * A claim of the next ready task in ONE statement, so that a claimer holds its row lock for one round trip: pick the
+ * first ready row, skipping rows other claimers hold (SKIP LOCKED: concurrent claimers never wait for each other),
+ * open its run, move the task, append `task.started` then `run.started`. Parameters: $1 agent, $2 at, $3 lease
+ * expiry, $4 note. This is task-state.ts's `planMove(…, "in_progress", …, { claim: true, run })` and
+ * `runStartedEvent` written in SQL — attempts + 1, lease epoch + 1, claimer and note set, the events' JSON written
+ * byte for byte as JSON.stringify writes them; the conformance suite and test/store/postgres-same-as-sqlite.test.ts
+ * (stored rows compared with SQLite's, text for text) hold the two to each other. Returns the task and run rows as
+ * JSON, or no row when nothing is ready.
+ */
+function claimSql(owned: boolean): string {
+  const taskStarted = `'{"from":' || ${js("p.state")} || ',"to":"in_progress","agent":' || ${js("$1::text")} || ',"note":' || ${js("$4::text")} || ',"force":false,"run":' || r.id || '}'`;
+  const runStarted = `'{"task":' || ${js("r.task_id")} || ',"agent":' || ${js("r.agent")} || ',"attempt":' || r.attempt || ',"epoch":' || r.epoch || ',"leaseExpiresAt":' || ${js("r.lease_expires_at")} || '}'`;
+  return `WITH picked AS (${nextSql(owned, "t.id, t.state, t.attempts, t.lease_epoch")} FOR UPDATE OF t SKIP LOCKED),
+    run AS (
+      INSERT INTO task_run (task_id, agent, attempt, epoch, started_at, heartbeat_at, lease_expires_at)
+      SELECT p.id, $1, p.attempts + 1, p.lease_epoch + 1, $2, $2, $3 FROM picked p RETURNING *),
+    moved AS (
+      UPDATE task SET state = 'in_progress', claimed_by = $1, attempts = r.attempt, note = $4, lease_epoch = r.epoch, updated_at = $2, version = task.version + 1
+      FROM run r WHERE task.id = r.task_id RETURNING task.*),
+    events AS (
+      INSERT INTO event (at, type, subject, data)
+      SELECT $2, e.type, e.subject, e.data FROM picked p CROSS JOIN run r
+        CROSS JOIN LATERAL (VALUES (1, 'task.started', p.id, ${taskStarted}), (2, 'run.started', r.id::text, ${runStarted})) e(n, type, subject, data)
+      ORDER BY e.n)
+    SELECT to_jsonb(m) AS task, to_jsonb(r) AS run FROM moved m CROSS JOIN run r`;
+}
+export const CLAIM_NEXT = { any: claimSql(false), owned: claimSql(true) };
 
 /** The steps the task moves and the run methods share; each runs on the caller's client, inside its transaction. */
 export function taskSteps(location: string) {
@@ -31,10 +60,9 @@ export function taskSteps(location: string) {
     async getRow(db: Queryable, id: string, lock = false): Promise<TaskRow | undefined> {
       return (await db.query<TaskRow>(`SELECT * FROM task WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])).rows[0];
     },
-    /** The first ready task (`nextTask`); with `lock`, locked and with a `run_id` drawn for the claim. */
-    async nextRow(db: Queryable, agent: string, ownedOnly: boolean, lock = false): Promise<(TaskRow & { run_id?: number }) | undefined> {
-      const sql = lock ? (ownedOnly ? NEXT.ownedLocked : NEXT.anyLocked) : ownedOnly ? NEXT.owned : NEXT.any;
-      return (await db.query<TaskRow & { run_id?: number }>(sql, ownedOnly ? [agent] : [])).rows[0];
+    /** The first ready task (`nextTask`). */
+    async nextRow(db: Queryable, agent: string, ownedOnly: boolean): Promise<TaskRow | undefined> {
+      return (await db.query<TaskRow>(ownedOnly ? NEXT.owned : NEXT.any, ownedOnly ? [agent] : [])).rows[0];
     },
     /** The row of `id`, locked for the rest of the transaction, or NOT_FOUND. */
     async mustLock(db: Queryable, id: string): Promise<TaskRow> {
