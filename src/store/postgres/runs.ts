@@ -9,11 +9,12 @@ type RunMethods = Pick<Store, "claimTask" | "heartbeat" | "finishRun" | "expireL
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /**
- * Claims with leases, heartbeats, the end of a run, and lease expiry. Lock order, everywhere: the task row, then its
- * run rows — so a finish and a move by hand of the same task never deadlock.
+ * Claims with leases, heartbeats, the end of a run, and lease expiry. A move by hand locks the task row, then its
+ * run; ending a run locks both in one statement; a deadlock between the two, should one happen, is retried by
+ * `transaction`.
  */
 export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard: Guard): RunMethods {
-  const getRow = async (db: Queryable, id: number, lock = false) => (await db.query<RunRow>(`SELECT * FROM task_run WHERE id = $1${lock ? " FOR UPDATE" : ""}`, [id])).rows[0];
+  const getRow = async (db: Queryable, id: number) => (await db.query<RunRow>("SELECT * FROM task_run WHERE id = $1", [id])).rows[0];
 
   /** A claim of `request.taskId`: its refusals are those of a start by hand (and checkClaimable's), in one transaction. */
   async function claimById(db: Queryable, request: ClaimRequest & { taskId: string }): Promise<{ task: TaskRecord; run: TaskRun }> {
@@ -98,10 +99,7 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     return { task: moved, run: ended };
   }
 
-  /**
-   * The run and its task, both locked in one statement (the task is named first, and locked first), or undefined
-   * when the run does not exist.
-   */
+  /** The run and its task, both locked in one statement, or undefined when the run does not exist. */
   async function lockRun(db: Queryable, runId: number): Promise<{ run: RunRow; task: TaskRow } | undefined> {
     const row = (
       await db.query<{ t: TaskRow; r: RunRow }>("SELECT to_jsonb(t) AS t, to_jsonb(r) AS r FROM task t JOIN task_run r ON r.task_id = t.id WHERE r.id = $1 FOR UPDATE OF t, r", [runId])
