@@ -71,10 +71,12 @@ const SERIALIZATION = new Set(["40001", "40P01"]);
 
 /**
  * Runs `work` in one transaction on one connection; serialization failures and deadlocks are retried (a few times,
- * after a short random wait), and so is a connection found dead before anything was sent on it (the server restarted
- * while it sat idle in the pool). Anything else rolls back and rejects.
+ * after a short random wait), and so is a connection found dead before anything was done on it (the server
+ * restarted while it sat idle in the pool). Anything else rolls back and rejects. `first`, a statement without
+ * parameters, is sent together with BEGIN (one round trip) and its result handed to `work`.
  */
-export async function transaction<T>(pool: Pool, work: (client: Client) => Promise<T>, attempts = 5): Promise<T> {
+export async function transaction<T>(pool: Pool, work: (client: Client, first: pg.QueryResult | undefined) => Promise<T>, options: { attempts?: number; first?: string } = {}): Promise<T> {
+  const attempts = options.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     // A checked-out client that loses its connection emits "error": without a listener it would crash the process.
@@ -84,14 +86,17 @@ export async function transaction<T>(pool: Pool, work: (client: Client) => Promi
     let begun = false;
     let broken = false;
     try {
-      await client.query("BEGIN");
+      const opened = await client.query(options.first === undefined ? "BEGIN" : `BEGIN; ${options.first}`);
       begun = true;
-      const result = await work(client);
+      // Several statements in one query answer with one result each.
+      const first = options.first === undefined ? undefined : (opened as unknown as pg.QueryResult[])[1];
+      const result = await work(client, first);
       await client.query("COMMIT");
       return result;
     } catch (error) {
       try {
-        if (begun) await client.query("ROLLBACK");
+        // Also after a failed BEGIN; first: BEGIN ran, the transaction is aborted (without one, ROLLBACK only warns).
+        await client.query("ROLLBACK");
       } catch {
         broken = true;
       }
@@ -100,7 +105,7 @@ export async function transaction<T>(pool: Pool, work: (client: Client) => Promi
       if (!retry) throw error;
     } finally {
       client.off("error", onError);
-      client.release(broken || lost !== undefined || !begun);
+      client.release(broken || lost !== undefined);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
   }

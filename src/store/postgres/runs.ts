@@ -1,5 +1,6 @@
 import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
 import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
+import type { QueryResult } from "pg";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "./rows.js";
 import { CLAIM_NEXT, type TaskSteps } from "./tasks.js";
@@ -99,13 +100,18 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     return { task: moved, run: ended };
   }
 
-  /** The run and its task, both locked in one statement, or undefined when the run does not exist. */
-  async function lockRun(db: Queryable, runId: number): Promise<{ run: RunRow; task: TaskRow } | undefined> {
-    const row = (
-      await db.query<{ t: TaskRow; r: RunRow }>("SELECT to_jsonb(t) AS t, to_jsonb(r) AS r FROM task t JOIN task_run r ON r.task_id = t.id WHERE r.id = $1 FOR UPDATE OF t, r", [runId])
-    ).rows[0];
+  /**
+   * The statement that locks a run and its task (one statement, sent with BEGIN: an integer id is written into it),
+   * or undefined for an id no run can have.
+   */
+  const lockRunSql = (runId: number): string | undefined =>
+    Number.isSafeInteger(runId)
+      ? `SELECT to_jsonb(t) AS t, to_jsonb(r) AS r FROM task t JOIN task_run r ON r.task_id = t.id WHERE r.id = ${runId} FOR UPDATE OF t, r`
+      : undefined;
+  const lockedRun = (result: QueryResult | undefined): { run: RunRow; task: TaskRow } | undefined => {
+    const row = result?.rows[0] as { t: TaskRow; r: RunRow } | undefined;
     return row && { run: row.r, task: row.t };
-  }
+  };
 
   return {
     claimTask: (request) => {
@@ -127,24 +133,34 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
         throw new Error(`run ${runId} could not be extended`);
       }),
     finishRun: (runId, epoch, finish) =>
-      guard(() =>
-        transaction(pool, async (client) => {
-          const locked = await lockRun(client, runId);
-          checkLease(locked && toRun(locked.run), runId, epoch, location);
-          return end(client, locked!.run, locked!.task, finish);
-        }),
-      ),
+      guard(async () => {
+        const first = lockRunSql(runId);
+        if (first === undefined) checkLease(undefined, runId, epoch, location);
+        return transaction(
+          pool,
+          async (client, locked) => {
+            const held = lockedRun(locked);
+            checkLease(held && toRun(held.run), runId, epoch, location);
+            return end(client, held!.run, held!.task, finish);
+          },
+          { first },
+        );
+      }),
     expireLeases: (at) =>
       guard(async () => {
         const due = await pool.query<{ id: number }>("SELECT id FROM task_run WHERE ended_at IS NULL AND lease_expires_at < $1 ORDER BY id", [at]);
         const ended: TaskRun[] = [];
         for (const { id } of due.rows) {
-          const run = await transaction(pool, async (client) => {
-            const locked = await lockRun(client, id);
-            // A heartbeat or a finish may have landed since the scan.
-            if (!locked || locked.run.ended_at !== null || locked.run.lease_expires_at >= at) return undefined;
-            return (await end(client, locked.run, locked.task, { at, outcome: "lost", note: "lease expired" })).run;
-          });
+          const run = await transaction(
+            pool,
+            async (client, first) => {
+              const locked = lockedRun(first);
+              // A heartbeat or a finish may have landed since the scan.
+              if (!locked || locked.run.ended_at !== null || locked.run.lease_expires_at >= at) return undefined;
+              return (await end(client, locked.run, locked.task, { at, outcome: "lost", note: "lease expired" })).run;
+            },
+            { first: lockRunSql(id) },
+          );
           if (run) ended.push(run);
         }
         return ended;
