@@ -46,6 +46,14 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
     });
   });
 
+  it("says a URL that cannot be read is one (USAGE), without its password", async () => {
+    expect(await openError("postgres://u:secret@[::1:1/db")).toEqual({
+      code: "USAGE",
+      message: "[store] [postgres] postgres://u@[::1:1/db: the URL cannot be read",
+      hint: "write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, percent-encoding special characters (@ : / ?) in the user and password",
+    });
+  });
+
   it("says the database does not exist (3D000) and how to create it", async () => {
     expect(await openError(databaseUrl(url!, "no_such_db"))).toEqual({
       code: "STORE_UNAVAILABLE",

@@ -31,16 +31,24 @@ export function redactUrl(url: string): string {
   }
 }
 
+const decode = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
 /** Host and port as the server is reached (the socket folder for a unix socket), for messages. */
 function endpoint(url: string): { host: string; port: string; user: string; database: string } {
   const u = parseUrl(url);
   if (!u) return { host: "?", port: "?", user: "?", database: "?" };
-  const user = decodeURIComponent(u.username) || process.env.PGUSER || process.env.USER || "postgres";
+  const user = decode(u.username) || process.env.PGUSER || process.env.USER || "postgres";
   return {
-    host: u.searchParams.get("host") ?? (decodeURIComponent(u.hostname) || "localhost"),
+    host: u.searchParams.get("host") ?? (decode(u.hostname) || "localhost"),
     port: u.port || u.searchParams.get("port") || "5432",
     user,
-    database: decodeURIComponent(u.pathname.slice(1)) || user,
+    database: decode(u.pathname.slice(1)) || user,
   };
 }
 
@@ -126,10 +134,12 @@ export function postgresError(url: string, error: unknown): ShipgateError {
   const e = error as { code?: string; message?: string };
   const { host, port, user, database } = endpoint(url);
   const message = line(e.message ?? String(error));
-  const fail = (what: string, hint: string, code: "STORE_UNAVAILABLE" = "STORE_UNAVAILABLE") =>
+  const fail = (what: string, hint: string, code: "STORE_UNAVAILABLE" | "USAGE" = "STORE_UNAVAILABLE") =>
     new ShipgateError(code, `[store] [postgres] ${location}: ${what}`, { hint, cause: error });
   const where = host.startsWith("/") ? `the socket in ${host} (port ${port})` : `${host}:${port}`;
   switch (e.code) {
+    case "ERR_INVALID_URL":
+      return fail("the URL cannot be read", "write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, percent-encoding special characters (@ : / ?) in the user and password", "USAGE");
     case "28P01":
       return fail(`password authentication failed for user "${user}"`, "check the user and password in the URL (or PGPASSWORD, ~/.pgpass)");
     case "28000":
