@@ -16,6 +16,8 @@
  * - GIT_FAILED: git is missing, cannot start, or fails on the repository (not a git checkout, a broken
  *   revision); a revision that does not exist is NOT_FOUND instead (exit 2).
  * - WRITE_FAILED: a file shipgate was asked to write (a report output, `init`'s config) cannot be written (exit 2).
+ * - COPY_FAILED: `shipgate db copy` stopped after it began writing the target, or its verification found the target
+ *   different from the source; the target holds part of the copy and must be dropped or emptied (exit 2).
  * - INTERRUPTED: the work was stopped by SIGINT / SIGTERM (or a caller's AbortSignal) before it stored
  *   anything (exit 130 for SIGINT, 143 for SIGTERM).
  */
@@ -34,6 +36,7 @@ export type ErrorCode =
   | "SCHEMA_TOO_NEW"
   | "GIT_FAILED"
   | "WRITE_FAILED"
+  | "COPY_FAILED"
   | "INTERRUPTED";
 
 /**

@@ -234,6 +234,44 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       });
   }
 
+  const db = program.command("db").description("store administration: status, migrate, copy between SQLite and PostgreSQL (docs/store.md)");
+  const dbOpts = (cmd: Command) =>
+    cmd
+      .option("--cwd <dir>", "folder a relative SQLite path is under", ".")
+      .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd) or postgres://user@host:port/db (default $SHIPGATE_DB)")
+      .option("--json", "machine-readable output (documented in docs/json-output.md)");
+  dbOpts(db.command("status"))
+    .description("driver, location, schema version against this shipgate's, rows per table (and the SQLite file's size); changes nothing")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  shipgate db status                                   the default store, .shipgate/shipgate.db\n  shipgate db status --db postgres://ci@db.internal/shipgate --json\n\nThe schema line says \"up to date\", \"N migrations pending: run shipgate db migrate\" or \"newer than this\nshipgate: upgrade shipgate\". A store whose schema is behind is not counted when a table is missing.\n\nExit codes: 0 reported, 2 no store there, store unavailable or usage error.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/db.js")).dbStatusCommand(opts(this), io))();
+    });
+  dbOpts(db.command("migrate"))
+    .description("bring the store's schema up to this shipgate's (creates the tables of a new store); idempotent")
+    .addHelpText(
+      "after",
+      "\nEvery other command migrates a SQLite store when it opens it; run this for a shared PostgreSQL store\nbefore its first use or after upgrading shipgate, and before `shipgate db copy` from an older store. Each\nmigration runs in its own transaction; concurrent runs apply each migration once. A store written by a\nnewer shipgate is refused (SCHEMA_TOO_NEW) and nothing is changed.\n\nExamples:\n  shipgate db migrate                                  the default store\n  shipgate db migrate --db postgres://ci@db.internal/shipgate\n\nExit codes: 0 migrated or already up to date, 2 schema newer than this shipgate, store unavailable or usage error.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/db.js")).dbMigrateCommand(opts(this), io))();
+    });
+  db.command("copy")
+    .description("copy every row of one store into an empty other one (SQLite ⇄ PostgreSQL), ids kept, then verify counts and checksums")
+    .requiredOption("--from <file-or-url>", "the source: a SQLite file or postgres://… (read only; must be at this shipgate's schema)")
+    .requiredOption("--to <file-or-url>", "the target: a new SQLite file or an empty PostgreSQL database (migrated, must hold no row)")
+    .option("--cwd <dir>", "folder relative SQLite paths are under", ".")
+    .option("--json", "machine-readable output (documented in docs/json-output.md)")
+    .addHelpText(
+      "after",
+      "\nTables are copied in dependency order, page by page, with every id kept; then the target is read back and\neach table's row count and sha256 (over its rows in copy order) must equal the source's. Progress goes to\nstderr. A copy refused before it starts (same store, target not empty, source schema behind) writes nothing;\na copy that fails after it started leaves part of the rows in the target: delete that file, or drop and\ncreate the database again, then copy again. Stop the writers (CI jobs, agents) while copying.\n\nExamples:\n  shipgate db copy --from .shipgate/shipgate.db --to postgres://ci@db.internal/shipgate\n  shipgate db copy --from postgres://ci@db.internal/shipgate --to backup.db --json\n\nExit codes: 0 copied and verified, 2 refused, failed or not verified (see the message), 130 / 143 interrupted\n(the target holds part of the copy).",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/db.js")).dbCopyCommand(opts(this), io))();
+    });
+
   const docs = program.command("docs").description("documentation checks");
   docs
     .command("check")
