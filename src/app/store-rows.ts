@@ -35,13 +35,17 @@ function canonicalValue(kind: ColumnKind, value: unknown, where: () => string): 
       break;
     }
   }
-  throw new ShipgateError("STORE_UNAVAILABLE", `[db] ${where()} holds ${describe(value)}, not a ${kind} value`, {
+  throw new ShipgateError("STORE_UNAVAILABLE", `[db] ${where()} holds ${describe(value)}, not ${KIND_WORDS[kind]}`, {
     hint: "the store's driver returned a value outside the canonical row form (store/tables.ts): report it as a shipgate bug",
   });
 }
 
+const KIND_WORDS: Record<ColumnKind, string> = { int: "an integer", real: "a number", flag: "a flag (0 or 1)", text: "text" };
+
 const describe = (value: unknown): string =>
-  typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? `${typeof value} ${JSON.stringify(String(value)).slice(0, 40)}` : `a ${typeof value}`;
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint"
+    ? `the ${typeof value} ${JSON.stringify(String(value)).slice(0, 40)}`
+    : typeof value === "object" ? "an object" : `a ${typeof value}`;
 
 /**
  * The checksum of one table: sha256 over its canonical rows in copy order, one JSON array of the column values per
