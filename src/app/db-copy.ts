@@ -92,6 +92,9 @@ export async function copyStore(options: CopyStoreOptions): Promise<CopyResult> 
   });
   try {
     const sourceSchema = await source.admin.schema();
+    if (sourceSchema.version === 0) {
+      throw new CopyRefusedError("source-missing", from, `[db] there is no shipgate store at the source ${source.location} (it has no shipgate table)`, "name an existing store to copy from; nothing was written");
+    }
     if (sourceSchema.version < sourceSchema.latest) {
       throw new CopyRefusedError(
         "source-behind",

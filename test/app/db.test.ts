@@ -161,6 +161,10 @@ describe("db copy", () => {
     const dir = tempDir();
     await expect(copyStore({ from: "nope.db", to: "new.db", cwd: dir, open, at: AT })).rejects.toMatchObject({ code: "USAGE", reason: "source-missing" });
     await expect(openStore(join(dir, "nope.db"), { mustExist: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // A database without shipgate's tables (an empty file, a new PostgreSQL database) is no source either.
+    await (await openStore(join(dir, "blank.db"), { migrate: false, at: AT })).close();
+    const blank = await copyStore({ from: "blank.db", to: "new.db", cwd: dir, open, at: AT }).catch((e: unknown) => e);
+    expect(blank).toMatchObject({ code: "USAGE", reason: "source-missing", message: `[db] there is no shipgate store at the source ${join(dir, "blank.db")} (it has no shipgate table)` });
   });
 
   it("fails the verification, naming the table, when the target does not keep a row as it was written", async () => {
