@@ -18,9 +18,10 @@ async function load(): Promise<{ pg: OptionalPostgres | undefined; why: string }
   if (typeof mod.postgresAvailable !== "function" || typeof mod.freshDatabase !== "function") {
     return { pg: undefined, why: "test/support/postgres.ts exports no postgresAvailable()/freshDatabase()" };
   }
-  const available = await mod.postgresAvailable();
-  if (available === false || (typeof available === "object" && available !== null && "available" in available && !available.available)) {
-    return { pg: undefined, why: "the throwaway PostgreSQL server is not running (see CONTRIBUTING.md)" };
+  // `{ url, skip }`: the server's URL, or why there is none.
+  const available = (await mod.postgresAvailable()) as { url: string | null; skip: string | null } | boolean;
+  if (available === false || (typeof available === "object" && !available.url)) {
+    return { pg: undefined, why: (typeof available === "object" && available.skip) || "the throwaway PostgreSQL server is not running (see CONTRIBUTING.md)" };
   }
   const fresh = mod.freshDatabase;
   return {
