@@ -69,7 +69,8 @@ export class CopyRefusedError extends ShipgateError {
   }
 }
 
-const BYTES_PER_PAGE = 8 * 1024 * 1024;
+/** About how much row data one page holds; a driver's insert of a page needs several times this in memory. */
+const BYTES_PER_PAGE = 4 * 1024 * 1024;
 
 /**
  * `db copy`: every row of `from` into the empty store `to`, ids and order kept, then verified.
@@ -203,8 +204,8 @@ async function verify(source: Store, target: Store, copied: CopiedTable[], optio
 
 /**
  * Reads a whole table page by page in copy order, each page canonical, and hands it to `page` before reading the
- * next. Pages start small and grow up to `pageRows` while they stay under ~8 MB, so a table of big rows (snapshot
- * summaries, plans) is never held whole.
+ * next. Pages start at 16 rows and grow up to `pageRows` while they stay under ~4 MB, so a table of big rows
+ * (snapshot summaries, plans) is never held whole.
  */
 async function readPages(
   store: Store,
@@ -214,7 +215,7 @@ async function readPages(
   progress: (rows: number, done: boolean) => void,
 ): Promise<void> {
   const max = Math.max(1, options.pageRows ?? 5000);
-  let limit = Math.min(max, 100);
+  let limit = Math.min(max, 16);
   let cursor: string | null = null;
   let rows = 0;
   for (;;) {
@@ -227,7 +228,8 @@ async function readPages(
     progress(rows, cursor === null);
     if (cursor === null) return;
     const bytes = canonical.reduce((n, r) => n + rowBytes(r), 0);
-    limit = bytes === 0 ? max : Math.max(1, Math.min(max, Math.floor((limit * BYTES_PER_PAGE) / bytes)));
+    // The next page holds about BYTES_PER_PAGE at the rows' size so far, growing at most fourfold per page.
+    limit = Math.max(1, Math.min(max, limit * 4, bytes === 0 ? max : Math.floor((limit * BYTES_PER_PAGE) / bytes)));
   }
 }
 
