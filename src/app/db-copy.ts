@@ -54,8 +54,9 @@ export interface CopyResult {
 export type CopyRefusal = "same-store" | "source-missing" | "source-behind" | "target-behind" | "target-not-empty";
 
 /**
- * A copy refused before it wrote anything; `store` is the `from` or `to` value it is about, so an entry point can
- * say how to fix it in its own words (the CLI: which `shipgate db migrate --db …` to run).
+ * A copy refused before it wrote anything; `store` is the store it is about (its location once opened, else the
+ * `from` or `to` value), so an entry point can say how to fix it in its own words (the CLI: which
+ * `shipgate db migrate --db …` to run).
  */
 export class CopyRefusedError extends ShipgateError {
   readonly reason: CopyRefusal;
@@ -99,7 +100,7 @@ export async function copyStore(options: CopyStoreOptions): Promise<CopyResult> 
     if (sourceSchema.version < sourceSchema.latest) {
       throw new CopyRefusedError(
         "source-behind",
-        from,
+        source.location,
         `[db] the source ${source.location} is at schema version ${sourceSchema.version}, this shipgate's is ${sourceSchema.latest}`,
         "migrate the source first (its rows are kept), then copy again; nothing was written",
       );

@@ -140,7 +140,7 @@ describe("db copy", () => {
     const raw = new Database(join(dir, "old.db"));
     raw.exec("DELETE FROM schema_migrations WHERE version = 9");
     raw.close();
-    await expect(copyStore({ from: "old.db", to: "new.db", cwd: dir, open, at: AT })).rejects.toMatchObject({ code: "USAGE", reason: "source-behind", store: "old.db" });
+    await expect(copyStore({ from: "old.db", to: "new.db", cwd: dir, open, at: AT })).rejects.toMatchObject({ code: "USAGE", reason: "source-behind", store: join(dir, "old.db") });
     expect(new Database(join(dir, "old.db")).prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({ v: 8 });
     await expect(openStore(join(dir, "new.db"), { mustExist: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
