@@ -9,7 +9,7 @@ export interface StoreStatus {
   /** File path, or URL without its password. */
   location: string;
   schema: { version: number; latest: number; state: SchemaState; pending: number };
-  /** Rows per table (store/tables.ts), or null when the schema is behind and a table to count is missing. */
+  /** Rows per table (store/tables.ts; a table the schema does not have yet counts 0), or null when the driver cannot count a schema that is behind. */
   counts: Record<string, number> | null;
   /** SQLite: the database file's size and its write-ahead log's, in bytes; null for a server. */
   file: { bytes: number; walBytes: number } | null;
@@ -18,19 +18,18 @@ export interface StoreStatus {
 export const schemaState = (version: number, latest: number): SchemaState => (version === latest ? "up-to-date" : version < latest ? "behind" : "ahead");
 
 /**
- * What `db status` reports, read from a store opened WITHOUT migrating (looking changes nothing). Counts need every
- * table: a store whose schema is behind is counted when it can be, else `counts` is null.
+ * What `db status` reports, read from a store opened WITHOUT migrating (looking changes nothing). A store whose
+ * schema is behind is counted when its driver can (`counts` null otherwise).
  */
 export async function storeStatus(store: Store): Promise<StoreStatus> {
   const { version, latest } = await store.admin.schema();
   const state = schemaState(version, latest);
   let counts: Record<string, number> | null = null;
-  if (version > 0) {
-    try {
-      counts = await store.admin.counts();
-    } catch (error) {
-      if (state === "up-to-date") throw error;
-    }
+  try {
+    counts = await store.admin.counts();
+  } catch (error) {
+    // A driver that cannot count a schema from before a table existed: the status says so instead of failing.
+    if (state === "up-to-date") throw error;
   }
   return {
     driver: store.driver,

@@ -244,7 +244,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .description("driver, location, schema version against this shipgate's, rows per table (and the SQLite file's size); changes nothing")
     .addHelpText(
       "after",
-      "\nExamples:\n  shipgate db status                                   the default store, .shipgate/shipgate.db\n  shipgate db status --db postgres://ci@db.internal/shipgate --json\n\nThe schema line says \"up to date\", \"N migrations pending: run shipgate db migrate\" or \"newer than this\nshipgate: upgrade shipgate\". A store whose schema is behind is not counted when a table is missing.\n\nExit codes: 0 reported, 2 no store there, store unavailable or usage error.",
+      "\nExamples:\n  shipgate db status                                   the default store, .shipgate/shipgate.db\n  shipgate db status --db postgres://ci@db.internal/shipgate --json\n\nThe schema line says \"up to date\", \"N migrations pending: run shipgate db migrate\" or \"newer than this\nshipgate: upgrade shipgate\". A table an older schema lacks counts 0.\n\nExit codes: 0 reported, 2 no store there, store unavailable or usage error.",
     )
     .action(function (this: Command) {
       return act(async () => (await import("./commands/db.js")).dbStatusCommand(opts(this), io))();

@@ -111,7 +111,7 @@ function renderStatus(s: StoreStatus, dbFlag: string): string {
     lines.push("rows");
     for (const [table, n] of [...entries, ["total", total] as const]) lines.push(`  ${table.padEnd(width)}  ${String(n).padStart(digits)}`);
   } else {
-    lines.push("rows      not counted: the schema is behind (migrate first)");
+    lines.push("rows      not counted: the schema is behind (migrate it first)");
   }
   return `${lines.join("\n")}\n`;
 }
