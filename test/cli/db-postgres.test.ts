@@ -121,6 +121,22 @@ describe.skipIf(!postgres)("db copy SQLite → PostgreSQL → SQLite", () => {
     expect(at(dir, LATER, ["assess", "--no-run", "--json", "--db", url]).stdout).toMatch(/"id": 4,/);
   });
 
+  it("reports an empty PostgreSQL database as all migrations pending, migrates it, and never prints the URL's password", async () => {
+    const dir = copyOfDemo();
+    const url = await postgres!.freshDatabase();
+    const password = new URL(url).password;
+    const before = at(dir, LATER, ["db", "status", "--db", url, "--json"]);
+    const status = JSON.parse(before.stdout) as StoreStatus;
+    expect(status).toMatchObject({ driver: "postgres", schema: { version: 0, state: "behind" }, file: null });
+    expect(status.schema.pending).toBe(status.schema.latest);
+    const text = at(dir, LATER, ["db", "status", "--db", url]).stdout;
+    expect(text).toContain(`migrations pending: run \`shipgate db migrate --db ${status.location}\``);
+    const migrated = JSON.parse(at(dir, LATER, ["db", "migrate", "--db", url, "--json"]).stdout) as MigrateResult;
+    expect(migrated).toMatchObject({ driver: "postgres", from: 0, to: status.schema.latest });
+    const outputs = [before, { stdout: text, stderr: "" }, at(dir, LATER, ["db", "migrate", "--db", url]), at(dir, LATER, ["db", "copy", "--from", url, "--to", "x.db"])];
+    if (password) for (const o of outputs) expect(`${o.stdout}${o.stderr}`).not.toContain(password);
+  });
+
   it("refuses a PostgreSQL target that holds rows, and a copy onto the same database", async () => {
     const dir = copyOfDemo();
     recordDemoHistory(dir);
