@@ -117,7 +117,7 @@ export async function copyStore(options: CopyStoreOptions): Promise<CopyResult> 
   }
 }
 
-/** Refuses a target that is not empty or not at a known schema; else brings an empty one to the latest schema. */
+/** Refuses a target that holds rows or is newer than this build; brings an empty one to the latest schema. */
 async function prepareTarget(target: Store, to: string): Promise<{ version: number; name: string }[]> {
   const { version, latest } = await target.admin.schema();
   if (version > latest) {
@@ -125,16 +125,20 @@ async function prepareTarget(target: Store, to: string): Promise<{ version: numb
       hint: "upgrade shipgate, or copy into another, empty store; nothing was written",
     });
   }
-  if (version > 0 && version < latest) {
-    throw new CopyRefusedError(
-      "target-behind",
-      to,
-      `[db] the target ${target.location} already holds a shipgate store at schema version ${version} (this shipgate's is ${latest})`,
-      "copy into an empty store (a new file, or an empty PostgreSQL database); nothing was written",
-    );
-  }
-  if (version === latest) {
-    const counts = await target.admin.counts();
+  if (version > 0) {
+    let counts: Record<string, number>;
+    try {
+      counts = await target.admin.counts();
+    } catch (error) {
+      if (version === latest) throw error;
+      // A driver that cannot count an older schema: whether it is empty is unknown, so it is not written to.
+      throw new CopyRefusedError(
+        "target-behind",
+        to,
+        `[db] the target ${target.location} already holds a shipgate store at schema version ${version} (this shipgate's is ${latest})`,
+        "copy into an empty store (a new file, or an empty PostgreSQL database); nothing was written",
+      );
+    }
     const full = Object.entries(counts).filter(([, n]) => n > 0);
     if (full.length > 0) {
       throw new CopyRefusedError(
@@ -144,9 +148,8 @@ async function prepareTarget(target: Store, to: string): Promise<{ version: numb
         "copy into an empty store (a new file, or an empty PostgreSQL database); nothing was written",
       );
     }
-    return [];
   }
-  return (await target.admin.migrate()).applied;
+  return version === latest ? [] : (await target.admin.migrate()).applied;
 }
 
 async function copyInto(source: Store, target: Store, version: number, migrated: { version: number; name: string }[], options: CopyStoreOptions): Promise<CopyResult> {

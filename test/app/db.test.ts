@@ -132,6 +132,21 @@ describe("db copy", () => {
     await target.close();
   });
 
+  it("copies into an empty store left at an older schema, migrating it first", async () => {
+    const dir = tempDir();
+    const source = await openStore(join(dir, "a.db"), { at: AT });
+    await fill(source);
+    await source.close();
+    await (await openStore(join(dir, "b.db"), { at: AT })).close();
+    const raw = new Database(join(dir, "b.db"));
+    raw.exec(`DROP TABLE task_run; ALTER TABLE task DROP COLUMN max_attempts; ALTER TABLE task DROP COLUMN lease_epoch;
+      DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version = 9`);
+    raw.close();
+    const result = await copyStore({ from: "a.db", to: "b.db", cwd: dir, open, at: AT });
+    expect(result.to).toMatchObject({ version: 9, migrated: [{ version: 9, name: "task-runs-and-leases" }] });
+    expect(result.tables.find((t) => t.name === "task_run")?.rows).toBe(1);
+  });
+
   it("refuses a source behind this build's schema (migrate it first) and creates no target", async () => {
     const dir = tempDir();
     const source = await openStore(join(dir, "old.db"), { at: AT });
