@@ -9,9 +9,10 @@ import { canonicalRow, TableChecksum } from "../../src/app/store-rows.js";
 import { openStore } from "../../src/store/open-store.js";
 import { TABLES, tableSpec } from "../../src/store/tables.js";
 import type { Store } from "../../src/store/types.js";
-import { noPostgresBecause, postgres } from "../support/optional-postgres.js";
+import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { AT, planImport, planTask, sampleSnapshot } from "../store/conformance.js";
 
+const { skip } = postgresAvailable();
 const tempDir = () => mkdtempSync(join(tmpdir(), "shipgate-db-"));
 const open: OpenStore = (url, options) => openStore(url, options);
 
@@ -40,7 +41,7 @@ async function contents(store: Store): Promise<unknown> {
 
 const stores: { name: string; url: () => Promise<string> }[] = [
   { name: "SQLite", url: () => Promise.resolve(join(tempDir(), "store.db")) },
-  ...(postgres ? [{ name: "PostgreSQL", url: postgres.freshDatabase }] : []),
+  ...(skip ? [] : [{ name: "PostgreSQL", url: () => freshDatabase() }]),
 ];
 const pairs = stores.flatMap((a) => stores.map((b) => [`${a.name} → ${b.name}`, a, b] as const));
 
@@ -289,6 +290,9 @@ describe("canonical rows", () => {
   });
 });
 
-describe.skipIf(postgres !== undefined)("db copy with PostgreSQL", () => {
-  it.skip(`skipped: ${noPostgresBecause}`, () => {});
-});
+// Without a PostgreSQL test server, the run says why its cases are missing.
+if (skip) {
+  describe("db copy with PostgreSQL", () => {
+    it.skip(`skipped: ${skip}`, () => {});
+  });
+}
