@@ -38,6 +38,8 @@ export function spawnGit(cwd: string, args: readonly string[], onStdout: (chunk:
     const stderr: Buffer[] = [];
     let stderrBytes = 0;
     let stopped = false;
+    // A spawn failure emits "error" and then "close": the close must not resolve before the error's lstat decides.
+    let failed = false;
     child.stdout.on("data", (chunk: Buffer) => {
       if (stopped) return;
       try {
@@ -55,6 +57,7 @@ export function spawnGit(cwd: string, args: readonly string[], onStdout: (chunk:
       stderrBytes += chunk.length;
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
+      failed = true;
       if (error.code !== "ENOENT") {
         reject(new ShipgateError("GIT_FAILED", `${module} git could not start: ${error.message}`, { cause: error }));
         return;
@@ -65,7 +68,7 @@ export function spawnGit(cwd: string, args: readonly string[], onStdout: (chunk:
         () => reject(new ShipgateError("USAGE", `${module} ${cwd} does not exist`, { cause: error })),
       );
     });
-    child.on("close", (code) => resolve({ code, stderr: Buffer.concat(stderr).toString("utf8").trim() }));
+    child.on("close", (code) => !failed && resolve({ code, stderr: Buffer.concat(stderr).toString("utf8").trim() }));
   });
 }
 

@@ -95,7 +95,8 @@ describe.each(targets)("every command on $name", ({ url }) => {
     const status = JSON.parse(other.at(-1)!.stdout) as Omit<StoreStatus, "driver" | "location" | "file">;
     expect(status.schema.state).toBe("up-to-date");
     expect(status.counts).toMatchObject({ snapshot: 3, baseline: 1, plan: 1, task: 12 });
-  });
+    // Two sessions of ~25 commands each, one process per command: minutes on a loaded 2-core machine.
+  }, 600_000);
 });
 
 describe.skipIf(skip)("db copy SQLite → PostgreSQL → SQLite", () => {
