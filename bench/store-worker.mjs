@@ -1,0 +1,70 @@
+// One worker thread of `bench/store.mjs`: opens `loops` workers, each with its own connection (a shipgate store or
+// a pg-boss instance with a pool of one), says "ready", waits for "go", then each worker claims and completes until
+// nothing is left. Posts back what it claimed and how long each call took; the main thread checks and summarizes.
+import { parentPort, workerData } from "node:worker_threads";
+
+const { kind, url, loops, agent, queue, dist } = workerData;
+
+/** Opens one worker: `claim()` resolves to { id, done() } or undefined when nothing is left; `close()`. */
+async function openWorker(n) {
+  if (kind === "shipgate") {
+    const { openStore } = await import(`${dist}/store/open-store.js`);
+    const store = await openStore(url);
+    return {
+      async claim() {
+        const claimed = await store.claimTask({ agent: `${agent}-${n}`, at: new Date().toISOString(), leaseMs: 600_000, ownedOnly: false });
+        return claimed && { id: claimed.task.id, done: () => store.finishRun(claimed.run.id, claimed.run.epoch, { at: new Date().toISOString(), outcome: "done" }) };
+      },
+      close: () => store.close(),
+    };
+  }
+  const { PgBoss } = await import("pg-boss");
+  // One connection per worker, like the shipgate workers; the maintenance jobs and the instance registry are off:
+  // the bench's setup created the schema and the queue, and a worker only fetches and completes.
+  const boss = new PgBoss({ connectionString: url, max: 1, supervise: false, schedule: false, migrate: false, registerInstance: false, openTelemetry: { enabled: false } });
+  boss.on("error", (error) => parentPort.postMessage({ error: `pg-boss: ${error.message}` }));
+  await boss.start();
+  return {
+    async claim() {
+      const [job] = await boss.fetch(queue);
+      return job && { id: job.id, done: () => boss.complete(queue, job.id) };
+    },
+    close: () => boss.stop({ graceful: false, close: true }),
+  };
+}
+
+async function run(worker) {
+  const ids = [];
+  const claimMs = [];
+  const finishMs = [];
+  for (;;) {
+    const started = performance.now();
+    const claimed = await worker.claim();
+    const claimedAt = performance.now();
+    if (!claimed) break;
+    claimMs.push(claimedAt - started);
+    ids.push(claimed.id);
+    await claimed.done();
+    finishMs.push(performance.now() - claimedAt);
+  }
+  return { ids, claimMs, finishMs };
+}
+
+try {
+  const workers = await Promise.all(Array.from({ length: loops }, (_, i) => openWorker(i)));
+  // Every connection is open before "go": connecting is not part of the measured time.
+  const go = new Promise((resolve) => parentPort.once("message", resolve));
+  parentPort.postMessage({ ready: true });
+  await go;
+  const results = await Promise.all(workers.map(run));
+  const ended = performance.now() + performance.timeOrigin;
+  await Promise.all(workers.map((w) => w.close()));
+  parentPort.postMessage({
+    ended,
+    ids: results.flatMap((r) => r.ids),
+    claimMs: Float64Array.from(results.flatMap((r) => r.claimMs)),
+    finishMs: Float64Array.from(results.flatMap((r) => r.finishMs)),
+  });
+} catch (error) {
+  parentPort.postMessage({ error: error?.message ?? String(error) });
+}
