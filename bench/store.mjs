@@ -14,7 +14,7 @@
 // Exits 0 when every measurement ran and every exactly-once check held (targets print MET / MISSED); 1 when a
 // measurement failed or a check did not hold; 2 when it cannot start (no build, no PostgreSQL binaries).
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { startServer, stopServer } from "../scripts/pg-test-server.mjs";
@@ -22,7 +22,8 @@ import { fail, median, printMachine } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
-const DIST = join(ROOT, "dist");
+// SHIPGATE_BENCH_DIST: another build of shipgate (a driver patch built with `tsc --outDir`) to compare with dist/.
+const DIST = process.env.SHIPGATE_BENCH_DIST ? resolve(process.env.SHIPGATE_BENCH_DIST) : join(ROOT, "dist");
 const TARGETS = { sqlitePerSec: 1_000, postgresPerSec: 2_000, vsPgBoss: 1, snapshotRatio: 2 };
 const SNAPSHOT_TESTS = 100_000;
 const SNAPSHOT_COVERAGE = 5_000;
@@ -140,7 +141,8 @@ async function claimRun({ kind, url, workers, threads, agent, queue, countConnec
   const ms = Math.max(...ok.map((d) => d.ended)) - go;
   const claimMs = ok.flatMap((d) => Array.from(d.claimMs));
   const finishMs = ok.flatMap((d) => Array.from(d.finishMs));
-  return { ids, ms, claimMs, finishMs, connections, errors };
+  const busy = ok.flatMap((d) => d.busy);
+  return { ids, ms, claimMs, finishMs, busy, connections, errors };
 }
 
 /** Claims seen twice by the workers (a claim count above the number of distinct ids). */
@@ -200,6 +202,9 @@ function summarizeClaims(label, runs) {
     claimP99: pct(claim, 99),
     finishP50: pct(finish, 50),
     finishP99: pct(finish, 99),
+    claimMax: claim[claim.length - 1],
+    finishMax: finish[finish.length - 1],
+    busy: runs.flatMap((r) => r.busy ?? []),
     doubles: runs.reduce((s, r) => s + (r.ids ? doubles(r.ids) : 0) + (r.storeDoubles ?? 0), 0),
     connections: runs.map((r) => r.connections).filter((c) => c !== undefined),
     problems: runs.flatMap((r) => [...(r.errors ?? []), ...(r.problems ?? [])]),
@@ -233,9 +238,52 @@ async function main() {
   });
   try {
     return await measureAll({ runs, count, workers, pgThreads, url: server.url });
+  } catch (error) {
+    console.error(`[bench] a measurement failed: ${error.message}`);
+    return 1;
   } finally {
     stop();
   }
+}
+
+/** 3. Saves a 100 000-test snapshot `runs` times into a fresh SQLite file and a fresh PostgreSQL database; true when all went well. */
+async function measureSnapshot({ runs, url, admin, openStore }) {
+  let failed = false;
+  console.log(`\nsaveSnapshot, ${fmtInt(SNAPSHOT_TESTS)} tests + ${fmtInt(SNAPSHOT_COVERAGE)} coverage rows (built in memory; median of ${runs} [min–max])`);
+  const snapFile = join(DATA, "store-bench-snapshot.db");
+  rmDb(snapFile);
+  await admin.query("CREATE DATABASE sg_snapshot");
+  const stores = { SQLite: await openStore(snapFile), PostgreSQL: await openStore(withDb(url, "sg_snapshot")) };
+  const times = { SQLite: [], PostgreSQL: [] };
+  try {
+    for (let r = 1; r <= runs; r++) {
+      const snapshot = bigSnapshot(r, SNAPSHOT_TESTS, SNAPSHOT_COVERAGE);
+      for (const [name, store] of Object.entries(stores)) {
+        try {
+          const started = performance.now();
+          const saved = await store.saveSnapshot({ ...snapshot });
+          times[name].push(performance.now() - started);
+          const stored = (await store.getTestResults(saved.id)).length;
+          if (stored !== SNAPSHOT_TESTS) throw new Error(`${stored} test results read back, expected ${SNAPSHOT_TESTS}`);
+        } catch (error) {
+          console.log(`    ✗ ${name}: ${error.message}`);
+          failed = true;
+        }
+      }
+    }
+  } finally {
+    for (const store of Object.values(stores)) await store.close();
+  }
+  const snap = {};
+  for (const [name, list] of Object.entries(times)) {
+    const sorted = [...list].sort((a, b) => a - b);
+    if (!sorted.length) continue;
+    snap[name] = median(sorted);
+    console.log(`  ${name.padEnd(40)} ${fmtMs(snap[name]).padStart(10)} [${fmtMs(sorted[0])}–${fmtMs(sorted[sorted.length - 1])}]  ${fmtInt((SNAPSHOT_TESTS + SNAPSHOT_COVERAGE) / (snap[name] / 1000))} rows/s`);
+  }
+  const snapRatio = snap.PostgreSQL / snap.SQLite;
+  if (Number.isFinite(snapRatio)) console.log(`  PostgreSQL / SQLite: ${snapRatio.toFixed(2)}× the time (target ≤ ${TARGETS.snapshotRatio}×: ${verdict(snapRatio <= TARGETS.snapshotRatio)})`);
+  return !failed;
 }
 
 async function measureAll({ runs, count, workers, pgThreads, url }) {
@@ -256,12 +304,16 @@ async function measureAll({ runs, count, workers, pgThreads, url }) {
   probe.close();
   console.log(`PostgreSQL ${settings.server_version} (throwaway cluster, scripts/pg-test-server.mjs): fsync=${settings.fsync} synchronous_commit=${settings.synchronous_commit} full_page_writes=${settings.full_page_writes} wal_level=${settings.wal_level} shared_buffers=${settings.shared_buffers} max_connections=${settings.max_connections} work_mem=${settings.work_mem}`);
   console.log(`SQLite ${sqliteLib} (better-sqlite3 ${sqliteVersion}): journal_mode=WAL synchronous=NORMAL busy_timeout=10000 (as src/store/sqlite/connection.ts opens it)`);
+  if (DIST !== join(ROOT, "dist")) console.log(`shipgate build: ${DIST} (SHIPGATE_BENCH_DIST)`);
   console.log(`clients: pg ${pgVersion}, pg-boss ${bossVersion}; ${fmtInt(count)} independent ready tasks/jobs, ${workers} workers, ${runs} run(s) each`);
 
   const countConnections = (db) => async () => (await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [db])).rows[0].n;
+  // The snapshot first, on an idle server: after the claim runs, autovacuum works on their databases for a while.
+  let failed = !(await measureSnapshot({ runs, url, admin, openStore }));
+
   const plan = benchPlan(count);
   const results = { sqlite: [], postgres: [], pgboss: [] };
-  let failed = false;
+  console.log("");
 
   for (let r = 1; r <= runs; r++) {
     process.stdout.write(`run ${r}/${runs}: `);
@@ -317,6 +369,12 @@ async function measureAll({ runs, count, workers, pgThreads, url }) {
     console.log(
       `  ${row.label.padEnd(40)} ${rate}  ${fmtMs(row.claimP50).padStart(9)} ${fmtMs(row.claimP99).padStart(8)}  ${fmtMs(row.finishP50).padStart(12)} ${fmtMs(row.finishP99).padStart(8)}  ${String(row.doubles).padStart(13)}  ${row.connections.length ? row.connections.join("/") : "—"}`,
     );
+    console.log(`  ${"".padEnd(40)} ${"slowest".padStart(17)}  ${"".padStart(9)} ${fmtMs(row.claimMax).padStart(8)}  ${"".padStart(12)} ${fmtMs(row.finishMax).padStart(8)}`);
+    if (row.busy.length) {
+      const waited = row.busy.map((b) => b.ms).sort((a, b) => a - b);
+      const ops = ["claim", "complete"].map((op) => `${row.busy.filter((b) => b.op === op).length} ${op}`).join(", ");
+      console.log(`    ⚠ ${row.busy.length} calls refused "database is locked" (${ops}) after waiting ${fmtMs(waited[0])}–${fmtMs(waited[waited.length - 1])}; retried, as the hint says`);
+    }
     for (const problem of [...new Set(row.problems)].slice(0, 3)) console.log(`    ✗ ${problem}`);
     failed ||= !row.allOk || row.doubles > 0;
   }
@@ -329,41 +387,6 @@ async function measureAll({ runs, count, workers, pgThreads, url }) {
   }
   console.log(`  exactly once (0 double claims, every task done with one run): ${rows.every((r) => r.allOk && r.doubles === 0) ? "MET" : "MISSED"}`);
 
-  // 3. A 100 000-test snapshot.
-  console.log(`\nsaveSnapshot, ${fmtInt(SNAPSHOT_TESTS)} tests + ${fmtInt(SNAPSHOT_COVERAGE)} coverage rows (built in memory; median of ${runs} [min–max])`);
-  const snapFile = join(DATA, "store-bench-snapshot.db");
-  rmDb(snapFile);
-  await admin.query("CREATE DATABASE sg_snapshot");
-  const stores = { SQLite: await openStore(snapFile), PostgreSQL: await openStore(withDb(url, "sg_snapshot")) };
-  const times = { SQLite: [], PostgreSQL: [] };
-  try {
-    for (let r = 1; r <= runs; r++) {
-      const snapshot = bigSnapshot(r, SNAPSHOT_TESTS, SNAPSHOT_COVERAGE);
-      for (const [name, store] of Object.entries(stores)) {
-        try {
-          const started = performance.now();
-          const saved = await store.saveSnapshot({ ...snapshot });
-          times[name].push(performance.now() - started);
-          const stored = (await store.getTestResults(saved.id)).length;
-          if (stored !== SNAPSHOT_TESTS) throw new Error(`${stored} test results read back, expected ${SNAPSHOT_TESTS}`);
-        } catch (error) {
-          console.log(`    ✗ ${name}: ${error.message}`);
-          failed = true;
-        }
-      }
-    }
-  } finally {
-    for (const store of Object.values(stores)) await store.close();
-  }
-  const snap = {};
-  for (const [name, list] of Object.entries(times)) {
-    const sorted = [...list].sort((a, b) => a - b);
-    if (!sorted.length) continue;
-    snap[name] = median(sorted);
-    console.log(`  ${name.padEnd(40)} ${fmtMs(snap[name]).padStart(10)} [${fmtMs(sorted[0])}–${fmtMs(sorted[sorted.length - 1])}]  ${fmtInt((SNAPSHOT_TESTS + SNAPSHOT_COVERAGE) / (snap[name] / 1000))} rows/s`);
-  }
-  const snapRatio = snap.PostgreSQL / snap.SQLite;
-  if (Number.isFinite(snapRatio)) console.log(`  PostgreSQL / SQLite: ${snapRatio.toFixed(2)}× the time (target ≤ ${TARGETS.snapshotRatio}×: ${verdict(snapRatio <= TARGETS.snapshotRatio)})`);
   await admin.end();
   return failed ? 1 : 0;
 }
