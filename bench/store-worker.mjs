@@ -2,6 +2,7 @@
 // a pg-boss instance with a pool of one), says "ready", waits for "go", then each worker claims and completes until
 // nothing is left. Posts back what it claimed and how long each call took; the main thread checks and summarizes.
 import { parentPort, workerData } from "node:worker_threads";
+import { startBoss } from "./pg-boss.mjs";
 
 const { kind, url, loops, agent, queue, dist } = workerData;
 
@@ -18,18 +19,16 @@ async function openWorker(n) {
       close: () => store.close(),
     };
   }
-  const { PgBoss } = await import("pg-boss");
-  // One connection per worker, like the shipgate workers; the maintenance jobs and the instance registry are off:
-  // the bench's setup created the schema and the queue, and a worker only fetches and completes.
-  const boss = new PgBoss({ connectionString: url, max: 1, supervise: false, schedule: false, migrate: false, registerInstance: false, openTelemetry: { enabled: false } });
+  // One connection per worker, like the shipgate workers; maintenance and cron are off: the bench's setup created
+  // the schema and the queue, and a worker only fetches and completes.
+  const boss = await startBoss({ connectionString: url, max: 1, migrate: false });
   boss.on("error", (error) => parentPort.postMessage({ error: `pg-boss: ${error.message}` }));
-  await boss.start();
   return {
     async claim() {
       const [job] = await boss.fetch(queue);
       return job && { id: job.id, done: () => boss.complete(queue, job.id) };
     },
-    close: () => boss.stop({ graceful: false, close: true }),
+    close: () => boss.stop({ graceful: false, close: true, wait: true }),
   };
 }
 

@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { startServer, stopServer } from "../scripts/pg-test-server.mjs";
+import { bossVersion, insertJobs, startBoss } from "./pg-boss.mjs";
 import { fail, median, printMachine } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -83,6 +84,7 @@ function rmDb(file) {
 async function sql(url) {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
+  client.on("error", () => undefined);
   await client.connect();
   return client;
 }
@@ -288,13 +290,19 @@ async function measureSnapshot({ runs, url, admin, openStore }) {
 
 async function measureAll({ runs, count, workers, pgThreads, url }) {
   const { openStore } = await import(pathToFileURL(join(DIST, "store", "open-store.js")).href);
-  const { default: Database } = await import("better-sqlite3");
-  const { PgBoss } = await import("pg-boss");
-  const bossVersion = JSON.parse(readFileSync(join(ROOT, "node_modules", "pg-boss", "package.json"), "utf8")).version;
-  const pgVersion = JSON.parse(readFileSync(join(ROOT, "node_modules", "pg", "package.json"), "utf8")).version;
-  const sqliteVersion = JSON.parse(readFileSync(join(ROOT, "node_modules", "better-sqlite3", "package.json"), "utf8")).version;
 
   const admin = await sql(url);
+  try {
+    return await measureWith({ runs, count, workers, pgThreads, url, admin, openStore });
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+async function measureWith({ runs, count, workers, pgThreads, url, admin, openStore }) {
+  const pgVersion = JSON.parse(readFileSync(join(ROOT, "node_modules", "pg", "package.json"), "utf8")).version;
+  const sqliteVersion = JSON.parse(readFileSync(join(ROOT, "node_modules", "better-sqlite3", "package.json"), "utf8")).version;
+  const { default: Database } = await import("better-sqlite3");
   const settings = {};
   for (const name of ["server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_level", "shared_buffers", "max_connections", "work_mem"]) {
     settings[name] = (await admin.query(`SHOW ${name}`)).rows[0][name];
@@ -345,11 +353,10 @@ async function measureAll({ runs, count, workers, pgThreads, url }) {
     await admin.query(`CREATE DATABASE ${bossDb}`);
     const bossUrl = withDb(url, bossDb);
     const queue = "bench";
-    const setup = new PgBoss({ connectionString: bossUrl, max: 2, supervise: false, schedule: false, registerInstance: false, openTelemetry: { enabled: false } });
+    const setup = await startBoss({ connectionString: bossUrl, max: 2 });
     setup.on("error", () => undefined);
-    await setup.start();
     await setup.createQueue(queue);
-    for (let i = 0; i < count; i += 1000) await setup.insert(queue, Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({ data: { n: i + j } })));
+    await insertJobs(setup, queue, count);
     await setup.stop({ graceful: false, close: true });
     const b = await claimRun({ kind: "pgboss", url: bossUrl, workers, threads: pgThreads, agent: "boss", queue, countConnections: countConnections(bossDb) });
     if (!b.errors.length) Object.assign(b, await pgBossCheck(bossUrl, queue, count));
@@ -387,7 +394,6 @@ async function measureAll({ runs, count, workers, pgThreads, url }) {
   }
   console.log(`  exactly once (0 double claims, every task done with one run): ${rows.every((r) => r.allOk && r.doubles === 0) ? "MET" : "MISSED"}`);
 
-  await admin.end();
   return failed ? 1 : 0;
 }
 
