@@ -3,7 +3,35 @@ import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../typ
 import type { QueryResult } from "pg";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "./rows.js";
-import { CLAIM_NEXT, type TaskSteps } from "./tasks.js";
+import { CLAIM_NEXT, jsonText as js, type TaskSteps } from "./tasks.js";
+
+/**
+ * Ending a run the caller holds in ONE statement (a named one: planned once per connection), so that a finish is one
+ * round trip instead of four (BEGIN, lock, write, COMMIT): lock the run's task row first (the lock order of a move by
+ * hand), end the run only while it is open with this epoch, move the task, append `run.finished` then the task's
+ * event. Parameters: $1 run id, $2 epoch, $3 at, $4 outcome, $5 exit code, $6 note, $7 log, $8 usage. This is
+ * `taskStateAfterRun` + `planMove` + `runFinishedEvent` for the outcomes a worker reports (never `lost`: the task
+ * state follows from the outcome alone), written in SQL as CLAIM_NEXT writes the claim. No row: nothing was written.
+ */
+function finishSql(to: "done" | "failed" | "pending"): { name: string; text: string } {
+  const runFinished = `'{"task":' || ${js("r.task_id")} || ',"agent":' || ${js("r.agent")} || ',"attempt":' || r.attempt || ',"epoch":' || r.epoch || ',"outcome":' || ${js("r.outcome")} || ',"exitCode":' || ${js("r.exit_code")} || '}'`;
+  const taskMoved = `'{"from":' || ${js("t.state")} || ',"to":"${to}","agent":' || ${js("r.agent")} || ',"note":' || ${js("$6::text")} || ',"force":false,"run":' || r.id || '}'`;
+  const text = `WITH t AS (SELECT task.id, task.state FROM task WHERE task.id = (SELECT task_id FROM task_run WHERE id = $1) FOR UPDATE),
+    r AS (
+      UPDATE task_run SET ended_at = $3, outcome = $4, exit_code = $5, note = $6, log = COALESCE($7, task_run.log), usage = COALESCE($8, task_run.usage)
+      FROM t WHERE task_run.id = $1 AND task_run.task_id = t.id AND task_run.epoch = $2 AND task_run.ended_at IS NULL RETURNING task_run.*),
+    moved AS (
+      UPDATE task SET state = '${to}', claimed_by = ${to === "pending" ? "NULL" : "task.claimed_by"}, note = $6, updated_at = $3, version = task.version + 1
+      FROM r WHERE task.id = r.task_id RETURNING task.*),
+    events AS (
+      INSERT INTO event (at, type, subject, data)
+      SELECT $3, e.type, e.subject, e.data FROM r JOIN t ON t.id = r.task_id
+        CROSS JOIN LATERAL (VALUES (1, 'run.finished', r.id::text, ${runFinished}), (2, 'task.${to}', r.task_id, ${taskMoved})) e(n, type, subject, data)
+      ORDER BY e.n)
+    SELECT to_jsonb(m) AS task, to_jsonb(r) AS run FROM moved m CROSS JOIN r`;
+  return { name: `shipgate_finish_${to}`, text };
+}
+const FINISH = { done: finishSql("done"), failed: finishSql("failed"), pending: finishSql("pending") };
 
 type RunMethods = Pick<Store, "claimTask" | "heartbeat" | "finishRun" | "expireLeases" | "getRun" | "listRuns">;
 
@@ -62,7 +90,7 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
       if (await steps.nextRow(pool, request.agent, owned)) throw error;
       return undefined;
     }
-    const claimed = await pool.query<{ task: TaskRow; run: RunRow }>(owned ? CLAIM_NEXT.owned : CLAIM_NEXT.any, [request.agent, request.at, expires, request.note ?? null]);
+    const claimed = await pool.query<{ task: TaskRow; run: RunRow }>({ ...(owned ? CLAIM_NEXT.owned : CLAIM_NEXT.any), values: [request.agent, request.at, expires, request.note ?? null] });
     const row = claimed.rows[0];
     return row && { task: toTask(row.task), run: toRun(row.run) };
   }
@@ -100,6 +128,24 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     return { task: moved, run: ended };
   }
 
+  /** `finishRun` in one statement (FINISH); undefined when it wrote nothing and the run still looks open with this epoch. */
+  async function finishOne(runId: number, epoch: number, finish: RunFinish): Promise<{ task: TaskRecord; run: TaskRun } | undefined> {
+    const to = taskStateAfterRun(finish.outcome, { attempts: 0, maxAttempts: null }) as "done" | "failed" | "pending";
+    const values = [runId, epoch, finish.at, finish.outcome, finish.exitCode ?? null, finish.note ?? null, finish.log ?? null, json(finish.usage)];
+    let row: { task: TaskRow; run: RunRow } | undefined;
+    try {
+      row = (await pool.query<{ task: TaskRow; run: RunRow }>({ ...FINISH[to], values })).rows[0];
+    } catch (error) {
+      // A deadlock with a concurrent move: the transactional path retries it.
+      if ((error as { code?: unknown }).code === "40P01") return undefined;
+      throw error;
+    }
+    if (row) return { task: toTask(row.task), run: toRun(row.run) };
+    const current = await getRow(pool, runId);
+    checkLease(current && toRun(current), runId, epoch, location);
+    return undefined;
+  }
+
   /**
    * The statement that locks a run and its task (one statement, sent with BEGIN: an integer id is written into it),
    * or undefined for an id no run can have.
@@ -134,6 +180,8 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
       }),
     finishRun: (runId, epoch, finish) =>
       guard(async () => {
+        const one = await finishOne(runId, epoch, finish);
+        if (one) return one;
         const first = lockRunSql(runId);
         if (first === undefined) checkLease(undefined, runId, epoch, location);
         return transaction(

