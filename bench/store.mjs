@@ -311,7 +311,7 @@ async function measureWith({ runs, count, workers, pgThreads, url, admin, openSt
   const sqliteLib = probe.prepare("SELECT sqlite_version() AS v").get().v;
   probe.close();
   console.log(`PostgreSQL ${settings.server_version} (throwaway cluster, scripts/pg-test-server.mjs): fsync=${settings.fsync} synchronous_commit=${settings.synchronous_commit} full_page_writes=${settings.full_page_writes} wal_level=${settings.wal_level} shared_buffers=${settings.shared_buffers} max_connections=${settings.max_connections} work_mem=${settings.work_mem}`);
-  console.log(`SQLite ${sqliteLib} (better-sqlite3 ${sqliteVersion}): journal_mode=WAL synchronous=NORMAL busy_timeout=10000 (as src/store/sqlite/connection.ts opens it)`);
+  console.log(`SQLite ${sqliteLib} (better-sqlite3 ${sqliteVersion}): journal_mode=WAL synchronous=NORMAL lock wait 10 s with short random pauses (src/store/sqlite/connection.ts)`);
   if (DIST !== join(ROOT, "dist")) console.log(`shipgate build: ${DIST} (SHIPGATE_BENCH_DIST)`);
   console.log(`clients: pg ${pgVersion}, pg-boss ${bossVersion}; ${fmtInt(count)} independent ready tasks/jobs, ${workers} workers, ${runs} run(s) each`);
 

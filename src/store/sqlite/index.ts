@@ -50,6 +50,8 @@ export function openSqliteStore(options: SqliteOpenOptions): Promise<Store> {
     db.close();
     return Promise.reject(sqliteOpenError(location, error));
   }
+  // Opening and migrating wait on SQLite's busy handler; from here on `guarded` waits for the lock itself.
+  db.pragma("busy_timeout = 0");
   let closed = false;
   const guard = guarded(location, () => closed);
   // Statements are prepared against the tables; a database opened without migrating prepares them on first use.
