@@ -2,7 +2,7 @@ import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinish
 import type { ClaimRequest, RunFinish, Store, TaskRecord, TaskRun } from "../types.js";
 import type { QueryResult } from "pg";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
-import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "./rows.js";
+import { taskFacts, toRun, toTask, type RunRow, type TaskRow } from "../rows.js";
 import { CLAIM_NEXT, jsonText as js, type TaskSteps } from "./tasks.js";
 
 /**

@@ -1,9 +1,9 @@
 import { ShipgateError } from "../../errors.js";
 import { snapshotInputsHash } from "../inputs-hash.js";
-import type { BaselineRecord, FactPoint, NewSnapshot, SnapshotRecord, Store, StoreEvent } from "../types.js";
+import type { BaselineRecord, NewSnapshot, SnapshotRecord, Store, StoreEvent } from "../types.js";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { insertEvent, insertEvents } from "./events.js";
-import { toAdvisory, toCoverage, toFact, toFinding, toSnapshot, toSource, toTest, type Row } from "./rows.js";
+import { toAdvisory, toBaseline, toCoverage, toEvent, toFact, toFactPoint, toFinding, toSnapshot, toSource, toTest, type Row } from "../rows.js";
 
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
@@ -112,7 +112,6 @@ type SnapshotMethods = Pick<
   | "getFindings" | "getAdvisories" | "setBaseline" | "getBaseline" | "listBaselines" | "appendEvent" | "listEvents" | "listFactSeries"
 >;
 
-const toBaseline = (r: Row): BaselineRecord => ({ name: r.name as string, snapshotId: r.snapshot_id as number, setAt: r.set_at as string });
 
 /** Snapshots with their detail rows, baselines, and the event log. */
 export function snapshotMethods(pool: Pool, location: string, guard: Guard): SnapshotMethods {
@@ -179,15 +178,7 @@ export function snapshotMethods(pool: Pool, location: string, guard: Guard): Sna
           [(p) => `at < ${p}`, opts.to],
         ]);
         const sql = `SELECT * FROM event ${where} ORDER BY id LIMIT $${params.length + 1}`;
-        return (await pool.query(sql, [...params, opts.limit ?? null])).rows.map(
-          (r: Row): StoreEvent => ({
-            id: r.id as number,
-            at: r.at as string,
-            type: r.type as string,
-            subject: r.subject as string | null,
-            data: r.data === null ? null : (JSON.parse(r.data as string) as unknown),
-          }),
-        );
+        return (await pool.query(sql, [...params, opts.limit ?? null])).rows.map(toEvent);
       }),
     listFactSeries: (query = {}) =>
       guard(async () => {
@@ -199,16 +190,7 @@ export function snapshotMethods(pool: Pool, location: string, guard: Guard): Sna
         ]);
         const sql = `SELECT s.id AS snapshot_id, s.taken_at, s.git_branch, f.key, f.value, f.component
           FROM snapshot s JOIN fact f ON f.snapshot_id = s.id ${where} ORDER BY s.taken_at, s.id, f.row_id`;
-        return (await pool.query(sql, params)).rows.map(
-          (r: Row): FactPoint => ({
-            snapshotId: r.snapshot_id as number,
-            takenAt: r.taken_at as string,
-            branch: r.git_branch as string | null,
-            key: r.key as string,
-            value: r.value as number | null,
-            component: r.component as string | null,
-          }),
-        );
+        return (await pool.query(sql, params)).rows.map(toFactPoint);
       }),
   };
 }

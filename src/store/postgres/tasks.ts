@@ -2,7 +2,7 @@ import { checkMove, checkReady, checkUniqueIds, notFound, planMove, runFinishedE
 import type { NewEvent, PlanImport, Store, StoredPlan, TaskRecord, TaskState } from "../types.js";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { insertEvent } from "./events.js";
-import { taskFacts, toPlan, toRun, toTask, type PlanRow, type RunRow, type TaskRow } from "./rows.js";
+import { taskFacts, toPlan, toRun, toTask, type PlanRow, type RunRow, type TaskRow } from "../rows.js";
 import { bulkInsert } from "./snapshots.js";
 
 /** SQL that is true when the task row `alias` is ready: every dependency a stored, done task, every task of the phases its phase waits for done, and a failed task has attempts left. */

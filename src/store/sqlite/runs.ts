@@ -1,7 +1,7 @@
 import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
 import type { ClaimRequest, RunFinish, RunQuery, Store, TaskRecord, TaskRun } from "../types.js";
 import type { Db } from "./connection.js";
-import { taskFacts, toRun, type RunRow, type TaskRow } from "./rows.js";
+import { taskFacts, toRun, type RunRow, type TaskRow } from "../rows.js";
 import type { TaskSteps } from "./tasks.js";
 
 type Guard = <T>(work: () => T) => Promise<T>;

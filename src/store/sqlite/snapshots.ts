@@ -2,117 +2,16 @@ import { ShipgateError } from "../../errors.js";
 import { snapshotInputsHash } from "../inputs-hash.js";
 import type {
   BaselineRecord,
-  FactPoint,
   NewSnapshot,
   SnapshotRecord,
   Store,
   StoreEvent,
-  StoredAdvisory,
-  StoredCoverageFile,
-  StoredFact,
-  StoredFinding,
-  StoredSource,
-  StoredTestResult,
 } from "../types.js";
+import { toAdvisory, toBaseline, toCoverage, toEvent, toFact, toFactPoint, toFinding, toSnapshot, toSource, toTest, type Row } from "../rows.js";
 import type { Db } from "./connection.js";
 import { eventWriter } from "./events.js";
 
 type Guard = <T>(work: () => T) => Promise<T>;
-
-interface SnapshotRow {
-  id: number;
-  taken_at: string;
-  git_commit: string | null;
-  git_branch: string | null;
-  git_dirty: number | null;
-  git_tree: string | null;
-  config_hash: string | null;
-  inputs_hash: string | null;
-  summary: string;
-}
-
-interface BaselineRow {
-  name: string;
-  snapshot_id: number;
-  set_at: string;
-}
-
-type Row = Record<string, unknown>;
-
-const toBaseline = (row: BaselineRow): BaselineRecord => ({ name: row.name, snapshotId: row.snapshot_id, setAt: row.set_at });
-
-const toSnapshot = (row: SnapshotRow): SnapshotRecord => ({
-  id: row.id,
-  takenAt: row.taken_at,
-  git: { commit: row.git_commit, branch: row.git_branch, dirty: row.git_dirty === null ? null : row.git_dirty === 1, tree: row.git_tree },
-  configHash: row.config_hash,
-  inputsHash: row.inputs_hash,
-  summary: JSON.parse(row.summary) as unknown,
-});
-
-const toSource = (r: Row): StoredSource => ({
-  id: r.id as number,
-  path: r.path as string,
-  sha256: r.sha256 as string,
-  bytes: r.bytes as number,
-  format: r.format as StoredSource["format"],
-  tool: r.tool === null ? null : r.tool_version === null ? { name: r.tool as string } : { name: r.tool as string, version: r.tool_version as string },
-  collector: r.collector as string | null,
-});
-
-const toTest = (r: Row): StoredTestResult => ({
-  testId: r.test_id as string,
-  file: r.file as string | null,
-  suite: r.suite as string,
-  name: r.name as string,
-  status: r.status as StoredTestResult["status"],
-  durationMs: r.duration_ms as number | null,
-  message: r.message as string | null,
-  flaky: r.flaky === 1,
-  sourceId: r.source_id as number,
-});
-
-const toCoverage = (r: Row): StoredCoverageFile => ({
-  path: r.path as string,
-  package: r.package as string,
-  resolved: r.resolved === 1,
-  linesCovered: r.lines_covered as number | null,
-  linesTotal: r.lines_total as number | null,
-  branchesCovered: r.branches_covered as number | null,
-  branchesTotal: r.branches_total as number | null,
-  functionsCovered: r.functions_covered as number | null,
-  functionsTotal: r.functions_total as number | null,
-  statementsCovered: r.statements_covered as number | null,
-  statementsTotal: r.statements_total as number | null,
-  coveredLines: r.covered_lines as string | null,
-  uncoveredLines: r.uncovered_lines as string | null,
-  sourceId: r.source_id as number,
-});
-
-const toFinding = (r: Row): StoredFinding => ({
-  fingerprint: r.fingerprint as string,
-  tool: r.tool as string,
-  kind: r.kind as StoredFinding["kind"],
-  ruleId: r.rule_id as string | null,
-  level: r.level as StoredFinding["level"],
-  message: r.message as string,
-  file: r.file as string | null,
-  line: r.line as number | null,
-  suppressed: r.suppressed === 1,
-  sourceId: r.source_id as number,
-});
-
-const toAdvisory = (r: Row): StoredAdvisory => ({
-  advisoryId: r.advisory_id as string,
-  aliases: JSON.parse(r.aliases as string) as string[],
-  package: r.package as string,
-  versions: JSON.parse(r.versions as string) as string[],
-  severity: r.severity as StoredAdvisory["severity"],
-  title: r.title as string,
-  url: r.url as string | null,
-  fixAvailable: r.fix_available === null ? null : r.fix_available === 1,
-  sourceId: r.source_id as number,
-});
 
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
@@ -219,15 +118,15 @@ export function snapshotMethods(db: Db, location: string, guard: Guard): Snapsho
           ["taken_at >= ?", opts.from],
           ["taken_at < ?", opts.to],
         ]);
-        return (db.prepare(`SELECT * FROM snapshot ${where} ORDER BY id DESC LIMIT ?`).all(...params, opts.limit ?? -1) as SnapshotRow[]).map(toSnapshot);
+        return (db.prepare(`SELECT * FROM snapshot ${where} ORDER BY id DESC LIMIT ?`).all(...params, opts.limit ?? -1) as Row[]).map(toSnapshot);
       }),
     getSnapshot: (id) =>
       guard(() => {
-        const row = db.prepare("SELECT * FROM snapshot WHERE id = ?").get(id) as SnapshotRow | undefined;
+        const row = db.prepare("SELECT * FROM snapshot WHERE id = ?").get(id) as Row | undefined;
         return row && toSnapshot(row);
       }),
     getSources: (snapshotId) => guard(() => (db.prepare("SELECT * FROM source WHERE snapshot_id = ? ORDER BY id").all(snapshotId) as Row[]).map(toSource)),
-    getFacts: detail("fact", (r): StoredFact => ({ key: r.key as string, value: r.value as number | null, component: r.component as string | null, sourceId: r.source_id as number | null })),
+    getFacts: detail("fact", toFact),
     getTestResults: detail("test_result", toTest),
     getCoverageFiles: detail("coverage_file", toCoverage),
     getFindings: detail("finding", toFinding),
@@ -235,10 +134,10 @@ export function snapshotMethods(db: Db, location: string, guard: Guard): Snapsho
     setBaseline: (name, snapshotId, at) => guard(() => setBaselineTx.immediate(name, snapshotId, at)),
     getBaseline: (name) =>
       guard(() => {
-        const row = db.prepare("SELECT * FROM baseline WHERE name = ?").get(name) as BaselineRow | undefined;
+        const row = db.prepare("SELECT * FROM baseline WHERE name = ?").get(name) as Row | undefined;
         return row ? toBaseline(row) : undefined;
       }),
-    listBaselines: () => guard(() => (db.prepare("SELECT * FROM baseline ORDER BY name").all() as BaselineRow[]).map(toBaseline)),
+    listBaselines: () => guard(() => (db.prepare("SELECT * FROM baseline ORDER BY name").all() as Row[]).map(toBaseline)),
     appendEvent: (event) => guard((): StoreEvent => insertEvent(event)),
     listEvents: (opts = {}) =>
       guard(() => {
@@ -251,15 +150,7 @@ export function snapshotMethods(db: Db, location: string, guard: Guard): Snapsho
           ["at >= ?", opts.from],
           ["at < ?", opts.to],
         ]);
-        return (db.prepare(`SELECT * FROM event ${where} ORDER BY id LIMIT ?`).all(...params, opts.limit ?? -1) as Row[]).map(
-          (r): StoreEvent => ({
-            id: r.id as number,
-            at: r.at as string,
-            type: r.type as string,
-            subject: r.subject as string | null,
-            data: r.data === null ? null : (JSON.parse(r.data as string) as unknown),
-          }),
-        );
+        return (db.prepare(`SELECT * FROM event ${where} ORDER BY id LIMIT ?`).all(...params, opts.limit ?? -1) as Row[]).map(toEvent);
       }),
     listFactSeries: (query = {}) =>
       guard(() => {
@@ -271,16 +162,7 @@ export function snapshotMethods(db: Db, location: string, guard: Guard): Snapsho
         ]);
         const sql = `SELECT s.id AS snapshot_id, s.taken_at, s.git_branch, f.key, f.value, f.component
           FROM snapshot s JOIN fact f ON f.snapshot_id = s.id ${where} ORDER BY s.taken_at, s.id, f.rowid`;
-        return (db.prepare(sql).all(...params) as Row[]).map(
-          (r): FactPoint => ({
-            snapshotId: r.snapshot_id as number,
-            takenAt: r.taken_at as string,
-            branch: r.git_branch as string | null,
-            key: r.key as string,
-            value: r.value as number | null,
-            component: r.component as string | null,
-          }),
-        );
+        return (db.prepare(sql).all(...params) as Row[]).map(toFactPoint);
       }),
   };
 }

@@ -2,7 +2,7 @@ import { checkMove, checkReady, checkUniqueIds, notFound, planMove, runFinishedE
 import type { PlanImport, Store, StoredPlan, TaskRecord, TaskState, TaskTransitionBy } from "../types.js";
 import type { Db } from "./connection.js";
 import { eventWriter } from "./events.js";
-import { taskFacts, toPlan, toRun, toTask, type PlanRow, type RunRow, type TaskRow } from "./rows.js";
+import { taskFacts, toPlan, toRun, toTask, type PlanRow, type RunRow, type TaskRow } from "../rows.js";
 
 type Guard = <T>(work: () => T) => Promise<T>;
 
