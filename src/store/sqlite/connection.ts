@@ -55,17 +55,30 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 export function guarded(location: string, isClosed: () => boolean) {
   return function guard<T>(work: () => T): Promise<T> {
     if (isClosed()) return Promise.reject(new ShipgateError("STORE_UNAVAILABLE", `[store] [sqlite] ${location}: the store is closed`));
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return Promise.resolve(work());
-      } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) return Promise.reject(storeError(location, error));
-        // better-sqlite3 is synchronous: the call blocks its thread while it waits, as the busy handler did.
-        Atomics.wait(pause, 0, 0, Math.random() * Math.min(10, attempt));
-      }
+    try {
+      return Promise.resolve(retryBusy(work));
+    } catch (error) {
+      return Promise.reject(storeError(location, error));
     }
   };
+}
+
+/**
+ * Runs `work` again while it is refused with SQLITE_BUSY, for up to LOCK_WAIT_MS. `work` must be one transaction
+ * (or only reads): a call that runs several transactions wraps each one, so that a retry never repeats, or
+ * forgets the result of, one that committed.
+ */
+export function retryBusy<T>(work: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      // better-sqlite3 is synchronous: the call blocks its thread while it waits, as the busy handler did.
+      Atomics.wait(pause, 0, 0, Math.random() * Math.min(10, attempt));
+    }
+  }
 }
 
 const isBusy = (error: unknown): boolean => (error as { code?: unknown }).code === "SQLITE_BUSY";

@@ -1,6 +1,6 @@
 import { checkClaimable, checkLease, checkMove, leaseExpiry, planMove, runFinishedEvent, runStartedEvent, taskStateAfterRun } from "../task-state.js";
 import type { ClaimRequest, RunFinish, RunQuery, Store, TaskRecord, TaskRun } from "../types.js";
-import type { Db } from "./connection.js";
+import { retryBusy, type Db } from "./connection.js";
 import { taskFacts, toRun, type RunRow, type TaskRow } from "../rows.js";
 import type { TaskSteps } from "./tasks.js";
 
@@ -111,7 +111,8 @@ export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Gu
     expireLeases: (at) =>
       guard(() => {
         const ids = (q.expired.all(at) as { id: number }[]).map((r) => r.id);
-        return ids.map((id) => expireTx.immediate(id, at)).filter((r): r is TaskRun => r !== undefined);
+        // One transaction per run, each waiting for the lock on its own: a retry must not forget runs already ended.
+        return ids.map((id) => retryBusy(() => expireTx.immediate(id, at))).filter((r): r is TaskRun => r !== undefined);
       }),
     getRun: (id) =>
       guard(() => {
