@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { TaskRun } from "../../src/store/types.js";
 import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { AT, planImport, planTask } from "./conformance.js";
+import { releaseTogether, startReleasedWorker } from "./released-worker.js";
 
 // expireLeases against heartbeats in other processes, on a fixed clock: each run is either kept by a heartbeat that
 // landed first or ended by the expiry, never both and never neither. The workers run the BUILT store; the database is
@@ -20,26 +20,7 @@ interface LeaseResult {
   expired: number[];
 }
 
-function startWorker(db: string, args: string[]) {
-  const child = spawn(process.execPath, [workerPath, db, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    if (stdout.startsWith("ready\n")) onReady();
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const done = new Promise<LeaseResult>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`lease worker exited with ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as LeaseResult);
-    });
-  });
-  return { ready: Promise.race([ready, done.then(() => undefined)]), go: () => child.stdin.end("go\n"), done };
-}
+const startWorker = (db: string, args: string[]) => startReleasedWorker<LeaseResult>([workerPath, db, ...args], "lease worker");
 
 const at = (ms: number) => new Date(Date.parse(AT) + ms).toISOString();
 
@@ -64,10 +45,7 @@ export function testLeaseRace(name: string, dbUrl: () => string | Promise<string
         startWorker(db, ["heartbeat", at(900), "1000", ...runs.filter((_, i) => i % 4 === w).map((r) => `${r.id}:${r.epoch}`)]),
       );
       const expirer = startWorker(db, ["expire", at(1_001)]);
-      const all = [...workers, expirer];
-      await Promise.all(all.map((w) => w.ready));
-      for (const w of all) w.go();
-      const results = await Promise.all(all.map((w) => w.done));
+      const results = await releaseTogether([...workers, expirer]);
       const kept = new Set(results.flatMap((r) => r.kept));
       const lost = new Set(results.flatMap((r) => r.lost));
       const expired = new Set(results.flatMap((r) => r.expired));

@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import { openPostgresStore, redactUrl } from "../../src/store/postgres/index.js";
 import { databaseUrl, freshDatabase, postgresAdminUrl, postgresAvailable, sql } from "../support/postgres.js";
 import { AT, sampleSnapshot } from "./conformance.js";
+import { releaseTogether, startReleasedWorker } from "./released-worker.js";
 
 const { url, skip } = postgresAvailable();
 const server = url ? new URL(url) : null;
@@ -160,27 +161,9 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
       const result = await store.admin.migrate();
       await store.close();
       process.stdout.write(JSON.stringify(result) + "\\n");`;
-    const run = () => {
-      const child = spawn(process.execPath, ["--input-type=module", "-e", script, target], { stdio: ["pipe", "pipe", "pipe"], cwd: new URL("../..", import.meta.url).pathname });
-      let out = "";
-      let err = "";
-      let onReady = () => undefined as void;
-      const ready = new Promise<void>((resolve) => (onReady = resolve));
-      child.stdout.setEncoding("utf8").on("data", (d: string) => {
-        out += d;
-        if (out.startsWith("ready\n")) onReady();
-      });
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-      type Result = { from: number; to: number; applied: { version: number }[] };
-      const done = new Promise<Result>((resolve, reject) =>
-        child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as Result) : reject(new Error(`exit ${code}: ${err}`)))),
-      );
-      return { ready: Promise.race([ready, done.then(() => undefined)]), go: () => child.stdin.end("go\n"), done };
-    };
-    const workers = [run(), run()];
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.go();
-    const results = await Promise.all(workers.map((w) => w.done));
+    type Result = { from: number; to: number; applied: { version: number }[] };
+    const run = () => startReleasedWorker<Result>(["--input-type=module", "-e", script, target], "migrating process", { cwd: new URL("../..", import.meta.url).pathname });
+    const results = await releaseTogether([run(), run()]);
     expect(results.map((r) => r.to)).toEqual([9, 9]);
     const applied = results.flatMap((r) => r.applied.map((a) => a.version)).sort((a, b) => a - b);
     expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);

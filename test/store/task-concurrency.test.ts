@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { TaskRecord } from "../../src/store/types.js";
 import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { AT, planImport, planTask } from "./conformance.js";
+import { releaseTogether, startReleasedWorker } from "./released-worker.js";
 
 // Real processes on one store (a SQLite file, a PostgreSQL database): the worker runs the built driver (the
 // global setup builds dist/).
@@ -20,40 +20,9 @@ interface WorkerResult {
   lost: { id: string; code: string; message: string }[];
 }
 
-interface Worker {
-  ready: Promise<void>;
-  go: () => void;
-  done: Promise<WorkerResult>;
-}
-
-function startWorker(db: string, agent: string, command: string, ids: string[] = []): Worker {
-  const child = spawn(process.execPath, [workerPath, db, agent, command, ...ids], { stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let onReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    if (stdout.startsWith("ready\n")) onReady();
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const done = new Promise<WorkerResult>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`worker ${agent} exited with ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as WorkerResult);
-    });
-  });
-  // A worker that dies before saying ready must not leave the test waiting for it.
-  return { ready: Promise.race([ready, done.then(() => undefined)]), go: () => child.stdin.end("go\n"), done };
-}
-
 /** Starts the workers, waits until every one has opened the store, then releases them together. */
 async function race(db: string, specs: { agent: string; command: string; ids?: string[] }[]): Promise<WorkerResult[]> {
-  const workers = specs.map((s) => startWorker(db, s.agent, s.command, s.ids));
-  await Promise.all(workers.map((w) => w.ready));
-  for (const w of workers) w.go();
-  return Promise.all(workers.map((w) => w.done));
+  return releaseTogether(specs.map((s) => startReleasedWorker<WorkerResult>([workerPath, db, s.agent, s.command, ...(s.ids ?? [])], `worker ${s.agent}`)));
 }
 
 /** A new, empty store of each driver: its path or URL. */
