@@ -1,3 +1,4 @@
+import { taskMaxAttempts } from "../plan/execution.js";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { loadPlan } from "../config/load-plan.js";
@@ -69,11 +70,12 @@ export function phaseWaits(plan: Plan): Record<string, string[]> {
 export async function importLoaded(store: Store, plan: Plan, hash: string, source: string, at: string): Promise<{ stored: StoredPlan; changed: boolean }> {
   const timing = criticalPath(plan);
   const slack = new Map(timing.tasks.map((t) => [t.id, t.slack]));
+  const kinds = new Map(plan.agents.map((a) => [a.id, a.kind]));
   const result = await store.importPlan({
     hash,
     source,
     content: plan,
-    tasks: planOrder(plan, timing).map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase, maxAttempts: null })),
+    tasks: planOrder(plan, timing).map((t) => ({ id: t.id, title: t.title, owner: t.owner, priority: t.priority, slack: slack.get(t.id) ?? 0, dependsOn: t.dependsOn, phase: t.phase, maxAttempts: taskMaxAttempts(t, kinds.get(t.owner)) })),
     phaseWaits: phaseWaits(plan),
   }, at);
   return { stored: result.plan, changed: result.changed };

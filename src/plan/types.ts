@@ -6,11 +6,25 @@
 export const PRIORITIES = ["P0", "P1", "P2", "P3"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/**
+ * How shipgate runs an agent's tasks: `cli` runs the agent's `command` template (a coding agent's command line);
+ * `script` runs each task's own `run` command; `human` is never run by shipgate (its tasks wait for `task done`).
+ */
+export const AGENT_KINDS = ["cli", "script", "human"] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+
+/** The placeholders a `cli` agent's command template may use. */
+export const TEMPLATE_PLACEHOLDERS = ["prompt", "prompt_file", "task", "agent", "worktree"] as const;
+
 export interface PlanAgent {
   id: string;
-  kind: "human" | "cli" | "api";
-  /** Command template for cli/api agents, e.g. "claude -p {prompt}"; null for humans. */
+  kind: AgentKind;
+  /** Command template of a cli agent, e.g. "claude -p {prompt}"; null for script and human agents. */
   command: string | null;
+  /** How many of its tasks run at the same time (default 1; absent in plans stored by earlier versions). */
+  maxParallel?: number;
+  /** Variables added to the environment of its runs (absent in plans stored by earlier versions). */
+  env?: Record<string, string>;
   /** Cost per hour (a per-day rate in the file is divided by `capacity`); null when unknown. */
   ratePerHour: number | null;
   /** Working hours per day (default 8). */
@@ -58,6 +72,31 @@ export interface PlanTask {
   /** Seconds `readyWhen` may run before it is killed; null or absent: the default, 10 minutes. */
   readyWhenTimeout?: number | null;
   tags: string[];
+  /** The command a `script` agent runs for this task; null for tasks of other agents (or none given). */
+  run?: string | null;
+  /** Seconds one attempt may run before its process group is killed; null or absent: DEFAULT_RUN_TIMEOUT. */
+  timeout?: number | null;
+  /** Attempts after the first that a failed, errored or timed-out run gets (default 2; absent in older plans). */
+  retries?: number;
+}
+
+/** Where a run works: its own git worktree on branch `shipgate/<task>`, or the project directory itself. */
+export type Workspace = "worktree" | "in-place";
+
+/** How `shipgate run`, `worker` and `mcp` execute tasks (the plan's `execution:` section, with defaults filled). */
+export interface PlanExecution {
+  /** null: `worktree` inside a git repository, else `in-place`. */
+  workspace: Workspace | null;
+  /** A claim lasts this long without a heartbeat (default 60 s). */
+  leaseSeconds: number;
+  /** How often a running attempt renews its lease (default lease / 4). */
+  heartbeatSeconds: number;
+  /** At most this many runs at once over all agents; null: only each agent's `max_parallel` limits. */
+  maxParallel: number | null;
+  /** `enforce`: files changed outside the task's `files` fail the attempt; `warn`: they are reported only. */
+  ownership: "enforce" | "warn";
+  /** A gate of shipgate.yaml every task must pass in its workspace before it counts as done; null: none. */
+  gate: string | null;
 }
 
 export interface PlanRisk {
@@ -89,6 +128,8 @@ export interface Plan {
   tasks: PlanTask[];
   risks: PlanRisk[];
   milestones: PlanMilestone[];
+  /** Absent in plans stored by earlier versions: read it through `executionOf` (plan/execution.ts). */
+  execution?: PlanExecution;
 }
 
 /** One thing wrong with a plan, with where it is (file:line when known). */

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { durationSchema, durationSeconds } from "./duration.js";
 import { buildPlanGraph, cyclePaths, cyclicComponents, findCycles, indexGraph } from "./graph.js";
 import type { PlanLineOf, PlanPath } from "./plan-lines.js";
-import { PRIORITIES, type Plan, type PlanAgent, type PlanMilestone, type PlanPhase, type PlanProblem, type PlanRisk, type PlanTask } from "./types.js";
+import { DEFAULT_LEASE_SECONDS, DEFAULT_RETRIES, DEFAULT_RUN_TIMEOUT } from "./execution.js";
+import { AGENT_KINDS, PRIORITIES, TEMPLATE_PLACEHOLDERS, type Plan, type PlanExecution, type PlanAgent, type PlanMilestone, type PlanPhase, type PlanProblem, type PlanRisk, type PlanTask } from "./types.js";
 
 /** How commit messages name tasks when the plan does not say. */
 export const DEFAULT_COMMIT_CONVENTION = "[{task}] {summary}";
@@ -35,8 +36,12 @@ const rateSchema = z
 
 export const agentSchema = z.strictObject({
   id,
-  kind: z.enum(["human", "cli", "api"]),
-  command: text.nullish().describe('Command template for cli/api agents, e.g. "claude -p {prompt}".'),
+  kind: z.enum(AGENT_KINDS).describe("cli: a coding agent run from `command`; script: runs each task's `run`; human: never run by shipgate."),
+  command: text
+    .nullish()
+    .describe('Command template of a cli agent, e.g. "claude -p {prompt}"; placeholders {prompt} {prompt_file} {task} {agent} {worktree}.'),
+  max_parallel: z.int().min(1).max(256).nullish().describe("How many of its tasks run at the same time (default 1)."),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string()).nullish().describe("Variables added to its runs' environment."),
   rate: rateSchema.nullish().describe("Cost: { per_hour: n } or { per_day: n } (a day is `capacity` hours)."),
   capacity: z.number().positive().max(24).nullish().describe(`Working hours per day (default ${DEFAULT_CAPACITY}).`),
   emails: list(text).describe("Commit author emails that are this agent's."),
@@ -75,6 +80,18 @@ export const taskSchema = z.strictObject({
   acceptance: planCommandSchema.nullish().describe("A command whose success proves the task done; { command, timeout } to change its 10-minute timeout."),
   ready_when: planCommandSchema.nullish().describe("A command whose success proves its prerequisites are in place; { command, timeout } to change its 10-minute timeout."),
   tags: list(text),
+  run: text.nullish().describe("The command a script agent runs for this task."),
+  timeout: durationSchema.nullish().describe(`How long one attempt may run: seconds, or "90s", "10m", "1h" (default ${DEFAULT_RUN_TIMEOUT / 60}m).`),
+  retries: z.int().min(0).max(100).nullish().describe(`Attempts after a failed, errored or timed-out first one (default ${DEFAULT_RETRIES}).`),
+});
+
+export const executionSchema = z.strictObject({
+  workspace: z.enum(["worktree", "in-place"]).nullish().describe("worktree (default inside git): each attempt in its own git worktree; in-place: in the project directory."),
+  lease: durationSchema.nullish().describe(`A claim lasts this long without a heartbeat (default ${DEFAULT_LEASE_SECONDS}s).`),
+  heartbeat: durationSchema.nullish().describe("How often a running attempt renews its lease (default lease / 4)."),
+  max_parallel: z.int().min(1).max(1024).nullish().describe("At most this many runs at once over all agents (default: each agent's max_parallel alone)."),
+  ownership: z.enum(["enforce", "warn"]).nullish().describe("enforce (default): files changed outside a task's `files` fail the attempt; warn: reported only."),
+  gate: text.nullish().describe("A gate of shipgate.yaml every task must pass in its workspace before it counts as done."),
 });
 
 export const riskSchema = z.strictObject({
@@ -106,6 +123,7 @@ const topSchema = z.strictObject({
   tasks: sections,
   risks: sections.nullish(),
   milestones: sections.nullish(),
+  execution: executionSchema.nullish(),
 });
 
 /** The whole plan file, for a JSON Schema (editor completion); validation uses its parts. */
@@ -162,11 +180,14 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
       id: a.id,
       kind: a.kind,
       command: a.command ?? null,
+      maxParallel: a.max_parallel ?? 1,
+      env: a.env ?? {},
       ratePerHour: a.rate ? (a.rate.per_hour ?? (a.rate.per_day as number) / capacity) : null,
       capacity,
       emails: a.emails ?? [],
       branch: a.branch ?? null,
     });
+    checkAgentCommand(agents.at(-1) as PlanAgent, path, report);
   });
 
   // Phases.
@@ -258,7 +279,13 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
       readyWhen: readyWhen.command,
       readyWhenTimeout: readyWhen.timeout,
       tags: t.tags ?? [],
+      run: t.run ?? null,
+      timeout: t.timeout == null ? null : durationSeconds(t.timeout),
+      retries: t.retries ?? DEFAULT_RETRIES,
     });
+    const kind = agents.find((a) => a.id === t.owner)?.kind;
+    if (kind === "script" && !t.run) report([...path], `owner "${t.owner}" is a script agent: give the task a \`run\` command`, [...path, "owner"]);
+    if (kind !== undefined && kind !== "script" && t.run) report([...path, "run"], `only a script agent's tasks have a run command (owner "${t.owner}" is a ${kind} agent)`);
     graphTasks.push(tasks.at(-1) as PlanTask);
     graphSource.push(i);
   });
@@ -344,6 +371,8 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
     }
   }
 
+  const execution = top?.execution ? executionSettings(top.execution, report) : executionSettings({}, report);
+
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length > 0 || top === null) return { plan: null, problems };
   const plan: Plan = {
@@ -356,6 +385,7 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
     tasks,
     risks,
     milestones,
+    execution,
   };
   return { plan, problems };
 
@@ -372,6 +402,38 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
     report([section, i, "id"], `duplicate ${what} id "${value}" (first used by ${section}[${first}]${firstLine === null ? "" : ` at line ${firstLine}`})`);
     return false;
   }
+}
+
+/**
+ * A template names only known placeholders (`${VAR}` and `{a,b}` are the shell's). A cli agent without a command is
+ * valid: it works the queue by hand or through `shipgate mcp`; `shipgate run` refuses to run it.
+ */
+function checkAgentCommand(agent: PlanAgent, path: PlanPath, report: (path: PlanPath, message: string) => void): void {
+  if (agent.command === null) return;
+  if (agent.kind !== "cli") {
+    report([...path, "command"], `only a cli agent has a command (this one is ${agent.kind}${agent.kind === "script" ? ": it runs each task's `run`" : ""})`);
+    return;
+  }
+  const known = new Set<string>(TEMPLATE_PLACEHOLDERS);
+  for (const m of agent.command.matchAll(/(?<!\$)\{([A-Za-z_]+)\}/g)) {
+    const name = m[1] as string;
+    if (!known.has(name)) report([...path, "command"], `unknown placeholder {${name}}; a template may use ${TEMPLATE_PLACEHOLDERS.map((p) => `{${p}}`).join(" ")}`);
+  }
+}
+
+/** The `execution:` section with defaults; a heartbeat must come before the lease runs out. */
+function executionSettings(raw: z.output<typeof executionSchema>, report: (path: PlanPath, message: string) => void): PlanExecution {
+  const leaseSeconds = raw.lease == null ? DEFAULT_LEASE_SECONDS : durationSeconds(raw.lease);
+  const heartbeatSeconds = raw.heartbeat == null ? leaseSeconds / 4 : durationSeconds(raw.heartbeat);
+  if (heartbeatSeconds >= leaseSeconds) report(["execution", "heartbeat"], `must be shorter than the lease (${leaseSeconds}s), or the lease runs out between heartbeats`);
+  return {
+    workspace: raw.workspace ?? null,
+    leaseSeconds,
+    heartbeatSeconds,
+    maxParallel: raw.max_parallel ?? null,
+    ownership: raw.ownership ?? "enforce",
+    gate: raw.gate ?? null,
+  };
 }
 
 /** A task's `acceptance` or `ready_when` as the Plan holds it: the command, and its timeout in seconds (null: the default). */
@@ -436,6 +498,8 @@ function quickTask(item: unknown): TaskInput | null {
   }
   if (!isTextList(t.files) || !isTextList(t.reads) || !isTextList(t.deliverables) || !isTextList(t.tags)) return null;
   if ((t.acceptance != null && !isPlanCommand(t.acceptance)) || (t.ready_when != null && !isPlanCommand(t.ready_when))) return null;
+  if ((t.run != null && !isText(t.run)) || (t.timeout != null && !durationSchema.safeParse(t.timeout).success)) return null;
+  if (t.retries != null && !(Number.isInteger(t.retries) && (t.retries as number) >= 0 && (t.retries as number) <= 100)) return null;
   return {
     ...(t as Omit<TaskInput, "id" | "phase" | "owner" | "estimate" | "depends_on">),
     id,

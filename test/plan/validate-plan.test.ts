@@ -69,12 +69,12 @@ describe("validatePlan", () => {
     const { plan, messages } = check(VALID);
     expect(messages).toEqual([]);
     expect(plan?.commitConvention).toBe("[{task}] {summary}");
-    expect(plan?.agents[1]).toEqual({ id: "alice", kind: "human", command: null, ratePerHour: 80, capacity: 6, emails: ["alice@example.com"], branch: null });
+    expect(plan?.agents[1]).toEqual({ id: "alice", kind: "human", command: null, ratePerHour: 80, capacity: 6, emails: ["alice@example.com"], branch: null, maxParallel: 1, env: {} });
     expect(plan?.agents[0]?.capacity).toBe(8);
     expect(plan?.phases[1]).toEqual({ id: "ship", name: "Ship", start: "2026-03-16", dependsOn: ["build"] });
     expect(plan?.tasks[0]).toEqual({
       id: "T1", title: "one", phase: "build", priority: "P2", owner: "claude", estimate: { optimistic: 2, likely: 2, pessimistic: 2 },
-      dependsOn: [], files: [], reads: [], deliverables: [], acceptance: null, acceptanceTimeout: null, readyWhen: null, readyWhenTimeout: null, tags: [],
+      dependsOn: [], files: [], reads: [], deliverables: [], acceptance: null, acceptanceTimeout: null, readyWhen: null, readyWhenTimeout: null, tags: [], run: null, timeout: null, retries: 2,
     });
     expect(plan?.tasks[1]).toMatchObject({ priority: "P0", dependsOn: ["T1"], acceptance: "npm test", estimate: { optimistic: 1, likely: 2, pessimistic: 6 } });
     expect(plan?.risks[0]?.status).toBe("open");
@@ -123,7 +123,7 @@ tasks:
     expect(messages).toMatchInlineSnapshot(`
       [
         "5: agents[1].id: duplicate agent id "claude" (first used by agents[0] at line 3)",
-        "6: agents[1].kind: must be one of human cli api (got "robot")",
+        "6: agents[1].kind: must be one of cli script human (got "robot")",
         "10: phases[0].start: must be a real calendar date like 2026-03-02 (got "2026-02-30")",
         "12: tasks[0]: dependency cycle T1 → T3 → T2 → T1",
         "21: tasks[1].owner: unknown agent "bob"",
@@ -146,9 +146,35 @@ tasks:
     ["a list where text belongs", "    estimate: 2\n", "    estimate: 2\n    acceptance: [npm, test]\n", "28: tasks[0].acceptance: must be a command (text) or { command, timeout }"],
     ["a timeout that is not a duration", "    estimate: 2\n", "    estimate: 2\n    acceptance: { command: npm test, timeout: soon }\n", '28: tasks[0].acceptance.timeout: a duration like 90, "90s", "10m" or "1h" (got "soon")'],
     ["a timeout without its command", "    estimate: 2\n", "    estimate: 2\n    ready_when:\n      timeout: 30s\n", "28: tasks[0].ready_when.command: is required"],
-    ["an agent kind lists the options", "kind: cli", "kind: bot", '6: agents[0].kind: must be one of human cli api (got "bot")'],
+    ["an agent kind lists the options", "kind: cli", "kind: bot", '6: agents[0].kind: must be one of cli script human (got "bot")'],
+    ["a template with an unknown placeholder", 'command: claude -p "{prompt}"', 'command: claude -p "{promt}"', "7: agents[0].command: unknown placeholder {promt}; a template may use {prompt} {prompt_file} {task} {agent} {worktree}"],
+    ["a run command on a cli agent's task", "    estimate: 2\n", "    estimate: 2\n    run: make fix\n", '28: tasks[0].run: only a script agent\'s tasks have a run command (owner "claude" is a cli agent)'],
+    ["negative retries", "    estimate: 2\n", "    estimate: 2\n    retries: -1\n", "28: tasks[0].retries: must be at least 0 (got -1)"],
+    ["a heartbeat as long as the lease", "risks:", "execution: { lease: 30s, heartbeat: 30 }\nrisks:", "43: execution.heartbeat: must be shorter than the lease (30s), or the lease runs out between heartbeats"],
+    ["an unknown workspace", "risks:", "execution:\n  workspace: docker\nrisks:", '44: execution.workspace: must be one of worktree in-place (got "docker")'],
   ])("%s", (_name, from, to, expected) => {
     expect(messagesOf(VALID.replace(from, to))).toEqual([expected]);
+  });
+
+  it("a script agent's tasks need a run command, and a script agent no command", () => {
+    expect(messagesOf(VALID.replace("kind: cli", "kind: script"))).toEqual([
+      "7: agents[0].command: only a cli agent has a command (this one is script: it runs each task's `run`)",
+      '26: tasks[0]: owner "claude" is a script agent: give the task a `run` command',
+      '40: tasks[2]: owner "claude" is a script agent: give the task a `run` command',
+    ]);
+  });
+
+  it("reads the execution settings, the agents' parallelism and env, and each task's run, timeout and retries", () => {
+    const text = VALID.replace("    branch: agent/claude/*\n", "    branch: agent/claude/*\n    max_parallel: 3\n    env: { CI: \"1\" }\n")
+      .replace("    owner: claude\n    estimate: 2\n", "    owner: claude\n    estimate: 2\n    timeout: 10m\n    retries: 0\n")
+      .replace("risks:", "execution: { workspace: in-place, lease: 2m, max_parallel: 4, ownership: warn, gate: release }\nrisks:");
+    const { plan, messages } = check(text);
+    expect(messages).toEqual([]);
+    expect(plan?.agents[0]).toMatchObject({ maxParallel: 3, env: { CI: "1" } });
+    expect(plan?.tasks[0]).toMatchObject({ run: null, timeout: 600, retries: 0 });
+    expect(plan?.tasks[2]).toMatchObject({ timeout: null, retries: 2 });
+    expect(plan?.execution).toEqual({ workspace: "in-place", leaseSeconds: 120, heartbeatSeconds: 30, maxParallel: 4, ownership: "warn", gate: "release" });
+    expect(check(VALID).plan?.execution).toEqual({ workspace: null, leaseSeconds: 60, heartbeatSeconds: 15, maxParallel: null, ownership: "enforce", gate: null });
   });
 
   it("reads acceptance and ready_when timeouts from the { command, timeout } form, in seconds", () => {
