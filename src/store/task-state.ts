@@ -121,6 +121,12 @@ export function checkReady(id: string, unmet: readonly UnmetDependency[], phases
   throw new ShipgateError("NOT_READY", `[task] ${id} waits for ${waits.join(", ")}`, { hint: "start it once those are done, or mark them done with force" });
 }
 
+/** A `listReadyTasks` limit, checked: a whole number of at least 1. */
+export function readyLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new ShipgateError("USAGE", `[task] a ready-task limit must be a whole number of at least 1 (got ${limit})`);
+  return limit;
+}
+
 /** True when a failed task may be claimed again. */
 export const hasAttemptsLeft = (task: Pick<TaskFacts, "attempts" | "maxAttempts">): boolean => task.maxAttempts === null || task.attempts < task.maxAttempts;
 

@@ -472,6 +472,12 @@ export interface Store {
    */
   nextTask(agent: string, options?: ClaimOptions): Promise<TaskRecord | undefined>;
   /**
+   * The first `limit` tasks `nextTask` would give one after another if none were claimed meanwhile: every READY task
+   * (as `nextTask` defines it) of any owner, in claim order. For the dispatcher, which picks among ready tasks those
+   * that do not collide with running ones. A read: another process may claim any of them first.
+   */
+  listReadyTasks(limit: number): Promise<TaskRecord[]>;
+  /**
    * Called by a worker (or the dispatcher for an agent) asking for work with a lease. Takes the task `nextTask`
    * would give (or `request.taskId`, refused as `transitionTask` refuses a start: NOT_FOUND, NOT_READY,
    * INVALID_TRANSITION — and INVALID_TRANSITION for a blocked task or a failed one out of attempts, which a claim never

@@ -340,6 +340,28 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         await store.close();
       });
 
+      it("lists the ready tasks of every owner in claim order, what successive claims would take, up to a limit", async () => {
+        const store = await open();
+        await store.importPlan(planImport("h1", [
+          planTask("a", { phase: "build" }),
+          planTask("b", { owner: "bob", phase: "build" }),
+          planTask("c", { dependsOn: ["a"], phase: "build" }),
+          planTask("d", { phase: "ship" }),
+          planTask("e", { owner: "bob", phase: "build", maxAttempts: 1 }),
+          planTask("f", { phase: "build" }),
+        ], { ship: ["build"] }), AT);
+        await store.transitionTask("f", "blocked", { agent: "alice", note: "no access" }, AT);
+        expect((await store.listReadyTasks(10)).map((t) => t.id)).toEqual(["a", "b", "e"]);
+        expect((await store.listReadyTasks(2)).map((t) => t.id)).toEqual(["a", "b"]);
+        // e fails its only attempt (the dead letter); a is done: c becomes ready, d still waits for phase build.
+        await store.transitionTask("e", "in_progress", { agent: "bob" }, AT);
+        await store.transitionTask("e", "failed", { agent: "bob", note: "broke" }, AT);
+        await store.transitionTask("a", "done", { agent: "alice", force: true }, AT);
+        expect((await store.listReadyTasks(10)).map((t) => t.id)).toEqual(["b", "c"]);
+        await expect(store.listReadyTasks(0)).rejects.toMatchObject({ code: "USAGE" });
+        await store.close();
+      });
+
       it("claims in the new order after a re-import reorders the tasks", async () => {
         const store = await open();
         await store.importPlan(planImport("h1", [planTask("A"), planTask("B"), planTask("C")]), AT);

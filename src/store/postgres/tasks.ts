@@ -1,4 +1,4 @@
-import { checkMove, checkReady, checkUniqueIds, notFound, planMove, runFinishedEvent, runOutcomeOfMove, type OpenPhase, type TaskWrite, type UnmetDependency } from "../task-state.js";
+import { checkMove, readyLimit, checkReady, checkUniqueIds, notFound, planMove, runFinishedEvent, runOutcomeOfMove, type OpenPhase, type TaskWrite, type UnmetDependency } from "../task-state.js";
 import type { NewEvent, PlanImport, Store, StoredPlan, TaskRecord, TaskState } from "../types.js";
 import { transaction, type Guard, type Pool, type Queryable } from "./connection.js";
 import { insertEvent } from "./events.js";
@@ -21,6 +21,7 @@ function nextSql(owned: boolean, columns = "*"): string {
     ORDER BY t.ord, t.id LIMIT 1`;
 }
 const NEXT = { any: nextSql(false), owned: nextSql(true) };
+const READY = nextSql(false).replace("LIMIT 1", "LIMIT $1");
 
 /** JSON text of a SQL text value, as JSON.stringify writes a string (`null` for NULL). */
 const js = (sql: string) => `COALESCE(to_json(${sql})::text, 'null')`;
@@ -131,7 +132,7 @@ export function taskSteps(location: string) {
 
 export type TaskSteps = ReturnType<typeof taskSteps>;
 
-type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listTasks" | "getTask" | "nextTask" | "transitionTask">;
+type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listTasks" | "getTask" | "nextTask" | "listReadyTasks" | "transitionTask">;
 
 // Serializes plan imports across processes ("plan" in ASCII): of two importing the same new file, the second sees the first's plan.
 const IMPORT_LOCK = 0x706c616e;
@@ -205,6 +206,7 @@ export function taskMethods(pool: Pool, steps: TaskSteps, guard: Guard): TaskMet
         const row = await steps.nextRow(pool, agent, opts.ownedOnly ?? true);
         return row && toTask(row);
       }),
+    listReadyTasks: (limit) => guard(async () => (await pool.query<TaskRow>(READY, [readyLimit(limit)])).rows.map(toTask)),
     transitionTask: (id, to, by, at) =>
       guard(() =>
         transaction(pool, async (client) => {

@@ -1,4 +1,4 @@
-import { checkMove, checkReady, checkUniqueIds, notFound, planMove, runFinishedEvent, runOutcomeOfMove, type OpenPhase, type TaskWrite, type UnmetDependency } from "../task-state.js";
+import { checkMove, readyLimit, checkReady, checkUniqueIds, notFound, planMove, runFinishedEvent, runOutcomeOfMove, type OpenPhase, type TaskWrite, type UnmetDependency } from "../task-state.js";
 import type { PlanImport, Store, StoredPlan, TaskRecord, TaskState, TaskTransitionBy } from "../types.js";
 import type { Db } from "./connection.js";
 import { eventWriter } from "./events.js";
@@ -35,6 +35,10 @@ export function taskSteps(db: Db, location: string) {
       `SELECT * FROM task t INDEXED BY task_claim WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND ${ready("t")}
        ORDER BY t.ord, t.id LIMIT 1`,
     ),
+    readyAny: db.prepare(
+      `SELECT * FROM task t INDEXED BY task_claim WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND ${ready("t")}
+       ORDER BY t.ord, t.id LIMIT ?`,
+    ),
     nextOwned: db.prepare(
       `SELECT * FROM task t INDEXED BY task_claim_owner WHERE t.removed = 0 AND t.state IN ('pending', 'failed') AND t.owner = ? AND ${ready("t")}
        ORDER BY t.ord, t.id LIMIT 1`,
@@ -49,6 +53,7 @@ export function taskSteps(db: Db, location: string) {
   return {
     insertEvent,
     getRow: (id: string) => q.get.get(id) as TaskRow | undefined,
+    readyRows: (limit: number) => q.readyAny.all(limit) as TaskRow[],
     nextRow: (agent: string, ownedOnly: boolean) => (ownedOnly ? q.nextOwned.get(agent) : q.nextAny.get()) as TaskRow | undefined,
     /** The row of `id`, or NOT_FOUND. */
     mustGet(id: string): TaskRow {
@@ -84,7 +89,7 @@ export function taskSteps(db: Db, location: string) {
 
 export type TaskSteps = ReturnType<typeof taskSteps>;
 
-type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listTasks" | "getTask" | "nextTask" | "transitionTask">;
+type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listTasks" | "getTask" | "nextTask" | "listReadyTasks" | "transitionTask">;
 
 /** The plan as imported, its tasks, and moves by hand. */
 export function taskMethods(db: Db, steps: TaskSteps, guard: Guard): TaskMethods {
@@ -161,6 +166,7 @@ export function taskMethods(db: Db, steps: TaskSteps, guard: Guard): TaskMethods
         const row = steps.nextRow(agent, opts.ownedOnly ?? true);
         return row && toTask(row);
       }),
+    listReadyTasks: (limit) => guard(() => steps.readyRows(readyLimit(limit)).map(toTask)),
     transitionTask: (id, to, by, at) => guard(() => transitionTx.immediate(id, to, by, at)),
   };
 }
