@@ -20,6 +20,8 @@ export interface CheckRequest {
   command: string;
   /** The plan's timeout for it, in seconds; null: the runner's default. */
   timeoutSeconds: number | null;
+  /** Where it runs (a task's worktree); absent: the project directory the runner was made for. */
+  cwd?: string | undefined;
 }
 
 /**

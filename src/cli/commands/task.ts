@@ -21,11 +21,11 @@ const agentOf = (options: TaskOptions, io: CliIo, required: boolean): string | n
   return agent;
 };
 
-/** Runs acceptance and ready_when through exec/run-command at --cwd. */
-async function commandRunner(cwd: string): Promise<RunCheck> {
+/** Runs acceptance and ready_when through exec/run-command at --cwd (or the request's own directory). */
+export async function commandRunner(cwd: string): Promise<RunCheck> {
   const { runPlanCommand, DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS } = await import("../../exec/run-command.js");
   return async (request, signal) => {
-    const run = await runPlanCommand(request.command, { root: cwd, name: `${request.kind}:${request.id}`, timeoutSeconds: request.timeoutSeconds, ...(signal ? { signal } : {}) });
+    const run = await runPlanCommand(request.command, { root: request.cwd ?? cwd, name: `${request.kind}:${request.id}`, timeoutSeconds: request.timeoutSeconds, ...(signal ? { signal } : {}) });
     return { ...run, timeoutSeconds: request.timeoutSeconds ?? DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS };
   };
 }
@@ -40,7 +40,7 @@ const progress = (io: CliIo) => (event: QueueProgress) => {
  * `work`. `readOnly` commands (list, next) create no store: without one, the plan is imported into an empty store in
  * memory, so every task is pending. Queue refusals come back in the CLI's words (its flags).
  */
-async function withQueue<T>(options: TaskOptions, io: CliIo, work: (ctx: QueueContext) => Promise<T>, { readOnly = false } = {}): Promise<T> {
+export async function withQueue<T>(options: TaskOptions, io: CliIo, work: (ctx: QueueContext) => Promise<T>, { readOnly = false } = {}): Promise<T> {
   // A malformed SHIPGATE_NOW is refused before anything is opened.
   const at = now(io.env);
   const [{ withStore }, { syncPlan }, { PLAN_FILE }] = await Promise.all([import("../../store/open-store.js"), import("../../app/sync-plan.js"), import("../../config/load-plan.js")]);

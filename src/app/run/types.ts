@@ -1,0 +1,109 @@
+/**
+ * The dispatcher's contract: what `shipgate run` and `shipgate worker` hand the use case (ports for git, runners and
+ * the gate), and the events it reports while it works (the CLI renders them: a live table, plain lines, JSON lines).
+ */
+import type { Runner } from "../../exec/runners/types.js";
+import type { AgentKind, Workspace } from "../../plan/types.js";
+import type { RunOutcome, RunUsage } from "../../store/types.js";
+import type { CheckingQueueContext } from "../queue/types.js";
+
+/** A task's worktree, as git/worktree.ts creates it. */
+export interface TaskWorktree {
+  /** Absolute path of the worktree. */
+  path: string;
+  /** `shipgate/<task>`. */
+  branch: string;
+  /** The integration branch's commit the worktree started from. */
+  base: string;
+}
+
+/** The git operations an attempt needs (git/worktree.ts implements them; see there for the details). */
+export interface WorkspaceGit {
+  createTaskWorktree(repo: string, options: { task: string; run: number; integration: string; parent: string }): Promise<TaskWorktree>;
+  commitAll(path: string, options: { message: string; author: { name: string; email: string } }): Promise<{ committed: boolean; head: string }>;
+  changedFiles(path: string, base: string): Promise<string[]>;
+  mergeTask(repo: string, options: { integration: string; branch: string; message: string }): Promise<{ merged: true; commit: string } | { merged: false; conflicts: string[] }>;
+  removeTaskWorktree(repo: string, path: string): Promise<void>;
+  deleteMergedBranch(repo: string, branch: string): Promise<void>;
+}
+
+/** A gate judged in a task's workspace (app/run/workspace-gate.ts). */
+export type WorkspaceGateCheck = (request: { root: string; gate: string; signal: AbortSignal }) => Promise<{ decision: "GO" | "NO-GO"; summary: string }>;
+
+/** Where attempts run. */
+export interface RunWorkspace {
+  mode: Workspace;
+  /** The project directory (where the plan and .shipgate/ are). */
+  root: string;
+  /** The git repository's top level (worktree mode). */
+  repo: string | null;
+  /** The branch finished tasks are merged into (worktree mode). */
+  integration: string | null;
+}
+
+/** What the dispatcher reports, in the order it happens. `run`: the store's run id. */
+export type RunEvent =
+  | { type: "started"; at: string; tasks: number; ready: number; workspace: Workspace; integration: string | null; maxParallel: number | null }
+  | { type: "run-started"; at: string; task: string; agent: string; kind: AgentKind; run: number; attempt: number; maxAttempts: number | null; cwd: string; log: string }
+  | { type: "run-step"; at: string; task: string; run: number; step: "agent" | "commit" | "ownership" | "acceptance" | "gate" | "merge" }
+  | { type: "run-output"; task: string; run: number; stream: "stdout" | "stderr"; text: string }
+  | {
+      type: "run-finished";
+      at: string;
+      task: string;
+      agent: string;
+      run: number;
+      attempt: number;
+      outcome: RunOutcome;
+      exitCode: number | null;
+      note: string | null;
+      durationMs: number;
+      usage: RunUsage | null;
+      /** Set when the task will be tried again: how long the dispatcher waits first. */
+      retryInMs: number | null;
+      log: string;
+    }
+  | { type: "task-blocked"; at: string; task: string; reason: string }
+  | { type: "lease-expired"; at: string; task: string; run: number; agent: string }
+  | { type: "warning"; at: string; task: string | null; message: string }
+  | { type: "finished"; at: string; summary: RunSummary };
+
+export interface RunSummary {
+  /** Task counts by state at the end (of the tasks of the agents this dispatcher ran). */
+  done: number;
+  failed: number;
+  blocked: number;
+  pending: number;
+  inProgress: number;
+  /** Tasks of people (or agents not run here) that are not done. */
+  waitingOnPeople: number;
+  runs: number;
+  /** True when the run stopped on Ctrl-C / SIGTERM. */
+  interrupted: boolean;
+}
+
+/** What the dispatcher needs besides the queue's context. */
+export interface DispatchContext extends CheckingQueueContext {
+  git: WorkspaceGit;
+  runnerFor: (kind: AgentKind) => Runner;
+  /** Judges the plan's `execution.gate` in a workspace; absent: a plan with a gate is refused. */
+  checkGate?: WorkspaceGateCheck | undefined;
+  onEvent?: ((event: RunEvent) => void) | undefined;
+  /** Whether `onEvent` wants `run-output` events (a live display); default false. */
+  wantsOutput?: boolean | undefined;
+}
+
+export interface DispatchOptions {
+  workspace: RunWorkspace;
+  /** Only these agents' tasks (default: every agent shipgate can run). */
+  agents?: readonly string[] | undefined;
+  /** Overrides the plan's `execution.max_parallel`. */
+  maxParallel?: number | undefined;
+  /**
+   * `run`: stop when nothing is ready, running or waiting for a retry. `worker`: keep polling for work until the
+   * signal fires.
+   */
+  untilIdle: boolean;
+  /** How often an idle worker looks for work again and expires others' leases (ms; default: the heartbeat). */
+  pollMs?: number | undefined;
+}
