@@ -18,6 +18,8 @@ import type { DispatchContext, DispatchOptions, RunSummary } from "./types.js";
 
 /** How many ready tasks one look at the queue reads (the ones held back by collisions are skipped over). */
 const READY_WINDOW = 256;
+/** How often an idle dispatcher looks at the queue again (and expires others' leases), at most. */
+const IDLE_POLL_MS = 1000;
 
 /** The agents this dispatcher runs; refuses agents it cannot run, before anything is claimed. */
 export function runnableAgents(plan: Plan, only: readonly string[] | undefined): PlanAgent[] {
@@ -58,7 +60,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   const limits = { perAgent: new Map(agents.map((a) => [a.id, agentMaxParallel(a)])), total: options.maxParallel ?? execution.maxParallel };
   const overlap = createOverlapCheck();
   const leaseMs = execution.leaseSeconds * 1000;
-  const pollMs = options.pollMs ?? execution.heartbeatSeconds * 1000;
+  const pollMs = options.pollMs ?? Math.min(execution.heartbeatSeconds * 1000, IDLE_POLL_MS);
   const signal = ctx.signal ?? new AbortController().signal;
   const running = new Map<string, Running>();
   /** Tasks waiting out a retry's backoff: when they may be claimed again (ms since the epoch). */

@@ -104,6 +104,6 @@ export interface DispatchOptions {
    * signal fires.
    */
   untilIdle: boolean;
-  /** How often an idle worker looks for work again and expires others' leases (ms; default: the heartbeat). */
+  /** How often an idle worker looks for work again and expires others' leases (ms; default: the heartbeat, at most 1 s). */
   pollMs?: number | undefined;
 }

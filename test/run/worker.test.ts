@@ -1,0 +1,70 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open-store.js";
+import { shipgate } from "../cli/run-cli.js";
+import { freshDatabase, postgresAvailable } from "../support/postgres.js";
+import { makeProject, start } from "./project.js";
+
+interface RunRow {
+  run: number;
+  task: string;
+  agent: string;
+  attempt: number;
+  outcome: string | null;
+  note: string | null;
+}
+const runsOf = (dir: string, db: string[] = []): RunRow[] => JSON.parse(shipgate(["task", "runs", "--json", "--cwd", dir, ...db]).stdout) as RunRow[];
+
+describe("shipgate worker", () => {
+  it("a worker killed with -9 mid-task: its lease expires, another worker runs the task again, the lost attempt is recorded and its late completion rejected", { timeout: 90_000 }, async () => {
+    const { dir, recipes } = makeProject({
+      agents: [{ id: "bot", kind: "cli" }],
+      tasks: [{ id: "W1", owner: "bot", files: ["w.txt"] }],
+      execution: "execution: { lease: 2s, heartbeat: 0.5 }",
+    });
+    // The first attempt outlives its worker (an orphan that exits after a while), the second does the work.
+    writeFileSync(recipes, JSON.stringify({ W1: [{ sleepMs: 4000 }, { write: { "w.txt": "done\n" } }] }));
+    const first = start(["worker", "--agent", "bot", "--until-idle", "--cwd", dir], dir);
+    await first.shows("▶ W1");
+    first.child.kill("SIGKILL");
+    await first.done;
+    const second = await start(["worker", "--agent", "bot", "--until-idle", "--cwd", dir], dir).done;
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("run 1 of W1 (bot) lost: its lease expired");
+    const runs = runsOf(dir);
+    expect(runs.map((r) => [r.attempt, r.outcome])).toEqual([[1, "lost"], [2, "done"]]);
+    expect(readFileSync(join(dir, "w.txt"), "utf8")).toBe("done\n");
+    // The killed worker's attempt, finishing late with its epoch, is refused.
+    const store = await openStore(join(dir, ".shipgate/shipgate.db"), { cwd: dir });
+    try {
+      const lost = await store.getRun(1);
+      await expect(store.finishRun(1, lost!.epoch, { at: new Date().toISOString(), outcome: "done" })).rejects.toMatchObject({ code: "LEASE_LOST" });
+      expect((await store.getTask("W1"))?.state).toBe("done");
+    } finally {
+      await store.close();
+    }
+  });
+
+  const { skip } = postgresAvailable();
+  const stores = [
+    { name: "SQLite", db: async () => [] as string[] },
+    ...(skip ? [] : [{ name: "PostgreSQL", db: async () => ["--db", await freshDatabase("worker")] }]),
+  ];
+  it.each(stores)("two workers on $name never run one task twice", { timeout: 120_000 }, async ({ db }) => {
+    const tasks = Array.from({ length: 24 }, (_, i) => ({ id: `J${String(i + 1).padStart(2, "0")}`, owner: "ci", run: `sleep 0.05; echo "$SHIPGATE_TASK $SHIPGATE_RUN" >> "$RUN_LOG"` }));
+    const { dir, marks } = makeProject({ git: false, agents: [{ id: "ci", kind: "script", maxParallel: 3 }], tasks });
+    writeFileSync(join(dir, "shipgate.plan.yaml"), readFileSync(join(dir, "shipgate.plan.yaml"), "utf8").replace("env: {", `env: { RUN_LOG: ${JSON.stringify(marks)},`));
+    const args = ["worker", "--agent", "ci", "--until-idle", "--cwd", dir, ...(await db())];
+    // Import the plan first, so the two workers race on claims, not on the import.
+    expect(shipgate(["task", "list", "--cwd", dir, ...args.slice(6)]).code).toBe(0);
+    const [a, b] = await Promise.all([start(args, dir).done, start(args, dir).done]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const lines = readFileSync(marks, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(24);
+    expect(new Set(lines.map((l) => l.split(" ")[0])).size).toBe(24);
+    const runs = runsOf(dir, args.slice(6));
+    expect(runs).toHaveLength(24);
+    expect(runs.every((r) => r.outcome === "done")).toBe(true);
+  });
+});
