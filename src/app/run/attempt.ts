@@ -115,6 +115,8 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
 
   const step = (name: "agent" | "commit" | "ownership" | "acceptance" | "gate" | "merge") => ctx.onEvent?.({ type: "run-step", at: ctx.now(), task: task.id, run: run.id, step: name });
   let worktree: TaskWorktree | null = null;
+  /** The attempt changed nothing: there is nothing to merge. */
+  let unchanged = false;
   let outcome: RunOutcome = "done";
   let exitCode: number | null = null;
   let why: string | null = null;
@@ -161,7 +163,8 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     if (worktree && workspace.repo && workspace.integration) {
       step("commit");
       const convention = plan.commitConvention.replaceAll("{task}", task.id).replaceAll("{summary}", task.title);
-      await ctx.git.commitAll(worktree.path, { message: convention, author: authorOf(agent) });
+      const { head } = await ctx.git.commitAll(worktree.path, { message: convention, author: authorOf(agent) });
+      if (head === worktree.base) unchanged = true;
       step("ownership");
       const prefix = relative(workspace.repo, workspace.root);
       const changed = (await ctx.git.changedFiles(worktree.path, worktree.base)).map((f) => (prefix && f.startsWith(`${prefix}/`) ? f.slice(prefix.length + 1) : prefix ? `/${f}` : f));
@@ -192,7 +195,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
       await note(`gate ${execution.gate}: ${gate.decision} ${gate.summary}`);
       if (gate.decision !== "GO") throw new Verdict("failed", `gate ${execution.gate} said NO-GO: ${gate.summary}`);
     }
-    if (worktree && workspace.repo && workspace.integration) {
+    if (worktree && workspace.repo && workspace.integration && !unchanged) {
       step("merge");
       const merged = await ctx.git.mergeTask(workspace.repo, { integration: workspace.integration, branch: worktree.branch, message: `shipgate: merge ${task.id} (${task.title}), run ${run.id}` });
       if (!merged.merged) throw new Verdict("failed", `merge into ${workspace.integration} conflicts in ${quoteList(merged.conflicts)}; branch ${worktree.branch} is kept`);
