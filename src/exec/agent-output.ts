@@ -58,10 +58,9 @@ export function createAgentOutputReader(): AgentOutputReader {
   // Claude Code
   let claudeStream = false;
   let claudeArray = false;
-  let claudeResults = 0;
-  const claudeTotal: Tokens = { input: 0, output: 0 };
-  let claudeCost: number | null = null;
-  let claudeResultTokens = false;
+  // A session's results carry running totals (a streaming-input session prints one per turn): the latest counts.
+  // Separate sessions (two `claude -p` in one script) add up.
+  const claudeSessions = new Map<string, { tokens: Tokens | null; cost: number | null }>();
   let claudeError: string | null = null;
   // Assistant messages' usage, for a stream cut before its result: one entry per API message (Claude Code prints
   // one `assistant` line per content block, each repeating its message's usage).
@@ -83,17 +82,16 @@ export function createAgentOutputReader(): AgentOutputReader {
   }
 
   function onClaudeResult(event: Json): void {
-    claudeResults += 1;
-    // `modelUsage` (per model, every model the session called) agrees with `total_cost_usd`; `usage` covers the main
-    // model only, and is all zeros in an error_max_budget_usd result (Claude Code 2.0.76 and 2.1.332 alike).
-    const tokens = claudeModelTokens(event["modelUsage"]) ?? claudeTokens(event["usage"]);
-    if (tokens) {
-      claudeResultTokens = true;
-      claudeTotal.input += tokens.input;
-      claudeTotal.output += tokens.output;
-    }
+    const session = event["session_id"];
+    const key = typeof session === "string" && session !== "" ? session : `#${claudeSessions.size}`;
     const cost = event["total_cost_usd"];
-    if (typeof cost === "number" && Number.isFinite(cost)) claudeCost = (claudeCost ?? 0) + cost;
+    claudeSessions.set(key, {
+      // `modelUsage` covers every model the session called, as `total_cost_usd` does; `usage` covers the main loop
+      // only (Agent SDK sdk.d.ts: "Prefer modelUsage for token/cost accounting") and is all zeros in an
+      // error_max_budget_usd result (Claude Code 2.0.76 and 2.1.332 alike).
+      tokens: claudeModelTokens(event["modelUsage"]) ?? claudeTokens(event["usage"]),
+      cost: typeof cost === "number" && Number.isFinite(cost) && cost >= 0 ? cost : null,
+    });
     // The last result decides: a wrapper that retried and then succeeded ended well.
     claudeError = claudeResultError(event);
   }
@@ -228,18 +226,20 @@ export function createAgentOutputReader(): AgentOutputReader {
       pending = "";
       skipping = false;
 
-      if (claudeResults > 0) {
-        const usage: RunUsage = {};
-        if (claudeResultTokens) {
-          usage.inputTokens = claudeTotal.input;
-          usage.outputTokens = claudeTotal.output;
+      if (claudeSessions.size > 0) {
+        let usage: RunUsage | null = null;
+        for (const { tokens, cost } of claudeSessions.values()) {
+          if (tokens) {
+            usage ??= {};
+            usage.inputTokens = (usage.inputTokens ?? 0) + tokens.input;
+            usage.outputTokens = (usage.outputTokens ?? 0) + tokens.output;
+          }
+          if (cost !== null) {
+            usage ??= {};
+            usage.costUsd = (usage.costUsd ?? 0) + cost;
+          }
         }
-        if (claudeCost !== null) usage.costUsd = claudeCost;
-        return {
-          format: claudeStream && !claudeArray ? "claude-stream-json" : "claude-json",
-          usage: Object.keys(usage).length > 0 ? usage : null,
-          error: claudeError,
-        };
+        return { format: claudeStream && !claudeArray ? "claude-stream-json" : "claude-json", usage, error: claudeError };
       }
       if (claudeStream) {
         // Cut before its result (killed, timed out): what the assistant messages said, and no cost.

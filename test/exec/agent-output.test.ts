@@ -67,6 +67,12 @@ const CASES: [string, AgentReport][] = [
     "claude-2.1.332-stream-json-cut-before-result.jsonl",
     { format: "claude-stream-json", usage: { inputTokens: 12405, outputTokens: 2 }, error: null },
   ],
+  [
+    // `claude -p` then `claude -p --resume` of the same session: the second result carries the session's running
+    // total (0.022521 + 0.022524), so only the latest result of a session counts.
+    "claude-2.1.332-stream-json-resumed-session.jsonl",
+    { format: "claude-stream-json", usage: { inputTokens: 12425, outputTokens: 18, costUsd: 0.045045 }, error: null },
+  ],
   ["codex-0.171-exec-json-success.jsonl", { format: "codex-jsonl", usage: { inputTokens: 8432, outputTokens: 27 }, error: null }],
   [
     "codex-0.171-exec-json-reconnect-recovered.jsonl",
@@ -74,6 +80,20 @@ const CASES: [string, AgentReport][] = [
   ],
   ["codex-0.171-exec-json-turn-failed.jsonl", { format: "codex-jsonl", usage: null, error: GPT_FAKE }],
   ["codex-0.171-exec-json-reconnect-failed.jsonl", { format: "codex-jsonl", usage: null, error: HIGH_DEMAND }],
+  ["codex-0.44-exec-json-success.jsonl", { format: "codex-jsonl", usage: { inputTokens: 8436, outputTokens: 27 }, error: null }],
+  [
+    "codex-0.44-exec-json-turn-failed.jsonl",
+    {
+      format: "codex-jsonl",
+      usage: null,
+      error: `unexpected status 400 Bad Request: {"error":{"message":"${GPT_FAKE}","type":"invalid_request_error","code":"model_not_found"}}`,
+    },
+  ],
+  [
+    // The sample in openai/codex docs/exec.md (no real run here: the documentation's own figures).
+    "codex-docs-exec-md-sample.jsonl",
+    { format: "codex-jsonl", usage: { inputTokens: 24763, outputTokens: 122 }, error: null },
+  ],
   ["codex-0.39-exec-json-success.jsonl", { format: "codex-jsonl", usage: { inputTokens: 8433, outputTokens: 27 }, error: null }],
   [
     "codex-0.39-exec-json-error.jsonl",
@@ -164,7 +184,7 @@ describe("createAgentOutputReader", () => {
     expect(report.usage).toEqual({ inputTokens: 12405, outputTokens: 57, costUsd: 0.028319999999999998 });
   });
 
-  it("sums two Claude sessions printed by one run, and the last result decides the error", () => {
+  it("sums two Claude sessions printed by one run (different session ids), and the last result decides the error", () => {
     const failed = fixture("claude-2.1.332-json-error-max-budget-usd.json");
     const ok = fixture("claude-2.1.332-json-success.json");
     expect(read(failed, ok)).toEqual({
