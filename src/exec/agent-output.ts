@@ -45,11 +45,6 @@ interface Tokens {
   output: number;
 }
 
-/** Codex's `turn.completed` usage is the thread's running total (codex-rs/exec: `usage_from_last_total`). */
-interface CodexThread {
-  usage: Tokens | null;
-}
-
 export function createAgentOutputReader(): AgentOutputReader {
   const decoder = new TextDecoder("utf-8");
   let pending = "";
@@ -66,20 +61,14 @@ export function createAgentOutputReader(): AgentOutputReader {
   // one `assistant` line per content block, each repeating its message's usage).
   const assistantUsage = new Map<string, Tokens>();
 
-  // Codex
+  // Codex. `turn.completed` carries the thread's running total (codex-rs/exec: `usage_from_last_total`), and
+  // `codex exec resume` goes on with the same thread: the latest figure of each thread counts.
   let codex = false;
-  const threads: CodexThread[] = [];
+  const threads = new Map<string, Tokens>();
+  let thread = "";
+  // The last turn's outcome decides, as for Claude; a top-level `error` after it counts unless a turn completes.
   let codexFailed: string | null = null;
   let codexLastError: string | null = null;
-
-  function currentThread(): CodexThread {
-    let thread = threads[threads.length - 1];
-    if (!thread) {
-      thread = { usage: null };
-      threads.push(thread);
-    }
-    return thread;
-  }
 
   function onClaudeResult(event: Json): void {
     const session = event["session_id"];
@@ -99,22 +88,25 @@ export function createAgentOutputReader(): AgentOutputReader {
   function onCodexEvent(type: string, event: Json): void {
     codex = true;
     switch (type) {
-      case "thread.started":
-        threads.push({ usage: null });
+      case "thread.started": {
+        const id = event["thread_id"];
+        thread = typeof id === "string" && id !== "" ? id : `#${threads.size}`;
         break;
+      }
       case "turn.completed": {
         const tokens = codexTokens(event["usage"]);
-        if (tokens) currentThread().usage = tokens;
+        if (tokens) threads.set(thread, tokens);
         // A top-level `error` before a completed turn was a retry notice ("Reconnecting... 2/5").
+        codexFailed = null;
         codexLastError = null;
         break;
       }
       case "turn.failed": {
         const error = event["error"];
-        const message = isObject(error) ? text(error["message"]) : null;
-        codexFailed ??= message ?? "Codex turn failed";
+        codexFailed = (isObject(error) ? text(error["message"]) : null) ?? codexLastError ?? "Codex turn failed";
+        codexLastError = null;
         const tokens = codexTokens(event["usage"]);
-        if (tokens) currentThread().usage = tokens;
+        if (tokens) threads.set(thread, tokens);
         break;
       }
       case "error":
@@ -170,10 +162,12 @@ export function createAgentOutputReader(): AgentOutputReader {
     if (type === "token_count") {
       const info = msg["info"];
       const tokens = isObject(info) ? codexTokens(info["total_token_usage"]) : null;
-      if (tokens) currentThread().usage = tokens;
+      if (tokens) threads.set(thread, tokens);
     } else if (type === "error") {
       // `stream_error` is a retry notice; `error` ends the task (and Codex 0.39 still exits 0).
-      codexFailed ??= text(msg["message"]) ?? "Codex reported an error";
+      codexFailed = text(msg["message"]) ?? "Codex reported an error";
+    } else if (type === "task_complete") {
+      codexFailed = null;
     }
   }
 
@@ -253,11 +247,10 @@ export function createAgentOutputReader(): AgentOutputReader {
       }
       if (codex) {
         let usage: RunUsage | null = null;
-        for (const thread of threads) {
-          if (!thread.usage) continue;
+        for (const tokens of threads.values()) {
           usage ??= { inputTokens: 0, outputTokens: 0 };
-          usage.inputTokens = (usage.inputTokens ?? 0) + thread.usage.input;
-          usage.outputTokens = (usage.outputTokens ?? 0) + thread.usage.output;
+          usage.inputTokens = (usage.inputTokens ?? 0) + tokens.input;
+          usage.outputTokens = (usage.outputTokens ?? 0) + tokens.output;
         }
         return { format: "codex-jsonl", usage, error: codexFailed ?? codexLastError };
       }

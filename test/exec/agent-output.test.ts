@@ -80,6 +80,12 @@ const CASES: [string, AgentReport][] = [
   ],
   ["codex-0.171-exec-json-turn-failed.jsonl", { format: "codex-jsonl", usage: null, error: GPT_FAKE }],
   ["codex-0.171-exec-json-reconnect-failed.jsonl", { format: "codex-jsonl", usage: null, error: HIGH_DEMAND }],
+  [
+    // `codex exec` then `codex exec resume <thread>`: the second turn.completed holds the thread's running total
+    // (16875 = 8437 + 8438), so only the latest figure of a thread counts.
+    "codex-0.171-exec-json-resumed-thread.jsonl",
+    { format: "codex-jsonl", usage: { inputTokens: 16875, outputTokens: 54 }, error: null },
+  ],
   ["codex-0.44-exec-json-success.jsonl", { format: "codex-jsonl", usage: { inputTokens: 8436, outputTokens: 27 }, error: null }],
   [
     "codex-0.44-exec-json-turn-failed.jsonl",
@@ -199,6 +205,19 @@ describe("createAgentOutputReader", () => {
     const ok = fixture("codex-0.171-exec-json-success.jsonl");
     const recovered = fixture("codex-0.171-exec-json-reconnect-recovered.jsonl");
     expect(read(ok, recovered).usage).toEqual({ inputTokens: 8432 * 2, outputTokens: 27 * 2 });
+  });
+
+  it("lets the last Codex turn decide the error when a run retries codex exec", () => {
+    const failed = fixture("codex-0.171-exec-json-turn-failed.jsonl");
+    const ok = fixture("codex-0.171-exec-json-success.jsonl");
+    expect(read(failed, ok)).toEqual({ format: "codex-jsonl", usage: { inputTokens: 8432, outputTokens: 27 }, error: null });
+    expect(read(ok, failed)).toEqual({ format: "codex-jsonl", usage: { inputTokens: 8432, outputTokens: 27 }, error: GPT_FAKE });
+  });
+
+  it("reports a Codex error printed after the last turn (the process gave up before failing the turn)", () => {
+    const ok = fixture("codex-0.171-exec-json-success.jsonl");
+    const report = read(ok, '{"type":"error","message":"Reconnecting... 5/5 (stream disconnected)"}\n');
+    expect(report.error).toBe("Reconnecting... 5/5 (stream disconnected)");
   });
 
   it("does not take a lone {\"type\":\"error\"} line of some other program for a Codex failure", () => {
