@@ -275,7 +275,13 @@ function claudeResultError(event: Json): string | null {
   const isError = event["is_error"] === true;
   if (!isError && !(subtype !== null && subtype.startsWith("error"))) return null;
   const detail = claudeErrorDetail(event);
-  const what = subtype !== null && subtype !== "success" ? subtype : "error result";
+  const status = event["api_error_status"];
+  const what =
+    subtype !== null && subtype !== "success"
+      ? subtype
+      : typeof status === "number"
+        ? `API error ${status}`
+        : "error result";
   return detail ? `Claude Code stopped: ${what} (${detail})` : `Claude Code stopped: ${what}`;
 }
 

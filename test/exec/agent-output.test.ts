@@ -63,6 +63,15 @@ const CASES: [string, AgentReport][] = [
     },
   ],
   [
+    // An API error: is_error true under subtype "success", the error's text in `result`, no tokens, cost 0.
+    "claude-2.1.332-json-api-error-401.json",
+    {
+      format: "claude-json",
+      usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      error: "Claude Code stopped: API error 401 (Invalid API key · Fix external API key)",
+    },
+  ],
+  [
     // Killed before its result: the assistant messages' usage, once per message, and no cost.
     "claude-2.1.332-stream-json-cut-before-result.jsonl",
     { format: "claude-stream-json", usage: { inputTokens: 12405, outputTokens: 2 }, error: null },
