@@ -1,9 +1,11 @@
 /**
  * Reads what a coding agent prints, line by line, for what it reports about itself: tokens and cost, and an error
- * result that its exit code does not show (Claude Code exits 0 with `"is_error": false, "subtype":
- * "error_max_budget_usd"`). Knows Claude Code's `--output-format json` (one result object) and `stream-json` (one
- * event per line, the result last), and Codex's `exec --json` events (JSON Lines). Output in no known format
- * reports nothing. Memory is bounded: a line longer than MAX_LINE is skipped, never buffered whole.
+ * result that its exit code does not show (Claude Code 2.0.76 exits 0 with `"is_error": false, "subtype":
+ * "error_max_budget_usd"`; Codex 0.39 exits 0 after an `error`). Knows Claude Code's `--output-format json` (one
+ * result object; with `--verbose`, one array of the session's messages) and `stream-json` (one event per line, the
+ * result last), and Codex's `exec --json` events (JSON Lines; 0.44 on, and the `{"id","msg"}` events of 0.42 and
+ * older). Output in no known format reports nothing. Memory is bounded: a line longer than MAX_LINE is skipped, never
+ * buffered whole; only lines that start with `{` or `[` are parsed.
  *
  * The shapes, and where each one is documented, are listed in test/fixtures/agents/SOURCES.md.
  */
