@@ -127,11 +127,13 @@ export function runProcess(command: string, options: RunProcessOptions): Promise
         process.on("exit", () => killRunningGroups("SIGKILL"));
       }
     }
-    const keep = (key: "stdoutTail" | "stderrTail", stream: "stdout" | "stderr") => (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
+    const keep = (key: "stdoutTail" | "stderrTail", stream: "stdout" | "stderr") => (text: string) => {
       result[key] = (result[key] + text).slice(-TAIL);
       options.onOutput?.(stream, text);
     };
+    // Decoded as a stream: a character split between two reads of the pipe arrives whole, never as two U+FFFD.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", keep("stdoutTail", "stdout"));
     child.stderr.on("data", keep("stderrTail", "stderr"));
 

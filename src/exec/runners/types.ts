@@ -34,7 +34,10 @@ export interface RunRequest {
 
 /** How an attempt's command ended. Never a thrown error: a runner that cannot start says so in `spawnError`. */
 export interface RunnerResult {
-  /** The command as run (the template filled in, or the task's `run`), for the log and messages. */
+  /**
+   * The command as run (the template filled in, or the task's `run`), for the log and messages; a brief filled in for
+   * `{prompt}` is shown as `<the brief: N bytes, as in FILE>`, not as its text. Empty when there was no command.
+   */
   command: string;
   exitCode: number | null;
   signal: string | null;
