@@ -9,7 +9,8 @@
  *   the value and opened again after it, and dropped where they would be empty, so `"{prompt}"` becomes `'value'`;
  * - inside backticks, whose text the shell reads twice: the value's `\`, `` ` `` and `$` are escaped once more per level.
  * `${VAR}` and `{a,b}` are the shell's and are left alone, as are unknown names (the plan validator reports them).
- * A placeholder in a comment is left as it is; one in a here-document or inside `${…}` cannot be quoted and is refused.
+ * A placeholder in a comment is left as it is; one in a here-document, inside `${…}` or after a `case` inside `$(…)`
+ * cannot be placed safely and is refused.
  */
 import { ShipgateError } from "../errors.js";
 import { TEMPLATE_PLACEHOLDERS } from "../plan/types.js";
@@ -67,6 +68,8 @@ export function fillTemplate(template: string, values: TemplateValues): string {
   let out = "";
   let i = 0;
   const n = template.length;
+  // A `case` pattern's `)` inside $( … ) would close the substitution early in this reading: nothing after it is filled.
+  let caseInSubstitution = false;
 
   while (i < n) {
     const frame = stack[stack.length - 1] as Frame;
@@ -77,6 +80,7 @@ export function fillTemplate(template: string, values: TemplateValues): string {
       const name = placeholderAt(template, i);
       if (name !== null) {
         if (stack.some((f) => f.kind === "param")) throw refuse(`{${name}} inside \${…} cannot be quoted`);
+        if (caseInSubstitution) throw refuse(`{${name}} after a case … esac inside $( … ) cannot be quoted`);
         const value = escapeForTicks(shellQuote(values[name]), stack.filter((f) => f.kind === "tick").length);
         if (frame.kind === "single" || frame.kind === "double") {
           if (!frame.reopen) out = out.length === frame.start ? out.slice(0, -1) : out + (frame.kind === "single" ? "'" : '"');
@@ -159,6 +163,9 @@ export function fillTemplate(template: string, values: TemplateValues): string {
       out += c;
       i++;
       continue;
+    }
+    if (frame.kind === "sub" && c === "c" && template.startsWith("case", i) && COMMENT_AFTER.has(template[i - 1] as string) && WORD_END.has(template[i + 4] ?? "\n")) {
+      caseInSubstitution = true;
     }
     if (c === "#" && (i === 0 || COMMENT_AFTER.has(template[i - 1] as string))) {
       // A comment runs to the end of the line; a value with a line break would end it early, so nothing is filled in.

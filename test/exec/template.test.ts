@@ -67,6 +67,7 @@ describe("fillTemplate", () => {
   it("refuses a placeholder in a here-document or in ${…}, and an unclosed quote", () => {
     expect(() => fillTemplate("cat <<EOF\n{prompt}\nEOF", values("p"))).toThrowErrorMatchingInlineSnapshot(`[ShipgateError: [exec] agent claude's command: a placeholder inside the here-document <<EOF cannot be quoted]`);
     expect(() => fillTemplate("x ${A:-{task}}", values("p"))).toThrowErrorMatchingInlineSnapshot(`[ShipgateError: [exec] agent claude's command: {task} inside \${…} cannot be quoted]`);
+    expect(() => fillTemplate('x "$(case a in a) echo {prompt};; esac)"', values("p"))).toThrowErrorMatchingInlineSnapshot(`[ShipgateError: [exec] agent claude's command: {prompt} after a case … esac inside $( … ) cannot be quoted]`);
     expect(() => fillTemplate('claude -p "{prompt}', values("p"))).toThrowErrorMatchingInlineSnapshot(`[ShipgateError: [exec] agent claude's command: a " quote is not closed]`);
     expect(fillTemplate("cat <<-'EOF'\n\tplain\n\tEOF\nrun {task}", values("p"))).toBe("cat <<-'EOF'\n\tplain\n\tEOF\nrun 'T-1'");
   });
