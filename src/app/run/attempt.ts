@@ -126,7 +126,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
       worktree = await ctx.git.createTaskWorktree(workspace.repo, { task: task.id, run: run.id, integration: workspace.integration, parent: join(workspace.root, WORKTREES_DIR) });
       cwd = join(worktree.path, relative(workspace.repo, workspace.root));
     }
-    const brief = await renderAttemptBrief(ctx, { plan, task, run, cwd });
+    const brief = await renderAttemptBrief(ctx, { plan, task, run, cwd, root: workspace.root, maxAttempts: claimed.task.maxAttempts });
     await writeFile(briefFile, brief);
 
     step("agent");
