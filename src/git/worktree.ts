@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { appendFile, mkdir, readFile, realpath, rm, stat } from "node:fs/promises";
+import { appendFile, mkdir, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
+import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ShipgateError } from "../errors.js";
@@ -19,8 +20,13 @@ import { gitOutput } from "./process.js";
 
 const MODULE = "[run]";
 // No optional locks: a status or diff never takes index.lock from under the user's own git.
-// quotePath=false: non-ASCII names come out as UTF-8. advice.*: no hints on stderr that would reach messages.
-const FLAGS = ["--no-optional-locks", "-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=false", "-c", "commit.gpgsign=false", "-c", "advice.detachedHead=false"];
+// quotePath=false: non-ASCII names come out as UTF-8. gc.auto=0: a commit in one task's worktree must not start a
+// background `git gc` that packs refs while another task's merge updates them (the user's own git still runs it).
+const FLAGS = [
+  "--no-optional-locks",
+  ...["-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=false", "-c", "commit.gpgsign=false"],
+  ...["-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "advice.detachedHead=false"],
+];
 /** The small outputs read here (a sha, a worktree list); a list over this is refused rather than held. */
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** How often a call that met another process's `.lock` file is tried in all. */
@@ -71,6 +77,11 @@ export interface CommitAllResult {
   committed: boolean;
   /** The worktree's HEAD after the call. */
   head: string;
+  /**
+   * The branch checked out in the worktree (`shipgate/<task>` unless the agent switched), null when detached:
+   * only the task branch is merged, so work committed elsewhere would be lost.
+   */
+  branch: string | null;
 }
 
 export interface MergeTaskOptions {
@@ -110,6 +121,8 @@ function describeStderr(stderr: string): string {
   return text.length > 600 ? `${text.slice(0, 600)}…` : text;
 }
 
+const lockPause = () => sleep(LOCK_PAUSE_MS[0] + Math.random() * (LOCK_PAUSE_MS[1] - LOCK_PAUSE_MS[0]));
+
 /** A `.lock` file of another git process (index.lock, a ref's lock, packed-refs.lock, config.lock). */
 const isLockError = (stderr: string) => stderr.includes(".lock': File exists") || stderr.includes(".lock: File exists");
 
@@ -122,7 +135,7 @@ async function git(cwd: string, args: readonly string[], options: RunOptions = {
     const out = await gitOutput(cwd, args, { flags: FLAGS, module: MODULE, maxBytes: MAX_OUTPUT_BYTES, ...(options.env === undefined ? {} : { env: options.env }) });
     const code = out.code ?? -1;
     if (code !== 0 && isLockError(out.stderr) && attempt < LOCK_ATTEMPTS) {
-      await sleep(LOCK_PAUSE_MS[0] + Math.random() * (LOCK_PAUSE_MS[1] - LOCK_PAUSE_MS[0]));
+      await lockPause();
       continue;
     }
     if (code === 0 || options.ok?.includes(code)) return { code, stdout: out.stdout };
@@ -164,10 +177,18 @@ function authorEnv(author: GitAuthor): NodeJS.ProcessEnv {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// One repository-wide operation at a time per repository (in this process)
+// One repository-wide operation at a time per repository: a promise queue in this process, and a lock file in the
+// repository's git directory across processes (two `shipgate worker`s on one checkout). Without them, one merge's
+// `merge --ff-only` half done in the main checkout looks like the user's uncommitted changes to the other.
 
 const repoKeys = new Map<string, Promise<string>>();
 const queues = new Map<string, Promise<unknown>>();
+/** The lock file, in the common git directory (git itself never uses this name). */
+const LOCK_FILE = "shipgate-worktrees.lock";
+/** How long a process waits for another's lock before it gives up. */
+const LOCK_WAIT_MS = 5 * 60 * 1000;
+/** A lock file without a readable owner older than this was left by a process that died while creating it. */
+const UNREADABLE_LOCK_MS = 10_000;
 
 /** The repository's common git directory, real path: the same for the main checkout and each linked worktree. */
 function repoKey(repo: string): Promise<string> {
@@ -185,17 +206,74 @@ async function commonDir(repo: string): Promise<string> {
   return resolve(repo, await gitLine(repo, ["rev-parse", "--git-common-dir"]));
 }
 
-/** Runs `work` after every earlier operation on the same repository has settled. */
+/** Runs `work` after every earlier operation on the same repository has settled, holding the repository's lock file. */
 async function serialized<T>(repo: string, work: () => Promise<T>): Promise<T> {
   const key = await repoKey(repo);
+  const locked = () => withLockFile(join(key, LOCK_FILE), work);
   const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(work, work);
+  const next = previous.then(locked, locked);
   const settled = next.catch(() => undefined);
   queues.set(key, settled);
   void settled.then(() => {
     if (queues.get(key) === settled) queues.delete(key);
   });
   return next;
+}
+
+async function withLockFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const handle = await open(file, "wx");
+      await handle.writeFile(`${process.pid} ${hostname()}\n`).finally(() => handle.close());
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        throw new ShipgateError("GIT_FAILED", `${MODULE} cannot create ${file}: ${(error as Error).message}`, { hint: "make the repository's .git folder writable", cause: error });
+      }
+      const owner = await staleOwner(file);
+      if (owner.stale) {
+        // Moved aside rather than deleted: of two processes that found it stale, only one takes it.
+        await rename(file, `${file}.${process.pid}.stale`).then(
+          () => rm(`${file}.${process.pid}.stale`, { force: true }),
+          () => undefined,
+        );
+        continue;
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) {
+        throw new ShipgateError("GIT_FAILED", `${MODULE} another shipgate process (${owner.text || "unknown"}) has held ${file} for over ${LOCK_WAIT_MS / 60_000} minutes`, {
+          hint: `if no shipgate runs on this repository, delete ${file}`,
+        });
+      }
+      await sleep(LOCK_PAUSE_MS[0] / 2 + Math.random() * LOCK_PAUSE_MS[0]);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** Whether the lock file's owner is gone: a process of this host that no longer runs, or a file never completed. */
+async function staleOwner(file: string): Promise<{ stale: boolean; text: string }> {
+  const text = (await readFile(file, "utf8").catch(() => "")).trim();
+  const [pid, host] = text.split(" ");
+  if (pid === undefined || host === undefined || !/^\d+$/.test(pid)) {
+    const info = await stat(file).catch(() => null);
+    return { stale: info !== null && Date.now() - info.mtimeMs > UNREADABLE_LOCK_MS, text };
+  }
+  // Another host's process cannot be probed from here: its lock holds until it ends or is deleted.
+  return { stale: host === hostname() && !isAlive(Number(pid)), text };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -364,7 +442,7 @@ export async function commitAll(path: string, options: CommitAllOptions): Promis
     await git(path, ["commit", "--quiet", "--no-verify", "--no-gpg-sign", "--cleanup=verbatim", "-m", message], { env: authorEnv(options.author) });
     committed = true;
   }
-  return { committed, head: await gitLine(path, ["rev-parse", "--verify", "HEAD"]) };
+  return { committed, head: await gitLine(path, ["rev-parse", "--verify", "HEAD"]), branch: await currentBranch(path) };
 }
 
 /**
@@ -395,9 +473,9 @@ export function mergeTask(repo: string, options: MergeTaskOptions): Promise<Merg
       const theirs = await refCommit(repo, `refs/heads/${branch}`);
       if (theirs === null) throw new ShipgateError("NOT_FOUND", `${MODULE} the task branch "${branch}" does not exist in ${repo}`);
 
+      if (await isAncestor(repo, theirs, old)) return { merged: true, commit: old };
       const checkout = await checkoutOf(repo, integration);
       if (checkout !== null) await assertClean(checkout, integration);
-      if (await isAncestor(repo, theirs, old)) return { merged: true, commit: old };
 
       const tree = await git(repo, ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", old, theirs], { ok: [1] });
       const [treeId = "", ...paths] = tree.stdout.split("\0");
@@ -432,25 +510,22 @@ async function assertClean(checkout: string, integration: string): Promise<void>
 
 /**
  * Moves `integration` from `old` to `commit`: in its checkout with a fast-forward (so its files follow), else
- * by compare-and-set on the ref. False when the branch moved meanwhile (the caller starts again).
+ * by compare-and-set on the ref. False when the branch moved meanwhile (the caller starts again); a refusal for
+ * another process's lock file is tried again a few times.
  */
 async function advance(repo: string, checkout: string | null, integration: string, commit: string, old: string): Promise<boolean> {
   const ref = `refs/heads/${integration}`;
-  if (checkout === null) {
-    const out = await gitOutput(repo, ["update-ref", "-m", `shipgate: merge into ${integration}`, ref, commit, old], { flags: FLAGS, module: MODULE });
+  const [cwd, args] =
+    checkout === null
+      ? [repo, ["update-ref", "-m", `shipgate: merge into ${integration}`, ref, commit, old]]
+      : [checkout, ["merge", "--ff-only", "--quiet", "--no-stat", commit]];
+  for (let attempt = 1; ; attempt++) {
+    const out = await gitOutput(cwd, args, { flags: FLAGS, module: MODULE });
     if (out.code === 0) return true;
     if ((await refCommit(repo, ref)) !== old) return false;
-    // Same tip, yet refused: a lock of another process, or a real failure; the retrying runner tells them apart.
-    await git(repo, ["update-ref", "-m", `shipgate: merge into ${integration}`, ref, commit, old]);
-    return true;
+    if (!isLockError(out.stderr) || attempt >= LOCK_ATTEMPTS) throw gitFailed(cwd, args, out.code ?? -1, out.stderr);
+    await lockPause();
   }
-  const out = await gitOutput(checkout, ["merge", "--ff-only", "--quiet", "--no-stat", commit], { flags: FLAGS, module: MODULE });
-  if (out.code === 0) return true;
-  const head = await refCommit(repo, ref);
-  if (head !== old) return false;
-  // Not moved: retry through the runner (another process's index.lock), which throws with git's message otherwise.
-  await git(checkout, ["merge", "--ff-only", "--quiet", "--no-stat", commit]);
-  return true;
 }
 
 /**

@@ -1,8 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ShipgateError } from "../../src/errors.js";
 import {
@@ -19,6 +21,8 @@ import {
 import { scratchRepo } from "../scratch-repo.js";
 
 const author = { name: "shipgate", email: "shipgate@example.com" };
+const identityEnv = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+const execFileAsync = promisify(execFile);
 
 /** A repository on `main` with a.txt and one commit, and where its task worktrees go. */
 function project() {
@@ -164,6 +168,18 @@ describe("createTaskWorktree", () => {
     expect(repo.git("worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(2);
   });
 
+  it("fails with GIT_FAILED, git's message and what to do outside a git repository", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "shipgate-no-git-"));
+    try {
+      const error = await rejection(createTaskWorktree(outside, { task: "t1", run: 1, integration: "main", parent: join(outside, "wt") }));
+      expect(error.code).toBe("GIT_FAILED");
+      expect(error.message).toMatch(/^\[run\] git rev-parse --git-common-dir failed in .* \(exit 128\): fatal: not a git repository/);
+      expect(error.hint).toContain("workspace: in-place");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a missing integration branch with NOT_FOUND", async () => {
     const repo = project();
     const error = await rejection(createTaskWorktree(repo.dir, { task: "t1", run: 1, integration: "develop", parent: repo.parent }));
@@ -189,7 +205,7 @@ describe("commitAll and changedFiles", () => {
   it("makes no commit when nothing changed", async () => {
     const repo = project();
     const wt = await createTaskWorktree(repo.dir, { task: "t1", run: 1, integration: "main", parent: repo.parent });
-    expect(await commitAll(wt.path, { message: "t1", author })).toEqual({ committed: false, head: wt.base });
+    expect(await commitAll(wt.path, { message: "t1", author })).toEqual({ committed: false, head: wt.base, branch: wt.branch });
     expect(await changedFiles(wt.path, wt.base)).toEqual([]);
   });
 
@@ -200,8 +216,30 @@ describe("commitAll and changedFiles", () => {
     gitIn(wt.path, "add", "c.txt");
     gitIn(wt.path, "commit", "-q", "-m", "agent's commit");
     const agents = gitIn(wt.path, "rev-parse", "HEAD");
-    expect(await commitAll(wt.path, { message: "t1", author })).toEqual({ committed: false, head: agents });
+    expect(await commitAll(wt.path, { message: "t1", author })).toEqual({ committed: false, head: agents, branch: wt.branch });
     expect(await changedFiles(wt.path, wt.base)).toEqual(["c.txt"]);
+  });
+
+  it("runs none of the project's hooks: a failing pre-commit, a post-checkout, a post-merge", async () => {
+    const repo = project();
+    const hooks = join(repo.dir, ".git", "hooks");
+    const ran = join(repo.dir, "hook-ran.txt");
+    for (const hook of ["post-checkout", "post-merge", "pre-commit"]) {
+      writeFileSync(join(hooks, hook), `#!/bin/sh\necho ${hook} >> "${ran}"\nexit 1\n`, { mode: 0o755 });
+    }
+    const wt = await createTaskWorktree(repo.dir, { task: "t1", run: 1, integration: "main", parent: repo.parent });
+    write(wt.path, { "b.txt": "b\n" });
+    expect((await commitAll(wt.path, { message: "t1", author })).committed).toBe(true);
+    expect((await mergeTask(repo.dir, { integration: "main", branch: wt.branch, message: "merge t1", author })).merged).toBe(true);
+    expect(existsSync(ran)).toBe(false);
+  });
+
+  it("says that the agent left the task branch", async () => {
+    const repo = project();
+    const wt = await createTaskWorktree(repo.dir, { task: "t1", run: 1, integration: "main", parent: repo.parent });
+    gitIn(wt.path, "switch", "-q", "-c", "elsewhere");
+    write(wt.path, { "b.txt": "b\n" });
+    expect(await commitAll(wt.path, { message: "t1", author })).toMatchObject({ committed: true, branch: "elsewhere" });
   });
 
   it("commits with no git identity configured anywhere (empty HOME, no system config)", async () => {
@@ -320,6 +358,48 @@ describe("mergeTask", () => {
     expect(readFileSync(join(repo.dir, "one.txt"), "utf8")).toBe("1\n");
     expect(readFileSync(join(repo.dir, "two.txt"), "utf8")).toBe("2\n");
     expect(repo.git("status", "--porcelain", "--untracked-files=no")).toBe("");
+  });
+
+  it("lands two merges that two processes start at the same time", async () => {
+    const repo = project();
+    const t1 = await finishedTask(repo, "t1", { "one.txt": "1\n" });
+    const t2 = await finishedTask(repo, "t2", { "two.txt": "2\n" });
+    // The built module (the test run builds dist/ first), in two node processes.
+    const module = pathToFileURL(fileURLToPath(new URL("../../dist/git/worktree.js", import.meta.url))).href;
+    // Both start at the same instant, whatever their start-up took.
+    const script = `const { mergeTask } = await import(${JSON.stringify(module)});
+      await new Promise((wait) => setTimeout(wait, Number(process.argv[3]) - Date.now()));
+      const result = await mergeTask(process.argv[1], { integration: "main", branch: process.argv[2], message: "merge " + process.argv[2] });
+      process.stdout.write(JSON.stringify(result));`;
+    const startAt = String(Date.now() + 1000);
+    const merge = (branch: string) => execFileAsync(process.execPath, ["--input-type=module", "-e", script, repo.dir, branch, startAt], { env: { ...process.env, ...identityEnv } });
+    const results = await Promise.all([merge(t1.branch), merge(t2.branch)]);
+    expect(results.map(({ stdout }) => (JSON.parse(stdout) as { merged: boolean }).merged)).toEqual([true, true]);
+    expect(repo.git("log", "--format=%s", "--merges", "main").split("\n").sort()).toEqual(["merge shipgate/t1", "merge shipgate/t2"]);
+    expect(repo.git("status", "--porcelain", "--untracked-files=no")).toBe("");
+    expect(existsSync(join(repo.dir, ".git", "shipgate-worktrees.lock"))).toBe(false);
+  });
+
+  it("waits while another live process holds the lock file, and takes over one whose process is gone", async () => {
+    const repo = project();
+    const t1 = await finishedTask(repo, "t1", { "one.txt": "1\n" });
+    const t2 = await finishedTask(repo, "t2", { "two.txt": "2\n" });
+    const lock = join(repo.dir, ".git", "shipgate-worktrees.lock");
+    const holder = spawn("sleep", ["30"], { stdio: "ignore" });
+    writeFileSync(lock, `${holder.pid ?? 0} ${hostname()}\n`);
+    let done = false;
+    const merging = mergeTask(repo.dir, { integration: "main", branch: t1.branch, message: "merge t1", author }).finally(() => (done = true));
+    await new Promise((wait) => setTimeout(wait, 300));
+    expect(done).toBe(false);
+    expect(repo.git("rev-parse", "main")).toBe(repo.first);
+    holder.kill("SIGKILL");
+    expect((await merging).merged).toBe(true);
+
+    // A crashed process's lock (its pid ended) is taken over at once.
+    const gone = spawnSync("true");
+    writeFileSync(lock, `${gone.pid ?? 0} ${hostname()}\n`);
+    expect((await mergeTask(repo.dir, { integration: "main", branch: t2.branch, message: "merge t2", author })).merged).toBe(true);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it("waits for another process's index.lock instead of failing at once", async () => {
