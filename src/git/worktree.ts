@@ -400,8 +400,8 @@ export async function createTaskWorktree(repo: string, options: CreateTaskWorktr
       });
     }
 
-    // A crashed run leaves a worktree at this path, or one of an earlier run holding the branch.
-    await git(repo, ["worktree", "prune"]);
+    // A crashed run leaves a worktree at this path, or one of an earlier run holding the branch (its folder
+    // may be gone: `worktree remove` clears such a registration as well).
     for (const entry of await listWorktrees(repo)) {
       const here = await samePath(entry.path, path);
       if (!here && entry.branch !== `refs/heads/${branch}`) continue;
@@ -530,17 +530,16 @@ async function advance(repo: string, checkout: string | null, integration: strin
 
 /**
  * Removes the task worktree at `path` and its folder, even with uncommitted changes (`--force` twice: a locked
- * one too), then prunes the registrations whose folders are gone. A path already removed, or never a
- * worktree, is no error; a folder git does not know at `path` is left alone.
+ * one too). A path already removed, or never a worktree, is no error (registrations whose folders are gone are
+ * pruned then); a folder git does not know at `path` is left alone.
  */
 export function removeTaskWorktree(repo: string, path: string): Promise<void> {
   return serialized(repo, async () => {
-    const registered = await git(repo, ["worktree", "remove", "--force", "--force", resolve(path)], { ok: [128] });
-    if (registered.code !== 0 && (await isRegistered(repo, path))) {
-      // Registered and still refused: say why.
-      await git(repo, ["worktree", "remove", "--force", "--force", resolve(path)]);
-    }
+    const removed = await git(repo, ["worktree", "remove", "--force", "--force", resolve(path)], { ok: [128] });
+    if (removed.code === 0) return;
+    // Refused: not a worktree (any more), or a real failure, which the second try reports.
     await git(repo, ["worktree", "prune"]);
+    if (await isRegistered(repo, path)) await git(repo, ["worktree", "remove", "--force", "--force", resolve(path)]);
   });
 }
 
