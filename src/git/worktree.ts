@@ -264,7 +264,8 @@ async function staleOwner(file: string): Promise<{ stale: boolean; text: string 
     return { stale: info !== null && Date.now() - info.mtimeMs > UNREADABLE_LOCK_MS, text };
   }
   // Another host's process cannot be probed from here: its lock holds until it ends or is deleted.
-  return { stale: host === hostname() && !isAlive(Number(pid)), text };
+  // Our own pid: a process before us that had it (this process's queue never takes the file twice).
+  return { stale: host === hostname() && (Number(pid) === process.pid || !isAlive(Number(pid))), text };
 }
 
 function isAlive(pid: number): boolean {
