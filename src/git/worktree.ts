@@ -33,6 +33,8 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 const LOCK_ATTEMPTS = 6;
 /** The random pause between those tries, in ms. */
 const LOCK_PAUSE_MS = [40, 200] as const;
+/** Who signs a merge when the caller names nobody and git has no identity configured. */
+export const FALLBACK_AUTHOR: GitAuthor = { name: "shipgate", email: "shipgate@localhost" };
 /** How often a merge starts again when the integration branch moved under it. */
 const MERGE_ATTEMPTS = 5;
 
@@ -91,7 +93,7 @@ export interface MergeTaskOptions {
   branch: string;
   /** The merge commit's message. */
   message: string;
-  /** Author and committer of the merge commit; git's configured identity when absent. */
+  /** Author and committer of the merge commit; absent: git's configured identity, else `FALLBACK_AUTHOR`. */
   author?: GitAuthor;
 }
 
@@ -482,8 +484,7 @@ export function mergeTask(repo: string, options: MergeTaskOptions): Promise<Merg
       const [treeId = "", ...paths] = tree.stdout.split("\0");
       if (tree.code === 1) return { merged: false, conflicts: [...new Set(paths.filter((file) => file !== ""))].sort() };
 
-      const commitArgs = ["commit-tree", treeId, "-p", old, "-p", theirs, "-m", options.message];
-      const commit = (await git(repo, commitArgs, options.author === undefined ? {} : { env: authorEnv(options.author) })).stdout.trim();
+      const commit = await mergeCommit(repo, ["commit-tree", treeId, "-p", old, "-p", theirs, "-m", options.message], options.author);
 
       if (await advance(repo, checkout, integration, commit, old)) return { merged: true, commit };
       if (attempt >= MERGE_ATTEMPTS) {
@@ -493,6 +494,17 @@ export function mergeTask(repo: string, options: MergeTaskOptions): Promise<Merg
       }
     }
   });
+}
+
+/** `git commit-tree` as `author`; without one, as git's identity, or as `FALLBACK_AUTHOR` when none is configured. */
+async function mergeCommit(repo: string, args: readonly string[], author: GitAuthor | undefined): Promise<string> {
+  if (author !== undefined) return (await git(repo, args, { env: authorEnv(author) })).stdout.trim();
+  const out = await gitOutput(repo, args, { flags: FLAGS, module: MODULE });
+  if (out.code === 0) return out.stdout.trim();
+  if (!/Please tell me who you are|unable to auto-detect email|empty ident name/i.test(out.stderr)) {
+    return (await git(repo, args)).stdout.trim();
+  }
+  return (await git(repo, args, { env: authorEnv(FALLBACK_AUTHOR) })).stdout.trim();
 }
 
 /** The worktree that has `integration` checked out (its folder present), or null. */
@@ -550,17 +562,17 @@ async function isRegistered(repo: string, path: string): Promise<boolean> {
 }
 
 /**
- * Deletes `branch` when it is merged into `integration` (its tip is an ancestor) and no worktree has it
- * checked out. True when deleted; false when it is missing, not merged, or checked out (it is kept).
+ * Deletes `branch` when it is merged into `integration` (default: the branch checked out at `repo`, as
+ * `git branch -d` judges) and no worktree has it checked out; otherwise (missing, not merged, checked out)
+ * keeps it and says nothing: a kept branch is no error.
  */
-export function deleteMergedBranch(repo: string, branch: string, integration: string): Promise<boolean> {
+export function deleteMergedBranch(repo: string, branch: string, integration?: string): Promise<void> {
   return serialized(repo, async () => {
     const ref = `refs/heads/${branch}`;
     const tip = await refCommit(repo, ref);
-    const into = await refCommit(repo, `refs/heads/${integration}`);
-    if (tip === null || into === null || !(await isAncestor(repo, tip, into))) return false;
-    if ((await listWorktrees(repo)).some((worktree) => worktree.branch === ref)) return false;
-    await git(repo, ["update-ref", "-m", `shipgate: ${branch} merged into ${integration}`, "-d", ref, tip]);
-    return true;
+    const into = await refCommit(repo, integration === undefined ? "HEAD" : `refs/heads/${integration}`);
+    if (tip === null || into === null || !(await isAncestor(repo, tip, into))) return;
+    if ((await listWorktrees(repo)).some((worktree) => worktree.branch === ref)) return;
+    await git(repo, ["update-ref", "-m", `shipgate: ${branch} merged into ${integration ?? "HEAD"}`, "-d", ref, tip]);
   });
 }

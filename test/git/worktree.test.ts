@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import type { WorkspaceGit } from "../../src/app/run/types.js";
 import { ShipgateError } from "../../src/errors.js";
 import {
   changedFiles,
@@ -59,6 +60,9 @@ async function rejection(promise: Promise<unknown>): Promise<ShipgateError> {
   return error as ShipgateError;
 }
 
+// The dispatcher's port is this module, as it is.
+const port: WorkspaceGit = { createTaskWorktree, commitAll, changedFiles, mergeTask, removeTaskWorktree, deleteMergedBranch };
+
 describe("taskSlug", () => {
   it.each([
     ["auth-login", "auth-login"],
@@ -81,6 +85,10 @@ function sha8(text: string) {
 }
 
 describe("currentBranch and ensureIgnored", () => {
+  it("is the dispatcher's git port", () => {
+    expect(Object.keys(port)).toHaveLength(6);
+  });
+
   it("names the checked-out branch, null when detached", async () => {
     const repo = project();
     expect(await currentBranch(repo.dir)).toBe("main");
@@ -256,13 +264,15 @@ describe("commitAll and changedFiles", () => {
       expect(() => execFileSync("git", ["commit", "-q", "-am", "x"], { cwd: wt.path, stdio: "pipe" })).toThrow(/identity|user\.email|Please tell me who you are/);
       const result = await commitAll(wt.path, { message: "t1", author });
       expect(result.committed).toBe(true);
-      const merged = await mergeTask(repo.dir, { integration: "main", branch: wt.branch, message: "merge t1", author });
+      // The merge without an author: git has none, so shipgate signs it.
+      const merged = await mergeTask(repo.dir, { integration: "main", branch: wt.branch, message: "merge t1" });
       expect(merged.merged).toBe(true);
     } finally {
       process.env = saved;
       rmSync(home, { recursive: true, force: true });
     }
-    expect(repo.git("log", "-1", "--format=%an|%cn", "main")).toBe("shipgate|shipgate");
+    expect(repo.git("log", "-1", "--format=%an <%ae>|%cn", "main")).toBe("shipgate <shipgate@localhost>|shipgate");
+    expect(repo.git("log", "-1", "--format=%an <%ae>", wt.branch)).toBe("shipgate <shipgate@example.com>");
   });
 
   it("lists both names of a renamed file, a name with a space and a unicode name, unquoted", async () => {
@@ -303,7 +313,8 @@ describe("mergeTask", () => {
     await removeTaskWorktree(repo.dir, wt.path);
     await removeTaskWorktree(repo.dir, wt.path);
     expect(existsSync(wt.path)).toBe(false);
-    expect(await deleteMergedBranch(repo.dir, wt.branch, "main")).toBe(true);
+    // Without the integration branch named: merged into the checked-out branch, as `git branch -d` judges.
+    await deleteMergedBranch(repo.dir, wt.branch);
     expect(repo.git("branch", "--list", wt.branch)).toBe("");
   });
 
@@ -331,7 +342,8 @@ describe("mergeTask", () => {
     expect(repo.git("rev-parse", "main")).toBe(tip);
     expect(repo.git("status", "--porcelain")).toBe("");
     expect(repo.git("rev-parse", wt.branch)).toBe(gitIn(wt.path, "rev-parse", "HEAD"));
-    expect(await deleteMergedBranch(repo.dir, wt.branch, "main")).toBe(false);
+    await deleteMergedBranch(repo.dir, wt.branch, "main");
+    expect(repo.git("rev-parse", wt.branch)).toBe(gitIn(wt.path, "rev-parse", "HEAD"));
   });
 
   it("refuses with GIT_FAILED while the checked-out integration branch has uncommitted changes", async () => {
