@@ -23,7 +23,7 @@ export async function mcpCommand(options: McpOptions, io: CliIo): Promise<number
     db: options.db,
     cwd,
     planFile: resolve(cwd, options.plan ?? PLAN_FILE),
-    agent: options.agent ?? io.env.SHIPGATE_AGENT ?? null,
+    agent: options.agent || io.env.SHIPGATE_AGENT || null,
     now: () => now(io.env),
     // Acceptance and ready_when run in the server's working directory (--cwd), as `shipgate task done` runs them.
     runCheck: async (request, signal) => {
