@@ -216,6 +216,23 @@ describe("shipgate mcp: leases and refusals", () => {
     expect(new Set(runs.map((r) => r.taskId)).size).toBe(runs.length);
   });
 
+  it("an acceptance that runs longer than the lease keeps the task: the server renews the lease while it runs", async () => {
+    // A lease of 2 s, renewed every 0.5 s: a busy machine has 1.5 s of slack before a renewal comes too late.
+    const dir = planProject(["id: T1, title: one, owner: a, acceptance: 'sleep 3'", "id: T2, title: two, owner: a"], "lease: 2s");
+    const holder = await server(dir, ["--agent", "a"]);
+    const other = await server(dir, ["--agent", "a"]);
+    const lease = leaseOf(await call(holder.client, "claim_task", { id: "T1" }));
+    const completing = call(holder.client, "complete_task", { run: lease.run, epoch: lease.epoch });
+    // Meanwhile another agent lists and claims (which expires ended leases): it must get T2, never T1.
+    await sleep(2500);
+    expect((await call(other.client, "claim_task")).structured?.task).toMatchObject({ id: "T2" });
+    expect((await completing).structured).toMatchObject({ verdict: "done", task: "T1", state: "done" });
+    expect((await stored(dir)).runs.map((r) => [r.taskId, r.outcome])).toEqual([
+      ["T1", "done"],
+      ["T2", null],
+    ]);
+  });
+
   it("an expired lease is offered again: the stopped agent's run is lost and its late heartbeat refused", async () => {
     const dir = planProject(["id: T1, title: one, owner: a"], "lease: 1s");
     const crashed = await server(dir, ["--agent", "a"]);
