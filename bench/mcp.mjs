@@ -100,9 +100,10 @@ async function cliRun(count) {
 
 /**
  * Claim → complete round trips per second through `shipgate mcp` over stdio, and through the command line's
- * `task start` + `task done` pair, medians over `runs`; `ratio` = MCP / command line.
+ * `task start` + `task done` pair, medians over `runs`; `ratio` = MCP / command line. Prints its figures with `log`
+ * (bench/run.mjs calls it as its third measurement) and returns them.
  */
-export async function measureMcp({ tasks = 1000, cliTasks = 40, runs = 3 } = {}) {
+export async function measureMcp({ tasks = 1000, cliTasks = 40, runs = 3, log = (line) => console.log(`  ${line}`) } = {}) {
   const mcp = [];
   const cli = [];
   const problems = [];
@@ -116,6 +117,11 @@ export async function measureMcp({ tasks = 1000, cliTasks = 40, runs = 3 } = {})
   }
   const mcpPerSec = median([...mcp].sort((a, b) => a - b));
   const cliPerSec = median([...cli].sort((a, b) => a - b));
+  const fmt = (n) => n.toFixed(1);
+  log(`shipgate mcp (stdio, SQLite): ${fmt(mcpPerSec)} claim → complete round trips/s on ${tasks} tasks (runs: ${mcp.map(fmt).join(", ")})`);
+  log(`shipgate task start + task done (two processes per task): ${fmt(cliPerSec)} tasks/s on ${cliTasks} tasks (runs: ${cli.map(fmt).join(", ")})`);
+  log(`ratio: MCP ${(mcpPerSec / cliPerSec).toFixed(1)}× the command line`);
+  for (const p of problems) log(`✗ ${p}`);
   return { tasks, cliTasks, runs, mcpPerSec, cliPerSec, ratio: mcpPerSec / cliPerSec, samples: { mcp, cli }, problems };
 }
 
@@ -126,12 +132,7 @@ async function main() {
   const cliTasks = positive("BENCH_CLI_TASKS", 40);
   if (!runs || !tasks || !cliTasks) return fail("BENCH_RUNS, BENCH_TASKS and BENCH_CLI_TASKS must be positive whole numbers");
   printMachine(runs);
-  const r = await measureMcp({ tasks, cliTasks, runs });
-  const fmt = (n) => n.toFixed(1);
-  console.log(`shipgate mcp (stdio, SQLite): ${fmt(r.mcpPerSec)} claim → complete round trips/s on ${tasks} tasks (runs: ${r.samples.mcp.map(fmt).join(", ")})`);
-  console.log(`shipgate task start + task done (two processes per task): ${fmt(r.cliPerSec)} tasks/s on ${cliTasks} tasks (runs: ${r.samples.cli.map(fmt).join(", ")})`);
-  console.log(`ratio: MCP ${r.ratio.toFixed(1)}× the command line`);
-  for (const p of r.problems) console.log(`✗ ${p}`);
+  const r = await measureMcp({ tasks, cliTasks, runs, log: (line) => console.log(line) });
   return r.problems.length ? 1 : 0;
 }
 
