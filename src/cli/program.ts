@@ -234,6 +234,26 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       });
   }
 
+  program
+    .command("mcp")
+    .description("serve the task queue to an AI coding agent over MCP (stdio): next, claim, heartbeat, complete, fail, release, status, handoff (docs/mcp.md)")
+    .option("--cwd <dir>", "repository root: the plan, the default store and where acceptance commands run", ".")
+    .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd) or postgres://user@host:port/db (default $SHIPGATE_DB)")
+    .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd)")
+    .option("--agent <id>", "the agent every call acts as (default $SHIPGATE_AGENT); without it each call names its agent")
+    .addHelpText(
+      "after",
+      "\nAn MCP client starts it and talks to it on stdin/stdout; stdout carries only the protocol, logs go to stderr.\n" +
+        "A claim is a lease: heartbeat while working; complete_task runs the task's acceptance here and records it done\n" +
+        "only when it passes. Leases of agents that stopped expire and their tasks are offered again.\n" +
+        "\nAdd it to Claude Code (in the repository):\n  claude mcp add shipgate -- npx shipgate mcp --agent claude\n" +
+        "Add it to Codex (~/.codex/config.toml):\n  [mcp_servers.shipgate]\n  command = \"npx\"\n  args = [\"shipgate\", \"mcp\", \"--agent\", \"codex\"]\n" +
+        "\nExit codes: 0 the client closed the connection, 2 no plan, store unavailable or usage error (before serving).",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/mcp.js")).mcpCommand(opts(this), io))();
+    });
+
   const db = program.command("db").description("store administration: status, migrate, copy between SQLite and PostgreSQL (docs/store.md)");
   const dbOpts = (cmd: Command) =>
     cmd
