@@ -53,13 +53,13 @@ describe("checkWorkspaceGate", () => {
     try {
       const progress: string[] = [];
       const go = await checkWorkspaceGate({ root: t1, config: await loadConfig(join(t1, "shipgate.yaml"), { required: true, cwd: t1 }), gate: "task", store, at: AT, onProgress: (e) => progress.push(e.type) });
-      expect(go).toMatchObject({ decision: "GO", summary: "gate task: GO — 2 conditions hold", failing: [] });
+      expect(go).toMatchObject({ decision: "GO", summary: "2 conditions hold", failing: [] });
       expect(progress).toEqual(expect.arrayContaining(["collector-start", "collector-end", "report-end"]));
 
       const later = "2026-12-01T09:05:00.000Z";
       const noGo = await checkWorkspaceGate({ root: t2, config: await loadConfig(join(t2, "shipgate.yaml"), { required: true, cwd: t2 }), gate: "task", store, at: later });
       expect(noGo.decision).toBe("NO-GO");
-      expect(noGo.summary).toBe("gate task: NO-GO — tests.failed == 0 (now 1)");
+      expect(noGo.summary).toBe("tests.failed == 0 (now 1)");
       expect(noGo.failing).toEqual([{ id: "tests.failed", condition: "tests.failed == 0", value: "1", missing: null }]);
       expect(noGo.result.conditions.find((c) => c.id === "tests.total")).toMatchObject({ value: 20, verdict: "pass" });
 
@@ -90,7 +90,7 @@ describe("checkWorkspaceGate", () => {
       const vsMain = await checkWorkspaceGate({ root: t2, config, gate: "release", store, at: "2026-12-01T09:10:00.000Z", baseline: "branch:main" });
       expect(vsMain.result.baseline).toMatchObject({ spec: "branch:main", snapshot: { branch: "main" } });
       expect(regressed(vsMain)).toMatchObject({ value: 1, verdict: "fail" });
-      expect(vsMain.summary).toMatch(/^gate release: NO-GO — tests\.failed == 0 \(now 1\), new:tests\.regressed == 0 \(now 1\)/);
+      expect(vsMain.summary).toMatch(/^tests\.failed == 0 \(now 1\), new:tests\.regressed == 0 \(now 1\)/);
       await expect(checkWorkspaceGate({ root: t2, config, gate: "release", store, at: AT, baseline: "branch:" })).rejects.toMatchObject({ code: "USAGE" });
     } finally {
       await store.close();

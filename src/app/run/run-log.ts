@@ -1,9 +1,9 @@
 import { constants } from "node:fs";
 import { open, realpath, stat, type FileHandle } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { RUNS_DIR } from "./attempt.js";
 
-/** Where runners keep each run's output, under the project root; a run's `log` names a file in it. */
-export const RUNS_DIR = ".shipgate/runs";
+export { RUNS_DIR };
 
 /**
  * Where a run's log is, or why it cannot be read here:
@@ -89,5 +89,3 @@ export async function* readRunLog(path: string, options: { tail?: number } = {})
   }
 }
 
-/** The runs folder of a project, for messages. */
-export const runsDirOf = (root: string): string => join(root, RUNS_DIR);

@@ -42,7 +42,10 @@ export interface FailingCondition {
 
 export interface WorkspaceGateResult {
   decision: "GO" | "NO-GO";
-  /** One line for a run's note and a live display: `gate task: NO-GO — tests.failed == 0 (now 1)`. */
+  /**
+   * One line for a run's note, after the gate's name and decision: the failing conditions with their values on NO-GO
+   * (`tests.failed == 0 (now 1), coverage.lines >= 60 (now no data)`), how many held on GO (`9 conditions hold`).
+   */
   summary: string;
   failing: FailingCondition[];
   /** The snapshot stored for the workspace (its git state names the worktree's branch). */
@@ -86,7 +89,7 @@ export async function checkWorkspaceGate(options: WorkspaceGateOptions): Promise
   const failing = result.conditions.filter((c) => c.verdict === "fail").map(failingOf);
   const summary =
     result.verdict === "GO"
-      ? `gate ${gate}: GO — ${result.conditions.length} condition${result.conditions.length === 1 ? "" : "s"} hold${result.counts.warned ? `, ${result.counts.warned} warning(s)` : ""}`
-      : `gate ${gate}: NO-GO — ${failing.map((f) => `${f.condition} (now ${f.value})`).join(", ")}`;
+      ? `${result.conditions.length} condition${result.conditions.length === 1 ? "" : "s"} hold${result.counts.warned ? `, ${result.counts.warned} warning(s)` : ""}${result.counts.waived ? `, ${result.counts.waived} waived` : ""}`
+      : failing.map((f) => `${f.condition} (now ${f.value})`).join(", ");
   return { decision: result.verdict, summary, failing, snapshotId, result };
 }
