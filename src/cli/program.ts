@@ -245,7 +245,11 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .action(function (this: Command, id: string | undefined) {
       return act(async () => (await import("./commands/task-runs.js")).taskRunsCommand(id, opts(this), io))();
     });
-  common(task.command("log"))
+  // No --json: the log is printed as it is.
+  task
+    .command("log")
+    .option("--cwd <dir>", "the project that ran the task (its .shipgate/runs/ holds the logs)", ".")
+    .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd) or postgres://user@host:port/db (default $SHIPGATE_DB)")
     .description("print a run's log (its runner's output), streamed; escape sequences removed on a terminal")
     .argument("<run>", "run id, from `shipgate task runs`")
     .option("--tail <n>", "only the last N lines (read from the end of the file)")
