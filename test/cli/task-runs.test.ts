@@ -109,6 +109,22 @@ describe("shipgate task runs", () => {
   });
 });
 
+describe("runs in plan status and plan handoff", () => {
+  it("shows the runs of the store: running now with the lease, attempts and why; the handoff names the last failed attempt", async () => {
+    const { dir } = await projectWithRuns();
+    const status = shipgate(["plan", "status", "--date", "2026-12-01"], { cwd: dir, env: at("10:00:20") });
+    expect(status.code, status.stderr).toBe(0);
+    // A person's task has no maximum of attempts: "attempt N" alone.
+    expect(status.stdout).toContain("| T3 three | a | attempt 1 (run 4) | 20 s ago | 20 s ago | lease expires in 40 s |");
+    expect(status.stdout).toContain("| ✅ | T1 one | attempt 2 | run 2 by a: done |  |");
+    expect(status.stdout).toContain("| ❌ | T2 two | attempt 1 | run 3 by b: error | could not start: sh: claude: not found |");
+    const handoff = shipgate(["plan", "handoff", "b", "--date", "2026-12-01"], { cwd: dir, env: at("10:00:20") });
+    expect(handoff.stdout).toContain("- Last failed attempt: attempt 1, run 3 error: could not start: sh: claude: not found (`shipgate task log 3` prints its output)");
+    // T1 failed once, then was done: its handoff does not dwell on the old failure.
+    expect(shipgate(["plan", "handoff", "a", "--date", "2026-12-01"], { cwd: dir, env: at("10:00:20") }).stdout).not.toContain("Last failed attempt");
+  });
+});
+
 describe("shipgate task log", () => {
   it("prints a run's log, and with --tail N only its last N lines", async () => {
     const { dir } = await projectWithRuns();
