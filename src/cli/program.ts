@@ -254,6 +254,30 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/mcp.js")).mcpCommand(opts(this), io))();
     });
 
+  // Runs: every attempt at a task, and its log.
+  common(task.command("runs"))
+    .description("the runs (attempts) of every task, or of one: agent, attempt, outcome, exit code, duration, tokens and cost, log")
+    .argument("[id]", "only this task's runs")
+    .option("--agent <id>", "only this agent's runs")
+    .option("--open", "only runs that still hold their task (running)")
+    .option("--limit <n>", "the newest N runs (default 50)")
+    .addHelpText("after", "\nOldest first: the newest run is the last line. A running run shows when its lease expires (or expired: its\nworker stopped heartbeating). --json: docs/json-output.md.\nExit codes: 0 listed (also when there is none), 2 unknown task or usage error.")
+    .action(function (this: Command, id: string | undefined) {
+      return act(async () => (await import("./commands/task-runs.js")).taskRunsCommand(id, opts(this), io))();
+    });
+  // No --json: the log is printed as it is.
+  task
+    .command("log")
+    .option("--cwd <dir>", "the project that ran the task (its .shipgate/runs/ holds the logs)", ".")
+    .option("--db <url>", "store: a SQLite file (default .shipgate/shipgate.db under --cwd) or postgres://user@host:port/db (default $SHIPGATE_DB)")
+    .description("print a run's log (its runner's output), streamed; escape sequences removed on a terminal")
+    .argument("<run>", "run id, from `shipgate task runs`")
+    .option("--tail <n>", "only the last N lines (read from the end of the file)")
+    .addHelpText("after", "\nLogs are kept under .shipgate/runs/ of the project that ran them (--cwd): with a shared PostgreSQL store,\non the machine whose worker ran the task.\nExit codes: 0 printed, 2 unknown run, no log here, or usage error.")
+    .action(function (this: Command, run: string) {
+      return act(async () => (await import("./commands/task-runs.js")).taskLogCommand(run, opts(this), io))();
+    });
+
   const db = program.command("db").description("store administration: status, migrate, copy between SQLite and PostgreSQL (docs/store.md)");
   const dbOpts = (cmd: Command) =>
     cmd

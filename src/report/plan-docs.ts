@@ -3,8 +3,9 @@ import { globsOverlap } from "../plan/glob-overlap.js";
 import { ganttChart, MERMAID_MAX_TASKS } from "../plan/gantt.js";
 import { phaseOrder } from "../plan/order.js";
 import type { Plan, PlanAgent, PlanTask } from "../plan/types.js";
-import type { TaskRecord } from "../store/types.js";
+import type { TaskRecord, TaskRun } from "../store/types.js";
 import { renderGanttMermaid } from "./plan-gantt-mermaid.js";
+import { durationText, leaseText } from "./runs.js";
 import { codeSpan, hours, mdEscape, money } from "./text.js";
 
 const stateOf = (states: Map<string, TaskRecord>, id: string) => states.get(id)?.state ?? "pending";
@@ -57,6 +58,76 @@ export interface PlanDocInput {
   /** The plan file as the documents name it. */
   planFile: string;
   today: string;
+  /**
+   * Each task's runs (attempts), oldest first (`runsByTask`). Absent or empty: no run was recorded, and the documents
+   * read exactly as without it.
+   */
+  runs?: Map<string, TaskRun[]>;
+  /** When the documents are generated (ISO 8601): the ages of running runs' heartbeats and leases are measured from it. */
+  now?: string;
+}
+
+/** The runs of a store (`listRuns`, start order) by task, each task's oldest first. */
+export function runsByTask(runs: TaskRun[]): Map<string, TaskRun[]> {
+  const out = new Map<string, TaskRun[]>();
+  for (const run of runs) {
+    const list = out.get(run.taskId);
+    if (list) list.push(run);
+    else out.set(run.taskId, [run]);
+  }
+  return out;
+}
+
+/** Outcomes that count as a failed attempt (a cancelled one was stopped on purpose). */
+const FAILED = new Set(["failed", "error", "timeout", "lost"]);
+const lastFailed = (runs: TaskRun[] | undefined): TaskRun | undefined => runs?.findLast((r) => r.outcome !== null && FAILED.has(r.outcome));
+
+/** "attempt 2 of 3" (the task's attempts against its maximum), "attempt 2" when it has no maximum. */
+const attemptText = (n: number, task: TaskRecord | undefined): string => `attempt ${n}${task?.maxAttempts ? ` of ${task.maxAttempts}` : ""}`;
+/** The task's latest attempt (a start by hand counts too, without a run). */
+const latestAttempt = (task: TaskRecord | undefined, run: TaskRun): string => attemptText(Math.max(task?.attempts ?? 0, run.attempt), task);
+
+/** How a run ended, in one phrase: "failed (exit 1)", "timeout", "lost". */
+const outcomeText = (run: TaskRun): string => `${run.outcome ?? "running"}${run.exitCode !== null && run.outcome !== "done" ? ` (exit ${run.exitCode})` : ""}`;
+
+const ago = (from: string, now: string): string => `${durationText(Date.parse(now) - Date.parse(from))} ago`;
+
+/**
+ * The status document's runs: tasks running now (agent, attempt, heartbeat and lease ages) and, for every other task
+ * with runs, its attempt, how its last run ended and why. Empty when no task has a run.
+ */
+function runsSection(input: PlanDocInput, ordered: PlanTask[]): string[] {
+  const runs = input.runs;
+  if (!runs || runs.size === 0) return [];
+  const now = input.now ?? `${input.today}T00:00:00.000Z`;
+  const withRuns = ordered.filter((t) => (runs.get(t.id)?.length ?? 0) > 0);
+  if (withRuns.length === 0) return [];
+  const latest = (id: string) => runs.get(id)?.at(-1) as TaskRun;
+  const running = withRuns.filter((t) => latest(t.id).endedAt === null);
+  const ended = withRuns.filter((t) => latest(t.id).endedAt !== null);
+  const out: string[] = ["## Runs", ""];
+  if (running.length > 0) {
+    out.push("Running now:", "", "| Task | Agent | Attempt | Started | Heartbeat | Lease |", "| --- | --- | --- | --- | --- | --- |");
+    for (const task of running.slice(0, 100)) {
+      const run = latest(task.id);
+      out.push(`| ${task.id} ${mdEscape(task.title)} | ${mdEscape(run.agent)} | ${latestAttempt(input.states.get(task.id), run)} (run ${run.id}) | ${ago(run.startedAt, now)} | ${ago(run.heartbeatAt, now)} | ${leaseText(run, now)} |`);
+    }
+    if (running.length > 100) out.push(`| … ${running.length - 100} more | | | | | |`);
+    out.push("");
+  }
+  if (ended.length > 0) {
+    out.push("Attempts:", "", "| | Task | Attempt | Last run | Why |", "| --- | --- | --- | --- | --- |");
+    for (const task of ended.slice(0, 100)) {
+      const run = latest(task.id);
+      const record = input.states.get(task.id);
+      // A task the runs gave up on carries the reason ("3 attempts failed: acceptance exited 1"); else the run's own note.
+      const why = (record?.state === "blocked" || record?.state === "failed") && record.note ? record.note : (run.note ?? "");
+      out.push(`| ${STATE_MARK[stateOf(input.states, task.id)] ?? ""} | ${task.id} ${mdEscape(task.title)} | ${latestAttempt(record, run)} | run ${run.id} by ${mdEscape(run.agent)}: ${outcomeText(run)} | ${mdEscape(why)} |`);
+    }
+    if (ended.length > 100) out.push(`| | … ${ended.length - 100} more | | | |`);
+    out.push("");
+  }
+  return out;
 }
 
 
@@ -98,6 +169,10 @@ export function renderHandoff(agentId: string, input: PlanDocInput): string {
     if (task.reads.length) out.push(`- Reads only: ${task.reads.map(codeSpan).join(", ")}`);
     for (const deliverable of task.deliverables) out.push(`- Deliverable: ${mdEscape(deliverable)}`);
     out.push(`- Done when: ${task.acceptance ? `${codeSpan(task.acceptance)} passes (\`shipgate task done ${task.id}\` runs it)` : `the deliverables exist and \`shipgate task done ${task.id}\` is recorded`}`);
+    const failed = stateOf(states, task.id) === "done" ? undefined : lastFailed(input.runs?.get(task.id));
+    if (failed) {
+      out.push(`- Last failed attempt: ${attemptText(failed.attempt, states.get(task.id))}, run ${failed.id} ${outcomeText(failed)}${failed.note ? `: ${mdEscape(failed.note)}` : ""} (\`shipgate task log ${failed.id}\` prints its output)`);
+    }
     out.push("");
   }
 
@@ -197,6 +272,7 @@ export function renderStatus(input: PlanDocInput): string {
     `Schedule ${analysis.schedule.start} → ${analysis.schedule.end}; critical path ${hours(analysis.timing.project.expected)} expected (P80 ${hours(analysis.timing.project.p80)}, P95 ${hours(analysis.timing.project.p95)}): ${analysis.timing.critical.slice(0, 12).join(" → ")}${analysis.timing.critical.length > 12 ? " → …" : ""}`,
     "",
   );
+  out.push(...runsSection(input, ordered));
 
   out.push("## Phases", "", "| Phase | Tasks done | Hours done | Progress | Dates |", "| --- | --- | --- | --- | --- |");
   const phaseRank = phaseOrder(plan);

@@ -4,7 +4,7 @@ import { ShipgateError } from "../../errors.js";
 import type { PlanAnalysis } from "../../plan/analyze.js";
 import type { OwnershipResult } from "../../plan/ownership.js";
 import type { Plan } from "../../plan/types.js";
-import type { TaskRecord } from "../../store/types.js";
+import type { TaskRecord, TaskRun } from "../../store/types.js";
 import { now } from "../clock.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 
@@ -47,6 +47,21 @@ async function taskStates(options: PlanOptions, io: CliIo, path: string, loaded:
   return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: true }, async (store) => {
     await syncPlan(store, path, { cwd: process.cwd(), at, loaded });
     return storedStates({ store });
+  });
+}
+
+/** Task states and every task's runs (for the handoff and the status document), the plan imported first as `taskStates` does. */
+async function statesAndRuns(options: PlanOptions, io: CliIo, path: string, loaded: { plan: Plan; hash: string }): Promise<{ states: Map<string, TaskRecord>; runs: Map<string, TaskRun[]>; at: string }> {
+  const at = now(io.env);
+  const [{ withStore }, { syncPlan }, { taskStates: storedStates }, { runsByTask }] = await Promise.all([
+    import("../../store/open-store.js"),
+    import("../../app/sync-plan.js"),
+    import("../../app/queue.js"),
+    import("../../report/plan-docs.js"),
+  ]);
+  return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: true }, async (store) => {
+    await syncPlan(store, path, { cwd: process.cwd(), at, loaded });
+    return { states: await storedStates({ store }), runs: runsByTask(await store.listRuns()), at };
   });
 }
 
@@ -169,17 +184,17 @@ export async function planHandoffCommand(agent: string, options: PlanOptions, io
   if (!plan.agents.some((a) => a.id === agent)) {
     throw new ShipgateError("USAGE", `[plan] no agent "${agent}" in ${shownFile}; agents: ${plan.agents.map((a) => a.id).join(", ")}`);
   }
-  const states = await taskStates(options, io, file, { plan, hash });
+  const { states, runs, at } = await statesAndRuns(options, io, file, { plan, hash });
   const { renderHandoff } = await import("../../report/plan-docs.js");
-  await output(options, io, renderHandoff(agent, { plan, analysis, states, planFile: shownFile, today: today(options) }), `handoff for ${agent}`);
+  await output(options, io, renderHandoff(agent, { plan, analysis, states, runs, now: at, planFile: shownFile, today: today(options) }), `handoff for ${agent}`);
   return 0;
 }
 
 /** `shipgate plan status`: the coordination status document. */
 export async function planStatusCommand(options: PlanOptions, io: CliIo): Promise<number> {
   const { plan, analysis, file, hash, shownFile } = await analysed(options);
-  const states = await taskStates(options, io, file, { plan, hash });
+  const { states, runs, at } = await statesAndRuns(options, io, file, { plan, hash });
   const { renderStatus } = await import("../../report/plan-docs.js");
-  await output(options, io, renderStatus({ plan, analysis, states, planFile: shownFile, today: today(options) }), "status");
+  await output(options, io, renderStatus({ plan, analysis, states, runs, now: at, planFile: shownFile, today: today(options) }), "status");
   return 0;
 }
