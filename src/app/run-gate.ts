@@ -58,7 +58,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
     fromConfig = false;
   }
 
-  const currentRecord = options.snapshotId === undefined ? (await store.listSnapshots({ limit: 1 }))[0] : await store.getSnapshot(options.snapshotId);
+  const currentRecord = options.snapshotId === undefined ? await newestProjectSnapshot(store) : await store.getSnapshot(options.snapshotId);
   if (!currentRecord) {
     throw new ShipgateError("NOT_FOUND", `[gate] ${options.snapshotId === undefined ? "no snapshot" : `no snapshot ${options.snapshotId}`} in ${store.location}`, {
       hint: `${REMEDY.assessFirst}; \`shipgate history\` lists the snapshots`,
@@ -238,4 +238,16 @@ async function testHistory(store: Store, current: SnapshotRecord, count: number)
     out.push({ commit: r.git.commit, dirty: r.git.dirty, tree: r.git.tree, outcomes: new Map(tests.map((t) => [t.testId, t.status])) });
   }
   return out;
+}
+
+/** Branches of task attempts (`shipgate run`'s worktrees): their gate snapshots judge one task, not the project. */
+export const TASK_BRANCH_PREFIX = "shipgate/";
+
+/**
+ * The snapshot a gate judges when none is named: the newest that is not a task attempt's (a workspace gate stores
+ * those on `shipgate/<task>`), else the newest of all.
+ */
+async function newestProjectSnapshot(store: Store): Promise<SnapshotRecord | undefined> {
+  const recent = await store.listSnapshots({ limit: 100 });
+  return recent.find((s) => !(s.git.branch ?? "").startsWith(TASK_BRANCH_PREFIX)) ?? recent[0];
 }

@@ -278,6 +278,49 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/task-runs.js")).taskLogCommand(run, opts(this), io))();
     });
 
+  const runOpts = (cmd: Command) =>
+    common(cmd)
+      .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd)")
+      .option("--max-parallel <n>", "at most this many runs at once (default: the plan's execution.max_parallel, else each agent's max_parallel)")
+      .option("--workspace <mode>", "worktree (default inside git: each attempt in its own git worktree) or in-place")
+      .option("--integration <branch>", "the branch finished tasks merge into (default: the branch checked out)");
+  runOpts(program.command("run"))
+    .description("run the plan: claim ready tasks and run each with its agent (cli: the agent's command; script: the task's run), until nothing is ready or running")
+    .option("--agent <id...>", "only these agents' tasks (repeat or list)")
+    .option("--dry-run", "print the waves of tasks it would start; claim and run nothing")
+    .addHelpText(
+      "after",
+      "\nEach attempt is a run with a lease (renewed by heartbeats) in its own git worktree on branch shipgate/<task>,\n" +
+        "started from the integration branch. A task is done only when its agent exits 0, the change touches only\n" +
+        "the task's files (execution.ownership: enforce), its acceptance passes, the plan's execution.gate says GO and\n" +
+        "the branch merges cleanly. Failed attempts are retried (tasks[].retries, default 2) after a backoff; then the\n" +
+        "task is blocked with the reason. Two tasks whose files overlap (or whose reads overlap the other's files)\n" +
+        "never run at once. A person's tasks are never run: they wait for `shipgate task done`.\n" +
+        "Output: a live line on a terminal, plain lines in CI, one JSON event per line with --json (docs/json-output.md).\n" +
+        "Logs: .shipgate/runs/<run>.log (`shipgate task runs`, `shipgate task log RUN`).\n\n" +
+        "Examples:\n  shipgate run --dry-run\n  shipgate run --agent claude --agent codex --max-parallel 4\n\n" +
+        "Exit codes: 0 every task is done, 1 some task failed for good, is blocked, pending or waits on a person,\n2 usage or plan error, 130 / 143 interrupted (running attempts are cancelled, their tasks back to pending).",
+    )
+    .action(function (this: Command) {
+      const o = this.opts<{ agent?: string[] }>();
+      return act(async () => (await import("./commands/run.js")).runCommand({ ...opts(this), agents: o.agent, agent: undefined }, io))();
+    });
+  runOpts(program.command("worker"))
+    .description("one agent's runner loop as a long-running process: agents on many machines share one PostgreSQL queue (--db)")
+    .option("--agent <id>", "the agent it runs (default $SHIPGATE_AGENT)")
+    .option("--until-idle", "exit when no task of the agent is ready or running")
+    .addHelpText(
+      "after",
+      "\nThe same claims, leases, worktrees and checks as `shipgate run`, for one agent. A worker that dies (kill -9, the\n" +
+        "machine gone) stops heartbeating: its leases expire and its tasks are offered again within lease + heartbeat\n" +
+        "(execution.lease, default 60s); the lost attempt is recorded as lost.\n\n" +
+        "Example:\n  shipgate worker --agent codex --db postgres://ci@db.internal/shipgate\n\n" +
+        "Exit codes: 0 every task is done (with --until-idle), 1 some task is not, 2 usage or plan error, 130 / 143 stopped.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/run.js")).workerCommand(opts(this), io))();
+    });
+
   const db = program.command("db").description("store administration: status, migrate, copy between SQLite and PostgreSQL (docs/store.md)");
   const dbOpts = (cmd: Command) =>
     cmd

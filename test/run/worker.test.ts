@@ -48,7 +48,7 @@ describe("shipgate worker", () => {
 
   const { skip } = postgresAvailable();
   const stores = [
-    { name: "SQLite", db: async () => [] as string[] },
+    { name: "SQLite", db: () => Promise.resolve([] as string[]) },
     ...(skip ? [] : [{ name: "PostgreSQL", db: async () => ["--db", await freshDatabase("worker")] }]),
   ];
   it.each(stores)("two workers on $name never run one task twice", { timeout: 120_000 }, async ({ db }) => {

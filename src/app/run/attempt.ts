@@ -163,7 +163,8 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     if (worktree && workspace.repo && workspace.integration) {
       step("commit");
       const convention = plan.commitConvention.replaceAll("{task}", task.id).replaceAll("{summary}", task.title);
-      const { head } = await ctx.git.commitAll(worktree.path, { message: convention, author: authorOf(agent) });
+      const { head, branch } = await ctx.git.commitAll(worktree.path, { message: convention, author: authorOf(agent) });
+      if (branch !== worktree.branch) throw new Verdict("failed", `the agent left the task branch ${worktree.branch} (now on ${branch ?? "a detached HEAD"}); only that branch is merged`);
       if (head === worktree.base) unchanged = true;
       step("ownership");
       const prefix = relative(workspace.repo, workspace.root);
@@ -197,7 +198,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     }
     if (worktree && workspace.repo && workspace.integration && !unchanged) {
       step("merge");
-      const merged = await ctx.git.mergeTask(workspace.repo, { integration: workspace.integration, branch: worktree.branch, message: `shipgate: merge ${task.id} (${task.title}), run ${run.id}` });
+      const merged = await ctx.git.mergeTask(workspace.repo, { integration: workspace.integration, branch: worktree.branch, message: `shipgate: merge ${task.id} (${task.title}), run ${run.id}`, author: authorOf(agent) });
       if (!merged.merged) throw new Verdict("failed", `merge into ${workspace.integration} conflicts in ${quoteList(merged.conflicts)}; branch ${worktree.branch} is kept`);
       await note(`merged into ${workspace.integration} as ${merged.commit}`);
     }
@@ -236,7 +237,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     // The branch keeps the work (merged, or for a look at what failed); the worktree itself goes.
     if (outcome !== "done" && outcome !== "lost") await ctx.git.commitAll(worktree.path, { message: `[${task.id}] attempt ${run.attempt} (${outcome}): ${why ?? ""}`.slice(0, 200), author: authorOf(agent) }).catch(() => undefined);
     await ctx.git.removeTaskWorktree(workspace.repo, worktree.path).catch(() => undefined);
-    if (outcome === "done") await ctx.git.deleteMergedBranch(workspace.repo, worktree.branch).catch(() => undefined);
+    if (outcome === "done") await ctx.git.deleteMergedBranch(workspace.repo, worktree.branch, workspace.integration ?? undefined).catch(() => undefined);
   }
   return { outcome, exitCode, note: why, usage, durationMs: Date.now() - started, log, task: after };
 }

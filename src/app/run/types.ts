@@ -3,29 +3,14 @@
  * the gate), and the events it reports while it works (the CLI renders them: a live table, plain lines, JSON lines).
  */
 import type { Runner } from "../../exec/runners/types.js";
+import type * as worktree from "../../git/worktree.js";
 import type { AgentKind, Workspace } from "../../plan/types.js";
 import type { RunOutcome, RunUsage } from "../../store/types.js";
 import type { CheckingQueueContext } from "../queue/types.js";
 
-/** A task's worktree, as git/worktree.ts creates it. */
-export interface TaskWorktree {
-  /** Absolute path of the worktree. */
-  path: string;
-  /** `shipgate/<task>`. */
-  branch: string;
-  /** The integration branch's commit the worktree started from. */
-  base: string;
-}
-
-/** The git operations an attempt needs (git/worktree.ts implements them; see there for the details). */
-export interface WorkspaceGit {
-  createTaskWorktree(repo: string, options: { task: string; run: number; integration: string; parent: string }): Promise<TaskWorktree>;
-  commitAll(path: string, options: { message: string; author: { name: string; email: string } }): Promise<{ committed: boolean; head: string }>;
-  changedFiles(path: string, base: string): Promise<string[]>;
-  mergeTask(repo: string, options: { integration: string; branch: string; message: string }): Promise<{ merged: true; commit: string } | { merged: false; conflicts: string[] }>;
-  removeTaskWorktree(repo: string, path: string): Promise<void>;
-  deleteMergedBranch(repo: string, branch: string): Promise<void>;
-}
+/** The git operations an attempt needs: git/worktree.ts (its doc comments say what each does). */
+export type WorkspaceGit = Pick<typeof worktree, "createTaskWorktree" | "commitAll" | "changedFiles" | "mergeTask" | "removeTaskWorktree" | "deleteMergedBranch">;
+export type { TaskWorktree } from "../../git/worktree.js";
 
 /** A gate judged in a task's workspace (app/run/workspace-gate.ts). */
 export type WorkspaceGateCheck = (request: { root: string; gate: string; signal: AbortSignal }) => Promise<{ decision: "GO" | "NO-GO"; summary: string }>;

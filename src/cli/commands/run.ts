@@ -1,0 +1,213 @@
+import { resolve } from "node:path";
+import type { DispatchContext, RunEvent, RunSummary, RunWorkspace, WorkspaceGateCheck } from "../../app/run/types.js";
+import type { QueueContext } from "../../app/queue.js";
+import type { checkWorkspaceGate } from "../../app/run/workspace-gate.js";
+import { InterruptedError, ShipgateError } from "../../errors.js";
+import type { Plan, Workspace } from "../../plan/types.js";
+import { stripControls } from "../../report/sanitize.js";
+import type { CliIo } from "../output.js";
+import { commandRunner, withQueue, type TaskOptions } from "./task.js";
+
+export interface RunOptions extends TaskOptions {
+  agents?: string[];
+  maxParallel?: string;
+  dryRun?: boolean;
+  untilIdle?: boolean;
+  workspace?: string;
+  integration?: string;
+}
+
+/** `shipgate run`: the dispatcher on this machine until nothing is ready or running. */
+export function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+  return dispatchCommand(options, io, { worker: false });
+}
+
+/** `shipgate worker --agent A`: one agent's runner loop, for as long as it lives (or until idle). */
+export function workerCommand(options: RunOptions, io: CliIo): Promise<number> {
+  const agent = options.agent ?? io.env.SHIPGATE_AGENT;
+  if (!agent) throw new ShipgateError("USAGE", "[worker] which agent? pass --agent ID (or set SHIPGATE_AGENT)");
+  return dispatchCommand({ ...options, agents: [agent] }, io, { worker: true });
+}
+
+function parseMaxParallel(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ShipgateError("USAGE", `[run] --max-parallel must be a whole number from 1 to 1024 (got "${value}")`);
+  return n;
+}
+
+async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: boolean }): Promise<number> {
+  const maxParallel = parseMaxParallel(options.maxParallel);
+  if (options.workspace !== undefined && options.workspace !== "worktree" && options.workspace !== "in-place") {
+    throw new ShipgateError("USAGE", `[run] --workspace must be worktree or in-place (got "${options.workspace}")`);
+  }
+  if (options.dryRun) return withQueue(options, io, (ctx) => dryRun(ctx, options, maxParallel, io), { readOnly: true });
+  const signal = io.interruptible?.();
+  const [{ dispatch }, git, { runnerFor }, { checkWorkspaceGate }] = await Promise.all([
+    import("../../app/run/dispatch.js"),
+    import("../../git/worktree.js"),
+    import("../../exec/runners/index.js"),
+    import("../../app/run/workspace-gate.js"),
+  ]);
+  const render = createRenderer(io, options);
+  const summary = await withQueue(options, io, async (queue) => {
+    const { syncedPlanContent } = await import("../../app/queue/checks.js");
+    const plan = await syncedPlanContent(queue);
+    const workspace = await resolveWorkspace(options, plan, io);
+    const ctx: DispatchContext = {
+      ...queue,
+      runCheck: await commandRunner(options.cwd),
+      signal,
+      git,
+      runnerFor,
+      checkGate: plan.execution?.gate ? await gateChecker(options, queue, workspace, checkWorkspaceGate) : undefined,
+      onEvent: render.event,
+      wantsOutput: false,
+    };
+    return dispatch(ctx, { workspace, agents: options.agents, maxParallel, untilIdle: !mode.worker || options.untilIdle === true });
+  });
+  render.end(summary);
+  if (summary.interrupted && signal?.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("interrupted", "SIGINT");
+  const open = summary.failed + summary.blocked + summary.pending + summary.inProgress + summary.waitingOnPeople;
+  return open === 0 ? 0 : 1;
+}
+
+/**
+ * The plan's execution.gate, judged in a task's workspace with the project's shipgate.yaml (loaded once, before any
+ * task runs) against the newest snapshot of the integration branch.
+ */
+async function gateChecker(
+  options: RunOptions,
+  queue: QueueContext,
+  workspace: RunWorkspace,
+  check: typeof checkWorkspaceGate,
+): Promise<WorkspaceGateCheck> {
+  const { loadConfig, CONFIG_FILE } = await import("../../config/load-config.js");
+  const config = await loadConfig(resolve(options.cwd, options.config ?? CONFIG_FILE), { required: true, cwd: process.cwd() });
+  return (request) =>
+    check({ ...request, config, store: queue.store, at: queue.now(), ...(workspace.integration ? { baseline: `branch:${workspace.integration}` } : {}) });
+}
+
+/** worktree inside a git repository (unless the plan or --workspace says in-place); the integration branch is the one checked out. */
+async function resolveWorkspace(options: RunOptions, plan: Plan, io: CliIo): Promise<RunWorkspace> {
+  const root = resolve(options.cwd);
+  const { gitOutput } = await import("../../git/process.js");
+  const top = await gitOutput(root, ["rev-parse", "--show-toplevel"]).catch(() => null);
+  const repo = top && top.code === 0 ? top.stdout.trim() : null;
+  const asked = (options.workspace as Workspace | undefined) ?? plan.execution?.workspace ?? null;
+  const mode: Workspace = asked ?? (repo ? "worktree" : "in-place");
+  if (mode === "in-place") return { mode, root, repo, integration: null };
+  if (!repo) throw new ShipgateError("USAGE", `[run] ${root} is not in a git repository, so tasks cannot run in worktrees`, { hint: "run `git init` and commit, or set execution.workspace: in-place in the plan (or pass --workspace in-place)" });
+  const { currentBranch, ensureIgnored } = await import("../../git/worktree.js");
+  const integration = options.integration ?? (await currentBranch(repo));
+  if (!integration) throw new ShipgateError("USAGE", "[run] HEAD is detached: which branch should finished tasks be merged into?", { hint: "check out a branch, or pass --integration BRANCH" });
+  await ensureIgnored(repo, ".shipgate/");
+  if (!options.json) io.stderr(`[run] tasks run in git worktrees under .shipgate/worktrees and merge into ${integration}\n`);
+  return { mode, root, repo, integration };
+}
+
+/** `--dry-run`: the waves the dispatcher would start, from the stored states; nothing is claimed or run. */
+async function dryRun(ctx: QueueContext, options: RunOptions, maxParallel: number | undefined, io: CliIo): Promise<number> {
+  const [{ runnableAgents }, { planWaves, createOverlapCheck }, { planOrder }, { phaseWaits }, { agentMaxParallel, executionOf }] = await Promise.all([
+    import("../../app/run/dispatch.js"),
+    import("../../plan/slots.js"),
+    import("../../plan/order.js"),
+    import("../../app/sync-plan.js"),
+    import("../../plan/execution.js"),
+  ]);
+  const { syncedPlanContent } = await import("../../app/queue/checks.js");
+  const plan = await syncedPlanContent(ctx);
+  const agents = runnableAgents(plan, options.agents);
+  const ids = new Set(agents.map((a) => a.id));
+  const states = new Map((await ctx.store.listTasks()).map((t) => [t.id, t.state]));
+  const limits = { perAgent: new Map(agents.map((a) => [a.id, agentMaxParallel(a)])), total: maxParallel ?? executionOf(plan).maxParallel };
+  const { waves, left } = planWaves(planOrder(plan), (id) => states.get(id) ?? "pending", phaseWaits(plan), (owner) => ids.has(owner), limits, createOverlapCheck());
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ waves, left }, null, 2)}\n`);
+    return 0;
+  }
+  const owner = new Map(plan.tasks.map((t) => [t.id, t.owner]));
+  const lines = waves.map((wave, i) => `wave ${i + 1}: ${wave.map((id) => `${id} (${owner.get(id) ?? "?"})`).join(", ")}`);
+  if (waves.length === 0) lines.push("nothing would run: no task of these agents is ready");
+  for (const l of left) lines.push(`not run: ${l.id} — ${l.reason}`);
+  io.stdout(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+const SYMBOL: Record<string, string> = { done: "✓", failed: "✗", error: "✗", timeout: "⏱", cancelled: "·", lost: "?" };
+
+/** Plain lines (CI, pipes), a live status line on a terminal, or one JSON event per line with --json. */
+function createRenderer(io: CliIo, options: RunOptions): { event: (e: RunEvent) => void; end: (s: RunSummary) => void } {
+  if (options.json) {
+    return {
+      event: (e) => {
+        if (e.type !== "run-output") io.stdout(`${JSON.stringify(e)}\n`);
+      },
+      end: (summary) => io.stdout(`${JSON.stringify({ type: "finished", at: new Date().toISOString(), summary })}\n`),
+    };
+  }
+  const live = io.isTty && !io.isCi;
+  const running = new Map<number, { task: string; agent: string; step: string; since: number }>();
+  let status = "";
+  const clear = () => {
+    if (live && status) io.stderr("\r\x1b[2K");
+  };
+  const draw = () => {
+    if (!live) return;
+    const parts = [...running.values()].map((r) => `${r.task}(${r.agent}) ${r.step} ${Math.round((Date.now() - r.since) / 1000)}s`);
+    status = parts.length > 0 ? `running ${parts.length}: ${parts.join(" · ")}`.slice(0, (process.stderr.columns || 120) - 1) : "";
+    io.stderr(`\r\x1b[2K${status}`);
+  };
+  const line = (text: string) => {
+    clear();
+    io.stderr(`${stripControls(text)}\n`);
+    draw();
+  };
+  const timer = live ? setInterval(draw, 1000) : undefined;
+  timer?.unref();
+  return {
+    event: (e) => {
+      switch (e.type) {
+        case "started":
+          line(`[run] ${e.ready} task${e.ready === 1 ? "" : "s"} ready of ${e.tasks}; ${e.workspace}${e.maxParallel === null ? "" : `, at most ${e.maxParallel} at once`}`);
+          break;
+        case "run-started":
+          running.set(e.run, { task: e.task, agent: e.agent, step: "agent", since: Date.now() });
+          line(`▶ ${e.task} by ${e.agent} (attempt ${e.attempt}${e.maxAttempts === null ? "" : ` of ${e.maxAttempts}`}, run ${e.run}, log ${e.log})`);
+          break;
+        case "run-step": {
+          const r = running.get(e.run);
+          if (r) r.step = e.step;
+          if (!live && e.step !== "agent") line(`  ${e.task}: ${e.step}`);
+          else draw();
+          break;
+        }
+        case "run-finished":
+          running.delete(e.run);
+          line(
+            `${SYMBOL[e.outcome] ?? "·"} ${e.task} ${e.outcome} in ${(e.durationMs / 1000).toFixed(1)}s${e.note ? `: ${e.note}` : ""}${e.retryInMs === null ? "" : ` — retry in ${Math.ceil(e.retryInMs / 1000)}s`}`,
+          );
+          break;
+        case "task-blocked":
+          line(`⛔ ${e.task} blocked: ${e.reason}`);
+          break;
+        case "lease-expired":
+          line(`? run ${e.run} of ${e.task} (${e.agent}) lost: its lease expired; the task is offered again`);
+          break;
+        case "warning":
+          line(`! ${e.task ? `${e.task}: ` : ""}${e.message}`);
+          break;
+        default:
+          break;
+      }
+    },
+    end: (s) => {
+      if (timer) clearInterval(timer);
+      clear();
+      const parts = [`${s.done} done`, `${s.failed} failed`, `${s.blocked} blocked`, `${s.pending} pending`];
+      if (s.inProgress > 0) parts.push(`${s.inProgress} in progress elsewhere`);
+      if (s.waitingOnPeople > 0) parts.push(`${s.waitingOnPeople} waiting on people`);
+      io.stdout(`${s.interrupted ? "interrupted: " : ""}${parts.join(", ")} (${s.runs} run${s.runs === 1 ? "" : "s"}; \`shipgate task runs\` lists them)\n`);
+    },
+  };
+}
