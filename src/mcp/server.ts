@@ -32,6 +32,8 @@ export interface McpServerOptions {
   now: () => string;
   /** Runs a task's acceptance (and ready_when, for claims). */
   runCheck: RunCheck;
+  /** Judges the plan's `execution.gate` in `root` (app/run/workspace-gate); absent: the gate is reported not checked. */
+  checkGate?: ((store: Store, request: { root: string; gate: string; signal: AbortSignal }) => Promise<{ decision: "GO" | "NO-GO"; summary: string }>) | undefined;
   /** Diagnostics: stderr, never stdout (stdout carries the protocol). */
   log: (line: string) => void;
   version: string;
@@ -221,14 +223,26 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
           };
         }
       }
-      // TODO(lead): run the plan's `execution.gate` here once src/app/run/workspace-gate.ts exists (issue 11); until
-      // then the result says the gate was not checked and the task counts done on its acceptance alone.
+      // The plan's gate, judged on what this checkout holds now (the lease renewed meanwhile); NO-GO keeps the task the agent's.
       const gateName = executionOf(plan).gate;
-      const gate = gateName ? { name: gateName, verdict: "not-checked" as const } : undefined;
+      let gate: s.CompleteOutput["gate"];
+      if (gateName && options.checkGate) {
+        const check = options.checkGate;
+        const verdict = await whileHeld(runId, epoch, lease, executionOf(plan).heartbeatSeconds, (signal) => check(store, { root: options.cwd, gate: gateName, signal }));
+        gate = { name: gateName, verdict: verdict.decision === "GO" ? "passed" : "failed" };
+        if (verdict.decision !== "GO") {
+          return {
+            structured: { verdict: "failed" as const, task: record.id, state: record.state, ...(acceptance ? { acceptance } : {}), gate },
+            summary: `${held.taskId}: gate ${gateName} said NO-GO (${verdict.summary}); the task stays yours (run ${runId}, epoch ${epoch}): fix it and call complete_task again, or fail_task.`,
+          };
+        }
+      } else if (gateName) {
+        gate = { name: gateName, verdict: "not-checked" };
+      }
       const { task } = await store.finishRun(runId, epoch, { outcome: "done", exitCode: acceptance ? 0 : null, at: now() });
       return {
         structured: { verdict: "done" as const, task: task.id, state: task.state, ...(acceptance ? { acceptance } : {}), ...(gate ? { gate } : {}) },
-        summary: `${task.id} done${acceptance ? " (acceptance passed)" : " (no acceptance command)"}${gate ? `; gate ${gate.name} not checked: this server does not run gates yet` : ""}`,
+        summary: `${task.id} done${acceptance ? " (acceptance passed)" : " (no acceptance command)"}${gate ? (gate.verdict === "passed" ? `; gate ${gate.name} GO` : `; gate ${gate.name} not checked: the server has no shipgate.yaml gate checker`) : ""}`,
       };
     },
   );

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { withStore } from "../../src/store/open-store.js";
-import { bin } from "../cli/run-cli.js";
+import { bin, fixture } from "../cli/run-cli.js";
 import { call, connect, leaseOf, planProject, type Connected } from "./mcp-client.js";
 
 const TOOLS = ["next_task", "claim_task", "heartbeat", "complete_task", "fail_task", "release_task", "status", "handoff"];
@@ -135,13 +135,23 @@ describe("shipgate mcp: a task's lifecycle", () => {
     expect(leaseOf(await call(client, "claim_task"))).toMatchObject({ run: 2, epoch: 2 });
   });
 
-  it("a task without acceptance is done on complete_task; a plan gate is reported not checked", async () => {
-    const dir = planProject(["id: T1, title: one, owner: a"], "gate: release");
+  it("complete_task judges the plan's execution.gate here: NO-GO keeps the task the agent's, GO makes it done", async () => {
+    const dir = planProject(["id: T1, title: one, owner: a"], "gate: task");
+    const fixtures = fixture("ingest/junit/");
+    writeFileSync(
+      join(dir, "shipgate.yaml"),
+      `version: 1\ndocs:\n  check: false\ncollectors:\n  - name: tests\n    command: 'mkdir -p reports && cp "${fixtures}$(cat REPORT)" reports/junit.xml'\n    reports: [reports/junit.xml]\ngates:\n  task:\n    conditions:\n      - tests.failed == 0\n`,
+    );
+    writeFileSync(join(dir, "REPORT"), "vitest-4.1-each-one-failing.xml");
     const { client } = await server(dir, ["--agent", "a"]);
     const lease = leaseOf(await call(client, "claim_task"));
+    const noGo = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
+    expect(noGo.structured).toEqual({ verdict: "failed", task: "T1", state: "in_progress", gate: { name: "task", verdict: "failed" } });
+    expect(noGo.text).toMatch(/^T1: gate task said NO-GO \(tests\.failed == 0 .*\); the task stays yours/);
+    writeFileSync(join(dir, "REPORT"), "vitest-4.1-each-all-pass.xml");
     const done = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
-    expect(done.structured).toEqual({ verdict: "done", task: "T1", state: "done", gate: { name: "release", verdict: "not-checked" } });
-    expect(done.text).toContain("gate release not checked");
+    expect(done.structured).toEqual({ verdict: "done", task: "T1", state: "done", gate: { name: "task", verdict: "passed" } });
+    expect(done.text).toContain("gate task GO");
   });
 });
 

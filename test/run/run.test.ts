@@ -128,7 +128,8 @@ describe("shipgate run", () => {
     const run = start(["run", "--cwd", dir], dir);
     // While the agent works, someone commits a different change to the same line on main.
     return (async () => {
-      await run.shows("▶ M1");
+      // Once the brief is written, the worktree exists: its base is the main of before the commit below.
+      await waitForFile(join(dir, ".shipgate/runs/1.brief.md"));
       writeFileSync(join(dir, "shared.txt"), "from main\n");
       git(dir, "commit", "-qam", "meanwhile on main");
       const result = await run.done;

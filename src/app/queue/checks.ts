@@ -3,15 +3,25 @@ import type { Plan } from "../../plan/types.js";
 import { QueueError } from "./errors.js";
 import type { CheckingQueueContext, CheckRequest, QueueContext } from "./types.js";
 
+/**
+ * The last plan content read, by store and hash: a plan's content never changes under its hash, and parsing a
+ * 1 000-task plan's JSON on every claim cost a dispatcher or an MCP server milliseconds per task.
+ */
+let lastRead: { key: string; plan: Plan } | null = null;
+
 /** The plan this caller synced (never another file imported meanwhile by someone else), with its content. */
 export async function syncedPlanContent(ctx: QueueContext): Promise<Plan> {
-  const stored = await ctx.store.getPlan();
+  const key = `${ctx.store.location}\0${ctx.plan.stored.hash}`;
+  const cached = lastRead?.key === key ? lastRead.plan : null;
+  const stored = await ctx.store.getPlan(cached ? { content: false } : {});
+  if (stored && cached && stored.hash === ctx.plan.stored.hash) return cached;
   if (!stored || stored.hash !== ctx.plan.stored.hash) {
     throw new QueueError("USAGE", "[task] another plan file was imported into this store while the command ran", { kind: "plan-changed" }, {
       hint: "agents sharing a store must share one plan file; try again",
     });
   }
-  return stored.content as Plan;
+  lastRead = { key, plan: stored.content as Plan };
+  return lastRead.plan;
 }
 
 /**

@@ -13,11 +13,7 @@ export interface McpOptions extends CommonOptions {
  * protocol goes to stdout; diagnostics go to stderr (MCP clients keep it in their logs).
  */
 export async function mcpCommand(options: McpOptions, io: CliIo): Promise<number> {
-  const [{ serveStdio }, { PLAN_FILE }, { runPlanCommand, DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS }] = await Promise.all([
-    import("../../mcp/server.js"),
-    import("../../config/load-plan.js"),
-    import("../../exec/run-command.js"),
-  ]);
+  const [{ serveStdio }, { PLAN_FILE }, { commandRunner }] = await Promise.all([import("../../mcp/server.js"), import("../../config/load-plan.js"), import("./task.js")]);
   const cwd = options.cwd;
   await serveStdio({
     db: options.db,
@@ -26,9 +22,12 @@ export async function mcpCommand(options: McpOptions, io: CliIo): Promise<number
     agent: options.agent || io.env.SHIPGATE_AGENT || null,
     now: () => now(io.env),
     // Acceptance and ready_when run in the server's working directory (--cwd), as `shipgate task done` runs them.
-    runCheck: async (request, signal) => {
-      const run = await runPlanCommand(request.command, { root: cwd, name: `${request.kind}:${request.id}`, timeoutSeconds: request.timeoutSeconds, ...(signal ? { signal } : {}) });
-      return { ...run, timeoutSeconds: request.timeoutSeconds ?? DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS };
+    runCheck: await commandRunner(cwd),
+    // The plan's gate with the project's shipgate.yaml, read when a task is completed (it may be edited meanwhile).
+    checkGate: async (store, request) => {
+      const [{ checkWorkspaceGate }, { loadConfig, CONFIG_FILE }] = await Promise.all([import("../../app/run/workspace-gate.js"), import("../../config/load-config.js")]);
+      const config = await loadConfig(resolve(cwd, options.config ?? CONFIG_FILE), { required: true, cwd: process.cwd() });
+      return checkWorkspaceGate({ ...request, config, store, at: now(io.env) });
     },
     log: (line) => io.stderr(`${line}\n`),
     version: readVersion(),
