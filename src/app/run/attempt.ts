@@ -126,8 +126,9 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
       worktree = await ctx.git.createTaskWorktree(workspace.repo, { task: task.id, run: run.id, integration: workspace.integration, parent: join(workspace.root, WORKTREES_DIR) });
       cwd = join(worktree.path, relative(workspace.repo, workspace.root));
     }
-    const brief = await renderAttemptBrief(ctx, { plan, task, run, cwd, root: workspace.root, maxAttempts: claimed.task.maxAttempts });
-    await writeFile(briefFile, brief);
+    // Only a coding agent reads a brief; a script runs its task's own command.
+    const brief = agent.kind === "cli" ? await renderAttemptBrief(ctx, { plan, task, run, cwd, root: workspace.root, maxAttempts: claimed.task.maxAttempts }) : "";
+    if (agent.kind === "cli") await writeFile(briefFile, brief);
 
     step("agent");
     const timeoutSeconds = taskTimeout(task);
@@ -148,7 +149,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
         SHIPGATE_AGENT: agent.id,
         SHIPGATE_ATTEMPT: String(run.attempt),
         SHIPGATE_WORKTREE: cwd,
-        SHIPGATE_PROMPT_FILE: briefFile,
+        ...(agent.kind === "cli" ? { SHIPGATE_PROMPT_FILE: briefFile } : {}),
       },
       timeoutMs: timeoutSeconds * 1000,
       signal: controller.signal,

@@ -16,8 +16,12 @@ import { claimWithLease } from "../queue/start.js";
 import { runAttempt, type AttemptResult } from "./attempt.js";
 import type { DispatchContext, DispatchOptions, RunSummary } from "./types.js";
 
-/** How many ready tasks one look at the queue reads (the ones held back by collisions are skipped over). */
-const READY_WINDOW = 256;
+/**
+ * How many ready tasks one look at the queue reads first; when every one of them is held back (collisions, limits)
+ * while slots are free, the look is repeated four times as wide, up to READY_WINDOW_MAX.
+ */
+const READY_WINDOW = 32;
+const READY_WINDOW_MAX = 4096;
 /** How often an idle dispatcher looks at the queue again (and expires others' leases), at most. */
 const IDLE_POLL_MS = 1000;
 
@@ -68,7 +72,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   let runs = 0;
   let lastExpiry = 0;
 
-  const initial = await ctx.store.listReadyTasks(READY_WINDOW);
+  const initial = await ctx.store.listReadyTasks(READY_WINDOW_MAX);
   ctx.onEvent?.({
     type: "started",
     at: ctx.now(),
@@ -100,8 +104,8 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   };
 
   /** Ready tasks this dispatcher may take now, in queue order. */
-  const candidates = async (): Promise<{ task: TaskRecord; def: PlanTask }[]> => {
-    const ready = await ctx.store.listReadyTasks(READY_WINDOW);
+  const candidates = async (window: number): Promise<{ task: TaskRecord; def: PlanTask }[]> => {
+    const ready = await ctx.store.listReadyTasks(window);
     const now = Date.now();
     const out: { task: TaskRecord; def: PlanTask }[] = [];
     for (const task of ready) {
@@ -175,8 +179,17 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   let fatal: Error | null = null;
   while (!signal.aborted && fatal === null) {
     if (Date.now() - lastExpiry >= pollMs) await expire();
-    const ready = await candidates();
-    const { start: startable } = selectStartable(ready.map((r) => ({ ...r.def, record: r.task })), [...running.values()].map((r) => r.slot), limits, overlap);
+    let window = READY_WINDOW;
+    let ready = await candidates(window);
+    let startable = selectStartable(ready.map((r) => ({ ...r.def, record: r.task })), [...running.values()].map((r) => r.slot), limits, overlap).start;
+    // Every task seen is held back, but the queue may hold more ready ones behind them: look further.
+    while (startable.length === 0 && ready.length > 0 && window < READY_WINDOW_MAX && running.size < (limits.total ?? Infinity) && hasFreeAgent(running, limits)) {
+      window *= 4;
+      const wider = await candidates(window);
+      if (wider.length <= ready.length) break;
+      ready = wider;
+      startable = selectStartable(ready.map((r) => ({ ...r.def, record: r.task })), [...running.values()].map((r) => r.slot), limits, overlap).start;
+    }
     for (const next of startable) {
       if (signal.aborted) break;
       await start(next.record, next);
@@ -197,6 +210,13 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   for (const r of await Promise.all([...running.values()].map((r) => r.done))) if (r.result instanceof Error && fatal === null) fatal = r.result;
   if (fatal) throw fatal;
   return summarize(ctx, plan, agentById, runs, signal.aborted);
+}
+
+/** True when some agent has a free slot. */
+function hasFreeAgent(running: ReadonlyMap<string, Running>, limits: { perAgent: ReadonlyMap<string, number> }): boolean {
+  const busy = new Map<string, number>();
+  for (const r of running.values()) busy.set(r.slot.owner, (busy.get(r.slot.owner) ?? 0) + 1);
+  return [...limits.perAgent].some(([agent, limit]) => (busy.get(agent) ?? 0) < limit);
 }
 
 /** True while another process holds a task of these agents under a live lease (its dependents may become ready). */
