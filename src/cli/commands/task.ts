@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { CheckingQueueContext, MoveTarget, QueueContext, QueueProgress, RunCheck } from "../../app/queue.js";
 import { ShipgateError } from "../../errors.js";
 import type { TaskRecord, TaskState } from "../../store/types.js";
+import { stripControls } from "../../report/sanitize.js";
 import { now } from "../clock.js";
 import type { CliIo, CommonOptions } from "../output.js";
 import { shellWord, withCliWording } from "../queue-hints.js";
@@ -70,7 +71,10 @@ async function checking(ctx: QueueContext, options: TaskOptions, io: CliIo, sign
 }
 
 function line(t: TaskRecord): string {
-  return `${t.id}  ${t.priority}  ${t.state.padEnd(11)}  ${t.owner.padEnd(10)}  ${t.title}${t.claimedBy && t.state === "in_progress" ? `  (by ${t.claimedBy})` : ""}`;
+  const by = t.claimedBy && t.state === "in_progress" ? `  (by ${t.claimedBy})` : "";
+  // Why a task is parked or failed ("3 attempts failed: acceptance exited 1"), on its own line.
+  const why = (t.state === "blocked" || t.state === "failed") && t.note ? `\n    ${stripControls(t.note).split("\n")[0]}` : "";
+  return `${t.id}  ${t.priority}  ${t.state.padEnd(11)}  ${t.owner.padEnd(10)}  ${t.title}${by}${why}`;
 }
 
 /** `shipgate task list`. */
