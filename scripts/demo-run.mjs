@@ -29,6 +29,8 @@ git("commit", "-qm", "The demo, before the run");
 
 console.log(`project: ${dir}\n`);
 const shipgate = (args, options = {}) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", ...options });
+console.log(`== shipgate run --plan ${plan} --dry-run: the waves it would start\n${shipgate(["run", "--plan", plan, "--dry-run"]).stdout.trimEnd()}\n`);
+console.log(`== shipgate run --plan ${plan}`);
 const started = Date.now();
 const run = shipgate(["run", "--plan", plan], { stdio: "inherit" });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
