@@ -40,7 +40,7 @@ describe("npm run demo:run (scripts/demo-run.mjs): shipgate run on the bundled e
     copies.push(dir!);
     expect(script.status, script.stdout + script.stderr).toBe(0);
     // What the script prints after the run: the runs, the branch, the runs section of plan status.
-    expect(script.stdout).toContain("9 done, 0 failed, 0 blocked, 0 pending (9 runs;");
+    expect(script.stdout).toContain("9 done, 0 failed, 0 blocked, 0 pending (10 runs;");
     expect(script.stdout).toMatch(/== shipgate task runs\nRUN +TASK/);
     expect(script.stdout).toContain("shipgate: merge FIX-MONEY");
     expect(script.stdout).toContain("## Runs");
@@ -61,11 +61,20 @@ describe("npm run demo:run (scripts/demo-run.mjs): shipgate run on the bundled e
     expect(readFileSync(join(dir!, "services/worker/src/worker/backoff.py"), "utf8")).toContain("_random = secrets.SystemRandom()");
     expect(readFileSync(join(dir!, "packages/api/src/index.ts"), "utf8")).toContain('export { health, type Health } from "./health.js";\nexport { VERSION } from "./version.js";\n');
 
-    // Every task ran once, and the agents' own output gave the usage: tokens for both, the cost for Claude Code.
+    // Every task ran once, but TEST-WORKER: its first attempt's tests could not import the function (pytest exits 2),
+    // and the retry, told so by its brief, fixed it. The agents' own output gave the usage: tokens, and Claude Code's cost.
     const runs = runsOf(dir!);
-    expect(runs.map((r) => r.task).sort()).toEqual([...TASKS].sort());
-    expect(runs.every((r) => r.outcome === "done" && r.attempt === 1)).toBe(true);
-    const byTask = new Map(runs.map((r) => [r.task, r]));
+    expect(runs.map((r) => r.task).sort()).toEqual([...TASKS, "TEST-WORKER"].sort());
+    const worker = runs.filter((r) => r.task === "TEST-WORKER");
+    expect(worker.map((r) => [r.attempt, r.outcome])).toEqual([[1, "failed"], [2, "done"]]);
+    expect(worker[0]!.note).toMatch(/^acceptance exited 2: /);
+    expect(readFileSync(join(dir!, ".shipgate/runs", `${worker[1]!.run}.brief.md`), "utf8")).toContain("ImportError: cannot import name 'is_retryable_status' from 'worker'");
+    expect(git(dir!, "log", "-1", "--format=%s", "--no-merges", "main", "--", "services/worker/src/worker/__init__.py").trim()).toBe(
+      "[TEST-WORKER] Exported is_retryable_status from the worker package: the last attempt's tests could not import it.",
+    );
+    const others = runs.filter((r) => r.task !== "TEST-WORKER");
+    expect(others.every((r) => r.outcome === "done" && r.attempt === 1), JSON.stringify(others)).toBe(true);
+    const byTask = new Map(runs.filter((r) => r.outcome === "done").map((r) => [r.task, r]));
     expect(byTask.get("FIX-MONEY")?.usage).toEqual({ inputTokens: 18_400, outputTokens: 640 });
     expect(byTask.get("TEST-MONEY")?.usage).toMatchObject({ inputTokens: 15_200, outputTokens: 410, costUsd: expect.closeTo(0.02583, 6) as number });
     for (const r of runs) {
@@ -80,6 +89,7 @@ describe("npm run demo:run (scripts/demo-run.mjs): shipgate run on the bundled e
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("## Runs");
     expect(status.stdout).toContain("| ✅ | FIX-MONEY Put the minus sign before the currency symbol in formatMoney | attempt 1 of 3 | run 1 by codex: done |");
+    expect(status.stdout).toContain(`| ✅ | TEST-WORKER Test is\\_retryable\\_status in the worker | attempt 2 of 3 | run ${worker[1]!.run} by claude: done |`);
     const handoff = shipgate(["plan", "handoff", "claude", "--plan", "shipgate.run.yaml", "--cwd", dir!]);
     expect(handoff.code).toBe(0);
     expect(handoff.stdout).toContain("### TEST-MONEY — Cover negative amounts in every currency");

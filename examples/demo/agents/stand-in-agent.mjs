@@ -76,13 +76,18 @@ const WORK = {
       );
     },
   },
+  // Its first attempt forgets to export the function, so the acceptance (pytest) fails; shipgate retries with a brief
+  // that quotes the failure, and only from that brief does the stand-in learn what to fix, as an agent would.
   "TEST-WORKER": {
     commit: true,
-    summary: "Exported is_retryable_status and tested 429, 5xx and 501.",
+    summary: "Tested 429, 5xx and 501 in is_retryable_status.",
     tokens: { input: 12_900, cached: 8_200, output: 380 },
-    apply() {
-      edit("services/worker/src/worker/__init__.py", "from .backoff import RetryError, backoff_delays, retry", "from .backoff import RetryError, backoff_delays, is_retryable_status, retry");
-      edit("services/worker/src/worker/__init__.py", `__all__ = ["RetryError", "backoff_delays", "retry"]`, `__all__ = ["RetryError", "backoff_delays", "is_retryable_status", "retry"]`);
+    apply(brief) {
+      if (brief.includes("cannot import name 'is_retryable_status'")) {
+        this.summary = "Exported is_retryable_status from the worker package: the last attempt's tests could not import it.";
+        edit("services/worker/src/worker/__init__.py", "from .backoff import RetryError, backoff_delays, retry", "from .backoff import RetryError, backoff_delays, is_retryable_status, retry");
+        edit("services/worker/src/worker/__init__.py", `__all__ = ["RetryError", "backoff_delays", "retry"]`, `__all__ = ["RetryError", "backoff_delays", "is_retryable_status", "retry"]`);
+      }
       write(
         "services/worker/tests/test_status.py",
         `import pytest
@@ -196,7 +201,7 @@ if (!work) fail(`this stand-in knows no work for task "${task}" (it knows ${Obje
 const brief = args.brief && existsSync(args.brief) ? readFileSync(args.brief, "utf8") : "";
 console.error(`stand-in-agent (${as}): ${brief.split("\n")[0] || "(no brief)"}`);
 
-work.apply();
+work.apply(brief);
 const stray = process.env.STAND_IN_STRAY ?? "";
 if (stray.startsWith(`${task}:`)) appendFileSync(at(stray.slice(task.length + 1)), "\n");
 if (work.commit) {
