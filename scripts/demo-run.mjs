@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo:run`: `shipgate run` on a fresh copy of examples/demo with its run plan (shipgate.run.yaml), from the
 // failing money test to every task done and merged, then what shipgate recorded: the runs, the integration branch,
-// and the runs section of `plan status`.
+// the runs section of `plan status`, and the release gate on the regenerated reports.
 //
 // The copy lives in the checkout's gitignored .test-tmp/ (so its vitest resolves from our node_modules) and is its
 // own git repository on branch main. It is kept for a look around; its path is printed first.
@@ -44,4 +44,7 @@ const status = shipgate(["plan", "status", "--plan", plan]).stdout;
 const from = status.indexOf("## Runs");
 const to = status.indexOf("\n## ", from + 1);
 section(`shipgate plan status --plan ${plan} (its runs section)`, from >= 0 ? status.slice(from, to >= 0 ? to : undefined) : status);
+// The reports CI-API and CI-WORKER regenerated, judged by the release gate (the example as bundled says NO-GO: its money test fails).
+const gate = shipgate(["assess", "--no-run", "--gate", "release"]).stdout.trimEnd().split("\n").at(-1) ?? "";
+section("shipgate assess --no-run --gate release (the example as bundled: NO-GO)", gate);
 process.exit(code);
