@@ -169,7 +169,10 @@ export function renderHandoff(agentId: string, input: PlanDocInput): string {
     if (task.reads.length) out.push(`- Reads only: ${task.reads.map(codeSpan).join(", ")}`);
     for (const deliverable of task.deliverables) out.push(`- Deliverable: ${mdEscape(deliverable)}`);
     out.push(`- Done when: ${task.acceptance ? `${codeSpan(task.acceptance)} passes (\`shipgate task done ${task.id}\` runs it)` : `the deliverables exist and \`shipgate task done ${task.id}\` is recorded`}`);
-    const failed = stateOf(states, task.id) === "done" ? undefined : lastFailed(input.runs?.get(task.id));
+    const runs = input.runs?.get(task.id);
+    const latest = runs?.at(-1);
+    if (runs && latest) out.push(`- Runs: ${runs.length}; the latest is run ${latest.id}, ${attemptText(latest.attempt, states.get(task.id))}, ${outcomeText(latest)} (\`shipgate task runs ${task.id}\`)`);
+    const failed = stateOf(states, task.id) === "done" ? undefined : lastFailed(runs);
     if (failed) {
       out.push(`- Last failed attempt: ${attemptText(failed.attempt, states.get(task.id))}, run ${failed.id} ${outcomeText(failed)}${failed.note ? `: ${mdEscape(failed.note)}` : ""} (\`shipgate task log ${failed.id}\` prints its output)`);
     }

@@ -94,7 +94,7 @@ describe("plan status and handoff with runs", () => {
     expect(doc).toContain("| T2 Writer | claude | attempt 1 of 3 (run 6) | 4m 00s ago | 4m 00s ago | lease expired 3m 00s ago |");
   });
 
-  it("handoff: each of the agent's unfinished tasks names its last failed attempt and its note; done tasks and other agents' do not", async () => {
+  it("handoff: each of the agent's tasks with runs counts them; unfinished ones name their last failed attempt and its note", async () => {
     const { input } = await setup(fourTasksWithRuns);
     const doc = renderHandoff("claude", input);
     const lines = doc.split("\n").filter((l) => l.startsWith("- Last failed attempt"));
@@ -105,6 +105,13 @@ describe("plan status and handoff with runs", () => {
     // Under its own task's heading.
     expect(doc.slice(doc.indexOf("### T1 —"), doc.indexOf("### T2 —"))).toContain("run 1 failed (exit 1)");
     expect(renderHandoff("alice", input)).not.toContain("Last failed attempt");
+    // Every task with runs, done ones too, says how many and how the latest ended.
+    expect(doc.split("\n").filter((l) => l.startsWith("- Runs: "))).toEqual([
+      "- Runs: 1; the latest is run 1, attempt 1 of 3, failed (exit 1) (`shipgate task runs T1`)",
+      "- Runs: 1; the latest is run 6, attempt 1 of 3, running (`shipgate task runs T2`)",
+      "- Runs: 3; the latest is run 4, attempt 3 of 3, failed (exit 1) (`shipgate task runs T4`)",
+      "- Runs: 1; the latest is run 5, attempt 1 of 1, done (`shipgate task runs T5`)",
+    ]);
   });
 
   it("a timeout or a lost run is a failed attempt too; a cancelled one is not", async () => {
@@ -128,7 +135,7 @@ describe("plan status and handoff with runs", () => {
 
     const ran = await setup(fourTasksWithRuns);
     expect(withoutRuns(renderStatus(ran.input))).toBe(renderStatus(ran.bare));
-    expect(renderHandoff("claude", ran.input).split("\n").filter((l) => !l.startsWith("- Last failed attempt")).join("\n")).toBe(renderHandoff("claude", ran.bare));
+    expect(renderHandoff("claude", ran.input).split("\n").filter((l) => !l.startsWith("- Last failed attempt") && !l.startsWith("- Runs: ")).join("\n")).toBe(renderHandoff("claude", ran.bare));
   });
 
   it("puts an agent's note that holds markdown or a pipe into a table cell as text", async () => {
