@@ -62,12 +62,13 @@ const lastLine = (text: string): string =>
     ?.slice(0, 300) ?? "";
 
 /** Why the runner's result fails the attempt, or null when it exited 0 with no error reported. */
-export function runnerVerdict(result: RunnerResult, timeoutSeconds: number): Verdict | null {
+export function runnerVerdict(result: RunnerResult, timeoutSeconds: number, kind: PlanAgent["kind"] = "cli"): Verdict | null {
+  const who = kind === "script" ? "its run command" : "the agent";
   if (result.spawnError) return new Verdict("error", `could not start: ${result.spawnError}`);
   if (result.timedOut) return new Verdict("timeout", `ran longer than its timeout (${timeoutSeconds} s) and was killed`);
   if (result.exitCode !== 0) {
     const tail = lastLine(result.stderrTail) || lastLine(result.stdoutTail);
-    return new Verdict("failed", `the agent exited with ${result.exitCode ?? result.signal ?? "?"}${tail ? `: ${tail}` : ""}`);
+    return new Verdict("failed", `${who} exited with ${result.exitCode ?? result.signal ?? "?"}${tail ? `: ${tail}` : ""}`);
   }
   if (result.report.error) return new Verdict("failed", `the agent reported an error: ${lastLine(result.report.error)}`);
   return null;
@@ -158,7 +159,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     exitCode = result.exitCode;
     usage = result.report.usage;
     if (controller.signal.aborted) throw controller.signal.reason;
-    const failed = runnerVerdict(result, timeoutSeconds);
+    const failed = runnerVerdict(result, timeoutSeconds, agent.kind);
     if (failed) throw failed;
 
     if (worktree && workspace.repo && workspace.integration) {

@@ -6,6 +6,7 @@ import { InterruptedError, ShipgateError } from "../../errors.js";
 import type { Plan, Workspace } from "../../plan/types.js";
 import { stripControls } from "../../report/sanitize.js";
 import type { CliIo } from "../output.js";
+import { renderRunTable, type LiveRow } from "../run-table.js";
 import { commandRunner, withQueue, type TaskOptions } from "./task.js";
 
 export interface RunOptions extends TaskOptions {
@@ -147,16 +148,20 @@ function createRenderer(io: CliIo, options: RunOptions): { event: (e: RunEvent) 
     };
   }
   const live = io.isTty && !io.isCi;
-  const running = new Map<number, { task: string; agent: string; step: string; since: number }>();
-  let status = "";
+  const running = new Map<number, LiveRow>();
+  /** How many table lines are on the screen under the last event line. */
+  let drawn = 0;
   const clear = () => {
-    if (live && status) io.stderr("\r\x1b[2K");
+    // Back to the table's first line, and clear from there down.
+    if (live && drawn > 0) io.stderr(`\x1b[${drawn}A\r\x1b[J`);
+    drawn = 0;
   };
   const draw = () => {
     if (!live) return;
-    const parts = [...running.values()].map((r) => `${r.task}(${r.agent}) ${r.step} ${Math.round((Date.now() - r.since) / 1000)}s`);
-    status = parts.length > 0 ? `running ${parts.length}: ${parts.join(" · ")}`.slice(0, (process.stderr.columns || 120) - 1) : "";
-    io.stderr(`\r\x1b[2K${status}`);
+    clear();
+    const rows = renderRunTable([...running.values()], Date.now(), process.stderr.columns || 100, Math.max(3, (process.stderr.rows || 24) - 4));
+    if (rows.length > 0) io.stderr(`${rows.join("\n")}\n`);
+    drawn = rows.length;
   };
   const line = (text: string) => {
     clear();
@@ -172,7 +177,7 @@ function createRenderer(io: CliIo, options: RunOptions): { event: (e: RunEvent) 
           line(`[run] ${e.ready} task${e.ready === 1 ? "" : "s"} ready of ${e.tasks}; ${e.workspace}${e.maxParallel === null ? "" : `, at most ${e.maxParallel} at once`}`);
           break;
         case "run-started":
-          running.set(e.run, { task: e.task, agent: e.agent, step: "agent", since: Date.now() });
+          running.set(e.run, { task: e.task, agent: e.agent, attempt: e.maxAttempts === null ? String(e.attempt) : `${e.attempt}/${e.maxAttempts}`, step: "agent", since: Date.now() });
           line(`▶ ${e.task} by ${e.agent} (attempt ${e.attempt}${e.maxAttempts === null ? "" : ` of ${e.maxAttempts}`}, run ${e.run}, log ${e.log})`);
           break;
         case "run-step": {
