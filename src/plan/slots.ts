@@ -57,6 +57,8 @@ export function selectStartable<T extends SlotTask>(
   running: readonly SlotTask[],
   limits: SlotLimits,
   overlap: (x: string, y: string) => boolean,
+  /** Tasks other processes run (workers sharing the queue): they collide, but count against none of these limits. */
+  elsewhere: readonly SlotTask[] = [],
 ): { start: T[]; held: HeldBack[] } {
   const busy: SlotTask[] = [...running];
   const perAgent = new Map<string, number>();
@@ -73,7 +75,7 @@ export function selectStartable<T extends SlotTask>(
       held.push({ id: task.id, reason: { kind: "agent-limit", agent: task.owner, limit } });
       continue;
     }
-    const blocker = busy.find((b) => collides(task, b, overlap));
+    const blocker = busy.find((b) => collides(task, b, overlap)) ?? elsewhere.find((b) => collides(task, b, overlap));
     if (blocker) {
       held.push({ id: task.id, reason: { kind: "collides", with: blocker.id } });
       continue;

@@ -39,6 +39,14 @@ describe("selectStartable", () => {
   });
 });
 
+describe("selectStartable with tasks other processes run", () => {
+  it("holds back a task that collides with another worker's, without counting that one against any limit", () => {
+    const { start, held } = selectStartable([t("a", "x", ["src/**"]), t("b", "x", ["docs/**"])], [], limits({ x: 1 }), overlap, [t("w", "y", ["src/app.ts"])]);
+    expect(start.map((s) => s.id)).toEqual(["b"]);
+    expect(held).toEqual([{ id: "a", reason: { kind: "collides", with: "w" } }]);
+  });
+});
+
 describe("retryDelayMs", () => {
   it("doubles from 2 s, is capped at 60 s, and is jittered into [half, full)", () => {
     expect([1, 2, 3, 4, 5, 6, 7, 10].map((n) => retryDelayMs(n, 0.999999))).toEqual([2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);

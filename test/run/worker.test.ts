@@ -46,6 +46,29 @@ describe("shipgate worker", () => {
     }
   });
 
+  it("a worker does not start a task that collides with one another worker is running", { timeout: 90_000 }, async () => {
+    const record = 'echo "$SHIPGATE_TASK $(date +%s%N) start" >> "$RUN_LOG"; sleep 0.6; echo "$SHIPGATE_TASK $(date +%s%N) end" >> "$RUN_LOG"';
+    const tasks = [
+      { id: "XA", owner: "a", run: record, files: ["shared/**"] },
+      { id: "XB", owner: "b", run: record, files: ["shared/config.txt"] },
+      { id: "YA", owner: "a", run: record, files: ["a/**"] },
+      { id: "YB", owner: "b", run: record, files: ["b/**"] },
+    ];
+    const { dir, marks } = makeProject({ git: false, agents: [{ id: "a", kind: "script" }, { id: "b", kind: "script" }], tasks });
+    writeFileSync(join(dir, "shipgate.plan.yaml"), readFileSync(join(dir, "shipgate.plan.yaml"), "utf8").replaceAll("env: {", `env: { RUN_LOG: ${JSON.stringify(marks)},`));
+    expect(shipgate(["task", "list", "--cwd", dir]).code).toBe(0);
+    const worker = (agent: string) => start(["worker", "--agent", agent, "--until-idle", "--cwd", dir], dir);
+    // b takes XB first; a, started while XB runs, must leave XA (same files) until XB has ended.
+    const first = worker("b");
+    await first.shows("▶ XB");
+    const [b, a] = await Promise.all([first.done, worker("a").done]);
+    expect([a.code, b.code], a.stdout + a.stderr + b.stdout + b.stderr).toEqual([0, 0]);
+    const spans = new Map<string, number[]>();
+    for (const [task, ns] of readFileSync(marks, "utf8").trim().split("\n").map((l) => l.split(" "))) spans.set(task!, [...(spans.get(task!) ?? []), Number(ns)]);
+    const [xa, xb] = [spans.get("XA")!, spans.get("XB")!];
+    expect(xa[1]! <= xb[0]! || xb[1]! <= xa[0]!).toBe(true);
+  });
+
   const { skip } = postgresAvailable();
   const stores = [
     { name: "SQLite", db: () => Promise.resolve([] as string[]) },

@@ -124,6 +124,12 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
     return out;
   };
 
+  /** Tasks that other processes (workers sharing the store) run now: ours must not collide with them either. */
+  const runningElsewhere = async (): Promise<PlanTask[]> => {
+    const open = await ctx.store.listRuns({ open: true });
+    return open.filter((r) => !running.has(r.taskId)).flatMap((r) => defs.get(r.taskId) ?? []);
+  };
+
   const start = async (task: TaskRecord, def: PlanTask): Promise<boolean> => {
     const agent = agentById.get(def.owner) as PlanAgent;
     let claimed;
@@ -181,14 +187,16 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
     if (Date.now() - lastExpiry >= pollMs) await expire();
     let window = READY_WINDOW;
     let ready = await candidates(window);
-    let startable = selectStartable(ready.map((r) => ({ ...r.def, record: r.task })), [...running.values()].map((r) => r.slot), limits, overlap).start;
+    const elsewhere = ready.length > 0 ? await runningElsewhere() : [];
+    const select = () => selectStartable(ready.map((r) => ({ ...r.def, record: r.task })), [...running.values()].map((r) => r.slot), limits, overlap, elsewhere).start;
+    let startable = select();
     // Every task seen is held back, but the queue may hold more ready ones behind them: look further.
     while (startable.length === 0 && ready.length > 0 && window < READY_WINDOW_MAX && running.size < (limits.total ?? Infinity) && hasFreeAgent(running, limits)) {
       window *= 4;
       const wider = await candidates(window);
       if (wider.length <= ready.length) break;
       ready = wider;
-      startable = selectStartable(ready.map((r) => ({ ...r.def, record: r.task })), [...running.values()].map((r) => r.slot), limits, overlap).start;
+      startable = select();
     }
     for (const next of startable) {
       if (signal.aborted) break;
@@ -209,7 +217,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   // Interrupted (or the store failed): every attempt still running ends (cancelled) before the summary.
   for (const r of await Promise.all([...running.values()].map((r) => r.done))) if (r.result instanceof Error && fatal === null) fatal = r.result;
   if (fatal) throw fatal;
-  return summarize(ctx, plan, agentById, runs, signal.aborted);
+  return summarize(ctx, plan, agentById, runs, signal.aborted, options.onlyOwn === true);
 }
 
 /** True when some agent has a free slot. */
@@ -242,13 +250,20 @@ async function race<T>(pending: Promise<T>[], ms: number, signal: AbortSignal): 
   }
 }
 
-async function summarize(ctx: DispatchContext, plan: Plan, agents: ReadonlyMap<string, PlanAgent>, runs: number, interrupted: boolean): Promise<RunSummary> {
-  const summary: RunSummary = { done: 0, failed: 0, blocked: 0, pending: 0, inProgress: 0, waitingOnPeople: 0, runs, interrupted };
+/**
+ * The tasks' states at the end. A worker (`onlyOwn`) counts its agents' tasks alone; `run` counts the whole plan:
+ * people's open tasks as waiting on people, other agents' (left out with --agent) as not run here.
+ */
+async function summarize(ctx: DispatchContext, plan: Plan, agents: ReadonlyMap<string, PlanAgent>, runs: number, interrupted: boolean, onlyOwn: boolean): Promise<RunSummary> {
+  const summary: RunSummary = { done: 0, failed: 0, blocked: 0, pending: 0, inProgress: 0, waitingOnPeople: 0, notRunHere: 0, runs, interrupted };
   const inPlan = new Set(plan.tasks.map((t) => t.id));
+  const people = new Set(plan.agents.filter((a) => a.kind === "human").map((a) => a.id));
   for (const task of await ctx.store.listTasks()) {
     if (task.removed || !inPlan.has(task.id)) continue;
     if (!agents.has(task.owner)) {
-      if (task.state !== "done") summary.waitingOnPeople += 1;
+      if (task.state === "done" || onlyOwn) continue;
+      if (people.has(task.owner)) summary.waitingOnPeople += 1;
+      else summary.notRunHere += 1;
       continue;
     }
     if (task.state === "in_progress") summary.inProgress += 1;

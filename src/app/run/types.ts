@@ -60,8 +60,10 @@ export interface RunSummary {
   blocked: number;
   pending: number;
   inProgress: number;
-  /** Tasks of people (or agents not run here) that are not done. */
+  /** People's tasks that are not done (not counted by a worker). */
   waitingOnPeople: number;
+  /** Other agents' tasks (left out with --agent) that are not done (not counted by a worker). */
+  notRunHere: number;
   runs: number;
   /** True when the run stopped on Ctrl-C / SIGTERM. */
   interrupted: boolean;
@@ -89,6 +91,8 @@ export interface DispatchOptions {
    * signal fires.
    */
   untilIdle: boolean;
+  /** Count only these agents' tasks at the end (a worker); default: the whole plan (`run`). */
+  onlyOwn?: boolean | undefined;
   /** How often an idle worker looks for work again and expires others' leases (ms; default: the heartbeat, at most 1 s). */
   pollMs?: number | undefined;
 }

@@ -65,11 +65,11 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
       onEvent: render.event,
       wantsOutput: false,
     };
-    return dispatch(ctx, { workspace, agents: options.agents, maxParallel, untilIdle: !mode.worker || options.untilIdle === true });
+    return dispatch(ctx, { workspace, agents: options.agents, maxParallel, untilIdle: !mode.worker || options.untilIdle === true, onlyOwn: mode.worker });
   });
   render.end(summary);
   if (summary.interrupted && signal?.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("interrupted", "SIGINT");
-  const open = summary.failed + summary.blocked + summary.pending + summary.inProgress + summary.waitingOnPeople;
+  const open = summary.failed + summary.blocked + summary.pending + summary.inProgress + summary.waitingOnPeople + summary.notRunHere;
   return open === 0 ? 0 : 1;
 }
 
@@ -212,6 +212,7 @@ function createRenderer(io: CliIo, options: RunOptions): { event: (e: RunEvent) 
       const parts = [`${s.done} done`, `${s.failed} failed`, `${s.blocked} blocked`, `${s.pending} pending`];
       if (s.inProgress > 0) parts.push(`${s.inProgress} in progress elsewhere`);
       if (s.waitingOnPeople > 0) parts.push(`${s.waitingOnPeople} waiting on people`);
+      if (s.notRunHere > 0) parts.push(`${s.notRunHere} of other agents`);
       io.stdout(`${s.interrupted ? "interrupted: " : ""}${parts.join(", ")} (${s.runs} run${s.runs === 1 ? "" : "s"}; \`shipgate task runs\` lists them)\n`);
     },
   };
