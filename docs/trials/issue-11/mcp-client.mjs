@@ -1,0 +1,26 @@
+import { Client } from "/work/wt/trial/node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.js";
+import { StdioClientTransport } from "/work/wt/trial/node_modules/@modelcontextprotocol/sdk/dist/esm/client/stdio.js";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+const cwd = process.argv[2];
+const transport = new StdioClientTransport({ command: "node", args: ["/work/wt/trial/dist/cli/main.js", "mcp", "--agent", "bot"], cwd, stderr: "inherit" });
+const client = new Client({ name: "trial", version: "0.0.1" });
+await client.connect(transport);
+const tools = await client.listTools();
+console.log("tools:", tools.tools.map((t) => t.name).join(", "), "| tools/list bytes:", JSON.stringify(tools).length);
+const call = async (name, args = {}) => { const r = await client.callTool({ name, arguments: args }); if (r.isError) console.log(`${name} ERROR:`, r.content?.[0]?.text); return r.structuredContent ?? r; };
+console.log("next_task:", JSON.stringify(await call("next_task")));
+const claim = await call("claim_task", { id: "DQ-TYPES" });
+console.log("claim:", JSON.stringify({ task: claim.task, lease: claim.lease, blocked: claim.blocked }), "brief lines:", claim.brief?.split("\n").length);
+const { run, epoch } = claim.lease;
+console.log("heartbeat:", JSON.stringify(await call("heartbeat", { run, epoch })));
+// the work: the task's file, plus a file it does not own
+const p = `${cwd}/index.d.ts`; writeFileSync(p, "/** Deep equality. */\n" + readFileSync(p, "utf8"));
+appendFileSync(`${cwd}/readme.md`, "\nstray edit by the MCP agent\n");
+const done = await call("complete_task", { run, epoch });
+console.log("complete:", JSON.stringify({ ...done, acceptance: { ...done.acceptance, tail: done.acceptance?.tail?.slice(-120) } }));
+console.log("late heartbeat:", JSON.stringify(await call("heartbeat", { run, epoch })));
+const c2 = await call("claim_task", {});
+console.log("claim 2:", c2.task?.id, c2.lease?.run);
+if (c2.lease) console.log("release:", JSON.stringify(await call("release_task", { run: c2.lease.run, epoch: c2.lease.epoch })));
+console.log("status counts:", JSON.stringify((await call("status")).counts));
+await client.close();
