@@ -513,6 +513,15 @@ async function checkoutOf(repo: string, integration: string): Promise<string | n
   return entry?.path ?? null;
 }
 
+/**
+ * Refuses (GIT_FAILED, saying what to do) when the checkout that has `integration` checked out holds uncommitted
+ * changes to tracked files: every merge into it would be refused. For `shipgate run`, before anything is claimed.
+ */
+export async function assertIntegrationClean(repo: string, integration: string): Promise<void> {
+  const checkout = await checkoutOf(repo, integration);
+  if (checkout !== null) await assertClean(checkout, integration);
+}
+
 async function assertClean(checkout: string, integration: string): Promise<void> {
   const status = await git(checkout, ["status", "--porcelain", "--untracked-files=no", "--ignore-submodules=dirty"]);
   if (status.stdout.trim() === "") return;

@@ -47,7 +47,9 @@ export function runView(run: TaskRun): RunView {
 export function durationText(millis: number): string {
   const d = Math.max(0, Math.round(millis));
   if (d < 1000) return `${d} ms`;
-  const s = Math.floor(d / 1000);
+  // Tenths below 10 s: 1 972 ms is "2.0 s", never "1 s".
+  if (d < 10_000) return `${(d / 1000).toFixed(1)} s`;
+  const s = Math.round(d / 1000);
   if (s < 60) return `${s} s`;
   const pad = (n: number) => String(n).padStart(2, "0");
   if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;

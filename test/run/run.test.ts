@@ -170,6 +170,17 @@ describe("shipgate run", () => {
     expect(result.stdout).toMatch(/^3 done, 0 failed, 0 blocked, 0 pending, 1 waiting on people \(3 runs;/);
   });
 
+  it("refuses to start when the integration checkout has uncommitted changes to tracked files: nothing is claimed", () => {
+    const { dir } = makeProject({ agents: [{ id: "bot", kind: "cli" }], tasks: [{ id: "D1", owner: "bot" }], recipes: { D1: [{}] } });
+    writeFileSync(join(dir, "README.md"), "# edited, not committed\n");
+    const result = shipgate(["run", "--cwd", dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("has uncommitted changes to tracked files");
+    expect(result.stderr).toContain("commit or stash");
+    expect(shipgate(["task", "runs", "--json", "--cwd", dir]).stdout.trim()).toBe("[]");
+    expect(git(dir, "status", "--porcelain")).toBe(" M README.md\n");
+  });
+
   it("Ctrl-C cancels running attempts: their processes end, runs are cancelled, tasks back to pending, exit 130", { timeout: 60_000 }, async () => {
     const { dir, marks } = makeProject({ agents: [{ id: "bot", kind: "cli" }], tasks: [{ id: "K1", owner: "bot" }] });
     const pidFile = `${marks}.pid`;
@@ -177,6 +188,7 @@ describe("shipgate run", () => {
     writeFileSync(recipes, JSON.stringify({ K1: [{ hang: true }] }));
     const agentCommand = `sh -c 'echo $$ > ${pidFile}; exec node ${fakeAgent} "$0"' {task}`;
     writeFileSync(join(dir, "shipgate.plan.yaml"), readFileSync(join(dir, "shipgate.plan.yaml"), "utf8").replace(/command: .*/, `command: ${JSON.stringify(agentCommand)}`));
+    git(dir, "commit", "-qam", "the agent records its pid");
     const run = start(["run", "--cwd", dir], dir);
     const pid = Number(await waitForFile(pidFile));
     run.child.kill("SIGINT");
@@ -186,5 +198,7 @@ describe("shipgate run", () => {
     expect(runsOf(dir)[0]).toMatchObject({ outcome: "cancelled" });
     expect(states(dir)).toEqual({ K1: "pending" });
     expect(git(dir, "worktree", "list").trim().split("\n")).toHaveLength(1);
+    // The attempt committed nothing: its branch is gone too.
+    expect(git(dir, "branch", "--list", "shipgate/*").trim()).toBe("");
   });
 });

@@ -61,13 +61,30 @@ const lastLine = (text: string): string =>
     .at(-1)
     ?.slice(0, 300) ?? "";
 
+/** Words that mark the line of a failure that says why (a test runner's FAIL, an Error, an assertion). */
+const TELLING = /\b(?:error|fail|failed|failure|failing|assert|assertion|assertionerror|expected|exception|traceback|panic|not ok)\b|[✗×✖]/i;
+
+/**
+ * The line of a command's output that best says why it failed: the last of its last 40 lines that names a failure
+ * ("FAIL boxed …", "AssertionError: …", "1 failed, 16 passed"), else the last line ("Duration: 5 ms" and
+ * "Node.js v20" are what runners print last, and say nothing).
+ */
+export function reasonLine(text: string): string {
+  const lines = stripControls(text)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-40);
+  return (lines.findLast((l) => TELLING.test(l)) ?? lines.at(-1) ?? "").slice(0, 300);
+}
+
 /** Why the runner's result fails the attempt, or null when it exited 0 with no error reported. */
 export function runnerVerdict(result: RunnerResult, timeoutSeconds: number, kind: PlanAgent["kind"] = "cli"): Verdict | null {
   const who = kind === "script" ? "its run command" : "the agent";
   if (result.spawnError) return new Verdict("error", `could not start: ${result.spawnError}`);
   if (result.timedOut) return new Verdict("timeout", `ran longer than its timeout (${timeoutSeconds} s) and was killed`);
   if (result.exitCode !== 0) {
-    const tail = lastLine(result.stderrTail) || lastLine(result.stdoutTail);
+    const tail = reasonLine(`${result.stdoutTail}\n${result.stderrTail}`);
     return new Verdict("failed", `${who} exited with ${result.exitCode ?? result.signal ?? "?"}${tail ? `: ${tail}` : ""}`);
   }
   if (result.report.error) return new Verdict("failed", `the agent reported an error: ${lastLine(result.report.error)}`);
@@ -187,7 +204,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
       await appendFile(logFile, check.stdoutTail + check.stderrTail).catch(() => undefined);
       if (check.exitCode !== 0) {
         const how = check.timedOut ? `did not finish within ${check.timeoutSeconds} s` : check.spawnError ? `could not start (${check.spawnError})` : `exited ${check.exitCode ?? check.signal ?? "?"}`;
-        const tail = lastLine(check.stderrTail) || lastLine(check.stdoutTail);
+        const tail = reasonLine(`${check.stdoutTail}\n${check.stderrTail}`);
         throw new Verdict("failed", `acceptance ${how}${tail ? `: ${tail}` : ""}`);
       }
     }
@@ -216,7 +233,8 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
       why = "stopped: the dispatcher was interrupted";
     } else {
       outcome = "error";
-      why = isShipgateError(error) || error instanceof Error ? lastLine(error.message) : String(error);
+      // shipgate's own messages say what is wrong on their first line.
+      why = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.slice(0, 300) ?? "";
     }
   } finally {
     clearInterval(beat);
@@ -225,10 +243,13 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
   if (why) await note(`${outcome}: ${why}`);
 
   let after: TaskRecord | undefined;
+  // The run's own span as the store keeps it (claim to end), so `task runs` and the events agree.
+  let durationMs = Date.now() - started;
   if (outcome !== "lost") {
     try {
       const finished = await ctx.store.finishRun(run.id, run.epoch, { at: ctx.now(), outcome, exitCode, note: why, log, usage });
       after = finished.task;
+      if (finished.run.endedAt) durationMs = Date.parse(finished.run.endedAt) - Date.parse(finished.run.startedAt);
     } catch (error) {
       if (!(isShipgateError(error) && error.code === "LEASE_LOST")) throw error;
       outcome = "lost";
@@ -239,9 +260,10 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     // The branch keeps the work (merged, or for a look at what failed); the worktree itself goes.
     if (outcome !== "done" && outcome !== "lost") await ctx.git.commitAll(worktree.path, { message: `[${task.id}] attempt ${run.attempt} (${outcome}): ${why ?? ""}`.slice(0, 200), author: authorOf(agent) }).catch(() => undefined);
     await ctx.git.removeTaskWorktree(workspace.repo, worktree.path).catch(() => undefined);
-    if (outcome === "done") await ctx.git.deleteMergedBranch(workspace.repo, worktree.branch, workspace.integration ?? undefined).catch(() => undefined);
+    // Only a merged branch goes (a done task's, or an attempt that committed nothing); one holding work stays.
+    if (outcome !== "lost") await ctx.git.deleteMergedBranch(workspace.repo, worktree.branch, workspace.integration ?? undefined).catch(() => undefined);
   }
-  return { outcome, exitCode, note: why, usage, durationMs: Date.now() - started, log, task: after };
+  return { outcome, exitCode, note: why, usage, durationMs, log, task: after };
 }
 
 /** The commit author for an agent's work: its first email in the plan, else a local address naming it. */

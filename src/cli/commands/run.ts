@@ -97,12 +97,15 @@ async function resolveWorkspace(options: RunOptions, plan: Plan, io: CliIo): Pro
   const repo = top && top.code === 0 ? top.stdout.trim() : null;
   const asked = (options.workspace as Workspace | undefined) ?? plan.execution?.workspace ?? null;
   const mode: Workspace = asked ?? (repo ? "worktree" : "in-place");
+  // The store, logs, briefs and worktrees must never be committed, by shipgate or by an agent's `git add -A`.
+  if (repo) await (await import("../../git/worktree.js")).ensureIgnored(repo, ".shipgate/");
   if (mode === "in-place") return { mode, root, repo, integration: null };
   if (!repo) throw new ShipgateError("USAGE", `[run] ${root} is not in a git repository, so tasks cannot run in worktrees`, { hint: "run `git init` and commit, or set execution.workspace: in-place in the plan (or pass --workspace in-place)" });
-  const { currentBranch, ensureIgnored } = await import("../../git/worktree.js");
+  const { assertIntegrationClean, currentBranch } = await import("../../git/worktree.js");
   const integration = options.integration ?? (await currentBranch(repo));
   if (!integration) throw new ShipgateError("USAGE", "[run] HEAD is detached: which branch should finished tasks be merged into?", { hint: "check out a branch, or pass --integration BRANCH" });
-  await ensureIgnored(repo, ".shipgate/");
+  // Every merge would be refused: say so before any agent works.
+  await assertIntegrationClean(repo, integration);
   if (!options.json) io.stderr(`[run] tasks run in git worktrees under .shipgate/worktrees and merge into ${integration}\n`);
   return { mode, root, repo, integration };
 }
