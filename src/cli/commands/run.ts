@@ -217,6 +217,9 @@ function createRenderer(io: CliIo, options: RunOptions): { event: (e: RunEvent) 
       if (s.waitingOnPeople > 0) parts.push(`${s.waitingOnPeople} waiting on people`);
       if (s.notRunHere > 0) parts.push(`${s.notRunHere} of other agents`);
       io.stdout(`${s.interrupted ? "interrupted: " : ""}${parts.join(", ")} (${s.runs} run${s.runs === 1 ? "" : "s"}; \`shipgate task runs\` lists them)\n`);
+      if (s.blocked > 0) {
+        io.stderr("[run] blocked tasks wait for you: `shipgate task list --state blocked` says why; `shipgate task reset ID --agent AGENT` gives one new attempts\n");
+      }
     },
   };
 }
