@@ -46,5 +46,5 @@ const to = status.indexOf("\n## ", from + 1);
 section(`shipgate plan status --plan ${plan} (its runs section)`, from >= 0 ? status.slice(from, to >= 0 ? to : undefined) : status);
 // The reports CI-API and CI-WORKER regenerated, judged by the release gate (the example as bundled says NO-GO: its money test fails).
 const gate = shipgate(["assess", "--no-run", "--gate", "release"]).stdout.trimEnd().split("\n").at(-1) ?? "";
-section("shipgate assess --no-run --gate release (the example as bundled: NO-GO)", gate);
+section("shipgate assess --no-run --gate release on the regenerated reports (the example as bundled says NO-GO: its money test fails)", gate);
 process.exit(code);
