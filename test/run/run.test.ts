@@ -181,6 +181,15 @@ describe("shipgate run", () => {
     expect(git(dir, "status", "--porcelain")).toBe(" M README.md\n");
   });
 
+  it("regression: run from a subfolder would make a second, empty store and run every task again; it refuses", () => {
+    const { dir } = makeProject({ agents: [{ id: "bot", kind: "cli" }], tasks: [{ id: "S1", owner: "bot" }], recipes: { S1: [{}] }, files: { "sub/x.txt": "x\n" } });
+    expect(shipgate(["run", "--cwd", dir]).code).toBe(0);
+    const again = shipgate(["run", "--cwd", join(dir, "sub"), "--plan", "../shipgate.plan.yaml"]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("has no store, but the repository's top level has one");
+    expect(existsSync(join(dir, "sub", ".shipgate"))).toBe(false);
+  });
+
   it("Ctrl-C cancels running attempts: their processes end, runs are cancelled, tasks back to pending, exit 130", { timeout: 60_000 }, async () => {
     const { dir, marks } = makeProject({ agents: [{ id: "bot", kind: "cli" }], tasks: [{ id: "K1", owner: "bot" }] });
     const pidFile = `${marks}.pid`;

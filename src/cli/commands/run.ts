@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { DispatchContext, RunEvent, RunSummary, RunWorkspace, WorkspaceGateCheck } from "../../app/run/types.js";
 import type { QueueContext } from "../../app/queue.js";
 import type { checkWorkspaceGate } from "../../app/run/workspace-gate.js";
@@ -42,6 +43,7 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
   if (options.workspace !== undefined && options.workspace !== "worktree" && options.workspace !== "in-place") {
     throw new ShipgateError("USAGE", `[run] --workspace must be worktree or in-place (got "${options.workspace}")`);
   }
+  await refuseSecondStore(options);
   if (options.dryRun) return withQueue(options, io, (ctx) => dryRun(ctx, options, maxParallel, io), { readOnly: true });
   const signal = io.interruptible?.();
   const [{ dispatch }, git, { runnerFor }, { checkWorkspaceGate }] = await Promise.all([
@@ -87,6 +89,20 @@ async function gateChecker(
   const config = await loadConfig(resolve(options.cwd, options.config ?? CONFIG_FILE), { required: true, cwd: process.cwd() });
   return (request) =>
     check({ ...request, config, store: queue.store, at: queue.now(), ...(workspace.integration ? { baseline: `branch:${workspace.integration}` } : {}) });
+}
+
+/** From a subfolder of a project whose store is at the top, a second, empty store would run every task again. */
+async function refuseSecondStore(options: RunOptions): Promise<void> {
+  const root = resolve(options.cwd);
+  if (options.db !== undefined || existsSync(join(root, ".shipgate"))) return;
+  const { gitOutput } = await import("../../git/process.js");
+  const top = await gitOutput(root, ["rev-parse", "--show-toplevel"]).catch(() => null);
+  const repo = top && top.code === 0 ? top.stdout.trim() : null;
+  if (repo && repo !== root && existsSync(join(repo, ".shipgate", "shipgate.db"))) {
+    throw new ShipgateError("USAGE", `[run] ${root} has no store, but the repository's top level has one (${join(repo, ".shipgate", "shipgate.db")})`, {
+      hint: `run from the project's folder (--cwd ${repo}), or name the store with --db; the plan's files globs are relative to --cwd`,
+    });
+  }
 }
 
 /** worktree inside a git repository (unless the plan or --workspace says in-place); the integration branch is the one checked out. */
