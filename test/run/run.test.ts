@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { shipgate } from "../cli/run-cli.js";
+import { fixture, shipgate } from "../cli/run-cli.js";
 import { isRunning, waitForFile } from "../exec/processes.js";
 import { events, fakeAgent, git, makeProject, start } from "./project.js";
 
@@ -179,6 +179,33 @@ describe("shipgate run", () => {
     expect(result.stderr).toContain("commit or stash");
     expect(shipgate(["task", "runs", "--json", "--cwd", dir]).stdout.trim()).toBe("[]");
     expect(git(dir, "status", "--porcelain")).toBe(" M README.md\n");
+  });
+
+  it("judges the plan's execution.gate in each task's worktree: GO merges, NO-GO fails the attempt with the failing condition", { timeout: 90_000 }, () => {
+    const junit = fixture("ingest/junit/");
+    const { dir } = makeProject({
+      agents: [{ id: "bot", kind: "cli" }],
+      tasks: [
+        { id: "G1", owner: "bot", files: ["REPORT"], retries: 0 },
+        { id: "G2", owner: "bot", files: ["REPORT"], retries: 0, dependsOn: ["G1"] },
+      ],
+      execution: "execution: { gate: task }",
+      files: {
+        "REPORT": "vitest-4.1-each-all-pass.xml\n",
+        "shipgate.yaml": `version: 1\ndocs:\n  check: false\ncollectors:\n  - name: tests\n    command: 'mkdir -p reports && cp "${junit}$(cat REPORT)" reports/junit.xml'\n    reports: [reports/junit.xml]\ngates:\n  task:\n    conditions:\n      - tests.failed == 0\n`,
+        ".gitignore": ".shipgate/\nreports/\n",
+      },
+      // G1 leaves the passing report in place; G2 switches to the one with a failing test.
+      recipes: { G1: [{}], G2: [{ write: { REPORT: "vitest-4.1-each-one-failing.xml\n" } }] },
+    });
+    const result = shipgate(["run", "--cwd", dir]);
+    expect(result.code).toBe(1);
+    const runs = runsOf(dir);
+    expect(runs.map((r) => [r.task, r.outcome])).toEqual([["G1", "done"], ["G2", "failed"]]);
+    expect(runs[1]!.note).toMatch(/^gate task said NO-GO: tests\.failed == 0/);
+    expect(readFileSync(join(dir, "REPORT"), "utf8")).toBe("vitest-4.1-each-all-pass.xml\n");
+    // `shipgate gate` afterwards judges the project, not a task's worktree.
+    expect(shipgate(["history", "--json", "--cwd", dir]).stdout).toContain("shipgate/G2");
   });
 
   it("regression: run from a subfolder would make a second, empty store and run every task again; it refuses", () => {
