@@ -6,8 +6,11 @@ import type { TaskRecord } from "../store/types.js";
 
 // Outputs say `number`: an integer schema also carries ±2^53 bounds, some 60 bytes each in tools/list.
 const int = z.number();
-/** Ids as numbers from 1: an integer schema's ±2^53 bounds would double their size; the store finds no run 1.5. */
-const id = z.number().min(1);
+/**
+ * Ids as plain numbers: an integer schema's ±2^53 bounds would double their size, and a minimum costs 12 bytes per
+ * field; the store finds no run 0 or 1.5 (NOT_FOUND, or LEASE_LOST for an epoch).
+ */
+const id = z.number();
 
 export const runInput = {
   run: id.describe("from claim_task"),
@@ -58,6 +61,15 @@ export const completeOutput = z.object({
   acceptance: z.object({ command: z.string(), exitCode: int.optional(), timedOut: z.boolean(), tail: z.string() }).optional(),
   /** The plan's execution.gate, when it names one. */
   gate: z.object({ name: z.string(), verdict: z.enum(["passed", "failed", "not-checked"]) }).optional(),
+  /**
+   * The files the checkout changed since the claim against the task's `files`: failed under `ownership: enforce`,
+   * warned under `warn`, not-checked outside git. Flat fields: every nested object costs its schema in tools/list.
+   */
+  ownership: z.enum(["passed", "failed", "warned", "not-checked"]),
+  /** The changed files the task does not own (first 100). */
+  outside: z.array(z.string()).optional(),
+  /** Changes not committed yet (first 100): allowed, but the agent should commit them. */
+  uncommitted: z.array(z.string()).optional(),
 });
 
 export type CompleteOutput = z.infer<typeof completeOutput>;

@@ -11,12 +11,14 @@ import { syncPlan, type SyncedPlan } from "../app/sync-plan.js";
 import { ShipgateError } from "../errors.js";
 import { analyzePlan } from "../plan/analyze.js";
 import { executionOf } from "../plan/execution.js";
-import type { Plan } from "../plan/types.js";
-import { renderHandoff } from "../report/plan-docs.js";
+import type { Plan, PlanTask } from "../plan/types.js";
+import { commitExample, renderHandoff } from "../report/plan-docs.js";
 import { boundLines } from "../report/sanitize.js";
 import { openStore } from "../store/open-store.js";
 import type { Store, TaskRun } from "../store/types.js";
 import { renderTaskBrief } from "./brief.js";
+import type { McpCheckout } from "./checkout.js";
+import { describeFiles, judgeOwnership, MAX_LISTED_FILES } from "./ownership.js";
 import * as s from "./schemas.js";
 import { toolError } from "./wording.js";
 
@@ -34,6 +36,8 @@ export interface McpServerOptions {
   runCheck: RunCheck;
   /** Judges the plan's `execution.gate` in `root` (app/run/workspace-gate); absent: the gate is reported not checked. */
   checkGate?: ((store: Store, request: { root: string; gate: string; signal: AbortSignal }) => Promise<{ decision: "GO" | "NO-GO"; summary: string }>) | undefined;
+  /** The git checkout at `cwd`, for complete_task's ownership check; null or absent (not in git): not checked. */
+  checkout?: McpCheckout | null | undefined;
   /** Diagnostics: stderr, never stdout (stdout carries the protocol). */
   log: (line: string) => void;
   version: string;
@@ -99,6 +103,13 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
 
   const leaseMs = (plan: Plan) => executionOf(plan).leaseSeconds * 1000;
 
+  const checkout = options.checkout ?? null;
+  /**
+   * The commit each run's claim found checked out (null: no commit yet), for complete_task's ownership check. In
+   * memory only: after a restart the server knows no run's, and checks only what is uncommitted.
+   */
+  const claimHeads = new Map<number, string | null>();
+
   /** Registers a tool whose handler's failures all become tool error results. */
   function tool<I extends z.ZodRawShape, O extends z.ZodObject>(
     name: string,
@@ -158,8 +169,14 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
         };
       }
       const { task, run } = claimed;
+      let dirty: string[] = [];
+      if (checkout) {
+        claimHeads.set(run.id, await checkout.head());
+        dirty = (await checkout.changes(undefined)).uncommitted;
+      }
+      const done = new Set((await store.listTasks()).filter((t) => t.state === "done").map((t) => t.id));
       const previous = task.attempts > 1 ? (await store.listRuns({ taskId: task.id })).filter((r) => r.id < run.id).at(-1) : undefined;
-      const brief = renderTaskBrief({ plan, task, run, previous, heartbeatSeconds: execution.heartbeatSeconds });
+      const brief = renderTaskBrief({ plan, task, run, previous, heartbeatSeconds: execution.heartbeatSeconds, done, ownershipChecked: checkout !== null, dirty });
       return {
         structured: {
           task: s.taskView(task),
@@ -192,7 +209,7 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
   tool(
     "complete_task",
     {
-      description: "Run the task's acceptance; on pass the task is done. On failure you keep the lease: fix and call again.",
+      description: "Check the files you changed, run the acceptance; on pass the task is done. On failure you keep the lease: fix, call again.",
       inputSchema: s.runInput,
       outputSchema: s.completeOutput,
       annotations: hints(false, false, false),
@@ -208,6 +225,20 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
         throw new ShipgateError("INVALID_TRANSITION", `[mcp] ${held.taskId} was removed from the plan; its acceptance is unknown`, { hint: "release_task gives the run back" });
       }
       const definition = plan.tasks.find((t) => t.id === held.taskId);
+      const stays = `the task stays yours (run ${runId}, epoch ${epoch})`;
+      // Ownership first: it is cheap, and a stray change should be reverted before acceptance judges the checkout.
+      const owned = await checkOwnership(held, definition, plan);
+      const judged = {
+        ownership: owned.verdict,
+        ...(owned.outside.length > 0 ? { outside: owned.outside.slice(0, MAX_LISTED_FILES) } : {}),
+        ...(owned.uncommitted.length > 0 ? { uncommitted: owned.uncommitted.slice(0, MAX_LISTED_FILES) } : {}),
+      };
+      if (owned.verdict === "failed") {
+        return {
+          structured: { verdict: "failed" as const, task: record.id, state: record.state, ...judged },
+          summary: `${held.taskId}: ${owned.outsideText}; ${stays}: revert ${owned.outside.length === 1 ? "it" : "them"} (a committed change with a commit that restores the file) and call complete_task again, or fail_task.${owned.note ? ` ${owned.note}` : ""}`,
+        };
+      }
       let acceptance: s.CompleteOutput["acceptance"];
       if (definition?.acceptance) {
         const run = await whileHeld(runId, epoch, lease, executionOf(plan).heartbeatSeconds, (signal) =>
@@ -218,8 +249,8 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
         if (run.exitCode !== 0) {
           const how = run.timedOut ? `did not finish within ${run.timeoutSeconds} s` : run.spawnError ? `could not start (${run.spawnError})` : `exited with ${run.exitCode ?? run.signal}`;
           return {
-            structured: { verdict: "failed" as const, task: record.id, state: record.state, acceptance },
-            summary: `${held.taskId}: acceptance \`${definition.acceptance}\` ${how}; the task stays yours (run ${runId}, epoch ${epoch}): fix it and call complete_task again, or fail_task.\n${tail}`,
+            structured: { verdict: "failed" as const, task: record.id, state: record.state, acceptance, ...judged },
+            summary: `${held.taskId}: acceptance \`${definition.acceptance}\` ${how}; ${stays}: fix it and call complete_task again, or fail_task.\n${tail}`,
           };
         }
       }
@@ -232,17 +263,27 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
         gate = { name: gateName, verdict: verdict.decision === "GO" ? "passed" : "failed" };
         if (verdict.decision !== "GO") {
           return {
-            structured: { verdict: "failed" as const, task: record.id, state: record.state, ...(acceptance ? { acceptance } : {}), gate },
-            summary: `${held.taskId}: gate ${gateName} said NO-GO (${verdict.summary}); the task stays yours (run ${runId}, epoch ${epoch}): fix it and call complete_task again, or fail_task.`,
+            structured: { verdict: "failed" as const, task: record.id, state: record.state, ...(acceptance ? { acceptance } : {}), gate, ...judged },
+            summary: `${held.taskId}: gate ${gateName} said NO-GO (${verdict.summary}); ${stays}: fix it and call complete_task again, or fail_task.`,
           };
         }
       } else if (gateName) {
         gate = { name: gateName, verdict: "not-checked" };
       }
-      const { task } = await store.finishRun(runId, epoch, { outcome: "done", exitCode: acceptance ? 0 : null, at: now() });
+      const warning = owned.verdict === "warned" ? `warning: ${owned.outsideText}` : null;
+      const { task } = await store.finishRun(runId, epoch, { outcome: "done", exitCode: acceptance ? 0 : null, note: warning, at: now() });
+      claimHeads.delete(runId);
+      const uncommitted = owned.uncommitted.length > 0 ? `not committed yet: ${describeFiles(owned.uncommitted)} — commit ${owned.uncommitted.length === 1 ? "it" : "them"} (e.g. \`${commitExample(plan.commitConvention, { id: task.id, title: task.title })}\`)` : null;
       return {
-        structured: { verdict: "done" as const, task: task.id, state: task.state, ...(acceptance ? { acceptance } : {}), ...(gate ? { gate } : {}) },
-        summary: `${task.id} done${acceptance ? " (acceptance passed)" : " (no acceptance command)"}${gate ? (gate.verdict === "passed" ? `; gate ${gate.name} GO` : `; gate ${gate.name} not checked: the server has no shipgate.yaml gate checker`) : ""}`,
+        structured: { verdict: "done" as const, task: task.id, state: task.state, ...(acceptance ? { acceptance } : {}), ...(gate ? { gate } : {}), ...judged },
+        summary: [
+          `${task.id} done${acceptance ? " (acceptance passed)" : " (no acceptance command)"}${gate ? (gate.verdict === "passed" ? `; gate ${gate.name} GO` : `; gate ${gate.name} not checked: the server has no shipgate.yaml gate checker`) : ""}`,
+          warning,
+          owned.note,
+          uncommitted,
+        ]
+          .filter(Boolean)
+          .join("; "),
       };
     },
   );
@@ -258,6 +299,7 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
     async ({ run: runId, epoch, reason }) => {
       await heldRun(runId);
       const { task, run } = await store.finishRun(runId, epoch, { outcome: "failed", note: reason, at: now() });
+      claimHeads.delete(runId);
       return { structured: { task: task.id, state: task.state, run: run.id, outcome: "failed" }, summary: `${task.id} failed (run ${run.id}): ${reason}; it is now ${task.state}` };
     },
   );
@@ -273,6 +315,7 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
     async ({ run: runId, epoch }) => {
       await heldRun(runId);
       const { task, run } = await store.finishRun(runId, epoch, { outcome: "cancelled", note: "released", at: now() });
+      claimHeads.delete(runId);
       return { structured: { task: task.id, state: task.state, run: run.id, outcome: "cancelled" }, summary: `${task.id} released (run ${run.id}); it is ${task.state} again` };
     },
   );
@@ -327,6 +370,29 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
   );
 
   return server;
+
+  /**
+   * complete_task's ownership check: the files the checkout changed since the run's claim (committed since its commit,
+   * plus uncommitted and untracked ones) against the task's `files`, as `shipgate run` checks an attempt's diff.
+   */
+  async function checkOwnership(run: TaskRun, definition: PlanTask | undefined, plan: Plan) {
+    if (!checkout) {
+      return { verdict: "not-checked" as const, outside: [], uncommitted: [], outsideText: "", note: "ownership not checked: the server's directory is not in a git repository" };
+    }
+    const known = claimHeads.has(run.id);
+    const since = claimHeads.get(run.id);
+    const changes = await checkout.changes(known ? since : undefined);
+    const files = definition?.files ?? [];
+    const judged = judgeOwnership({ id: run.taskId, files }, plan.tasks, changes, executionOf(plan).ownership);
+    const n = judged.outside.length;
+    return {
+      verdict: judged.verdict,
+      outside: judged.outside,
+      uncommitted: judged.uncommitted,
+      outsideText: `changed ${n} file${n === 1 ? "" : "s"} outside its files (${files.length > 0 ? files.join(", ") : "none declared"}): ${describeFiles(judged.outside, judged.owners)}`,
+      note: known ? null : "only uncommitted changes were checked: the server restarted since the claim, so the commit it started from is unknown",
+    };
+  }
 
   /**
    * Runs `work` (an acceptance command) while renewing the lease every heartbeat interval, as the agent would have

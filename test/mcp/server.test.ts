@@ -77,7 +77,9 @@ describe("shipgate mcp: a task's lifecycle", () => {
     writeFileSync(join(dir, "ok.txt"), "ok\n");
     const done = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
     expect(done.structured).toMatchObject({ verdict: "done", task: "T1", state: "done", acceptance: { command: "test -f ok.txt", exitCode: 0, timedOut: false } });
-    expect(done.text).toBe("T1 done (acceptance passed)");
+    // The temporary directory is in no git repository: the result says ownership was not checked.
+    expect(done.structured?.ownership).toBe("not-checked");
+    expect(done.text).toBe("T1 done (acceptance passed); ownership not checked: the server's directory is not in a git repository");
 
     const { tasks, runs } = await stored(dir);
     expect(tasks.get("T1")).toMatchObject({ state: "done", claimedBy: "a" });
@@ -146,11 +148,11 @@ describe("shipgate mcp: a task's lifecycle", () => {
     const { client } = await server(dir, ["--agent", "a"]);
     const lease = leaseOf(await call(client, "claim_task"));
     const noGo = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
-    expect(noGo.structured).toEqual({ verdict: "failed", task: "T1", state: "in_progress", gate: { name: "task", verdict: "failed" } });
+    expect(noGo.structured).toEqual({ verdict: "failed", task: "T1", state: "in_progress", gate: { name: "task", verdict: "failed" }, ownership: "not-checked" });
     expect(noGo.text).toMatch(/^T1: gate task said NO-GO \(tests\.failed == 0 .*\); the task stays yours/);
     writeFileSync(join(dir, "REPORT"), "vitest-4.1-each-all-pass.xml");
     const done = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
-    expect(done.structured).toEqual({ verdict: "done", task: "T1", state: "done", gate: { name: "task", verdict: "passed" } });
+    expect(done.structured).toEqual({ verdict: "done", task: "T1", state: "done", gate: { name: "task", verdict: "passed" }, ownership: "not-checked" });
     expect(done.text).toContain("gate task GO");
   });
 });

@@ -5,10 +5,9 @@
  */
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import picomatch from "picomatch";
 import { isShipgateError } from "../../errors.js";
 import { agentEnv, executionOf, taskTimeout } from "../../plan/execution.js";
-import { PLAN_GLOB_OPTIONS } from "../../plan/glob-overlap.js";
+import { filesOutside } from "../../plan/task-files.js";
 import type { Plan, PlanAgent, PlanTask } from "../../plan/types.js";
 import { stripControls } from "../../report/sanitize.js";
 import type { RunOutcome, TaskRecord, TaskRun, RunUsage } from "../../store/types.js";
@@ -89,13 +88,6 @@ export function runnerVerdict(result: RunnerResult, timeoutSeconds: number, kind
   }
   if (result.report.error) return new Verdict("failed", `the agent reported an error: ${lastLine(result.report.error)}`);
   return null;
-}
-
-/** Files changed outside the task's `files` (paths relative to the project root, or to the repository for those outside it). */
-export function filesOutside(changed: readonly string[], files: readonly string[]): string[] {
-  if (files.length === 0) return [...changed];
-  const match = picomatch(files.map((f) => f.replace(/^\.\//, "")), PLAN_GLOB_OPTIONS);
-  return changed.filter((f) => !match(f));
 }
 
 const quoteList = (items: readonly string[], max = 10): string =>

@@ -13,7 +13,12 @@ export interface McpOptions extends CommonOptions {
  * protocol goes to stdout; diagnostics go to stderr (MCP clients keep it in their logs).
  */
 export async function mcpCommand(options: McpOptions, io: CliIo): Promise<number> {
-  const [{ serveStdio }, { PLAN_FILE }, { commandRunner }] = await Promise.all([import("../../mcp/server.js"), import("../../config/load-plan.js"), import("./task.js")]);
+  const [{ serveStdio }, { openCheckout }, { PLAN_FILE }, { commandRunner }] = await Promise.all([
+    import("../../mcp/server.js"),
+    import("../../mcp/checkout.js"),
+    import("../../config/load-plan.js"),
+    import("./task.js"),
+  ]);
   const cwd = options.cwd;
   await serveStdio({
     db: options.db,
@@ -23,6 +28,8 @@ export async function mcpCommand(options: McpOptions, io: CliIo): Promise<number
     now: () => now(io.env),
     // Acceptance and ready_when run in the server's working directory (--cwd), as `shipgate task done` runs them.
     runCheck: await commandRunner(cwd),
+    // In git: `.shipgate/` is ignored from the start, and complete_task checks the files changed against the task's.
+    checkout: await openCheckout(cwd),
     // The plan's gate with the project's shipgate.yaml, read when a task is completed (it may be edited meanwhile).
     checkGate: async (store, request) => {
       const [{ checkWorkspaceGate }, { loadConfig, CONFIG_FILE }] = await Promise.all([import("../../app/run/workspace-gate.js"), import("../../config/load-config.js")]);
