@@ -21,7 +21,7 @@ export interface BriefInput {
 
 /** The longest list of files a brief names; the rest is counted. */
 const MAX_LIST = 30;
-const listed = (items: readonly string[]) => `${items.slice(0, MAX_LIST).join(", ")}${items.length > MAX_LIST ? `, and ${items.length - MAX_LIST} more` : ""}`;
+const listed = (items: readonly string[], separator = ", ") => `${items.slice(0, MAX_LIST).join(separator)}${items.length > MAX_LIST ? `${separator}and ${items.length - MAX_LIST} more` : ""}`;
 
 /**
  * What an agent that claimed a task through MCP needs to do it: the task, what it owns and must leave alone, how it is
@@ -43,7 +43,7 @@ export function renderTaskBrief({ plan, task, run, previous, heartbeatSeconds, d
     if (own.size) out.push(`- Change only: ${listed([...own.keys()].map((p) => `${codeSpan(p)}${sharedNote(p)}`))}`);
     if (definition.reads.length) out.push(`- Read only: ${listed(definition.reads.map(codeSpan))}`);
     const forbidden = [...foreign].filter(([pattern]) => !own.has(pattern)).sort((a, b) => a[0].localeCompare(b[0]));
-    if (forbidden.length) out.push(`- Do not modify (tasks not done yet): ${listed(forbidden.map(([pattern, owners]) => `${codeSpan(pattern)} ${[...owners].join(", ")}`))}`);
+    if (forbidden.length) out.push(`- Do not modify (tasks not done yet): ${listed(forbidden.map(([pattern, owners]) => `${codeSpan(pattern)} ${[...owners].join(", ")}`), "; ")}`);
     if (ownershipChecked) {
       const mode = executionOf(plan).ownership === "enforce" ? "fails complete_task until reverted" : "is reported";
       out.push(`- complete_task checks every file changed in this checkout since your claim, committed or not: a change outside your files ${mode}`);

@@ -55,7 +55,7 @@ describe("shipgate mcp: complete_task checks the files changed against the task'
     const lease = leaseOf(claim);
     const brief = claim.structured?.brief as string;
     // The rule of `shipgate run`'s brief: every task not done yet, this agent's own included.
-    expect(brief).toContain("- Do not modify (tasks not done yet): `lib/other.js` a (T3), `readme.md` b (T2)");
+    expect(brief).toContain("- Do not modify (tasks not done yet): `lib/other.js` a (T3); `readme.md` b (T2)");
     expect(brief).not.toContain("old.js");
     expect(brief).toContain("complete_task checks every file changed in this checkout since your claim, committed or not: a change outside your files fails complete_task until reverted");
     expect(brief).toContain("commit it (e.g. `[T1] write a`), then call complete_task");
@@ -131,6 +131,23 @@ describe("shipgate mcp: complete_task checks the files changed against the task'
     const done = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
     expect(done.structured).toMatchObject({ verdict: "done", ownership: "passed" });
     expect(done.text).toContain("; only uncommitted changes were checked");
+  });
+
+  it("a project in a subfolder of the repository: paths are the plan's (relative to --cwd), a file above it is named /path", async () => {
+    const repo = gitProject([]);
+    const dir = join(repo, "pkg");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "shipgate.plan.yaml"), readFileSync(join(repo, "shipgate.plan.yaml"), "utf8").replace("tasks:\n", `tasks:\n${TASKS.map((t) => `  - { phase: p, estimate: 1, ${t} }\n`).join("")}`));
+    git(repo, "add", ".");
+    git(repo, "commit", "--quiet", "-m", "pkg");
+    const { client } = await server(dir);
+    const lease = leaseOf(await call(client, "claim_task", { id: "T1" }));
+    writeA(dir);
+    writeFileSync(join(repo, "readme.md"), "# the repository's readme, not the package's\n");
+    const refused = await call(client, "complete_task", { run: lease.run, epoch: lease.epoch });
+    expect(refused.structured).toMatchObject({ verdict: "failed", outside: ["/readme.md"], uncommitted: ["/readme.md", "src/a.js"] });
+    git(repo, "checkout", "--", "readme.md");
+    expect((await call(client, "complete_task", { run: lease.run, epoch: lease.epoch })).structured).toMatchObject({ verdict: "done", uncommitted: ["src/a.js"] });
   });
 
   it("outside a git repository ownership is not checked, and the brief and the result say so", async () => {
