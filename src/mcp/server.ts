@@ -174,7 +174,9 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
         claimHeads.set(run.id, await checkout.head());
         dirty = (await checkout.changes(undefined)).uncommitted;
       }
-      const done = new Set((await store.listTasks()).filter((t) => t.state === "done").map((t) => t.id));
+      // Done tasks' files are no longer off-limits; the states are read only when another task declares files (a plan
+      // of 1 000 tasks without files should not load them all on each claim).
+      const done = plan.tasks.some((t) => t.id !== task.id && t.files.length > 0) ? new Set((await store.listTasks()).filter((t) => t.state === "done").map((t) => t.id)) : new Set<string>();
       const previous = task.attempts > 1 ? (await store.listRuns({ taskId: task.id })).filter((r) => r.id < run.id).at(-1) : undefined;
       const brief = renderTaskBrief({ plan, task, run, previous, heartbeatSeconds: execution.heartbeatSeconds, done, ownershipChecked: checkout !== null, dirty });
       return {
