@@ -46,7 +46,7 @@ export function renderTaskBrief({ plan, task, run, previous, heartbeatSeconds, d
     if (forbidden.length) out.push(`- Do not modify (tasks not done yet): ${listed(forbidden.map(([pattern, owners]) => `${codeSpan(pattern)} ${[...owners].join(", ")}`), "; ")}`);
     if (ownershipChecked) {
       const mode = executionOf(plan).ownership === "enforce" ? "fails complete_task until reverted" : "is reported";
-      out.push(`- complete_task checks every file changed in this checkout since your claim, committed or not: a change outside your files ${mode}`);
+      out.push(`- complete_task checks every file changed in this checkout since your claim, committed or not: a change ${own.size ? "outside your files" : "to any file (this task declares none)"} ${mode}`);
     } else {
       out.push("- Not a git repository: complete_task cannot check which files you changed; keep to your files");
     }
