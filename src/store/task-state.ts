@@ -135,9 +135,13 @@ export const taskEventType = (to: TaskState): string => (to === "in_progress" ? 
 
 /**
  * What a checked move writes: a start sets the claimer and counts an attempt (and, with `claim`, a new lease epoch);
- * back to pending clears the claimer; the note is replaced. `run`: the run that causes or is ended by the move.
+ * back to pending clears the claimer; the note is replaced. `run`: the run that causes or is ended by the move;
+ * `outcome`: how that run ended, when the move ends one. Attempts: a start adds one; a move that ends its run as
+ * `cancelled` (a release, a Ctrl-C, a move by hand to blocked) takes that one back, so a cancelled run does not use
+ * up the budget and the next claim has the same attempt number; a move back to pending from blocked or failed (a
+ * reset by hand) gives a fresh budget: 0. A `lost` run (lease expired: a crash) and a failed one still count.
  */
-export function planMove(task: TaskFacts, to: TaskState, by: TaskTransitionBy, options: { claim?: boolean; run?: number } = {}): TaskWrite {
+export function planMove(task: TaskFacts, to: TaskState, by: TaskTransitionBy, options: { claim?: boolean; run?: number; outcome?: RunOutcome } = {}): TaskWrite {
   const starts = to === "in_progress";
   const note = by.note ?? null;
   const data: Record<string, unknown> = { from: task.state, to, agent: by.agent, note, force: by.force ?? false };
@@ -145,11 +149,19 @@ export function planMove(task: TaskFacts, to: TaskState, by: TaskTransitionBy, o
   return {
     state: to,
     claimedBy: starts ? by.agent : to === "pending" ? null : task.claimedBy,
-    attempts: starts ? task.attempts + 1 : task.attempts,
+    attempts: attemptsAfterMove(task, to, options.outcome),
     note,
     leaseEpoch: options.claim ? task.leaseEpoch + 1 : task.leaseEpoch,
     event: { type: taskEventType(to), subject: task.id, data },
   };
+}
+
+/** The task's attempts after a move (`planMove`'s rule); `outcome`: how the run the move ends ended. */
+export function attemptsAfterMove(task: Pick<TaskFacts, "state" | "attempts">, to: TaskState, outcome?: RunOutcome): number {
+  if (to === "in_progress") return task.attempts + 1;
+  if (to === "pending" && task.state !== "in_progress") return 0;
+  if (outcome === "cancelled") return Math.max(task.attempts - 1, 0);
+  return task.attempts;
 }
 
 /** The task state a run's outcome leaves its task in. A lost run's task is retried while it has attempts left. */

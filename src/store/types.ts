@@ -294,7 +294,8 @@ export interface ImportedTask {
   phase: string;
   /**
    * How many attempts it gets (1 + retries). A failed task is claimed again only while `attempts` is below it;
-   * then it stays failed for good (the dead letter) until someone resets it. Null: no limit.
+   * then it stays failed for good (the dead letter) until someone resets it (moves it back to pending, which gives
+   * it this many attempts again). Cancelled runs do not use it up; lost ones (lease expired) do. Null: no limit.
    */
   maxAttempts: number | null;
 }
@@ -325,7 +326,12 @@ export interface TaskRecord extends ImportedTask {
   state: TaskState;
   /** The agent that started or claimed the task last; kept after done/failed/blocked, cleared when it goes back to pending. */
   claimedBy: string | null;
-  /** How many times the task was started or claimed. */
+  /**
+   * How many attempts of the task's current budget were used: + 1 on each start or claim, − 1 when a run ends
+   * `cancelled` (released, Ctrl-C, moved by hand to blocked: it does not count), and back to 0 when the task is moved
+   * back to pending from blocked or failed (a reset: a fresh budget; earlier runs keep their attempt numbers, and run
+   * ids tell them apart). Runs that end failed, error, timeout or lost count.
+   */
   attempts: number;
   /** The note given with the latest transition, or null. */
   note: string | null;
@@ -499,7 +505,8 @@ export interface Store {
   /**
    * Ends the run the caller holds (the same LEASE_LOST / NOT_FOUND checks as `heartbeat`) and moves its task, in ONE
    * transaction: outcome `done` → task `done`; `failed` | `error` | `timeout` → task `failed` (claimed again while it
-   * has attempts left); `cancelled` → task `pending` (released; claimedBy cleared). The task's note becomes
+   * has attempts left); `cancelled` → task `pending` (released; claimedBy cleared; attempts − 1: a cancelled run does not
+   * count, so the next claim has the same attempt number). The task's note becomes
    * `finish.note` ?? null. Appends `run.finished` (subject: the run id; data `{ task, agent, attempt, epoch, outcome,
    * exitCode }`) and the task's `task.<state>` event (data as `transitionTask` writes, plus `run`).
    */
@@ -525,7 +532,8 @@ export interface Store {
    * - `done` from in_progress; with `force` also from pending, failed or blocked (dependencies unchecked).
    * - `failed` from in_progress.
    * - `blocked` from pending, in_progress or failed.
-   * - `pending` from blocked or failed (unblock, retry); clears claimedBy.
+   * - `pending` from blocked or failed (unblock, retry: a reset); clears claimedBy and sets attempts to 0, a fresh
+   *   budget of `maxAttempts` (the next run is attempt 1 again).
    * Anything else rejects with INVALID_TRANSITION (the hint lists the moves the current state allows); an unknown
    * id with NOT_FOUND. The rules and their wording are store/task-state.ts's, shared by every driver. The check and
    * the write are one compare-and-set in one write transaction, together with a `task.<state>` event
@@ -533,7 +541,7 @@ export interface Store {
    * force false when not given) stamped `at`. `note` replaces the task's note (null when not given). A task that
    * leaves `in_progress` while a run holds it ends that run in the same transaction (outcome done / failed as the
    * task's new state, else cancelled; with its `run.finished` event), so its worker's next heartbeat gets
-   * LEASE_LOST. Resolves to the task as written.
+   * LEASE_LOST; a run ended as cancelled does not count (attempts − 1). Resolves to the task as written.
    */
   transitionTask(id: string, to: TaskState, by: TaskTransitionBy, at: string): Promise<TaskRecord>;
   /** Schema and copy operations (`shipgate db`). */

@@ -150,10 +150,11 @@ export function testRunContract(open: () => Promise<Store>): void {
       // A start by hand takes no lease and leaves the epoch alone; the next claim still goes higher.
       await store.transitionTask("T1", "failed", { agent: "lead" }, t(6));
       await store.transitionTask("T1", "in_progress", { agent: "lead" }, t(7));
-      expect(await store.getTask("T1")).toMatchObject({ leaseEpoch: 3, attempts: 4 });
+      // The cancelled second run gave its attempt back: the third claim is attempt 2 again.
+      expect(await store.getTask("T1")).toMatchObject({ leaseEpoch: 3, attempts: 3 });
       await store.transitionTask("T1", "failed", { agent: "lead" }, t(8));
       const fifth = await mustClaim(store, "carol", t(9), { taskId: "T1" });
-      expect([first, second, third, fifth].map((c) => [c.run.epoch, c.run.attempt, c.task.leaseEpoch])).toEqual([[1, 1, 1], [2, 2, 2], [3, 3, 3], [4, 5, 4]]);
+      expect([first, second, third, fifth].map((c) => [c.run.epoch, c.run.attempt, c.task.leaseEpoch])).toEqual([[1, 1, 1], [2, 2, 2], [3, 2, 3], [4, 4, 4]]);
       // Epochs count per task.
       expect((await mustClaim(store, "alice", t(10), { taskId: "T2" })).run.epoch).toBe(1);
       await store.close();
@@ -203,7 +204,8 @@ export function testRunContract(open: () => Promise<Store>): void {
         const ended: TaskRun = { ...run, endedAt: t(5_000), outcome, exitCode: 3, note: `${outcome} here`, log: "logs/T1.log", usage: { costUsd: 1.5 } };
         expect(result.run).toEqual(ended);
         expect(await store.getRun(run.id)).toEqual(ended);
-        expect(result.task).toMatchObject({ state: to, note: `${outcome} here`, attempts: 1, leaseEpoch: 1, claimedBy: to === "pending" ? null : "alice", updatedAt: t(5_000) });
+        // A cancelled run gives its attempt back.
+        expect(result.task).toMatchObject({ state: to, note: `${outcome} here`, attempts: outcome === "cancelled" ? 0 : 1, leaseEpoch: 1, claimedBy: to === "pending" ? null : "alice", updatedAt: t(5_000) });
         expect(await store.getTask("T1")).toEqual(result.task);
         expect(await eventsSince(store, before)).toEqual([
           { id: anyId, at: t(5_000), type: "run.finished", subject: String(run.id), data: { task: "T1", agent: "alice", attempt: 1, epoch: 1, outcome, exitCode: 3 } },
@@ -322,7 +324,8 @@ export function testRunContract(open: () => Promise<Store>): void {
       expect(await state(store)).toEqual(dead);
       await store.transitionTask("A", "pending", { agent: "lead", note: "one more try" }, t(7_000));
       const third = await mustClaim(store, "alice", t(8_000));
-      expect(third.run).toMatchObject({ attempt: 3, epoch: 3 });
+      // The reset gave a fresh budget: attempt 1 again (the epoch still grows).
+      expect(third.run).toMatchObject({ attempt: 1, epoch: 3 });
       await store.close();
     });
 
@@ -421,7 +424,8 @@ export function testRunContract(open: () => Promise<Store>): void {
         const { run } = await mustClaim(store, "alice", t(0));
         const before = await store.listEvents();
         const task = await store.transitionTask("T1", to, { agent: "lead", note: "by hand" }, t(5_000));
-        expect(task).toMatchObject({ state: to, note: "by hand" });
+        // A run ended as cancelled does not count as an attempt.
+        expect(task).toMatchObject({ state: to, note: "by hand", attempts: outcome === "cancelled" ? 0 : 1 });
         expect(await store.getRun(run.id)).toMatchObject({ endedAt: t(5_000), outcome, exitCode: null });
         expect((await store.listRuns({ open: true })).length).toBe(0);
         expect(await eventsSince(store, before)).toEqual([
@@ -435,6 +439,84 @@ export function testRunContract(open: () => Promise<Store>): void {
         await store.close();
       });
     }
+  });
+
+  describe("attempts", () => {
+    /** The attempt number of every run of `taskId`, in start order. */
+    const attemptsOf = async (store: Store, taskId: string) => (await store.listRuns({ taskId })).map((r) => `${r.attempt}:${r.outcome ?? "open"}`);
+
+    it("regression: a cancelled run does not count as an attempt: the next claim is the same attempt number and a failed task out of attempts is not reached by cancellations", async () => {
+      const store = await open();
+      await store.importPlan(planImport("h1", [planTask("A", { maxAttempts: 2 })]), t(0));
+      // Released by its worker (Ctrl-C of `shipgate run`, MCP release_task), twice: the next claim of the next ready task, then by id.
+      for (const [i, taskId] of [undefined, "A"].entries()) {
+        const { run } = await mustClaim(store, "alice", t(i * 10), taskId === undefined ? {} : { taskId });
+        expect(run.attempt).toBe(1);
+        expect((await store.finishRun(run.id, run.epoch, { at: t(i * 10 + 1), outcome: "cancelled", note: "released" })).task).toMatchObject({ state: "pending", attempts: 0 });
+      }
+      // Moved by hand to blocked while it runs: the run is cancelled and does not count either.
+      await mustClaim(store, "alice", t(20));
+      expect(await store.transitionTask("A", "blocked", { agent: "lead", note: "hold" }, t(21))).toMatchObject({ state: "blocked", attempts: 0 });
+      await store.transitionTask("A", "pending", { agent: "lead" }, t(22));
+      // Two real failures use up the budget of 2, cancellations in between or not.
+      const first = await mustClaim(store, "alice", t(30));
+      await store.finishRun(first.run.id, first.run.epoch, { at: t(31), outcome: "failed", exitCode: 1 });
+      const second = await mustClaim(store, "alice", t(40));
+      await store.finishRun(second.run.id, second.run.epoch, { at: t(41), outcome: "cancelled" });
+      expect(await store.getTask("A")).toMatchObject({ state: "pending", attempts: 1 });
+      const third = await mustClaim(store, "alice", t(50));
+      expect(third.run.attempt).toBe(2);
+      expect((await store.finishRun(third.run.id, third.run.epoch, { at: t(51), outcome: "failed", exitCode: 1 })).task).toMatchObject({ state: "failed", attempts: 2 });
+      expect(await store.nextTask("alice")).toBeUndefined();
+      expect(await attemptsOf(store, "A")).toEqual(["1:cancelled", "1:cancelled", "1:cancelled", "1:failed", "2:cancelled", "2:failed"]);
+      // The events say the same attempt numbers.
+      expect((await store.listEvents({ type: "run.started" })).map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 1, 1, 1, 2, 2]);
+      await store.close();
+    });
+
+    it("a reset to pending gives a task a fresh set of attempts (from failed out of attempts, and from blocked)", async () => {
+      const store = await open();
+      await store.importPlan(planImport("h1", [planTask("A", { maxAttempts: 2 }), planTask("B", { maxAttempts: 3 })]), t(0));
+      for (const i of [1, 2]) {
+        const { run } = await mustClaim(store, "alice", t(i), { taskId: "A" });
+        await store.finishRun(run.id, run.epoch, { at: t(i), outcome: "failed" });
+      }
+      expect(await store.getTask("A")).toMatchObject({ state: "failed", attempts: 2 });
+      await expect(store.claimTask({ agent: "alice", at: t(3), leaseMs: LEASE, taskId: "A" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+      expect(await store.transitionTask("A", "pending", { agent: "lead", note: "fixed the fixture" }, t(4))).toMatchObject({ state: "pending", attempts: 0, claimedBy: null });
+      const again = await mustClaim(store, "alice", t(5), { taskId: "A" });
+      expect(again.run).toMatchObject({ attempt: 1, epoch: 3 });
+      await store.finishRun(again.run.id, again.run.epoch, { at: t(6), outcome: "failed" });
+      // One failure of the fresh budget: it is retried.
+      expect(await store.getTask("A")).toMatchObject({ state: "failed", attempts: 1 });
+      expect((await store.nextTask("alice"))?.id).toBe("A");
+      expect(await attemptsOf(store, "A")).toEqual(["1:failed", "2:failed", "1:failed"]);
+      // From blocked (the dispatcher blocks a task whose attempts failed) the same.
+      const b = await mustClaim(store, "alice", t(7), { taskId: "B" });
+      await store.finishRun(b.run.id, b.run.epoch, { at: t(8), outcome: "timeout" });
+      await store.transitionTask("B", "blocked", { agent: "shipgate", note: "1 attempt failed" }, t(9));
+      expect(await store.getTask("B")).toMatchObject({ state: "blocked", attempts: 1 });
+      expect(await store.transitionTask("B", "pending", { agent: null }, t(10))).toMatchObject({ state: "pending", attempts: 0 });
+      expect((await mustClaim(store, "alice", t(11), { taskId: "B" })).run.attempt).toBe(1);
+      await store.close();
+    });
+
+    it("a lost run (lease expired: a crash) still counts as an attempt, a cancelled one in between does not", async () => {
+      const store = await open();
+      await store.importPlan(planImport("h1", [planTask("A", { maxAttempts: 2 })]), t(0));
+      await mustClaim(store, "alice", t(0), { leaseMs: 1_000 });
+      expect((await store.expireLeases(t(2_000))).map((r) => r.outcome)).toEqual(["lost"]);
+      expect(await store.getTask("A")).toMatchObject({ state: "pending", attempts: 1 });
+      const released = await mustClaim(store, "alice", t(3_000));
+      expect(released.run.attempt).toBe(2);
+      await store.finishRun(released.run.id, released.run.epoch, { at: t(3_001), outcome: "cancelled" });
+      expect((await mustClaim(store, "alice", t(4_000), { leaseMs: 1_000 })).run.attempt).toBe(2);
+      await store.expireLeases(t(6_000));
+      expect(await store.getTask("A")).toMatchObject({ state: "failed", attempts: 2, note: "lease expired" });
+      expect(await store.nextTask("alice")).toBeUndefined();
+      expect(await attemptsOf(store, "A")).toEqual(["1:lost", "2:cancelled", "2:lost"]);
+      await store.close();
+    });
   });
 
   describe("range reads", () => {

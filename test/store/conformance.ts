@@ -423,13 +423,13 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         await store.close();
       });
 
-      it("keeps claimedBy and attempts through moves: set on start, cleared on back-to-pending", async () => {
+      it("keeps claimedBy and attempts through moves: set on start, cleared on back-to-pending (attempts back to 0: a reset)", async () => {
         const store = await open();
         await store.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]), AT);
         expect(await store.transitionTask("T1", "in_progress", { agent: "alice" }, AT)).toMatchObject({ claimedBy: "alice", attempts: 1, note: null });
         expect(await store.transitionTask("T1", "blocked", { agent: "alice", note: "needs review" }, AT)).toMatchObject({ state: "blocked", claimedBy: "alice", note: "needs review" });
-        expect(await store.transitionTask("T1", "pending", { agent: null }, AT)).toMatchObject({ state: "pending", claimedBy: null, attempts: 1, note: null });
-        expect(await store.transitionTask("T1", "in_progress", { agent: "bob" }, AT)).toMatchObject({ claimedBy: "bob", attempts: 2 });
+        expect(await store.transitionTask("T1", "pending", { agent: null }, AT)).toMatchObject({ state: "pending", claimedBy: null, attempts: 0, note: null });
+        expect(await store.transitionTask("T1", "in_progress", { agent: "bob" }, AT)).toMatchObject({ claimedBy: "bob", attempts: 1 });
         expect(await store.transitionTask("T2", "done", { agent: null, force: true }, AT)).toMatchObject({ state: "done", claimedBy: null, attempts: 0 });
         expect((await store.listEvents({ type: "task.pending" }))[0]?.data).toEqual({ from: "blocked", to: "pending", agent: null, note: null, force: false });
         await store.close();

@@ -11,7 +11,8 @@ import { CLAIM_NEXT, jsonText as js, type TaskSteps } from "./tasks.js";
  * hand), end the run only while it is open with this epoch, move the task, append `run.finished` then the task's
  * event. Parameters: $1 run id, $2 epoch, $3 at, $4 outcome, $5 exit code, $6 note, $7 log, $8 usage. This is
  * `taskStateAfterRun` + `planMove` + `runFinishedEvent` for the outcomes a worker reports (never `lost`: the task
- * state follows from the outcome alone), written in SQL as CLAIM_NEXT writes the claim. No row: nothing was written.
+ * state follows from the outcome alone, and `pending` means `cancelled`, which gives the attempt back), written in SQL
+ * as CLAIM_NEXT writes the claim. No row: nothing was written.
  */
 function finishSql(to: "done" | "failed" | "pending"): { name: string; text: string } {
   const runFinished = `'{"task":' || ${js("r.task_id")} || ',"agent":' || ${js("r.agent")} || ',"attempt":' || r.attempt || ',"epoch":' || r.epoch || ',"outcome":' || ${js("r.outcome")} || ',"exitCode":' || ${js("r.exit_code")} || '}'`;
@@ -21,7 +22,7 @@ function finishSql(to: "done" | "failed" | "pending"): { name: string; text: str
       UPDATE task_run SET ended_at = $3, outcome = $4, exit_code = $5, note = $6, log = COALESCE($7, task_run.log), usage = COALESCE($8, task_run.usage)
       FROM t WHERE task_run.id = $1 AND task_run.task_id = t.id AND task_run.epoch = $2 AND task_run.ended_at IS NULL RETURNING task_run.*),
     moved AS (
-      UPDATE task SET state = '${to}', claimed_by = ${to === "pending" ? "NULL" : "task.claimed_by"}, note = $6, updated_at = $3, version = task.version + 1
+      UPDATE task SET state = '${to}', claimed_by = ${to === "pending" ? "NULL" : "task.claimed_by"}, ${to === "pending" ? "attempts = GREATEST(task.attempts - 1, 0), " : ""}note = $6, updated_at = $3, version = task.version + 1
       FROM r WHERE task.id = r.task_id RETURNING task.*),
     events AS (
       INSERT INTO event (at, type, subject, data)
@@ -106,7 +107,7 @@ export function runMethods(pool: Pool, location: string, steps: TaskSteps, guard
     const endedRow: RunRow = { ...run, ended_at: finish.at, outcome: finish.outcome, exit_code: exitCode, note: finish.note ?? null, log: log ?? run.log, usage: usage ?? run.usage };
     const ended = toRun(endedRow);
     const to = taskStateAfterRun(finish.outcome, taskFacts(task));
-    const move = planMove(taskFacts(task), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id });
+    const move = planMove(taskFacts(task), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id, outcome: finish.outcome });
     const finished = runFinishedEvent(ended);
     const written = await db.query(
       `WITH ended AS (

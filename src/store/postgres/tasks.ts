@@ -214,7 +214,7 @@ export function taskMethods(pool: Pool, steps: TaskSteps, guard: Guard): TaskMet
           checkMove(taskFacts(row), to, by);
           if (to === "in_progress") await steps.checkReady(client, row);
           const ended = row.state === "in_progress" && to !== "in_progress" ? await steps.endOpenRun(client, id, to, at, by.note ?? null) : undefined;
-          const move = planMove(taskFacts(row), to, by, ended === undefined ? {} : { run: ended.id });
+          const move = planMove(taskFacts(row), to, by, ended === undefined ? {} : { run: ended.id, outcome: runOutcomeOfMove(to) });
           return steps.writeMove(client, row, move, at, ended ? [ended.event] : []);
         }),
       ),

@@ -87,7 +87,7 @@ export function runMethods(db: Db, location: string, steps: TaskSteps, guard: Gu
     steps.insertEvent({ at: finish.at, ...runFinishedEvent(ended) });
     const row = steps.mustGet(run.task_id);
     const to = taskStateAfterRun(finish.outcome, taskFacts(row));
-    const move = planMove(taskFacts(row), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id });
+    const move = planMove(taskFacts(row), to, { agent: finish.outcome === "lost" ? null : run.agent, note: finish.note ?? undefined }, { run: run.id, outcome: finish.outcome });
     return { task: steps.writeMove(row, move, finish.at), run: ended };
   };
 

@@ -139,7 +139,7 @@ export function taskMethods(db: Db, steps: TaskSteps, guard: Guard): TaskMethods
     checkMove(taskFacts(row), to, by);
     if (to === "in_progress") steps.checkReady(row);
     const run = row.state === "in_progress" && to !== "in_progress" ? steps.endOpenRun(id, to, at, by.note ?? null) : undefined;
-    return steps.writeMove(row, planMove(taskFacts(row), to, by, run === undefined ? {} : { run }), at);
+    return steps.writeMove(row, planMove(taskFacts(row), to, by, run === undefined ? {} : { run, outcome: runOutcomeOfMove(to) }), at);
   });
 
   return {
