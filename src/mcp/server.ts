@@ -177,7 +177,8 @@ export function createShipgateMcpServer(options: McpServerOptions): McpServer {
       // Done tasks' files are no longer off-limits; the states are read only when another task declares files (a plan
       // of 1 000 tasks without files should not load them all on each claim).
       const done = plan.tasks.some((t) => t.id !== task.id && t.files.length > 0) ? new Set((await store.listTasks()).filter((t) => t.state === "done").map((t) => t.id)) : new Set<string>();
-      const previous = task.attempts > 1 ? (await store.listRuns({ taskId: task.id })).filter((r) => r.id < run.id).at(-1) : undefined;
+      // The last attempt that failed (a cancelled or released one says nothing about the work).
+      const previous = (await store.listRuns({ taskId: task.id })).filter((r) => r.id < run.id && r.outcome !== null && r.outcome !== "done" && r.outcome !== "cancelled").at(-1);
       const brief = renderTaskBrief({ plan, task, run, previous, heartbeatSeconds: execution.heartbeatSeconds, done, ownershipChecked: checkout !== null, dirty });
       return {
         structured: {

@@ -44,7 +44,7 @@ describe("npm run demo:run (scripts/demo-run.mjs): shipgate run on the bundled e
     expect(script.stdout).toMatch(/== shipgate task runs\nRUN +TASK/);
     expect(script.stdout).toContain("shipgate: merge FIX-MONEY");
     expect(script.stdout).toContain("## Runs");
-    expect(script.stdout).toMatch(/\(the example as bundled: NO-GO\)\nGO: /);
+    expect(script.stdout).toMatch(/on the regenerated reports \(the example as bundled says NO-GO: its money test fails\)\nGO: /);
 
     expect(states(dir!)).toEqual(Object.fromEntries(TASKS.map((t) => [t, "done"])));
     // One merge commit per task on main, and nothing left over: no task branch, a clean checkout.

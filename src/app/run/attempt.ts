@@ -103,14 +103,14 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
   const log = `${RUNS_DIR}/${run.id}.log`;
   const logFile = join(workspace.root, log);
   const briefFile = join(workspace.root, RUNS_DIR, `${run.id}.brief.md`);
-  await mkdir(join(workspace.root, RUNS_DIR), { recursive: true });
-  await writeFile(logFile, `# shipgate run ${run.id}: task ${task.id}, attempt ${run.attempt}, agent ${agent.id} (${agent.kind}), ${run.startedAt}\n`);
   const note = (text: string) => appendFile(logFile, `\n# shipgate: ${text}\n`).catch(() => undefined);
 
-  // The attempt stops when the dispatcher is interrupted or the lease is lost.
+  // The attempt stops when the dispatcher is interrupted or the lease is lost. Listening starts before the first
+  // await, and an interruption that came before it counts: a Ctrl-C right after the claim was once missed.
   const controller = new AbortController();
   const onAbort = () => controller.abort(input.signal.reason);
   input.signal.addEventListener("abort", onAbort, { once: true });
+  if (input.signal.aborted) onAbort();
   let leaseLost: string | null = null;
   let usage: RunUsage | null = null;
   const beat = setInterval(() => {
@@ -131,6 +131,9 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
   let exitCode: number | null = null;
   let why: string | null = null;
   try {
+    await mkdir(join(workspace.root, RUNS_DIR), { recursive: true });
+    await writeFile(logFile, `# shipgate run ${run.id}: task ${task.id}, attempt ${run.attempt}, agent ${agent.id} (${agent.kind}), ${run.startedAt}\n`);
+    if (controller.signal.aborted) throw controller.signal.reason;
     let cwd = workspace.root;
     if (workspace.mode === "worktree" && workspace.repo && workspace.integration) {
       worktree = await ctx.git.createTaskWorktree(workspace.repo, { task: task.id, run: run.id, integration: workspace.integration, parent: join(workspace.root, WORKTREES_DIR) });

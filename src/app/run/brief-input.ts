@@ -17,7 +17,8 @@ export async function renderAttemptBrief(ctx: QueueContext, input: { plan: Plan;
   const [tasks, runs] = await Promise.all([ctx.store.listTasks(), ctx.store.listRuns({ taskId: task.id })]);
   const titles = new Map(plan.tasks.map((t) => [t.id, t.title]));
   const done = tasks.filter((t) => t.state === "done" && !t.removed).map((t) => ({ id: t.id, title: titles.get(t.id) ?? t.title }));
-  const previous = runs.filter((r) => r.id !== run.id && r.endedAt !== null && r.outcome !== "done").at(-1);
+  // The last attempt that failed: a cancelled one (Ctrl-C) says nothing about the work.
+  const previous = runs.filter((r) => r.id !== run.id && r.endedAt !== null && r.outcome !== "done" && r.outcome !== "cancelled").at(-1);
   const previousFailure = previous ? { outcome: previous.outcome ?? "failed", note: previous.note, tail: previous.log ? await logTail(isAbsolute(previous.log) ? previous.log : join(input.root, previous.log)) : "" } : null;
   return renderBrief({
     plan,
