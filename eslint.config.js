@@ -98,7 +98,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: [".test-tmp/", "dist/", "dist-typecheck/", "node_modules/", "examples/", "coverage/", "bench/.data/", "test/fixtures/"] },
+  { ignores: [".test-tmp/", "dist/", "dist-typecheck/", "node_modules/", "examples/", "coverage/", "bench/.data/", "test/fixtures/", "docs/trials/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
