@@ -296,7 +296,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
         "the branch merges cleanly. Failed attempts are retried (tasks[].retries, default 2) after a backoff; then the\n" +
         "task is blocked with the reason. Two tasks whose files overlap (or whose reads overlap the other's files)\n" +
         "never run at once. A person's tasks are never run: they wait for `shipgate task done`.\n" +
-        "Output: a live line on a terminal, plain lines in CI, one JSON event per line with --json (docs/json-output.md).\n" +
+        "Output: a live table of running attempts on a terminal, plain lines in CI, one JSON event per line with --json\n(docs/json-output.md). " +
         "Logs: .shipgate/runs/<run>.log (`shipgate task runs`, `shipgate task log RUN`).\n\n" +
         "Examples:\n  shipgate run --dry-run\n  shipgate run --agent claude --agent codex --max-parallel 4\n\n" +
         "Exit codes: 0 every task is done, 1 some task failed for good, is blocked, pending or waits on a person,\n2 usage or plan error, 130 / 143 interrupted (running attempts are cancelled, their tasks back to pending).",
