@@ -70,6 +70,9 @@ export type Simulation =
       reason: string;
     };
 
+/** A simulation that has trials. */
+export type SimulatedTrials = Extract<Simulation, { ok: true }>;
+
 /** Runs the trials once; read them with `finishQuantile`, `forecastCompletion` and `milestoneProbability`. */
 export function simulate(options: SimulateOptions): Simulation {
   const trials = integerOption("trials", options.trials ?? DEFAULT_TRIALS, 1);
@@ -123,7 +126,7 @@ export function simulate(options: SimulateOptions): Simulation {
  * quantile, so at least that share of trials take no longer. Null when that quantile did not finish within
  * the horizon.
  */
-export function finishQuantile(simulation: Extract<Simulation, { ok: true }>, q: number): number | null {
+export function finishQuantile(simulation: SimulatedTrials, q: number): number | null {
   if (!(q > 0 && q <= 1)) throw usage(`a quantile must be in (0, 1] (got ${q})`);
   const { days } = simulation;
   const value = days[Math.ceil(q * days.length) - 1] as number;
@@ -288,7 +291,9 @@ function integerOption(name: string, value: number, min: number): number {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function dayIndex(name: string, date: string): number {
-  if (!DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw usage(`${name} must be a date YYYY-MM-DD (got "${date}")`);
+  const ms = DATE.test(date) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN;
+  // Date.parse rolls 2026-02-30 over to March: a date must read back as itself.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) throw usage(`${name} must be a date YYYY-MM-DD (got "${date}")`);
   return weekdayIndex(date);
 }
 

@@ -140,6 +140,7 @@ describe("forecastCompletion", () => {
     ["zero trials", { trials: 0 }, "USAGE: [track] trials must be an integer ≥ 1 (got 0)"],
     ["a fractional floor", { floorDays: 1.5 }, "USAGE: [track] floorDays must be an integer ≥ 0 (got 1.5)"],
     ["a bad start", { start: "05/03/2026" }, `USAGE: [track] start must be a date YYYY-MM-DD (got "05/03/2026")`],
+    ["a start that does not exist", { start: "2026-02-30" }, `USAGE: [track] start must be a date YYYY-MM-DD (got "2026-02-30")`],
   ])("rejects %s", (_, extra, message) => {
     expect(thrown(() => forecastCompletion({ throughput: HISTORY, remaining: 10, start: THURSDAY, ...extra }))).toBe(message);
   });
