@@ -13,7 +13,7 @@ import { TASK_STATES } from "../store/task-state.js";
 
 /** One stored plan import, as the burn-down reads it. */
 export interface BurndownImport {
-  /** When the plan was imported (ISO 8601 date-time, the `plan.imported` event's `at`). */
+  /** When the plan was imported (ISO 8601 date-time with a zone, the `plan.imported` event's `at`). */
   at: string;
   /**
    * Every task of that plan — the whole scope from that moment on, not a delta. `expectedHours` is the caller's PERT
@@ -25,7 +25,7 @@ export interface BurndownImport {
 
 /** One recorded task move (a `task.*` event): see `movesFromEvents`. */
 export interface BurndownMove {
-  /** When it happened (ISO 8601 date-time). */
+  /** When it happened (ISO 8601 date-time with a zone; the day is the UTC day). */
   at: string;
   task: string;
   /** The state the task entered. */
@@ -92,6 +92,8 @@ export interface BurndownDay {
 }
 
 const DAY_MS = 86_400_000;
+/** A date, or a date-time with a zone (Z or ±hh:mm). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const STATES = new Set<string>(TASK_STATES);
 
 /**
@@ -102,7 +104,7 @@ const STATES = new Set<string>(TASK_STATES);
  * per day plus its annotations — never a rescan of all tasks per day.
  *
  * Throws ShipgateError USAGE for a date that is not YYYY-MM-DD, `to` before `from`, `baseline` before `from`,
- * `end` before `baseline`, or an `at` that is not a date-time.
+ * `end` before `baseline`, or an `at` that is not an ISO 8601 date (UTC) or date-time with a zone.
  */
 export function burndown(options: BurndownOptions): BurndownDay[] {
   const { from, to, end } = options;
@@ -115,7 +117,7 @@ export function burndown(options: BurndownOptions): BurndownDay[] {
   if (baseline < from) throw new ShipgateError("USAGE", `[track] the burn-down's baseline ${baseline} is before its first day ${from}`);
   if (end < baseline) throw new ShipgateError("USAGE", `[track] the program ends ${end}, before its baseline ${baseline}: the ideal line has nowhere to go`);
 
-  const imports = sortByTime(options.imports, (i) => `of ${i.tasks.length} tasks`, "import");
+  const imports = sortByTime(options.imports, (i) => `of ${i.tasks.length} task${i.tasks.length === 1 ? "" : "s"}`, "plan import");
   const moves = sortByTime(options.moves, (m) => `of ${m.task}`, "move");
   const fromMs = Date.parse(`${from}T00:00:00Z`);
 
@@ -250,8 +252,9 @@ export function movesFromEvents(events: readonly StoreEvent[]): BurndownMove[] {
 /** The items with their time in ms, stably sorted by it; an unreadable `at` is refused with what it belongs to. */
 function sortByTime<T extends { at: string }>(items: readonly T[], label: (item: T) => string, kind: string): { ms: number; item: T }[] {
   const timed = items.map((item) => {
-    const ms = Date.parse(item.at);
-    if (Number.isNaN(ms)) throw new ShipgateError("USAGE", `[track] the ${kind} ${label(item)} has a time that is not an ISO 8601 date-time (got "${item.at}")`);
+    // A time without a zone would be read in the machine's zone: the same history would burn down differently.
+    const ms = ISO_TIME.test(item.at) ? Date.parse(item.at) : Number.NaN;
+    if (Number.isNaN(ms)) throw new ShipgateError("USAGE", `[track] the ${kind} ${label(item)} has a time that is not an ISO 8601 date-time with a zone, such as 2026-03-01T09:00:00Z (got "${item.at}")`);
     return { ms, item };
   });
   // Array.prototype.sort is stable: equal times keep the caller's (store id) order.

@@ -93,6 +93,12 @@ describe("burndown: a three-week program (calendar days, day N = 2026-03-0N, end
     ]);
   });
 
+  it("reads a time with an offset on its UTC day", () => {
+    // 2026-03-02T01:00+02:00 is 2026-03-01T23:00Z: day 1.
+    const days = burndown({ imports: [plan("2026-03-01T00:00:00Z", { X: 2 })], moves: [mv("2026-03-02T01:00:00+02:00", "X", "done")], from: "2026-03-01", to: "2026-03-01", end: "2026-03-02" });
+    expect(days[0]?.doneTasks).toBe(1);
+  });
+
   it("keeps the ideal at 0 after the program's end", () => {
     const days = burndown({ imports, moves, from: "2026-03-20", to: "2026-03-23", end: "2026-03-21" });
     // Baseline day 20: the scope then is 48 h (F re-estimated to 10 on day 10); one day to the end.
@@ -196,7 +202,65 @@ describe("burndown: rules one by one", () => {
     expect(message({ to: "2026-02-28" })).toMatchInlineSnapshot(`"USAGE: [track] the burn-down's as-of day 2026-02-28 is before its first day 2026-03-01"`);
     expect(message({ baseline: "2026-02-28" })).toMatchInlineSnapshot(`"USAGE: [track] the burn-down's baseline 2026-02-28 is before its first day 2026-03-01"`);
     expect(message({ end: "2026-03-01", baseline: "2026-03-02" })).toMatchInlineSnapshot(`"USAGE: [track] the program ends 2026-03-01, before its baseline 2026-03-02: the ideal line has nowhere to go"`);
-    expect(message({ moves: [mv("yesterday", "X", "done")] })).toMatchInlineSnapshot(`"USAGE: [track] the move of X has a time that is not an ISO 8601 date-time (got "yesterday")"`);
+    expect(message({ moves: [mv("yesterday", "X", "done")] })).toMatchInlineSnapshot(`"USAGE: [track] the move of X has a time that is not an ISO 8601 date-time with a zone, such as 2026-03-01T09:00:00Z (got "yesterday")"`);
+    // Read in the machine's zone, this time would move between days depending on TZ.
+    expect(message({ imports: [plan("2026-03-01T23:30:00", { X: 1 })] })).toMatchInlineSnapshot(`"USAGE: [track] the plan import of 1 task has a time that is not an ISO 8601 date-time with a zone, such as 2026-03-01T09:00:00Z (got "2026-03-01T23:30:00")"`);
+  });
+});
+
+describe("burndown against a naive replay", () => {
+  /** mulberry32: a seeded generator, so a failure replays. */
+  function random(seed: number) {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  /** Per day, rescans every import and move up to the day's end: slow, obviously right. */
+  function naive(imports: BurndownImport[], moves: BurndownMove[], days: string[], fromMs: number) {
+    const byTime = <T extends { at: string }>(xs: T[]) => [...xs].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const sortedImports = byTime(imports);
+    const sortedMoves = byTime(moves);
+    let prevEnd = -Infinity;
+    return days.map((date) => {
+      const end = Date.parse(`${date}T00:00:00Z`) + 86_400_000;
+      const before = sortedImports.filter((i) => Date.parse(i.at) < end);
+      const scope = new Map((before.at(-1)?.tasks ?? []).map((t) => [t.id, t.expectedHours]));
+      const state = new Map<string, TaskState>();
+      for (const m of sortedMoves) if (Date.parse(m.at) < end) state.set(m.task, m.to);
+      const done = [...scope].filter(([id]) => state.get(id) === "done");
+      const notes: string[] = [];
+      before.forEach((imp, k) => {
+        const ms = Date.parse(imp.at);
+        if (k === 0 || ms < fromMs || ms < prevEnd) return;
+        const old = new Map((before[k - 1]?.tasks ?? []).map((t) => [t.id, t.expectedHours]));
+        const next = new Map(imp.tasks.map((t) => [t.id, t.expectedHours]));
+        for (const id of old.keys()) if (!next.has(id)) notes.push(`-${id}`);
+        for (const [id, h] of next) if (!old.has(id)) notes.push(`+${id}`);
+        else if (old.get(id) !== h) notes.push(`~${id} ${old.get(id)}->${h}`);
+      });
+      prevEnd = end;
+      const hours = (xs: [string, number][]) => Math.round(xs.reduce((s, [, h]) => s + h, 0) * 100) / 100;
+      return { date, scopeTasks: scope.size, scopeHours: hours([...scope]), doneTasks: done.length, doneHours: hours(done), notes: notes.sort() };
+    });
+  }
+
+  it.each([1, 2, 3, 4, 5])("agrees on a random history (seed %i)", (seed) => {
+    const rnd = random(seed);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+    const ids = Array.from({ length: 30 }, (_, i) => `T${i}`);
+    const at = () => new Date(Date.UTC(2026, 2, 1) + Math.floor((rnd() * 25 - 3) * 86_400_000)).toISOString(); // 2026-02-26 … 2026-03-25
+    const imports = Array.from({ length: 8 }, () => plan(at(), Object.fromEntries(ids.filter(() => rnd() < 0.7).map((id) => [id, pick([1, 2.5, 4, 1 / 3])]))));
+    const moves = Array.from({ length: 200 }, () => mv(at(), pick(ids), pick(["pending", "in_progress", "done", "done", "failed", "blocked"] as const)));
+    const options = { imports, moves, from: "2026-03-01", to: "2026-03-21", end: "2026-03-21", workingDays: seed % 2 === 0 };
+    const got = burndown(options).map((d) => ({
+      date: d.date, scopeTasks: d.scopeTasks, scopeHours: d.scopeHours, doneTasks: d.doneTasks, doneHours: d.doneHours,
+      notes: [...d.added.map((id) => `+${id}`), ...d.removed.map((id) => `-${id}`), ...d.reestimated.map((r) => `~${r.id} ${r.from}->${r.to}`)].sort(),
+    }));
+    expect(got).toEqual(naive(imports, moves, got.map((d) => d.date), Date.parse("2026-03-01T00:00:00Z")));
   });
 });
 
