@@ -99,9 +99,10 @@ const STATES = new Set<string>(TASK_STATES);
 /**
  * The burn-down, one row per day from `from` to `to` (calendar days, or Monday–Friday with `workingDays`). A task's
  * state on a day is its last move at or before the day's end; the scope is the latest import at or before it; a day
- * without events carries the state of the day before. O(I + M log M + D): one pass over the sorted imports (each
- * diffed against the scope before it, so in the sum of their sizes) and moves, updating running totals, and O(1)
- * per day plus its annotations — never a rescan of all tasks per day.
+ * without events carries the state of the day before. O(S + E log E + D) for S task entries over all imports, E
+ * imports and moves, D days: one pass over the time-sorted events updating running totals (an import is diffed
+ * against the scope before it, in the size of both), and O(1) per day plus its annotations — never a rescan of all
+ * tasks per day.
  *
  * Throws ShipgateError USAGE for a date that is not YYYY-MM-DD, `to` before `from`, `baseline` before `from`,
  * `end` before `baseline`, or an `at` that is not an ISO 8601 date (UTC) or date-time with a zone.
