@@ -116,6 +116,32 @@ export interface PlanMilestone {
   criteria: string[];
 }
 
+/**
+ * A dated target for one metric of the program (the plan's `targets.metrics`), e.g. `score` from 45 on day one to
+ * 85 at the end, or `tests.failed` at 0 from the second week. A day's target is interpolated linearly between the
+ * dated points; before the first point there is none; after the last it stays at the last value.
+ */
+export interface MetricTarget {
+  /** A fact key or gate metric: "score", "coverage.lines", "tests.failed", "lint.errors", … */
+  metric: string;
+  /** The component it is measured on (a snapshot's per-component facts); null: the whole project. */
+  component: string | null;
+  /** Whether a higher value is better (score, coverage) or a lower one (failures, findings). */
+  better: "higher" | "lower";
+  /** Target values by date, in date order (at least one). */
+  points: { date: string; value: number }[];
+}
+
+/** The program's window and what it aims for (the plan's `targets:` section), for the tracker. */
+export interface PlanTargets {
+  /** First and last day of the program (YYYY-MM-DD). */
+  start: string;
+  end: string;
+  /** Count Monday–Friday only in series, burn-down and forecasts (default true). */
+  workingDays: boolean;
+  metrics: MetricTarget[];
+}
+
 export interface Plan {
   version: 1;
   project: string | null;
@@ -130,6 +156,8 @@ export interface Plan {
   milestones: PlanMilestone[];
   /** Absent in plans stored by earlier versions: read it through `executionOf` (plan/execution.ts). */
   execution?: PlanExecution;
+  /** The tracker's program window and dated targets; absent or null when the plan gives none. */
+  targets?: PlanTargets | null;
 }
 
 /** One thing wrong with a plan, with where it is (file:line when known). */
