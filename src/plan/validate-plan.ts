@@ -3,7 +3,7 @@ import { durationSchema, durationSeconds } from "./duration.js";
 import { buildPlanGraph, cyclePaths, cyclicComponents, findCycles, indexGraph } from "./graph.js";
 import type { PlanLineOf, PlanPath } from "./plan-lines.js";
 import { DEFAULT_LEASE_SECONDS, DEFAULT_RETRIES, DEFAULT_RUN_TIMEOUT } from "./execution.js";
-import { AGENT_KINDS, PRIORITIES, TEMPLATE_PLACEHOLDERS, type Plan, type PlanExecution, type PlanAgent, type PlanMilestone, type PlanPhase, type PlanProblem, type PlanRisk, type PlanTask } from "./types.js";
+import { AGENT_KINDS, PRIORITIES, TEMPLATE_PLACEHOLDERS, type Plan, type PlanExecution, type PlanAgent, type MetricTarget, type PlanTargets, type PlanMilestone, type PlanPhase, type PlanProblem, type PlanRisk, type PlanTask } from "./types.js";
 
 /** How commit messages name tasks when the plan does not say. */
 export const DEFAULT_COMMIT_CONVENTION = "[{task}] {summary}";
@@ -110,6 +110,31 @@ export const milestoneSchema = z.strictObject({
   criteria: list(text).describe('Gate names or conditions ("coverage.lines >= 80") that say the milestone is met.'),
 });
 
+/**
+ * Metric names whose lower values are better when a target does not say `better:`: a name with one of
+ * these words as a part ("tests.failed", "lint.errors", "docs.broken_links"), or any `security.` metric.
+ */
+export const LOWER_IS_BETTER_WORDS = ["failed", "failures", "errored", "errors", "regressed", "flaky", "warnings", "findings", "vulnerabilities", "broken", "uncovered", "unreadable"] as const;
+
+export const metricTargetSchema = z.strictObject({
+  metric: text.describe('A fact key or gate metric: "score", "coverage.lines", "tests.failed", …'),
+  component: id.nullish().describe("The component it is measured on; leave out for the whole project."),
+  better: z.enum(["higher", "lower"]).nullish().describe("Whether a higher or lower value is better (default higher; lower for failures, errors, findings, vulnerabilities, broken links, security)."),
+  points: z
+    .record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("A date like 2026-12-11, inside the program window."), z.number().describe("The target value on that date."))
+    .describe("Target values by date: { 2026-11-23: 45, 2026-12-11: 85 } (at least one)."),
+});
+
+// Validation reads the points' values itself, so that one bad value hides no bad date beside it.
+const metricTargetInput = metricTargetSchema.extend({ points: z.record(z.string(), z.unknown()) });
+
+export const targetsSchema = z.strictObject({
+  start: date.describe("First day of the program."),
+  end: date.describe("Last day of the program (not before start)."),
+  working_days: z.boolean().nullish().describe("Count Monday–Friday only in series, burn-down and forecasts (default true)."),
+  metrics: z.array(z.unknown()).nullish().describe("Dated targets per metric (and component)."),
+});
+
 const sections = z.array(z.unknown());
 
 /** The top level; each list's items are checked one by one so that one bad item hides nothing else. */
@@ -124,6 +149,8 @@ const topSchema = z.strictObject({
   risks: sections.nullish(),
   milestones: sections.nullish(),
   execution: executionSchema.nullish(),
+  // Checked on its own (targetsSettings), so that a bad target hides nothing else.
+  targets: z.unknown().optional(),
 });
 
 /** The whole plan file, for a JSON Schema (editor completion); validation uses its parts. */
@@ -133,6 +160,10 @@ export const planFileSchema = topSchema.extend({
   tasks: z.array(taskSchema),
   risks: z.array(riskSchema).nullish(),
   milestones: z.array(milestoneSchema).nullish(),
+  targets: targetsSchema
+    .extend({ metrics: z.array(metricTargetSchema).nullish().describe("Dated targets per metric (and component).") })
+    .nullish()
+    .describe("The tracker's program window and dated targets per metric."),
 });
 
 /**
@@ -372,6 +403,7 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
   }
 
   const execution = top?.execution ? executionSettings(top.execution, report) : executionSettings({}, report);
+  const targets = raw.targets == null ? null : targetsSettings(raw.targets, check, report, line);
 
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length > 0 || top === null) return { plan: null, problems };
@@ -386,6 +418,7 @@ export function validatePlan(data: unknown, line: PlanLineOf): PlanValidation {
     risks,
     milestones,
     execution,
+    targets,
   };
   return { plan, problems };
 
@@ -434,6 +467,59 @@ function executionSettings(raw: z.output<typeof executionSchema>, report: (path:
     ownership: raw.ownership ?? "enforce",
     gate: raw.gate ?? null,
   };
+}
+
+type Check = <T extends z.ZodType>(schema: T, item: unknown, base: PlanPath) => z.output<T> | null;
+
+/**
+ * The `targets:` section: the window (end not before start), then each metric on its own: every point's
+ * date real and inside the window, at least one point, one target per metric and component. Points are
+ * returned in date order. Null when the window itself is malformed (the problems are reported).
+ */
+function targetsSettings(value: unknown, check: Check, report: (path: PlanPath, message: string) => void, line: PlanLineOf): PlanTargets | null {
+  const head = check(targetsSchema, value, ["targets"]);
+  if (head === null) return null;
+  const window = head.start <= head.end;
+  if (!window) report(["targets", "end"], `must not be before start ${head.start} (got ${head.end})`);
+  const metrics: MetricTarget[] = [];
+  const seen = new Map<string, number>();
+  (head.metrics ?? []).forEach((item, i) => {
+    const path = ["targets", "metrics", i];
+    const m = check(metricTargetInput, item, path);
+    if (m === null) return;
+    const component = m.component ?? null;
+    const key = `${m.metric}\u0000${component ?? ""}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const firstLine = line(["targets", "metrics", first]);
+      const what = component === null ? `"${m.metric}"` : `"${m.metric}" on component "${component}"`;
+      report([...path, "metric"], `duplicate target for ${what} (first at targets.metrics[${first}]${firstLine === null ? "" : ` at line ${firstLine}`})`);
+      return;
+    }
+    seen.set(key, i);
+    const points: { date: string; value: number }[] = [];
+    for (const [day, target] of Object.entries(m.points)) {
+      const at = [...path, "points", day];
+      if (!isCalendarDate(day)) {
+        report(at, /^\d{4}-\d{2}-\d{2}$/.test(day) ? "must be a real calendar date like 2026-03-02" : "must be a date like 2026-03-02");
+      } else if (window && (day < head.start || day > head.end)) {
+        report(at, `is outside the program window ${head.start}…${head.end}`);
+      } else if (typeof target !== "number" || !Number.isFinite(target)) {
+        report(at, `must be a number (got ${shown(target)})`);
+      } else points.push({ date: day, value: target });
+    }
+    if (Object.keys(m.points).length === 0) report([...path, "points"], "must have at least one date: value");
+    points.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    metrics.push({ metric: m.metric, component, better: m.better ?? defaultBetter(m.metric), points });
+  });
+  return { start: head.start, end: head.end, workingDays: head.working_days ?? true, metrics };
+}
+
+/** "lower" for a metric named like failures or findings (LOWER_IS_BETTER_WORDS, or `security.`), else "higher". */
+export function defaultBetter(metric: string): "higher" | "lower" {
+  if (metric.startsWith("security.")) return "lower";
+  const words = new Set<string>(LOWER_IS_BETTER_WORDS);
+  return metric.split(/[._]/).some((part) => words.has(part)) ? "lower" : "higher";
 }
 
 /** A task's `acceptance` or `ready_when` as the Plan holds it: the command, and its timeout in seconds (null: the default). */
@@ -564,6 +650,7 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: "true or false",
   array: "a list",
   object: "a mapping",
+  record: "a mapping",
 };
 
 /** A value as a message shows it: short, and in the file's words (list, mapping, nothing). */

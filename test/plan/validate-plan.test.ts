@@ -152,6 +152,19 @@ tasks:
     ["negative retries", "    estimate: 2\n", "    estimate: 2\n    retries: -1\n", "28: tasks[0].retries: must be at least 0 (got -1)"],
     ["a heartbeat as long as the lease", "risks:", "execution: { lease: 30s, heartbeat: 30 }\nrisks:", "43: execution.heartbeat: must be shorter than the lease (30s), or the lease runs out between heartbeats"],
     ["an unknown workspace", "risks:", "execution:\n  workspace: docker\nrisks:", '44: execution.workspace: must be one of worktree in-place (got "docker")'],
+    ["targets ending before they start", "risks:", "targets: { start: 2026-12-11, end: 2026-11-23 }\nrisks:", "43: targets.end: must not be before start 2026-12-11 (got 2026-11-23)"],
+    ["a target window without an end", "risks:", "targets:\n  start: 2026-11-23\nrisks:", "43: targets.end: is required"],
+    ["a target start that is no real day", "risks:", "targets:\n  start: 2026-11-31\n  end: 2026-12-11\nrisks:", '44: targets.start: must be a real calendar date like 2026-03-02 (got "2026-11-31")'],
+    ["a target point outside the program window", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      points:\n        2026-11-23: 45\n        2026-12-14: 85\nrisks:", "50: targets.metrics[0].points.2026-12-14: is outside the program window 2026-11-23…2026-12-11"],
+    ["a target point on a day that does not exist", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      points:\n        2026-11-31: 45\nrisks:", "49: targets.metrics[0].points.2026-11-31: must be a real calendar date like 2026-03-02"],
+    ["a target point keyed by something else than a date", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      points:\n        soon: 45\nrisks:", "49: targets.metrics[0].points.soon: must be a date like 2026-03-02"],
+    ["a target value that is not a number", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      points:\n        2026-11-30: high\nrisks:", '49: targets.metrics[0].points.2026-11-30: must be a number (got "high")'],
+    ["an infinite target value", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      points:\n        2026-11-30: .inf\nrisks:", "49: targets.metrics[0].points.2026-11-30: must be a number (got Infinity)"],
+    ["a target without points", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - { metric: score, points: {} }\nrisks:", "47: targets.metrics[0].points: must have at least one date: value"],
+    ["a target whose points are a list", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      points: [45, 85]\nrisks:", "48: targets.metrics[0].points: must be a mapping (got a list)"],
+    ["an unknown way for a target to be better", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      better: more\n      points: { 2026-11-30: 50 }\nrisks:", '48: targets.metrics[0].better: must be one of higher lower (got "more")'],
+    ["an unknown key in a target", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - metric: score\n      goal: 80\n      points: { 2026-11-30: 50 }\nrisks:", '48: targets.metrics[0]: unknown key "goal"'],
+    ["the same metric and component targeted twice", "risks:", "targets:\n  start: 2026-11-23\n  end: 2026-12-11\n  metrics:\n    - { metric: coverage.lines, component: api, points: { 2026-11-30: 70 } }\n    - { metric: coverage.lines, points: { 2026-11-30: 60 } }\n    - { metric: coverage.lines, component: api, points: { 2026-12-11: 80 } }\nrisks:", '49: targets.metrics[2].metric: duplicate target for "coverage.lines" on component "api" (first at targets.metrics[0] at line 47)'],
   ])("%s", (_name, from, to, expected) => {
     expect(messagesOf(VALID.replace(from, to))).toEqual([expected]);
   });
@@ -175,6 +188,78 @@ tasks:
     expect(plan?.tasks[2]).toMatchObject({ timeout: null, retries: 2 });
     expect(plan?.execution).toEqual({ workspace: "in-place", leaseSeconds: 120, heartbeatSeconds: 30, maxParallel: 4, ownership: "warn", gate: "release" });
     expect(check(VALID).plan?.execution).toEqual({ workspace: null, leaseSeconds: 60, heartbeatSeconds: 15, maxParallel: null, ownership: "enforce", gate: null });
+  });
+
+  it("reads targets: the window, working days, each metric's direction and its points in date order", () => {
+    const { plan, messages } = check(VALID.replace("risks:", `targets:
+  start: 2026-11-23
+  end: 2026-12-11
+  working_days: false
+  metrics:
+    - metric: score
+      points: { 2026-12-11: 85, 2026-11-23: 45 }
+    - metric: coverage.lines
+      component: api
+      better: higher
+      points:
+        2026-12-11: 80
+        2026-11-30: 70
+    - { metric: tests.failed, points: { 2026-11-30: 0 } }
+    - { metric: docs.broken_links, better: higher, points: { "2026-12-01": 3 } }
+    - { metric: security.high, points: { 2026-12-01: 0 } }
+risks:`));
+    expect(messages).toEqual([]);
+    expect(plan?.targets).toEqual({
+      start: "2026-11-23",
+      end: "2026-12-11",
+      workingDays: false,
+      metrics: [
+        { metric: "score", component: null, better: "higher", points: [{ date: "2026-11-23", value: 45 }, { date: "2026-12-11", value: 85 }] },
+        { metric: "coverage.lines", component: "api", better: "higher", points: [{ date: "2026-11-30", value: 70 }, { date: "2026-12-11", value: 80 }] },
+        { metric: "tests.failed", component: null, better: "lower", points: [{ date: "2026-11-30", value: 0 }] },
+        { metric: "docs.broken_links", component: null, better: "higher", points: [{ date: "2026-12-01", value: 3 }] },
+        { metric: "security.high", component: null, better: "lower", points: [{ date: "2026-12-01", value: 0 }] },
+      ],
+    });
+    expect(check(VALID).plan?.targets).toBeNull();
+    expect(check(VALID.replace("risks:", "targets: { start: 2026-11-23, end: 2026-11-23 }\nrisks:")).plan?.targets).toEqual({ start: "2026-11-23", end: "2026-11-23", workingDays: true, metrics: [] });
+  });
+
+  it("a bad target hides no other problem, and every bad point of a target is reported", () => {
+    expect(messagesOf(VALID.replace("    owner: alice\nmilestones:", `    owner: nobody
+targets:
+  start: 2026-11-23
+  end: 2026-12-11
+  metrics:
+    - metric: coverage.lines
+      points:
+        2026-11-30: .nan
+        2026-02-30: 80
+        2027-01-06: 90
+milestones:`))).toEqual([
+      '48: risks[0].owner: unknown agent "nobody"',
+      "55: targets.metrics[0].points.2026-11-30: must be a number (got NaN)",
+      "56: targets.metrics[0].points.2026-02-30: must be a real calendar date like 2026-03-02",
+      "57: targets.metrics[0].points.2027-01-06: is outside the program window 2026-11-23…2026-12-11",
+    ]);
+  });
+
+  it("names target lines in a JSON plan", () => {
+    const json = `{
+  "version": 1, "agents": [], "phases": [], "tasks": [],
+  "targets": {
+    "start": "2026-11-23",
+    "end": "2026-12-11",
+    "metrics": [
+      { "metric": "score", "points": {
+        "2026-11-30": 50,
+        "2026-12-12": 90
+      } }
+    ]
+  }
+}`;
+    const { problems } = validatePlan(JSON.parse(json), planLineIndex(json, "json"));
+    expect(problems.map((p) => `${p.line ?? "-"}: ${p.message}`)).toEqual(["9: targets.metrics[0].points.2026-12-12: is outside the program window 2026-11-23…2026-12-11"]);
   });
 
   it("reads acceptance and ready_when timeouts from the { command, timeout } form, in seconds", () => {
