@@ -126,9 +126,12 @@ export interface MetricTarget {
   metric: string;
   /** The component it is measured on (a snapshot's per-component facts); null: the whole project. */
   component: string | null;
-  /** Whether a higher value is better (score, coverage) or a lower one (failures, findings). */
+  /**
+   * Whether a higher value is better (score, coverage) or a lower one (failures, findings). The file's
+   * `better:` defaults to "lower" for names like failures and findings (`defaultBetter` in validate-plan.ts).
+   */
   better: "higher" | "lower";
-  /** Target values by date, in date order (at least one). */
+  /** Target values by date (each inside the program window), in date order, one per date (at least one). */
   points: { date: string; value: number }[];
 }
 
