@@ -95,6 +95,16 @@ export async function gitOutput(cwd: string, args: readonly string[], options: G
   return { ...exit, stdout: Buffer.concat(chunks).toString("utf8") };
 }
 
+/** The top level of the git work tree holding `cwd`; null outside git (or when git cannot run). */
+export async function gitTopLevel(cwd: string): Promise<string | null> {
+  try {
+    const out = await gitOutput(cwd, ["rev-parse", "--show-toplevel"]);
+    return out.code === 0 ? out.stdout.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `cwd` relative to the root of its git repository ("" at the root, or outside git), with a trailing slash. */
 export async function gitPrefix(cwd: string): Promise<string> {
   try {

@@ -3,7 +3,8 @@
 import { realpath } from "node:fs/promises";
 import { relative } from "node:path";
 import { ShipgateError } from "../errors.js";
-import { gitOutput } from "../git/process.js";
+import { gitOutput, gitTopLevel } from "../git/process.js";
+import { projectPath } from "../plan/task-files.js";
 import { changedFiles, ensureIgnored } from "../git/worktree.js";
 
 const MODULE = "[mcp]";
@@ -52,13 +53,12 @@ export function parsePorcelainZ(stdout: string): string[] {
  * (the store's folder) first, so that it never shows as a change — in `git status` or in the ownership check.
  */
 export async function openCheckout(cwd: string): Promise<McpCheckout | null> {
-  const top = await gitOutput(cwd, ["rev-parse", "--show-toplevel"], { flags: FLAGS, module: MODULE }).catch(() => null);
-  if (!top || top.code !== 0) return null;
-  const repo = top.stdout.trim();
+  const repo = await gitTopLevel(cwd);
+  if (repo === null) return null;
   await ensureIgnored(repo, ".shipgate/");
   // Paths as the plan writes them: relative to the project root (--cwd), `/path` for the rest of the repository.
   const prefix = relative(repo, await realpath(cwd)).split("\\").join("/");
-  const local = (f: string) => (prefix === "" ? f : f.startsWith(`${prefix}/`) ? f.slice(prefix.length + 1) : `/${f}`);
+  const local = (f: string) => projectPath(f, prefix);
   const head = async () => {
     const out = await git(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], [1]);
     return out.code === 0 ? out.stdout.trim() : null;

@@ -19,3 +19,12 @@ export function filesOutside(changed: readonly string[], files: readonly string[
   const match = taskFilesMatcher(files);
   return changed.filter((f) => !match(f));
 }
+
+/**
+ * A repository-relative path as the plan writes paths: relative to the project folder `prefix` (its path inside the
+ * repository, "" at the top level), or `/path` for a file of the repository outside the project.
+ */
+export function projectPath(repoPath: string, prefix: string): string {
+  if (prefix === "") return repoPath;
+  return repoPath.startsWith(`${prefix}/`) ? repoPath.slice(prefix.length + 1) : `/${repoPath}`;
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shipgate } from "../cli/run-cli.js";
 import { waitForFile } from "../exec/processes.js";
-import { fakeAgent, git, makeProject, start } from "./project.js";
+import { fakeAgent, git, makeProject, runsOf, start } from "./project.js";
 
 /*
  * The retry budget through the built bin: cancelled runs (Ctrl-C) give their attempt back, and `task reset` gives a
@@ -11,13 +11,6 @@ import { fakeAgent, git, makeProject, start } from "./project.js";
  * (4 of 3 after a SIGTERM too), and `task reset` of a blocked task led to "attempt 2 of 1".
  */
 
-interface RunRow {
-  run: number;
-  task: string;
-  attempt: number;
-  outcome: string | null;
-}
-const runsOf = (dir: string): RunRow[] => JSON.parse(shipgate(["task", "runs", "--json", "--cwd", dir]).stdout) as RunRow[];
 const attemptLines = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("▶ ")).map((l) => /\(attempt [^,]*/.exec(l)?.[0]);
 
 describe("shipgate run: the retry budget", () => {

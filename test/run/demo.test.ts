@@ -1,23 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyOfDemo, repoRoot, shipgate } from "../cli/run-cli.js";
+import { git, runsOf } from "./project.js";
 
-interface RunRow {
-  run: number;
-  task: string;
-  agent: string;
-  attempt: number;
-  outcome: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  note: string | null;
-  usage: { inputTokens?: number; outputTokens?: number; costUsd?: number } | null;
-}
-
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" });
-const runsOf = (dir: string): RunRow[] => JSON.parse(shipgate(["task", "runs", "--json", "--cwd", dir]).stdout) as RunRow[];
 // The demo folder holds two plans and one store: every command names the run plan, or it imports shipgate.plan.yaml.
 const states = (dir: string) => Object.fromEntries((JSON.parse(shipgate(["task", "list", "--json", "--plan", "shipgate.run.yaml", "--cwd", dir]).stdout) as { id: string; state: string }[]).map((t) => [t.id, t.state]));
 const copies: string[] = [];

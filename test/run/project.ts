@@ -2,7 +2,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { bin, fixture, type CliResult } from "../cli/run-cli.js";
+import type { RunView } from "../../src/report/runs.js";
+import { bin, fixture, shipgate, type CliResult } from "../cli/run-cli.js";
 
 export const fakeAgent = fixture("run/fake-agent.mjs");
 
@@ -109,3 +110,6 @@ export const events = (stdout: string): Record<string, unknown>[] =>
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** `shipgate task runs --json` of a project (its documented shape), on the default store or the one `db` names. */
+export const runsOf = (dir: string, db: string[] = []): RunView[] => JSON.parse(shipgate(["task", "runs", "--json", "--cwd", dir, ...db]).stdout) as RunView[];

@@ -3,22 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, shipgate } from "../cli/run-cli.js";
 import { isRunning, waitForFile } from "../exec/processes.js";
-import { events, fakeAgent, git, makeProject, start } from "./project.js";
+import { events, fakeAgent, git, makeProject, runsOf, start } from "./project.js";
 
-interface RunRow {
-  run: number;
-  task: string;
-  agent: string;
-  attempt: number;
-  outcome: string | null;
-  exitCode: number | null;
-  startedAt: string;
-  endedAt: string | null;
-  note: string | null;
-  log: string | null;
-  usage: Record<string, number> | null;
-}
-const runsOf = (dir: string): RunRow[] => JSON.parse(shipgate(["task", "runs", "--json", "--cwd", dir]).stdout) as RunRow[];
 const states = (dir: string) => Object.fromEntries((JSON.parse(shipgate(["task", "list", "--json", "--cwd", dir]).stdout) as { id: string; state: string }[]).map((t) => [t.id, t.state]));
 const tracked = (dir: string) => git(dir, "ls-files").trim().split("\n").sort();
 

@@ -4,17 +4,8 @@ import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import { shipgate } from "../cli/run-cli.js";
 import { freshDatabase, postgresAvailable } from "../support/postgres.js";
-import { makeProject, start } from "./project.js";
+import { makeProject, runsOf, start } from "./project.js";
 
-interface RunRow {
-  run: number;
-  task: string;
-  agent: string;
-  attempt: number;
-  outcome: string | null;
-  note: string | null;
-}
-const runsOf = (dir: string, db: string[] = []): RunRow[] => JSON.parse(shipgate(["task", "runs", "--json", "--cwd", dir, ...db]).stdout) as RunRow[];
 
 describe("shipgate worker", () => {
   it("a worker killed with -9 mid-task: its lease expires, another worker runs the task again, the lost attempt is recorded and its late completion rejected", { timeout: 90_000 }, async () => {

@@ -7,7 +7,7 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isShipgateError } from "../../errors.js";
 import { agentEnv, executionOf, taskTimeout } from "../../plan/execution.js";
-import { filesOutside } from "../../plan/task-files.js";
+import { filesOutside, projectPath } from "../../plan/task-files.js";
 import type { Plan, PlanAgent, PlanTask } from "../../plan/types.js";
 import { stripControls } from "../../report/sanitize.js";
 import type { RunOutcome, TaskRecord, TaskRun, RunUsage } from "../../store/types.js";
@@ -52,14 +52,6 @@ export class Verdict extends Error {
   }
 }
 
-const lastLine = (text: string): string =>
-  stripControls(text)
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .at(-1)
-    ?.slice(0, 300) ?? "";
-
 /** Words that mark the line of a failure that says why (a test runner's FAIL, an Error, an assertion). */
 const TELLING = /\b(?:error|fail|failed|failure|failing|assert|assertion|assertionerror|expected|exception|traceback|panic|not ok)\b|[✗×✖]/i;
 
@@ -86,7 +78,7 @@ export function runnerVerdict(result: RunnerResult, timeoutSeconds: number, kind
     const tail = reasonLine(`${result.stdoutTail}\n${result.stderrTail}`);
     return new Verdict("failed", `${who} exited with ${result.exitCode ?? result.signal ?? "?"}${tail ? `: ${tail}` : ""}`);
   }
-  if (result.report.error) return new Verdict("failed", `the agent reported an error: ${lastLine(result.report.error)}`);
+  if (result.report.error) return new Verdict("failed", `the agent reported an error: ${reasonLine(result.report.error)}`);
   return null;
 }
 
@@ -182,7 +174,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
       if (head === worktree.base) unchanged = true;
       step("ownership");
       const prefix = relative(workspace.repo, workspace.root);
-      const changed = (await ctx.git.changedFiles(worktree.path, worktree.base)).map((f) => (prefix && f.startsWith(`${prefix}/`) ? f.slice(prefix.length + 1) : prefix ? `/${f}` : f));
+      const changed = (await ctx.git.changedFiles(worktree.path, worktree.base)).map((f) => projectPath(f, prefix));
       const outside = filesOutside(changed, task.files);
       if (outside.length > 0) {
         const message = `changed ${outside.length} file${outside.length === 1 ? "" : "s"} outside its files (${task.files.length > 0 ? task.files.join(", ") : "none declared"}): ${quoteList(outside)}`;

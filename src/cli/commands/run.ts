@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DispatchContext, RunEvent, RunSummary, RunWorkspace, WorkspaceGateCheck } from "../../app/run/types.js";
 import type { QueueContext } from "../../app/queue.js";
@@ -6,6 +6,7 @@ import type { checkWorkspaceGate } from "../../app/run/workspace-gate.js";
 import { InterruptedError, ShipgateError } from "../../errors.js";
 import type { Plan, Workspace } from "../../plan/types.js";
 import { stripControls } from "../../report/sanitize.js";
+import { now } from "../clock.js";
 import type { CliIo } from "../output.js";
 import { renderRunTable, type LiveRow } from "../run-table.js";
 import { commandRunner, withQueue, type TaskOptions } from "./task.js";
@@ -43,7 +44,9 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
   if (options.workspace !== undefined && options.workspace !== "worktree" && options.workspace !== "in-place") {
     throw new ShipgateError("USAGE", `[run] --workspace must be worktree or in-place (got "${options.workspace}")`);
   }
-  await refuseSecondStore(options);
+  const { gitTopLevel } = await import("../../git/process.js");
+  const repo = await gitTopLevel(projectRoot(options));
+  refuseSecondStore(options, repo);
   if (options.dryRun) return withQueue(options, io, (ctx) => dryRun(ctx, options, maxParallel, io), { readOnly: true });
   const signal = io.interruptible?.();
   const [{ dispatch }, git, { runnerFor }, { checkWorkspaceGate }] = await Promise.all([
@@ -56,7 +59,7 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
   const summary = await withQueue(options, io, async (queue) => {
     const { syncedPlanContent } = await import("../../app/queue/checks.js");
     const plan = await syncedPlanContent(queue);
-    const workspace = await resolveWorkspace(options, plan, io);
+    const workspace = await resolveWorkspace(options, plan, repo, io);
     const ctx: DispatchContext = {
       ...queue,
       runCheck: await commandRunner(options.cwd),
@@ -91,13 +94,16 @@ async function gateChecker(
     check({ ...request, config, store: queue.store, at: queue.now(), ...(workspace.integration ? { baseline: `branch:${workspace.integration}` } : {}) });
 }
 
+/**
+ * --cwd without symbolic links, as git names the repository's top level: the project's path inside the repository
+ * (which maps a diff's paths to the plan's) is computed between the two.
+ */
+const projectRoot = (options: RunOptions): string => realpathSync(resolve(options.cwd));
+
 /** From a subfolder of a project whose store is at the top, a second, empty store would run every task again. */
-async function refuseSecondStore(options: RunOptions): Promise<void> {
-  const root = resolve(options.cwd);
+function refuseSecondStore(options: RunOptions, repo: string | null): void {
+  const root = projectRoot(options);
   if (options.db !== undefined || existsSync(join(root, ".shipgate"))) return;
-  const { gitOutput } = await import("../../git/process.js");
-  const top = await gitOutput(root, ["rev-parse", "--show-toplevel"]).catch(() => null);
-  const repo = top && top.code === 0 ? top.stdout.trim() : null;
   if (repo && repo !== root && existsSync(join(repo, ".shipgate", "shipgate.db"))) {
     throw new ShipgateError("USAGE", `[run] ${root} has no store, but the repository's top level has one (${join(repo, ".shipgate", "shipgate.db")})`, {
       hint: `run from the project's folder (--cwd ${repo}), or name the store with --db; the plan's files globs are relative to --cwd`,
@@ -106,11 +112,8 @@ async function refuseSecondStore(options: RunOptions): Promise<void> {
 }
 
 /** worktree inside a git repository (unless the plan or --workspace says in-place); the integration branch is the one checked out. */
-async function resolveWorkspace(options: RunOptions, plan: Plan, io: CliIo): Promise<RunWorkspace> {
-  const root = resolve(options.cwd);
-  const { gitOutput } = await import("../../git/process.js");
-  const top = await gitOutput(root, ["rev-parse", "--show-toplevel"]).catch(() => null);
-  const repo = top && top.code === 0 ? top.stdout.trim() : null;
+async function resolveWorkspace(options: RunOptions, plan: Plan, repo: string | null, io: CliIo): Promise<RunWorkspace> {
+  const root = projectRoot(options);
   const asked = (options.workspace as Workspace | undefined) ?? plan.execution?.workspace ?? null;
   const mode: Workspace = asked ?? (repo ? "worktree" : "in-place");
   // The store, logs, briefs and worktrees must never be committed, by shipgate or by an agent's `git add -A`.
@@ -163,7 +166,10 @@ function createRenderer(io: CliIo, options: RunOptions): { event: (e: RunEvent) 
       event: (e) => {
         if (e.type !== "run-output") io.stdout(`${JSON.stringify(e)}\n`);
       },
-      end: (summary) => io.stdout(`${JSON.stringify({ type: "finished", at: new Date().toISOString(), summary })}\n`),
+      end: (summary) => {
+        const finished: RunEvent = { type: "finished", at: now(io.env), summary };
+        io.stdout(`${JSON.stringify(finished)}\n`);
+      },
     };
   }
   const live = io.isTty && !io.isCi;
