@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dailyThroughput, flow, type FlowInput } from "../../src/track/flow.js";
 import type { Flow, ThroughputPeriod } from "../../src/track/model.js";
@@ -5,6 +8,7 @@ import { ShipgateError } from "../../src/errors.js";
 import type { AgentKind } from "../../src/plan/types.js";
 import type { RunOutcome, StoreEvent, TaskRun, TaskState } from "../../src/store/types.js";
 import { taskEventType } from "../../src/store/task-state.js";
+import { openStore } from "../../src/store/open-store.js";
 
 /** Events as the store writes them (store/task-state.ts `planMove`): `from` is the task's state before the move. */
 function history(moves: [at: string, task: string, to: TaskState, agent: string | null][]): StoreEvent[] {
@@ -229,6 +233,55 @@ describe("flow: as of a past moment", () => {
   it("ignores runs that end after the as-of moment", () => {
     const late = run(5, "A", "claude", "2026-03-10T17:00:00Z", "2026-03-10T20:00:00Z", "done");
     expect(flow({ ...base, runs: [...runs, late] }).estimates[0]).toEqual({ task: "A", expectedHours: 4, actualHours: 6, ratio: 1.5 });
+  });
+});
+
+describe("flow: from what a real store records", () => {
+  it("reads the task events and runs the SQLite store writes (claims, a failed run, a lost lease, moves by hand)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-flow-"));
+    const store = await openStore(join(dir, "shipgate.db"), { at: "2026-03-01T00:00:00.000Z" });
+    try {
+      const task = (id: string, owner: string) => ({ id, title: `Task ${id}`, owner, priority: "P1" as const, slack: 0, dependsOn: [], phase: "p1", maxAttempts: null });
+      await store.importPlan({ hash: "h1", source: "shipgate.plan.yaml", content: {}, tasks: [task("A", "claude"), task("B", "ana"), task("C", "claude")], phaseWaits: {} }, "2026-03-01T00:00:00.000Z");
+      const claim = async (id: string, at: string) => (await store.claimTask({ agent: "claude", at, leaseMs: 3_600_000, taskId: id })) as { run: TaskRun };
+      // A: a failed attempt (1 h), then a retry without reset that is done (2 h).
+      const first = await claim("A", "2026-03-02T09:00:00.000Z");
+      await store.finishRun(first.run.id, first.run.epoch, { outcome: "failed", at: "2026-03-02T10:00:00.000Z" });
+      const second = await claim("A", "2026-03-02T11:00:00.000Z");
+      await store.finishRun(second.run.id, second.run.epoch, { outcome: "done", at: "2026-03-02T13:00:00.000Z" });
+      // B: a person's task, moved by hand, no runs.
+      await store.transitionTask("B", "in_progress", { agent: "ana" }, "2026-03-02T09:00:00.000Z");
+      await store.transitionTask("B", "done", { agent: "ana" }, "2026-03-03T09:00:00.000Z");
+      // C: its lease expires (back to pending by nobody), then claimed again: in progress.
+      await claim("C", "2026-03-03T10:00:00.000Z");
+      await store.expireLeases("2026-03-03T12:00:00.000Z");
+      await claim("C", "2026-03-03T13:00:00.000Z");
+
+      const f = flow({
+        ...base,
+        events: await store.listEvents({ typePrefix: "task." }),
+        runs: await store.listRuns(),
+        expectedHours: new Map(Object.entries({ A: 2, B: 8, C: 1 })),
+        owners: new Map(Object.entries({ A: "claude", B: "ana", C: "claude" })),
+        from: "2026-03-02",
+        to: "2026-03-03",
+        at: "2026-03-03T18:00:00.000Z",
+      });
+      expect(rows(f.daily)).toEqual<Row[]>([
+        ["2026-03-02", 1, 2, "claude 1/2", "cli 1/2"],
+        ["2026-03-03", 1, 8, "ana 1/8", "human 1/8"],
+      ]);
+      expect(f.cycles.map((c) => [c.task, c.agent, c.hours])).toEqual([
+        ["A", "claude", 4], // 09:00 → 13:00, the failed attempt included
+        ["B", "ana", 24],
+      ]);
+      expect(f.wip).toEqual({ total: 1, byAgent: { claude: 1 } });
+      expect(f.estimates).toEqual([{ task: "A", expectedHours: 2, actualHours: 3, ratio: 1.5 }]); // C's lost run: C is not done
+      expect(f.estimateRatio).toBe(1.5);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
