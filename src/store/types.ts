@@ -314,6 +314,12 @@ export interface PlanImport {
   phaseWaits: Record<string, string[]>;
 }
 
+/** Which plan imports `listPlans` returns: `importedAt` in the range (from inclusive, to exclusive). */
+export interface PlanQuery extends TimeRange {
+  /** false: each plan's `content` is null (not read, not parsed). Default true. */
+  content?: boolean;
+}
+
 export interface StoredPlan {
   id: number;
   hash: string;
@@ -465,6 +471,12 @@ export interface Store {
    * `content` is null: checking the hash of a 100 000-task plan should not parse the whole plan.
    */
   getPlan(options?: { content?: boolean }): Promise<StoredPlan | undefined>;
+  /**
+   * Every imported plan whose `importedAt` is in the range, oldest first (by `importedAt`, then id: a plan imported late
+   * with an earlier time sorts by its time), in ONE query whatever their number: the tracker's scope history (each
+   * import's tasks and estimates). With `{ content: false }` every `content` is null and no plan is parsed.
+   */
+  listPlans(query?: PlanQuery): Promise<StoredPlan[]>;
   /** Every stored task: those of the latest plan in plan order, then removed ones (in their last plan order). */
   listTasks(): Promise<TaskRecord[]>;
   getTask(id: string): Promise<TaskRecord | undefined>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { snapshotInputsHash } from "../../src/store/inputs-hash.js";
-import type { ImportedTask, NewSnapshot, PlanImport, Store, TaskState } from "../../src/store/types.js";
+import type { ImportedTask, NewSnapshot, PlanImport, Store, StoredPlan, TaskState } from "../../src/store/types.js";
 import { testRunContract } from "./conformance-runs.js";
 
 /** A snapshot with one of every row kind; `n` varies the content. */
@@ -251,6 +251,35 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         expect(await store.getPlan()).toEqual(first.plan);
         expect(await store.listEvents()).toEqual(events);
         expect(await store.listTasks()).toEqual([expect.objectContaining({ id: "T1", title: "Task T1", state: "in_progress" })]);
+        await store.close();
+      });
+
+      it("lists every plan import oldest first by its time (then id), from inclusive, to exclusive, content only when asked", async () => {
+        const store = await open();
+        expect(await store.listPlans()).toEqual([]);
+        const imports = [
+          ["h1", "2026-11-01T00:00:00.000Z", [planTask("T1")]],
+          ["h2", "2026-11-03T00:00:00.000Z", [planTask("T1"), planTask("T2")]],
+          // Imported after h2 with an earlier time (a replayed clock): it sorts by its time.
+          ["h3", "2026-11-02T00:00:00.000Z", [planTask("T2")]],
+          // The same time as h2: the later import sorts after it.
+          ["h4", "2026-11-03T00:00:00.000Z", [planTask("T3")]],
+        ] as const;
+        const stored = [];
+        for (const [hash, at, tasks] of imports) stored.push((await store.importPlan(planImport(hash, [...tasks]), at)).plan);
+        // An unchanged file writes no plan row, so it lists no import.
+        await store.importPlan(planImport("h4", [planTask("T3")]), "2026-11-04T00:00:00.000Z");
+        const [h1, h2, h3, h4] = stored as [StoredPlan, StoredPlan, StoredPlan, StoredPlan];
+        expect(await store.listPlans()).toEqual([h1, h3, h2, h4]);
+        expect(h2.content).toEqual({ version: 1, tasks: ["T1", "T2"] });
+        expect(await store.listPlans({ from: "2026-11-02T00:00:00.000Z" })).toEqual([h3, h2, h4]);
+        expect(await store.listPlans({ to: "2026-11-03T00:00:00.000Z" })).toEqual([h1, h3]);
+        expect(await store.listPlans({ from: "2026-11-02T00:00:00.000Z", to: "2026-11-03T00:00:00.000Z" })).toEqual([h3]);
+        expect(await store.listPlans({ from: "2026-11-03T00:00:00.000Z", to: "2026-11-03T00:00:00.000Z" })).toEqual([]);
+        expect(await store.listPlans({ from: "2026-11-05T00:00:00.000Z" })).toEqual([]);
+        expect(await store.listPlans({ content: false })).toEqual([h1, h3, h2, h4].map((p) => ({ ...p, content: null })));
+        expect(await store.listPlans({ content: false, from: "2026-11-03T00:00:00.000Z" })).toEqual([{ ...h2, content: null }, { ...h4, content: null }]);
+        expect(await store.listPlans({ content: true, to: "2026-11-02T00:00:00.000Z" })).toEqual([h1]);
         await store.close();
       });
 

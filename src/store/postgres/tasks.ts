@@ -132,7 +132,7 @@ export function taskSteps(location: string) {
 
 export type TaskSteps = ReturnType<typeof taskSteps>;
 
-type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listTasks" | "getTask" | "nextTask" | "listReadyTasks" | "transitionTask">;
+type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listPlans" | "listTasks" | "getTask" | "nextTask" | "listReadyTasks" | "transitionTask">;
 
 // Serializes plan imports across processes ("plan" in ASCII): of two importing the same new file, the second sees the first's plan.
 const IMPORT_LOCK = 0x706c616e;
@@ -194,6 +194,13 @@ export function taskMethods(pool: Pool, steps: TaskSteps, guard: Guard): TaskMet
         const columns = options.content === false ? "id, hash, source, imported_at, 'null' AS content" : "*";
         const row = (await pool.query<PlanRow>(`SELECT ${columns} FROM plan ORDER BY id DESC LIMIT 1`)).rows[0];
         return row && toPlan(row);
+      }),
+    listPlans: (query = {}) =>
+      guard(async () => {
+        const columns = query.content === false ? "id, hash, source, imported_at, 'null' AS content" : "*";
+        // Open ends of the range are NULL parameters (typed: PostgreSQL cannot infer a NULL's type from IS NULL).
+        const sql = `SELECT ${columns} FROM plan WHERE ($1::text IS NULL OR imported_at >= $1) AND ($2::text IS NULL OR imported_at < $2) ORDER BY imported_at, id`;
+        return (await pool.query<PlanRow>(sql, [query.from ?? null, query.to ?? null])).rows.map(toPlan);
       }),
     listTasks: () => guard(async () => (await pool.query<TaskRow>("SELECT * FROM task ORDER BY removed, ord, id")).rows.map(toTask)),
     getTask: (id) =>

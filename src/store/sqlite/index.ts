@@ -12,7 +12,7 @@ type Methods = Omit<Store, "driver" | "location" | "admin" | "close">;
 const METHODS: readonly (keyof Methods)[] = [
   "saveSnapshot", "listSnapshots", "getSnapshot", "getSources", "getFacts", "getTestResults", "getCoverageFiles", "getFindings",
   "getAdvisories", "setBaseline", "getBaseline", "listBaselines", "appendEvent", "listEvents", "listFactSeries", "importPlan",
-  "getPlan", "listTasks", "getTask", "nextTask", "listReadyTasks", "transitionTask", "claimTask", "heartbeat", "finishRun", "expireLeases",
+  "getPlan", "listPlans", "listTasks", "getTask", "nextTask", "listReadyTasks", "transitionTask", "claimTask", "heartbeat", "finishRun", "expireLeases",
   "getRun", "listRuns",
 ];
 

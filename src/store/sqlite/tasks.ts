@@ -89,13 +89,21 @@ export function taskSteps(db: Db, location: string) {
 
 export type TaskSteps = ReturnType<typeof taskSteps>;
 
-type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listTasks" | "getTask" | "nextTask" | "listReadyTasks" | "transitionTask">;
+type TaskMethods = Pick<Store, "importPlan" | "getPlan" | "listPlans" | "listTasks" | "getTask" | "nextTask" | "listReadyTasks" | "transitionTask">;
 
 /** The plan as imported, its tasks, and moves by hand. */
 export function taskMethods(db: Db, steps: TaskSteps, guard: Guard): TaskMethods {
   const q = {
     latestPlan: db.prepare("SELECT * FROM plan ORDER BY id DESC LIMIT 1"),
     latestPlanHead: db.prepare("SELECT id, hash, source, imported_at, 'null' AS content FROM plan ORDER BY id DESC LIMIT 1"),
+    // Open ends of the range are NULL parameters: plans are few (one per changed file), a scan of their heads is cheap.
+    plans: db.prepare(
+      "SELECT * FROM plan WHERE (@from IS NULL OR imported_at >= @from) AND (@to IS NULL OR imported_at < @to) ORDER BY imported_at, id",
+    ),
+    planHeads: db.prepare(
+      `SELECT id, hash, source, imported_at, 'null' AS content FROM plan
+       WHERE (@from IS NULL OR imported_at >= @from) AND (@to IS NULL OR imported_at < @to) ORDER BY imported_at, id`,
+    ),
     insertPlan: db.prepare("INSERT INTO plan (hash, source, imported_at, content) VALUES (?, ?, ?, ?)"),
     // Changes only rows whose definition differs, so `changes` counts real updates.
     updateDefinition: db.prepare(
@@ -154,6 +162,11 @@ export function taskMethods(db: Db, steps: TaskSteps, guard: Guard): TaskMethods
       guard(() => {
         const row = (options.content === false ? q.latestPlanHead : q.latestPlan).get() as PlanRow | undefined;
         return row && toPlan(row);
+      }),
+    listPlans: (query = {}) =>
+      guard(() => {
+        const range = { from: query.from ?? null, to: query.to ?? null };
+        return ((query.content === false ? q.planHeads : q.plans).all(range) as PlanRow[]).map(toPlan);
       }),
     listTasks: () => guard(() => (q.list.all() as TaskRow[]).map(toTask)),
     getTask: (id) =>
