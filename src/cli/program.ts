@@ -234,6 +234,37 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       });
   }
 
+  // Risks: the plan lists them; their status updates are events in the store.
+  const riskOpts = (cmd: Command) => common(cmd).option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd)");
+  const risk = program.command("risk").description("the plan's risks and their status updates (stored as events; docs/plan.md)");
+  riskOpts(risk.command("set"))
+    .description("record a risk's new status, and why: a risk.updated event that `risk list` and the tracker read")
+    .argument("<id>", "a risk id of the plan's risks:")
+    .requiredOption("--status <status>", "open | mitigated | accepted | closed")
+    .option("--note <text>", "why: what changed, what was decided")
+    .option("--agent <id>", "who sets it (default $SHIPGATE_AGENT; recorded as by)")
+    .addHelpText(
+      "after",
+      "\nThe plan file is not changed: the update is stored with its time (SHIPGATE_NOW, else the clock) and wins over the\n" +
+        "plan's own status from then on. Setting the same status again records the new note.\n\n" +
+        "Example:\n  shipgate risk set R1 --status mitigated --note \"fallback region live\" --agent alice\n\n" +
+        "Exit codes: 0 recorded, 2 unknown risk (the message lists the plan's), bad --status, plan or usage error.",
+    )
+    .action(function (this: Command, id: string) {
+      return act(async () => (await import("./commands/risk.js")).riskSetCommand(id, opts(this), io))();
+    });
+  riskOpts(risk.command("list"))
+    .description("the plan's risks with their status (the last update, else the plan's), impact, probability, exposure, owner, last note")
+    .option("--as-of <YYYY-MM-DD>", "the status at the end of that day (default: now)")
+    .addHelpText(
+      "after",
+      "\nHighest exposure (impact × probability, 1–12) first. Never creates a store. --json: docs/json-output.md.\n" +
+        "Exit codes: 0 listed (also when the plan lists none), 2 plan or usage error.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/risk.js")).riskListCommand(opts(this), io))();
+    });
+
   program
     .command("mcp")
     .description("serve the task queue to an AI coding agent over MCP (stdio): next, claim, heartbeat, complete, fail, release, status, handoff (docs/mcp.md)")

@@ -1,0 +1,127 @@
+/**
+ * Risk status updates (issue 12): `shipgate risk set` records one as an event, `shipgate risk list` shows the plan's
+ * risks with the status each has at a moment. The plan says what the risks are; the store says what happened to them.
+ *
+ * The event (until src/track/risks.ts is on main, its shape is defined here; the tracker reads the same events):
+ * - `type`: `risk.updated` (`RISK_EVENT`); `subject`: the risk id as the plan spells it;
+ * - `data`: `{ status, note, by }` (`riskEventData`): a status of `RISK_STATUSES`, the note or null, who set it or null;
+ * - `at`: when it was set (the caller's clock).
+ */
+import { ShipgateError } from "../errors.js";
+import type { Plan, PlanRisk } from "../plan/types.js";
+import type { StoreEvent, Store } from "../store/types.js";
+import type { RiskStatus, RiskView } from "../track/model.js";
+
+/** The event type of a risk's status update. */
+export const RISK_EVENT = "risk.updated";
+
+/** Every risk status, in the plan's words. */
+export const RISK_STATUSES: readonly RiskStatus[] = ["open", "mitigated", "accepted", "closed"];
+
+export const isRiskStatus = (value: string): value is RiskStatus => (RISK_STATUSES as readonly string[]).includes(value);
+
+/** The data of a `risk.updated` event. */
+export interface RiskEventData {
+  status: RiskStatus;
+  note: string | null;
+  by: string | null;
+}
+
+/** The payload `risk set` appends. An empty note is stored as null. */
+export function riskEventData(status: RiskStatus, note: string | null, by: string | null): RiskEventData {
+  return { status, note: note === null || note === "" ? null : note, by };
+}
+
+/** A stored payload, checked: null when it is not a well-formed update (ignored, never fatal). */
+function parseRiskEvent(data: unknown): RiskEventData | null {
+  if (typeof data !== "object" || data === null) return null;
+  const { status, note, by } = data as Record<string, unknown>;
+  if (typeof status !== "string" || !isRiskStatus(status)) return null;
+  return { status, note: typeof note === "string" && note !== "" ? note : null, by: typeof by === "string" ? by : null };
+}
+
+const IMPACT: Record<PlanRisk["impact"], number> = { low: 1, medium: 2, high: 3, critical: 4 };
+const PROBABILITY: Record<PlanRisk["probability"], number> = { low: 1, medium: 2, high: 3 };
+
+/**
+ * The plan's risks at `at` (ISO 8601, UTC as the store writes it): each with its updates at or before `at`, its status
+ * the last update's (else the plan's), its exposure impact × probability (1 … 12). Highest exposure first, then plan
+ * order. Updates naming a risk the plan does not list are left out.
+ */
+export function riskViews(planRisks: readonly PlanRisk[], events: readonly StoreEvent[], at: string): RiskView[] {
+  const atMs = Date.parse(at);
+  const updates = new Map<string, RiskView["updates"]>(planRisks.map((r) => [r.id, []]));
+  for (const event of events) {
+    const list = event.type === RISK_EVENT && event.subject !== null ? updates.get(event.subject) : undefined;
+    const data = list && parseRiskEvent(event.data);
+    if (!list || !data || Date.parse(event.at) > atMs) continue;
+    list.push({ at: event.at, status: data.status, note: data.note, by: data.by });
+  }
+  return planRisks
+    .map((risk, order) => {
+      const list = updates.get(risk.id) ?? [];
+      const view: RiskView = { ...risk, status: list.at(-1)?.status ?? risk.status, exposure: IMPACT[risk.impact] * PROBABILITY[risk.probability], updates: list };
+      return { view, order };
+    })
+    .sort((a, b) => b.view.exposure - a.view.exposure || a.order - b.order)
+    .map((r) => r.view);
+}
+
+export interface RiskContext {
+  store: Store;
+  /** The plan as loaded from its file. */
+  plan: Plan;
+  /** The plan file as messages name it. */
+  planFile: string;
+}
+
+export interface RiskUpdate {
+  id: string;
+  status: RiskStatus;
+  note: string | null;
+  /** Who set it (an agent or a person), or null. */
+  by: string | null;
+  at: string;
+}
+
+/** How many ids a NOT_FOUND message names before "and N more". */
+const LISTED_IDS = 20;
+
+function unknownRisk(ctx: RiskContext, id: string): ShipgateError {
+  const ids = ctx.plan.risks.map((r) => r.id);
+  if (ids.length === 0) {
+    return new ShipgateError("NOT_FOUND", `[risk] ${ctx.planFile} lists no risks, so there is no risk "${id}"`, {
+      hint: "add it to the plan's risks: section (id, description, impact, probability; docs/plan.md)",
+    });
+  }
+  const shown = ids.slice(0, LISTED_IDS).join(", ") + (ids.length > LISTED_IDS ? ` and ${ids.length - LISTED_IDS} more` : "");
+  return new ShipgateError("NOT_FOUND", `[risk] ${ctx.planFile} has no risk "${id}" (its risks: ${shown})`, {
+    hint: "use one of the plan's risk ids, or add the risk to its risks: section",
+  });
+}
+
+/**
+ * Records a risk's new status (and why) as a `risk.updated` event stamped `at`. The risk must be one of the plan's
+ * (NOT_FOUND naming the plan's ids otherwise, nothing written). Setting the status it already has is recorded too: the
+ * note is news. Resolves to the status before and the risk as it stands after, in two store calls.
+ */
+export async function setRiskStatus(ctx: RiskContext, update: RiskUpdate): Promise<{ previous: RiskStatus; risk: RiskView }> {
+  const risk = ctx.plan.risks.find((r) => r.id === update.id);
+  if (!risk) throw unknownRisk(ctx, update.id);
+  const event = await ctx.store.appendEvent({ type: RISK_EVENT, subject: risk.id, data: riskEventData(update.status, update.note, update.by), at: update.at });
+  const events = await ctx.store.listEvents({ type: RISK_EVENT, to: afterMs(update.at) });
+  // The view of this risk alone, up to and including the event just written (another update stamped the same
+  // millisecond by a concurrent caller may sort after it).
+  const [view] = riskViews([risk], events.filter((e) => e.id <= event.id), update.at);
+  const updates = (view as RiskView).updates;
+  return { previous: updates.at(-2)?.status ?? risk.status, risk: view as RiskView };
+}
+
+/** The plan's risks as they stood at `at` (`riskViews`), from ONE store read. */
+export async function listRisks(ctx: RiskContext, at: string): Promise<RiskView[]> {
+  const events = await ctx.store.listEvents({ type: RISK_EVENT, to: afterMs(at) });
+  return riskViews(ctx.plan.risks, events, at);
+}
+
+/** The exclusive end of a range that takes in `at` itself. */
+const afterMs = (at: string) => new Date(Date.parse(at) + 1).toISOString();
