@@ -87,7 +87,14 @@ export interface RiskUpdate {
 /** How many ids a NOT_FOUND message names before "and N more". */
 const LISTED_IDS = 20;
 
-function unknownRisk(ctx: RiskContext, id: string): ShipgateError {
+/** The plan's risk `id`; NOT_FOUND naming the plan's risk ids when it has none such. */
+export function findRisk(ctx: Pick<RiskContext, "plan" | "planFile">, id: string): PlanRisk {
+  const risk = ctx.plan.risks.find((r) => r.id === id);
+  if (!risk) throw unknownRisk(ctx, id);
+  return risk;
+}
+
+function unknownRisk(ctx: Pick<RiskContext, "plan" | "planFile">, id: string): ShipgateError {
   const ids = ctx.plan.risks.map((r) => r.id);
   if (ids.length === 0) {
     return new ShipgateError("NOT_FOUND", `[risk] ${ctx.planFile} lists no risks, so there is no risk "${id}"`, {
@@ -106,8 +113,7 @@ function unknownRisk(ctx: RiskContext, id: string): ShipgateError {
  * note is news. Resolves to the status before and the risk as it stands after, in two store calls.
  */
 export async function setRiskStatus(ctx: RiskContext, update: RiskUpdate): Promise<{ previous: RiskStatus; risk: RiskView }> {
-  const risk = ctx.plan.risks.find((r) => r.id === update.id);
-  if (!risk) throw unknownRisk(ctx, update.id);
+  const risk = findRisk(ctx, update.id);
   const event = await ctx.store.appendEvent({ type: RISK_EVENT, subject: risk.id, data: riskEventData(update.status, update.note, update.by), at: update.at });
   const events = await ctx.store.listEvents({ type: RISK_EVENT, to: afterMs(update.at) });
   // The view of this risk alone, up to and including the event just written (another update stamped the same

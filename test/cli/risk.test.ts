@@ -93,6 +93,12 @@ describe("shipgate risk", () => {
     expect(shipgate(["risk", "list"], at(none, "2026-12-04T09:00:00Z"))).toEqual({ code: 0, stdout: "shipgate.plan.yaml lists no risks (add them under risks:, docs/plan.md)\n", stderr: "" });
   });
 
+  it("regression: an unknown risk id created the store and imported the plan before it was refused; now it writes nothing", () => {
+    const dir = project();
+    expect(shipgate(["risk", "set", "R9", "--status", "closed"], at(dir, "2026-12-02T11:00:00Z")).code).toBe(2);
+    expect(existsSync(join(dir, ".shipgate"))).toBe(false);
+  });
+
   it("refuses an unknown risk id (NOT_FOUND naming the plan's risks) and writes no event", async () => {
     const dir = project();
     expect(shipgate(["risk", "set", "R1", "--status", "mitigated"], at(dir, "2026-12-02T10:00:00Z")).code).toBe(0);

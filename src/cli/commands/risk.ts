@@ -20,11 +20,18 @@ export interface RiskOptions extends CommonOptions {
  * Loads the plan (--plan, default shipgate.plan.yaml under --cwd), opens the store with the plan synced (imported
  * when the file changed) and hands both to `work`. `readOnly`: without a store, an empty one in memory (nothing created).
  */
-async function withRisks<T>(options: RiskOptions, at: string, work: (ctx: RiskContext) => Promise<T>, { readOnly = false } = {}): Promise<T> {
+async function withRisks<T>(
+  options: RiskOptions,
+  at: string,
+  work: (ctx: RiskContext) => Promise<T>,
+  { readOnly = false, check = () => undefined }: { readOnly?: boolean; check?: (plan: Pick<RiskContext, "plan" | "planFile">) => void } = {},
+): Promise<T> {
   const [{ loadPlan, PLAN_FILE }, { withStore }, { syncPlan }] = await Promise.all([import("../../config/load-plan.js"), import("../../store/open-store.js"), import("../../app/sync-plan.js")]);
   const file = resolve(options.cwd, options.plan ?? PLAN_FILE);
   const loaded = await loadPlan(file, { cwd: process.cwd() });
   const planFile = relative(options.cwd, file) || file;
+  // Refusals that the plan alone decides come before the store is opened (or created).
+  check({ plan: loaded.plan, planFile });
   return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: readOnly }, async (store) => {
     await syncPlan(store, file, { cwd: process.cwd(), at, loaded });
     return work({ store, plan: loaded.plan, planFile });
@@ -76,14 +83,16 @@ export async function riskListCommand(options: RiskOptions, io: CliIo): Promise<
 
 /** `shipgate risk set ID --status S [--note TEXT] [--agent A]`: records a status update as a risk.updated event. */
 export async function riskSetCommand(id: string, options: RiskOptions, io: CliIo): Promise<number> {
-  const { RISK_STATUSES, isRiskStatus, setRiskStatus } = await import("../../app/risk.js");
+  const { RISK_STATUSES, findRisk, isRiskStatus, setRiskStatus } = await import("../../app/risk.js");
   const status = options.status ?? "";
   if (!isRiskStatus(status)) {
     throw new ShipgateError("USAGE", `[risk] --status must be one of ${RISK_STATUSES.join(", ")} (got "${status}")`, { hint: `e.g. shipgate risk set ${shellWord(id)} --status mitigated --note "what changed"` });
   }
   const at = now(io.env);
   const by = options.agent ?? (io.env.SHIPGATE_AGENT || null);
-  const { previous, risk } = await withRisks(options, at, (ctx) => setRiskStatus(ctx, { id, status, note: options.note ?? null, by, at }));
+  const { previous, risk } = await withRisks(options, at, (ctx) => setRiskStatus(ctx, { id, status, note: options.note ?? null, by, at }), {
+    check: (plan) => void findRisk(plan, id),
+  });
   if (options.json) {
     io.stdout(`${JSON.stringify({ previous, risk }, null, 2)}\n`);
     return 0;
