@@ -149,7 +149,7 @@ export interface MilestoneView {
   date: string;
   status: MilestoneStatus;
   criteria: CriterionView[];
-  /** Share of forecast trials finishing the remaining work by the date (0–1); null without a forecast. */
+  /** Share of forecast trials finishing the remaining work by the date (0–1); null without a forecast or once the date has passed. */
   probability: number | null;
   /** Working days from the as-of day to the date (negative: past). */
   daysLeft: number;
