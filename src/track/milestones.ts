@@ -26,6 +26,8 @@ export const ON_TRACK_PROBABILITY = 0.85;
 const DAY_MS = 86_400_000;
 /** A gate's name as shipgate.yaml accepts it (config/schema.ts). No nested quantifier: linear. */
 const GATE_NAME = /^[A-Za-z0-9][\w.-]*$/;
+/** A gate may also be written "gate:release" (docs/plan.md). */
+const GATE_PREFIX = "gate:";
 
 export interface MilestonesInput {
   milestones: readonly PlanMilestone[];
@@ -55,10 +57,15 @@ export type ParsedCriterion =
 
 /**
  * Reads a criterion in one pass: "metric op number" (ops of gate/types.ts `OPS`, spaces around them optional) is a
- * condition; a word a gate may be named (letters, digits, '.', '_', '-') is a gate; anything else is invalid.
+ * condition; "gate:NAME", or a word a gate may be named (letters, digits, '.', '_', '-'), is a gate; anything else
+ * is invalid.
  */
 export function parseCriterion(text: string): ParsedCriterion {
   const s = text.trim();
+  if (s.startsWith(GATE_PREFIX)) {
+    const gate = s.slice(GATE_PREFIX.length).trim();
+    return GATE_NAME.test(gate) ? { kind: "gate", gate } : { kind: "invalid", reason: `"${text}" must name a gate after "${GATE_PREFIX}" (letters, digits, '.', '_' or '-')` };
+  }
   let i = 0;
   while (i < s.length && !isOpChar(s.charCodeAt(i))) i++;
   if (i === s.length) {
@@ -134,7 +141,7 @@ export interface GateRun {
 
 function judge(text: string, judgedOn: string, cutoff: number, readings: Map<string, Reading[]>, gates: Map<string, GateRun[]>): CriterionView {
   const parsed = parseCriterion(text);
-  if (parsed.kind === "invalid") return { text, kind: "condition", status: "unknown", value: null, evidence: null, reason: parsed.reason };
+  if (parsed.kind === "invalid") return { text, kind: text.trim().startsWith(GATE_PREFIX) ? "gate" : "condition", status: "unknown", value: null, evidence: null, reason: parsed.reason };
   if (parsed.kind === "gate") {
     const run = lastBefore(gates.get(parsed.gate), cutoff);
     if (!run) {

@@ -76,6 +76,8 @@ describe("parseCriterion", () => {
     ["type_errors != -1", { kind: "condition", metric: "type_errors", op: "!=", threshold: -1 }],
     ["release", { kind: "gate", gate: "release" }],
     ["new-code", { kind: "gate", gate: "new-code" }],
+    ["gate:release", { kind: "gate", gate: "release" }], // as docs/plan.md and examples/demo write it
+    ["gate: new-code", { kind: "gate", gate: "new-code" }],
   ] as const)("%j reads as %j", (text, expected) => {
     expect(parseCriterion(text)).toEqual(expected);
   });
@@ -88,6 +90,8 @@ describe("parseCriterion", () => {
     [">= 80", "must start with one metric name"],
     ["line coverage >= 80", "must start with one metric name"],
     ["release gate", "is neither a condition"],
+    ["gate:", 'must name a gate after "gate:"'],
+    ["gate:rel ease", 'must name a gate after "gate:"'],
     ["", "is neither a condition"],
   ])("%j is invalid: %s", (text, reason) => {
     const parsed = parseCriterion(text);
@@ -123,6 +127,7 @@ describe("milestones: criteria", () => {
     ["2026-12-09", "release", "2026-12-11", "met", null, "gate release: GO on 2026-12-09 (snapshot 10)", null],
     ["2026-12-14", "release", "2026-12-18", "met", null, "gate release: GO on 2026-12-14 (snapshot 13)", null],
     ["2026-12-14", "new-code", "2026-12-11", "unknown", null, null, "no `shipgate gate --gate new-code` recorded on or before 2026-12-11"],
+    ["2026-12-14", "gate:release", "2026-12-18", "met", null, "gate release: GO on 2026-12-14 (snapshot 13)", null],
     ["2026-12-14", "coverage.lines => 80", "2026-12-11", "unknown", null, null, '"coverage.lines => 80" has no comparison shipgate knows: write one of < <= > >= == !='],
   ] as const)("as of %s, %j due %s is %s (value %s, %s, %s)", (asOf, text, date, status, value, evidence, reason) => {
     const [view] = run(asOf, [m("x", date, text)]).views;
