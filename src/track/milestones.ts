@@ -10,6 +10,7 @@
 import { ShipgateError } from "../errors.js";
 import { compare } from "../gate/evaluate.js";
 import { OPS, type Op } from "../gate/types.js";
+import { CONDITION } from "../score/score.js";
 import { weekdayIndex } from "../plan/schedule.js";
 import type { PlanMilestone } from "../plan/types.js";
 import { isCalendarDate } from "../plan/validate-plan.js";
@@ -26,6 +27,8 @@ export const ON_TRACK_PROBABILITY = 0.85;
 const DAY_MS = 86_400_000;
 /** A gate's name as shipgate.yaml accepts it (config/schema.ts). No nested quantifier: linear. */
 const GATE_NAME = /^[A-Za-z0-9][\w.-]*$/;
+/** A metric name as CONDITION reads it. */
+const METRIC = /^[a-z_][\w.]*$/;
 /** A gate may also be written "gate:release" (docs/plan.md). */
 const GATE_PREFIX = "gate:";
 
@@ -56,8 +59,8 @@ export type ParsedCriterion =
   | { kind: "invalid"; reason: string };
 
 /**
- * Reads a criterion in one pass: "metric op number" (ops of gate/types.ts `OPS`, spaces around them optional) is a
- * condition; "gate:NAME", or a word a gate may be named (letters, digits, '.', '_', '-'), is a gate; anything else
+ * Reads a criterion: "metric op number" as every condition of shipgate.yaml is written (score/score.ts `CONDITION`:
+ * a lowercase metric name, one of gate/types.ts `OPS`, a plain decimal number; spaces optional) is a condition; "gate:NAME", or a word a gate may be named (letters, digits, '.', '_', '-'), is a gate; anything else
  * is invalid.
  */
 export function parseCriterion(text: string): ParsedCriterion {
@@ -73,15 +76,16 @@ export function parseCriterion(text: string): ParsedCriterion {
       ? { kind: "gate", gate: s }
       : { kind: "invalid", reason: `"${text}" is neither a condition "metric op number" (${OPS.join(" ")}) nor a gate name` };
   }
+  // The grammar of every other condition shipgate reads (score levels, gates: score/score.ts CONDITION); the scan
+  // above only finds which part is wrong.
+  const m = CONDITION.exec(s);
+  if (m) return { kind: "condition", metric: m[1] as string, op: m[2] as Op, threshold: Number(m[3]) };
   const metric = s.slice(0, i).trim();
   const two = s.slice(i, i + 2);
   const op = (OPS as readonly string[]).includes(two) ? (two as Op) : (OPS as readonly string[]).includes(s[i] as string) ? (s[i] as Op) : null;
   if (op === null) return { kind: "invalid", reason: `"${text}" has no comparison shipgate knows: write one of ${OPS.join(" ")}` };
-  const rest = s.slice(i + op.length).trim();
-  if (metric === "" || hasSpace(metric)) return { kind: "invalid", reason: `"${text}" must start with one metric name (e.g. "coverage.lines >= 80")` };
-  const threshold = rest === "" ? Number.NaN : Number(rest);
-  if (!Number.isFinite(threshold)) return { kind: "invalid", reason: `"${text}" must end with a number after ${op} (got "${rest}")` };
-  return { kind: "condition", metric, op, threshold };
+  if (!METRIC.test(metric)) return { kind: "invalid", reason: `"${text}" must start with one metric name: lowercase letters, digits, '.' and '_' (e.g. "coverage.lines >= 80")` };
+  return { kind: "invalid", reason: `"${text}" must end with a number after ${op}, like 80, -1 or 0.5 (got "${s.slice(i + op.length).trim()}")` };
 }
 
 /** Every milestone of the plan, in plan order, evaluated at the end of `asOf`. Throws USAGE for a bad date. */
@@ -227,11 +231,6 @@ function dayOf(ms: number): string {
 
 function isOpChar(c: number): boolean {
   return c === 60 /* < */ || c === 62 /* > */ || c === 61 /* = */ || c === 33 /* ! */;
-}
-
-function hasSpace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) <= 32) return true;
-  return false;
 }
 
 function checkDate(name: string, value: string): void {

@@ -1,5 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runGate } from "../../src/app/run-gate.js";
+import { parseConfig } from "../../src/config/load-config.js";
 import { ShipgateError } from "../../src/errors.js";
+import { computeAlerts } from "../../src/gate/alerts.js";
+import { openStore } from "../../src/store/open-store.js";
 import type { StoreEvent } from "../../src/store/types.js";
 import { alertEventData, alerts, isTestRegression, TRACK_ALERT_EVENT, type AlertsInput } from "../../src/track/alerts.js";
 import type { TrackAlert } from "../../src/track/model.js";
@@ -147,5 +154,44 @@ describe("alerts", () => {
     expect(() => alerts({ ...input, from: "2026-12-11T00:00:00Z" })).toThrow(ShipgateError);
     expect(() => alerts({ ...input, from: "2026-12-11T00:00:00Z" })).toThrow(/window starts \(2026-12-11T00:00:00Z\) after its end/);
     expect(() => alerts({ ...input, at: "yesterday" })).toThrow(/alert moment must be an ISO 8601 date-time \(got "yesterday"\)/);
+  });
+});
+
+describe("alerts on a real store", () => {
+  it("lists what assess and runGate stored in a SQLite store: score decline, NO-GO and the regressed test", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-alerts-"));
+    const store = await openStore(join(dir, "shipgate.db"));
+    const config = parseConfig('version: 1\ngates:\n  release:\n    conditions: ["tests.failed == 0", { metric: tests.regressed, op: "==", threshold: 0, scope: new, when_missing: pass }]\n', "shipgate.yaml");
+    try {
+      // Monday the test passes (score 90); Tuesday it fails (score 80): assess's alert events, then the gate.
+      let previous: { id: number; score: number } | null = null;
+      for (const [day, status, score] of [["2026-11-23", "passed", 90], ["2026-11-24", "failed", 80]] as const) {
+        const failed = status === "failed" ? 1 : 0;
+        const found = previous ? computeAlerts({ score: previous.score }, { score }, { scoreDecline: true, worseByPct: 10, metrics: [] }) : [];
+        const { id } = await store.saveSnapshot({
+          takenAt: `${day}T10:00:00.000Z`,
+          git: { commit: `c-${day}`, branch: "main", dirty: false, tree: null },
+          configHash: null,
+          summary: { schemaVersion: 1, tests: { status: "ok", total: 1, passed: 1 - failed, failed, errored: 0, skipped: 0, flaky: 0 }, coverage: { status: "unknown" } },
+          sources: [{ path: "junit.xml", sha256: "a".repeat(64), bytes: 1, format: "junit", tool: null, collector: null }],
+          facts: [{ key: "score", value: score, component: null, sourceIndex: null }],
+          tests: [{ testId: "t.test.ts › t", file: "t.test.ts", suite: "", name: "t", status, durationMs: null, message: null, flaky: false, sourceIndex: 0 }],
+          coverageFiles: [],
+          // as app/assess.ts stores them
+          events: found.map((alert) => ({ type: "alert", data: { ...alert, previousSnapshotId: previous?.id ?? null } })),
+        });
+        await runGate({ root: dir, store, config, gate: "release", snapshotId: id, today: day, at: `${day}T11:00:00.000Z` });
+        previous = { id, score };
+      }
+      const list = alerts({ ...input, events: await store.listEvents({}), at: "2026-11-24T18:00:00.000Z", from: "2026-11-23T00:00:00.000Z", milestones: [], tasks: [], runs: [], agents: [], maxParallel: null });
+      expect(list.map((a) => [a.at, a.kind, a.message])).toEqual([
+        ["2026-11-24T11:00:00.000Z", "gate-no-go", "gate release said NO-GO on snapshot 2: failed tests.failed, new:tests.regressed"],
+        ["2026-11-24T11:00:00.000Z", "test-regressed", "gate release on snapshot 2: new:tests.regressed failed: tests that passed in the baseline and fail now (flaky ones excluded)"],
+        ["2026-11-24T10:00:00.000Z", "score-decline", "score fell from 90 to 80 (snapshot 2 against snapshot 1)"],
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

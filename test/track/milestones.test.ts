@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runGate } from "../../src/app/run-gate.js";
+import { parseConfig } from "../../src/config/load-config.js";
 import { ShipgateError } from "../../src/errors.js";
 import type { PlanMilestone } from "../../src/plan/types.js";
+import { openStore } from "../../src/store/open-store.js";
 import type { FactPoint, StoreEvent } from "../../src/store/types.js";
 import { milestones, parseCriterion, type MilestonesInput } from "../../src/track/milestones.js";
 
@@ -85,8 +91,10 @@ describe("parseCriterion", () => {
   it.each([
     ["coverage.lines => 80", "no comparison shipgate knows"],
     ["coverage.lines = 80", "no comparison shipgate knows"],
-    ["coverage.lines >= lots", 'must end with a number after >= (got "lots")'],
-    ["coverage.lines >=", 'must end with a number after >= (got "")'],
+    ["coverage.lines >= lots", 'must end with a number after >=, like 80, -1 or 0.5 (got "lots")'],
+    ["coverage.lines >=", 'must end with a number after >=, like 80, -1 or 0.5 (got "")'],
+    ["score >= 1e3", 'must end with a number after >=, like 80, -1 or 0.5 (got "1e3")'],
+    ["Score >= 80", "must start with one metric name: lowercase letters"],
     [">= 80", "must start with one metric name"],
     ["line coverage >= 80", "must start with one metric name"],
     ["release gate", "is neither a condition"],
@@ -187,5 +195,40 @@ describe("milestones: status", () => {
     expect(bad).toThrow(ShipgateError);
     expect(bad).toThrow(/date of milestone beta must be a date YYYY-MM-DD \(got "2026-12-32"\)/);
     expect(() => run("14.12.2026", [])).toThrow(/as-of day must be a date/);
+  });
+});
+
+describe("milestones on a real store", () => {
+  it("reads the facts and the gate.evaluated events that a SQLite store holds after runGate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-milestones-"));
+    // The release gate replaced by one condition and the regressed tests, so the stored summary need hold only tests.
+    const config = parseConfig("version: 1\ngates:\n  release:\n    conditions: [\"tests.failed == 0\", { metric: tests.regressed, op: \"==\", threshold: 0, scope: new, when_missing: pass }]\n", "shipgate.yaml");
+    const store = await openStore(join(dir, "shipgate.db"));
+    try {
+      // Monday: one failing test (gate NO-GO); Wednesday: it passes (gate GO).
+      for (const [day, status] of [["2026-11-23", "failed"], ["2026-11-25", "passed"]] as const) {
+        const failed = status === "failed" ? 1 : 0;
+        const { id } = await store.saveSnapshot({
+          takenAt: `${day}T10:00:00.000Z`,
+          git: { commit: `c-${day}`, branch: "main", dirty: false, tree: null },
+          configHash: null,
+          summary: { schemaVersion: 1, tests: { status: "ok", total: 1, passed: 1 - failed, failed, errored: 0, skipped: 0, flaky: 0 }, coverage: { status: "unknown" } },
+          sources: [{ path: "junit.xml", sha256: "a".repeat(64), bytes: 1, format: "junit", tool: null, collector: null }],
+          facts: [{ key: "tests.failed", value: failed, component: null, sourceIndex: 0 }],
+          tests: [{ testId: "t.test.ts › t", file: "t.test.ts", suite: "", name: "t", status, durationMs: null, message: null, flaky: false, sourceIndex: 0 }],
+          coverageFiles: [],
+        });
+        await runGate({ root: dir, store, config, gate: "release", snapshotId: id, today: day, at: `${day}T11:00:00.000Z` });
+      }
+      const list = [m("M1", "2026-11-24", "tests.failed == 0", "gate:release"), m("M2", "2026-11-27", "tests.failed == 0", "release")];
+      const views = milestones({ milestones: list, asOf: "2026-11-26", facts: await store.listFactSeries({}), gateEvents: await store.listEvents({ type: "gate.evaluated" }), probabilityBy: () => 0.5, forecastP85: null });
+      expect(views.map((v) => [v.id, v.status, v.criteria.map((c) => `${c.status}: ${c.evidence}`)])).toEqual([
+        ["M1", "missed", ["not-met: snapshot 1 (2026-11-23)", "not-met: gate release: NO-GO on 2026-11-23 (snapshot 1): failed tests.failed"]],
+        ["M2", "met", ["met: snapshot 2 (2026-11-25)", "met: gate release: GO on 2026-11-25 (snapshot 2)"]],
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
