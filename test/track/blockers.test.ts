@@ -92,8 +92,13 @@ describe("blockers: a small history, read at several moments", () => {
   });
 
   it("ignores a move after the moment wherever the list places it", () => {
-    // Times are stamped by callers and need not grow with ids: event 20 (day 4) is listed before event 21 (day 3).
-    const shuffled = [move(20, "2026-03-04T08:00:00Z", "task.pending", "B", "lead"), move(21, "2026-03-03T08:00:00Z", "task.blocked", "B", "lead", "waits")];
+    // Times are stamped by callers and need not grow with ids: event 20 (day 4) is listed before event 21 (day 3),
+    // event 22 (day 5) after it. On day 3 neither later move resolves B, and event 21 is not skipped.
+    const shuffled = [
+      move(20, "2026-03-04T08:00:00Z", "task.pending", "B", "lead"),
+      move(21, "2026-03-03T08:00:00Z", "task.blocked", "B", "lead", "waits"),
+      move(22, "2026-03-05T08:00:00Z", "task.pending", "B", "lead"),
+    ];
     const b = blockers({ events: shuffled, titles, from: "2026-03-03", at: "2026-03-03T20:00:00Z" });
     expect(b.open.map(entry)).toEqual(["B | API client | lead | waits | 03T08:00 → - | 12 | open"]);
   });

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ShipgateError } from "../../src/errors.js";
-import type { RunOutcome, StoreEvent, TaskRun } from "../../src/store/types.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { ImportedTask, RunOutcome, Store, StoreEvent, TaskRun } from "../../src/store/types.js";
+import { blockers } from "../../src/track/blockers.js";
 import type { TaskAt } from "../../src/track/model.js";
 import { replayRuns, replayTasks, taskMoveOf, type ReplayImport } from "../../src/track/replay.js";
 
@@ -66,8 +71,13 @@ describe("replayTasks: a small history, read at several moments", () => {
   });
 
   it("ignores events after the moment even where the list places them before earlier ones", () => {
-    // Stamped by callers, times need not grow with ids: event 21 (day 5) comes before event 22 (day 3) in the list.
-    const late = [move(21, "2026-03-05T09:00:00Z", "task.done", "A", "a1"), move(22, "2026-03-03T09:00:00Z", "task.started", "A", "a1")];
+    // Stamped by callers, times need not grow with ids: event 21 (day 5) comes before event 22 (day 3) in the list,
+    // and event 23 (day 6) after it. Neither later one counts on day 4; event 22 is not skipped for standing after 21.
+    const late = [
+      move(21, "2026-03-05T09:00:00Z", "task.done", "A", "a1"),
+      move(22, "2026-03-03T09:00:00Z", "task.started", "A", "a1"),
+      move(23, "2026-03-06T09:00:00Z", "task.failed", "A", "a1"),
+    ];
     const rows = replayTasks({ tasks, imports, events: late, at: "2026-03-04T00:00:00Z" }).map(line);
     expect(rows[0]).toBe("A in_progress 03-03T09:00 a1 -");
   });
@@ -153,5 +163,98 @@ describe("replayRuns", () => {
     ["2026-03-04T12:00:00Z", ["1 02T15:00 done 02T14:00 02T14:15 - 0.42", "2 03T12:00 failed 03T11:50 03T12:05 acceptance exited 1 -", "3 - - 04T11:00 04T11:15 - -"]],
   ] as const)("at %s", (at, expected) => {
     expect(rows(at)).toEqual(expected);
+  });
+});
+
+describe("replay against a real SQLite store", () => {
+  const t = (hours: number) => new Date(Date.parse("2026-03-02T09:00:00.000Z") + hours * 3_600_000).toISOString();
+  const task = (id: string, maxAttempts: number | null = null): ImportedTask => ({
+    id,
+    title: `Task ${id}`,
+    owner: "a1",
+    priority: "P1",
+    slack: 0,
+    dependsOn: [],
+    phase: "p",
+    maxAttempts,
+  });
+  const importOf = (hash: string, tasks: ImportedTask[]) => ({ hash, source: "shipgate.plan.yaml", content: { version: 1 }, tasks, phaseWaits: {} });
+  const LEASE = 30 * 60_000;
+
+  it("gives, at every step of a history, the task states and runs the store itself held then", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-replay-"));
+    const store: Store = await openStore(join(dir, "s.db"), { at: t(0) });
+    try {
+      /** After each step: its time, and the store's own view of tasks and runs then. */
+      const steps: { at: string; tasks: string[]; runs: string[] }[] = [];
+      const record = async (at: string) => {
+        const tasks = (await store.listTasks()).map((r) => `${r.id} ${r.state} ${r.note ?? "-"}${r.removed ? " removed" : ""}`);
+        const runs = (await store.listRuns()).map((r) => `${r.id} ${r.endedAt ?? "-"} ${r.outcome ?? "-"} ${r.note ?? "-"}`);
+        steps.push({ at, tasks, runs });
+      };
+      const plan1 = [task("A"), task("B"), task("C", 2), task("D")];
+      const plan2 = [task("A"), task("B"), task("C", 2), task("E")];
+      const claim = async (id: string, agent: string, at: string) => (await store.claimTask({ agent, at, leaseMs: LEASE, taskId: id }))?.run as TaskRun;
+
+      await store.importPlan(importOf("h1", plan1), t(0));
+      await record(t(0));
+      const run1 = await claim("A", "a1", t(1));
+      await record(t(1));
+      await store.heartbeat(run1.id, run1.epoch, LEASE, { at: t(1.25) });
+      await record(t(1.25));
+      await store.finishRun(run1.id, run1.epoch, { at: t(2), outcome: "done", exitCode: 0, usage: { costUsd: 0.5 } });
+      await record(t(2));
+      await store.transitionTask("B", "blocked", { agent: "lead", note: "waits for the key" }, t(3));
+      await record(t(3));
+      await store.transitionTask("B", "pending", { agent: "lead" }, t(4));
+      await record(t(4));
+      await store.transitionTask("B", "blocked", { agent: "lead", note: "key revoked" }, t(5)); // blocked again
+      await record(t(5));
+      const run2 = await claim("C", "a2", t(6));
+      await store.finishRun(run2.id, run2.epoch, { at: t(7), outcome: "failed", exitCode: 1, note: "acceptance exited 1" });
+      await record(t(7));
+      await claim("C", "a2", t(8));
+      await record(t(8));
+      await store.expireLeases(t(9)); // attempt 2 of 2 lost: C failed for good, moved by nobody
+      await record(t(9));
+      // As the dispatcher does with a task out of attempts.
+      await store.transitionTask("C", "blocked", { agent: "a2", note: "2 attempts failed: the last one's lease expired", expectHolder: "a2" }, t(10));
+      await record(t(10));
+      await store.importPlan(importOf("h2", plan2), t(11)); // D removed, E added
+      await record(t(11));
+      await store.transitionTask("C", "pending", { agent: "lead", note: "reset" }, t(12)); // a reset
+      await record(t(12));
+      await claim("E", "a1", t(13)); // still running at the end
+      await record(t(13));
+
+      const tasks = await store.listTasks();
+      const events = await store.listEvents();
+      const runs = await store.listRuns();
+      const imports = [
+        { at: t(0), tasks: plan1 },
+        { at: t(11), tasks: plan2 },
+      ];
+      for (const step of steps) {
+        const replayed = replayTasks({ tasks, imports, events, at: step.at }).map((r) => `${r.id} ${r.state} ${r.note ?? "-"}${r.removed ? " removed" : ""}`);
+        expect({ at: step.at, tasks: replayed }).toEqual({ at: step.at, tasks: step.tasks });
+        const replayedRuns = replayRuns(runs, step.at).map((r) => `${r.id} ${r.endedAt ?? "-"} ${r.outcome ?? "-"} ${r.note ?? "-"}`);
+        expect({ at: step.at, runs: replayedRuns }).toEqual({ at: step.at, runs: step.runs });
+      }
+      // The lost run's move was made by nobody; the heartbeat of run 1 is known from 1.25 h on.
+      expect(replayTasks({ tasks, imports, events, at: t(9) }).find((r) => r.id === "C")).toMatchObject({ state: "failed", by: null, note: "lease expired" });
+      expect(replayRuns(runs, t(1.1)).map((r) => r.heartbeatAt)).toEqual([t(1)]);
+      expect(replayRuns(runs, t(2))).toMatchObject([{ heartbeatAt: runs[0]?.heartbeatAt, costUsd: 0.5 }]);
+
+      const b = blockers({ events, titles: new Map(tasks.map((r) => [r.id, r.title])), from: "2026-03-02", at: t(13) });
+      expect(b.log.map((e) => `${e.task} ${e.by} ${e.reason} ${e.hours} ${e.open ? "open" : "resolved"}`)).toEqual([
+        "B lead waits for the key 1 resolved",
+        "B lead key revoked 8 open",
+        "C a2 2 attempts failed: the last one's lease expired 2 resolved",
+      ]);
+      expect(b.medianHoursToResolve).toBe(1.5);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
