@@ -2,70 +2,23 @@
  * Risk status updates (issue 12): `shipgate risk set` records one as an event, `shipgate risk list` shows the plan's
  * risks with the status each has at a moment. The plan says what the risks are; the store says what happened to them.
  *
- * The event (until src/track/risks.ts is on main, its shape is defined here; the tracker reads the same events):
- * - `type`: `risk.updated` (`RISK_EVENT`); `subject`: the risk id as the plan spells it;
- * - `data`: `{ status, note, by }` (`riskEventData`): a status of `RISK_STATUSES`, the note or null, who set it or null;
- * - `at`: when it was set (the caller's clock).
+ * The event's shape, its builder and its reader live in src/track/risks.ts (`RISK_EVENT`, `riskEventData`,
+ * `parseRiskEvent`), which the tracker's risk matrix shares: `risk.updated`, subject the risk id, data `{ status, note, by }`.
  */
 import { ShipgateError } from "../errors.js";
 import type { Plan, PlanRisk } from "../plan/types.js";
 import type { StoreEvent, Store } from "../store/types.js";
 import type { RiskStatus, RiskView } from "../track/model.js";
+import { isRiskStatus, RISK_EVENT, RISK_STATUSES, riskEventData, risks } from "../track/risks.js";
 
-/** The event type of a risk's status update. */
-export const RISK_EVENT = "risk.updated";
-
-/** Every risk status, in the plan's words. */
-export const RISK_STATUSES: readonly RiskStatus[] = ["open", "mitigated", "accepted", "closed"];
-
-export const isRiskStatus = (value: string): value is RiskStatus => (RISK_STATUSES as readonly string[]).includes(value);
-
-/** The data of a `risk.updated` event. */
-export interface RiskEventData {
-  status: RiskStatus;
-  note: string | null;
-  by: string | null;
-}
-
-/** The payload `risk set` appends. An empty note is stored as null. */
-export function riskEventData(status: RiskStatus, note: string | null, by: string | null): RiskEventData {
-  return { status, note: note === null || note === "" ? null : note, by };
-}
-
-/** A stored payload, checked: null when it is not a well-formed update (ignored, never fatal). */
-function parseRiskEvent(data: unknown): RiskEventData | null {
-  if (typeof data !== "object" || data === null) return null;
-  const { status, note, by } = data as Record<string, unknown>;
-  if (typeof status !== "string" || !isRiskStatus(status)) return null;
-  return { status, note: typeof note === "string" && note !== "" ? note : null, by: typeof by === "string" ? by : null };
-}
-
-const IMPACT: Record<PlanRisk["impact"], number> = { low: 1, medium: 2, high: 3, critical: 4 };
-const PROBABILITY: Record<PlanRisk["probability"], number> = { low: 1, medium: 2, high: 3 };
+export { isRiskStatus, RISK_STATUSES };
 
 /**
- * The plan's risks at `at` (ISO 8601, UTC as the store writes it): each with its updates at or before `at`, its status
- * the last update's (else the plan's), its exposure impact × probability (1 … 12). Highest exposure first, then plan
- * order. Updates naming a risk the plan does not list are left out.
+ * The plan's risks at `at` (ISO 8601 with a zone): each with its updates at or before `at`, its status the last
+ * update's (else the plan's), its exposure impact × probability (1 … 12). Highest exposure first, then plan order.
+ * Updates naming a risk the plan does not list, or with a malformed payload, are left out (track/risks.ts `risks`).
  */
-export function riskViews(planRisks: readonly PlanRisk[], events: readonly StoreEvent[], at: string): RiskView[] {
-  const atMs = Date.parse(at);
-  const updates = new Map<string, RiskView["updates"]>(planRisks.map((r) => [r.id, []]));
-  for (const event of events) {
-    const list = event.type === RISK_EVENT && event.subject !== null ? updates.get(event.subject) : undefined;
-    const data = list && parseRiskEvent(event.data);
-    if (!list || !data || Date.parse(event.at) > atMs) continue;
-    list.push({ at: event.at, status: data.status, note: data.note, by: data.by });
-  }
-  return planRisks
-    .map((risk, order) => {
-      const list = updates.get(risk.id) ?? [];
-      const view: RiskView = { ...risk, status: list.at(-1)?.status ?? risk.status, exposure: IMPACT[risk.impact] * PROBABILITY[risk.probability], updates: list };
-      return { view, order };
-    })
-    .sort((a, b) => b.view.exposure - a.view.exposure || a.order - b.order)
-    .map((r) => r.view);
-}
+export const riskViews = (planRisks: readonly PlanRisk[], events: readonly StoreEvent[], at: string): RiskView[] => risks({ planRisks, events, at });
 
 export interface RiskContext {
   store: Store;

@@ -22,6 +22,8 @@ export const RISK_EVENT = "risk.updated";
 /** Every risk status, in the plan's words. */
 export const RISK_STATUSES: readonly RiskStatus[] = ["open", "mitigated", "accepted", "closed"];
 
+export const isRiskStatus = (value: string): value is RiskStatus => (RISK_STATUSES as readonly string[]).includes(value);
+
 /** The data of a `risk.updated` event. */
 export interface RiskEventData {
   status: RiskStatus;
@@ -41,8 +43,8 @@ export function riskEventData(status: RiskStatus, note: string | null, by: strin
 export function parseRiskEvent(data: unknown): RiskEventData | null {
   if (typeof data !== "object" || data === null) return null;
   const { status, note, by } = data as Record<string, unknown>;
-  if (typeof status !== "string" || !(RISK_STATUSES as readonly string[]).includes(status)) return null;
-  return { status: status as RiskStatus, note: typeof note === "string" && note !== "" ? note : null, by: typeof by === "string" ? by : null };
+  if (typeof status !== "string" || !isRiskStatus(status)) return null;
+  return { status, note: typeof note === "string" && note !== "" ? note : null, by: typeof by === "string" ? by : null };
 }
 
 export interface RisksInput {
