@@ -3,6 +3,7 @@ import { globsOverlap } from "../plan/glob-overlap.js";
 import { ganttChart, MERMAID_MAX_TASKS } from "../plan/gantt.js";
 import { phaseOrder } from "../plan/order.js";
 import type { Plan, PlanAgent, PlanTask } from "../plan/types.js";
+import type { Tracker } from "../track/model.js";
 import type { TaskRecord, TaskRun } from "../store/types.js";
 import { renderGanttMermaid } from "./plan-gantt-mermaid.js";
 import { durationText, leaseText } from "./runs.js";
@@ -65,6 +66,8 @@ export interface PlanDocInput {
   runs?: Map<string, TaskRun[]>;
   /** When the documents are generated (ISO 8601): the ages of running runs' heartbeats and leases are measured from it. */
   now?: string;
+  /** The tracker of the day (`plan status` shows its headline); absent: no tracker section. */
+  tracker?: Tracker;
 }
 
 /** The runs of a store (`listRuns`, start order) by task, each task's oldest first. */
@@ -275,6 +278,7 @@ export function renderStatus(input: PlanDocInput): string {
     `Schedule ${analysis.schedule.start} → ${analysis.schedule.end}; critical path ${hours(analysis.timing.project.expected)} expected (P80 ${hours(analysis.timing.project.p80)}, P95 ${hours(analysis.timing.project.p95)}): ${analysis.timing.critical.slice(0, 12).join(" → ")}${analysis.timing.critical.length > 12 ? " → …" : ""}`,
     "",
   );
+  if (input.tracker) out.push(...trackerHeadline(input.tracker));
   out.push(...runsSection(input, ordered));
 
   out.push("## Phases", "", "| Phase | Tasks done | Hours done | Progress | Dates |", "| --- | --- | --- | --- | --- |");
@@ -334,4 +338,33 @@ export function renderStatus(input: PlanDocInput): string {
   const chart = ganttChart({ plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states: new Map([...states].map(([id, t]) => [id, t.state])), maxTasks: MERMAID_MAX_TASKS });
   out.push("", "```mermaid", renderGanttMermaid(chart), "```");
   return `${out.join("\n")}\n`;
+}
+
+/** `plan status`'s tracker section: progress against the ideal line, the forecast, the milestones (docs/track.md). */
+export function trackerHeadline(t: Tracker): string[] {
+  const h = t.headline;
+  const out = ["## Tracker", ""];
+  const ideal =
+    h.behindIdealHours === null
+      ? "no ideal line yet (before the program's first day)"
+      : h.behindIdealHours > 0
+        ? `${hours(h.behindIdealHours)} behind the ideal line (${hours(h.idealHours ?? 0)} remaining ideally)`
+        : h.behindIdealHours < 0
+          ? `${hours(-h.behindIdealHours)} ahead of the ideal line (${hours(h.idealHours ?? 0)} remaining ideally)`
+          : "on the ideal line";
+  out.push(`- **Progress** ${h.doneTasks}/${h.scopeTasks} tasks, ${hours(h.doneHours)} of ${hours(h.scopeHours)} done: ${ideal}.`);
+  const score = h.score.value === null ? `not measured on ${t.asOf}` : `${h.score.value}${h.score.target === null ? "" : ` against a target of ${h.score.target} (${h.score.status})`}`;
+  out.push(`- **Score** ${score}.`);
+  const f = t.forecast;
+  out.push(
+    f.p50 === null
+      ? `- **Forecast** none: ${mdEscape(f.reason ?? "unknown")}.`
+      : `- **Forecast** done by ${f.p50} (P50), ${f.p85 ?? "unknown"} (P85), ${f.p95 ?? "unknown"} (P95): ${f.trials} trials over ${f.historyDays} measured working days, ${f.remainingTasks} tasks left.`,
+  );
+  if (t.milestones.length > 0) {
+    const words = t.milestones.map((m) => `${mdEscape(m.id)} (${m.date}) ${m.status}${m.probability === null ? "" : ` ${Math.round(m.probability * 100)} %`}`);
+    out.push(`- **Milestones** ${words.join("; ")}.`);
+  }
+  out.push(`- Full tracker: \`shipgate track\`, \`shipgate track report --out DIR\` (docs/track.md).`, "");
+  return out;
 }

@@ -5,6 +5,7 @@ import type { PlanAnalysis } from "../../plan/analyze.js";
 import type { OwnershipResult } from "../../plan/ownership.js";
 import type { Plan } from "../../plan/types.js";
 import type { TaskRecord, TaskRun } from "../../store/types.js";
+import type { Tracker } from "../../track/model.js";
 import { now } from "../clock.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 
@@ -16,7 +17,8 @@ export interface PlanOptions extends CommonOptions {
   date?: string;
 }
 
-const today = (options: PlanOptions) => options.date ?? new Date().toISOString().slice(0, 10);
+/** --date, else today by SHIPGATE_NOW or the clock (UTC). */
+const today = (options: PlanOptions, io: CliIo) => options.date ?? now(io.env).slice(0, 10);
 
 /** The plan file: --plan, else shipgate.plan.yaml under --cwd. */
 async function planPath(options: PlanOptions): Promise<string> {
@@ -25,7 +27,7 @@ async function planPath(options: PlanOptions): Promise<string> {
 }
 
 /** Loads, validates and analyses the plan (PLAN_INVALID with every problem otherwise). */
-async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: PlanAnalysis; file: string; hash: string; shownFile: string }> {
+async function analysed(options: PlanOptions, io: CliIo): Promise<{ plan: Plan; analysis: PlanAnalysis; file: string; hash: string; shownFile: string }> {
   const [{ loadPlan }, { analyzePlan }, { listRepoFiles }] = await Promise.all([
     import("../../config/load-plan.js"),
     import("../../plan/analyze.js"),
@@ -33,7 +35,7 @@ async function analysed(options: PlanOptions): Promise<{ plan: Plan; analysis: P
   ]);
   const path = await planPath(options);
   const [loaded, repo] = await Promise.all([loadPlan(path, { cwd: process.cwd() }), listRepoFiles(options.cwd)]);
-  const analysis = analyzePlan(loaded.plan, { today: today(options), repoFiles: [...repo.files] });
+  const analysis = analyzePlan(loaded.plan, { today: today(options, io), repoFiles: [...repo.files] });
   return { plan: loaded.plan, analysis, file: path, hash: loaded.hash, shownFile: relative(options.cwd, path) || path };
 }
 
@@ -50,8 +52,17 @@ async function taskStates(options: PlanOptions, io: CliIo, path: string, loaded:
   });
 }
 
-/** Task states and every task's runs (for the handoff and the status document), the plan imported first as `taskStates` does. */
-async function statesAndRuns(options: PlanOptions, io: CliIo, path: string, loaded: { plan: Plan; hash: string }): Promise<{ states: Map<string, TaskRecord>; runs: Map<string, TaskRun[]>; at: string }> {
+/**
+ * Task states and every task's runs (for the handoff and the status document), the plan imported first as `taskStates`
+ * does; with `tracker`, also the tracker of today (`plan status`'s headline).
+ */
+async function statesAndRuns(
+  options: PlanOptions,
+  io: CliIo,
+  path: string,
+  loaded: { plan: Plan; hash: string },
+  withTracker = false,
+): Promise<{ states: Map<string, TaskRecord>; runs: Map<string, TaskRun[]>; at: string; tracker?: Tracker }> {
   const at = now(io.env);
   const [{ withStore }, { syncPlan }, { taskStates: storedStates }, { runsByTask }] = await Promise.all([
     import("../../store/open-store.js"),
@@ -61,7 +72,10 @@ async function statesAndRuns(options: PlanOptions, io: CliIo, path: string, load
   ]);
   return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: true }, async (store) => {
     await syncPlan(store, path, { cwd: process.cwd(), at, loaded });
-    return { states: await storedStates({ store }), runs: runsByTask(await store.listRuns()), at };
+    const result = { states: await storedStates({ store }), runs: runsByTask(await store.listRuns()), at };
+    if (!withTracker) return result;
+    const { trackProgram } = await import("../../app/track.js");
+    return { ...result, tracker: await trackProgram(store, { now: at, ...(options.date === undefined ? {} : { asOf: options.date }) }) };
   });
 }
 
@@ -90,7 +104,7 @@ async function output(options: PlanOptions, io: CliIo, text: string, what: strin
 
 /** `shipgate plan check`: validate, then critical path, schedule, cost and conflicts. Exit 1 when parallel tasks of different agents share files. */
 export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, hash, shownFile } = await analysed(options);
+  const { plan, analysis, hash, shownFile } = await analysed(options, io);
   if (options.json) {
     io.stdout(`${JSON.stringify({ file: shownFile, hash, tasks: plan.tasks.length, phases: plan.phases.length, agents: plan.agents.length, timing: { critical: analysis.timing.critical, project: analysis.timing.project, phases: analysis.timing.phases }, schedule: { start: analysis.schedule.start, end: analysis.schedule.end }, cost: { project: analysis.cost.project, agents: analysis.cost.agents, phases: analysis.cost.phases }, conflicts: { summary: analysis.conflicts.summary, conflicts: analysis.conflicts.conflicts } }, null, 2)}\n`);
   } else {
@@ -103,7 +117,7 @@ export async function planCheckCommand(options: PlanOptions, io: CliIo): Promise
 
 /** `shipgate plan show`: every task, in the plan order, with PERT, slack, schedule, cost and its stored state. */
 export async function planShowCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, file, hash } = await analysed(options);
+  const { plan, analysis, file, hash } = await analysed(options, io);
   const states = await taskStates(options, io, file, { plan, hash });
   if (options.json) {
     const timing = new Map(analysis.timing.tasks.map((t) => [t.id, t]));
@@ -129,8 +143,8 @@ async function existingStates(options: PlanOptions, io: CliIo): Promise<Map<stri
 
 /** `shipgate plan gantt`: Mermaid text (stdout or --out) and/or an SVG (--svg FILE), with stored task states when a store exists. */
 export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const [{ plan, analysis }, { ganttChart, MERMAID_MAX_TASKS, SVG_MAX_TASKS }, states] = await Promise.all([analysed(options), import("../../plan/gantt.js"), existingStates(options, io)]);
-  const input = { plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states, today: today(options) };
+  const [{ plan, analysis }, { ganttChart, MERMAID_MAX_TASKS, SVG_MAX_TASKS }, states] = await Promise.all([analysed(options, io), import("../../plan/gantt.js"), existingStates(options, io)]);
+  const input = { plan, schedule: analysis.schedule, critical: new Set(analysis.timing.critical), order: analysis.order, states, today: today(options, io) };
   if (options.svg) {
     const { renderGanttSvg } = await import("../../report/plan-gantt-svg.js");
     await writeOutput(resolve(options.cwd, options.svg), renderGanttSvg(ganttChart({ ...input, maxTasks: SVG_MAX_TASKS })), `--svg ${options.svg}`);
@@ -144,7 +158,7 @@ export async function planGanttCommand(options: PlanOptions, io: CliIo): Promise
 
 /** `shipgate plan conflicts [--git BASE]`: the declared-ownership matrix, and what actually changed since BASE. */
 export async function planConflictsCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis } = await analysed(options);
+  const { plan, analysis } = await analysed(options, io);
   let ownership: OwnershipResult | null = null;
   if (options.git) {
     const [{ commitsSince }, { checkOwnership }, { gitPrefix }] = await Promise.all([
@@ -180,21 +194,21 @@ export async function planConflictsCommand(options: PlanOptions, io: CliIo): Pro
 
 /** `shipgate plan handoff AGENT`: the agent's brief, from the plan and the stored task states. */
 export async function planHandoffCommand(agent: string, options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, file, hash, shownFile } = await analysed(options);
+  const { plan, analysis, file, hash, shownFile } = await analysed(options, io);
   if (!plan.agents.some((a) => a.id === agent)) {
     throw new ShipgateError("USAGE", `[plan] no agent "${agent}" in ${shownFile}; agents: ${plan.agents.map((a) => a.id).join(", ")}`);
   }
   const { states, runs, at } = await statesAndRuns(options, io, file, { plan, hash });
   const { renderHandoff } = await import("../../report/plan-docs.js");
-  await output(options, io, renderHandoff(agent, { plan, analysis, states, runs, now: at, planFile: shownFile, today: today(options) }), `handoff for ${agent}`);
+  await output(options, io, renderHandoff(agent, { plan, analysis, states, runs, now: at, planFile: shownFile, today: today(options, io) }), `handoff for ${agent}`);
   return 0;
 }
 
 /** `shipgate plan status`: the coordination status document. */
 export async function planStatusCommand(options: PlanOptions, io: CliIo): Promise<number> {
-  const { plan, analysis, file, hash, shownFile } = await analysed(options);
-  const { states, runs, at } = await statesAndRuns(options, io, file, { plan, hash });
+  const { plan, analysis, file, hash, shownFile } = await analysed(options, io);
+  const { states, runs, at, tracker } = await statesAndRuns(options, io, file, { plan, hash }, true);
   const { renderStatus } = await import("../../report/plan-docs.js");
-  await output(options, io, renderStatus({ plan, analysis, states, runs, now: at, planFile: shownFile, today: today(options) }), "status");
+  await output(options, io, renderStatus({ plan, analysis, states, runs, now: at, planFile: shownFile, today: today(options, io), ...(tracker ? { tracker } : {}) }), "status");
   return 0;
 }
