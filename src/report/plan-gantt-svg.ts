@@ -1,5 +1,6 @@
 import { HOURS_PER_DAY } from "../plan/schedule.js";
 import type { GanttBar, GanttChart, GanttState } from "../plan/gantt.js";
+import { CHAR_WIDTH, CRITICAL, dateOf, dayOf, FONT_FAMILY, isWeekend, mondayOnOrBefore, num, PALETTE, TODAY, WEEKDAYS, WEEKEND, xml } from "./svg.js";
 
 /** A horizontal run of a bar: one per stretch of consecutive working days (a weekend splits a bar). */
 export interface BarSegment {
@@ -29,7 +30,6 @@ export interface GanttLayout {
 }
 
 const MARGIN = 12;
-const CHAR_WIDTH = 6.8;
 const MIN_LABEL_WIDTH = 220;
 const MAX_LABEL_WIDTH = 520;
 const CHART_WIDTH = 1000;
@@ -39,10 +39,6 @@ const MIN_DAY_WIDTH = 3;
 const ROW_HEIGHT = 22;
 const PHASE_HEIGHT = 26;
 const NOTE_WIDTH = 110;
-const CRITICAL = "#c62828";
-const TODAY = "#1565c0";
-// Tableau 10 without its red, which marks critical tasks.
-const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#17becf"];
 const STATE_WORDS: Record<GanttState, string> = { pending: "", in_progress: "in progress", done: "done", failed: "failed", blocked: "blocked" };
 
 /** Computes the SVG geometry of a chart. */
@@ -184,7 +180,7 @@ export function renderGanttSvg(chart: GanttChart): string {
   const back: string[] = [];
   for (let d = 0; d < days; d++) {
     const day = first + d;
-    if (isWeekend(day)) back.push(`<rect class="weekend" x="${num(xDay(day))}" y="${chartTop}" width="${num(xDay(day + 1) - xDay(day))}" height="${chartBottom - chartTop}" fill="#dfe3e8"/>`);
+    if (isWeekend(day)) back.push(`<rect class="weekend" x="${num(xDay(day))}" y="${chartTop}" width="${num(xDay(day + 1) - xDay(day))}" height="${chartBottom - chartTop}" fill="${WEEKEND}"/>`);
     const monday = (((day + 3) % 7) + 7) % 7 === 0;
     if (monday || dayWidth >= 12) back.push(`<line x1="${num(xDay(day))}" y1="${chartTop}" x2="${num(xDay(day))}" y2="${chartBottom}" stroke="${monday ? "#b0b6bd" : "#e3e6ea"}"/>`);
   }
@@ -226,7 +222,7 @@ export function renderGanttSvg(chart: GanttChart): string {
   swatch("#888", ` fill-opacity="0.35" stroke="#0006"`, "✓ done", 44);
   swatch("url(#sg-stripes)", ` stroke="#0006"`, "in progress", 72);
   swatch("url(#sg-hatch)", ` stroke="#555" stroke-dasharray="3 2"`, "blocked / failed", 104);
-  swatch("#dfe3e8", "", "weekend", 52);
+  swatch(WEEKEND, "", "weekend", 52);
   legend.push(`<polygon points="${lx + 7},${y - 12} ${lx + 14},${y - 5} ${lx + 7},${y + 2} ${lx},${y - 5}" fill="#111"/><text x="${lx + 20}" y="${y}" fill="#111">milestone</text>`);
   lx += 90;
   if (layout.today !== null) {
@@ -239,7 +235,7 @@ export function renderGanttSvg(chart: GanttChart): string {
   const totalWidth = Math.ceil(Math.max(right + NOTE_WIDTH, lx + MARGIN));
   const totalHeight = y + 16;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${totalHeight}" viewBox="0 0 ${totalWidth} ${totalHeight}" font-family="system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${totalWidth}" height="${totalHeight}" viewBox="0 0 ${totalWidth} ${totalHeight}" font-family="${FONT_FAMILY}" font-size="12">`,
     `<defs><pattern id="sg-stripes" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#777"/><rect width="4" height="8" fill="#fff" fill-opacity="0.55"/></pattern>` +
       `<pattern id="sg-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><rect width="2" height="6" fill="#555"/></pattern></defs>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -283,33 +279,12 @@ function barSvg(bar: GanttBar, layout: GanttLayout, fill: string, y: number): st
   );
 }
 
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const DAY_MS = 86_400_000;
-
-/** Days since 1970-01-01 of a "YYYY-MM-DD" (or "YYYY-MM-DD HH:MM") value; NaN when it is not one. */
-function dayOf(value: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (match === null) return Number.NaN;
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS;
-}
-
 /** Minutes after 09:00 of a "YYYY-MM-DD HH:MM" value (0 without a time). */
 function minuteOf(value: string): number {
   const match = / (\d{2}):(\d{2})$/.exec(value);
   return match === null ? 0 : (Number(match[1]) - 9) * 60 + Number(match[2]);
 }
 
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-/** 1970-01-01 was a Thursday. */
-const mondayOnOrBefore = (day: number) => day - ((((day + 3) % 7) + 7) % 7);
-const isWeekend = (day: number) => (((day + 3) % 7) + 7) % 7 >= 5;
 const round = (n: number) => Math.round(n * 100) / 100;
-const num = (n: number) => String(Math.round(n * 10) / 10);
 const hoursText = (h: number) => `${Math.round(h * 10) / 10} h`;
 
-const xml = (text: string) =>
-  text
-    .replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;"))
-    // Characters XML 1.0 does not allow at all.
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "");
