@@ -269,7 +269,7 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
   const lastDay = days.at(-1);
   const firstDay = days[0];
   if (lastDay === undefined || firstDay === undefined) {
-    return noDataSvg(`${name} (${unit}) — as of ${t.asOf}`, "No data yet", "The chart starts with the first plan import in the store (shipgate plan sync, or the first task move).");
+    return noDataSvg(`${name} (${unit}) — as of ${t.asOf}`, "No data yet", "It starts on the day the plan is first imported into the store (by shipgate task or shipgate run).");
   }
   const tasks = unit === "tasks";
   const scopeOf = (d: BurndownDay) => (tasks ? d.scopeTasks : d.scopeHours);
@@ -315,7 +315,7 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
       symbol: "badge",
       tip: `${d.date}: scope ${words.filter(Boolean).join("; ")} (scope ${d.scopeTasks} tasks, ${numberText(d.scopeHours)} h)`,
       cls: "scope-change",
-      data: `data-date="${d.date}" data-added="${d.added.length}" data-removed="${d.removed.length}" data-reestimated="${d.reestimated.length}"`,
+      data: `data-date="${xml(d.date)}" data-added="${d.added.length}" data-removed="${d.removed.length}" data-reestimated="${d.reestimated.length}"`,
     });
   }
   for (const m of t.milestones) {
@@ -329,11 +329,11 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
       symbol: "diamond",
       tip: `milestone ${m.id} ${m.date}: ${m.status}${probability}${m.criteria.length > 0 ? ` — ${m.criteria.map((c) => `${c.text}: ${c.status}`).join("; ")}` : ""}`,
       cls: "milestone",
-      data: `data-milestone="${xml(m.id)}" data-date="${m.date}" data-status="${m.status}"`,
+      data: `data-milestone="${xml(m.id)}" data-date="${xml(m.date)}" data-status="${m.status}"`,
     });
   }
   if (asOf >= first && asOf <= last) {
-    marks.push({ x: x.at(asOf), text: `as of ${t.asOf.slice(5)}`, colour: TODAY, symbol: "line", tip: `as of ${t.asOf}: the tracker's day`, cls: "as-of", data: `data-date="${t.asOf}"` });
+    marks.push({ x: x.at(asOf), text: `as of ${t.asOf.slice(5)}`, colour: TODAY, symbol: "line", tip: `as of ${t.asOf}: the tracker's day`, cls: "as-of", data: `data-date="${xml(t.asOf)}"` });
   }
   marks.sort((a, b) => a.x - b.x);
   const band = placeBand(marks);
@@ -403,7 +403,8 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
   }
   parts.push(...lines);
 
-  // Forecast dates on the zero line (both units): small triangles with their percentiles.
+  // Forecast dates on the zero line (both units): small triangles with their percentiles (drawn over the tooltips' columns).
+  const dateMarks: string[] = [];
   const dates = new Map<string, string[]>();
   for (const [label, date] of [["P50", f.p50], ["P85", f.p85], ["P95", f.p95]] as const) {
     if (date !== null) dates.set(date, [...(dates.get(date) ?? []), label]);
@@ -422,8 +423,8 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
     lastEnd = Math.max(lastEnd, beyond ? fx : fx + 4 + textWidth);
     const ty = kind === "down" ? zeroY - 10 - stack * 13 : zeroY - 8 - stack * 13;
     const anchor = beyond ? ' text-anchor="end"' : "";
-    parts.push(
-      `<g class="forecast-date" data-date="${date}" data-percentiles="${labels.join(" ")}"><title>${xml(`${labels.join(", ")}: done by ${date} in ${labels.map((l) => l.slice(1)).join(" / ")} % of ${f.trials} trials`)}</title>` +
+    dateMarks.push(
+      `<g class="forecast-date" data-date="${xml(date)}" data-percentiles="${labels.join(" ")}"><title>${xml(`${labels.join(", ")}: done by ${date} in ${labels.map((l) => l.slice(1)).join(" / ")} % of ${f.trials} trials`)}</title>` +
         `<polygon points="${num(fx)},${num(zeroY)} ${num(fx - 5)},${num(zeroY + 7)} ${num(fx + 5)},${num(zeroY + 7)}" fill="${FORECAST}"/>` +
         `<text x="${num(beyond ? fx - 2 : fx + 4)}" y="${num(ty)}" font-size="11" font-weight="bold" fill="#b35900"${anchor}>${xml(text)}</text></g>`,
     );
@@ -431,7 +432,7 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
 
   // Tooltips: one transparent column per day (history and forecast) over the lines.
   const hit = (day: number, tip: string, date: string) =>
-    `<rect class="day" data-date="${date}" x="${num(x.start(day))}" y="${top}" width="${num(x.width(day))}" height="${PLOT_HEIGHT}" fill="#fff" fill-opacity="0"><title>${xml(tip)}</title></rect>`;
+    `<rect class="day" data-date="${xml(date)}" x="${num(x.start(day))}" y="${top}" width="${num(x.width(day))}" height="${PLOT_HEIGHT}" fill="#fff" fill-opacity="0"><title>${xml(tip)}</title></rect>`;
   for (const d of days) {
     const ideal = idealOf(d);
     const tip =
@@ -445,7 +446,7 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
     if (day > last) break;
     parts.push(hit(day, `${c.date} (forecast): ${kind === "down" ? "remaining" : "done"} P50 ${unitWord(coneValue(c.p50))}, P85 ${unitWord(coneValue(c.p85))}, P95 ${unitWord(coneValue(c.p95))}`, c.date));
   }
-  parts.push(...band.draw(top, y.bottom));
+  parts.push(...dateMarks, ...band.draw(top, y.bottom));
 
   const legend: LegendItem[] = [
     { mark: `${lineMark(colour)}<circle cx="8" cy="-4" r="3" fill="${colour}"/>`, text: kind === "down" ? `remaining ${unit}` : `done ${unit}` },
@@ -536,10 +537,10 @@ export function trendSvg(series: readonly MetricSeries[], options: TrendOptions 
         const fill = d.status === "met" ? MET : d.status === "behind" ? CRITICAL : colour;
         if (d.status === "met") seen.met = true;
         if (d.status === "behind") seen.behind = true;
-        g.push(`<circle class="point" data-date="${d.date}" data-value="${d.value}" data-status="${d.status}" cx="${cx}" cy="${num(y.at(d.value as number))}" r="4" fill="${fill}" stroke="${colour}" stroke-width="1.5"/>`);
+        g.push(`<circle class="point" data-date="${xml(d.date)}" data-value="${d.value}" data-status="${d.status}" cx="${cx}" cy="${num(y.at(d.value as number))}" r="4" fill="${fill}" stroke="${colour}" stroke-width="1.5"/>`);
       } else if (d.previous !== null) {
         seen.previous = true;
-        g.push(`<circle class="previous" data-date="${d.date}" data-previous="${d.previous.value}" cx="${cx}" cy="${num(y.at(d.previous.value))}" r="3.5" fill="#fff" stroke="${colour}" stroke-width="1.5" stroke-dasharray="2 1.5"/>`);
+        g.push(`<circle class="previous" data-date="${xml(d.date)}" data-previous="${d.previous.value}" cx="${cx}" cy="${num(y.at(d.previous.value))}" r="3.5" fill="#fff" stroke="${colour}" stroke-width="1.5" stroke-dasharray="2 1.5"/>`);
       }
     }
     parts.push(`<g class="series" data-metric="${xml(s.metric)}" data-component="${xml(s.component ?? "")}">${g.join("")}</g>`);

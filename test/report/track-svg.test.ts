@@ -297,6 +297,8 @@ describe("burndownSvg", () => {
       ["2026-12-23", "P85"],
       ["2026-12-24", "P95"],
     ]);
+    // The date marks lie over the tooltips' transparent columns, so their own tooltips show.
+    expect(all.indexOf(byClass(all, "forecast-date")[0] as Element)).toBeGreaterThan(all.indexOf(byClass(all, "day").at(-1) as Element));
     // Forecast days have tooltips too.
     expect(byClass(all, "day").find((e) => e.attributes["data-date"] === "2026-12-16")?.tip).toBe("2026-12-16 (forecast): remaining P50 4 tasks, P85 5 tasks, P95 6 tasks");
   });
