@@ -119,7 +119,7 @@ function frame(x: XScale, y: YScale, yTitle: string): string[] {
     out.push(`<text x="${PLOT_LEFT - 6}" y="${num(ty + 4)}" font-size="11" fill="#333" text-anchor="end">${numberText(t)}</text>`);
   }
   out.push(`<line x1="${PLOT_LEFT}" y1="${top}" x2="${PLOT_LEFT}" y2="${bottom}" stroke="#333"/>`);
-  out.push(`<text x="${PLOT_LEFT - 6}" y="${top - 8}" font-size="11" fill="#333" text-anchor="end">${xml(yTitle)}</text>`);
+  out.push(`<text x="12" y="${top - 8}" font-size="11" fill="#333">${xml(yTitle)}</text>`);
   // Date labels: every day when there is room, else Mondays (every few weeks on long programs).
   const wide = x.dayWidth >= 72;
   const weekWidth = x.dayWidth * (x.narrowWeekends ? 5 + 2 * WEEKEND_SHARE : 7);
@@ -152,17 +152,20 @@ interface BandMark {
 function placeBand(marks: readonly BandMark[]): { rows: number; draw: (plotTop: number, plotBottom: number) => string[] } {
   const ends: number[] = [];
   const placed = marks.map((m) => {
-    const w = 14 + [...m.text].length * CHAR_WIDTH * 0.92;
-    let row = ends.findIndex((end) => m.x - 5 > end + 6);
+    const w = [...m.text].length * CHAR_WIDTH * 0.92;
+    // A label that would run off the right edge is written to the left of its mark.
+    const flip = m.x + 7 + w > WIDTH - 4;
+    const from = flip ? m.x - 7 - w : m.x - 5;
+    let row = ends.findIndex((end) => from > end + 6);
     if (row === -1) row = ends.length < MAX_BAND_ROWS ? ends.length : ends.indexOf(Math.min(...ends));
-    ends[row] = m.x + w;
-    return { m, row };
+    ends[row] = flip ? m.x + 5 : m.x + 7 + w;
+    return { m, row, flip };
   });
   const rows = ends.length;
   return {
     rows,
     draw: (plotTop, plotBottom) =>
-      placed.map(({ m, row }) => {
+      placed.map(({ m, row, flip }) => {
         const y = BAND_TOP + row * BAND_ROW + 11;
         const guide =
           m.symbol === "line" ? `stroke="${m.colour}" stroke-width="2"` : m.symbol === "diamond" ? `stroke="#111" stroke-dasharray="3 3"` : `stroke="${m.colour}" stroke-dasharray="2 3" stroke-opacity="0.8"`;
@@ -176,7 +179,7 @@ function placeBand(marks: readonly BandMark[]): { rows: number; draw: (plotTop: 
           `<g class="${m.cls}" ${m.data}><title>${xml(m.tip)}</title>` +
           `<line x1="${num(m.x)}" y1="${m.symbol === "line" ? plotTop - 2 : y}" x2="${num(m.x)}" y2="${plotBottom}" ${guide}/>` +
           symbol +
-          `<text x="${num(m.x + 7)}" y="${y}" font-size="11" fill="${m.colour}"${m.symbol === "badge" ? ' font-weight="bold"' : ""}>${xml(m.text)}</text></g>`
+          `<text x="${num(flip ? m.x - 7 : m.x + 7)}" y="${y}" font-size="11" fill="${m.colour}"${flip ? ' text-anchor="end"' : ""}${m.symbol === "badge" ? ' font-weight="bold"' : ""}>${xml(m.text)}</text></g>`
         );
       }),
   };
@@ -418,15 +421,18 @@ function burnSvg(t: Tracker, kind: "down" | "up", unit: ChartUnit): string {
     const fx = beyond ? PLOT_RIGHT : x.at(day);
     const text = `${labels.join(" = ")}${beyond ? ` ${date} →` : ""}`;
     const textWidth = [...text].length * 6.6;
-    const from = beyond ? fx - 2 - textWidth : fx - 5;
+    // Past the chart, or too near its right edge: the label ends at the mark instead of starting there.
+    const flip = beyond || fx + 4 + textWidth > WIDTH - 4;
+    const from = flip ? fx - 2 - textWidth : fx - 5;
     stack = from > lastEnd + 4 ? 0 : stack + 1;
-    lastEnd = Math.max(lastEnd, beyond ? fx : fx + 4 + textWidth);
-    const ty = kind === "down" ? zeroY - 10 - stack * 13 : zeroY - 8 - stack * 13;
-    const anchor = beyond ? ' text-anchor="end"' : "";
+    lastEnd = Math.max(lastEnd, flip ? fx : fx + 4 + textWidth);
+    // Above the zero line of a burn-down; below the scope line of a burn-up (the band of marks is above it).
+    const ty = kind === "down" ? zeroY - 10 - stack * 13 : zeroY + 20 + stack * 13;
+    const anchor = flip ? ' text-anchor="end"' : "";
     dateMarks.push(
       `<g class="forecast-date" data-date="${xml(date)}" data-percentiles="${labels.join(" ")}"><title>${xml(`${labels.join(", ")}: done by ${date} in ${labels.map((l) => l.slice(1)).join(" / ")} % of ${f.trials} trials`)}</title>` +
         `<polygon points="${num(fx)},${num(zeroY)} ${num(fx - 5)},${num(zeroY + 7)} ${num(fx + 5)},${num(zeroY + 7)}" fill="${FORECAST}"/>` +
-        `<text x="${num(beyond ? fx - 2 : fx + 4)}" y="${num(ty)}" font-size="11" font-weight="bold" fill="#b35900"${anchor}>${xml(text)}</text></g>`,
+        `<text x="${num(flip ? fx - 2 : fx + 4)}" y="${num(ty)}" font-size="11" font-weight="bold" fill="#b35900"${anchor}>${xml(text)}</text></g>`,
     );
   }
 
@@ -503,7 +509,9 @@ export function trendSvg(series: readonly MetricSeries[], options: TrendOptions 
   // Zero stays on the axis unless the values sit far above it (a score between 70 and 85 is drawn at that scale).
   if (lo >= 0 && lo <= hi / 2) lo = 0;
   const top = BAND_TOP + 16;
-  const y = yScale(lo, hi, top, false);
+  // Counts (failed tests, findings) get whole ticks: every number drawn is whole.
+  const whole = allDays.every((d) => [d.value, d.previous?.value ?? null, d.target].every((v) => v === null || Number.isInteger(v)));
+  const y = yScale(lo, hi, top, whole);
 
   const parts: string[] = [];
   const subtitle = series

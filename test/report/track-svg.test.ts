@@ -5,12 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { trackProgram } from "../../src/app/track.js";
 import { burndownSvg, burnupSvg, trendSvg } from "../../src/report/track-svg.js";
+import { openStore } from "../../src/store/open-store.js";
 import { burndown, type BurndownDay, type BurndownImport, type BurndownMove } from "../../src/track/burndown.js";
 import type { ForecastView, MilestoneView, Tracker } from "../../src/track/model.js";
 import { dailySeries, type MetricSeries } from "../../src/track/series.js";
 import type { FactPoint } from "../../src/store/types.js";
+import { PROGRAM, writeProgram } from "../track/program.js";
 
 // ── the sample program: three working weeks, 2026-11-30 (Mon) → 2026-12-18 (Fri), as of 2026-12-11 ──────────────
 // 16 tasks imported on the first day; on 12-03 four are added and t05 is re-estimated 4 h → 8 h; on 12-08 t16 is
@@ -417,6 +420,51 @@ describe("trendSvg", () => {
     const unmeasured = { ...SCORE, days: SCORE.days.map((d) => ({ ...d, value: null, measured: false, previous: null, status: "not-measured" as const })) };
     expect(byClass(elements(trendSvg([])), "no-data")[0]?.text).toContain("No data yet");
     expect(byClass(elements(trendSvg([unmeasured], { title: "Score" })), "no-data")[0]?.text).toContain("No snapshot measured score from 2026-11-30 to 2026-12-11.");
+  });
+});
+
+// ── the real tracker: test/track/program.ts's three-week program in a SQLite store, tracked by app/track.ts ──────
+
+describe("the charts of a real tracker (the three-week program, a SQLite store, trackProgram)", () => {
+  let real: Tracker;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-track-svg-program-"));
+    const store = await openStore(join(dir, "shipgate.db"), { at: "2026-11-02T07:00:00.000Z" });
+    try {
+      await writeProgram(store, dir);
+      real = await trackProgram(store, { now: PROGRAM.now });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  const trend = (metric: string) => real.series.filter((s) => s.metric === metric);
+
+  it("draw its figures: 5 of 15 tasks left (ideal 3.57), the 11-05 scope change, the cone to 11-20, 11-06 not measured", () => {
+    const down = elements(burndownSvg(real));
+    expect(down.some((e) => e.name === "text" && e.text.startsWith("5 of 15 tasks remaining at the end of 2026-11-13 (ideal 3.57 tasks) · forecast P50 2026-11-20"))).toBe(true);
+    expect(byClass(down, "scope-change").map((m) => [m.attributes["data-date"], m.text])).toEqual([["2026-11-05", "+6 −1 ~1"]]);
+    expect(byClass(down, "forecast-date").map((e) => [e.attributes["data-date"], e.attributes["data-percentiles"]])).toEqual([["2026-11-20", "P50 P85 P95"]]);
+    expect(byClass(down, "milestone").map((m) => [m.attributes["data-milestone"], m.attributes["data-status"]])).toEqual([
+      ["beta", "met"],
+      ["ga", "on-track"],
+    ]);
+    const hours = elements(burndownSvg(real, { unit: "hours" }));
+    expect(hours.some((e) => e.name === "text" && e.text.startsWith("40 of 128 h remaining at the end of 2026-11-13 (ideal 28.57 h)"))).toBe(true);
+    const score = elements(trendSvg(trend("score"), { title: "Score" }));
+    expect(byClass(score, "previous").map((p) => [p.attributes["data-date"], p.attributes["data-previous"]])).toEqual([["2026-11-06", "52"]]);
+    expect(byClass(score, "point").find((p) => p.attributes["data-date"] === "2026-11-10")?.attributes["data-status"]).toBe("behind");
+    for (const svg of [burnupSvg(real), burnupSvg(real, { unit: "hours" }), trendSvg(trend("coverage.lines")), trendSvg(trend("tests.failed"))]) expect(elements(svg)[0]?.name).toBe("svg");
+    if (process.env.SHIPGATE_SVG_OUT) {
+      const out = process.env.SHIPGATE_SVG_OUT;
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, "program-burndown.svg"), burndownSvg(real));
+      writeFileSync(join(out, "program-burndown-hours.svg"), burndownSvg(real, { unit: "hours" }));
+      writeFileSync(join(out, "program-burnup.svg"), burnupSvg(real));
+      writeFileSync(join(out, "program-score.svg"), trendSvg(trend("score"), { title: "Score" }));
+      writeFileSync(join(out, "program-coverage.svg"), trendSvg(trend("coverage.lines"), { title: "Coverage (lines)" }));
+      writeFileSync(join(out, "program-tests-failed.svg"), trendSvg(trend("tests.failed"), { title: "Failed tests" }));
+    }
   });
 });
 
