@@ -440,6 +440,25 @@ describe("the charts of a real tracker (the three-week program, a SQLite store, 
   });
   const trend = (metric: string) => real.series.filter((s) => s.metric === metric);
 
+  it("writes labels at the chart's right edge leftwards (the last day's milestone and completion dates ran off the chart)", () => {
+    for (const svg of [burndownSvg(real), burnupSvg(real)]) {
+      const all = elements(svg);
+      const labelOf = (g: Element) => all.find((e) => e.parent === g && e.name === "text") as Element;
+      const ga = labelOf(byClass(all, "milestone").find((m) => m.attributes["data-milestone"] === "ga") as Element);
+      const dates = labelOf(byClass(all, "forecast-date")[0] as Element);
+      for (const label of [ga, dates]) {
+        expect(label.attributes["text-anchor"]).toBe("end");
+        expect(Number(label.attributes.x)).toBeLessThan(960);
+      }
+    }
+  });
+
+  it("gives a count whole ticks (tests.failed showed 0.5 failed tests)", () => {
+    const all = elements(trendSvg(trend("tests.failed")));
+    const ticks = all.filter((e) => e.name === "text" && e.attributes["text-anchor"] === "end" && e.attributes.x === "66").map((e) => e.text);
+    expect(ticks).toEqual(["0", "1", "2"]);
+  });
+
   it("draw its figures: 5 of 15 tasks left (ideal 3.57), the 11-05 scope change, the cone to 11-20, 11-06 not measured", () => {
     const down = elements(burndownSvg(real));
     expect(down.some((e) => e.name === "text" && e.text.startsWith("5 of 15 tasks remaining at the end of 2026-11-13 (ideal 3.57 tasks) · forecast P50 2026-11-20"))).toBe(true);
