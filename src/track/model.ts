@@ -76,6 +76,8 @@ export interface TaskAt {
   note: string | null;
   /** Removed from the plan by the moment's latest import. */
   removed: boolean;
+  /** The task's dependencies as the moment's latest import lists them (standup's "ready next" reads them). */
+  dependsOn: string[];
 }
 
 // ── blockers and risks (track/blockers.ts, track/risks.ts) ────────────────────────────────────────────────────
@@ -221,7 +223,7 @@ export interface LatestMeasure {
   level: string | null;
   /** Per category: score (null = unknown) and weight. */
   categories: { id: string; name: string; score: number | null; weight: number }[];
-  /** Coverage ratios per component (null component: the whole project). */
+  /** Coverage in percent (0–100, as the facts `coverage.*.pct`) per component (null component: the whole project). */
   coverage: { component: string | null; lines: number | null; branches: number | null }[];
   tests: { total: number | null; passed: number | null; failed: number | null; skipped: number | null };
 }
@@ -310,7 +312,15 @@ export interface Review {
   asOf: string;
   since: string;
   /** Goals: each tracked metric's target vs value on `asOf`. */
-  goals: { metric: string; component: string | null; target: number | null; value: number | null; status: SeriesStatus }[];
+  goals: {
+    metric: string;
+    component: string | null;
+    target: number | null;
+    value: number | null;
+    status: SeriesStatus;
+    /** When not measured on `asOf`: the last reading before (the series' `previous`), shown beside "not measured". */
+    previous: { date: string; value: number } | null;
+  }[];
   accomplishments: { task: TaskAt; doneAt: string }[];
   challenges: { failedRuns: RunAt[]; blockers: BlockerEntry[]; missedMilestones: MilestoneView[]; behindTargets: string[] };
   metrics: { scoreFrom: number | null; scoreTo: number | null; doneTasks: number; throughputPerDay: number | null; cycleTimeP50: number | null };
