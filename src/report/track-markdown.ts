@@ -8,7 +8,7 @@
 import type { AgentKind } from "../plan/types.js";
 import type { BlockerEntry, MilestoneView, Review, RiskView, RunAt, Standup, ThroughputPeriod, Tracker } from "../track/model.js";
 import type { MetricSeries } from "../track/series.js";
-import { forMarkdown } from "./sanitize.js";
+import { forMarkdown, forMarkdownCode } from "./sanitize.js";
 import { ageText, dayValue, forecastLine, hoursText, idealText, isTracked, milestoneDetail, minuteText, num, seriesDayOn, seriesName, signed, statusWord } from "./track-text.js";
 
 /** The chart files written next to the document (file names relative to it); a chart not given is not linked. */
@@ -25,6 +25,8 @@ export interface TrackerMarkdownOptions {
 
 /** Text people or tools wrote, in markdown prose or a table cell. */
 const md = (text: string): string => forMarkdown(text, 300);
+/** Text people wrote as a code span in a table cell: nothing inside is interpreted, a `|` cannot end the cell. */
+const code = (text: string): string => forMarkdownCode(text, { max: 300, table: true });
 /** An image link to a chart file: the name percent-encoded, so it cannot end the link or start another. */
 const image = (alt: string, file: string): string => `![${alt}](${encodeURI(file).replace(/\(/g, "%28").replace(/\)/g, "%29")})`;
 const row = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
@@ -35,7 +37,7 @@ const pct = (v: number | null): string => (v === null ? "not measured" : `${num(
 export function renderTrackerMarkdown(t: Tracker, options: TrackerMarkdownOptions = {}): string {
   const charts = options.charts ?? {};
   const out: string[] = [`# Tracker — ${t.asOf}`, ""];
-  const plan = t.plan === null ? "no plan imported" : `plan ${t.plan.source === null ? "(unknown file)" : `\`${md(t.plan.source)}\``}${t.plan.hash === null ? "" : ` (sha256 ${t.plan.hash.slice(0, 12)})`}, ${t.plan.tasks} tasks`;
+  const plan = t.plan === null ? "no plan imported" : `plan ${t.plan.source === null ? "(unknown file)" : code(t.plan.source)}${t.plan.hash === null ? "" : ` (sha256 ${t.plan.hash.slice(0, 12)})`}, ${t.plan.tasks} tasks`;
   const window = t.window === null ? "no program window" : `window ${t.window.start} → ${t.window.end}${t.window.workingDays ? " (working days)" : ""}, from ${t.window.source === "targets" ? "the plan's targets" : "the plan's dates"}`;
   out.push(`As of ${minuteText(t.at)} UTC · ${plan} · ${window}${t.branch === null ? "" : ` · branch ${md(t.branch)}`}.`, "");
 
@@ -86,14 +88,16 @@ function dailyProgress(t: Tracker): string[] {
   const tracked = t.series.filter(isTracked);
   const out = ["## Daily progress vs targets", ""];
   if (tracked.length === 0) return [...out, "No metric has a target: add `targets:` to the plan."];
-  out.push("Each cell: the day's value / its target, then its status. A day without a snapshot is not measured (the last reading is shown beside it).", "");
+  out.push("Each cell: the day's value / its target (the difference), then its status. A day without a snapshot is not measured (the last reading is shown beside it).", "");
   out.push(...head(["Date", ...tracked.map((s) => md(seriesName(s)))]));
   const dates = tracked[0]?.days.map((d) => d.date) ?? [];
   for (const date of dates) {
     const cells = tracked.map((s) => {
       const d = s.days.find((x) => x.date === date);
       if (d === undefined) return "not measured";
-      return `${dayValue(d)} / ${d.target === null ? "no target" : num(d.target)}${d.difference === null ? "" : ` (${signed(d.difference)})`} · ${statusWord(d.status)}`;
+      if (!d.measured) return `${dayValue(d)}${d.target === null ? "" : ` / ${num(d.target)}`}`;
+      if (d.target === null) return `${dayValue(d)} · no target`;
+      return `${dayValue(d)} / ${num(d.target)} (${signed(d.difference)}) · ${statusWord(d.status)}`;
     });
     out.push(row([date, ...cells]));
   }
@@ -248,7 +252,7 @@ function milestoneSection(milestones: readonly MilestoneView[]): string[] {
     out.push(`${milestoneDetail(m)}${m.probability === null ? "" : " (share of forecast trials that finish the remaining work by the date)"}.`, "");
     out.push(...head(["Criterion", "Status", "Value", "Evidence"]));
     for (const c of m.criteria) {
-      out.push(row([`\`${md(c.text)}\``, `${MARK[c.status] ?? ""} ${c.status.replace("-", " ")}`, c.kind === "gate" ? "—" : c.value === null ? "unknown" : num(c.value), c.evidence === null ? md(c.reason ?? "no evidence") : md(c.evidence)]));
+      out.push(row([code(c.text), `${MARK[c.status] ?? ""} ${c.status.replace("-", " ")}`, c.kind === "gate" ? "—" : c.value === null ? "unknown" : num(c.value), c.evidence === null ? md(c.reason ?? "no evidence") : md(c.evidence)]));
     }
     out.push("");
   }
@@ -260,7 +264,7 @@ function successMatrix(milestones: readonly MilestoneView[]): string[] {
   const criteria: string[] = [];
   for (const m of milestones) for (const c of m.criteria) if (!criteria.includes(c.text)) criteria.push(c.text);
   if (criteria.length === 0) return [...out, "No milestone has criteria."];
-  out.push(...head(["Milestone", ...criteria.map((c) => `\`${md(c)}\``)]));
+  out.push(...head(["Milestone", ...criteria.map((c) => code(c))]));
   for (const m of milestones) {
     const cells = criteria.map((text) => {
       const c = m.criteria.find((x) => x.text === text);

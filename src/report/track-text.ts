@@ -6,12 +6,12 @@
  */
 import type { MetricSeries, SeriesDay, SeriesStatus } from "../track/series.js";
 import type { MilestoneView, Review, RunAt, Standup, Tracker } from "../track/model.js";
-import { forTerminal } from "./sanitize.js";
+import { forTerminal, MAX_INLINE } from "./sanitize.js";
 import { styles, type Styles } from "./style.js";
 
 export interface TrackTextOptions {
   color?: boolean;
-  /** The terminal's width: free text is cut to fit (default 100, at least 40). */
+  /** The terminal's width: free text is cut to fit (at least 40); absent, text is cut at 500 characters only. */
   width?: number;
 }
 
@@ -62,7 +62,7 @@ const clean = (x: number): number => Math.round(x * 1e9) / 1e9 + 0;
 /** `shipgate track`: today vs target, burn-down, forecast, milestones, open blockers, alerts. */
 export function renderTracker(t: Tracker, options: TrackTextOptions = {}): string {
   const s = styles(options.color === true);
-  const room = Math.max(40, options.width ?? 100);
+  const room = roomOf(options);
   const text = (value: string, used = 0) => forTerminal(value, Math.max(20, room - used));
   const out: string[] = [];
 
@@ -174,7 +174,7 @@ function runLine(r: RunAt): string {
 /** `shipgate track standup` on the terminal: one line per item. */
 export function renderStandupText(st: Standup, options: TrackTextOptions = {}): string {
   const s = styles(options.color === true);
-  const room = Math.max(40, options.width ?? 100);
+  const room = roomOf(options);
   const text = (value: string, used = 4) => forTerminal(value, Math.max(20, room - used));
   const out: string[] = [s.bold(`Standup ${st.asOf}${st.agent === null ? "" : ` · ${text(st.agent, 40)}`}`) + s.dim(`  since ${minuteText(st.since)}`)];
   const section = (title: string, lines: string[]) => {
@@ -200,7 +200,7 @@ export function renderStandupText(st: Standup, options: TrackTextOptions = {}): 
 /** `shipgate track review` on the terminal. */
 export function renderReviewText(rv: Review, options: TrackTextOptions = {}): string {
   const s = styles(options.color === true);
-  const room = Math.max(40, options.width ?? 100);
+  const room = roomOf(options);
   const text = (value: string, used = 4) => forTerminal(value, Math.max(20, room - used));
   const out: string[] = [s.bold(`Review ${rv.since.slice(0, 10)} → ${rv.asOf}`)];
   const section = (title: string, lines: string[]) => {
@@ -218,11 +218,14 @@ export function renderReviewText(rv: Review, options: TrackTextOptions = {}): st
   ]);
   const m = rv.metrics;
   out.push(
-    `${s.bold("Metrics")}  score ${num(m.scoreFrom)} → ${num(m.scoreTo)} · ${m.doneTasks} tasks done · ${m.throughputPerDay === null ? "throughput unknown" : `${num(m.throughputPerDay)} tasks a day`} · cycle time P50 ${hoursText(m.cycleTimeP50)}`,
+    `${s.bold("Metrics")}  score ${num(m.scoreFrom)} → ${num(m.scoreTo)} · ${m.doneTasks} task${m.doneTasks === 1 ? "" : "s"} done · ${m.throughputPerDay === null ? "throughput unknown" : `${num(m.throughputPerDay)} tasks a day`} · cycle time P50 ${hoursText(m.cycleTimeP50)}`,
   );
   section("Next steps", rv.nextSteps.map((n) => text(n)));
   return out.join("\n");
 }
+
+/** Columns a line may take. */
+const roomOf = (options: TrackTextOptions): number => (options.width === undefined ? MAX_INLINE + 80 : Math.max(40, options.width));
 
 /** "18h 00m" from seconds; "unknown" for null. */
 export function ageText(seconds: number | null): string {
