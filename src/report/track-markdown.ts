@@ -67,7 +67,7 @@ function executiveSummary(t: Tracker): string[] {
   const day = score === undefined ? null : seriesDayOn(score, t.asOf);
   const scoreText =
     day === null
-      ? `${num(h.score.value)}${h.score.target === null ? "" : `, target ${num(h.score.target)}`} (${statusWord(h.score.status)})`
+      ? `${num(h.score.value)}${h.score.target === null ? "" : `, target ${num(h.score.target)}`}${h.score.status === null ? "" : ` (${statusWord(h.score.status)})`}`
       : `${dayValue(day)}${day.target === null ? ", no target" : `, target ${num(day.target)}`} (${statusWord(day.status)})`;
   const ms = Object.entries(h.milestones)
     .filter(([, n]) => n > 0)

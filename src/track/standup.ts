@@ -17,6 +17,12 @@
  *    or reset T6";
  * 5. each tracked metric behind its target on its last measured day on or before the as-of day (the series order):
  *    "score is behind its target: 71.2 on 2026-12-03, target 73".
+ * The standup's `leaseAgeSeconds` is the time from the run's last heartbeat (its lease's last renewal) to `at`; its
+ * `blockers` are the blockers still open at `at`. The review's `challenges.blockers` are the blocked periods that
+ * began or ended in the period or are still open; its throughput is the tasks done over the flow's days in the period
+ * (working days with a working-day window); its cycle-time P50 is the nearest-rank median of the cycles that ended in
+ * the period.
+ *
  * With an agent, groups 1, 2 and 4 keep only what is that agent's (a task it owns or moved last, a run it ran);
  * milestones and metrics belong to everyone and stay.
  */
@@ -271,7 +277,7 @@ function checkPeriod(since: string, at: string): number {
 }
 
 /** "2026-12-02 10:00" (UTC) from an ISO time. */
-export function minute(iso: string): string {
+function minute(iso: string): string {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }

@@ -189,7 +189,7 @@ describe("unknowns in the tracker document", () => {
     const doc = renderTrackerMarkdown(unknownTracker());
     expect(section(doc, "## Executive summary").slice(0, 3)).toEqual([
       "- **Progress**: 5 of 9 tasks done (30 h of 64 h); no ideal line yet (before the baseline).",
-      "- **Score**: unknown (unknown).",
+      "- **Score**: unknown.",
       "- **Forecast**: unknown — 5 working days of throughput are needed, 2 measured.",
     ]);
     expect(section(doc, "## Forecast")).toEqual(["unknown: 5 working days of throughput are needed, 2 measured"]);
