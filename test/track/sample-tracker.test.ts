@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { AgentKind } from "../../src/plan/types.js";
+import type { StoreEvent, TaskRun } from "../../src/store/types.js";
+import { flow } from "../../src/track/flow.js";
+import { SAMPLE_IMPORTS, SAMPLE_MOVES, SAMPLE_RUNS, sampleTracker } from "./sample-tracker.js";
+
+// The sample's hand-written figures must be what the tracker's own computations make of its history.
+describe("the sample tracker agrees with the tracker's computations", () => {
+  it("its flow is what flow() computes from its moves and runs", () => {
+    const t = sampleTracker();
+    const owners = new Map(t.tasks.map((task) => [task.id, task.owner]));
+    // who moved each task: ana moves her own tasks, claude his
+    const events: StoreEvent[] = SAMPLE_MOVES.map((m, i) => ({ id: i + 1, at: m.at, type: `task.${m.to === "in_progress" ? "started" : m.to}`, subject: m.task, data: { to: m.to, agent: owners.get(m.task) } }));
+    const runs: TaskRun[] = SAMPLE_RUNS.map((r) => ({
+      id: r.id,
+      taskId: r.task,
+      agent: r.agent,
+      attempt: r.attempt,
+      epoch: r.attempt,
+      startedAt: r.startedAt,
+      heartbeatAt: r.heartbeatAt,
+      leaseExpiresAt: r.leaseExpiresAt,
+      endedAt: r.endedAt,
+      outcome: r.outcome,
+      exitCode: r.outcome === "done" ? 0 : null,
+      log: null,
+      usage: null,
+      note: r.note,
+    }));
+    const latest = SAMPLE_IMPORTS[SAMPLE_IMPORTS.length - 1];
+    const computed = flow({
+      events,
+      runs,
+      expectedHours: new Map((latest?.tasks ?? []).map((x) => [x.id, x.expectedHours])),
+      owners,
+      agentKinds: new Map<string, AgentKind>([["claude", "cli"], ["ana", "human"]]),
+      from: "2026-11-16",
+      to: "2026-12-04",
+      at: t.at,
+      workingDays: true,
+    });
+    expect(computed).toEqual(t.flow);
+  });
+
+  it("its headline matches its last burn-down day", () => {
+    const t = sampleTracker();
+    const last = t.burndown[t.burndown.length - 1];
+    expect(last).toMatchObject({ date: t.asOf, doneTasks: t.headline.doneTasks, scopeTasks: t.headline.scopeTasks, doneHours: t.headline.doneHours, scopeHours: t.headline.scopeHours, idealHours: t.headline.idealHours });
+    expect((last?.remainingHours ?? 0) - (last?.idealHours ?? 0)).toBe(t.headline.behindIdealHours);
+  });
+});
