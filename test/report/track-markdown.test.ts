@@ -152,7 +152,7 @@ describe("renderTrackerMarkdown on the sample tracker", () => {
       "41 % likely · 5 working days left (share of forecast trials that finish the remaining work by the date).",
       "| Criterion | Status | Value | Evidence |",
       "| --- | --- | --- | --- |",
-      "| `release` | ❌ not met | — | gate release: NO-GO on 2026-12-01 (snapshot 11) |",
+      "| `release` | ❌ not met | — | gate release: NO-GO on 2026-12-01 (snapshot 11): failed no-failing-tests |",
       "| `score >= 80` | ❌ not met | 71.2 | snapshot 13 (2026-12-03) |",
       "| `coverage.lines >= 80` | ✅ met | 80.3 | snapshot 13 (2026-12-03) |",
       "| `docs.broken_links == 0` | ❔ unknown | unknown | no snapshot on or before 2026-12-04 has docs.broken\\_links |",

@@ -57,7 +57,7 @@ describe("renderTracker", () => {
         "Milestones (2)",
         "  ✓ beta     2026-11-27  met       5 working days ago",
         "  ! release  2026-12-11  at-risk   41 % likely · 5 working days left",
-        "      ✗ release — not met: gate release: NO-GO on 2026-12-01 (snapshot 11)",
+        "      ✗ release — not met: gate release: NO-GO on 2026-12-01 (snapshot 11): failed no-failing-tests",
         "      ✗ score >= 80 — not met (71.2): snapshot 13 (2026-12-03)",
         "      ? docs.broken_links == 0 — unknown: no snapshot on or before 2026-12-04 has docs.broken_links",
       ].join("\n"),

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { AgentKind } from "../../src/plan/types.js";
 import type { StoreEvent, TaskRun } from "../../src/store/types.js";
 import { flow } from "../../src/track/flow.js";
-import { SAMPLE_IMPORTS, SAMPLE_MOVES, SAMPLE_RUNS, sampleTracker } from "./sample-tracker.js";
+import { milestones } from "../../src/track/milestones.js";
+import { SAMPLE_FACTS, SAMPLE_IMPORTS, SAMPLE_MOVES, SAMPLE_RUNS, sampleTracker } from "./sample-tracker.js";
 
 // The sample's hand-written figures must be what the tracker's own computations make of its history.
 describe("the sample tracker agrees with the tracker's computations", () => {
@@ -47,5 +48,23 @@ describe("the sample tracker agrees with the tracker's computations", () => {
     const last = t.burndown[t.burndown.length - 1];
     expect(last).toMatchObject({ date: t.asOf, doneTasks: t.headline.doneTasks, scopeTasks: t.headline.scopeTasks, doneHours: t.headline.doneHours, scopeHours: t.headline.scopeHours, idealHours: t.headline.idealHours });
     expect((last?.remainingHours ?? 0) - (last?.idealHours ?? 0)).toBe(t.headline.behindIdealHours);
+  });
+});
+
+describe("the sample tracker's milestones", () => {
+  it("are what milestones() judges from its facts and its one gate run", () => {
+    const t = sampleTracker();
+    const gateEvents: StoreEvent[] = [
+      { id: 100, at: "2026-12-01T17:00:00Z", type: "gate.evaluated", subject: "snapshot:11", data: { gate: "release", verdict: "NO-GO", baseline: null, failed: ["no-failing-tests"] } },
+    ];
+    const computed = milestones({
+      milestones: t.milestones.map((m) => ({ id: m.id, date: m.date, criteria: m.criteria.map((c) => c.text) })),
+      asOf: t.asOf,
+      facts: SAMPLE_FACTS,
+      gateEvents,
+      probabilityBy: (date) => (date === "2026-12-11" ? 0.41 : null),
+      forecastP85: t.forecast.p85,
+    });
+    expect(computed).toEqual(t.milestones);
   });
 });

@@ -249,7 +249,7 @@ const SAMPLE: Tracker = {
       date: "2026-12-11",
       status: "at-risk",
       criteria: [
-        { text: "release", kind: "gate", status: "not-met", value: null, evidence: "gate release: NO-GO on 2026-12-01 (snapshot 11)", reason: null },
+        { text: "release", kind: "gate", status: "not-met", value: null, evidence: "gate release: NO-GO on 2026-12-01 (snapshot 11): failed no-failing-tests", reason: null },
         { text: "score >= 80", kind: "condition", status: "not-met", value: 71.2, evidence: "snapshot 13 (2026-12-03)", reason: null },
         { text: "coverage.lines >= 80", kind: "condition", status: "met", value: 80.3, evidence: "snapshot 13 (2026-12-03)", reason: null },
         { text: "docs.broken_links == 0", kind: "condition", status: "unknown", value: null, evidence: null, reason: "no snapshot on or before 2026-12-04 has docs.broken_links" },
