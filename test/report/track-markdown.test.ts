@@ -152,7 +152,7 @@ describe("renderTrackerMarkdown on the sample tracker", () => {
       "41 % likely · 5 working days left (share of forecast trials that finish the remaining work by the date).",
       "| Criterion | Status | Value | Evidence |",
       "| --- | --- | --- | --- |",
-      "| `release` | ❌ not met | — | gate release: NO-GO on 2026-12-01 (snapshot 11): failed no-failing-tests |",
+      "| `release` | ❌ not met | — | gate release: NO-GO on 2026-12-01 (snapshot 11): failed new:tests.regressed |",
       "| `score >= 80` | ❌ not met | 71.2 | snapshot 13 (2026-12-03) |",
       "| `coverage.lines >= 80` | ✅ met | 80.3 | snapshot 13 (2026-12-03) |",
       "| `docs.broken_links == 0` | ❔ unknown | unknown | no snapshot on or before 2026-12-04 has docs.broken\\_links |",
@@ -167,8 +167,8 @@ describe("renderTrackerMarkdown on the sample tracker", () => {
 
   it("lists the alerts, new ones marked", () => {
     const rows = section(doc, "## Alerts");
-    expect(rows[2]).toBe("| 2026-12-04 12:00 | stale-lease | T6 | run 7 of T6 (claude): lease expired at 2026-12-03T18:30:00Z, last heartbeat 2026-12-03T18:00:00Z | new |");
-    expect(rows[6]).toBe("| 2026-12-01 17:00 | score-decline | score | score fell from 70 to 67.4 (−2.6) | yes |");
+    expect(rows[3]).toBe("| 2026-12-04 12:00 | stale-lease | T6 | run 7 of task T6 (agent claude): its lease expired at 2026-12-03T18:30:00Z, 1050 minutes ago, without a heartbeat | new |");
+    expect(rows[5]).toBe("| 2026-12-01 17:00 | score-decline | score | score fell from 70 to 67.4 (−2.6) (snapshot 11 against snapshot 10) | yes |");
   });
 });
 

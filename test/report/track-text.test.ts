@@ -57,14 +57,16 @@ describe("renderTracker", () => {
         "Milestones (2)",
         "  ✓ beta     2026-11-27  met       5 working days ago",
         "  ! release  2026-12-11  at-risk   41 % likely · 5 working days left",
-        "      ✗ release — not met: gate release: NO-GO on 2026-12-01 (snapshot 11): failed no-failing-tests",
+        "      ✗ release — not met: gate release: NO-GO on 2026-12-01 (snapshot 11): failed new:tests.regressed",
         "      ✗ score >= 80 — not met (71.2): snapshot 13 (2026-12-03)",
         "      ? docs.broken_links == 0 — unknown: no snapshot on or before 2026-12-04 has docs.broken_links",
       ].join("\n"),
     );
     expect(text).toContain("Blockers (1 open)\n  ■ T5 Security review — by ana since 2026-12-02 10:00 (50 h): waiting for the vendor's answer");
-    expect(text).toContain("Alerts (5)\n  ▲ 2026-12-04 12:00  stale-lease             run 7 of T6 (claude): lease expired at 2026-12-03T18:30:00Z, last heartbeat 2026-12-03T18:00:00Z (new)");
-    expect(text).toContain("  ▲ 2026-12-01 17:00  score-decline           score fell from 70 to 67.4 (−2.6)\n".trimEnd());
+    expect(text).toContain(
+      "Alerts (5)\n  ▲ 2026-12-04 12:00  forecast-past-milestone the forecast's P85 completion 2026-12-29 is after milestone release (2026-12-11); 41 % of forecast trials finish by then (new)",
+    );
+    expect(text).toContain("  ▲ 2026-12-01 17:00  score-decline           score fell from 70 to 67.4 (−2.6) (snapshot 11 against snapshot 10)");
     expect(text).not.toContain(ESC);
   });
 

@@ -3,6 +3,7 @@ import type { AgentKind } from "../../src/plan/types.js";
 import type { StoreEvent, TaskRun } from "../../src/store/types.js";
 import { flow } from "../../src/track/flow.js";
 import { milestones } from "../../src/track/milestones.js";
+import { alerts } from "../../src/track/alerts.js";
 import { SAMPLE_FACTS, SAMPLE_IMPORTS, SAMPLE_MOVES, SAMPLE_RUNS, sampleTracker } from "./sample-tracker.js";
 
 // The sample's hand-written figures must be what the tracker's own computations make of its history.
@@ -55,7 +56,7 @@ describe("the sample tracker's milestones", () => {
   it("are what milestones() judges from its facts and its one gate run", () => {
     const t = sampleTracker();
     const gateEvents: StoreEvent[] = [
-      { id: 100, at: "2026-12-01T17:00:00Z", type: "gate.evaluated", subject: "snapshot:11", data: { gate: "release", verdict: "NO-GO", baseline: null, failed: ["no-failing-tests"] } },
+      { id: 100, at: "2026-12-01T17:00:00Z", type: "gate.evaluated", subject: "snapshot:11", data: { gate: "release", verdict: "NO-GO", baseline: null, failed: ["new:tests.regressed"] } },
     ];
     const computed = milestones({
       milestones: t.milestones.map((m) => ({ id: m.id, date: m.date, criteria: m.criteria.map((c) => c.text) })),
@@ -66,5 +67,38 @@ describe("the sample tracker's milestones", () => {
       forecastP85: t.forecast.p85,
     });
     expect(computed).toEqual(t.milestones);
+  });
+});
+
+describe("the sample tracker's alerts", () => {
+  it("are what alerts() lists from its stored events and its state at the moment", () => {
+    const t = sampleTracker();
+    const events: StoreEvent[] = [
+      {
+        id: 101,
+        at: "2026-12-01T17:00:00Z",
+        type: "alert",
+        subject: "snapshot:11",
+        data: { type: "score-decline", metric: "score", before: 70, after: 67.4, changePct: -3.71, message: "score fell from 70 to 67.4 (−2.6)", previousSnapshotId: 10 },
+      },
+      { id: 102, at: "2026-12-01T17:00:00Z", type: "gate.evaluated", subject: "snapshot:11", data: { gate: "release", verdict: "NO-GO", baseline: "main", failed: ["new:tests.regressed"] } },
+    ];
+    const computed = alerts({
+      at: t.at,
+      from: "2026-11-16T00:00:00Z",
+      events,
+      milestones: t.milestones,
+      forecastP85: t.forecast.p85,
+      tasks: t.tasks,
+      cycleP95Hours: t.flow.cycleTime.p95,
+      runs: t.runs,
+      wip: t.flow.wip,
+      agents: [
+        { id: "claude", maxParallel: 1 },
+        { id: "ana", maxParallel: 1 },
+      ],
+      maxParallel: null,
+    });
+    expect(computed).toEqual(t.alerts);
   });
 });

@@ -12,9 +12,12 @@
  *   regression on 12-01 (score 70 → 67.4, 2 tests failing). Targets: score 60 + 1 a working day (74 on 12-04),
  *   coverage.lines 70 + 1 a working day up to 80 from 11-30, tests.failed 0 from 11-23.
  * - Milestones: beta (11-27, met), release (12-11, at risk: gate release NO-GO, score below 80, 41 % likely).
+ * - Alerts: the score's decline and the release gate's NO-GO (with regressed tests) stored on 12-01; the forecast past
+ *   the release and run 7's stale lease computed now.
  *
  * The series and the burn-down are computed by the real `dailySeries` and `burndown` from the facts and moves below,
- * so they follow the tracker's rules; the flow, forecast, milestones and alerts are written out by hand.
+ * so they follow the tracker's rules; the flow, milestones and alerts are written out by hand and checked against
+ * `flow()`, `milestones()` and `alerts()` in sample-tracker.test.ts; the forecast is written out by hand.
  */
 import { burndown, type BurndownImport, type BurndownMove } from "../../src/track/burndown.js";
 import { dailySeries } from "../../src/track/series.js";
@@ -249,7 +252,7 @@ const SAMPLE: Tracker = {
       date: "2026-12-11",
       status: "at-risk",
       criteria: [
-        { text: "release", kind: "gate", status: "not-met", value: null, evidence: "gate release: NO-GO on 2026-12-01 (snapshot 11): failed no-failing-tests", reason: null },
+        { text: "release", kind: "gate", status: "not-met", value: null, evidence: "gate release: NO-GO on 2026-12-01 (snapshot 11): failed new:tests.regressed", reason: null },
         { text: "score >= 80", kind: "condition", status: "not-met", value: 71.2, evidence: "snapshot 13 (2026-12-03)", reason: null },
         { text: "coverage.lines >= 80", kind: "condition", status: "met", value: 80.3, evidence: "snapshot 13 (2026-12-03)", reason: null },
         { text: "docs.broken_links == 0", kind: "condition", status: "unknown", value: null, evidence: null, reason: "no snapshot on or before 2026-12-04 has docs.broken_links" },
@@ -294,24 +297,45 @@ const SAMPLE: Tracker = {
   ],
   alerts: [
     {
+      kind: "forecast-past-milestone",
+      at: "2026-12-04T12:00:00.000Z",
+      subject: "release",
+      message: "the forecast's P85 completion 2026-12-29 is after milestone release (2026-12-11); 41 % of forecast trials finish by then",
+      key: "forecast-past-milestone:release",
+      stored: false,
+    },
+    {
       kind: "stale-lease",
-      at: "2026-12-04T12:00:00Z",
+      at: "2026-12-04T12:00:00.000Z",
       subject: "T6",
-      message: "run 7 of T6 (claude): lease expired at 2026-12-03T18:30:00Z, last heartbeat 2026-12-03T18:00:00Z",
+      message: "run 7 of task T6 (agent claude): its lease expired at 2026-12-03T18:30:00Z, 1050 minutes ago, without a heartbeat",
       key: "stale-lease:run:7",
       stored: false,
     },
     {
-      kind: "forecast-past-milestone",
-      at: "2026-12-04T12:00:00Z",
+      kind: "gate-no-go",
+      at: "2026-12-01T17:00:00Z",
       subject: "release",
-      message: "forecast P85 2026-12-29 is after milestone release (2026-12-11)",
-      key: "forecast-past-milestone:release",
-      stored: false,
+      message: "gate release said NO-GO on snapshot 11: failed new:tests.regressed",
+      key: "gate-no-go:release:snapshot:11",
+      stored: true,
     },
-    { kind: "gate-no-go", at: "2026-12-01T17:00:00Z", subject: "release", message: "gate release: NO-GO on snapshot 11 (no-failing-tests failed)", key: "gate-no-go:release", stored: true },
-    { kind: "test-regressed", at: "2026-12-01T17:00:00Z", subject: "tests", message: "2 tests passed on snapshot 10 and fail on snapshot 11", key: "test-regressed:11", stored: true },
-    { kind: "score-decline", at: "2026-12-01T17:00:00Z", subject: "score", message: "score fell from 70 to 67.4 (−2.6)", key: "score-decline:11", stored: true },
+    {
+      kind: "score-decline",
+      at: "2026-12-01T17:00:00Z",
+      subject: "score",
+      message: "score fell from 70 to 67.4 (−2.6) (snapshot 11 against snapshot 10)",
+      key: "score-decline:score:snapshot:11",
+      stored: true,
+    },
+    {
+      kind: "test-regressed",
+      at: "2026-12-01T17:00:00Z",
+      subject: "release",
+      message: "gate release on snapshot 11: new:tests.regressed failed: tests that passed in the baseline and fail now (flaky ones excluded)",
+      key: "test-regressed:release:snapshot:11",
+      stored: true,
+    },
   ],
   tasks: [
     task("T1", "Set up CI", "claude", "done", "2026-11-17T11:00:00Z", "claude", null),
