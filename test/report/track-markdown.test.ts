@@ -149,7 +149,7 @@ describe("renderTrackerMarkdown on the sample tracker", () => {
   it("shows each milestone's criteria with value and evidence, and the success-criteria matrix", () => {
     const release = section(doc, "### release — 2026-12-11 · ⚠️ at risk");
     expect(release).toEqual([
-      "41 % likely · 5 working days left (share of forecast trials that finish the remaining work by the date).",
+      "4 % likely · 5 working days left (share of forecast trials that finish the remaining work by the date).",
       "| Criterion | Status | Value | Evidence |",
       "| --- | --- | --- | --- |",
       "| `release` | ❌ not met | — | gate release: NO-GO on 2026-12-01 (snapshot 11): failed new:tests.regressed |",

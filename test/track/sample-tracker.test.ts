@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AgentKind } from "../../src/plan/types.js";
 import type { StoreEvent, TaskRun } from "../../src/store/types.js";
-import { flow } from "../../src/track/flow.js";
+import { dailyThroughput, flow } from "../../src/track/flow.js";
+import { criticalPathFloor, forecastCompletion, milestoneProbability } from "../../src/track/forecast.js";
 import { milestones } from "../../src/track/milestones.js";
 import { alerts } from "../../src/track/alerts.js";
 import { SAMPLE_FACTS, SAMPLE_IMPORTS, SAMPLE_MOVES, SAMPLE_RUNS, sampleTracker } from "./sample-tracker.js";
@@ -63,7 +64,7 @@ describe("the sample tracker's milestones", () => {
       asOf: t.asOf,
       facts: SAMPLE_FACTS,
       gateEvents,
-      probabilityBy: (date) => (date === "2026-12-11" ? 0.41 : null),
+      probabilityBy: (date) => (date === "2026-12-11" ? 0.0414 : null),
       forecastP85: t.forecast.p85,
     });
     expect(computed).toEqual(t.milestones);
@@ -100,5 +101,19 @@ describe("the sample tracker's alerts", () => {
       maxParallel: null,
     });
     expect(computed).toEqual(t.alerts);
+  });
+});
+
+describe("the sample tracker's forecast", () => {
+  it("is what forecastCompletion() draws from its daily throughput (seed 1, 10 000 trials, T6 + T8 = 20 h critical path)", () => {
+    const t = sampleTracker();
+    const throughput = dailyThroughput(t.flow, "tasks");
+    // 15 working days, 5 tasks done: 11-17, 11-19, 11-20, 11-25, 12-03
+    expect(throughput).toEqual([0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]);
+    const floorDays = criticalPathFloor(20);
+    expect(floorDays).toBe(t.forecast.floorDays);
+    const forecast = forecastCompletion({ throughput, remaining: t.forecast.remainingTasks, start: "2026-12-07", floorDays, seed: t.forecast.seed, trials: t.forecast.trials });
+    expect({ p50: forecast.p50, p85: forecast.p85, p95: forecast.p95, reason: forecast.reason }).toEqual({ p50: t.forecast.p50, p85: t.forecast.p85, p95: t.forecast.p95, reason: null });
+    expect(milestoneProbability(forecast.simulation, "2026-12-07", "2026-12-11")).toBe(t.milestones[1]?.probability);
   });
 });

@@ -11,13 +11,14 @@
  * - Snapshots 1…13, one a working day except 11-18 and 12-04 (not measured); score and coverage rise, one
  *   regression on 12-01 (score 70 → 67.4, 2 tests failing). Targets: score 60 + 1 a working day (74 on 12-04),
  *   coverage.lines 70 + 1 a working day up to 80 from 11-30, tests.failed 0 from 11-23.
- * - Milestones: beta (11-27, met), release (12-11, at risk: gate release NO-GO, score below 80, 41 % likely).
+ * - Milestones: beta (11-27, met), release (12-11, at risk: gate release NO-GO, score below 80, 4 % likely by the
+ *   forecast: P50 2026-12-21, P85 2026-12-29, P95 2027-01-04).
  * - Alerts: the score's decline and the release gate's NO-GO (with regressed tests) stored on 12-01; the forecast past
  *   the release and run 7's stale lease computed now.
  *
  * The series and the burn-down are computed by the real `dailySeries` and `burndown` from the facts and moves below,
- * so they follow the tracker's rules; the flow, milestones and alerts are written out by hand and checked against
- * `flow()`, `milestones()` and `alerts()` in sample-tracker.test.ts; the forecast is written out by hand.
+ * so they follow the tracker's rules; the flow, forecast (but its cone), milestones and alerts are written out by hand
+ * and checked against `flow()`, `forecastCompletion()`, `milestones()` and `alerts()` in sample-tracker.test.ts.
  */
 import { burndown, type BurndownImport, type BurndownMove } from "../../src/track/burndown.js";
 import { dailySeries } from "../../src/track/series.js";
@@ -219,7 +220,7 @@ const SAMPLE: Tracker = {
   forecast: {
     p50: "2026-12-21",
     p85: "2026-12-29",
-    p95: "2027-01-05",
+    p95: "2027-01-04",
     reason: null,
     remainingTasks: 4,
     historyDays: 15,
@@ -232,7 +233,7 @@ const SAMPLE: Tracker = {
       { date: "2026-12-18", p50: 1, p85: 2, p95: 3 },
       { date: "2026-12-21", p50: 0, p85: 1, p95: 2 },
       { date: "2026-12-29", p50: 0, p85: 0, p95: 1 },
-      { date: "2027-01-05", p50: 0, p85: 0, p95: 0 },
+      { date: "2027-01-04", p50: 0, p85: 0, p95: 0 },
     ],
   },
   milestones: [
@@ -257,7 +258,7 @@ const SAMPLE: Tracker = {
         { text: "coverage.lines >= 80", kind: "condition", status: "met", value: 80.3, evidence: "snapshot 13 (2026-12-03)", reason: null },
         { text: "docs.broken_links == 0", kind: "condition", status: "unknown", value: null, evidence: null, reason: "no snapshot on or before 2026-12-04 has docs.broken_links" },
       ],
-      probability: 0.41,
+      probability: 0.0414,
       daysLeft: 5,
     },
   ],
@@ -300,7 +301,7 @@ const SAMPLE: Tracker = {
       kind: "forecast-past-milestone",
       at: "2026-12-04T12:00:00.000Z",
       subject: "release",
-      message: "the forecast's P85 completion 2026-12-29 is after milestone release (2026-12-11); 41 % of forecast trials finish by then",
+      message: "the forecast's P85 completion 2026-12-29 is after milestone release (2026-12-11); 4 % of forecast trials finish by then",
       key: "forecast-past-milestone:release",
       stored: false,
     },

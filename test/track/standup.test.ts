@@ -33,7 +33,7 @@ describe("standup on the sample tracker", () => {
     expect(st.actions).toEqual([
       "unblock T5 (blocked by ana since 2026-12-02 10:00: waiting for the vendor's answer)",
       "look at run 5 of T9 (timeout: timed out after 1h)",
-      "milestone release is at risk: due 2026-12-11, 41 % likely to finish by then",
+      "milestone release is at risk: due 2026-12-11, 4 % likely to finish by then",
       "run 7 of T6 (claude): lease expired 2026-12-03 18:30, no heartbeat since 2026-12-03 18:00 — check the worker or reset T6",
       // the last measured day (12-03): 71.2 against 73; coverage (80.3 ≥ 80) and tests.failed (0) are met
       "score is behind its target: 71.2 on 2026-12-03, target 73",
@@ -82,7 +82,7 @@ describe("standup on the sample tracker", () => {
     expect(ana.failedRuns).toEqual([]);
     expect(ana.actions).toEqual([
       "unblock T5 (blocked by ana since 2026-12-02 10:00: waiting for the vendor's answer)",
-      "milestone release is at risk: due 2026-12-11, 41 % likely to finish by then",
+      "milestone release is at risk: due 2026-12-11, 4 % likely to finish by then",
       "score is behind its target: 71.2 on 2026-12-03, target 73",
     ]);
     const claude = standup(sampleTracker(), { agent: "claude" });
