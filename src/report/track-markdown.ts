@@ -7,7 +7,7 @@
  */
 import type { AgentKind } from "../plan/types.js";
 import type { BlockerEntry, MilestoneView, Review, RiskView, RunAt, Standup, ThroughputPeriod, Tracker } from "../track/model.js";
-import type { MetricSeries } from "../track/series.js";
+import type { MetricSeries, SeriesDay } from "../track/series.js";
 import { forMarkdown, forMarkdownCode } from "./sanitize.js";
 import { ageText, dayValue, forecastLine, hoursText, idealText, isTracked, milestoneDetail, minuteText, num, seriesDayOn, seriesName, signed, statusWord } from "./track-text.js";
 
@@ -31,6 +31,8 @@ const code = (text: string): string => forMarkdownCode(text, { max: 300, table: 
 const image = (alt: string, file: string): string => `![${alt}](${encodeURI(file).replace(/\(/g, "%28").replace(/\)/g, "%29")})`;
 const row = (cells: readonly string[]): string => `| ${cells.join(" | ")} |`;
 const head = (cells: readonly string[]): string[] => [row(cells), row(cells.map(() => "---"))];
+/** A series' days by date (one lookup per cell, whatever the window's length). */
+const daysByDate = (s: MetricSeries): Map<string, SeriesDay> => new Map(s.days.map((d) => [d.date, d]));
 const pct = (v: number | null): string => (v === null ? "not measured" : `${num(v)} %`);
 
 /** The full tracker document. */
@@ -90,10 +92,10 @@ function dailyProgress(t: Tracker): string[] {
   if (tracked.length === 0) return [...out, "No metric has a target: add `targets:` to the plan."];
   out.push("Each cell: the day's value / its target (the difference), then its status. A day without a snapshot is not measured (the last reading is shown beside it).", "");
   out.push(...head(["Date", ...tracked.map((s) => md(seriesName(s)))]));
-  const dates = tracked[0]?.days.map((d) => d.date) ?? [];
-  for (const date of dates) {
-    const cells = tracked.map((s) => {
-      const d = s.days.find((x) => x.date === date);
+  const byDate = tracked.map(daysByDate);
+  for (const date of tracked[0]?.days.map((d) => d.date) ?? []) {
+    const cells = byDate.map((days) => {
+      const d = days.get(date);
       if (d === undefined) return "not measured";
       if (!d.measured) return `${dayValue(d)}${d.target === null ? "" : ` / ${num(d.target)}`}`;
       if (d.target === null) return `${dayValue(d)} · no target`;
@@ -203,8 +205,8 @@ function qualityTrends(t: Tracker, charts: TrackerCharts): string[] {
   const series = t.series.filter(isQuality);
   if (series.length === 0) return [...out, "No score, test or coverage series."];
   out.push(...head(["Date", ...series.map((s) => md(s.metric))]));
-  const dates = series[0]?.days.map((d) => d.date) ?? [];
-  for (const date of dates) out.push(row([date, ...series.map((s) => dayValue(s.days.find((d) => d.date === date)))]));
+  const byDate = series.map(daysByDate);
+  for (const date of series[0]?.days.map((d) => d.date) ?? []) out.push(row([date, ...byDate.map((days) => dayValue(days.get(date)))]));
   return out;
 }
 
