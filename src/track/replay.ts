@@ -30,6 +30,8 @@ export interface ReplayTask {
   id: string;
   title: string;
   owner: string;
+  /** Its dependencies as stored (`TaskRecord.dependsOn`: the latest import's); absent: none. Copied to `TaskAt.dependsOn`. */
+  dependsOn?: readonly string[];
 }
 
 /** One plan import, as the replay reads it: when, and every task id of that plan (the whole plan, not a delta). */
@@ -136,6 +138,7 @@ export function replayTasks(input: ReplayTasksInput): TaskAt[] {
       by: move?.agent ?? null,
       note: move?.note ?? null,
       removed: !ids.has(task.id),
+      dependsOn: [...(task.dependsOn ?? [])],
     });
   }
   return out;
