@@ -17,8 +17,9 @@
  *   the release and run 7's stale lease computed now.
  *
  * The series and the burn-down are computed by the real `dailySeries` and `burndown` from the facts and moves below,
- * so they follow the tracker's rules; the flow, forecast (but its cone), milestones and alerts are written out by hand
- * and checked against `flow()`, `forecastCompletion()`, `milestones()` and `alerts()` in sample-tracker.test.ts.
+ * so they follow the tracker's rules; the tasks, runs, blockers, risks, flow, forecast (but its cone), milestones and
+ * alerts are written out by hand and checked against `replayTasks()`, `replayRuns()`, `blockers()`, `risks()`,
+ * `flow()`, `forecastCompletion()`, `milestones()` and `alerts()` in sample-tracker.test.ts.
  */
 import { burndown, type BurndownImport, type BurndownMove } from "../../src/track/burndown.js";
 import { dailySeries } from "../../src/track/series.js";
