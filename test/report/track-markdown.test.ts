@@ -1,3 +1,4 @@
+import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { renderReviewMarkdown, renderStandupMarkdown, renderTrackerMarkdown } from "../../src/report/track-markdown.js";
 import { review, standup } from "../../src/track/standup.js";
@@ -236,6 +237,42 @@ describe("hostile text in the tracker document", () => {
     const criteria = section(doc, "### release — 2026-12-11 · ⚠️ at risk").filter((l) => l.startsWith("| `"));
     expect(criteria.map((l) => cells(l).length)).toEqual([4, 4, 4, 4]);
     expect(cells(criteria[0] as string)[0]).toBe("``score \\| 1 # x `>= 80``");
+  });
+});
+
+describe("the hostile tracker document as a markdown renderer reads it (markdown-it, GFM tables)", () => {
+  it("has no image, link, raw HTML or heading the text brought, and every table row has its header's cell count", () => {
+    const t = sampleTracker();
+    for (const task of t.tasks) task.title = HOSTILE;
+    for (const b of [...t.blockers.open, ...t.blockers.log]) {
+      b.title = HOSTILE;
+      b.reason = HOSTILE;
+    }
+    for (const r of t.risks) r.description = HOSTILE;
+    for (const a of t.alerts) a.message = HOSTILE;
+    for (const m of t.milestones) for (const c of m.criteria) c.text = `a | b\n# c \`d`;
+    const md = new MarkdownIt({ html: false, linkify: true });
+    const tokens = md.parse(renderTrackerMarkdown(t, { charts: { burndown: "burn down (1).svg" } }), {});
+    const inline = tokens.flatMap((tok) => tok.children ?? []);
+    expect(inline.filter((tok) => tok.type === "image").map((tok) => tok.attrGet("src"))).toEqual(["burn%20down%20%281%29.svg"]);
+    expect(inline.filter((tok) => tok.type === "link_open")).toEqual([]);
+    expect(inline.filter((tok) => tok.type === "html_inline")).toEqual([]);
+    const headings = tokens.flatMap((tok, i) => (tok.type === "heading_open" ? [tokens[i + 1]?.content ?? ""] : []));
+    expect(headings.filter((h) => h.includes("heading"))).toEqual([]);
+    // every row of a table has as many cells as its header
+    let width = 0;
+    let cellsInRow = 0;
+    const mismatches: number[] = [];
+    for (const tok of tokens) {
+      if (tok.type === "thead_open") width = 0;
+      if (tok.type === "th_open") width++;
+      if (tok.type === "tr_open") cellsInRow = 0;
+      if (tok.type === "td_open" || tok.type === "th_open") cellsInRow++;
+      if (tok.type === "tr_close" && cellsInRow !== width) mismatches.push(tok.map?.[0] ?? -1);
+    }
+    expect(mismatches).toEqual([]);
+    // daily progress, burn-down, risk grid and list, blockers, score, coverage, trends, throughput, estimates, 2 milestones, success criteria, alerts
+    expect(tokens.filter((tok) => tok.type === "table_open").length).toBe(14);
   });
 });
 
