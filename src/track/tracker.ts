@@ -18,7 +18,7 @@ import { flow } from "./flow.js";
 import { criticalPathFloor, DEFAULT_SEED, DEFAULT_TRIALS, forecastCompletion, milestoneProbability } from "./forecast.js";
 import { milestones as milestoneViews } from "./milestones.js";
 import type { ForecastView, Headline, LatestMeasure, MilestoneStatus, Tracker, TrackWindow } from "./model.js";
-import { replayRuns, replayTasks } from "./replay.js";
+import { replayRuns, replayTasks, type ReplayTask } from "./replay.js";
 import { RISK_EVENT, risks as riskViews } from "./risks.js";
 import { dailySeries, factKeyOf, type MetricSeries, type SeriesMetric } from "./series.js";
 
@@ -172,11 +172,11 @@ export function buildTracker(input: TrackerInput): Tracker {
 }
 
 /** Every task any import listed: the latest plan's in its order, then the others (removed), each as last defined. */
-function taskDefinitions(plans: StoredPlan[]): { id: string; title: string; owner: string }[] {
-  const defined = new Map<string, { id: string; title: string; owner: string }>();
-  for (const p of plans) for (const t of (p.content as Plan).tasks) defined.set(t.id, { id: t.id, title: t.title, owner: t.owner });
+function taskDefinitions(plans: StoredPlan[]): ReplayTask[] {
+  const defined = new Map<string, ReplayTask>();
+  for (const p of plans) for (const t of (p.content as Plan).tasks) defined.set(t.id, { id: t.id, title: t.title, owner: t.owner, dependsOn: t.dependsOn });
   const latest = (plans.at(-1)?.content as Plan | undefined)?.tasks ?? [];
-  const out = latest.map((t) => defined.get(t.id) as { id: string; title: string; owner: string });
+  const out = latest.map((t) => defined.get(t.id) as ReplayTask);
   const inLatest = new Set(latest.map((t) => t.id));
   for (const [id, t] of defined) if (!inLatest.has(id)) out.push(t);
   return out;
