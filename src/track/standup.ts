@@ -18,7 +18,8 @@
  * 5. each tracked metric behind its target on its last measured day on or before the as-of day (the series order):
  *    "score is behind its target: 71.2 on 2026-12-03, target 73".
  * The standup's `leaseAgeSeconds` is the time from the run's last heartbeat (its lease's last renewal) to `at`; its
- * `blockers` are the blockers still open at `at`. The review's `challenges.blockers` are the blocked periods that
+ * `blockers` are the blockers still open at `at`; `metrics.score` is the latest snapshot's, `scoreChange` its difference
+ * from the last daily score reading before the period's first day (the review's `scoreFrom` is that reading). The review's `challenges.blockers` are the blocked periods that
  * began or ended in the period or are still open; its throughput is the tasks done over the flow's days in the period
  * (working days with a working-day window); its cycle-time P50 is the nearest-rank median of the cycles that ended in
  * the period.
