@@ -352,6 +352,63 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/run.js")).workerCommand(opts(this), io))();
     });
 
+  // The tracker: computed from the store's history, for any day (docs/track.md).
+  const trackOpts = (cmd: Command) =>
+    common(cmd)
+      .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd when it exists; else the stored plan)")
+      .option("--as-of <YYYY-MM-DD>", "replay the tracker of a past day from history (default today, UTC; SHIPGATE_NOW sets today)")
+      .option("--branch <name>", "the branch whose snapshots count (default: the newest snapshot's, task branches shipgate/* excluded)")
+      .option("--trials <n>", "Monte Carlo trials of the forecast (default 10000)")
+      .option("--seed <n>", "seed of the forecast's trials (default 1: the same history gives the same dates)");
+  const trackHelp =
+    "\nEvery figure is computed from the store: snapshots (the last of each day on the tracked branch), plan imports\n" +
+    "(scope), task moves and runs, alerts and gate verdicts. A day without a snapshot is \"not measured\", never 0.\n" +
+    "How each figure is computed: docs/track.md. --json: docs/json-output.md.";
+  const track = program
+    .command("track")
+    .description("the program's tracker from measured history: today vs target, burn-down, forecast, milestones, blockers, alerts (docs/track.md)");
+  // `shipgate track` alone is `track show`: the parent takes no option, so every flag reaches the subcommand.
+  trackOpts(track.command("show", { isDefault: true }))
+    .description("the tracker on the terminal (the default): today vs target, burn-down, forecast (P50/P85/P95), milestones, blockers, alerts")
+    .option("--markdown", "print the tracker document as markdown (as `track report` without --out)")
+    .option("--fail-on-alert", "exit 1 when an alert was raised on the as-of day or holds now (for CI)")
+    .addHelpText("after", `${trackHelp}\nToday's computed alerts (forecast past a milestone, a task past the P95 cycle time, a stale lease, WIP over a\nlimit) are stored as track.alert events, once per day each; a replayed day (--as-of) stores nothing.\n\nExit codes: 0 shown, 1 with --fail-on-alert and an alert, 2 usage, plan or store error.`)
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/track.js")).trackCommand(opts(this), io))();
+    });
+  trackOpts(track.command("report"))
+    .description("the tracker document (markdown): summary, progress vs targets, burn-down/up, risks, blockers, score, coverage, trends, milestones, alerts")
+    .option("--markdown", "markdown (the default; kept for symmetry with other commands)")
+    .option("--out <dir>", "write tracker.md and its SVG charts (burndown, burnup, score, coverage) into this folder")
+    .option("--fail-on-alert", "exit 1 when an alert was raised on the as-of day or holds now")
+    .addHelpText("after", `${trackHelp}\n\nExit codes: 0 written, 1 with --fail-on-alert and an alert, 2 usage, plan, store or write error.`)
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/track.js")).trackReportCommand(opts(this), io))();
+    });
+  trackOpts(track.command("standup"))
+    .description("the standup: done since the last standup (with runs), in progress (who, since when, lease age), next, blockers, metrics, action items")
+    .option("--agent <id>", "only this agent's tasks (those it owns or moved last)")
+    .option("--since <YYYY-MM-DD>", "the period's first day (default: the working day before the as-of day)")
+    .option("--markdown", "print the standup document as markdown")
+    .addHelpText("after", `${trackHelp}\nDeterministic: from the store alone, no language model.\n\nExit codes: 0 shown, 2 usage, plan or store error.`)
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/track.js")).trackStandupCommand(opts(this), io))();
+    });
+  trackOpts(track.command("review"))
+    .description("the sprint review: goals vs targets, accomplishments, challenges (failed runs, blockers, misses), metrics, next steps")
+    .option("--since <YYYY-MM-DD>", "the period's first day (default: the 7 days ending on the as-of day, not before the program's start)")
+    .option("--markdown", "print the review document as markdown")
+    .addHelpText("after", `${trackHelp}\nDeterministic: from the store alone, no language model.\n\nExit codes: 0 shown, 2 usage, plan or store error.`)
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/track.js")).trackReviewCommand(opts(this), io))();
+    });
+  trackOpts(track.command("backtest"))
+    .description("is the forecast worth trusting? replays each past working day, forecasts, and prints how often P85 held")
+    .addHelpText("after", `${trackHelp}\nA program under way has no finish yet: each cut point forecasts when the work done by the as-of day is reached.\nA calibrated forecast holds in about 85 % of cut points.\n\nExit codes: 0 shown, 2 usage, plan or store error.`)
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/track.js")).trackBacktestCommand(opts(this), io))();
+    });
+
   const db = program.command("db").description("store administration: status, migrate, copy between SQLite and PostgreSQL (docs/store.md)");
   const dbOpts = (cmd: Command) =>
     cmd

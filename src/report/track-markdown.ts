@@ -40,7 +40,7 @@ export function renderTrackerMarkdown(t: Tracker, options: TrackerMarkdownOption
   const charts = options.charts ?? {};
   const out: string[] = [`# Tracker — ${t.asOf}`, ""];
   const plan = t.plan === null ? "no plan imported" : `plan ${t.plan.source === null ? "(unknown file)" : code(t.plan.source)}${t.plan.hash === null ? "" : ` (sha256 ${t.plan.hash.slice(0, 12)})`}, ${t.plan.tasks} tasks`;
-  const window = t.window === null ? "no program window" : `window ${t.window.start} → ${t.window.end}${t.window.workingDays ? " (working days)" : ""}, from ${t.window.source === "targets" ? "the plan's targets" : "the plan's dates"}`;
+  const window = t.window === null ? "no program window" : `window ${t.window.start} → ${t.window.end}${t.window.workingDays ? " (working days)" : ""}, from ${t.window.source === "targets" ? "the plan's targets" : t.plan === null ? "the history" : "the plan's dates"}`;
   out.push(`As of ${minuteText(t.at)} UTC · ${plan} · ${window}${t.branch === null ? "" : ` · branch ${md(t.branch)}`}.`, "");
 
   out.push(...executiveSummary(t), "");

@@ -89,17 +89,19 @@ export function buildTracker(input: TrackerInput): Tracker {
   const floorDays = plan ? criticalPathFloor(remainingCriticalHours(plan, doneSet(taskEvents)), HOURS_PER_DAY) : 0;
   const start = dateOfWeekday(weekdayIndex(asOf) + 1);
   const completion = forecastCompletion({ throughput, remaining: remainingTasks, start, floorDays, trials, seed });
+  // Without a plan (or with an empty one) there is nothing to finish: no date, and the reason says so.
+  const noScope = plan === null ? "no plan imported yet: run `shipgate plan check`, or give --plan FILE" : (today?.scopeTasks ?? plan.tasks.length) === 0 ? "the plan has no task in scope" : null;
   const forecast: ForecastView = {
-    p50: completion.p50,
-    p85: completion.p85,
-    p95: completion.p95,
-    reason: completion.reason,
+    p50: noScope === null ? completion.p50 : null,
+    p85: noScope === null ? completion.p85 : null,
+    p95: noScope === null ? completion.p95 : null,
+    reason: noScope ?? completion.reason,
     remainingTasks,
     historyDays: throughput.length,
     trials,
     seed,
     floorDays,
-    cone: cone(asOf, remainingTasks, completion.daysQuantiles),
+    cone: noScope === null ? cone(asOf, remainingTasks, completion.daysQuantiles) : [],
   };
 
   // Milestones, tasks, runs, blockers, risks, alerts.
