@@ -108,8 +108,8 @@ function dailyProgress(t: Tracker): string[] {
 
 function burndownSection(t: Tracker, charts: TrackerCharts): string[] {
   const out = ["## Burn-down and burn-up", ""];
-  if (charts.burndown !== undefined) out.push(image("Burn-down: remaining hours against the ideal line", charts.burndown), "");
-  if (charts.burnup !== undefined) out.push(image("Burn-up: done hours against the scope line", charts.burnup), "");
+  if (charts.burndown !== undefined) out.push(image("Burn-down: remaining tasks against the ideal line and the forecast cone", charts.burndown), "");
+  if (charts.burnup !== undefined) out.push(image("Burn-up: done tasks against the scope line", charts.burnup), "");
   if (t.burndown.length === 0) return [...out, "No day in the window yet."];
   out.push(...head(["Date", "Scope (tasks)", "Done (tasks)", "Remaining (tasks)", "Scope (h)", "Done (h)", "Remaining (h)", "Ideal (h)", "Scope changes"]));
   for (const d of t.burndown) {
