@@ -80,7 +80,7 @@ describe("renderTrackerMarkdown on the sample tracker", () => {
 
   it("links the charts (names encoded) and tables the burn-down with its scope changes", () => {
     const rows = section(doc, "## Burn-down and burn-up");
-    expect(rows.slice(0, 2)).toEqual(["![Burn-down: remaining hours against the ideal line](burndown.svg)", "![Burn-up: done hours against the scope line](burn%20up%20%281%29.svg)"]);
+    expect(rows.slice(0, 2)).toEqual(["![Burn-down: remaining tasks against the ideal line and the forecast cone](burndown.svg)", "![Burn-up: done tasks against the scope line](burn%20up%20%281%29.svg)"]);
     expect(rows).toContain("| 2026-11-16 | 8 | 0 | 8 | 57 | 0 | 57 | 57 |  |");
     expect(rows).toContain("| 2026-11-23 | 9 | 3 | 6 | 61 | 18 | 43 | 42 | +T9 |");
     expect(rows).toContain("| 2026-11-30 | 9 | 4 | 5 | 64 | 26 | 38 | 27 | T6 9 → 12 h |");
