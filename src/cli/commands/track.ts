@@ -41,7 +41,7 @@ async function tracker(options: TrackOptions, io: CliIo, extra: { storeAlerts?: 
   const seed = options.seed === undefined ? undefined : parseCount(options.seed, "--seed");
   const [{ withStore }, { trackProgram }] = await Promise.all([import("../../store/open-store.js"), import("../../app/track.js")]);
   const planFile = await existingPlan(options);
-  return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: planFile === null }, async (store: Store) => {
+  return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: true }, async (store: Store) => {
     if (planFile !== null) {
       const { syncPlan } = await import("../../app/sync-plan.js");
       await syncPlan(store, planFile, { cwd: process.cwd(), at });
