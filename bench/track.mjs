@@ -6,7 +6,8 @@
 //     (the "constant number of queries" figure);
 //  3. the floor: a Node script that only reads the same rows with better-sqlite3 SELECTs (snapshots, facts, events,
 //     runs, plans, tasks) and parses their JSON columns; printed as the ratio tracker / floor.
-//   npm run build && node bench/track.mjs     (BENCH_RUNS=5 for more runs; BENCH_KEEP=1 keeps the generated stores)
+//   npm run build && node bench/track.mjs     (BENCH_RUNS=5 for more runs; BENCH_KEEP=1 keeps the generated stores;
+//   BENCH_PROFILE=1 adds a `node --cpu-prof` run of `track report` and prints where its time goes)
 // There is no off-the-shelf peer for a tracker (the hand-kept tracker document is what it replaces): the floor is the
 // reference. Exits 0 when every measurement ran; 1 when one failed or the query counts differ; 2 when it cannot start.
 import { spawnSync } from "node:child_process";
@@ -619,6 +620,44 @@ function measureStore(label, gen, { runs, gnuTime, counter }) {
   return { report, json, floorRun, floorRead, queries: tracker?.queries, instr };
 }
 
+/**
+ * BENCH_PROFILE=1: one more `track report` under `node --cpu-prof`; prints where the time goes — self time per function
+ * (top 12) and per source file of dist/ (top 8) — and keeps the .cpuprofile for Chrome DevTools or speedscope.
+ */
+function profile(gen, dir) {
+  const out = join(dir, "profile");
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const run = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", out, BIN, "track", "report", "--out", join(gen.dir, "report"), "--db", gen.db, "--cwd", gen.dir], {
+    cwd: gen.dir,
+    env: { ...process.env, SHIPGATE_NOW: NOW },
+    encoding: "utf8",
+  });
+  const file = readdirSync(out).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) return console.log(`  profile: none written (exit ${run.status})`);
+  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(join(out, file), "utf8"));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const perFunction = new Map();
+  const perFile = new Map();
+  for (const [id, ms] of self) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const where = url ? url.replace(/^file:\/\//, "").replace(ROOT, "") : "";
+    const fn = `${functionName || "(anonymous)"} ${where ? `${where}:${lineNumber + 1}` : ""}`.trim();
+    perFunction.set(fn, (perFunction.get(fn) ?? 0) + ms);
+    const key = where.startsWith("dist/") ? where : where.includes("node_modules/") ? `node_modules/${where.split("node_modules/").pop().split("/")[0]}` : where || functionName;
+    perFile.set(key, (perFile.get(key) ?? 0) + ms);
+  }
+  const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
+  console.log(`  profile of one \`track report\` (${total.toFixed(0)} ms sampled): ${join(out, file)}`);
+  console.log("  self time by function:");
+  for (const [fn, ms] of top(perFunction, 12)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${fn}`);
+  console.log("  self time by file:");
+  for (const [f, ms] of top(perFile, 8)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${f}`);
+}
+
 function describe(gen) {
   const t = gen.tables;
   const types = Object.entries(gen.counts.byType).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -648,6 +687,10 @@ async function main() {
       sizes.push({ label, gen });
     }
     const results = sizes.map(({ label, gen }) => measureStore(label, gen, { runs, gnuTime, counter }));
+    if (process.env.BENCH_PROFILE) {
+      console.log("\nprofile (BENCH_PROFILE=1), full store");
+      profile(sizes[0].gen, join(ROOT, "bench", ".data", "track"));
+    }
     failed = results.some((x) => x.report.errors?.length || x.json.errors?.length || x.floorRun.errors?.length);
     const [big, small] = results;
     console.log(`\nstore queries of \`track --json\`: ${big.queries ?? "n/a"} (full) and ${small.queries ?? "n/a"} (10× smaller): ${big.queries !== undefined && big.queries === small.queries ? "constant" : "NOT constant"}`);
