@@ -213,7 +213,7 @@ function factsAt(template, k, n, r) {
   const score = round(Math.min(100, 45 + 37 * p - dip + noise(2)), 1);
   const lines = round(Math.min(100, 55 + 28 * p - dip / 2 + noise(1)));
   const total = Math.round(600 + 1400 * p);
-  const failed = Math.max(0, Math.round(20 * (1 - p) + dip + noise(3)));
+  const failed = Math.max(0, Math.round(20 * (1 - p / 0.7) + dip + noise(3)));
   const skipped = Math.round(10 + noise(4));
   const values = {
     "tests.total": total,
@@ -322,7 +322,7 @@ export async function generate({ dir, scale }) {
 
   const queue = heap();
   for (const imp of imports) queue.push({ t: imp.t, kind: "import", run: imp.run });
-  for (let k = 0; k < snapshotsTotal; k++) queue.push({ t: START + 2 * HOUR + Math.floor((k * (DAYS * DAY - 4 * HOUR)) / snapshotsTotal), kind: "snapshot", k });
+  for (let k = 0; k < snapshotsTotal; k++) queue.push({ t: START + 2 * HOUR + Math.floor((k * (END - START - 3 * HOUR)) / (snapshotsTotal - 1)), kind: "snapshot", k });
   for (let i = 0; i < 60; i++) queue.push({ t: START + r.int(1, DAYS - 1) * DAY + r.int(8, 18) * HOUR, kind: "risk" });
   // Padding: spread evenly over the days, sized from the natural events of a calibration at this scale; the rest (or
   // none, when the natural events came close) is added at the end.
@@ -488,7 +488,7 @@ export async function generate({ dir, scale }) {
  * Natural (task, run, snapshot, gate, alert, risk, plan) events of a calibration run at scale 1, per unit of scale: the
  * padding is sized from it so that it is spread over the days rather than appended at the end.
  */
-const NATURAL_EVENTS_PER_SCALE = 55_000;
+const NATURAL_EVENTS_PER_SCALE = 56_000;
 
 // ── the floor: reading the same rows, nothing else ────────────────────────────────────────────────────────────────
 
