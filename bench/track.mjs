@@ -636,25 +636,37 @@ function profile(gen, dir) {
   if (!file) return console.log(`  profile: none written (exit ${run.status})`);
   const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(join(out, file), "utf8"));
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of nodes) for (const child of n.children ?? []) parent.set(child, n.id);
   const self = new Map();
   for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const perFunction = new Map();
-  const perFile = new Map();
-  for (const [id, ms] of self) {
+  const nameOf = (id) => {
     const { functionName, url, lineNumber } = byId.get(id).callFrame;
     const where = url ? url.replace(/^file:\/\//, "").replace(ROOT, "") : "";
-    const fn = `${functionName || "(anonymous)"} ${where ? `${where}:${lineNumber + 1}` : ""}`.trim();
-    perFunction.set(fn, (perFunction.get(fn) ?? 0) + ms);
-    const key = where.startsWith("dist/") ? where : where.includes("node_modules/") ? `node_modules/${where.split("node_modules/").pop().split("/")[0]}` : where || functionName;
-    perFile.set(key, (perFile.get(key) ?? 0) + ms);
+    return `${functionName || "(anonymous)"}${where ? ` ${where}:${lineNumber + 1}` : ""}`;
+  };
+  let total = 0;
+  const perFunction = new Map();
+  const inclusive = new Map();
+  for (const [id, ms] of self) {
+    total += ms;
+    perFunction.set(nameOf(id), (perFunction.get(nameOf(id)) ?? 0) + ms);
+    // Inclusive time of shipgate's own functions: each sample counts once for every distinct function on its stack.
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const name = nameOf(at);
+      if (!name.includes(" dist/") || seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
+    }
   }
   const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
+  const line = ([name, ms]) => console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
   console.log(`  profile of one \`track report\` (${total.toFixed(0)} ms sampled): ${join(out, file)}`);
   console.log("  self time by function:");
-  for (const [fn, ms] of top(perFunction, 12)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${fn}`);
-  console.log("  self time by file:");
-  for (const [f, ms] of top(perFile, 8)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${f}`);
+  top(perFunction, 15).forEach(line);
+  console.log("  inclusive time of shipgate's functions:");
+  top(inclusive, 25).forEach(line);
 }
 
 function describe(gen) {
