@@ -598,6 +598,10 @@ function measureStore(label, gen, { runs, gnuTime, counter }) {
   row("shipgate track report --out DIR", report, report.ms !== undefined ? `  target < ${fmtTime(TARGET_MS)}: ${report.ms < TARGET_MS ? "met" : `MISSED by ${fmtTime(report.ms - TARGET_MS)}`}` : "");
   row("shipgate track --json", json, json.ms !== undefined ? `  target < ${fmtTime(TARGET_MS)}: ${json.ms < TARGET_MS ? "met" : `MISSED by ${fmtTime(json.ms - TARGET_MS)}`}` : "");
   row("floor: read the same rows", floorRun, floorRead ? `  (reading itself ${fmtTime(floorRead.readMs)})` : "");
+  if (tracker?.headline) {
+    const h = tracker.headline;
+    console.log(`  tracker: ${h.doneTasks} of ${h.scopeTasks} tasks done, score ${h.score.value} (target ${h.score.target}), forecast P50/P85/P95 ${tracker.forecast.p50} / ${tracker.forecast.p85} / ${tracker.forecast.p95}, milestones ${Object.entries(h.milestones).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ")}, ${h.alerts} alerts, ${tracker.blockers?.log?.length ?? 0} blocked periods; --json ${(json.first.stdout.length / 1e6).toFixed(1)} MB`);
+  }
   if (floorRead) console.log(`  rows read by the floor: ${Object.entries(floorRead.rows).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   for (const [name, s] of [["track report", report], ["track --json", json]]) {
     if (s.ms !== undefined && floorRun.ms !== undefined) console.log(`  ratio ${name} / floor: ${(s.ms / floorRun.ms).toFixed(1)}×`);
