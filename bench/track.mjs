@@ -604,7 +604,11 @@ function measureStore(label, gen, { runs, gnuTime, counter }) {
   }
   if (floorRead) console.log(`  rows read by the floor: ${Object.entries(floorRead.rows).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   for (const [name, s] of [["track report", report], ["track --json", json]]) {
-    if (s.ms !== undefined && floorRun.ms !== undefined) console.log(`  ratio ${name} / floor: ${(s.ms / floorRun.ms).toFixed(1)}×`);
+    if (s.ms !== undefined && floorRun.ms !== undefined) {
+      // CPU time moves less than wall time with the machine's load: both ratios are printed.
+      const cpu = s.cpuMs !== undefined && floorRun.cpuMs !== undefined ? `, CPU ${(s.cpuMs / floorRun.cpuMs).toFixed(1)}×` : "";
+      console.log(`  ratio ${name} / floor: wall ${(s.ms / floorRun.ms).toFixed(1)}×${cpu}`);
+    }
   }
   if (report.first) {
     const files = readdirSync(out);
