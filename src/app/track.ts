@@ -7,7 +7,7 @@ import type { Plan } from "../plan/types.js";
 import type { FactPoint, Store, StoredPlan } from "../store/types.js";
 import { alertEventData, TRACK_ALERT_EVENT } from "../track/alerts.js";
 import type { Tracker } from "../track/model.js";
-import { buildTracker, endOfDay } from "../track/tracker.js";
+import { buildTracker, endOfDay, TRACKER_EVENT_TYPES } from "../track/tracker.js";
 import { TASK_BRANCH_PREFIX } from "./run-gate.js";
 
 export interface TrackOptions {
@@ -35,7 +35,7 @@ export async function trackProgram(store: Store, options: TrackOptions): Promise
   const counted = countQueries(store);
   const [plans, events, facts, runs] = await Promise.all([
     counted.store.listPlans({ to }),
-    counted.store.listEvents({ to }),
+    counted.store.listEvents({ to, types: [...TRACKER_EVENT_TYPES] }),
     counted.store.listFactSeries({ to }),
     counted.store.listRuns({ to }),
   ]);

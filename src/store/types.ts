@@ -174,6 +174,8 @@ export interface EventQuery extends TimeRange {
   type?: string;
   /** Only events whose type starts with this ("task." — every task move). */
   typePrefix?: string;
+  /** Only events of one of these types (an empty list: none). Combines with `type` and `typePrefix` (all must hold). */
+  types?: string[];
   /** Only events after this id (for tailing the log). */
   afterId?: number;
   limit?: number;

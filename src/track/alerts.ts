@@ -113,12 +113,12 @@ function storedAlerts(e: StoreEvent): TrackAlert[] {
     const { gate, run } = read;
     const on = run.snapshotId === null ? "" : ` on snapshot ${run.snapshotId}`;
     const failed = run.failed.length > 0 ? `: failed ${run.failed.join(", ")}` : " (no failed condition recorded)";
-    const place = eventPlace(e);
-    const out: TrackAlert[] = [{ kind: "gate-no-go", at: e.at, subject: gate, message: `gate ${gate} said NO-GO${on}${failed}`, key: `gate-no-go:${gate}:${place}`, stored: true }];
+    // One alert per gate and day (the day's first NO-GO): a gate run on every commit must not flood the list.
+    const out: TrackAlert[] = [{ kind: "gate-no-go", at: e.at, subject: gate, message: `gate ${gate} said NO-GO${on}${failed}`, key: `gate-no-go:${gate}`, stored: true }];
     const tests = run.failed.filter(isTestRegression);
     if (tests.length > 0) {
       const what = tests.map((id) => `${id} failed: ${testConditionWords(id)}`).join("; ");
-      out.push({ kind: "test-regressed", at: e.at, subject: gate, message: `gate ${gate}${on}: ${what}`, key: `test-regressed:${gate}:${place}`, stored: true });
+      out.push({ kind: "test-regressed", at: e.at, subject: gate, message: `gate ${gate}${on}: ${what}`, key: `test-regressed:${gate}`, stored: true });
     }
     return out;
   }

@@ -9,14 +9,15 @@ import { executionOf } from "../plan/execution.js";
 import { dateOfWeekday, HOURS_PER_DAY, schedulePlan, weekdayIndex } from "../plan/schedule.js";
 import type { MetricTarget, Plan, PlanTask } from "../plan/types.js";
 import { CATEGORIES } from "../score/score.js";
+import { TASK_STATES, taskEventType } from "../store/task-state.js";
 import type { FactPoint, SnapshotRecord, StoredPlan, StoreEvent, TaskRun } from "../store/types.js";
-import { alerts as trackAlerts } from "./alerts.js";
+import { TRACK_ALERT_EVENT, alerts as trackAlerts } from "./alerts.js";
 import { blockers as blockerLog } from "./blockers.js";
 import { burndown, movesFromEvents, type BurndownDay } from "./burndown.js";
 import { workingDayThroughput } from "./backtest.js";
 import { flow } from "./flow.js";
 import { criticalPathFloor, DEFAULT_SEED, DEFAULT_TRIALS, forecastCompletion, milestoneProbability } from "./forecast.js";
-import { milestones as milestoneViews } from "./milestones.js";
+import { GATE_EVALUATED_EVENT, milestones as milestoneViews } from "./milestones.js";
 import type { ForecastView, Headline, LatestMeasure, MilestoneStatus, Tracker, TrackWindow } from "./model.js";
 import { replayRuns, replayTasks, type ReplayTask } from "./replay.js";
 import { RISK_EVENT, risks as riskViews } from "./risks.js";
@@ -30,7 +31,7 @@ export interface TrackerInput {
   at: string;
   /** Every plan import up to `at`, oldest first, with content (the validated `Plan`). */
   plans: StoredPlan[];
-  /** Every event up to `at`, oldest first (by id). */
+  /** Every event up to `at` of the types in `TRACKER_EVENT_TYPES` (others are ignored), oldest first (by id). */
   events: StoreEvent[];
   /** The facts of every snapshot up to `at` (all branches: `branch` picks). */
   facts: FactPoint[];
@@ -47,6 +48,9 @@ export interface TrackerInput {
 }
 
 const END_OF_DAY = "T23:59:59.999Z";
+
+/** The event types the tracker reads (every other type — run.*, snapshot.created, plan.imported … — is not read). */
+export const TRACKER_EVENT_TYPES: readonly string[] = [...TASK_STATES.map(taskEventType), "alert", GATE_EVALUATED_EVENT, TRACK_ALERT_EVENT, RISK_EVENT];
 
 /** The tracker of `input.asOf`. */
 export function buildTracker(input: TrackerInput): Tracker {

@@ -155,6 +155,10 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       expect(all[0]).toMatchObject({ subject: "T1", data: { agent: "claude" } });
       expect((await store.listEvents({ type: "task.done" })).map((e) => e.id)).toEqual([e2.id]);
       expect((await store.listEvents({ afterId: e1.id, limit: 1 })).map((e) => e.id)).toEqual([e2.id]);
+      // Several types in one query (the tracker's read), in id order; an empty list selects none.
+      expect((await store.listEvents({ types: ["snapshot.created", "task.started"] })).map((e) => e.type)).toEqual(["task.started", "snapshot.created"]);
+      expect(await store.listEvents({ types: [] })).toEqual([]);
+      expect((await store.listEvents({ types: ["task.done", "snapshot.created"], typePrefix: "task." })).map((e) => e.id)).toEqual([e2.id]);
       await store.close();
     });
 

@@ -81,9 +81,9 @@ describe("alerts", () => {
       [AT, "wip-over-limit", "claude", "wip-over-limit:claude", false],
       // stored
       ["2026-12-10T08:00:00Z", "stale-lease", "T2", "stale-lease:run:7", true],
-      ["2026-12-09T15:00:00Z", "gate-no-go", "new-code", "gate-no-go:new-code:event:11", true],
-      ["2026-12-09T12:00:00Z", "gate-no-go", "release", "gate-no-go:release:snapshot:6", true],
-      ["2026-12-09T12:00:00Z", "test-regressed", "release", "test-regressed:release:snapshot:6", true],
+      ["2026-12-09T15:00:00Z", "gate-no-go", "new-code", "gate-no-go:new-code", true],
+      ["2026-12-09T12:00:00Z", "gate-no-go", "release", "gate-no-go:release", true],
+      ["2026-12-09T12:00:00Z", "test-regressed", "release", "test-regressed:release", true],
       ["2026-12-09T08:00:00Z", "task-past-p95", "T1", "task-past-p95:T1", true],
       ["2026-12-08T09:00:00Z", "metric-worse", "coverage.lines", "metric-worse:coverage.lines:snapshot:5", true],
       ["2026-12-08T09:00:00Z", "score-decline", "score", "score-decline:score:snapshot:5", true],
@@ -100,9 +100,9 @@ describe("alerts", () => {
       "wip-over-limit:claude": "agent claude has 2 tasks in progress, over its max_parallel of 1",
       "task-past-p95:T1 (stored)": "task T1 has been in progress by claude for 14 hours",
       "stale-lease:run:7 (stored)": "run 7 of task T2 (agent claude): its lease expired at 2026-12-10T07:30:00Z, 30 minutes ago, without a heartbeat",
-      "gate-no-go:new-code:event:11 (stored)": "gate new-code said NO-GO (no failed condition recorded)",
-      "gate-no-go:release:snapshot:6 (stored)": "gate release said NO-GO on snapshot 6: failed tests.failed, new:tests.regressed",
-      "test-regressed:release:snapshot:6 (stored)": "gate release on snapshot 6: new:tests.regressed failed: tests that passed in the baseline and fail now (flaky ones excluded)",
+      "gate-no-go:new-code (stored)": "gate new-code said NO-GO (no failed condition recorded)",
+      "gate-no-go:release (stored)": "gate release said NO-GO on snapshot 6: failed tests.failed, new:tests.regressed",
+      "test-regressed:release (stored)": "gate release on snapshot 6: new:tests.regressed failed: tests that passed in the baseline and fail now (flaky ones excluded)",
       "metric-worse:coverage.lines:snapshot:5 (stored)": "coverage.lines went from 80 to 70 (12.5 % worse, over the 10 % limit) (snapshot 5 against snapshot 4)",
       "score-decline:score:snapshot:5 (stored)": "score fell from 80 to 72 (snapshot 5 against snapshot 4)",
     });
@@ -111,8 +111,8 @@ describe("alerts", () => {
   it("ignores alerts after the moment: an as-of day in the past sees only what was known then", () => {
     const list = alerts({ ...input, at: "2026-12-09T12:30:00Z", runs: [], tasks: [], milestones: [], agents: [], maxParallel: null });
     expect(list.map((a) => a.key)).toEqual([
-      "gate-no-go:release:snapshot:6",
-      "test-regressed:release:snapshot:6",
+      "gate-no-go:release",
+      "test-regressed:release",
       "task-past-p95:T1",
       "metric-worse:coverage.lines:snapshot:5",
       "score-decline:score:snapshot:5",
@@ -193,5 +193,19 @@ describe("alerts on a real store", () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("alerts: a gate run on every commit", () => {
+  it("regression: every NO-GO of a gate was its own alert (684 on a 60-day bench store); now one per gate and day, the day's first", () => {
+    const runs = [9, 11, 13, 15].map((hour, i) =>
+      ev(100 + i, `2026-12-09T${String(hour).padStart(2, "0")}:00:00Z`, "gate.evaluated", `snapshot:${20 + i}`, { gate: "release", verdict: "NO-GO", baseline: null, failed: ["tests.failed"] }),
+    );
+    const nextDay = ev(200, "2026-12-10T09:00:00Z", "gate.evaluated", "snapshot:30", { gate: "release", verdict: "NO-GO", baseline: null, failed: ["tests.failed"] });
+    const listed = alerts({ ...input, events: [...runs, nextDay], tasks: [], runs: [], milestones: [], wip: { total: 0, byAgent: {} } }).filter((a) => a.kind === "gate-no-go");
+    expect(listed.map((a) => [a.at, a.message])).toEqual([
+      ["2026-12-10T09:00:00Z", "gate release said NO-GO on snapshot 30: failed tests.failed"],
+      ["2026-12-09T09:00:00Z", "gate release said NO-GO on snapshot 20: failed tests.failed"],
+    ]);
   });
 });

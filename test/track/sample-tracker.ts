@@ -319,7 +319,7 @@ const SAMPLE: Tracker = {
       at: "2026-12-01T17:00:00Z",
       subject: "release",
       message: "gate release said NO-GO on snapshot 11: failed new:tests.regressed",
-      key: "gate-no-go:release:snapshot:11",
+      key: "gate-no-go:release",
       stored: true,
     },
     {
@@ -335,7 +335,7 @@ const SAMPLE: Tracker = {
       at: "2026-12-01T17:00:00Z",
       subject: "release",
       message: "gate release on snapshot 11: new:tests.regressed failed: tests that passed in the baseline and fail now (flaky ones excluded)",
-      key: "test-regressed:release:snapshot:11",
+      key: "test-regressed:release",
       stored: true,
     },
   ],

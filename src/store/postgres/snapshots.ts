@@ -174,6 +174,7 @@ export function snapshotMethods(pool: Pool, location: string, guard: Guard): Sna
           // A prefix as a range on the indexed column (byte order, as in SQLite): no LIKE escaping.
           [(p) => `type >= ${p}`, opts.typePrefix],
           [(p) => `type < ${p}`, opts.typePrefix === undefined ? undefined : `${opts.typePrefix}\u{10ffff}`],
+          [(p) => `type = ANY(${p}::text[])`, opts.types],
           [(p) => `at >= ${p}`, opts.from],
           [(p) => `at < ${p}`, opts.to],
         ]);

@@ -147,6 +147,7 @@ export function snapshotMethods(db: Db, location: string, guard: Guard): Snapsho
           // A prefix as a range on the indexed column: no LIKE escaping, and it stays an index range.
           ["type >= ?", opts.typePrefix],
           ["type < ?", opts.typePrefix === undefined ? undefined : `${opts.typePrefix}\u{10ffff}`],
+          ["type IN (SELECT value FROM json_each(?))", opts.types === undefined ? undefined : JSON.stringify(opts.types)],
           ["at >= ?", opts.from],
           ["at < ?", opts.to],
         ]);
