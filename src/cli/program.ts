@@ -319,6 +319,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .description("run the plan: claim ready tasks and run each with its agent (cli: the agent's command; script: the task's run), until nothing is ready or running")
     .option("--agent <id...>", "only these agents' tasks (repeat or list)")
     .option("--dry-run", "print the waves of tasks it would start; claim and run nothing")
+    .option("--max-tasks <n>", "claim at most this many tasks (their retries included), finish them, then exit")
     .addHelpText(
       "after",
       "\nEach attempt is a run with a lease (renewed by heartbeats) in its own git worktree on branch shipgate/<task>,\n" +
@@ -329,8 +330,8 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
         "never run at once. A person's tasks are never run: they wait for `shipgate task done`.\n" +
         "Output: a live table of running attempts on a terminal, plain lines in CI, one JSON event per line with --json\n(docs/json-output.md). " +
         "Logs: .shipgate/runs/<run>.log (`shipgate task runs`, `shipgate task log RUN`).\n\n" +
-        "Examples:\n  shipgate run --dry-run\n  shipgate run --agent claude --agent codex --max-parallel 4\n\n" +
-        "Exit codes: 0 every task is done, 1 some task failed for good, is blocked, pending or waits on a person,\n2 usage or plan error, 130 / 143 interrupted (running attempts are cancelled, their tasks back to pending).",
+        "Examples:\n  shipgate run --dry-run\n  shipgate run --agent claude --agent codex --max-parallel 4\n  shipgate run --max-tasks 2               two tasks today, the rest another day\n\n" +
+        "Exit codes: 0 every task is done (with --max-tasks: every task it claimed), 1 some task failed for good, is\nblocked, pending or waits on a person, 2 usage or plan error, 130 / 143 interrupted (running attempts are\ncancelled, their tasks back to pending).",
     )
     .action(function (this: Command) {
       const o = this.opts<{ agent?: string[] }>();

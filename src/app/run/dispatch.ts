@@ -71,6 +71,9 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   const notBefore = new Map<string, number>();
   let runs = 0;
   let lastExpiry = 0;
+  /** The tasks this dispatcher claimed: with maxTasks, the only ones it may claim again (retries) once the limit is reached. */
+  const claimedTasks = new Set<string>();
+  const mayClaim = (id: string) => options.maxTasks === undefined || claimedTasks.has(id) || claimedTasks.size < options.maxTasks;
 
   const initial = await ctx.store.listReadyTasks(READY_WINDOW_MAX);
   ctx.onEvent?.({
@@ -110,7 +113,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
     const out: { task: TaskRecord; def: PlanTask }[] = [];
     for (const task of ready) {
       const def = defs.get(task.id);
-      if (!def || !agentById.has(task.owner) || running.has(task.id)) continue;
+      if (!def || !agentById.has(task.owner) || running.has(task.id) || !mayClaim(task.id)) continue;
       if (task.state === "failed") {
         // Another worker's failure, or ours: the backoff runs from the failed attempt's end.
         const wait = notBefore.get(task.id) ?? Date.parse(task.updatedAt) + retryDelayMs(task.attempts, unitHash(`${task.id}#${task.attempts}`));
@@ -146,6 +149,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
     }
     if (!claimed) return false;
     runs += 1;
+    claimedTasks.add(task.id);
     notBefore.delete(task.id);
     ctx.onEvent?.({
       type: "run-started",
@@ -200,6 +204,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
     }
     for (const next of startable) {
       if (signal.aborted) break;
+      if (!mayClaim(next.id)) continue;
       await start(next.record, next);
     }
     if (running.size === 0 && ready.length === 0) {
@@ -217,7 +222,7 @@ export async function dispatch(ctx: DispatchContext, options: DispatchOptions): 
   // Interrupted (or the store failed): every attempt still running ends (cancelled) before the summary.
   for (const r of await Promise.all([...running.values()].map((r) => r.done))) if (r.result instanceof Error && fatal === null) fatal = r.result;
   if (fatal) throw fatal;
-  return summarize(ctx, plan, agentById, runs, signal.aborted, options.onlyOwn === true);
+  return summarize(ctx, plan, agentById, runs, signal.aborted, options.onlyOwn === true, claimedTasks);
 }
 
 /** True when some agent has a free slot. */
@@ -254,11 +259,20 @@ async function race<T>(pending: Promise<T>[], ms: number, signal: AbortSignal): 
  * The tasks' states at the end. A worker (`onlyOwn`) counts its agents' tasks alone; `run` counts the whole plan:
  * people's open tasks as waiting on people, other agents' (left out with --agent) as not run here.
  */
-async function summarize(ctx: DispatchContext, plan: Plan, agents: ReadonlyMap<string, PlanAgent>, runs: number, interrupted: boolean, onlyOwn: boolean): Promise<RunSummary> {
-  const summary: RunSummary = { done: 0, failed: 0, blocked: 0, pending: 0, inProgress: 0, waitingOnPeople: 0, notRunHere: 0, runs, interrupted };
+async function summarize(
+  ctx: DispatchContext,
+  plan: Plan,
+  agents: ReadonlyMap<string, PlanAgent>,
+  runs: number,
+  interrupted: boolean,
+  onlyOwn: boolean,
+  claimed: ReadonlySet<string>,
+): Promise<RunSummary> {
+  const summary: RunSummary = { done: 0, failed: 0, blocked: 0, pending: 0, inProgress: 0, waitingOnPeople: 0, notRunHere: 0, runs, claimedNotDone: 0, interrupted };
   const inPlan = new Set(plan.tasks.map((t) => t.id));
   const people = new Set(plan.agents.filter((a) => a.kind === "human").map((a) => a.id));
   for (const task of await ctx.store.listTasks()) {
+    if (claimed.has(task.id) && task.state !== "done") summary.claimedNotDone += 1;
     if (task.removed || !inPlan.has(task.id)) continue;
     if (!agents.has(task.owner)) {
       if (task.state === "done" || onlyOwn) continue;

@@ -65,6 +65,8 @@ export interface RunSummary {
   /** Other agents' tasks (left out with --agent) that are not done (not counted by a worker). */
   notRunHere: number;
   runs: number;
+  /** Tasks this dispatcher claimed (retries of one task count once) that did not end done. */
+  claimedNotDone: number;
   /** True when the run stopped on Ctrl-C / SIGTERM. */
   interrupted: boolean;
 }
@@ -93,6 +95,11 @@ export interface DispatchOptions {
   untilIdle: boolean;
   /** Count only these agents' tasks at the end (a worker); default: the whole plan (`run`). */
   onlyOwn?: boolean | undefined;
+  /**
+   * Claim at most this many tasks (`run --max-tasks`): then no new task is claimed, the running ones (and their
+   * retries) finish, and the dispatcher stops when idle. Default: no limit.
+   */
+  maxTasks?: number | undefined;
   /** How often an idle worker looks for work again and expires others' leases (ms; default: the heartbeat, at most 1 s). */
   pollMs?: number | undefined;
 }

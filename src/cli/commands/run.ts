@@ -14,6 +14,7 @@ import { commandRunner, withQueue, type TaskOptions } from "./task.js";
 export interface RunOptions extends TaskOptions {
   agents?: string[];
   maxParallel?: string;
+  maxTasks?: string;
   dryRun?: boolean;
   untilIdle?: boolean;
   workspace?: string;
@@ -32,15 +33,16 @@ export function workerCommand(options: RunOptions, io: CliIo): Promise<number> {
   return dispatchCommand({ ...options, agents: [agent] }, io, { worker: true });
 }
 
-function parseMaxParallel(value: string | undefined): number | undefined {
+function parseCount(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ShipgateError("USAGE", `[run] --max-parallel must be a whole number from 1 to 1024 (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ShipgateError("USAGE", `[run] ${flag} must be a whole number from 1 to ${max} (got "${value}")`);
   return n;
 }
 
 async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: boolean }): Promise<number> {
-  const maxParallel = parseMaxParallel(options.maxParallel);
+  const maxParallel = parseCount("--max-parallel", options.maxParallel, 1024);
+  const maxTasks = parseCount("--max-tasks", options.maxTasks, 1_000_000);
   if (options.workspace !== undefined && options.workspace !== "worktree" && options.workspace !== "in-place") {
     throw new ShipgateError("USAGE", `[run] --workspace must be worktree or in-place (got "${options.workspace}")`);
   }
@@ -70,10 +72,12 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
       onEvent: render.event,
       wantsOutput: false,
     };
-    return dispatch(ctx, { workspace, agents: options.agents, maxParallel, untilIdle: !mode.worker || options.untilIdle === true, onlyOwn: mode.worker });
+    return dispatch(ctx, { workspace, agents: options.agents, maxParallel, untilIdle: !mode.worker || options.untilIdle === true, onlyOwn: mode.worker, maxTasks });
   });
   render.end(summary);
   if (summary.interrupted && signal?.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("interrupted", "SIGINT");
+  // With --max-tasks the tasks it did not claim are not failures: only the ones it claimed must end done.
+  if (maxTasks !== undefined) return summary.claimedNotDone === 0 ? 0 : 1;
   const open = summary.failed + summary.blocked + summary.pending + summary.inProgress + summary.waitingOnPeople + summary.notRunHere;
   return open === 0 ? 0 : 1;
 }
