@@ -49,7 +49,7 @@ const DAYS = [
   },
   { date: "2026-11-14", weekend: true },
   { date: "2026-11-15", weekend: true },
-  { date: "2026-11-16", tasks: 1, byHand: [["08:45", "risk", "set", "R1", "mitigated", "--note", "the first week cost 0.31 USD: small tasks keep the spend low"]] },
+  { date: "2026-11-16", tasks: 1, byHand: [["08:45", "risk", "set", "R1", "--status", "mitigated", "--agent", "codex", "--note", "the first week's runs cost cents: small tasks keep the spend low"]] },
   { date: "2026-11-17", tasks: 1 },
   {
     date: "2026-11-18",
@@ -57,7 +57,7 @@ const DAYS = [
     measure: false,
     byHand: [
       ["10:00", "task", "reset", "OPS-HEALTH", "--agent", "codex", "--reason", "the ops team settled the /healthz contract"],
-      ["10:05", "risk", "set", "R2", "closed", "--note", "contract settled: status and version fields"],
+      ["10:05", "risk", "set", "R2", "--status", "closed", "--agent", "claude", "--note", "contract settled: status and version fields"],
     ],
     story: "not measured (the CI machine was down); OPS-HEALTH unblocked",
   },
