@@ -15,13 +15,14 @@
 //
 // At the end: `shipgate track report --out tracker`, `track standup` and `track review` into files, the tracker on
 // the terminal, and tracker.md, its SVGs, standup.md and review.md copied into examples/demo/tracker/ (committed).
-// Pass --no-copy to leave examples/demo/tracker/ alone (the test does).
+// Pass --no-copy to leave examples/demo/tracker/ alone, --dir DIR for another copy than .test-tmp/demo-history (the
+// test passes both).
 //
 // The copy lives in the checkout's gitignored .test-tmp/ (so its vitest resolves from our node_modules); its path is
 // printed first. Exit code: 0 when the replay went as planned, 1 otherwise. test/run/demo-history.test.ts runs it.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -69,8 +70,15 @@ const DAYS = [
   { date: "2026-11-24", tasks: 1 },
 ];
 
-mkdirSync(join(repo, ".test-tmp"), { recursive: true });
-const dir = mkdtempSync(join(repo, ".test-tmp", "demo-history-"));
+// One fixed folder (emptied first), so two runs store the same plan path and write the same files; --dir elsewhere.
+const dirArg = process.argv.indexOf("--dir");
+const dir = dirArg > 0 && process.argv[dirArg + 1] ? resolve(process.argv[dirArg + 1]) : join(repo, ".test-tmp", "demo-history");
+if (dirArg > 0 && existsSync(dir) && readdirSync(dir).length > 0) {
+  console.error(`demo-history: --dir ${dir} is not empty: name a new or empty folder`);
+  process.exit(2);
+}
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
 cpSync(join(repo, "examples/demo"), dir, { recursive: true, filter: (source) => !source.split(/[\\/]/).includes(".shipgate") && !source.endsWith("/examples/demo/tracker") });
 const REPORTS = ["packages/api/reports/", "services/worker/reports/", "reports/"];
 writeFileSync(join(dir, ".gitignore"), [".shipgate/", "node_modules/", "__pycache__/", ".pytest_cache/", ".coverage", ...REPORTS, ""].join("\n"));

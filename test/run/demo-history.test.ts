@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Tracker } from "../../src/track/model.js";
@@ -29,15 +29,17 @@ const DONE_ON: Record<string, string> = {
 
 describe("npm run demo:track (scripts/demo-history.mjs): three weeks of the example's program, then its tracker", () => {
   it("stores a snapshot for each measured day, none for the weekends and the not-measured Wednesday, the tasks done day by day, and writes the tracker", { timeout: 420_000 }, () => {
-    const script = spawnSync(process.execPath, [join(repoRoot, "scripts/demo-history.mjs"), "--no-copy"], {
+    mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+    const copy = mkdtempSync(join(repoRoot, ".test-tmp", "demo-history-test-"));
+    copies.push(copy);
+    const script = spawnSync(process.execPath, [join(repoRoot, "scripts/demo-history.mjs"), "--no-copy", "--dir", copy], {
       cwd: repoRoot,
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "1", CI: "", GITHUB_ACTIONS: "" },
       timeout: 400_000,
     });
     const dir = /^project: (.+)$/m.exec(script.stdout)?.[1];
-    expect(dir, script.stdout + script.stderr).toBeDefined();
-    copies.push(dir!);
+    expect(dir, script.stdout + script.stderr).toBe(copy);
     expect(script.status, script.stdout + script.stderr).toBe(0);
     expect(script.stdout).toContain("== 2026-11-18 Wed: not measured");
     expect(script.stdout).toContain("TEST-WORKER failed");
