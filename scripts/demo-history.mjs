@@ -13,7 +13,7 @@
 // reports are build outputs (ignored by git), as in most projects: each day's tools write them, the day's snapshot
 // reads them, and the commits hold only the agents' work.
 //
-// At the end: `shipgate track report --out tracker`, `track standup` and `track review` into files, the tracker on
+// At the end: `shipgate track report --out tracker`, `track standup` and `track review` (from the kickoff) into files, the tracker on
 // the terminal, and tracker.md, its SVGs, standup.md and review.md copied into examples/demo/tracker/ (committed).
 // Pass --no-copy to leave examples/demo/tracker/ alone, --dir DIR for another copy than .test-tmp/demo-history (the
 // test passes both).
@@ -161,8 +161,9 @@ const evening = at(AS_OF, "18:30");
 const trackerDir = join(dir, "tracker");
 const outputs = [
   ["track report", ["track", "report", "--plan", PLAN, "--out", "tracker"], null],
-  ["track standup", ["track", "standup", "--plan", PLAN], "standup.md"],
-  ["track review", ["track", "review", "--plan", PLAN], "review.md"],
+  ["track standup", ["track", "standup", "--markdown", "--plan", PLAN], "standup.md"],
+  // The program's review, from its first day (the default period is the last week).
+  ["track review", ["track", "review", "--markdown", "--since", DAYS[0].date, "--plan", PLAN], "review.md"],
 ];
 mkdirSync(trackerDir, { recursive: true });
 for (const [name, args, file] of outputs) {
