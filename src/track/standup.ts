@@ -19,7 +19,7 @@
  *    "score is behind its target: 71.2 on 2026-12-03, target 73".
  * The standup's `leaseAgeSeconds` is the time from the run's last heartbeat (its lease's last renewal) to `at`; its
  * `blockers` are the blockers still open at `at`; `metrics.score` is the latest snapshot's, `scoreChange` its difference
- * from the last daily score reading before the period's first day (the review's `scoreFrom` is that reading). The review's `challenges.blockers` are the blocked periods that
+ * from the last daily score reading before the period's first day (the review's `scoreFrom` is that reading, else — a period that starts with the first measurement — the period's first reading). The review's `challenges.blockers` are the blocked periods that
  * began or ended in the period or are still open; its throughput is the tasks done over the flow's days in the period
  * (working days with a working-day window); its cycle-time P50 is the nearest-rank median of the cycles that ended in
  * the period.
@@ -140,7 +140,7 @@ export function review(tracker: Tracker, options: ReviewOptions = {}): Review {
   const periodDays = tracker.flow.daily.filter((d) => d.start >= sinceDay && d.start <= tracker.asOf);
   const cycles = tracker.flow.cycles.filter((c) => inPeriod(c.doneAt)).map((c) => c.hours).sort((a, b) => a - b);
   const metrics: Review["metrics"] = {
-    scoreFrom: valueBefore(findSeries(tracker.series, "score"), sinceDay),
+    scoreFrom: valueBefore(findSeries(tracker.series, "score"), sinceDay) ?? firstIn(findSeries(tracker.series, "score"), sinceDay),
     scoreTo: tracker.latest?.score ?? null,
     doneTasks: accomplishments.length,
     throughputPerDay: periodDays.length === 0 ? null : round3(periodDays.reduce((sum, d) => sum + d.tasks, 0) / periodDays.length),
@@ -243,6 +243,11 @@ function valueBefore(s: MetricSeries | undefined, day: string): number | null {
     else if (d.previous !== null) value = d.previous.value;
   }
   return value;
+}
+
+/** The first measured value on or after `day`, or null. */
+function firstIn(s: MetricSeries | undefined, day: string): number | null {
+  return s?.days.find((d) => d.date >= day && d.measured)?.value ?? null;
 }
 
 /** The working day (Monday–Friday) before `date`. */

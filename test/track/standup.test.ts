@@ -155,7 +155,8 @@ describe("review on the sample tracker", () => {
     expect(whole.challenges.blockers.map((b) => b.task)).toEqual(["T7", "T5"]);
     expect(whole.challenges.missedMilestones.map((m) => m.id)).toEqual(["beta"]);
     // 5 tasks over 15 working days; cycles 3 5 6 30 30 → nearest-rank P50 6
-    expect(whole.metrics).toEqual({ scoreFrom: null, scoreTo: 71.2, doneTasks: 5, throughputPerDay: 0.333, cycleTimeP50: 6 });
+    // A period that starts with the first measurement reads its first reading (regression: "Score unknown → 71.2").
+    expect(whole.metrics).toEqual({ scoreFrom: 58, scoreTo: 71.2, doneTasks: 5, throughputPerDay: 0.333, cycleTimeP50: 6 });
     expect(whole.nextSteps.slice(0, 4)).toEqual([
       "unblock T5 (blocked by ana since 2026-12-02 10:00: waiting for the vendor's answer)",
       "look at run 2 of T2 (failed: 2 tests failed)",

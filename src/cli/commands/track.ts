@@ -1,5 +1,5 @@
 import { access, mkdir, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { ShipgateError } from "../../errors.js";
 import { isCalendarDate } from "../../plan/validate-plan.js";
 import type { Store } from "../../store/types.js";
@@ -46,7 +46,7 @@ async function tracker(options: TrackOptions, io: CliIo, extra: { storeAlerts?: 
       const { syncPlan } = await import("../../app/sync-plan.js");
       await syncPlan(store, planFile, { cwd: process.cwd(), at });
     }
-    return trackProgram(store, {
+    const t = await trackProgram(store, {
       now: at,
       ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
       ...(options.branch === undefined ? {} : { branch: options.branch }),
@@ -54,6 +54,12 @@ async function tracker(options: TrackOptions, io: CliIo, extra: { storeAlerts?: 
       ...(seed === undefined ? {} : { seed }),
       storeAlerts: extra.storeAlerts === true,
     });
+    // The plan as the store names it (an absolute path when a command imported it), shown relative to --cwd.
+    if (t.plan?.source != null && isAbsolute(t.plan.source)) {
+      const shown = relative(options.cwd, t.plan.source);
+      if (!shown.startsWith("..")) t.plan.source = shown === "" ? t.plan.source : shown;
+    }
+    return t;
   });
 }
 
