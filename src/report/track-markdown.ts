@@ -80,7 +80,7 @@ function executiveSummary(t: Tracker): string[] {
     "",
     `- **Progress**: ${h.doneTasks} of ${h.scopeTasks} tasks done (${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)}); ${idealText(h.behindIdealHours)}${h.idealHours === null ? "" : ` (ideal remaining ${hoursText(h.idealHours)})`}.`,
     `- **Score**: ${scoreText}${t.latest === null ? "" : `; level ${t.latest.level === null ? "unknown" : md(t.latest.level)} at snapshot ${t.latest.snapshotId}`}.`,
-    `- **Forecast**: ${h.forecastP85 === null ? `unknown${t.forecast.reason === null ? "" : ` — ${md(t.forecast.reason)}`}` : `85 % of trials finish by ${h.forecastP85}`}.`,
+    `- **Forecast**: ${h.forecastP85 === null ? `unknown${t.forecast.reason === null ? "" : ` — ${md(t.forecast.reason)}`}` : t.forecast.remainingTasks === 0 ? `every task in scope is done (${h.forecastP85})` : `85 % of trials finish by ${h.forecastP85}`}.`,
     `- **Milestones**: ${ms.length === 0 ? "none" : ms.join(", ")}.`,
     `- **Blockers**: ${t.blockers.open.length} open · **Risks**: ${openRisks} open of ${t.risks.length} · **Alerts**: ${h.alerts}.`,
   ];

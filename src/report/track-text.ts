@@ -137,6 +137,7 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
 export function forecastLine(t: Tracker): string {
   const f = t.forecast;
   if (f.p50 === null && f.p85 === null && f.p95 === null) return `unknown: ${forTerminal(f.reason ?? "no forecast")}`;
+  if (f.remainingTasks === 0) return `every task in scope is done (the last on ${f.p50 ?? "an unknown day"})`;
   return `P50 ${f.p50 ?? "unknown"} · P85 ${f.p85 ?? "unknown"} · P95 ${f.p95 ?? "unknown"} (${f.remainingTasks} tasks left; ${f.trials.toLocaleString("en-US")} trials over ${f.historyDays} days of throughput, seed ${f.seed}; the remaining critical path takes at least ${f.floorDays} working day${f.floorDays === 1 ? "" : "s"})`;
 }
 

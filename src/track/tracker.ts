@@ -95,10 +95,12 @@ export function buildTracker(input: TrackerInput): Tracker {
   const completion = forecastCompletion({ throughput, remaining: remainingTasks, start, floorDays, trials, seed });
   // Without a plan (or with an empty one) there is nothing to finish: no date, and the reason says so.
   const noScope = plan === null ? "no plan imported yet: run `shipgate plan check`, or give --plan FILE" : (today?.scopeTasks ?? plan.tasks.length) === 0 ? "the plan has no task in scope" : null;
+  // Everything done: the dates are the day the last task was done (no trial is needed to know it).
+  const doneOn = noScope === null && remainingTasks === 0 ? lastDoneDay(burn) : null;
   const forecast: ForecastView = {
-    p50: noScope === null ? completion.p50 : null,
-    p85: noScope === null ? completion.p85 : null,
-    p95: noScope === null ? completion.p95 : null,
+    p50: noScope === null ? (doneOn ?? completion.p50) : null,
+    p85: noScope === null ? (doneOn ?? completion.p85) : null,
+    p95: noScope === null ? (doneOn ?? completion.p95) : null,
     reason: noScope ?? completion.reason,
     remainingTasks,
     historyDays: throughput.length,
@@ -235,6 +237,13 @@ function metricsOf(plan: Plan | null, facts: FactPoint[]): SeriesMetric[] {
     add({ metric: "coverage.lines", component });
   }
   return metrics;
+}
+
+/** The day the burn-down last reached 0 remaining tasks (it stays there), or null. */
+function lastDoneDay(days: readonly BurndownDay[]): string | null {
+  let day: string | null = null;
+  for (let i = days.length - 1; i >= 0 && (days[i] as BurndownDay).remainingTasks === 0; i--) day = (days[i] as BurndownDay).date;
+  return day;
 }
 
 /** Ids done at the end of the events (their last move entered done). */

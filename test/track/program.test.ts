@@ -184,3 +184,18 @@ describe("the same program replayed as of Friday 2026-11-06 (--as-of)", () => {
     expect(past.headline.score).toEqual({ value: null, target: 51.43, status: "not-measured" });
   });
 });
+
+describe("a program with every task done", () => {
+  it("regression: the forecast said '85 % of trials finish by' the as-of day; now the day the last task was done", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-program-done-"));
+    const done = await openStore(join(dir, "shipgate.db"), { at: "2026-11-02T07:00:00.000Z" });
+    await writeProgram(done, dir);
+    for (const [id, hour] of [["T12", 14], ["T13", 10], ["T14", 11], ["T15", 12], ["T16", 13]] as const) {
+      await done.transitionTask(id, "done", { agent: "alice", force: true }, `2026-11-16T${hour}:00:00.000Z`);
+    }
+    const later = await trackProgram(done, { now: "2026-11-18T12:00:00.000Z" });
+    await done.close();
+    expect(later.headline).toMatchObject({ doneTasks: 15, scopeTasks: 15 });
+    expect(later.forecast).toMatchObject({ p50: "2026-11-16", p85: "2026-11-16", p95: "2026-11-16", remainingTasks: 0, cone: [] });
+  });
+});
