@@ -80,8 +80,11 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
   const tracked = t.series.filter(isTracked);
   const rows: string[][] = [];
   if (!tracked.some((x) => x.metric === "score" && x.component === null)) {
+    // Untracked score: its series still says whether the day was measured (and the last reading when it was not).
     const h = t.headline.score;
-    rows.push(["score", num(h.value), h.target === null ? "no target" : `target ${num(h.target)}`, "", statusWord(h.status)]);
+    const score = t.series.find((x) => x.metric === "score" && x.component === null);
+    const d = score === undefined ? null : seriesDayOn(score, t.asOf);
+    rows.push(["score", d === null ? num(h.value) : dayValue(d), h.target === null ? "no target" : `target ${num(h.target)}`, "", statusWord(h.status)]);
   }
   for (const x of tracked) {
     const d = seriesDayOn(x, t.asOf);
@@ -98,7 +101,7 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
 
   const h = t.headline;
   out.push(s.bold("Burn-down"));
-  out.push(`  done ${h.doneTasks}/${h.scopeTasks} tasks, ${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)} · remaining ${h.scopeTasks - h.doneTasks} tasks, ${hoursText(clean(h.scopeHours - h.doneHours))}`);
+  out.push(`  done ${h.doneTasks}/${h.scopeTasks} tasks, ${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)} · remaining ${h.scopeTasks - h.doneTasks} task${h.scopeTasks - h.doneTasks === 1 ? "" : "s"}, ${hoursText(clean(h.scopeHours - h.doneHours))}`);
   const ideal = idealText(h.behindIdealHours);
   out.push(`  ideal remaining ${hoursText(h.idealHours)} → ${h.behindIdealHours !== null && h.behindIdealHours > 0 ? s.red(ideal) : s.green(ideal)}`);
   out.push("");
@@ -137,7 +140,7 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
 export function forecastLine(t: Tracker): string {
   const f = t.forecast;
   if (f.p50 === null && f.p85 === null && f.p95 === null) return `unknown: ${forTerminal(f.reason ?? "no forecast")}`;
-  return `P50 ${f.p50 ?? "unknown"} · P85 ${f.p85 ?? "unknown"} · P95 ${f.p95 ?? "unknown"} (${f.remainingTasks} tasks left; ${f.trials.toLocaleString("en-US")} trials over ${f.historyDays} days of throughput, seed ${f.seed}; the remaining critical path takes at least ${f.floorDays} working day${f.floorDays === 1 ? "" : "s"})`;
+  return `P50 ${f.p50 ?? "unknown"} · P85 ${f.p85 ?? "unknown"} · P95 ${f.p95 ?? "unknown"} (${f.remainingTasks} task${f.remainingTasks === 1 ? "" : "s"} left; ${f.trials.toLocaleString("en-US")} trials over ${f.historyDays} days of throughput, seed ${f.seed}; the remaining critical path takes at least ${f.floorDays} working day${f.floorDays === 1 ? "" : "s"})`;
 }
 
 function milestoneMark(m: MilestoneView, s: Styles): string {

@@ -169,3 +169,28 @@ describe("standup and review on the terminal", () => {
     expect(text.split("\n").some((l) => l.startsWith("::"))).toBe(false);
   });
 });
+
+describe("renderTracker on a real program's untracked score (issue 12 trial, unjs/pathe)", () => {
+  it("prints an untracked score on a day without a snapshot as not measured with the last reading, not as unknown", () => {
+    const t = sampleTracker();
+    const score = t.series.find((s) => s.metric === "score" && s.component === null);
+    if (score === undefined) throw new Error("the sample tracks the score");
+    for (const d of score.days) {
+      d.target = null;
+      d.difference = null;
+      if (d.status !== "not-measured") d.status = "no-target";
+    }
+    t.headline = { ...t.headline, score: { value: null, target: null, status: "not-measured" } };
+    const row = renderTracker(t).split("\n").find((l) => l.startsWith("  score "));
+    expect(row).toMatch(/^ {2}score +not measured \(last 71\.2 on 2026-12-03\) +no target +not measured$/);
+  });
+
+  it("says 1 task, not 1 tasks, in the burn-down and the forecast", () => {
+    const t = sampleTracker();
+    t.headline = { ...t.headline, doneTasks: t.headline.scopeTasks - 1 };
+    t.forecast = { ...t.forecast, remainingTasks: 1 };
+    const text = renderTracker(t);
+    expect(text).toContain("· remaining 1 task, ");
+    expect(text).toContain("(1 task left;");
+  });
+});
