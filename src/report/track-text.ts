@@ -151,10 +151,17 @@ function milestoneMark(m: MilestoneView, s: Styles): string {
   return s.yellow("?");
 }
 
+/**
+ * The milestone's probability as a reader should see it: none once it is met — the share of trials that finish the
+ * program's remaining work says nothing more about a milestone whose criteria already hold ("met, 0 % likely").
+ */
+export const shownProbability = (m: MilestoneView): number | null => (m.status === "met" ? null : m.probability);
+
 /** "41 % likely · 5 working days left" / "5 working days ago". */
 export function milestoneDetail(m: MilestoneView): string {
   const days = m.daysLeft >= 0 ? `${m.daysLeft} working day${m.daysLeft === 1 ? "" : "s"} left` : `${-m.daysLeft} working day${m.daysLeft === -1 ? "" : "s"} ago`;
-  return m.probability === null ? days : `${percentText(m.probability)} likely · ${days}`;
+  const probability = shownProbability(m);
+  return probability === null ? days : `${percentText(probability)} likely · ${days}`;
 }
 
 /** Aligned rows; the first cell of a row is its name. */

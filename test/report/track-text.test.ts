@@ -194,3 +194,15 @@ describe("renderTracker on a real program's untracked score (issue 12 trial, unj
     expect(text).toContain("(1 task left;");
   });
 });
+
+describe("renderTracker: a milestone already met (issue 12 trial, unjs/pathe)", () => {
+  it("regression: a met milestone due today read 'met 0 % likely'; a met milestone shows no probability", () => {
+    const t = sampleTracker();
+    const release = t.milestones.find((m) => m.id === "release");
+    if (release === undefined) throw new Error("the sample has a release milestone");
+    Object.assign(release, { status: "met", probability: 0, daysLeft: 0 });
+    for (const c of release.criteria) c.status = "met";
+    const row = renderTracker(t).split("\n").find((l) => l.startsWith("  ✓ release"));
+    expect(row).toBe("  ✓ release  2026-12-11  met       0 working days left");
+  });
+});
