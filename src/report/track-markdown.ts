@@ -339,6 +339,7 @@ export function renderReviewMarkdown(rv: Review): string {
   );
   out.push("### Missed milestones", "", ...list(c.missedMilestones.map((m) => `**${md(m.id)}** (due ${m.date})`), "None."), "");
   out.push("### Behind target", "", ...list(c.behindTargets.map(md), "None."), "");
+  out.push("### Alerts in the period", "", ...list(c.alerts.map((a) => `${minuteText(a.at)} **${a.kind}** — ${md(a.message)}`), "None."), "");
   const m = rv.metrics;
   out.push("## Metrics", "", ...head(["Metric", "Value"]));
   out.push(row(["Score", `${num(m.scoreFrom)} → ${num(m.scoreTo)}`]), row(["Tasks done", String(m.doneTasks)]));

@@ -226,6 +226,7 @@ export function renderReviewText(rv: Review, options: TrackTextOptions = {}): st
     ...c.missedMilestones.map((m) => `milestone ${text(m.id, 40)} missed (due ${m.date})`),
     ...c.behindTargets.map((b) => text(b)),
   ]);
+  section("Alerts in the period", c.alerts.map((a) => text(`${minuteText(a.at)} ${a.kind}: ${a.message}`)));
   const m = rv.metrics;
   out.push(
     `${s.bold("Metrics")}  score ${num(m.scoreFrom)} → ${num(m.scoreTo)} · ${m.doneTasks} task${m.doneTasks === 1 ? "" : "s"} done · ${m.throughputPerDay === null ? "throughput unknown" : `${num(m.throughputPerDay)} tasks a day`} · cycle time P50 ${hoursText(m.cycleTimeP50)}`,
