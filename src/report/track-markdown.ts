@@ -9,7 +9,7 @@ import type { AgentKind } from "../plan/types.js";
 import type { BlockerEntry, MilestoneView, Review, RiskView, RunAt, Standup, ThroughputPeriod, Tracker } from "../track/model.js";
 import type { MetricSeries, SeriesDay } from "../track/series.js";
 import { forMarkdown, forMarkdownCode } from "./sanitize.js";
-import { ageText, dayValue, forecastLine, hoursText, idealText, isTracked, milestoneDetail, minuteText, num, seriesDayOn, seriesName, signed, statusWord } from "./track-text.js";
+import { ageText, dayValue, forecastLine, hoursText, idealText, isTracked, milestoneDetail, minuteText, num, seriesDayOn, seriesName, shownProbability, signed, statusWord } from "./track-text.js";
 
 /** The chart files written next to the document (file names relative to it); a chart not given is not linked. */
 export interface TrackerCharts {
@@ -251,7 +251,7 @@ function milestoneSection(milestones: readonly MilestoneView[]): string[] {
   if (milestones.length === 0) return [...out, "The plan lists no milestones."];
   for (const m of milestones) {
     out.push(`### ${md(m.id)} — ${m.date} · ${MARK[m.status] ?? ""} ${m.status.replace("-", " ")}`, "");
-    out.push(`${milestoneDetail(m)}${m.probability === null ? "" : " (share of forecast trials that finish the remaining work by the date)"}.`, "");
+    out.push(`${milestoneDetail(m)}${shownProbability(m) === null ? "" : " (share of forecast trials that finish the remaining work by the date)"}.`, "");
     out.push(...head(["Criterion", "Status", "Value", "Evidence"]));
     for (const c of m.criteria) {
       out.push(row([code(c.text), `${MARK[c.status] ?? ""} ${c.status.replace("-", " ")}`, c.kind === "gate" ? "—" : c.value === null ? "unknown" : num(c.value), c.evidence === null ? md(c.reason ?? "no evidence") : md(c.evidence)]));
@@ -339,6 +339,7 @@ export function renderReviewMarkdown(rv: Review): string {
   );
   out.push("### Missed milestones", "", ...list(c.missedMilestones.map((m) => `**${md(m.id)}** (due ${m.date})`), "None."), "");
   out.push("### Behind target", "", ...list(c.behindTargets.map(md), "None."), "");
+  out.push("### Alerts in the period", "", ...list(c.alerts.map((a) => `${minuteText(a.at)} **${a.kind}** — ${md(a.message)}`), "None."), "");
   const m = rv.metrics;
   out.push("## Metrics", "", ...head(["Metric", "Value"]));
   out.push(row(["Score", `${num(m.scoreFrom)} → ${num(m.scoreTo)}`]), row(["Tasks done", String(m.doneTasks)]));

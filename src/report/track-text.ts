@@ -80,8 +80,11 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
   const tracked = t.series.filter(isTracked);
   const rows: string[][] = [];
   if (!tracked.some((x) => x.metric === "score" && x.component === null)) {
+    // Untracked score: its series still says whether the day was measured (and the last reading when it was not).
     const h = t.headline.score;
-    rows.push(["score", num(h.value), h.target === null ? "no target" : `target ${num(h.target)}`, "", statusWord(h.status)]);
+    const score = t.series.find((x) => x.metric === "score" && x.component === null);
+    const d = score === undefined ? null : seriesDayOn(score, t.asOf);
+    rows.push(["score", d === null ? num(h.value) : dayValue(d), h.target === null ? "no target" : `target ${num(h.target)}`, "", statusWord(h.status)]);
   }
   for (const x of tracked) {
     const d = seriesDayOn(x, t.asOf);
@@ -98,7 +101,7 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
 
   const h = t.headline;
   out.push(s.bold("Burn-down"));
-  out.push(`  done ${h.doneTasks}/${h.scopeTasks} tasks, ${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)} · remaining ${h.scopeTasks - h.doneTasks} tasks, ${hoursText(clean(h.scopeHours - h.doneHours))}`);
+  out.push(`  done ${h.doneTasks}/${h.scopeTasks} tasks, ${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)} · remaining ${h.scopeTasks - h.doneTasks} task${h.scopeTasks - h.doneTasks === 1 ? "" : "s"}, ${hoursText(clean(h.scopeHours - h.doneHours))}`);
   const ideal = idealText(h.behindIdealHours);
   out.push(`  ideal remaining ${hoursText(h.idealHours)} → ${h.behindIdealHours !== null && h.behindIdealHours > 0 ? s.red(ideal) : s.green(ideal)}`);
   out.push("");
@@ -138,7 +141,7 @@ export function forecastLine(t: Tracker): string {
   const f = t.forecast;
   if (f.p50 === null && f.p85 === null && f.p95 === null) return `unknown: ${forTerminal(f.reason ?? "no forecast")}`;
   if (f.remainingTasks === 0) return `every task in scope is done (the last on ${f.p50 ?? "an unknown day"})`;
-  return `P50 ${f.p50 ?? "unknown"} · P85 ${f.p85 ?? "unknown"} · P95 ${f.p95 ?? "unknown"} (${f.remainingTasks} tasks left; ${f.trials.toLocaleString("en-US")} trials over ${f.historyDays} days of throughput, seed ${f.seed}; the remaining critical path takes at least ${f.floorDays} working day${f.floorDays === 1 ? "" : "s"})`;
+  return `P50 ${f.p50 ?? "unknown"} · P85 ${f.p85 ?? "unknown"} · P95 ${f.p95 ?? "unknown"} (${f.remainingTasks} task${f.remainingTasks === 1 ? "" : "s"} left; ${f.trials.toLocaleString("en-US")} trials over ${f.historyDays} days of throughput, seed ${f.seed}; the remaining critical path takes at least ${f.floorDays} working day${f.floorDays === 1 ? "" : "s"})`;
 }
 
 function milestoneMark(m: MilestoneView, s: Styles): string {
@@ -149,10 +152,17 @@ function milestoneMark(m: MilestoneView, s: Styles): string {
   return s.yellow("?");
 }
 
+/**
+ * The milestone's probability as a reader should see it: none once it is met — the share of trials that finish the
+ * program's remaining work says nothing more about a milestone whose criteria already hold ("met, 0 % likely").
+ */
+export const shownProbability = (m: MilestoneView): number | null => (m.status === "met" ? null : m.probability);
+
 /** "41 % likely · 5 working days left" / "5 working days ago". */
 export function milestoneDetail(m: MilestoneView): string {
   const days = m.daysLeft >= 0 ? `${m.daysLeft} working day${m.daysLeft === 1 ? "" : "s"} left` : `${-m.daysLeft} working day${m.daysLeft === -1 ? "" : "s"} ago`;
-  return m.probability === null ? days : `${percentText(m.probability)} likely · ${days}`;
+  const probability = shownProbability(m);
+  return probability === null ? days : `${percentText(probability)} likely · ${days}`;
 }
 
 /** Aligned rows; the first cell of a row is its name. */
@@ -217,6 +227,7 @@ export function renderReviewText(rv: Review, options: TrackTextOptions = {}): st
     ...c.missedMilestones.map((m) => `milestone ${text(m.id, 40)} missed (due ${m.date})`),
     ...c.behindTargets.map((b) => text(b)),
   ]);
+  section("Alerts in the period", c.alerts.map((a) => text(`${minuteText(a.at)} ${a.kind}: ${a.message}`)));
   const m = rv.metrics;
   out.push(
     `${s.bold("Metrics")}  score ${num(m.scoreFrom)} → ${num(m.scoreTo)} · ${m.doneTasks} task${m.doneTasks === 1 ? "" : "s"} done · ${m.throughputPerDay === null ? "throughput unknown" : `${num(m.throughputPerDay)} tasks a day`} · cycle time P50 ${hoursText(m.cycleTimeP50)}`,

@@ -322,7 +322,11 @@ export interface Review {
     previous: { date: string; value: number } | null;
   }[];
   accomplishments: { task: TaskAt; doneAt: string }[];
-  challenges: { failedRuns: RunAt[]; blockers: BlockerEntry[]; missedMilestones: MilestoneView[]; behindTargets: string[] };
+  /**
+   * `alerts`: the stored alerts raised in the period (NO-GO verdicts, failing or regressed tests, score declines, earlier
+   * trackers' alerts), newest first — a red day fixed before the as-of day still belongs to the period's challenges.
+   */
+  challenges: { failedRuns: RunAt[]; blockers: BlockerEntry[]; missedMilestones: MilestoneView[]; behindTargets: string[]; alerts: TrackAlert[] };
   metrics: { scoreFrom: number | null; scoreTo: number | null; doneTasks: number; throughputPerDay: number | null; cycleTimeP50: number | null };
   nextSteps: string[];
 }

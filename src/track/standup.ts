@@ -20,7 +20,7 @@
  * The standup's `leaseAgeSeconds` is the time from the run's last heartbeat (its lease's last renewal) to `at`; its
  * `blockers` are the blockers still open at `at`; `metrics.score` is the latest snapshot's, `scoreChange` its difference
  * from the last daily score reading before the period's first day (the review's `scoreFrom` is that reading, else — a period that starts with the first measurement — the period's first reading). The review's `challenges.blockers` are the blocked periods that
- * began or ended in the period or are still open; its throughput is the tasks done over the flow's days in the period
+ * began or ended in the period or are still open, its `challenges.alerts` the stored alerts raised in the period; its throughput is the tasks done over the flow's days in the period
  * (working days with a working-day window); its cycle-time P50 is the nearest-rank median of the cycles that ended in
  * the period.
  *
@@ -136,6 +136,7 @@ export function review(tracker: Tracker, options: ReviewOptions = {}): Review {
   const failedRuns = failedIn(tracker.runs, sinceMs, atMs);
   const blockers = tracker.blockers.log.filter((b) => b.open || inPeriod(b.since) || inPeriod(b.resolvedAt));
   const missedMilestones = tracker.milestones.filter((m) => m.status === "missed");
+  const alerts = tracker.alerts.filter((a) => a.stored && inPeriod(a.at));
 
   const periodDays = tracker.flow.daily.filter((d) => d.start >= sinceDay && d.start <= tracker.asOf);
   const cycles = tracker.flow.cycles.filter((c) => inPeriod(c.doneAt)).map((c) => c.hours).sort((a, b) => a - b);
@@ -153,7 +154,7 @@ export function review(tracker: Tracker, options: ReviewOptions = {}): Review {
       .slice(0, MAX_REVIEW_NEXT)
       .map((t) => `start ${t.id} ${t.title} (${t.owner}): ready`),
   ];
-  return { asOf: tracker.asOf, since, goals, accomplishments, challenges: { failedRuns, blockers, missedMilestones, behindTargets }, metrics, nextSteps };
+  return { asOf: tracker.asOf, since, goals, accomplishments, challenges: { failedRuns, blockers, missedMilestones, behindTargets, alerts }, metrics, nextSteps };
 }
 
 /** The action items, by the rules in this file's comment. */

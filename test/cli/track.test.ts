@@ -158,3 +158,13 @@ describe("shipgate track without a plan or a store", () => {
     expect(existsSync(join(empty, ".shipgate"))).toBe(false);
   });
 });
+
+describe("shipgate track on the terminal (issue 12 trial, unjs/pathe)", () => {
+  it("regression: track, standup and review left the shell's prompt on their last line; every document now ends with a newline", () => {
+    for (const args of [["track"], ["track", "--markdown"], ["track", "report"], ["track", "standup"], ["track", "standup", "--markdown"], ["track", "review"], ["track", "review", "--markdown"], ["track", "backtest"]]) {
+      const r = run(args);
+      expect(r.stdout.endsWith("\n"), args.join(" ")).toBe(true);
+      expect(r.stdout.endsWith("\n\n\n"), args.join(" ")).toBe(false);
+    }
+  });
+});

@@ -313,3 +313,16 @@ describe("standup and review documents", () => {
     expect(doc).toContain("- **T9** red \\| cell \\# heading \\<img src=x\\> \\[link\\](http\\://evil.example) \\*bold\\* — run 5");
   });
 });
+
+describe("renderTrackerMarkdown: a milestone already met (issue 12 trial, unjs/pathe)", () => {
+  it("regression: a met milestone due today read '0 % likely (share of forecast trials …)'; a met milestone shows no probability", () => {
+    const t = sampleTracker();
+    const release = t.milestones.find((m) => m.id === "release");
+    if (release === undefined) throw new Error("the sample has a release milestone");
+    Object.assign(release, { status: "met", probability: 0, daysLeft: 0 });
+    for (const c of release.criteria) c.status = "met";
+    const doc = renderTrackerMarkdown(t, {});
+    expect(doc).toContain("### release — 2026-12-11 · ✅ met\n\n0 working days left.\n");
+    expect(doc).not.toContain("likely");
+  });
+});

@@ -169,3 +169,40 @@ describe("standup and review on the terminal", () => {
     expect(text.split("\n").some((l) => l.startsWith("::"))).toBe(false);
   });
 });
+
+describe("renderTracker on a real program's untracked score (issue 12 trial, unjs/pathe)", () => {
+  it("prints an untracked score on a day without a snapshot as not measured with the last reading, not as unknown", () => {
+    const t = sampleTracker();
+    const score = t.series.find((s) => s.metric === "score" && s.component === null);
+    if (score === undefined) throw new Error("the sample tracks the score");
+    for (const d of score.days) {
+      d.target = null;
+      d.difference = null;
+      if (d.status !== "not-measured") d.status = "no-target";
+    }
+    t.headline = { ...t.headline, score: { value: null, target: null, status: "not-measured" } };
+    const row = renderTracker(t).split("\n").find((l) => l.startsWith("  score "));
+    expect(row).toMatch(/^ {2}score +not measured \(last 71\.2 on 2026-12-03\) +no target +not measured$/);
+  });
+
+  it("says 1 task, not 1 tasks, in the burn-down and the forecast", () => {
+    const t = sampleTracker();
+    t.headline = { ...t.headline, doneTasks: t.headline.scopeTasks - 1 };
+    t.forecast = { ...t.forecast, remainingTasks: 1 };
+    const text = renderTracker(t);
+    expect(text).toContain("· remaining 1 task, ");
+    expect(text).toContain("(1 task left;");
+  });
+});
+
+describe("renderTracker: a milestone already met (issue 12 trial, unjs/pathe)", () => {
+  it("regression: a met milestone due today read 'met 0 % likely'; a met milestone shows no probability", () => {
+    const t = sampleTracker();
+    const release = t.milestones.find((m) => m.id === "release");
+    if (release === undefined) throw new Error("the sample has a release milestone");
+    Object.assign(release, { status: "met", probability: 0, daysLeft: 0 });
+    for (const c of release.criteria) c.status = "met";
+    const row = renderTracker(t).split("\n").find((l) => l.startsWith("  ✓ release"));
+    expect(row).toBe("  ✓ release  2026-12-11  met       0 working days left");
+  });
+});

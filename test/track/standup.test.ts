@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ShipgateError } from "../../src/errors.js";
+import { renderReviewMarkdown } from "../../src/report/track-markdown.js";
+import { renderReviewText } from "../../src/report/track-text.js";
 import { review, standup } from "../../src/track/standup.js";
 import { sampleTracker } from "./sample-tracker.js";
 
@@ -170,5 +172,25 @@ describe("review on the sample tracker", () => {
     t.asOf = "2026-11-18";
     t.at = "2026-11-18T23:59:59.999Z";
     expect(review(t).since).toBe("2026-11-16T00:00:00.000Z");
+  });
+});
+
+describe("review: alerts in the period (issue 12 trial, unjs/pathe)", () => {
+  it("regression: a week with a NO-GO gate and failing tests, fixed by Friday, was reviewed with no challenge; the review lists the stored alerts raised in the period", () => {
+    const rv = review(sampleTracker());
+    // the sample's stored alerts: NO-GO, score decline and a regressed test on 12-01 17:00 (in 11-28 … 12-04); the tracker's own
+    // computed alerts (stale lease, forecast past a milestone) are action items already, not listed again
+    expect(rv.challenges.alerts.map((a) => [a.kind, a.at])).toEqual([
+      ["gate-no-go", "2026-12-01T17:00:00Z"],
+      ["score-decline", "2026-12-01T17:00:00Z"],
+      ["test-regressed", "2026-12-01T17:00:00Z"],
+    ]);
+    expect(review(sampleTracker(), { since: "2026-12-02" }).challenges.alerts).toEqual([]);
+  });
+
+  it("renders them on the terminal and in markdown", () => {
+    const rv = review(sampleTracker());
+    expect(renderReviewText(rv)).toContain("Alerts in the period (3)\n  2026-12-01 17:00 gate-no-go: gate release said NO-GO on snapshot 11: failed new:tests.regressed\n");
+    expect(renderReviewMarkdown(rv)).toContain("### Alerts in the period\n\n- 2026-12-01 17:00 **gate-no-go** — gate release said NO-GO on snapshot 11: failed new:tests.regressed\n");
   });
 });

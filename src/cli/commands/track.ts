@@ -20,6 +20,9 @@ export interface TrackOptions extends CommonOptions {
   seed?: string;
 }
 
+/** Terminal and markdown documents end with a newline, so the shell's prompt starts on a line of its own. */
+const withNewline = (text: string): string => (text.endsWith("\n") ? text : `${text}\n`);
+
 /** The chart files `track report --out DIR` writes next to tracker.md. */
 export const CHART_FILES = { burndown: "burndown.svg", burnup: "burnup.svg", score: "score.svg", coverage: "coverage.svg" } as const;
 
@@ -87,10 +90,10 @@ export async function trackCommand(options: TrackOptions, io: CliIo): Promise<nu
   if (options.json) io.stdout(`${JSON.stringify(t, null, 2)}\n`);
   else if (options.markdown) {
     const { renderTrackerMarkdown } = await import("../../report/track-markdown.js");
-    writeReport(io, renderTrackerMarkdown(t, {}));
+    writeReport(io, withNewline(renderTrackerMarkdown(t, {})));
   } else {
     const { renderTracker } = await import("../../report/track-text.js");
-    writeReport(io, renderTracker(t, { color: io.color }));
+    writeReport(io, withNewline(renderTracker(t, { color: io.color })));
   }
   return options.failOnAlert && failingAlerts(t) > 0 ? 1 : 0;
 }
@@ -104,7 +107,7 @@ export async function trackReportCommand(options: TrackOptions, io: CliIo): Prom
   }
   const { renderTrackerMarkdown } = await import("../../report/track-markdown.js");
   if (options.out === undefined) {
-    writeReport(io, renderTrackerMarkdown(t, {}));
+    writeReport(io, withNewline(renderTrackerMarkdown(t, {})));
     return options.failOnAlert && failingAlerts(t) > 0 ? 1 : 0;
   }
   const dir = resolve(options.cwd, options.out);
@@ -134,8 +137,8 @@ export async function trackStandupCommand(options: TrackOptions, io: CliIo): Pro
   const { standup } = await import("../../track/standup.js");
   const s = standup(t, { ...(options.since === undefined ? {} : { since: options.since }), ...(options.agent === undefined ? {} : { agent: options.agent }) });
   if (options.json) io.stdout(`${JSON.stringify(s, null, 2)}\n`);
-  else if (options.markdown) writeReport(io, (await import("../../report/track-markdown.js")).renderStandupMarkdown(s));
-  else writeReport(io, (await import("../../report/track-text.js")).renderStandupText(s, { color: io.color }));
+  else if (options.markdown) writeReport(io, withNewline((await import("../../report/track-markdown.js")).renderStandupMarkdown(s)));
+  else writeReport(io, withNewline((await import("../../report/track-text.js")).renderStandupText(s, { color: io.color })));
   return 0;
 }
 
@@ -146,8 +149,8 @@ export async function trackReviewCommand(options: TrackOptions, io: CliIo): Prom
   const { review } = await import("../../track/standup.js");
   const r = review(t, options.since === undefined ? {} : { since: options.since });
   if (options.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
-  else if (options.markdown) writeReport(io, (await import("../../report/track-markdown.js")).renderReviewMarkdown(r));
-  else writeReport(io, (await import("../../report/track-text.js")).renderReviewText(r, { color: io.color }));
+  else if (options.markdown) writeReport(io, withNewline((await import("../../report/track-markdown.js")).renderReviewMarkdown(r)));
+  else writeReport(io, withNewline((await import("../../report/track-text.js")).renderReviewText(r, { color: io.color })));
   return 0;
 }
 
@@ -162,7 +165,7 @@ export async function trackBacktestCommand(options: TrackOptions, io: CliIo): Pr
   if (options.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else {
     const { renderBacktest } = await import("../../report/track-backtest.js");
-    writeReport(io, renderBacktest(result));
+    writeReport(io, withNewline(renderBacktest(result)));
   }
   return 0;
 }
