@@ -127,10 +127,10 @@ describe("shipgate track standup, review, backtest", () => {
     expect(run(["track", "review", "--markdown"]).stdout).toMatch(/^# /m);
   });
 
-  it("backtest: one task a day every day, so every cut's P85 holds", () => {
+  it("backtest: one task a day every day, so every cut's P85 is the as-of day: none could fail, no figure, the reason", () => {
     const b = json<TrackerBacktest>(["track", "backtest"]);
-    expect(b).toMatchObject({ days: 10, total: 10, rate: 1 });
-    expect(run(["track", "backtest"]).stdout).toMatch(/P85 held in \d+ of \d+ cut points \(100 %/);
+    expect(b).toMatchObject({ days: 10, total: 10, cuts: 0, rate: null, bound: 5 });
+    expect(run(["track", "backtest"]).stdout).toContain("No calibration figure: every cut point's P85 falls on or after 2026-11-13");
   });
 });
 
