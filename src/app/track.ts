@@ -7,7 +7,7 @@ import type { Plan } from "../plan/types.js";
 import type { FactPoint, Store, StoredPlan } from "../store/types.js";
 import { alertEventData, TRACK_ALERT_EVENT } from "../track/alerts.js";
 import type { Tracker } from "../track/model.js";
-import { buildTracker, endOfDay, TRACKER_EVENT_TYPES } from "../track/tracker.js";
+import { buildTracker, endOfDay, TRACKER_EVENT_TYPES, trackerFactKeys } from "../track/tracker.js";
 import { TASK_BRANCH_PREFIX } from "./run-gate.js";
 
 export interface TrackOptions {
@@ -33,10 +33,11 @@ export async function trackProgram(store: Store, options: TrackOptions): Promise
   const at = asOf === today ? options.now : endOfDay(asOf);
   const to = nextMoment(at);
   const counted = countQueries(store);
-  const [plans, events, facts, runs] = await Promise.all([
-    counted.store.listPlans({ to }),
+  // The plans first: their targets and milestones name the facts to read.
+  const plans = await counted.store.listPlans({ to });
+  const [events, facts, runs] = await Promise.all([
     counted.store.listEvents({ to, types: [...TRACKER_EVENT_TYPES] }),
-    counted.store.listFactSeries({ to }),
+    counted.store.listFactSeries({ to, keys: trackerFactKeys(plans.filter(hasPlanContent)) }),
     counted.store.listRuns({ to }),
   ]);
   const branch = options.branch ?? trackedBranch(facts);

@@ -17,7 +17,7 @@ import { burndown, movesFromEvents, type BurndownDay } from "./burndown.js";
 import { workingDayThroughput } from "./backtest.js";
 import { flow } from "./flow.js";
 import { criticalPathFloor, DEFAULT_SEED, DEFAULT_TRIALS, forecastCompletion, milestoneProbability } from "./forecast.js";
-import { GATE_EVALUATED_EVENT, milestones as milestoneViews } from "./milestones.js";
+import { GATE_EVALUATED_EVENT, milestones as milestoneViews, parseCriterion } from "./milestones.js";
 import type { ForecastView, Headline, LatestMeasure, MilestoneStatus, Tracker, TrackWindow } from "./model.js";
 import { replayRuns, replayTasks, type ReplayTask } from "./replay.js";
 import { RISK_EVENT, risks as riskViews } from "./risks.js";
@@ -33,7 +33,7 @@ export interface TrackerInput {
   plans: StoredPlan[];
   /** Every event up to `at` of the types in `TRACKER_EVENT_TYPES` (others are ignored), oldest first (by id). */
   events: StoreEvent[];
-  /** The facts of every snapshot up to `at` (all branches: `branch` picks). */
+  /** The facts of every snapshot up to `at` (all branches: `branch` picks), of the keys `trackerFactKeys` names at least. */
   facts: FactPoint[];
   /** Every run started up to `at`. */
   runs: TaskRun[];
@@ -217,6 +217,28 @@ function windowOf(plan: Plan | null, plans: StoredPlan[], facts: FactPoint[], as
   return { start, end: end < start ? start : end, workingDays: true, source: "derived" };
 }
 
+/** What every tracker follows, after the plan's targets. */
+const FOLLOWED = ["score", ...CATEGORIES.map((c) => `categories.${c}`), "tests.total", "tests.failed", "coverage.lines", "coverage.branches", "lint.errors", "type_errors", "security.critical", "security.high", "docs.broken_links"];
+
+/**
+ * The fact keys a tracker reads (`Store.listFactSeries({ keys })`): what every tracker follows, the latest measure's,
+ * and the metrics of every plan's targets and milestone conditions. Other facts are never read.
+ */
+export function trackerFactKeys(plans: readonly StoredPlan[]): string[] {
+  const keys = new Set([...FOLLOWED, "tests.passed", "tests.skipped"].map(factKeyOf));
+  for (const p of plans) {
+    const plan = p.content as Partial<Plan> | null;
+    for (const t of plan?.targets?.metrics ?? []) keys.add(factKeyOf(t.metric));
+    for (const m of plan?.milestones ?? []) {
+      for (const text of m.criteria) {
+        const c = parseCriterion(text);
+        if (c.kind === "condition") keys.add(factKeyOf(c.metric));
+      }
+    }
+  }
+  return [...keys].sort();
+}
+
 /** The plan's target metrics, then the score, categories, tests, coverage and findings, then per-component score and coverage. */
 function metricsOf(plan: Plan | null, facts: FactPoint[]): SeriesMetric[] {
   const metrics: SeriesMetric[] = [];
@@ -228,9 +250,7 @@ function metricsOf(plan: Plan | null, facts: FactPoint[]): SeriesMetric[] {
     metrics.push(m);
   };
   for (const t of plan?.targets?.metrics ?? []) add(t);
-  for (const metric of ["score", ...CATEGORIES.map((c) => `categories.${c}`), "tests.total", "tests.failed", "coverage.lines", "coverage.branches", "lint.errors", "type_errors", "security.critical", "security.high", "docs.broken_links"]) {
-    add({ metric, component: null });
-  }
+  for (const metric of FOLLOWED) add({ metric, component: null });
   const components = [...new Set(facts.filter((f) => f.component !== null && (f.key === "score" || f.key === "coverage.lines.pct")).map((f) => f.component as string))].sort();
   for (const component of components) {
     add({ metric: "score", component });
