@@ -506,11 +506,14 @@ async function floor(db) {
   const json = (list, column) => {
     for (const row of list) if (row[column] !== null) row[column] = JSON.parse(row[column]);
   };
-  // What app/track.ts reads, in its five queries: every plan import with its content, every event, the facts of every
-  // snapshot (all branches), every run, and the newest snapshot with its summary.
-  json(all("plans", "SELECT id, hash, source, imported_at, content FROM plan ORDER BY id"), "content");
-  json(all("events", "SELECT id, at, type, subject, data FROM event ORDER BY id"), "data");
-  all("facts", "SELECT s.id AS snapshot_id, s.taken_at, s.git_branch, f.key, f.value, f.component FROM snapshot s JOIN fact f ON f.snapshot_id = s.id ORDER BY s.taken_at, s.id, f.rowid");
+  // What app/track.ts reads, in its five queries: every plan import with its content, the events of the types the
+  // tracker uses, the facts of the keys it follows of every snapshot (all branches), every run, and the newest snapshot.
+  const { TRACKER_EVENT_TYPES, trackerFactKeys } = await import("../dist/track/tracker.js");
+  const plans = all("plans", "SELECT id, hash, source, imported_at, content FROM plan ORDER BY id");
+  json(plans, "content");
+  const keys = trackerFactKeys(plans.map((p) => ({ content: p.content })));
+  json(all("events", "SELECT id, at, type, subject, data FROM event WHERE type IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(TRACKER_EVENT_TYPES)), "data");
+  all("facts", "SELECT s.id AS snapshot_id, s.taken_at, s.git_branch, f.key, f.value, f.component FROM snapshot s JOIN fact f ON f.snapshot_id = s.id WHERE f.key IN (SELECT value FROM json_each(?)) ORDER BY s.taken_at, s.id, f.rowid", JSON.stringify(keys));
   json(all("runs", "SELECT * FROM task_run ORDER BY id"), "usage");
   json(all("latest snapshot", "SELECT * FROM snapshot WHERE git_branch = ? ORDER BY taken_at DESC, id DESC LIMIT 1", BRANCH), "summary");
   sqlite.close();
