@@ -198,8 +198,9 @@ export interface ForecastView {
   /** The remaining critical path in working days: no trial finishes sooner. */
   floorDays: number;
   /**
-   * The cone for charts: per future working day, the remaining tasks at P50 / P85 / P95 (P85 remaining is what 85 %
-   * of trials beat). Empty without a forecast. Stops at the P95 date.
+   * The cone for charts: per future working day up to the P95 day (or the last known quantile), the remaining tasks on
+   * a straight line from today's remaining to 0 on each quantile's completion day — a drawing of the three dates, not
+   * quantiles of simulated paths (the trials keep only their finish day). Empty without a forecast.
    */
   cone: { date: string; p50: number; p85: number; p95: number }[];
 }

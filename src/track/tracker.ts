@@ -49,6 +49,9 @@ export interface TrackerInput {
 
 const END_OF_DAY = "T23:59:59.999Z";
 
+/** The fewest done cycles before the tracker alerts on a task in progress longer than the P95 cycle time. */
+export const MIN_CYCLES_FOR_P95 = 10;
+
 /** The event types the tracker reads (every other type — run.*, snapshot.created, plan.imported … — is not read). */
 export const TRACKER_EVENT_TYPES: readonly string[] = [...TASK_STATES.map(taskEventType), "alert", GATE_EVALUATED_EVENT, TRACK_ALERT_EVENT, RISK_EVENT];
 
@@ -133,7 +136,8 @@ export function buildTracker(input: TrackerInput): Tracker {
     milestones,
     forecastP85: forecast.p85,
     tasks: tasks.filter((t) => !t.removed),
-    cycleP95Hours: flowView.cycleTime.p95,
+    // A P95 of a handful of cycles says little: a task is "past P95" only once the program has MIN_CYCLES_FOR_P95.
+    cycleP95Hours: flowView.cycleTime.count >= MIN_CYCLES_FOR_P95 ? flowView.cycleTime.p95 : null,
     runs,
     wip: flowView.wip,
     agents: plan?.agents ?? [],

@@ -199,3 +199,12 @@ describe("a program with every task done", () => {
     expect(later.forecast).toMatchObject({ p50: "2026-11-16", p85: "2026-11-16", p95: "2026-11-16", remainingTasks: 0, cone: [] });
   });
 });
+
+describe("alerts on a young program", () => {
+  it("regression: T07, 14 h in progress at the end of 11-03, was 'past the P95 cycle time' of the only two cycles (7.5 h); no alert before 10 cycles", async () => {
+    const early = await trackProgram(store, { now: PROGRAM.now, asOf: "2026-11-03" });
+    expect(early.flow.cycleTime).toMatchObject({ p95: 7.5, count: 2 });
+    expect(early.tasks.find((x) => x.id === "T07")?.state).toBe("in_progress");
+    expect(early.alerts.filter((a) => a.kind === "task-past-p95")).toEqual([]);
+  });
+});
