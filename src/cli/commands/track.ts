@@ -34,7 +34,8 @@ function checkDate(value: string | undefined, flag: string): void {
 
 /**
  * The tracker of the as-of day. The plan file (when there is one) is imported first, as `plan status` does, so the
- * tracker sees the plan as it is; the store is only read otherwise — without one, there is no history.
+ * tracker sees the plan as it is. Without a store there is no history, and none is created (the plan goes into an
+ * empty one in memory); with one, `storeAlerts` stores today's computed alerts in it.
  */
 async function tracker(options: TrackOptions, io: CliIo, extra: { storeAlerts?: boolean } = {}): Promise<Tracker> {
   checkDate(options.asOf, "--as-of");
