@@ -2,13 +2,15 @@
 # Installs the system tools the test suite runs for real that npm cannot provide (Debian packages):
 #   golang-go, gotestsum          `shipgate init`'s go collector, run on a sample Go module (test/init/)
 #   python3-pytest, python3-coverage   `shipgate init`'s pytest collector, run on a sample Python project
+#   prometheus                     promtool: `promtool check metrics` on /metrics and `promtool test rules` on
+#                                  monitoring/prometheus/alerts.yml (test/server/metrics.test.ts)
 #   postgresql-15 (or postgresql)  the server binaries (initdb, pg_ctl, postgres) of the throwaway PostgreSQL
 #                                  cluster the store tests run against (scripts/pg-test-server.mjs)
 # Idempotent: installs only what is missing, and does nothing when everything is there.
 # Run as root (CI images), or with sudo available.
 set -euo pipefail
 
-packages=(golang-go gotestsum python3-pytest python3-coverage)
+packages=(golang-go gotestsum python3-pytest python3-coverage prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -37,3 +39,8 @@ if [ "$need_postgres" -eq 1 ]; then
 fi
 echo "ci-deps: installing ${missing[*]}"
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Where systemd runs, Debian's prometheus package also starts a Prometheus server on :9090; the tests need only
+# promtool (and start their own server on a free port), so that service is stopped and disabled.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+  $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
