@@ -129,19 +129,20 @@ export async function renderMetrics(store: Store, options: MetricsOptions): Prom
 
 type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
 
-/** The latest snapshot of the tracked branch: score, level, categories, tests, coverage. Absent without a snapshot. */
+/**
+ * The latest snapshot of the tracked branch: score, level, categories, tests, coverage. Absent without a snapshot:
+ * a gauge without labels is only created once it has a value, because prom-client writes 0 for one never set.
+ */
 function readinessMetrics(tracker: Tracker, gauge: GaugeFactory): void {
   const latest = tracker.latest;
-  const snapshotTime = gauge("shipgate_snapshot_timestamp_seconds", "When the latest snapshot of the tracked branch was taken, in Unix seconds.");
-  const score = gauge("shipgate_readiness_score", "Readiness score of the latest snapshot (0–100); absent when it has none.");
   const level = gauge("shipgate_readiness_level", "1 for the readiness level of the latest snapshot.", ["level"]);
   const category = gauge("shipgate_readiness_category_score", "Score of each measured category in the latest snapshot (0–100); a category without evidence (unknown) has a weight and no score.", ["category"]);
   const weight = gauge("shipgate_readiness_category_weight", "Weight of each category in the readiness score, measured or not.", ["category"]);
   const tests = gauge("shipgate_tests", "Tests of the latest snapshot by status.", ["status"]);
   const coverage = gauge("shipgate_coverage_ratio", "Coverage of the latest snapshot (0–1), by kind (lines, branches) and component (none: the whole project).", ["kind", "component"]);
   if (latest === null) return;
-  snapshotTime.set(Date.parse(latest.takenAt) / 1000);
-  if (latest.score !== null) score.set(latest.score);
+  gauge("shipgate_snapshot_timestamp_seconds", "When the latest snapshot of the tracked branch was taken, in Unix seconds.").set(Date.parse(latest.takenAt) / 1000);
+  if (latest.score !== null) gauge("shipgate_readiness_score", "Readiness score of the latest snapshot (0–100); absent when it has none.").set(latest.score);
   if (latest.level !== null) level.set({ level: latest.level }, 1);
   for (const c of latest.categories) {
     // Unknown is left out rather than NaN: prom-client writes NaN as "Nan", and `weight unless score` finds them.

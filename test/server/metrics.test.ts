@@ -13,8 +13,10 @@ import { trackProgram } from "../../src/app/track.js";
 import { loadPlan } from "../../src/config/load-plan.js";
 import { renderMetrics } from "../../src/server/metrics.js";
 import { openStore } from "../../src/store/open-store.js";
+import { openPostgresStore } from "../../src/store/postgres/index.js";
 import type { Store } from "../../src/store/types.js";
 import type { Tracker } from "../../src/track/model.js";
+import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { PROGRAM, writeProgram } from "../track/program.js";
 
 interface Sample {
@@ -185,6 +187,37 @@ describe("/metrics of the three-week program as of 2026-11-13 20:00", () => {
       expect(check.status).toBe(0);
     });
   }
+});
+
+describe("/metrics of an empty store", () => {
+  it("has zeros for the queue and runs and no readiness score before the first snapshot (prom-client wrote a score of 0 for a gauge never set)", async () => {
+    const store = await openStore(join(mkdtempSync(join(tmpdir(), "shipgate-metrics-empty-")), "shipgate.db"), { at: PROGRAM.now });
+    try {
+      const { body: empty } = await renderMetrics(store, { now: PROGRAM.now });
+      const s = samples(empty);
+      expect(valueOf(s, "shipgate_readiness_score")).toBeUndefined();
+      expect(valueOf(s, "shipgate_snapshot_timestamp_seconds")).toBeUndefined();
+      expect(valueOf(s, "shipgate_tasks", { state: "pending", agent_kind: "unknown" })).toBe(0);
+      expect(valueOf(s, "shipgate_runs_total", { agent_kind: "cli", outcome: "done" })).toBe(0);
+      expect(s.filter((x) => x.name === "shipgate_gate_passing")).toEqual([]);
+      if (!noPromtool) expect(spawnSync("promtool", ["check", "metrics"], { input: empty, encoding: "utf8" }).status).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+const pgSkip = postgresAvailable().skip;
+describe.skipIf(pgSkip !== null)("/metrics on PostgreSQL", () => {
+  it("is the body SQLite gives for the three-week program", async () => {
+    const store = await openPostgresStore({ url: await freshDatabase("metrics"), at: "2026-11-02T07:00:00.000Z" });
+    try {
+      await writeProgram(store, mkdtempSync(join(tmpdir(), "shipgate-metrics-pg-")));
+      expect((await renderMetrics(store, { now: PROGRAM.now })).body).toBe(body);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe("/metrics on a 10 000-task plan", () => {
