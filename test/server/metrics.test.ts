@@ -4,7 +4,7 @@
  * alert rules (both skipped, saying why, when promtool is not installed: scripts/ci-deps.sh installs it).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -322,6 +322,30 @@ describe("the shipped alert rules (monitoring/prometheus/alerts.yml)", () => {
     const check = spawnSync("promtool", ["check", "rules", "monitoring/prometheus/alerts.yml"], { encoding: "utf8" });
     expect(check.stdout).toContain("SUCCESS: 5 rules found");
     expect(check.status).toBe(0);
+  });
+
+  it("read only names /metrics writes: on the program's scrape held for an hour, only ShipgateStaleLease fires (T13's lease)", () => {
+    const rules = readFileSync("monitoring/prometheus/alerts.yml", "utf8");
+    const written = new Set(samples(body).map((x) => x.name));
+    const read = [...new Set(rules.match(/\bshipgate_[a-z_]+/g) ?? [])];
+    expect(read.filter((name) => !written.has(name))).toEqual([]);
+    const series = samples(body).map((x) => {
+      const labels = Object.entries(x.labels).map(([k, v]) => `${k}="${v}"`).join(",");
+      return `      - series: '${x.name}{${labels}}'\n        values: '${x.value}x60'`;
+    });
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-rules-"));
+    const expected = ["ShipgateScoreDrop", "ShipgateGateRegression", "ShipgateStaleLease", "ShipgateForecastPastMilestone", "ShipgateNoWorkerAlive"].map((name) =>
+      name === "ShipgateStaleLease"
+        ? `      - { eval_time: 30m, alertname: ${name}, exp_alerts: [{ exp_labels: { severity: warning, agent_kind: cli }, exp_annotations: { summary: "1 stale lease(s) held by cli agents", description: "Task runs kept their task after their lease expired. Start a worker (\`shipgate worker\`) or \`shipgate run\` to release them." } }] }`
+        : `      - { eval_time: 30m, alertname: ${name}, exp_alerts: [] }`,
+    );
+    writeFileSync(
+      join(dir, "program.test.yml"),
+      [`rule_files: ["${join(process.cwd(), "monitoring/prometheus/alerts.yml")}"]`, "evaluation_interval: 1m", "tests:", "  - interval: 1m", "    input_series:", ...series, "    alert_rule_test:", ...expected, ""].join("\n"),
+    );
+    const run = spawnSync("promtool", ["test", "rules", join(dir, "program.test.yml")], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain("SUCCESS");
+    expect(run.status).toBe(0);
   });
 
   it("fire in promtool test rules: score drop, gate regression, stale lease, forecast past a milestone, no worker alive", () => {
