@@ -41,6 +41,8 @@ export interface CreateAppOptions {
   heartbeatMs?: number;
   /** Runs acceptance and ready_when (default: the plan's commands through exec/run-command, as the CLI). */
   runCheck?: RunCheck;
+  /** Called with an error that is a bug (answered 500 INTERNAL without detail); `shipgate serve` prints it on stderr. */
+  onInternalError?: (error: unknown) => void;
   /** /metrics; default: src/server/metrics.ts when it is there, else 503. */
   renderMetrics?: RenderMetrics;
 }
@@ -90,7 +92,7 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
 
   app.onError((error, c) => {
     const { status, body: payload } = errorResponse(error);
-    if (status >= 500 && payload.error.code === "INTERNAL") console.error(error);
+    if (payload.error.code === "INTERNAL") options.onInternalError?.(error);
     return c.json(payload, status as 500);
   });
   app.notFound((c) => c.json(apiError("NOT_FOUND", `[server] no route ${c.req.method} ${c.req.path}`, "the routes are listed in docs/serve.md"), 404));

@@ -19,6 +19,8 @@ const STATUS: Partial<Record<ApiErrorCode, number>> = {
   UNAVAILABLE: 503,
   // The client went away while acceptance or ready_when ran.
   INTERRUPTED: 503,
+  // The server's checkout is not a git repository (a gate's changed lines): not the request's fault either.
+  GIT_FAILED: 503,
 };
 
 export const statusOf = (code: ApiErrorCode): number => STATUS[code] ?? 500;

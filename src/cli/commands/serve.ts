@@ -40,6 +40,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     cwd: options.cwd,
     token: secret,
     now: () => now(io.env),
+    onInternalError: (error) => io.stderr(`[serve] internal error (a bug in shipgate; please report it):\n${(error as Error).stack ?? String(error)}\n`),
     ...(options.plan === undefined ? {} : { planFile: resolve(options.cwd, options.plan) }),
     ...(options.config === undefined ? {} : { configFile: resolve(options.cwd, options.config) }),
     ...(options.corsOrigin && options.corsOrigin.length > 0 ? { corsOrigins: options.corsOrigin } : {}),

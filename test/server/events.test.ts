@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StoreEvent } from "../../src/server/api-types.js";
+import { programServer, type ProgramServer } from "./app-helpers.js";
+
+/** Reads server-sent events from a response body until `count` events arrived (or the test's timeout). */
+async function readEvents(response: Response, count: number, comments: string[] = []): Promise<{ id: string; event: string; data: StoreEvent }[]> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const events: { id: string; event: string; data: StoreEvent }[] = [];
+  let buffer = "";
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (block.startsWith(":")) {
+        comments.push(block);
+        continue;
+      }
+      const field = (name: string) => block.split("\n").find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? "";
+      events.push({ id: field("id"), event: field("event"), data: JSON.parse(field("data")) as StoreEvent });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe("GET /api/events/stream", () => {
+  let s: ProgramServer;
+  beforeAll(async () => {
+    s = await programServer({ heartbeatMs: 30 });
+  });
+  afterAll(async () => s.dispose());
+
+  it("streams the events appended after it connected, in id order, with heartbeat comments", async () => {
+    const controller = new AbortController();
+    const response = await s.app.request("/api/events/stream", { signal: controller.signal });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const comments: string[] = [];
+    const reading = readEvents(response, 2, comments);
+    // Another writer appends to the same store: the stream reads it by polling.
+    await new Promise((r) => setTimeout(r, 100));
+    const a = await s.store.appendEvent({ type: "alert", data: { n: 1 }, at: "2026-11-13T20:00:01.000Z" });
+    const b = await s.store.appendEvent({ type: "snapshot.created", subject: "snapshot:99", at: "2026-11-13T20:00:02.000Z" });
+    const events = await reading;
+    controller.abort();
+    expect(events.map((e) => [e.id, e.event, e.data.id])).toEqual([
+      [String(a.id), "alert", a.id],
+      [String(b.id), "snapshot.created", b.id],
+    ]);
+    expect(comments.some((c) => c.startsWith(": heartbeat"))).toBe(true);
+  });
+
+  it("resumes after Last-Event-ID, and answers Accept: text/event-stream on /api/events", async () => {
+    const all = await s.store.listEvents();
+    const from = all[all.length - 4] as StoreEvent;
+    const response = await s.app.request("/api/events", { headers: { Accept: "text/event-stream", "Last-Event-ID": String(from.id) } });
+    const events = await readEvents(response, 3);
+    expect(events.map((e) => Number(e.id))).toEqual(all.slice(-3).map((e) => e.id));
+  });
+
+  it("refuses a Last-Event-ID that is not an id with a 400", async () => {
+    const response = await s.app.request("/api/events/stream", { headers: { "Last-Event-ID": "abc" } });
+    expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([400, "USAGE"]);
+  });
+});
