@@ -227,7 +227,7 @@ describe("the app's edges", () => {
     } finally {
       await without.dispose();
     }
-    const given = await programServer({ renderMetrics: async (_store, { now }) => ({ contentType: "text/plain; version=0.0.4", body: `# at ${now}\n` }) });
+    const given = await programServer({ renderMetrics: (_store, { now }) => Promise.resolve({ contentType: "text/plain; version=0.0.4", body: `# at ${now}\n` }) });
     try {
       const response = await given.app.request("/metrics");
       expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([200, "text/plain; version=0.0.4", "# at 2026-11-13T20:00:00.000Z\n"]);
