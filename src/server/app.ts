@@ -50,7 +50,7 @@ export interface CreateAppOptions {
 export interface ShipgateApp {
   app: Hono;
   /** Stops the event stream's poller (the store is the caller's to close). */
-  close(): void;
+  close: () => void;
 }
 
 const TASK_STATES: readonly TaskState[] = ["pending", "in_progress", "done", "failed", "blocked"];
