@@ -33,12 +33,14 @@ export interface RunGateOptions {
    * and return the difference as `stale`. For a caller that judges the newest snapshot on its own initiative.
    */
   compareWithCheckout?: boolean;
+  /** Record the verdict as a `gate.evaluated` event (default true); false for a read (the HTTP API's GET /api/gate). */
+  record?: boolean;
 }
 
 /** A gate's result; `stale` when `compareWithCheckout` was asked: null when the checkout is what the snapshot measured. */
 export type GateRun = GateResult & { stale?: StaleSnapshot | null };
 
-/** Finds the gate, its snapshot and baseline, the changed lines and the recent history; evaluates; records a `gate.evaluated` event. */
+/** Finds the gate, its snapshot and baseline, the changed lines and the recent history; evaluates; records a `gate.evaluated` event (unless `record` is false). */
 export async function runGate(options: RunGateOptions): Promise<GateRun> {
   const { store, root } = options;
   const at = options.at ?? new Date().toISOString();
@@ -106,7 +108,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
     changedLines: changed,
     changedLinesMissing: changedMissing,
   });
-  await store.appendEvent({
+  if (options.record !== false) await store.appendEvent({
     at,
     type: "gate.evaluated",
     subject: `snapshot:${currentRecord.id}`,

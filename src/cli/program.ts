@@ -448,6 +448,27 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
       return act(async () => (await import("./commands/db.js")).dbCopyCommand(opts(this), io))();
     });
 
+  common(program.command("serve"))
+    .description("the HTTP API (snapshots, gates, plan, tasks, runs and logs, tracker, live events) until Ctrl-C (docs/serve.md)")
+    .option("--port <n>", "port to listen on (0: any free port)", "7077")
+    .option("--host <host>", "address to bind; anything but loopback needs --token-file", "127.0.0.1")
+    .option("--token-file <file>", "read the bearer token for changes from this file (first line, 16+ characters)")
+    .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd; else the plan in the store)")
+    .option("--cors-origin <origin>", "let a browser page from this origin call the API (repeatable; default: no CORS)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addHelpText(
+      "after",
+      "\nReads are open to whoever reaches the port; changes (task start/done/fail/block/reset, cancel a run, set a\n" +
+        "baseline, a risk's status) need Authorization: Bearer TOKEN. Without --token-file a new random token is written\n" +
+        "to .shipgate/token (mode 0600) and printed once on stderr. GET /api/events/stream streams every store event\n" +
+        "(from any process writing the same store) as server-sent events; GET /metrics is for Prometheus.\n\n" +
+        "Examples:\n  shipgate serve                                   http://127.0.0.1:7077/\n" +
+        "  shipgate serve --host 0.0.0.0 --token-file /run/secrets/shipgate --db postgres://ci@db.internal/shipgate\n\n" +
+        "Exit codes: 0 stopped by Ctrl-C / SIGTERM (server and store closed), 2 usage error (a host other than loopback\nwithout --token-file, a port in use), store unavailable.",
+    )
+    .action(function (this: Command) {
+      return act(async () => (await import("./commands/serve.js")).serveCommand(opts(this), io))();
+    });
+
   const docs = program.command("docs").description("documentation checks");
   docs
     .command("check")

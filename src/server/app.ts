@@ -1,0 +1,347 @@
+import { resolve } from "node:path";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { RunCheck } from "../app/queue.js";
+import { ShipgateError } from "../errors.js";
+import { PLAN_FILE } from "../config/load-plan.js";
+import { runView } from "../report/runs.js";
+import type { Store, StoreEvent, TaskState } from "../store/types.js";
+import type * as Api from "./api-types.js";
+import { createTokenCheck, SAFE_METHODS } from "./auth.js";
+import { apiError, errorResponse } from "./errors.js";
+import { createEventFeed, type EventFeed } from "./event-feed.js";
+import { boolParam, dayParam, intParam, oneOf, snapshotParam } from "./params.js";
+import { queueContext, serverPlanContent } from "./queue-context.js";
+
+/** Renders /metrics (src/server/metrics.ts). */
+export type RenderMetrics = (store: Store, options: { now: string }) => Promise<{ contentType: string; body: string }>;
+
+export interface CreateAppOptions {
+  store: Store;
+  /** The project's checkout: its plan file, shipgate.yaml, `.shipgate/runs/` logs; acceptance runs here. */
+  cwd: string;
+  /** The bearer token every mutation needs. */
+  token: string;
+  /** The clock (ISO 8601); SHIPGATE_NOW or the system's. */
+  now: () => string;
+  /** The plan file (default shipgate.plan.yaml under cwd). */
+  planFile?: string;
+  /** shipgate.yaml (default under cwd; optional). */
+  configFile?: string;
+  /** Origins allowed to call the API from a browser; none (the default): no CORS header at all. */
+  corsOrigins?: string[];
+  /** Largest request body in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** How often the event stream reads the store (default 250 ms). */
+  pollMs?: number;
+  /** Heartbeat comment interval of the event stream (default 15 s). */
+  heartbeatMs?: number;
+  /** Runs acceptance and ready_when (default: the plan's commands through exec/run-command, as the CLI). */
+  runCheck?: RunCheck;
+  /** Called with an error that is a bug (answered 500 INTERNAL without detail); `shipgate serve` prints it on stderr. */
+  onInternalError?: (error: unknown) => void;
+  /** /metrics; default: src/server/metrics.ts when it is there, else 503. */
+  renderMetrics?: RenderMetrics;
+}
+
+export interface ShipgateApp {
+  app: Hono;
+  /** Stops the event stream's poller (the store is the caller's to close). */
+  close: () => void;
+}
+
+const TASK_STATES: readonly TaskState[] = ["pending", "in_progress", "done", "failed", "blocked"];
+
+const taskStart = z.strictObject({ agent: z.string().min(1), force: z.boolean().optional(), any: z.boolean().optional(), reason: z.string().optional() });
+const taskDone = z.strictObject({ agent: z.string().min(1).nullable().optional(), force: z.boolean().optional(), reason: z.string().optional() });
+const taskMove = z.strictObject({ agent: z.string().min(1).nullable().optional(), reason: z.string().optional(), any: z.boolean().optional() });
+const runCancel = z.strictObject({ reason: z.string().optional() });
+const baselineSet = z.strictObject({ snapshot: z.union([z.string(), z.number().int().nonnegative()]).optional() });
+const riskSet = z.strictObject({ status: z.enum(["open", "mitigated", "accepted", "closed"]), note: z.string().optional(), by: z.string().min(1).optional() });
+
+/** The request's JSON body, checked against `schema`: USAGE naming the field otherwise. An empty body is `{}`. */
+async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ShipgateError("USAGE", `[server] the request body is not JSON: ${(error as Error).message}`, { hint: "send a JSON object with Content-Type: application/json" });
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "body";
+    throw new ShipgateError("USAGE", `[server] ${where}: ${issue?.message ?? "invalid"}`, { hint: "see docs/serve.md for the request's fields" });
+  }
+  return parsed.data;
+}
+
+/** Hono's app for `shipgate serve`: parse → use case → JSON. Routes and their shapes: api-types.ts, docs/serve.md. */
+export function createApp(options: CreateAppOptions): ShipgateApp {
+  const { store, cwd, now } = options;
+  const queue = { store, cwd, now, planFile: options.planFile ?? resolve(cwd, PLAN_FILE), ...(options.runCheck ? { runCheck: options.runCheck } : {}) };
+  const checkToken = createTokenCheck(options.token);
+  const feed: EventFeed = createEventFeed(store, { pollMs: options.pollMs ?? 250 });
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const { status, body: payload } = errorResponse(error);
+    if (payload.error.code === "INTERNAL") options.onInternalError?.(error);
+    return c.json(payload, status as 500);
+  });
+  app.notFound((c) => c.json(apiError("NOT_FOUND", `[server] no route ${c.req.method} ${c.req.path}`, "the routes are listed in docs/serve.md"), 404));
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) app.use("/api/*", cors({ origin: options.corsOrigins, allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"] }));
+  // Every method that may change something needs the token, whatever the route: a new mutation route cannot skip it.
+  app.use("*", async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    if (!checkToken(c.req.header("Authorization"))) {
+      return c.json(apiError("UNAUTHORIZED", "[server] this request changes the store and needs the server's token", "send Authorization: Bearer <token> (the token is in .shipgate/token, or the --token-file the server was started with)"), 401);
+    }
+    return next();
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 64 * 1024,
+      onError: (c) => c.json(apiError("PAYLOAD_TOO_LARGE", `[server] the request body is larger than ${options.maxBodyBytes ?? 64 * 1024} bytes`, "send a smaller body"), 413),
+    }),
+  );
+
+  // ── Reads ──
+  app.get("/api/snapshots", async (c) => {
+    const limit = intParam(c.req.query("limit"), "limit", { max: 1000, fallback: 20 });
+    const branch = c.req.query("branch");
+    const records = await store.listSnapshots({ ...(limit === undefined ? {} : { limit }), ...(branch ? { branch } : {}) });
+    return c.json(records.map(snapshotListItem) satisfies Api.SnapshotListResponse);
+  });
+  app.get("/api/snapshots/:ref", async (c) => {
+    const record = await snapshotParam(store, c.req.param("ref"), "snapshot");
+    const [{ loadStoredSummary }, tests, findings] = await Promise.all([import("../app/stored-summary.js"), store.getTestResults(record.id), store.getFindings(record.id)]);
+    const { summary } = await loadStoredSummary(store, record);
+    const coverageFiles = await store.getCoverageFiles(record.id);
+    return c.json({ summary, tests, coverageFiles, findings } satisfies Api.SnapshotDetailResponse);
+  });
+  app.get("/api/diff", async (c) => {
+    const [from, to] = await Promise.all([snapshotParam(store, c.req.query("a") ?? "latest~1", "a"), snapshotParam(store, c.req.query("b") ?? "latest", "b")]);
+    const detail = async (snapshot: typeof from) => {
+      const [tests, coverageFiles, findings] = await Promise.all([store.getTestResults(snapshot.id), store.getCoverageFiles(snapshot.id), store.getFindings(snapshot.id)]);
+      return { snapshot, tests, coverageFiles, findings };
+    };
+    const { diffSnapshots } = await import("../snapshot/diff.js");
+    return c.json(diffSnapshots(await detail(from), await detail(to)) satisfies Api.DiffResponse);
+  });
+  app.get("/api/gate", async (c) => {
+    const [{ runGate }, { loadConfig, CONFIG_FILE }, { parseBaselineSpec }] = await Promise.all([import("../app/run-gate.js"), import("../config/load-config.js"), import("../gate/baseline-spec.js")]);
+    const snapshotRef = c.req.query("snapshot");
+    const snapshot = snapshotRef === undefined ? undefined : await snapshotParam(store, snapshotRef, "snapshot");
+    const baseline = c.req.query("baseline");
+    const parsed = baseline === undefined ? undefined : parseBaselineSpec(baseline);
+    if (parsed && "error" in parsed) throw new ShipgateError("USAGE", `[server] baseline ${parsed.error}`);
+    const today = dayParam(c.req.query("date"), "date");
+    const config = await loadConfig(options.configFile ?? resolve(cwd, CONFIG_FILE), { required: options.configFile !== undefined, cwd });
+    const result = await runGate({
+      root: cwd,
+      store,
+      config,
+      gate: c.req.query("gate") ?? "release",
+      ...(snapshot ? { snapshotId: snapshot.id } : {}),
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(today === undefined ? {} : { today }),
+      at: now(),
+      record: false,
+    });
+    return c.json(result satisfies Api.GateResponse);
+  });
+  app.get("/api/plan", async (c) => {
+    const plan = await store.getPlan();
+    if (!plan) throw new ShipgateError("NOT_FOUND", "[server] the store holds no plan yet", { hint: "import one: run a task command in the project (docs/plan.md)" });
+    return c.json(plan satisfies Api.PlanResponse);
+  });
+  app.get("/api/tasks", async (c) => {
+    const state = oneOf(c.req.query("state"), "state", TASK_STATES);
+    const owner = c.req.query("owner");
+    const { listTasks } = await import("../app/queue.js");
+    return c.json((await listTasks({ store }, { owner: owner || null, state })) satisfies Api.TaskListResponse);
+  });
+  app.get("/api/runs", async (c) => {
+    const limit = intParam(c.req.query("limit"), "limit", { max: 10_000, fallback: 50 }) as number;
+    const open = boolParam(c.req.query("open"), "open");
+    const task = c.req.query("task");
+    const agent = c.req.query("agent");
+    const runs = await store.listRuns({ ...(task ? { taskId: task } : {}), ...(agent ? { agent } : {}), ...(open === undefined ? {} : { open }) });
+    return c.json(runs.slice(-limit).map(runView) satisfies Api.RunListResponse);
+  });
+  app.get("/api/runs/:id/log", async (c) => {
+    const id = intParam(c.req.param("id"), "run id") as number;
+    const tail = intParam(c.req.query("tail"), "tail");
+    const run = await store.getRun(id);
+    if (!run) throw new ShipgateError("NOT_FOUND", `[server] no run ${id}`, { hint: "GET /api/runs lists the runs" });
+    const { locateRunLog, readRunLog } = await import("../app/run/run-log.js");
+    const where = await locateRunLog(cwd, run.log);
+    if (where.kind === "outside") throw new ShipgateError("USAGE", `[server] run ${id}'s log is not read: ${where.detail}`, { hint: "logs are served only from the project's .shipgate/runs/" });
+    if (where.kind !== "file") {
+      const why = where.kind === "none" ? "kept no log" : where.kind === "missing" ? "has no log on this machine (written by a worker elsewhere, or deleted)" : "names something that is not a file";
+      throw new ShipgateError("NOT_FOUND", `[server] run ${id} ${why}`);
+    }
+    const chunks = readRunLog(where.path, tail === undefined ? {} : { tail });
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    });
+    return new Response(stream, { headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" } });
+  });
+  app.get("/api/tracker", async (c) => {
+    const asOf = dayParam(c.req.query("asOf"), "asOf");
+    const { trackProgram } = await import("../app/track.js");
+    return c.json((await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) })) satisfies Api.TrackerResponse);
+  });
+  const eventStream = (c: Context) => {
+    const header = c.req.header("Last-Event-ID");
+    const afterId = intParam(header ?? c.req.query("afterId"), header === undefined ? "afterId" : "Last-Event-ID", { min: 0 });
+    return streamSSE(c, async (stream) => {
+      const queued: StoreEvent[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = await feed.subscribe(afterId, (event) => {
+        queued.push(event);
+        wake?.();
+      });
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        unsubscribe();
+        wake?.();
+      });
+      const heartbeat = setInterval(() => {
+        wake?.();
+      }, options.heartbeatMs ?? 15_000);
+      heartbeat.unref();
+      try {
+        await stream.write(": connected\n\n");
+        while (open) {
+          if (queued.length === 0) {
+            await new Promise<void>((done) => (wake = done));
+            wake = undefined;
+            if (queued.length === 0 && open) await stream.write(": heartbeat\n\n");
+            continue;
+          }
+          const event = queued.shift() as StoreEvent;
+          await stream.writeSSE({ id: String(event.id), event: event.type, data: JSON.stringify(event satisfies Api.EventStreamMessage) });
+        }
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+      }
+    });
+  };
+  app.get("/api/events/stream", (c) => eventStream(c));
+  app.get("/api/events", async (c) => {
+    if ((c.req.header("Accept") ?? "").includes("text/event-stream")) return eventStream(c);
+    const afterId = intParam(c.req.query("afterId"), "afterId", { min: 0 });
+    const limit = intParam(c.req.query("limit"), "limit", { max: 1000, fallback: 100 }) as number;
+    const type = c.req.query("type");
+    const events = await store.listEvents({ limit, ...(afterId === undefined ? {} : { afterId }), ...(type ? { type } : {}) });
+    return c.json(events satisfies Api.EventListResponse);
+  });
+  app.get("/metrics", async (c) => {
+    const render = options.renderMetrics ?? (await loadMetrics());
+    if (!render) return c.json(apiError("UNAVAILABLE", "[server] /metrics is not available in this build", null), 503);
+    const { contentType, body: text } = await render(store, { now: now() });
+    return c.body(text, 200, { "Content-Type": contentType });
+  });
+
+  // ── Mutations (the token is checked above, for every method but GET, HEAD and OPTIONS) ──
+  app.post("/api/tasks/:id/start", async (c) => {
+    const request = await body(c, taskStart);
+    const { startTask } = await import("../app/queue.js");
+    const ctx = await queueContext(queue, c.req.raw.signal);
+    const { task } = await startTask(ctx, { agent: request.agent, id: c.req.param("id"), any: request.any, force: request.force, reason: request.reason });
+    if (!task) throw new ShipgateError("NOT_READY", `[server] ${c.req.param("id")} was not started`);
+    return c.json({ task } satisfies Api.TaskResponse);
+  });
+  app.post("/api/tasks/:id/done", async (c) => {
+    const request = await body(c, taskDone);
+    const { finishTask, checkFinishRequest } = await import("../app/queue.js");
+    const finish = { id: c.req.param("id"), agent: request.agent ?? null, force: request.force, reason: request.reason };
+    checkFinishRequest(finish);
+    const { task, acceptance } = await finishTask(await queueContext(queue, c.req.raw.signal), finish);
+    return c.json({ task, acceptance } satisfies Api.TaskResponse);
+  });
+  for (const [verb, to] of [["fail", "failed"], ["block", "blocked"], ["reset", "pending"]] as const) {
+    app.post(`/api/tasks/:id/${verb}`, async (c) => {
+      const request = await body(c, taskMove);
+      const { moveTask, checkMoveRequest } = await import("../app/queue.js");
+      const move = { id: c.req.param("id"), to, agent: request.agent ?? null, any: request.any, reason: request.reason };
+      checkMoveRequest(move);
+      const task = await moveTask(await queueContext(queue, c.req.raw.signal), move);
+      return c.json({ task } satisfies Api.TaskResponse);
+    });
+  }
+  app.post("/api/runs/:id/cancel", async (c) => {
+    const id = intParam(c.req.param("id"), "run id") as number;
+    const request = await body(c, runCancel);
+    const run = await store.getRun(id);
+    if (!run) throw new ShipgateError("NOT_FOUND", `[server] no run ${id}`, { hint: "GET /api/runs lists the runs" });
+    if (run.endedAt !== null) throw new ShipgateError("INVALID_TRANSITION", `[server] run ${id} already ended (${run.outcome ?? "?"})`);
+    const { run: ended } = await store.finishRun(id, run.epoch, { at: now(), outcome: "cancelled", note: request.reason ?? "cancelled through the API" });
+    return c.json(runView(ended) satisfies Api.RunCancelResponse);
+  });
+  app.put("/api/baselines/:name", async (c) => {
+    const request = await body(c, baselineSet);
+    const name = c.req.param("name");
+    if (!/^[\w.:/-]{1,100}$/.test(name)) throw new ShipgateError("USAGE", "[server] a baseline name is 1–100 letters, digits and . _ : / -");
+    const snapshot = await snapshotParam(store, String(request.snapshot ?? "latest"), "snapshot");
+    return c.json((await store.setBaseline(name, snapshot.id, now())) satisfies Api.BaselineSetResponse);
+  });
+  app.post("/api/risks/:id", async (c) => {
+    const request = await body(c, riskSet);
+    const { setRiskStatus } = await import("../app/risk.js");
+    const { plan, planFile } = await serverPlanContent(queue);
+    const result = await setRiskStatus({ store, plan, planFile }, { id: c.req.param("id"), status: request.status, note: request.note ?? null, by: request.by ?? null, at: now() });
+    return c.json(result satisfies Api.RiskSetResponse);
+  });
+
+  return { app, close: () => feed.close() };
+}
+
+function snapshotListItem(record: { id: number; takenAt: string; git: Api.SnapshotListItem["git"]; summary: unknown }): Api.SnapshotListItem {
+  const summary = (record.summary ?? {}) as { score?: number | null; level?: string; tests?: Record<string, unknown>; coverage?: Record<string, unknown> };
+  const t = summary.tests;
+  const cov = summary.coverage;
+  return {
+    id: record.id,
+    takenAt: record.takenAt,
+    git: record.git,
+    score: summary.score ?? null,
+    level: summary.level ?? null,
+    tests: t ? ({ status: t.status, total: t.total, passed: t.passed, failed: t.failed, errored: t.errored, skipped: t.skipped, flaky: t.flaky } as Api.SnapshotListItem["tests"]) : null,
+    coverage: cov
+      ? ({ status: cov.status, lines: cov.lines ?? null, branches: cov.branches ?? null, functions: cov.functions ?? null, statements: cov.statements ?? null } as Api.SnapshotListItem["coverage"])
+      : { status: "unknown", lines: null, branches: null, functions: null, statements: null },
+  };
+}
+
+/** src/server/metrics.ts, when this build has it (written beside this slice); else undefined. */
+async function loadMetrics(): Promise<RenderMetrics | undefined> {
+  // A computed specifier: the module may not exist yet in this build, and tsc must not require it.
+  const specifier = "./metrics.js";
+  try {
+    const module = (await import(specifier)) as { renderMetrics?: RenderMetrics };
+    return module.renderMetrics;
+  } catch {
+    return undefined;
+  }
+}
