@@ -43,7 +43,7 @@ export interface CreateAppOptions {
   runCheck?: RunCheck;
   /** Called with an error that is a bug (answered 500 INTERNAL without detail); `shipgate serve` prints it on stderr. */
   onInternalError?: (error: unknown) => void;
-  /** /metrics; default: src/server/metrics.ts when it is there, else 503. */
+  /** /metrics; default: src/server/metrics.ts. */
   renderMetrics?: RenderMetrics;
 }
 
@@ -258,7 +258,6 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   });
   app.get("/metrics", async (c) => {
     const render = options.renderMetrics ?? (await loadMetrics());
-    if (!render) return c.json(apiError("UNAVAILABLE", "[server] /metrics is not available in this build", null), 503);
     const { contentType, body: text } = await render(store, { now: now() });
     return c.body(text, 200, { "Content-Type": contentType });
   });
@@ -334,14 +333,7 @@ function snapshotListItem(record: { id: number; takenAt: string; git: Api.Snapsh
   };
 }
 
-/** src/server/metrics.ts, when this build has it (written beside this slice); else undefined. */
-async function loadMetrics(): Promise<RenderMetrics | undefined> {
-  // A computed specifier: the module may not exist yet in this build, and tsc must not require it.
-  const specifier = "./metrics.js";
-  try {
-    const module = (await import(specifier)) as { renderMetrics?: RenderMetrics };
-    return module.renderMetrics;
-  } catch {
-    return undefined;
-  }
+/** src/server/metrics.ts, loaded on the first scrape (prom-client is not loaded by servers nobody scrapes). */
+async function loadMetrics(): Promise<RenderMetrics> {
+  return (await import("./metrics.js")).renderMetrics;
 }

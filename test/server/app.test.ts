@@ -217,15 +217,15 @@ describe("a run's log", () => {
 });
 
 describe("the app's edges", () => {
-  it("/metrics answers 503 with a JSON error while no metrics renderer is there, and serves the renderer's text when given", async () => {
-    const without = await programServer({ renderMetrics: undefined });
+  it("/metrics serves the store's metrics in Prometheus' text format, and a given renderer's text when given", async () => {
+    const served = await programServer({ renderMetrics: undefined });
     try {
-      const response = await without.app.request("/metrics");
-      // Until src/server/metrics.ts lands the route is kept and says it is unavailable.
-      if (response.status === 503) expect(((await response.json()) as ApiError).error.code).toBe("UNAVAILABLE");
-      else expect(response.status).toBe(200);
+      const response = await served.app.request("/metrics");
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(await response.text()).toMatch(/^shipgate_readiness_score 72$/m);
     } finally {
-      await without.dispose();
+      await served.dispose();
     }
     const given = await programServer({ renderMetrics: (_store, { now }) => Promise.resolve({ contentType: "text/plain; version=0.0.4", body: `# at ${now}\n` }) });
     try {
