@@ -70,7 +70,7 @@ export const ROWS: readonly RowSpec[] = [
       { type: "stat", title: "Gate verdicts", description: "The latest verdict of each gate.", unit: "none", mappings: { "0": { text: "NO-GO", color: "red", index: 0 }, "1": { text: "GO", color: "green", index: 1 } }, thresholds: [{ color: "red", value: null }, { color: "green", value: 1 }], w: 8, h: 6, queries: [{ expr: m("shipgate_gate_passing"), legend: "{{gate}}" }], mayBeEmpty: "no gate has been evaluated yet" },
       { type: "timeseries", title: "Gate evaluations", description: "Gate evaluations recorded per day, by gate and verdict.", unit: "none", bars: true, stacked: true, w: 8, h: 6, queries: [{ expr: `sum by (gate, verdict) (increase(${m("shipgate_gate_evaluations_total")}[1d]))`, legend: "{{gate}} {{verdict}}" }], mayBeEmpty: "no gate has been evaluated yet" },
       { type: "timeseries", title: "Tracker alerts by kind", description: "Alerts the tracker lists today (shipgate track), by kind.", unit: "none", stacked: true, w: 8, h: 6, queries: [{ expr: `sum by (kind) (${m("shipgate_alerts")})`, legend: "{{kind}}" }] },
-      { type: "bargauge", title: "Prometheus alerts (firing and pending)", description: "The alert rules of monitoring/prometheus/alerts.yml that fire or wait their `for`.", unit: "none", w: 24, h: 5, queries: [{ expr: `sum by (alertname, alertstate) (ALERTS{alertname=~"Shipgate.*", job="$job", instance="$instance"})`, legend: "{{alertname}} ({{alertstate}})" }], mayBeEmpty: "no alert fires (the healthy state), or alerts.yml is not loaded" },
+      { type: "bargauge", title: "Prometheus alerts (firing and pending)", description: "The alert rules of monitoring/prometheus/alerts.yml that fire or wait their `for`, for every store this Prometheus scrapes (the rules sum over job and instance).", unit: "none", w: 24, h: 5, queries: [{ expr: `sum by (alertname, alertstate) (ALERTS{alertname=~"Shipgate.*"})`, legend: "{{alertname}} ({{alertstate}})" }], mayBeEmpty: "no alert fires (the healthy state), or alerts.yml is not loaded" },
     ],
   },
   {
@@ -92,7 +92,7 @@ export const ROWS: readonly RowSpec[] = [
 ];
 
 function variables(): Variable[] {
-  const common = { current: {}, hide: 0, includeAll: false, multi: false, options: [], regex: "" } as const;
+  const common = { current: {}, hide: 0, includeAll: false, multi: false, options: [] as [], regex: "" } as const;
   const query = (name: string, label: string, q: string): Variable => ({
     ...common,
     name,

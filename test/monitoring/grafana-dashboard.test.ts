@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard, DASHBOARD_UID, renderDashboard } from "../../scripts/grafana/dashboard.js";
-import type { Panel, RowPanel } from "../../scripts/grafana/grafana.js";
+import type { Panel } from "../../scripts/grafana/grafana.js";
 import { DASHBOARD_FILE } from "../../scripts/grafana/write.js";
 import { renderMetrics } from "../../src/server/metrics.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -49,7 +49,7 @@ describe("the shipped Grafana dashboard", () => {
   it("panel ids are 1…n in order and panels fit the 24-column grid without overlapping", () => {
     expect(dashboard.panels.map((p) => p.id)).toEqual(dashboard.panels.map((_, i) => i + 1));
     const cells = new Set<string>();
-    for (const p of dashboard.panels as (Panel | RowPanel)[]) {
+    for (const p of dashboard.panels) {
       const { x, y, w, h } = p.gridPos;
       expect(x + w).toBeLessThanOrEqual(24);
       for (let i = x; i < x + w; i++)

@@ -1,14 +1,14 @@
 // Runs the dashboard builder (scripts/grafana/*.ts) on Node 20, which cannot load TypeScript: each file is transpiled
 // with the project's TypeScript into a temporary folder, and write.js is imported from there. Type checking is
-// `npm run typecheck` (tsconfig.json includes scripts/grafana). Usage: node scripts/grafana/run.mjs [--check]
+// `npm run typecheck` (tsconfig.json includes scripts/grafana). Usage: node scripts/grafana-build.mjs [--check]
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const here = join(root, "scripts", "grafana");
 const out = mkdtempSync(join(tmpdir(), "shipgate-grafana-"));
 try {
   writeFileSync(join(out, "package.json"), '{"type":"module"}\n');
