@@ -19,6 +19,7 @@ import { readGitState } from "../git/state.js";
 import { summarize, type AssessSummary } from "../snapshot/summary.js";
 import { computeAlerts } from "../gate/alerts.js";
 import { normalizeSummary, summaryMetrics } from "../gate/metrics.js";
+import { traceEnv, type TraceResult, type TraceSpan } from "./tracing.js";
 
 export interface ReportRequest {
   path: string;
@@ -51,6 +52,8 @@ export interface AssessOptions {
   signal?: AbortSignal;
   /** For tests: a fixed clock. */
   now?: () => Date;
+  /** The pipeline run this assessment is (tracing): each collector is a step under it, and its command gets TRACEPARENT. */
+  trace?: TraceSpan | undefined;
 }
 
 export interface AssessResult {
@@ -86,7 +89,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
       before = await reportTimes(collector, root);
       options.onProgress?.({ type: "collector-start", name: collector.name, command: collector.command });
       const scan: Record<"stdout" | "stderr", ErrorLines> = { stdout: errorLines(), stderr: errorLines() };
-      run = await runCollector({ ...collector, command: collector.command }, {
+      const span = options.trace?.step("collector", collector.name);
+      run = await runCollector({ ...collector, command: collector.command, env: { ...collector.env, ...traceEnv(span) } }, {
         root,
         onOutput: (stream, text) => {
           scan[stream].push(text);
@@ -95,6 +99,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
         ...(signal ? { signal } : {}),
       });
       runs.push(run);
+      span?.end(...collectorResult(run));
       options.onProgress?.({ type: "collector-end", name: collector.name, run });
       stopped(`collector ${collector.name} was stopped`);
       errors = scan.stderr.lines() || scan.stdout.lines();
@@ -183,6 +188,14 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   });
   summary.snapshot.id = snapshot.id;
   return { summary, snapshotId: snapshot.id };
+}
+
+/** How a collector's run ended, for its trace span. */
+function collectorResult(run: CollectorRun): [TraceResult, string | null] {
+  if (run.aborted) return ["cancellation", "stopped"];
+  if (run.timedOut) return ["timeout", "timed out"];
+  if (run.spawnError) return ["error", run.spawnError];
+  return run.exitCode === 0 ? ["success", null] : ["failure", `exited with ${run.exitCode ?? run.signal ?? "?"}`];
 }
 
 /** Component directories: the config's globs, else the workspaces of package.json / pnpm-workspace.yaml. */

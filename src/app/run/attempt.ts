@@ -14,6 +14,7 @@ import type { RunOutcome, TaskRecord, TaskRun, RunUsage } from "../../store/type
 import type { RunnerResult } from "../../exec/runners/types.js";
 import { renderAttemptBrief } from "./brief-input.js";
 import type { DispatchContext, RunWorkspace, TaskWorktree } from "./types.js";
+import { traceEnv, type TraceResult, type TraceSpan, type TraceStepKind } from "../tracing.js";
 
 /** Where attempts keep their logs and briefs, relative to the project root. */
 export const RUNS_DIR = ".shipgate/runs";
@@ -116,6 +117,8 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
   }, execution.heartbeatSeconds * 1000);
 
   const step = (name: "agent" | "commit" | "ownership" | "acceptance" | "gate" | "merge") => ctx.onEvent?.({ type: "run-step", at: ctx.now(), task: task.id, run: run.id, step: name });
+  const span = ctx.trace?.taskRun({ task: task.id, run: run.id, attempt: run.attempt, agent: agent.id, agentKind: agent.kind });
+  const traced = <T>(kind: TraceStepKind, work: () => Promise<T>): Promise<T> => tracedStep(span, kind, task.id, work);
   let worktree: TaskWorktree | null = null;
   /** The attempt changed nothing: there is nothing to merge. */
   let unchanged = false;
@@ -154,6 +157,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
         SHIPGATE_AGENT: agent.id,
         SHIPGATE_ATTEMPT: String(run.attempt),
         SHIPGATE_WORKTREE: cwd,
+        ...traceEnv(span),
         ...(agent.kind === "cli" ? { SHIPGATE_PROMPT_FILE: briefFile } : {}),
       },
       timeoutMs: timeoutSeconds * 1000,
@@ -183,7 +187,8 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
         await note(`warning: ${message}`);
       }
     }
-    if (task.acceptance) {
+    if (task.acceptance) await traced("acceptance", async () => {
+      if (!task.acceptance) return;
       step("acceptance");
       await note(`acceptance: ${task.acceptance}`);
       const check = await ctx.runCheck({ kind: "acceptance", id: task.id, command: task.acceptance, timeoutSeconds: task.acceptanceTimeout ?? null, cwd }, controller.signal);
@@ -194,20 +199,22 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
         const tail = reasonLine(`${check.stdoutTail}\n${check.stderrTail}`);
         throw new Verdict("failed", `acceptance ${how}${tail ? `: ${tail}` : ""}`);
       }
-    }
-    if (execution.gate) {
+    });
+    if (execution.gate) await traced("gate", async () => {
+      if (!execution.gate) return;
       step("gate");
       if (!ctx.checkGate) throw new Verdict("error", `the plan's gate "${execution.gate}" cannot be judged here`);
       const gate = await ctx.checkGate({ root: cwd, gate: execution.gate, signal: controller.signal });
       await note(`gate ${execution.gate}: ${gate.decision} ${gate.summary}`);
       if (gate.decision !== "GO") throw new Verdict("failed", `gate ${execution.gate} said NO-GO: ${gate.summary}`);
-    }
-    if (worktree && workspace.repo && workspace.integration && !unchanged) {
+    });
+    if (worktree && workspace.repo && workspace.integration && !unchanged) await traced("merge", async () => {
+      if (!worktree || !workspace.repo || !workspace.integration) return;
       step("merge");
       const merged = await ctx.git.mergeTask(workspace.repo, { integration: workspace.integration, branch: worktree.branch, message: `shipgate: merge ${task.id} (${task.title}), run ${run.id}`, author: authorOf(agent) });
       if (!merged.merged) throw new Verdict("failed", `merge into ${workspace.integration} conflicts in ${quoteList(merged.conflicts)}; branch ${worktree.branch} is kept`);
       await note(`merged into ${workspace.integration} as ${merged.commit}`);
-    }
+    });
   } catch (error) {
     if (error instanceof Verdict) {
       outcome = error.outcome;
@@ -250,7 +257,25 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
     // Only a merged branch goes (a done task's, or an attempt that committed nothing); one holding work stays.
     if (outcome !== "lost") await ctx.git.deleteMergedBranch(workspace.repo, worktree.branch, workspace.integration ?? undefined).catch(() => undefined);
   }
+  span?.end(TRACE_RESULT[outcome], why);
   return { outcome, exitCode, note: why, usage, durationMs, log, task: after };
+}
+
+/** An attempt's outcome as a task run's `cicd.pipeline.task.run.result`. */
+const TRACE_RESULT: Record<RunOutcome, TraceResult> = { done: "success", failed: "failure", error: "error", timeout: "timeout", cancelled: "cancellation", lost: "error" };
+
+/** Runs one step of an attempt under its own span: a Verdict ends it with the verdict's outcome, anything else as an error. */
+async function tracedStep<T>(span: TraceSpan | undefined, kind: TraceStepKind, name: string, work: () => Promise<T>): Promise<T> {
+  const child = span?.step(kind, name);
+  try {
+    const result = await work();
+    child?.end("success");
+    return result;
+  } catch (error) {
+    if (error instanceof Verdict) child?.end(TRACE_RESULT[error.outcome], error.note);
+    else child?.end("error", error instanceof Error ? error.message.split("\n")[0] : String(error));
+    throw error;
+  }
 }
 
 /** The commit author for an agent's work: its first email in the plan, else a local address naming it. */

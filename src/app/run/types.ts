@@ -7,6 +7,7 @@ import type * as worktree from "../../git/worktree.js";
 import type { AgentKind, Workspace } from "../../plan/types.js";
 import type { RunOutcome, RunUsage } from "../../store/types.js";
 import type { CheckingQueueContext } from "../queue/types.js";
+import type { TraceSpan } from "../tracing.js";
 
 /** The git operations an attempt needs: git/worktree.ts (its doc comments say what each does). */
 export type WorkspaceGit = Pick<typeof worktree, "createTaskWorktree" | "commitAll" | "changedFiles" | "mergeTask" | "removeTaskWorktree" | "deleteMergedBranch">;
@@ -80,6 +81,8 @@ export interface DispatchContext extends CheckingQueueContext {
   onEvent?: ((event: RunEvent) => void) | undefined;
   /** Whether `onEvent` wants `run-output` events (a live display); default false. */
   wantsOutput?: boolean | undefined;
+  /** The pipeline run this dispatcher is (tracing): each attempt is a task run under it, its runner gets TRACEPARENT. */
+  trace?: TraceSpan | undefined;
 }
 
 export interface DispatchOptions {

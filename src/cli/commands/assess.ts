@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
 import { appendFile } from "node:fs/promises";
 import type { AssessProgress } from "../../app/assess.js";
+import type { TraceResult } from "../../app/tracing.js";
 import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
 import type { BaselineSpec } from "../../gate/types.js";
 import { writeReport, type CliIo, type CommonOptions } from "../output.js";
 import { now } from "../clock.js";
+import { readVersion } from "../version.js";
 
 export interface AssessCommandOptions extends CommonOptions {
   report: string[];
@@ -68,7 +70,10 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   }
   // Ctrl-C / SIGTERM from here on: the collectors' processes are ended, nothing is stored (exit 130 / 143).
   const signal = io.interruptible?.();
-  return withStore(options.db, { cwd: root }, async (store) => {
+  // Tracing (OTEL_EXPORTER_OTLP_ENDPOINT): this assessment is a pipeline run; its trace is sent before the exit, also on an error or Ctrl-C.
+  const { withPipelineTrace } = await import("../../telemetry/tracing.js");
+  const traceOptions = { env: io.env, pipeline: "shipgate assess", version: readVersion, resultOf: (code: number): TraceResult => (code === 0 ? "success" : "failure") };
+  return withPipelineTrace(traceOptions, (trace) => withStore(options.db, { cwd: root }, async (store) => {
     // A baseline that names nothing (an unknown snapshot, name or git ref) must not leave a snapshot behind either.
     if (gateBaseline !== null && gateBaseline.kind !== "previous") {
       const { findNamedSnapshot } = await import("../../app/run-gate.js");
@@ -88,6 +93,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       onProgress: progressPrinter(io),
       now: () => new Date(now(io.env)),
       ...(signal ? { signal } : {}),
+      trace,
     }));
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     if (io.env.GITHUB_ACTIONS === "true" && stepSummary) await appendFile(stepSummary, `${text.renderAssessMarkdown(result.summary)}\n`);
@@ -103,7 +109,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     else if (options.markdown) writeReport(io, `${text.renderAssessMarkdown(result.summary)}\n`);
     else writeReport(io, `${text.renderAssessText(result.summary, { color: io.color })}\n`);
     return 0;
-  });
+  }));
 }
 
 /** A collector that fails (a tool that needs the network, offline) need not stop every assess: the hint offers --skip. */

@@ -2,11 +2,13 @@ import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DispatchContext, RunEvent, RunSummary, RunWorkspace, WorkspaceGateCheck } from "../../app/run/types.js";
 import type { QueueContext } from "../../app/queue.js";
+import type { TraceResult } from "../../app/tracing.js";
 import type { checkWorkspaceGate } from "../../app/run/workspace-gate.js";
 import { InterruptedError, ShipgateError } from "../../errors.js";
 import type { Plan, Workspace } from "../../plan/types.js";
 import { stripControls } from "../../report/sanitize.js";
 import { now } from "../clock.js";
+import { readVersion } from "../version.js";
 import type { CliIo } from "../output.js";
 import { renderRunTable, type LiveRow } from "../run-table.js";
 import { commandRunner, withQueue, type TaskOptions } from "./task.js";
@@ -58,7 +60,10 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
     import("../../app/run/workspace-gate.js"),
   ]);
   const render = createRenderer(io, options);
-  const summary = await withQueue(options, io, async (queue) => {
+  // Tracing (OTEL_EXPORTER_OTLP_ENDPOINT): this dispatcher is a pipeline run; its trace is sent before the exit, also on an error or Ctrl-C.
+  const { withPipelineTrace } = await import("../../telemetry/tracing.js");
+  const traceOptions = { env: io.env, pipeline: mode.worker ? "shipgate worker" : "shipgate run", version: readVersion, resultOf: traceResult };
+  const summary = await withPipelineTrace(traceOptions, (trace) => withQueue(options, io, async (queue) => {
     const { syncedPlanContent } = await import("../../app/queue/checks.js");
     const plan = await syncedPlanContent(queue);
     const workspace = await resolveWorkspace(options, plan, repo, io);
@@ -71,15 +76,22 @@ async function dispatchCommand(options: RunOptions, io: CliIo, mode: { worker: b
       checkGate: plan.execution?.gate ? await gateChecker(options, queue, workspace, checkWorkspaceGate) : undefined,
       onEvent: render.event,
       wantsOutput: false,
+      trace,
     };
     return dispatch(ctx, { workspace, agents: options.agents, maxParallel, untilIdle: !mode.worker || options.untilIdle === true, onlyOwn: mode.worker, maxTasks });
-  });
+  }));
   render.end(summary);
   if (summary.interrupted && signal?.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError("interrupted", "SIGINT");
   // With --max-tasks the tasks it did not claim are not failures: only the ones it claimed must end done.
   if (maxTasks !== undefined) return summary.claimedNotDone === 0 ? 0 : 1;
   const open = summary.failed + summary.blocked + summary.pending + summary.inProgress + summary.waitingOnPeople + summary.notRunHere;
   return open === 0 ? 0 : 1;
+}
+
+/** How a dispatcher's end is a pipeline run's result: interrupted, every claimed task done, or not. */
+function traceResult(summary: RunSummary): TraceResult {
+  if (summary.interrupted) return "cancellation";
+  return summary.claimedNotDone === 0 && summary.failed === 0 && summary.blocked === 0 ? "success" : "failure";
 }
 
 /**
