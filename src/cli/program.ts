@@ -80,7 +80,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .option("--baseline <spec>", "with --gate: compare against previous, a baseline name, branch:NAME, ref:GIT_REF or snapshot:ID")
     .option("--junit <file>", "with --gate: write the gate as JUnit XML (one test case per condition)")
     .option("--sarif <file>", "with --gate: write the findings that fail the gate as SARIF 2.1.0")
-    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess --skip npm-audit         all collectors but one\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then), 130 / 143 interrupted by Ctrl-C / SIGTERM (the collectors' processes are ended, nothing is stored).")
+    .addHelpText("after", "\nExamples:\n  shipgate assess                          run shipgate.yaml's collectors\n  shipgate assess --no-run                 read the reports they left last time\n  shipgate assess --skip npm-audit         all collectors but one\n  shipgate assess -r junit.xml -r lcov.info  no config needed\n  shipgate assess --gate release --sarif gate.sarif   assess, then GO / NO-GO\n\nExit codes: 0 ok (GO with --gate), 1 NO-GO (with --gate), 2 usage, config, report or collector error (nothing is stored then), 130 / 143 interrupted by Ctrl-C / SIGTERM (the collectors' processes are ended, nothing is stored).\n\nTraces: with OTEL_EXPORTER_OTLP_ENDPOINT set, the assessment is sent as an OpenTelemetry trace (docs/monitoring.md#traces).")
     .action(function (this: Command) {
       return act(async () => (await import("./commands/assess.js")).assessCommand(opts(this), io))();
     });
@@ -329,7 +329,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
         "task is blocked with the reason. Two tasks whose files overlap (or whose reads overlap the other's files)\n" +
         "never run at once. A person's tasks are never run: they wait for `shipgate task done`.\n" +
         "Output: a live table of running attempts on a terminal, plain lines in CI, one JSON event per line with --json\n(docs/json-output.md). " +
-        "Logs: .shipgate/runs/<run>.log (`shipgate task runs`, `shipgate task log RUN`).\n\n" +
+        "Logs: .shipgate/runs/<run>.log (`shipgate task runs`, `shipgate task log RUN`). Traces: with OTEL_EXPORTER_OTLP_ENDPOINT\nset, the run and each attempt are sent as OpenTelemetry spans (docs/monitoring.md#traces).\n\n" +
         "Examples:\n  shipgate run --dry-run\n  shipgate run --agent claude --agent codex --max-parallel 4\n  shipgate run --max-tasks 2               two tasks today, the rest another day\n\n" +
         "Exit codes: 0 every task is done (with --max-tasks: every task it claimed), 1 some task failed for good, is\nblocked, pending or waits on a person, 2 usage or plan error, 130 / 143 interrupted (running attempts are\ncancelled, their tasks back to pending).",
     )
