@@ -11,7 +11,6 @@ import { detectResources, envDetector, resourceFromAttributes } from "@opentelem
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { TraceResult, TraceSpan, TraceStepKind } from "../app/tracing.js";
-import type { PipelineTracer } from "./tracing.js";
 
 // The CI/CD attributes are still "development" in the conventions, so only the incubating entry point of
 // @opentelemetry/semantic-conventions exports them (and it is large): named here.
@@ -32,6 +31,14 @@ export function parentContext(traceparent: string | undefined): Context {
   const m = TRACEPARENT.exec(traceparent?.trim().toLowerCase() ?? "");
   if (!m || m[1] === "ff" || /^0+$/.test(m[2] ?? "") || /^0+$/.test(m[3] ?? "")) return ROOT_CONTEXT;
   return trace.setSpanContext(ROOT_CONTEXT, { traceId: m[2] as string, spanId: m[3] as string, traceFlags: Number.parseInt(m[4] as string, 16), isRemote: true });
+}
+
+/** The pipeline tracer a command holds while it runs (./tracing.ts `withPipelineTrace`). */
+export interface PipelineTracer {
+  /** Opens the pipeline-run span (a W3C `TRACEPARENT` in the env, when set, is its parent). */
+  pipeline(name: string): TraceSpan;
+  /** Sends what is left and stops; never rejects (an unreachable collector must not fail the command). */
+  shutdown(): Promise<void>;
 }
 
 export function createOtelTracer(options: { env: NodeJS.ProcessEnv; version: string }): PipelineTracer {

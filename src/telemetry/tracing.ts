@@ -6,14 +6,6 @@
 import { InterruptedError } from "../errors.js";
 import type { TraceResult, TraceSpan } from "../app/tracing.js";
 
-/** The pipeline tracer a command holds while it runs (src/telemetry/otel-tracer.ts). */
-export interface PipelineTracer {
-  /** Opens the pipeline-run span (a W3C `TRACEPARENT` in the env, when set, is its parent). */
-  pipeline(name: string): TraceSpan;
-  /** Sends what is left and stops; never rejects (an unreachable collector must not fail the command). */
-  shutdown(): Promise<void>;
-}
-
 /**
  * On when an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), unless
  * `OTEL_TRACES_EXPORTER` names `none` or `OTEL_SDK_DISABLED=true`.
