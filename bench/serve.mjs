@@ -330,4 +330,4 @@ async function main() {
 }
 
 if (process.argv[2] === "floor") floor(process.argv[3]);
-else process.exitCode = await main();
+else process.exitCode = await main().catch((error) => fail(error.message));
