@@ -1,0 +1,333 @@
+// `shipgate serve` under load (issue 13, "Performance"), side by side in one run:
+//  1. the real `shipgate serve` (dist/cli/main.js, a free loopback port, a token file, SHIPGATE_NOW fixed) on the store
+//     `bench/track.mjs generate` writes (1 000 snapshots, 10 000 tasks, 100 000 events), loaded by autocannon at 50
+//     connections for BENCH_DURATION (10) s per route after a warm-up: GET /api/snapshots/latest, /api/tasks, /metrics
+//     and /api/tracker — requests/s, p50 / p99 latency, errors and non-2xx answers, the target "p99 < 50 ms", and the
+//     server's peak RSS;
+//  2. the floor: a bare `node:http` server (its own process) answering the same bytes from memory, under the same load
+//     — what this machine gives at best; printed as the ratio.
+//   npm run build && node bench/serve.mjs     (BENCH_DURATION=SEC per route; BENCH_CONNECTIONS=50; BENCH_SERVE_STORE=DIR
+//   reuses a store written by `node bench/track.mjs generate DIR`; BENCH_PROFILE=1 runs the routes that missed the
+//   target once more under `node --cpu-prof` and prints where the server's time goes)
+// Exits 0 when every measurement ran (targets missed are printed, not failed); 1 when a route did not answer as
+// expected; 2 when it cannot start.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { clearTimeout } from "node:timers";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { fail, fmtTime, printMachine } from "./stats.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DIST = process.env.SHIPGATE_BENCH_DIST ?? join(ROOT, "dist");
+const BIN = join(DIST, "cli", "main.js");
+const TRACK = fileURLToPath(new URL("track.mjs", import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const TARGET_P99_MS = 50;
+const TOKEN = "bench-serve-token-0123456789abcdef";
+
+/** The routes of the issue, each with what its answer must hold (a broken server must not look fast). */
+const ROUTES = [
+  { path: "/api/snapshots/latest", check: (b) => (Array.isArray(JSON.parse(b).tests) ? undefined : "no `tests` in the answer") },
+  { path: "/api/tasks", check: (b) => ((n) => (n >= 1000 ? undefined : `${n} task(s)`))(JSON.parse(b).length ?? 0) },
+  { path: "/metrics", check: (b) => (b.includes("shipgate_tasks{") ? undefined : "no shipgate_tasks series") },
+  { path: "/api/tracker", check: (b) => (JSON.parse(b).headline ? undefined : "no `headline` in the answer") },
+];
+
+// ── the floor: a bare node:http server answering stored bytes ──────────────────────────────────────────────────────
+
+/** `node bench/serve.mjs floor DIR`: serves DIR/routes.json's bodies from memory on a free loopback port. */
+function floor(dir) {
+  const routes = new Map(JSON.parse(readFileSync(join(dir, "routes.json"), "utf8")).map((r) => [r.path, { type: r.type, body: readFileSync(join(dir, r.file)) }]));
+  const server = createServer((req, res) => {
+    const route = routes.get(req.url);
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "Content-Type": route.type, "Content-Length": route.body.length });
+    res.end(route.body);
+  });
+  server.listen(0, "127.0.0.1", () => process.stdout.write(`floor: http://127.0.0.1:${server.address().port}/\n`));
+  process.on("SIGTERM", () => server.close(() => process.exit(0)));
+}
+
+// ── processes ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Spawns a server and resolves with { child, url } once it prints its URL (`pattern` group 1). */
+function startServer(args, { env = {}, pattern }) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) resolvePromise({ child, url: m[1].replace(/\/$/, ""), stderr: () => err });
+    });
+    child.stderr.on("data", (d) => (err += d));
+    child.once("exit", (code, signal) => reject(new Error(`server exited (${signal ?? `exit ${code}`}) before listening: ${err.slice(-400)}`)));
+  });
+}
+
+function stopServer(child, signal = "SIGTERM") {
+  return new Promise((resolvePromise) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolvePromise();
+    });
+    child.kill(signal);
+  });
+}
+
+/** Peak resident set size of a running process in MB (Linux: VmHWM), or undefined. */
+function peakRssMB(pid) {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until the server answers a 404 within 50 ms again (requests abandoned by a load run are still being served). */
+async function waitIdle(url, limitMs = 180_000) {
+  const started = performance.now();
+  while (performance.now() - started < limitMs) {
+    const t = performance.now();
+    try {
+      await (await globalThis.fetch(`${url}/bench-idle-probe`, { signal: globalThis.AbortSignal.timeout(limitMs) })).arrayBuffer();
+    } catch {
+      // the server is busy or restarting: try again
+    }
+    if (performance.now() - t < 50) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return performance.now() - started;
+}
+
+function load(url, { connections, duration }) {
+  // timeout 60 s: a slow route shows its latency instead of timing out at autocannon's default 10 s.
+  return new Promise((resolvePromise, reject) => autocannon({ url, connections, duration, timeout: 60 }, (error, result) => (error ? reject(error) : resolvePromise(result))));
+}
+
+// ── one route ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function measureRoute(route, { shipgate, floorUrl, connections, duration, warmup }) {
+  const url = `${shipgate.url}${route.path}`;
+  await load(url, { connections: 1, duration: warmup });
+  await waitIdle(shipgate.url);
+  const sg = await load(url, { connections, duration });
+  const drainMs = await waitIdle(shipgate.url);
+  const rssMB = peakRssMB(shipgate.child.pid);
+  await load(`${floorUrl}${route.path}`, { connections: 1, duration: warmup });
+  const fl = await load(`${floorUrl}${route.path}`, { connections, duration });
+  return { route: route.path, shipgate: figures(sg), floor: figures(fl), drainMs, peakRssMB: rssMB };
+}
+
+function figures(r) {
+  return {
+    requests: r.latency.totalCount,
+    // Sent and not answered when the load stopped: a slow route's percentiles count only the answered ones.
+    unanswered: Math.max(0, r.requests.sent - r.latency.totalCount),
+    rps: r.latency.totalCount / (r.duration || 1),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+const rate = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+function printRoute(m, bytes) {
+  const s = m.shipgate;
+  const f = m.floor;
+  const meets = (x) => x.requests > 0 && x.p99 < TARGET_P99_MS && x.errors === 0 && x.non2xx === 0;
+  const met = meets(s);
+  console.log(`\nGET ${m.route}  (${(bytes / 1e3).toFixed(1)} kB per answer)`);
+  console.log(`  shipgate serve  ${rate(s.rps).padStart(7)} req/s  p50 ${ms(s.p50).padStart(8)}  p99 ${ms(s.p99).padStart(8)}  max ${ms(s.max).padStart(8)}  ${s.requests} answered, ${s.unanswered} in flight at the end, errors ${s.errors} (timeouts ${s.timeouts}), non-2xx ${s.non2xx}`);
+  console.log(`  floor node:http ${rate(f.rps).padStart(7)} req/s  p50 ${ms(f.p50).padStart(8)}  p99 ${ms(f.p99).padStart(8)}  max ${ms(f.max).padStart(8)}  ${f.requests} answered, ${f.unanswered} in flight at the end, errors ${f.errors}, non-2xx ${f.non2xx}`);
+  const ratio = f.rps > 0 && s.rps > 0 ? `floor / shipgate: ${(f.rps / s.rps).toFixed(1)}× the requests/s, p99 ${(s.p99 / Math.max(f.p99, 0.001)).toFixed(1)}×` : "no ratio (nothing answered)";
+  console.log(`  ${ratio}; target p99 < ${TARGET_P99_MS} ms: ${met ? "MET" : "MISSED"} (the floor: ${meets(f) ? "met" : "missed"})`);
+  console.log(`  server peak RSS so far ${m.peakRssMB === undefined ? "n/a" : `${m.peakRssMB.toFixed(0)} MB`}; idle again ${fmtTime(m.drainMs)} after the load stopped`);
+  return met;
+}
+
+// ── profile (BENCH_PROFILE=1) ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Self time per function and inclusive time of dist/ functions in a .cpuprofile. */
+function printProfile(file) {
+  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const self = new Map();
+  for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
+  const nameOf = (id) => {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const where = url ? url.replace(/^file:\/\//, "").replace(ROOT, "") : "";
+    return `${functionName || "(anonymous)"}${where ? ` ${where}:${lineNumber + 1}` : ""}`;
+  };
+  let total = 0;
+  let idle = 0;
+  const perFunction = new Map();
+  const inclusive = new Map();
+  for (const [id, t] of self) {
+    total += t;
+    const name = nameOf(id);
+    if (name.startsWith("(idle)")) idle += t;
+    perFunction.set(name, (perFunction.get(name) ?? 0) + t);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const n = nameOf(at);
+      if (!n.includes(" dist/") || seen.has(n)) continue;
+      seen.add(n);
+      inclusive.set(n, (inclusive.get(n) ?? 0) + t);
+    }
+  }
+  const busy = total - idle;
+  const top = (map, n) => [...map].filter(([name]) => !name.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, n);
+  const line = ([name, t]) => console.log(`    ${t.toFixed(0).padStart(7)} ms  ${((t / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);
+  console.log(`  ${busy.toFixed(0)} ms busy of ${total.toFixed(0)} ms sampled: ${file}`);
+  console.log("  self time by function (share of the busy time):");
+  top(perFunction, 15).forEach(line);
+  console.log("  inclusive time of shipgate's functions:");
+  top(inclusive, 20).forEach(line);
+}
+
+async function profileRoutes(routes, { serveArgs, env, connections, duration }) {
+  const out = join(ROOT, "bench", ".data", "serve", "profile");
+  for (const route of routes) {
+    const dir = join(out, route.replace(/\W+/g, "_").replace(/^_/, ""));
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const server = await startServer(["--cpu-prof", "--cpu-prof-dir", dir, ...serveArgs], { env, pattern: /shipgate serve: (\S+)/ });
+    try {
+      await load(`${server.url}${route}`, { connections: 1, duration: 1 });
+      await load(`${server.url}${route}`, { connections, duration });
+      await waitIdle(server.url);
+    } finally {
+      await stopServer(server.child, "SIGINT");
+    }
+    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+    console.log(`\nprofile of GET ${route} (${connections} connections, ${duration} s, then drained)`);
+    if (file) printProfile(join(dir, file));
+    else console.log(`  no profile written (${server.stderr().slice(-300)})`);
+  }
+}
+
+// ── main ──────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The generator's clock: noon (UTC) of the day of the newest event — the `NOW` of bench/track.mjs. */
+async function storeNow(db) {
+  const { default: Database } = await import("better-sqlite3");
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    const newest = sqlite.prepare("SELECT max(at) AS at FROM event").get().at;
+    const noon = Date.parse(`${newest.slice(0, 10)}T12:00:00.000Z`);
+    return new Date(Date.parse(newest) < noon ? noon : noon + 86_400_000).toISOString();
+  } finally {
+    sqlite.close();
+  }
+}
+
+function positive(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+async function main() {
+  const duration = positive("BENCH_DURATION", 10);
+  const connections = positive("BENCH_CONNECTIONS", 50);
+  const warmup = positive("BENCH_WARMUP", 2);
+  if (!duration || !connections || !warmup) return fail("BENCH_DURATION, BENCH_CONNECTIONS and BENCH_WARMUP must be positive numbers");
+  if (!existsSync(BIN)) return fail(`${BIN} is missing: run \`npm run build\` first`);
+  printMachine(1);
+  const work = mkdtempSync(join(tmpdir(), "shipgate-bench-serve-"));
+  const servers = [];
+  let failed = false;
+  try {
+    let dir = process.env.BENCH_SERVE_STORE;
+    if (dir) {
+      if (!existsSync(join(dir, "shipgate.db"))) return fail(`BENCH_SERVE_STORE=${dir} holds no shipgate.db: write one with \`node bench/track.mjs generate ${dir}\``);
+      console.log(`\nstore: ${join(dir, "shipgate.db")} (BENCH_SERVE_STORE, reused)`);
+    } else {
+      dir = join(work, "store");
+      const started = performance.now();
+      const gen = spawnSync(process.execPath, [TRACK, "generate", dir, "1"], { encoding: "utf8", env: { ...process.env, SHIPGATE_BENCH_DIST: DIST } });
+      if (gen.status !== 0) return fail(`bench/track.mjs generate failed (exit ${gen.status}): ${gen.stderr.slice(-400)}`);
+      console.log(`\ngenerated ${join(dir, "shipgate.db")} with bench/track.mjs in ${fmtTime(performance.now() - started)} (not measured)`);
+      process.stdout.write(gen.stdout);
+    }
+    const db = join(dir, "shipgate.db");
+    const now = process.env.SHIPGATE_NOW ?? (await storeNow(db));
+    const tokenFile = join(work, "token");
+    writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+    const serveArgs = [BIN, "serve", "--port", "0", "--host", "127.0.0.1", "--db", db, "--cwd", dir, "--token-file", tokenFile];
+    const env = { SHIPGATE_NOW: now, NO_COLOR: "1" };
+    console.log(`SHIPGATE_NOW=${now}; ${connections} connections, ${duration} s per route after a ${warmup} s warm-up on one connection (autocannon)`);
+
+    const shipgate = await startServer(serveArgs, { env, pattern: /shipgate serve: (\S+)/ });
+    servers.push(shipgate.child);
+    const startRss = peakRssMB(shipgate.child.pid);
+
+    // The answers the floor serves: the server's own bytes, fetched once (and checked).
+    const answers = join(work, "answers");
+    mkdirSync(answers);
+    const index = [];
+    const sizes = new Map();
+    for (const [i, route] of ROUTES.entries()) {
+      const res = await globalThis.fetch(`${shipgate.url}${route.path}`);
+      const body = Buffer.from(await res.arrayBuffer());
+      const problem = res.status !== 200 ? `status ${res.status}: ${body.toString("utf8").slice(0, 300)}` : route.check(body.toString("utf8"));
+      if (problem) {
+        console.log(`GET ${route.path}: FAILED — ${problem}`);
+        failed = true;
+        continue;
+      }
+      writeFileSync(join(answers, `${i}`), body);
+      index.push({ path: route.path, type: res.headers.get("content-type"), file: `${i}` });
+      sizes.set(route.path, body.length);
+    }
+    writeFileSync(join(answers, "routes.json"), JSON.stringify(index));
+    const floorServer = await startServer([SELF, "floor", answers], { pattern: /floor: (\S+)/ });
+    servers.push(floorServer.child);
+
+    const results = [];
+    const missed = [];
+    for (const route of ROUTES.filter((r) => sizes.has(r.path))) {
+      const m = await measureRoute(route, { shipgate, floorUrl: floorServer.url, connections, duration, warmup });
+      if (!printRoute(m, sizes.get(route.path))) missed.push(route.path);
+      if (m.shipgate.requests === 0 || m.shipgate.non2xx > 0) failed = true;
+      results.push({ ...m, bytes: sizes.get(route.path) });
+    }
+    const peak = peakRssMB(shipgate.child.pid);
+    const floorPeak = peakRssMB(floorServer.child.pid);
+    console.log(`\nshipgate serve peak RSS: ${peak?.toFixed(0) ?? "n/a"} MB (${startRss?.toFixed(0) ?? "n/a"} MB once listening); floor server ${floorPeak?.toFixed(0) ?? "n/a"} MB`);
+    console.log(`target p99 < ${TARGET_P99_MS} ms at ${connections} connections: ${missed.length === 0 ? "MET on every route" : `MISSED on ${missed.join(", ")}`}`);
+    const data = join(ROOT, "bench", ".data");
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, "serve-results.json"), `${JSON.stringify({ now, connections, duration, results, peakRssMB: peak, floorPeakRssMB: floorPeak }, null, 2)}\n`);
+    await Promise.all(servers.splice(0).map((child) => stopServer(child)));
+
+    if (process.env.BENCH_PROFILE && missed.length > 0) await profileRoutes(missed, { serveArgs, env, connections, duration });
+    else if (missed.length > 0) console.log("BENCH_PROFILE=1 profiles the routes that missed (node --cpu-prof on the server)");
+  } finally {
+    await Promise.all(servers.map((child) => stopServer(child)));
+    rmSync(work, { recursive: true, force: true });
+  }
+  return failed ? 1 : 0;
+}
+
+if (process.argv[2] === "floor") floor(process.argv[3]);
+else process.exitCode = await main().catch((error) => fail(error.message));
