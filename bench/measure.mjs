@@ -62,3 +62,46 @@ function failure(run) {
   const stderr = (run.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
   return stderr ? `${why}: ${stderr}` : why;
 }
+
+/**
+ * Prints where a .cpuprofile's time went: self time per function and the inclusive time of shipgate's own (dist/)
+ * functions, as shares of the busy (not idle) time. `root` is stripped from file names.
+ */
+export function printCpuProfile(file, { root, selfTop = 15, inclusiveTop = 20 }) {
+  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const self = new Map();
+  for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
+  const nameOf = (id) => {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const where = url ? url.replace(/^file:\/\//, "").replace(root, "") : "";
+    return `${functionName || "(anonymous)"}${where ? ` ${where}:${lineNumber + 1}` : ""}`;
+  };
+  let total = 0;
+  let idle = 0;
+  const perFunction = new Map();
+  const inclusive = new Map();
+  for (const [id, t] of self) {
+    total += t;
+    const name = nameOf(id);
+    if (name.startsWith("(idle)")) idle += t;
+    perFunction.set(name, (perFunction.get(name) ?? 0) + t);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const n = nameOf(at);
+      if (!n.includes(" dist/") || seen.has(n)) continue;
+      seen.add(n);
+      inclusive.set(n, (inclusive.get(n) ?? 0) + t);
+    }
+  }
+  const busy = total - idle;
+  const top = (map, n) => [...map].filter(([name]) => !name.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, n);
+  const line = ([name, t]) => console.log(`    ${t.toFixed(0).padStart(7)} ms  ${((t / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);
+  console.log(`  ${busy.toFixed(0)} ms busy of ${total.toFixed(0)} ms sampled: ${file}`);
+  console.log("  self time by function (share of the busy time):");
+  top(perFunction, selfTop).forEach(line);
+  console.log("  inclusive time of shipgate's functions:");
+  top(inclusive, inclusiveTop).forEach(line);
+}

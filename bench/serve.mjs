@@ -20,6 +20,7 @@ import { performance } from "node:perf_hooks";
 import { clearTimeout } from "node:timers";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { printCpuProfile } from "./measure.mjs";
 import { fail, fmtTime, printMachine } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -165,45 +166,6 @@ function printRoute(m, bytes) {
 
 // ── profile (BENCH_PROFILE=1) ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Self time per function and inclusive time of dist/ functions in a .cpuprofile. */
-function printProfile(file) {
-  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(file, "utf8"));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of nodes) for (const child of n.children ?? []) parent.set(child, n.id);
-  const self = new Map();
-  for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
-  const nameOf = (id) => {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const where = url ? url.replace(/^file:\/\//, "").replace(ROOT, "") : "";
-    return `${functionName || "(anonymous)"}${where ? ` ${where}:${lineNumber + 1}` : ""}`;
-  };
-  let total = 0;
-  let idle = 0;
-  const perFunction = new Map();
-  const inclusive = new Map();
-  for (const [id, t] of self) {
-    total += t;
-    const name = nameOf(id);
-    if (name.startsWith("(idle)")) idle += t;
-    perFunction.set(name, (perFunction.get(name) ?? 0) + t);
-    const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const n = nameOf(at);
-      if (!n.includes(" dist/") || seen.has(n)) continue;
-      seen.add(n);
-      inclusive.set(n, (inclusive.get(n) ?? 0) + t);
-    }
-  }
-  const busy = total - idle;
-  const top = (map, n) => [...map].filter(([name]) => !name.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, n);
-  const line = ([name, t]) => console.log(`    ${t.toFixed(0).padStart(7)} ms  ${((t / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);
-  console.log(`  ${busy.toFixed(0)} ms busy of ${total.toFixed(0)} ms sampled: ${file}`);
-  console.log("  self time by function (share of the busy time):");
-  top(perFunction, 15).forEach(line);
-  console.log("  inclusive time of shipgate's functions:");
-  top(inclusive, 20).forEach(line);
-}
 
 async function profileRoutes(routes, { serveArgs, env, connections, duration }) {
   const out = join(ROOT, "bench", ".data", "serve", "profile");
@@ -221,7 +183,7 @@ async function profileRoutes(routes, { serveArgs, env, connections, duration }) 
     }
     const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
     console.log(`\nprofile of GET ${route} (${connections} connections, ${duration} s, then drained)`);
-    if (file) printProfile(join(dir, file));
+    if (file) printCpuProfile(join(dir, file), { root: ROOT });
     else console.log(`  no profile written (${server.stderr().slice(-300)})`);
   }
 }

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { findGnuTime } from "./measure.mjs";
+import { findGnuTime, printCpuProfile } from "./measure.mjs";
 import { benchRuns, fail, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -645,39 +645,7 @@ function profile(gen, dir) {
   });
   const file = readdirSync(out).find((f) => f.endsWith(".cpuprofile"));
   if (!file) return console.log(`  profile: none written (exit ${run.status})`);
-  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(join(out, file), "utf8"));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of nodes) for (const child of n.children ?? []) parent.set(child, n.id);
-  const self = new Map();
-  for (let i = 0; i < samples.length; i++) self.set(samples[i], (self.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0) / 1000);
-  const nameOf = (id) => {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const where = url ? url.replace(/^file:\/\//, "").replace(ROOT, "") : "";
-    return `${functionName || "(anonymous)"}${where ? ` ${where}:${lineNumber + 1}` : ""}`;
-  };
-  let total = 0;
-  const perFunction = new Map();
-  const inclusive = new Map();
-  for (const [id, ms] of self) {
-    total += ms;
-    perFunction.set(nameOf(id), (perFunction.get(nameOf(id)) ?? 0) + ms);
-    // Inclusive time of shipgate's own functions: each sample counts once for every distinct function on its stack.
-    const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const name = nameOf(at);
-      if (!name.includes(" dist/") || seen.has(name)) continue;
-      seen.add(name);
-      inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
-    }
-  }
-  const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
-  const line = ([name, ms]) => console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
-  console.log(`  profile of one \`track report\` (${total.toFixed(0)} ms sampled): ${join(out, file)}`);
-  console.log("  self time by function:");
-  top(perFunction, 15).forEach(line);
-  console.log("  inclusive time of shipgate's functions:");
-  top(inclusive, 25).forEach(line);
+  printCpuProfile(join(out, file), { root: ROOT, inclusiveTop: 25 });
 }
 
 function describe(gen) {

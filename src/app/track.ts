@@ -85,7 +85,7 @@ function nextMoment(at: string): string {
 }
 
 /** The store, counting the calls made through it (every method is one query or one transaction). */
-function countQueries(store: Store): { store: Store; count: () => number } {
+export function countQueries(store: Store): { store: Store; count: () => number } {
   let n = 0;
   const proxy = new Proxy(store, {
     get(target, key, receiver) {

@@ -10,6 +10,7 @@ import { weekdayIndex } from "../plan/schedule.js";
 import { isCalendarDate } from "../plan/validate-plan.js";
 import type { StoreEvent, TaskState } from "../store/types.js";
 import { TASK_STATES } from "../store/task-state.js";
+import { isoMs } from "./time.js";
 
 /** One stored plan import, as the burn-down reads it. */
 export interface BurndownImport {
@@ -92,8 +93,6 @@ export interface BurndownDay {
 }
 
 const DAY_MS = 86_400_000;
-/** A date, or a date-time with a zone (Z or ±hh:mm). */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const STATES = new Set<string>(TASK_STATES);
 
 /**
@@ -254,7 +253,7 @@ export function movesFromEvents(events: readonly StoreEvent[]): BurndownMove[] {
 function sortByTime<T extends { at: string }>(items: readonly T[], label: (item: T) => string, kind: string): { ms: number; item: T }[] {
   const timed = items.map((item) => {
     // A time without a zone would be read in the machine's zone: the same history would burn down differently.
-    const ms = ISO_TIME.test(item.at) ? Date.parse(item.at) : Number.NaN;
+    const ms = isoMs(item.at);
     if (Number.isNaN(ms)) throw new ShipgateError("USAGE", `[track] the ${kind} ${label(item)} has a time that is not an ISO 8601 date-time with a zone, such as 2026-03-01T09:00:00Z (got "${item.at}")`);
     return { ms, item };
   });

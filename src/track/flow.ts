@@ -11,6 +11,7 @@ import { isCalendarDate } from "../plan/validate-plan.js";
 import type { StoreEvent, TaskRun, TaskState } from "../store/types.js";
 import { TASK_STATES } from "../store/task-state.js";
 import type { EstimateAccuracy, Flow, TaskCycle, ThroughputPeriod } from "./model.js";
+import { isoMs } from "./time.js";
 
 export interface FlowInput {
   /**
@@ -61,7 +62,6 @@ interface Replay {
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** A date, or a date-time with a zone (Z or ±hh:mm): the times burndown.ts accepts. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const STATES = new Set<string>(TASK_STATES);
 
 /**
@@ -282,7 +282,7 @@ function expectedOf(map: ReadonlyMap<string, number>, id: string): number | unde
 
 function timeOf(value: string, what: string): number {
   // A time without a zone would be read in the machine's zone: the same history would give other days.
-  const ms = typeof value === "string" && ISO_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = isoMs(value);
   if (Number.isNaN(ms)) throw usage(`${what} is not an ISO 8601 date-time with a zone, such as 2026-03-01T09:00:00Z (got "${String(value)}")`, "pass times as the store returns them");
   return ms;
 }

@@ -11,6 +11,7 @@ import { ShipgateError } from "../errors.js";
 import { TASK_STATES } from "../store/task-state.js";
 import type { StoreEvent, TaskRun, TaskState } from "../store/types.js";
 import type { RunAt, TaskAt } from "./model.js";
+import { isoMs } from "./time.js";
 
 /** One task move read from a `task.*` event (see `taskMoveOf`). */
 export interface TaskMove {
@@ -52,7 +53,6 @@ export interface ReplayTasksInput {
   at: string;
 }
 
-const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const STATES = new Set<string>(TASK_STATES);
 const STATE_OF_TYPE: Readonly<Record<string, TaskState>> = {
   "task.started": "in_progress",
@@ -67,7 +67,7 @@ const STATE_OF_TYPE: Readonly<Record<string, TaskState>> = {
  * with a zone: a time without one would be read in the machine's zone, and the same history would replay differently.
  */
 export function instantMs(value: string, what: string): number {
-  const ms = TIME.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = isoMs(value);
   if (Number.isNaN(ms)) throw new ShipgateError("USAGE", `[track] ${what} is not an ISO 8601 date-time with a zone, such as 2026-03-01T09:00:00Z (got "${value}")`);
   return ms;
 }

@@ -15,9 +15,9 @@ import { weekdayIndex } from "../plan/schedule.js";
 import type { MetricTarget } from "../plan/types.js";
 import { isCalendarDate } from "../plan/validate-plan.js";
 import type { FactPoint } from "../store/types.js";
+import { isoMs } from "./time.js";
 
 const DAY_MS = 86_400_000;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /**
  * The metric names people write in targets and gates (`coverage.lines`) that a snapshot stores under another fact
@@ -185,7 +185,7 @@ export function dailySeries(options: DailySeriesOptions): MetricSeries[] {
   for (const fact of options.facts) {
     const group = groups.get(groupKey(fact.key, fact.component));
     if (group === undefined) continue;
-    const ms = ISO_TIME.test(fact.takenAt) ? Date.parse(fact.takenAt) : Number.NaN;
+    const ms = isoMs(fact.takenAt);
     if (Number.isNaN(ms)) throw usage(`snapshot ${fact.snapshotId}'s takenAt "${fact.takenAt}" is not an ISO 8601 time`, "pass facts as the store returns them");
     const day = Math.floor(ms / DAY_MS);
     if (day > toDay) continue;

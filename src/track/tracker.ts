@@ -93,7 +93,10 @@ export function buildTracker(input: TrackerInput): Tracker {
   const seed = input.seed ?? DEFAULT_SEED;
   const throughput = inWindow ? workingDayThroughput(flowView.daily) : [];
   const remainingTasks = today?.remainingTasks ?? plan?.tasks.length ?? 0;
-  const floorDays = plan ? criticalPathFloor(remainingCriticalHours(plan, doneSet(taskEvents)), HOURS_PER_DAY) : 0;
+  // Task states at the moment: the critical-path floor, blockers, alerts and the standup all read them.
+  const tasks = replayTasks({ tasks: taskDefinitions(plans), imports, events: taskEvents, at });
+  const done = new Set(tasks.filter((t) => t.state === "done").map((t) => t.id));
+  const floorDays = plan ? criticalPathFloor(remainingCriticalHours(plan, done), HOURS_PER_DAY) : 0;
   const start = dateOfWeekday(weekdayIndex(asOf) + 1);
   const completion = forecastCompletion({ throughput, remaining: remainingTasks, start, floorDays, trials, seed });
   // Without a plan (or with an empty one) there is nothing to finish: no date, and the reason says so.
@@ -123,7 +126,6 @@ export function buildTracker(input: TrackerInput): Tracker {
     forecastP85: forecast.p85,
     probabilityBy: (date: string) => milestoneProbability(completion.simulation, start, date),
   });
-  const tasks = replayTasks({ tasks: taskDefinitions(plans), imports, events: taskEvents, at });
   const runs = replayRuns(input.runs, at);
   const titles = new Map(tasks.map((t) => [t.id, t.title] as const));
   const blockers = blockerLog({ events: taskEvents, titles, from: window.start < asOf ? window.start : asOf, at });
@@ -268,13 +270,6 @@ function lastDoneDay(days: readonly BurndownDay[]): string | null {
   let day: string | null = null;
   for (let i = days.length - 1; i >= 0 && (days[i] as BurndownDay).remainingTasks === 0; i--) day = (days[i] as BurndownDay).date;
   return day;
-}
-
-/** Ids done at the end of the events (their last move entered done). */
-function doneSet(taskEvents: StoreEvent[]): Set<string> {
-  const last = new Map<string, string>();
-  for (const e of taskEvents) if (e.subject !== null) last.set(e.subject, e.type);
-  return new Set([...last].filter(([, type]) => type === "task.done").map(([id]) => id));
 }
 
 /** The critical path of what is left: the plan's longest expected path with done tasks taking no time. */

@@ -18,6 +18,7 @@ import type { Store } from "../../src/store/types.js";
 import type { Tracker } from "../../src/track/model.js";
 import { freshDatabase, postgresAvailable } from "../support/postgres.js";
 import { PROGRAM, writeProgram } from "../track/program.js";
+import { countQueries } from "../../src/app/track.js";
 
 interface Sample {
   name: string;
@@ -51,22 +52,6 @@ function valueOf(all: Sample[], name: string, labels: Record<string, string> = {
   return all.find((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === wanted)?.value;
 }
 
-/** The store, counting the calls made through it. */
-function counting(store: Store): { store: Store; count: () => number } {
-  let n = 0;
-  const proxy = new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        n++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, count: () => n };
-}
-
 const promtool = spawnSync("promtool", ["--version"], { encoding: "utf8" });
 const noPromtool = promtool.error === undefined && promtool.status === 0 ? null : "promtool is not installed (scripts/ci-deps.sh installs Debian's prometheus package, which brings it)";
 
@@ -81,7 +66,7 @@ beforeAll(async () => {
   program = await openStore(join(dir, "shipgate.db"), { at: "2026-11-02T07:00:00.000Z" });
   await writeProgram(program, dir);
   tracker = await trackProgram(program, { now: PROGRAM.now });
-  const counted = counting(program);
+  const counted = countQueries(program);
   ({ body, contentType } = await renderMetrics(counted.store, { now: PROGRAM.now }));
   programQueries = counted.count();
 });
@@ -270,7 +255,7 @@ describe("/metrics on a 10 000-task plan", () => {
     for (let i = 0; i < 30; i++) {
       await big.appendEvent({ at: `2026-11-0${2 + (i % 6)}T18:00:00.000Z`, type: "gate.evaluated", subject: "snapshot:0", data: { gate: ["ci", "release", "nightly"][i % 3], verdict: i % 4 === 0 ? "NO-GO" : "GO", baseline: null, failed: [] } });
     }
-    const counted = counting(big);
+    const counted = countQueries(big);
     bigBody = (await renderMetrics(counted.store, { now: "2026-11-09T12:00:00.000Z" })).body;
     bigQueries = counted.count();
   });
