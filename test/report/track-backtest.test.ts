@@ -47,7 +47,10 @@ describe("track backtest (issue 12 trial, unjs/pathe)", () => {
   });
 
   it("an uneven history: cuts whose P85 falls before the as-of day count, and the rate is over them only", () => {
-    const b = backtestTracker(trackerWith("2026-11-27", [3, 0, 2, 0, 4, 1, 0, 3, 0, 2, 1, 0, 2, 3, 0]));
+    // Fast, then slow: early cuts forecast too soon, so they could fail (and most do). The previous history here gave
+    // no cut that could fail, so the assertions below held whatever the code did.
+    const b = backtestTracker(trackerWith("2026-11-20", [4, 4, 4, 4, 4, 4, 1, 0, 1, 0, 1, 0, 0, 1, 0]));
+    expect(b.cuts).toBeGreaterThan(0);
     expect(b.cuts + b.bound + b.skipped).toBe(b.points.length + b.skipped);
     expect(b.points.filter((p) => p.couldFail).every((p) => p.p85 === null || p.p85 < "2026-11-27")).toBe(true);
     expect(b.rate).toBe(b.cuts === 0 ? null : b.withinP85 / b.cuts);
