@@ -34,10 +34,10 @@ export async function trackProgram(store: Store, options: TrackOptions): Promise
   const to = nextMoment(at);
   const counted = countQueries(store);
   // The plans first: their targets and milestones name the facts to read.
-  const plans = await counted.store.listPlans({ to });
+  const plans = (await counted.store.listPlans({ to })).filter(hasPlanContent);
   const [events, facts, runs] = await Promise.all([
     counted.store.listEvents({ to, types: [...TRACKER_EVENT_TYPES] }),
-    counted.store.listFactSeries({ to, keys: trackerFactKeys(plans.filter(hasPlanContent)) }),
+    counted.store.listFactSeries({ to, keys: trackerFactKeys(plans) }),
     counted.store.listRuns({ to }),
   ]);
   const branch = options.branch ?? trackedBranch(facts);
@@ -45,7 +45,7 @@ export async function trackProgram(store: Store, options: TrackOptions): Promise
   const tracker = buildTracker({
     asOf,
     at,
-    plans: plans.filter(hasPlanContent),
+    plans,
     events,
     facts,
     runs,
