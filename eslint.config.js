@@ -123,4 +123,18 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  // The dashboard (web/) runs in a browser: it shares types with the server through src/server/api-types.ts only
+  // (the API's contract), and no Node built-in reaches it.
+  {
+    files: ["web/src/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", {
+        patterns: [
+          { regex: "^(\\.\\./)+src/(?!server/api-types\\.js$)", message: "the dashboard imports from src/ only the API's types (src/server/api-types.ts): ask the server for anything else." },
+          { regex: "^(\\.\\./)+src/server/api-types\\.js$", allowTypeImports: true, message: "the dashboard imports the API's types only (import type)." },
+          { regex: `^(node:)?${anyOf(ioBuiltins)}(/.*)?$`, message: "the dashboard runs in a browser: no Node built-ins." },
+        ],
+      }],
+    },
+  },
 );

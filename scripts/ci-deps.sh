@@ -4,13 +4,15 @@
 #   python3-pytest, python3-coverage   `shipgate init`'s pytest collector, run on a sample Python project
 #   prometheus                     promtool: `promtool check metrics` on /metrics and `promtool test rules` on
 #                                  monitoring/prometheus/alerts.yml (test/server/metrics.test.ts)
+#   chromium                       the headless browser the dashboard tests drive with playwright-core
+#                                  (test/web/; never a downloaded browser)
 #   postgresql-15 (or postgresql)  the server binaries (initdb, pg_ctl, postgres) of the throwaway PostgreSQL
 #                                  cluster the store tests run against (scripts/pg-test-server.mjs)
 # Idempotent: installs only what is missing, and does nothing when everything is there.
 # Run as root (CI images), or with sudo available.
 set -euo pipefail
 
-packages=(golang-go gotestsum python3-pytest python3-coverage prometheus)
+packages=(golang-go gotestsum python3-pytest python3-coverage prometheus chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

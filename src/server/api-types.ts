@@ -8,11 +8,12 @@ import type { AssessSummary } from "../snapshot/types.js";
 import type { SnapshotDiff } from "../snapshot/diff.js";
 import type { GateResult } from "../gate/types.js";
 import type { RunView } from "../report/runs.js";
+import type { GanttChart } from "../plan/gantt.js";
 
 import type { RiskView, Tracker } from "../track/model.js";
 import type { ErrorCode } from "../errors.js";
 
-export type { AssessSummary, BaselineRecord, GateResult, RiskView, RunView, SnapshotDiff, StoredPlan, StoreEvent, TaskRecord, TaskState, Tracker };
+export type { AssessSummary, BaselineRecord, GanttChart, GateResult, RiskView, RunView, SnapshotDiff, StoredPlan, StoreEvent, TaskRecord, TaskState, Tracker };
 
 /** Every error: 4xx for a bad request (never a 500 for input), with a stable code (src/errors.ts, plus the HTTP ones). */
 export interface ApiError {
@@ -60,6 +61,13 @@ export type GateResponse = GateResult;
 
 /** `GET /api/plan`: the latest imported plan (404 before the first import). */
 export type PlanResponse = StoredPlan;
+
+/**
+ * `GET /api/plan/gantt?date=YYYY-MM-DD&maxTasks=N`: the stored plan's Gantt chart with the stored task states and the
+ * critical path (`shipgate plan gantt`'s model; `date` is the today line, default today; at most 500 bars unless
+ * `maxTasks`). `GET /api/plan/gantt.svg` is the same chart drawn as `plan gantt --svg` draws it.
+ */
+export type GanttResponse = GanttChart;
 
 /** `GET /api/tasks?state=S&owner=A`: the latest plan's tasks in plan order (`shipgate task list --json`). */
 export type TaskListResponse = TaskRecord[];

@@ -12,6 +12,7 @@ import type { Store, StoreEvent, TaskState } from "../store/types.js";
 import type * as Api from "./api-types.js";
 import { createTokenCheck, SAFE_METHODS } from "./auth.js";
 import { apiError, errorResponse } from "./errors.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { createEventFeed, type EventFeed } from "./event-feed.js";
 import { boolParam, dayParam, intParam, oneOf, snapshotParam } from "./params.js";
 import { queueContext, serverPlanContent } from "./queue-context.js";
@@ -45,6 +46,8 @@ export interface CreateAppOptions {
   onInternalError?: (error: unknown) => void;
   /** /metrics; default: src/server/metrics.ts. */
   renderMetrics?: RenderMetrics;
+  /** The built dashboard served at `/` (default dist/web, written by `npm run build`); false: none. */
+  dashboardDir?: string | false;
 }
 
 export interface ShipgateApp {
@@ -164,6 +167,17 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     if (!plan) throw new ShipgateError("NOT_FOUND", "[server] the store holds no plan yet", { hint: "import one: run a task command in the project (docs/plan.md)" });
     return c.json(plan satisfies Api.PlanResponse);
   });
+  app.get("/api/plan/gantt", async (c) => c.json((await planGantt(c)) satisfies Api.GanttResponse));
+  app.get("/api/plan/gantt.svg", async (c) => {
+    const { renderGanttSvg } = await import("../report/plan-gantt-svg.js");
+    return c.body(renderGanttSvg(await planGantt(c)), 200, { "Content-Type": "image/svg+xml; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" });
+  });
+  const planGantt = async (c: Context) => {
+    const date = dayParam(c.req.query("date"), "date");
+    const maxTasks = intParam(c.req.query("maxTasks"), "maxTasks", { min: 1, max: 5000 });
+    const { storedPlanGantt } = await import("../app/plan-gantt.js");
+    return storedPlanGantt(store, { today: date ?? now().slice(0, 10), ...(maxTasks === undefined ? {} : { maxTasks }) });
+  };
   app.get("/api/tasks", async (c) => {
     const state = oneOf(c.req.query("state"), "state", TASK_STATES);
     const owner = c.req.query("owner");
@@ -312,6 +326,12 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     const result = await setRiskStatus({ store, plan, planFile }, { id: c.req.param("id"), status: request.status, note: request.note ?? null, by: request.by ?? null, at: now() });
     return c.json(result satisfies Api.RiskSetResponse);
   });
+
+  // ── The dashboard (web/, built into dist/web): GET only, exact file paths only ──
+  if (options.dashboardDir !== false) {
+    const dashboard = dashboardRoutes(options.dashboardDir);
+    app.get("*", async (c, next) => (c.req.path.startsWith("/api/") ? next() : ((await dashboard(c)) ?? next())));
+  }
 
   return { app, close: () => feed.close() };
 }

@@ -1,0 +1,134 @@
+/**
+ * The dashboard tests' real parts: the example's three-week history (scripts/demo-history.mjs, made once per test run
+ * and shared by every test file through a lock folder), `shipgate serve` as a real process on it, and Debian's
+ * Chromium driven by playwright-core (never a downloaded browser). Screenshots go to .test-tmp/screenshots/, and to
+ * $SHIPGATE_SCREENSHOTS as well when set (`SHIPGATE_SCREENSHOTS=docs/screenshots npx vitest run test/web` refreshes
+ * the README's).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { bin, repoRoot } from "../cli/run-cli.js";
+
+export const CHROMIUM = process.env.SHIPGATE_CHROMIUM ?? "/usr/bin/chromium";
+/** The moment the example's history ends (its last snapshot is 2026-11-24 18:00): every figure is the same on every run. */
+export const DEMO_NOW = "2026-11-24T19:00:00.000Z";
+
+const shared = join(repoRoot, ".test-tmp", "web-demo");
+
+/**
+ * The example's history, made by `scripts/demo-history.mjs` once per test run (about a minute): the first caller
+ * makes it, the others wait for it. Read-only: tests that change the store work on `demoCopy()`.
+ */
+export async function demoHistory(): Promise<string> {
+  const project = join(shared, "project");
+  const done = join(shared, "done");
+  mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+  let mine = false;
+  try {
+    mkdirSync(shared);
+    mine = true;
+  } catch {
+    // another test file is making it
+  }
+  if (mine) {
+    const script = spawnSync(process.execPath, [join(repoRoot, "scripts/demo-history.mjs"), "--no-copy", "--dir", project], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", CI: "", GITHUB_ACTIONS: "" },
+      timeout: 400_000,
+    });
+    if (script.status !== 0) {
+      writeFileSync(join(shared, "failed"), script.stdout + script.stderr);
+      throw new Error(`scripts/demo-history.mjs failed:\n${script.stdout}\n${script.stderr}`);
+    }
+    writeFileSync(done, "");
+    return project;
+  }
+  for (let waited = 0; waited < 420_000; waited += 250) {
+    if (existsSync(done)) return project;
+    if (existsSync(join(shared, "failed"))) throw new Error("scripts/demo-history.mjs failed in another test file (see its output there)");
+    await sleep(250);
+  }
+  throw new Error("the example's history was not made within 7 minutes");
+}
+
+/** A copy of the example's history that a test may change (moves tasks, appends events). */
+export async function demoCopy(): Promise<string> {
+  const source = await demoHistory();
+  const copy = mkdtempSync(join(repoRoot, ".test-tmp", "web-demo-copy-"));
+  cpSync(source, copy, { recursive: true });
+  return copy;
+}
+
+export interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stop: () => void;
+}
+
+/** `shipgate serve --port 0` on `cwd` as a real process (SHIPGATE_NOW fixed unless `now` says otherwise). */
+export function serve(cwd: string, options: { now?: string | null; args?: string[] } = {}): Promise<Served> {
+  const now = options.now === undefined ? DEMO_NOW : options.now;
+  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--cwd", cwd, ...(options.args ?? [])], {
+    env: { ...process.env, NO_COLOR: "1", CI: "", ...(now === null ? {} : { SHIPGATE_NOW: now }) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  return new Promise((done, fail) => {
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /shipgate serve: (http:\/\/\S+\/)/.exec(out);
+      if (match?.[1]) done({ child, url: match[1], stderr: () => err, stop: () => child.exitCode === null && child.kill("SIGTERM") });
+    });
+    child.once("exit", (code) => fail(new Error(`shipgate serve exited ${code}: ${err}`)));
+  });
+}
+
+export interface Browsing {
+  browser: Browser;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far (a test expects none). */
+  errors: string[];
+  close: () => Promise<void>;
+}
+
+/** Headless Chromium with one page that records console errors, failed requests and uncaught exceptions. */
+export async function browse(options: { width?: number; height?: number } = {}): Promise<Browsing> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  const page = await browser.newPage({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 } });
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => errors.push(`page: ${String(error)}`));
+  page.on("requestfailed", (request) => {
+    // An EventSource torn down with the page is not a failure.
+    if (!request.url().includes("/api/events/stream")) errors.push(`request: ${request.url()} ${request.failure()?.errorText ?? ""}`);
+  });
+  return { browser, page, errors, close: () => browser.close() };
+}
+
+/** Saves a full-page screenshot as NAME.png under .test-tmp/screenshots/ (and $SHIPGATE_SCREENSHOTS when set). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dirs = [join(repoRoot, ".test-tmp", "screenshots"), ...(process.env.SHIPGATE_SCREENSHOTS ? [resolve(repoRoot, process.env.SHIPGATE_SCREENSHOTS)] : [])];
+  const png = await page.screenshot({ fullPage: true });
+  for (const dir of dirs) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.png`), png);
+  }
+  return join(dirs[0]!, `${name}.png`);
+}
+
+/** Opens `#/PAGE` and waits until the page's data is on screen (no "Loading" left) and every chart has drawn. */
+export async function openPage(page: Page, url: string, path: string): Promise<void> {
+  await page.goto(new URL(`#/${path}`, url).toString());
+  await page.waitForSelector(`main[data-page="${path}"]`);
+  // A string runs in the page (the test's tsconfig has no DOM types).
+  await page.waitForFunction(`document.querySelectorAll(".loading").length === 0 && [...document.querySelectorAll("[data-chart]")].every((c) => c.getAttribute("data-chart-ready") === "true")`, undefined, { timeout: 15_000 });
+}
