@@ -1,6 +1,7 @@
 // ApexCharts, tree-shaken as its README shows (apexcharts/core + the line and rangeArea types + the legend), with its
 // canvas series renderer for dense series (`renderer: "auto"`, opt-in feature); the cone is a rangeArea series. A
 // `datetime` x axis in milliseconds. No animation, no markers, no toolbar.
+import "./start.mjs"; // first: marks the start of evaluation
 import ApexCharts from "apexcharts/core";
 import "apexcharts/line";
 import "apexcharts/rangeArea";

@@ -1,6 +1,7 @@
 /* global document */
 // The floor, not a candidate: the same lines and band drawn by hand on a 2D canvas (no axes, labels, legend or
 // tooltip). It shows what the page itself costs (navigation, data, one paint), so a library's share can be read off.
+import "./start.mjs"; // first: marks the start of evaluation
 import { COLORS, HEIGHT, WIDTH, timeDraw } from "./page.mjs";
 
 timeDraw((el, { n, done, ideal, scope, lo, hi }) => {

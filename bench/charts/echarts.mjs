@@ -1,6 +1,7 @@
 // Apache ECharts, tree-shaken as its docs show (echarts/core + LineChart + the grid, tooltip and legend components +
 // the canvas renderer): a `time` x axis in milliseconds, the cone as its stacked-area band (the low bound, then the
 // width stacked on it with an area style). No animation, no symbols.
+import "./start.mjs"; // first: marks the start of evaluation
 import { LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";

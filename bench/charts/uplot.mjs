@@ -1,4 +1,5 @@
 // uPlot: columnar arrays as they come (x in Unix seconds is its native time scale), the cone as a band between two series.
+import "./start.mjs"; // first: marks the start of evaluation
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { COLORS, HEIGHT, WIDTH, timeDraw } from "./page.mjs";
