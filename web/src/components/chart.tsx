@@ -44,6 +44,9 @@ export function TimeChart(props: ChartProps) {
       width: Math.max(200, element.clientWidth),
       height: props.height ?? 240,
       legend: { live: false },
+      // The API's days and times are UTC (as the CLI prints them): label the axis in UTC, not the browser's zone, or a
+      // day would show as the day before west of Greenwich.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: props.yRange ? { range: props.yRange } : { auto: true } },
       axes: [{ stroke: "#667085", grid: { stroke: "#eef0f3" } }, { stroke: "#667085", grid: { stroke: "#eef0f3" }, label: props.unit ?? "", size: 56 }],
