@@ -1,21 +1,20 @@
 /**
  * Every PromQL expression of the shipped Grafana dashboard and alert rules, asked of a real Prometheus (Debian's
- * `prometheus`) that scrapes /metrics (`renderMetrics`) of the three-week program of test/track/program.ts. The test
- * starts Prometheus on a free loopback port with a temporary config and data folder, loads alerts.yml, waits for a
- * few scrapes and a rule evaluation (a poll with a timeout), sends each expression to /api/v1/query, and stops
- * Prometheus at the end. Skipped, saying why, without the binary (scripts/ci-deps.sh installs it).
+ * `prometheus`) that scrapes the built `shipgate serve` (dist/cli/main.js, SHIPGATE_NOW at the program's "now") on a
+ * store holding the three-week program of test/track/program.ts. The test starts both on free loopback ports with a
+ * temporary config and data folder, loads alerts.yml, waits for a few scrapes (1 s apart) and a rule evaluation (a
+ * poll with a timeout), sends each expression to /api/v1/query, and stops both at the end. Skipped, saying why,
+ * without the binary (scripts/ci-deps.sh installs it).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderMetrics } from "../../src/server/metrics.js";
 import { openStore } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/types.js";
+import { bin } from "../cli/run-cli.js";
 import { PROGRAM, writeProgram } from "../track/program.js";
 import { alertRules, dashboardQueries, substitute } from "./queries.js";
 
@@ -54,8 +53,7 @@ async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T |
   }
 }
 
-let store: Store;
-let metricsServer: Server;
+let serve: ChildProcess | undefined;
 let prometheus: ChildProcess | undefined;
 let prometheusLog = "";
 let dir: string;
@@ -73,18 +71,30 @@ const finite = (r: QueryResponse): number[] => (r.data?.result ?? []).map((s) =>
 describe.skipIf(noPrometheus !== null)(`the dashboard's and the alert rules' PromQL on a real Prometheus${noPrometheus === null ? "" : ` — skipped: ${noPrometheus}`}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "shipgate-prometheus-"));
-    store = await openStore(join(dir, "shipgate.db"), { at: "2026-11-02T07:00:00.000Z" });
-    await writeProgram(store, dir);
-    // /metrics as `shipgate serve` answers it: computed from the store on every scrape, at the program's "now".
-    metricsServer = createHttpServer((req, res) => {
-      if (req.url !== "/metrics") return void res.writeHead(404).end();
-      renderMetrics(store, { now: PROGRAM.now }).then(
-        (m) => res.writeHead(200, { "content-type": m.contentType }).end(m.body),
-        (error: unknown) => res.writeHead(500).end(String(error)),
-      );
+    const store = await openStore(join(dir, "shipgate.db"), { at: "2026-11-02T07:00:00.000Z" });
+    try {
+      await writeProgram(store, dir);
+    } finally {
+      await store.close();
+    }
+    // `shipgate serve` as a user starts it, on the program's store at the program's "now"; port 0: any free one.
+    writeFileSync(join(dir, "token"), `${"ab".repeat(32)}\n`, { mode: 0o600 });
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--token-file", "token", "--db", join(dir, "shipgate.db"), "--plan", "plan-v2.yaml", "--cwd", dir], {
+      env: { ...process.env, SHIPGATE_NOW: PROGRAM.now, NO_COLOR: "1", CI: "" },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    await new Promise<void>((resolve) => metricsServer.listen(0, "127.0.0.1", resolve));
-    const target = `127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
+    serve = child;
+    let serveLog = "";
+    child.stderr.on("data", (chunk: Buffer) => (serveLog += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        serveLog += chunk.toString();
+        const match = /shipgate serve: http:\/\/(\S+)\//.exec(serveLog);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`shipgate serve exited (${code}) before it listened:\n${serveLog}`)));
+    });
+    const target = url;
     vars = { job: "shipgate", instance: target };
 
     const port = await freePort();
@@ -100,11 +110,11 @@ describe.skipIf(noPrometheus !== null)(`the dashboard's and the alert rules' Pro
         "",
       ].join("\n"),
     );
-    const child = spawn("prometheus", [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
-    prometheus = child;
-    child.stdout.on("data", (chunk: Buffer) => (prometheusLog += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (prometheusLog += chunk.toString()));
-    const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`prometheus exited (${code}) before it was ready:\n${prometheusLog.slice(-2000)}`))));
+    const promChild = spawn("prometheus", [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
+    prometheus = promChild;
+    promChild.stdout.on("data", (chunk: Buffer) => (prometheusLog += chunk.toString()));
+    promChild.stderr.on("data", (chunk: Buffer) => (prometheusLog += chunk.toString()));
+    const exited = new Promise<never>((_, reject) => promChild.once("exit", (code) => reject(new Error(`prometheus exited (${code}) before it was ready:\n${prometheusLog.slice(-2000)}`))));
 
     // A few scrapes of the target, then one evaluation of every rule.
     await Promise.race([
@@ -126,16 +136,14 @@ describe.skipIf(noPrometheus !== null)(`the dashboard's and the alert rules' Pro
   });
 
   afterAll(async () => {
-    const child = prometheus;
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+    for (const child of [prometheus, serve]) {
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) continue;
       const gone = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await gone;
       clearTimeout(timer);
     }
-    await new Promise((resolve) => metricsServer?.close(resolve));
-    await store?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
