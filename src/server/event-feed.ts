@@ -18,9 +18,10 @@ export interface EventFeed {
 }
 
 /**
- * One poller per server, whatever the number of listeners: SQLite and PostgreSQL alike are read by id
- * (`listEvents({ afterId })`) every `pollMs` while anyone listens. (PostgreSQL's LISTEN/NOTIFY could wake it
- * sooner; polling stays the truth, so a missed notification loses nothing.)
+ * One reader per server, whatever the number of listeners: the store is read by id (`listEvents({ afterId })`)
+ * every `pollMs` while anyone listens, and at once when the store hints that events were appended (PostgreSQL's
+ * LISTEN/NOTIFY, `store.watchEvents`; SQLite has no hints and is only polled). Reading stays the truth: a lost hint
+ * or a dropped LISTEN connection only delays an event until the next poll.
  */
 export function createEventFeed(store: Store, options: EventFeedOptions = {}): EventFeed {
   const pollMs = options.pollMs ?? 250;
@@ -29,6 +30,9 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
   let head: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
+  /** A hint arrived while a read was in flight: read once more right after it (its events may be past that read). */
+  let again = false;
+  let stopWatching: (() => void) | undefined;
   let closed = false;
 
   /** Reads every event after `after`, page by page. */
@@ -56,19 +60,46 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
     });
   }
 
+  /** Reads now (once the read in flight, if any, is done), then waits for the next poll or hint. */
+  function read(): void {
+    if (closed || listeners.size === 0) return;
+    if (polling) {
+      again = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    again = false;
+    polling = poll()
+      // A failed read (a store briefly unavailable) is retried at the next tick.
+      .catch(() => undefined)
+      .finally(() => {
+        polling = undefined;
+        if (again) read();
+        else schedule();
+      });
+  }
+
   function schedule(): void {
-    if (closed || timer || listeners.size === 0) return;
+    if (closed || timer || polling || listeners.size === 0) return;
     timer = setTimeout(() => {
       timer = undefined;
-      polling = poll()
-        // A failed read (a store briefly unavailable) is retried at the next tick.
-        .catch(() => undefined)
-        .finally(() => {
-          polling = undefined;
-          schedule();
-        });
+      read();
     }, pollMs);
     timer.unref();
+  }
+
+  /** Hints from the store while anyone listens (a hint for an event already read is skipped). */
+  function watch(): void {
+    if (closed || stopWatching || !store.watchEvents || listeners.size === 0) return;
+    stopWatching = store.watchEvents((lastId) => {
+      if (lastId === undefined || head === undefined || lastId > head) read();
+    });
+  }
+
+  function unwatch(): void {
+    stopWatching?.();
+    stopWatching = undefined;
   }
 
   return {
@@ -98,11 +129,16 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
       live = true;
       for (const event of buffered) listener(event);
       schedule();
-      return () => listeners.delete(listener);
+      watch();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) unwatch();
+      };
     },
     close() {
       closed = true;
       listeners.clear();
+      unwatch();
       if (timer) clearTimeout(timer);
     },
   };

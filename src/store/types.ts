@@ -452,6 +452,15 @@ export interface Store {
   /** Oldest first (by id); `from`/`to` select on `at`. One query whatever the range. */
   listEvents(options?: EventQuery): Promise<StoreEvent[]>;
   /**
+   * Optional (PostgreSQL has it, SQLite does not): calls `onHint` soon after any process commits events to the store —
+   * a hint to read them now with `listEvents({ afterId })`, never the events themselves. `lastId` is the highest id
+   * one write appended (hints may be dropped, merged or repeated; undefined: read anyway). Also called once each time
+   * watching (re)starts, so that a reader catches up on what it may have missed while not watching. Keeps one
+   * connection of its own and reconnects when it drops; reading stays the truth, so a caller keeps polling too.
+   * Returns the function that stops watching; `close` stops it as well.
+   */
+  watchEvents?(onHint: (lastId: number | undefined) => void): () => void;
+  /**
    * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first (by `takenAt`, then
    * id: a snapshot saved late with an earlier time sorts by its time), each snapshot's
    * facts in insertion order: the tracker's series in ONE query, never one per snapshot.

@@ -141,10 +141,10 @@ describe("db copy", () => {
     await (await openStore(join(dir, "b.db"), { at: AT })).close();
     const raw = new Database(join(dir, "b.db"));
     raw.exec(`DROP TABLE task_run; ALTER TABLE task DROP COLUMN max_attempts; ALTER TABLE task DROP COLUMN lease_epoch;
-      DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version = 9`);
+      DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version >= 9`);
     raw.close();
     const result = await copyStore({ from: "a.db", to: "b.db", cwd: dir, open, at: AT });
-    expect(result.to).toMatchObject({ version: 9, migrated: [{ version: 9, name: "task-runs-and-leases" }] });
+    expect(result.to).toMatchObject({ version: 10, migrated: [{ version: 9, name: "task-runs-and-leases" }, { version: 10, name: "event-notify" }] });
     expect(result.tables.find((t) => t.name === "task_run")?.rows).toBe(1);
   });
 
@@ -154,7 +154,7 @@ describe("db copy", () => {
     await fill(source);
     await source.close();
     const raw = new Database(join(dir, "old.db"));
-    raw.exec("DELETE FROM schema_migrations WHERE version = 9");
+    raw.exec("DELETE FROM schema_migrations WHERE version >= 9");
     raw.close();
     await expect(copyStore({ from: "old.db", to: "new.db", cwd: dir, open, at: AT })).rejects.toMatchObject({ code: "USAGE", reason: "source-behind", store: join(dir, "old.db") });
     expect(new Database(join(dir, "old.db")).prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({ v: 8 });
@@ -240,7 +240,7 @@ describe("db status and migrate", () => {
     const store = await openStore(join(dir, "a.db"), { at: AT });
     await fill(store);
     const status = await storeStatus(store);
-    expect(status).toMatchObject({ driver: "sqlite", location: join(dir, "a.db"), schema: { version: 9, latest: 9, state: "up-to-date", pending: 0 } });
+    expect(status).toMatchObject({ driver: "sqlite", location: join(dir, "a.db"), schema: { version: 10, latest: 10, state: "up-to-date", pending: 0 } });
     expect(status.counts).toMatchObject({ snapshot: 3, baseline: 1, task: 3, task_run: 1 });
     expect(status.file?.bytes).toBeGreaterThan(0);
     await store.close();
@@ -252,12 +252,12 @@ describe("db status and migrate", () => {
     const raw = new Database(join(dir, "a.db"));
     // The database as shipgate left it before migration 9.
     raw.exec(`DROP TABLE task_run; ALTER TABLE task DROP COLUMN max_attempts; ALTER TABLE task DROP COLUMN lease_epoch;
-      DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version = 9`);
+      DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version >= 9`);
     raw.close();
     const store = await openStore(join(dir, "a.db"), { migrate: false, at: AT });
-    expect(await storeStatus(store)).toMatchObject({ schema: { version: 8, latest: 9, state: "behind", pending: 1 }, counts: { snapshot: 0, task_run: 0 } });
-    expect(await migrateStore(store)).toEqual({ driver: "sqlite", location: join(dir, "a.db"), from: 8, to: 9, latest: 9, applied: [{ version: 9, name: "task-runs-and-leases" }] });
-    expect(await migrateStore(store)).toMatchObject({ from: 9, to: 9, applied: [] });
+    expect(await storeStatus(store)).toMatchObject({ schema: { version: 8, latest: 10, state: "behind", pending: 2 }, counts: { snapshot: 0, task_run: 0 } });
+    expect(await migrateStore(store)).toEqual({ driver: "sqlite", location: join(dir, "a.db"), from: 8, to: 10, latest: 10, applied: [{ version: 9, name: "task-runs-and-leases" }, { version: 10, name: "event-notify" }] });
+    expect(await migrateStore(store)).toMatchObject({ from: 10, to: 10, applied: [] });
     expect((await storeStatus(store)).schema.state).toBe("up-to-date");
     await store.close();
   });

@@ -127,17 +127,17 @@ describe("shipgate db migrate and status", () => {
     const file = join(dir, ".shipgate/shipgate.db");
     backToSchema8(file);
     const status = at(dir, LATER, ["db", "status"]).stdout;
-    expect(status).toContain("schema    version 8 of 9: 1 migration pending: run `shipgate db migrate`\n");
+    expect(status).toContain("schema    version 8 of 10: 2 migrations pending: run `shipgate db migrate`\n");
     expect(status).toContain("\n  task_run       0\n");
-    expect(at(dir, LATER, ["db", "migrate"]).stdout).toBe(`migrated ${file} from version 8 to 9, applied 1 migration:\n    9  task-runs-and-leases\n`);
+    expect(at(dir, LATER, ["db", "migrate"]).stdout).toBe(`migrated ${file} from version 8 to 10, applied 2 migrations:\n    9  task-runs-and-leases\n   10  event-notify\n`);
 
     const future = new Database(file);
     future.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')").run();
     future.close();
     const refused = shipgate(["db", "migrate"], { cwd: dir });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/schema version 999, newer than this shipgate knows \(9\)\n {2}→ upgrade shipgate .*nothing was changed/);
-    expect(new Database(file).prepare("SELECT COUNT(*) AS n FROM schema_migrations").get()).toEqual({ n: 10 });
+    expect(refused.stderr).toMatch(/schema version 999, newer than this shipgate knows \(10\)\n {2}→ upgrade shipgate .*nothing was changed/);
+    expect(new Database(file).prepare("SELECT COUNT(*) AS n FROM schema_migrations").get()).toEqual({ n: 11 });
   });
 
   it("prints status as documented in docs/json-output.md", () => {
@@ -145,12 +145,12 @@ describe("shipgate db migrate and status", () => {
     at(dir, LATER, ["assess", "--no-run"]);
     const status = JSON.parse(at(dir, LATER, ["db", "status", "--json"]).stdout) as StoreStatus;
     expect(Object.keys(status)).toEqual(["driver", "location", "schema", "counts", "file"]);
-    expect(status).toMatchObject({ driver: "sqlite", location: join(dir, ".shipgate/shipgate.db"), schema: { version: 9, latest: 9, state: "up-to-date", pending: 0 } });
+    expect(status).toMatchObject({ driver: "sqlite", location: join(dir, ".shipgate/shipgate.db"), schema: { version: 10, latest: 10, state: "up-to-date", pending: 0 } });
     expect(Object.keys(status.counts!)).toEqual(TABLE_NAMES);
     expect(status.counts).toMatchObject({ snapshot: 1, event: 1, task: 0 });
     expect(status.file!.bytes).toBeGreaterThan(0);
     const text = at(dir, LATER, ["db", "status"]).stdout;
-    expect(text).toMatch(/^driver {4}sqlite\nlocation {2}.*shipgate\.db\nsize {6}[\d.]+ KB.*\nschema {4}version 9: up to date\nrows\n {2}snapshot +1\n/);
+    expect(text).toMatch(/^driver {4}sqlite\nlocation {2}.*shipgate\.db\nsize {6}[\d.]+ KB.*\nschema {4}version 10: up to date\nrows\n {2}snapshot +1\n/);
     expect(text).toMatch(/\n {2}total +\d+\n$/);
   });
 

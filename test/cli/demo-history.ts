@@ -68,6 +68,6 @@ export function sqliteRows(file: string): Record<string, unknown[]> {
 export function backToSchema8(file: string): void {
   const db = new Database(file);
   db.exec(`DROP TABLE task_run; ALTER TABLE task DROP COLUMN max_attempts; ALTER TABLE task DROP COLUMN lease_epoch;
-    DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version = 9`);
+    DROP INDEX snapshot_taken; DROP INDEX event_at; DELETE FROM schema_migrations WHERE version >= 9`);
   db.close();
 }

@@ -32,7 +32,7 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
       const store = await openStore(u, { at: AT });
       expect(store.driver).toBe("postgres");
       expect(store.location).toBe(u.replace(`:${server!.password}@`, "@"));
-      expect(await store.admin.schema()).toEqual({ version: 9, latest: 9 });
+      expect(await store.admin.schema()).toEqual({ version: 10, latest: 10 });
       await store.close();
     }
   });
@@ -110,11 +110,11 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
       const error = await openStore(target, { at: AT, migrate }).then(() => undefined, (e: unknown) => e as { code: string; message: string; hint: string });
       expect(error).toMatchObject({
         code: "SCHEMA_TOO_NEW",
-        message: `[store] [postgres] ${redactUrl(target)} is at schema version 999, newer than this shipgate knows (9)`,
+        message: `[store] [postgres] ${redactUrl(target)} is at schema version 999, newer than this shipgate knows (10)`,
         hint: "upgrade shipgate (npm install shipgate@latest); nothing was changed",
       });
     }
-    expect((await sql(target, "SELECT COUNT(*)::int AS n FROM schema_migrations"))[0]?.n).toBe(10);
+    expect((await sql(target, "SELECT COUNT(*)::int AS n FROM schema_migrations"))[0]?.n).toBe(11);
   });
 
   it("says the role may not create tables when migrating a database it does not own (42501)", async (context) => {
@@ -164,9 +164,9 @@ describe.skipIf(skip)(`opening a PostgreSQL store${skip ? ` (skipped: ${skip})` 
     type Result = { from: number; to: number; applied: { version: number }[] };
     const run = () => startReleasedWorker<Result>(["--input-type=module", "-e", script, target], "migrating process", { cwd: new URL("../..", import.meta.url).pathname });
     const results = await releaseTogether([run(), run()]);
-    expect(results.map((r) => r.to)).toEqual([9, 9]);
+    expect(results.map((r) => r.to)).toEqual([10, 10]);
     const applied = results.flatMap((r) => r.applied.map((a) => a.version)).sort((a, b) => a - b);
-    expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await sql(target, "SELECT version::int AS version FROM schema_migrations ORDER BY version")).toEqual(applied.map((version) => ({ version })));
   });
 });

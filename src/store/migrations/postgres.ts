@@ -248,4 +248,22 @@ export const postgresMigrations: readonly { version: number; name: string; sql: 
       CREATE INDEX event_at ON event(at);
     `,
   },
+  {
+    version: 10,
+    name: "event-notify",
+    // Every statement that appends events sends NOTIFY shipgate_events (payload: the highest id it appended), delivered
+    // when its transaction commits, whatever code path wrote them: `shipgate serve` LISTENs and reads the events
+    // table at once instead of at its next poll (store/postgres/events.ts watchEvents). A statement that appends no
+    // row (a compare-and-set that lost) sends nothing.
+    sql: `
+      CREATE FUNCTION shipgate_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE last bigint;
+      BEGIN
+        SELECT max(id) INTO last FROM appended;
+        IF last IS NOT NULL THEN PERFORM pg_notify('shipgate_events', last::text); END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER event_notify AFTER INSERT ON event REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION shipgate_event_notify();
+    `,
+  },
 ];

@@ -237,4 +237,11 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       CREATE INDEX event_at ON event(at);
     `,
   },
+  {
+    version: 10,
+    name: "event-notify",
+    // PostgreSQL's NOTIFY on every event append (migrations/postgres.ts); SQLite has nothing to notify with (a server
+    // polls the events table), so this keeps the two dialects' version numbers equal.
+    sql: "",
+  },
 ];

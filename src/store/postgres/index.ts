@@ -1,6 +1,8 @@
+import { ShipgateError } from "../../errors.js";
 import type { Store } from "../types.js";
 import { postgresAdmin } from "./admin.js";
 import { createPool, guarded, postgresError, redactUrl } from "./connection.js";
+import { eventWatcher, type EventWatchOptions } from "./events.js";
 import { migrate, schemaTooNew, schemaVersion } from "./migrate.js";
 import { runMethods } from "./runs.js";
 import { snapshotMethods } from "./snapshots.js";
@@ -20,6 +22,8 @@ export interface PostgresOpenOptions {
   at: string;
   /** Connections the store holds at most (default 4). */
   poolSize?: number;
+  /** How `watchEvents` reconnects a dropped LISTEN connection. */
+  watch?: EventWatchOptions;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   let closed = false;
   const guard = guarded(url, () => closed);
   const steps = taskSteps(location);
+  const watcher = eventWatcher(url, options.watch);
   return {
     driver: "postgres",
     location,
@@ -51,9 +56,14 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
     ...taskMethods(pool, steps, guard),
     ...runMethods(pool, location, steps, guard),
     admin: postgresAdmin(pool, url, guard, () => options.at),
+    watchEvents: (onHint) => {
+      if (closed) throw new ShipgateError("STORE_UNAVAILABLE", `[store] [postgres] ${location}: the store is closed`);
+      return watcher.watch(onHint);
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      watcher.stopAll();
       await pool.end();
     },
   };
