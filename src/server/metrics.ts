@@ -9,6 +9,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { trackProgram } from "../app/track.js";
 import { AGENT_KINDS, type AgentKind, type Plan } from "../plan/types.js";
+import { CLAIM_CONFLICT_EVENT } from "../store/task-state.js";
 import { RUN_OUTCOMES, type Store, type TaskState } from "../store/types.js";
 import type { AlertKind, MilestoneStatus, Tracker } from "../track/model.js";
 import { GATE_EVALUATED_EVENT } from "../track/milestones.js";
@@ -39,20 +40,26 @@ const ALERT_KINDS = Object.keys({
 } satisfies Record<AlertKind, true>) as AlertKind[];
 const MILESTONE_STATUSES = Object.keys({ met: true, missed: true, "at-risk": true, "on-track": true, unknown: true } satisfies Record<MilestoneStatus, true>) as MilestoneStatus[];
 const GATE_VERDICTS = ["GO", "NO-GO"] as const;
-/** Run durations: a minute to a day (agent runs take minutes, long ones hours). */
-export const RUN_DURATION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
+/**
+ * Run durations: 10 s to a day. Agent runs take minutes to hours (a run is killed after an hour unless the plan sets
+ * `timeout`: DEFAULT_RUN_TIMEOUT), script runs and runs that fail to start take seconds; a run past a day counts in
+ * +Inf only (its percentile reads 1 day).
+ */
+export const RUN_DURATION_BUCKETS = [10, 30, 60, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 43_200, 86_400];
 const PERCENTILES = ["p50", "p85", "p95"] as const;
 
 /** Renders the metrics of `store` at `options.now`. */
 export async function renderMetrics(store: Store, options: MetricsOptions): Promise<MetricsResult> {
   const now = Date.parse(options.now);
-  const [tracker, plan, tasks, runs, gateEvents] = await Promise.all([
+  const [tracker, plan, tasks, runs, counted] = await Promise.all([
     trackProgram(store, { now: options.now }),
     store.getPlan(),
     store.listTasks(),
     store.listRuns(),
-    store.listEvents({ type: GATE_EVALUATED_EVENT }),
+    store.listEvents({ types: [GATE_EVALUATED_EVENT, CLAIM_CONFLICT_EVENT] }),
   ]);
+  const gateEvents = counted.filter((e) => e.type === GATE_EVALUATED_EVENT);
+  const conflictEvents = counted.filter((e) => e.type === CLAIM_CONFLICT_EVENT);
   const kindOf = agentKinds(plan?.content);
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
@@ -107,6 +114,14 @@ export async function renderMetrics(store: Store, options: MetricsOptions): Prom
     duration.observe({ agent_kind: kind }, Math.max(0, (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000));
   }
   for (const [kind, beat] of latestBeat) lastHeartbeat.set({ agent_kind: kind }, beat / 1000);
+
+  // Claim conflicts: claims refused because another agent held the task first (app/queue records each one).
+  const conflicts = counter("shipgate_task_claim_conflicts_total", "Claims or starts refused because another agent held the task first (lost races between workers), by the kind of the agent refused.", ["agent_kind"]);
+  for (const kind of KINDS) conflicts.inc({ agent_kind: kind }, 0);
+  for (const e of conflictEvents) {
+    const agent = (e.data as { agent?: unknown } | null)?.agent;
+    conflicts.inc({ agent_kind: kindOf(typeof agent === "string" ? agent : "") });
+  }
 
   // Gates: every recorded verdict, and whether the latest one of each gate passed.
   const evaluations = counter("shipgate_gate_evaluations_total", "Gate evaluations recorded, by gate and verdict.", ["gate", "verdict"]);

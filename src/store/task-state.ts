@@ -212,6 +212,20 @@ export function checkLease(run: TaskRun | undefined, runId: number, epoch: numbe
   }
 }
 
+/** The event a claim or start refused because another agent holds the task appends (`claimConflictEvent`). */
+export const CLAIM_CONFLICT_EVENT = "claim.conflict";
+
+/**
+ * A claim conflict: `agent` asked for `task`, which `holder` took first (a lost race between workers, or a start of a
+ * task someone holds). Subject: the task id. Not a `task.*` event: the task did not move.
+ */
+export const claimConflictEvent = (task: string, agent: string, holder: string, at: string) => ({
+  type: CLAIM_CONFLICT_EVENT,
+  subject: task,
+  data: { task, agent, holder },
+  at,
+});
+
 /** The `run.started` event of a claim. */
 export const runStartedEvent = (run: TaskRun) => ({
   type: "run.started",

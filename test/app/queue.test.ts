@@ -321,3 +321,48 @@ describe("moveTask", () => {
     ]);
   });
 });
+
+describe("claim conflicts (claim.conflict events, counted by /metrics)", () => {
+  const conflicts = async (store: Store) => (await store.listEvents({ type: "claim.conflict" })).map((e) => [e.subject, e.data]);
+
+  it("a worker that loses the race for its next task to another store handle records the conflict and takes the one after", async () => {
+    let other: Store | undefined;
+    const { ctx, store } = await fixture({
+      during: async (request, s) => {
+        if (request.id !== "B1") return;
+        // Another process (its own handle on the same file) claims B1 while b's ready_when for it runs.
+        other = await openStore(s.location, { at: AT });
+        stores.push(other);
+        await other.claimTask({ agent: "a", at: AT, leaseMs: 60_000, taskId: "B1" });
+      },
+    });
+    const { claimed } = await claimWithLease(ctx, { agent: "b", leaseMs: 60_000 });
+    expect(claimed?.task.id).toBe("B2");
+    expect(other).toBeDefined();
+    expect(await conflicts(store)).toEqual([["B1", { task: "B1", agent: "b", holder: "a" }]]);
+  });
+
+  it("two store handles claiming one task at once: one wins, the other is refused, and exactly one conflict is recorded", async () => {
+    const { ctx, store } = await fixture();
+    const second = await openStore(store.location, { at: AT });
+    stores.push(second);
+    const results = await Promise.allSettled([
+      claimWithLease(ctx, { agent: "a", leaseMs: 60_000, id: "B2", any: true }),
+      claimWithLease({ ...ctx, store: second }, { agent: "b", leaseMs: 60_000, id: "B2" }),
+    ]);
+    const won = results.flatMap((r) => (r.status === "fulfilled" && r.value.claimed ? [r.value.claimed.task.claimedBy] : []));
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r.reason as ShipgateError).code)).toEqual(["INVALID_TRANSITION"]);
+    const loser = won[0] === "a" ? "b" : "a";
+    expect(await conflicts(store)).toEqual([["B2", { task: "B2", agent: loser, holder: won[0] }]]);
+  });
+
+  it("refusals that are no conflict record none: a blocked task, a task the agent itself holds", async () => {
+    const { ctx, store } = await fixture();
+    await store.transitionTask("B2", "blocked", { agent: "b" }, AT);
+    await expect(claimWithLease(ctx, { agent: "b", leaseMs: 60_000, id: "B2" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    await claimWithLease(ctx, { agent: "a", leaseMs: 60_000, id: "A1" });
+    await expect(startTask(ctx, { agent: "a", id: "A1" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    expect(await conflicts(store)).toEqual([]);
+  });
+});

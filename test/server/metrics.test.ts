@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importLoaded } from "../../src/app/sync-plan.js";
+import { claimWithLease, type RunCheck } from "../../src/app/queue.js";
+import { importLoaded, syncPlan } from "../../src/app/sync-plan.js";
 import { trackProgram } from "../../src/app/track.js";
 import { loadPlan } from "../../src/config/load-plan.js";
 import { renderMetrics } from "../../src/server/metrics.js";
@@ -201,6 +202,48 @@ describe.skipIf(pgSkip !== null)("/metrics on PostgreSQL", () => {
       expect((await renderMetrics(store, { now: PROGRAM.now })).body).toBe(body);
     } finally {
       await store.close();
+    }
+  });
+});
+
+const RACE_PLAN = `version: 1
+agents:
+  - { id: worker-cli, kind: cli }
+  - { id: worker-script, kind: script }
+phases:
+  - { id: p, name: P }
+tasks:
+  - { id: T1, title: one, phase: p, owner: worker-cli, estimate: 1 }
+`;
+
+describe("shipgate_task_claim_conflicts_total", () => {
+  it("is 0 for every agent kind on the three-week program (no claim was refused there)", () => {
+    const s = samples(body).filter((x) => x.name === "shipgate_task_claim_conflicts_total");
+    expect(Object.fromEntries(s.map((x) => [x.labels.agent_kind, x.value]))).toEqual({ cli: 0, script: 0, human: 0, unknown: 0 });
+    expect(body).toContain("# TYPE shipgate_task_claim_conflicts_total counter");
+  });
+
+  it.skipIf(pgSkip !== null)("counts the loser of a real race: two PostgreSQL store handles claim one task at once, one conflict for the refused agent's kind", async () => {
+    const url = await freshDatabase("conflict");
+    const dir = mkdtempSync(join(tmpdir(), "shipgate-conflict-"));
+    writeFileSync(join(dir, "shipgate.plan.yaml"), RACE_PLAN);
+    const at = "2026-12-01T09:00:00.000Z";
+    const [one, two] = await Promise.all([openPostgresStore({ url, at }), openPostgresStore({ url, at })]);
+    try {
+      const plan = await syncPlan(one, join(dir, "shipgate.plan.yaml"), { cwd: dir, at });
+      const runCheck: RunCheck = () => Promise.reject(new Error("the race plan has no checks"));
+      const results = await Promise.allSettled(
+        ([[one, "worker-cli"], [two, "worker-script"]] as const).map(([store, agent]) => claimWithLease({ store, plan, now: () => at, runCheck }, { agent, leaseMs: 60_000, id: "T1", any: true })),
+      );
+      const winner = (await one.getTask("T1"))?.claimedBy;
+      expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+      const s = samples((await renderMetrics(two, { now: at })).body);
+      const loserKind = winner === "worker-cli" ? "script" : "cli";
+      expect(valueOf(s, "shipgate_task_claim_conflicts_total", { agent_kind: loserKind })).toBe(1);
+      expect(valueOf(s, "shipgate_task_claim_conflicts_total", { agent_kind: loserKind === "cli" ? "script" : "cli" })).toBe(0);
+      expect(valueOf(s, "shipgate_runs_in_progress", { agent_kind: loserKind === "cli" ? "script" : "cli" })).toBe(1);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
     }
   });
 });

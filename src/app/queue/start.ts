@@ -1,4 +1,5 @@
 import { isShipgateError, throwIfInterrupted } from "../../errors.js";
+import { claimConflictEvent } from "../../store/task-state.js";
 import type { TaskRecord, TaskRun } from "../../store/types.js";
 import { isQueueError, QueueError } from "./errors.js";
 import { runTaskCheck, syncedPlanContent } from "./checks.js";
@@ -53,7 +54,12 @@ async function claimWith<T extends { task: TaskRecord }>(ctx: CheckingQueueConte
     if (definition?.readyWhen && !force) {
       await runTaskCheck(ctx, { kind: "ready_when", id, command: definition.readyWhen, timeoutSeconds: definition.readyWhenTimeout ?? null });
     }
-    return take(id);
+    try {
+      return await take(id);
+    } catch (error) {
+      if (isShipgateError(error) && error.code === "INVALID_TRANSITION") await recordConflict(ctx, id, agent);
+      throw error;
+    }
   };
   const blocked: BlockedTask[] = [];
   if (request.id !== undefined) return { claimed: await claim(request.id), blocked };
@@ -77,6 +83,21 @@ async function claimWith<T extends { task: TaskRecord }>(ctx: CheckingQueueConte
     }
   }
   return { claimed: undefined, blocked };
+}
+
+/**
+ * After a refused claim: when another agent holds the task, appends a `claim.conflict` event (what /metrics counts as
+ * `shipgate_task_claim_conflicts_total`), so that every process sharing the store sees lost races. Best effort: a
+ * failure to record it never hides the refusal.
+ */
+async function recordConflict(ctx: CheckingQueueContext, id: string, agent: string): Promise<void> {
+  try {
+    const task = await ctx.store.getTask(id);
+    if (task?.state !== "in_progress" || task.claimedBy === null || task.claimedBy === agent) return;
+    await ctx.store.appendEvent(claimConflictEvent(id, agent, task.claimedBy, ctx.now()));
+  } catch {
+    // The refusal is what the caller needs; a store that cannot take the record now will say so on the next call.
+  }
 }
 
 /** `task start`: moves the task to in_progress for the agent (no lease: a person or an agent that reports by hand). */
