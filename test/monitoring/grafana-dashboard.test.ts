@@ -74,7 +74,7 @@ describe("the shipped Grafana dashboard", () => {
     const exprs = dashboardQueries().map((q) => q.expr).join("\n");
     for (const name of [
       "shipgate_readiness_score", "shipgate_readiness_category_score", "shipgate_tests", "shipgate_coverage_ratio", "shipgate_tasks",
-      "shipgate_runs_total", "shipgate_run_duration_seconds_bucket", "shipgate_lease_expirations_total", "shipgate_leases_stale",
+      "shipgate_runs_total", "shipgate_run_duration_seconds_bucket", "shipgate_lease_expirations_total", "shipgate_leases_stale", "shipgate_task_claim_conflicts_total",
       "shipgate_gate_passing", "shipgate_alerts", "shipgate_forecast_completion_timestamp_seconds", "shipgate_milestone_due_timestamp_seconds",
       "shipgate_agent_tokens_total", "shipgate_agent_cost_usd_total",
     ])
