@@ -14,11 +14,11 @@ export interface PlanCommandRun extends ProcessRun {
  */
 export async function runPlanCommand(
   command: string,
-  options: { root: string; name: string; timeoutSeconds?: number | null; signal?: AbortSignal; onOutput?: (text: string) => void },
+  options: { root: string; name: string; timeoutSeconds?: number | null; signal?: AbortSignal; onOutput?: (text: string) => void; env?: Record<string, string> },
 ): Promise<PlanCommandRun> {
   const run = await runProcess(command, {
     cwd: options.root,
-    env: { ...process.env, SHIPGATE_COLLECTOR: options.name },
+    env: { ...process.env, ...options.env, SHIPGATE_COLLECTOR: options.name },
     timeoutMs: (options.timeoutSeconds ?? DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS) * 1000,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onOutput ? { onOutput: (_stream, text) => options.onOutput?.(text) } : {}),

@@ -39,7 +39,7 @@ export async function serverPlanContent(options: ServerQueueOptions): Promise<{ 
 export async function commandRunner(cwd: string): Promise<RunCheck> {
   const { runPlanCommand, DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS } = await import("../exec/run-command.js");
   return async (request, signal) => {
-    const run = await runPlanCommand(request.command, { root: request.cwd ?? cwd, name: `${request.kind}:${request.id}`, timeoutSeconds: request.timeoutSeconds, ...(signal ? { signal } : {}) });
+    const run = await runPlanCommand(request.command, { root: request.cwd ?? cwd, name: `${request.kind}:${request.id}`, timeoutSeconds: request.timeoutSeconds, ...(signal ? { signal } : {}), ...(request.env ? { env: request.env } : {}) });
     return { ...run, timeoutSeconds: request.timeoutSeconds ?? DEFAULT_PLAN_COMMAND_TIMEOUT_SECONDS };
   };
 }

@@ -97,13 +97,13 @@ describe("traces (OTLP/HTTP, JSON encoding)", () => {
     expect({ traceId: pipeline.traceId, parent: pipeline.parentSpanId }).toEqual({ traceId: "0af7651916cd43dd8448eb211c80319c", parent: "b7ad6b7169203331" });
   });
 
-  it("run is a pipeline run with a task-run span per attempt, acceptance and merge under it, and the runner sees TRACEPARENT", { timeout: 120_000 }, async () => {
+  it("run is a pipeline run with a task-run span per attempt, acceptance and merge under it; the runner and the acceptance command see their span as TRACEPARENT", { timeout: 120_000 }, async () => {
     const seen = join(mkdtempSync(join(tmpdir(), "shipgate-otel-")), "traceparents.txt");
     writeFileSync(seen, "");
     const { dir } = makeProject({
       agents: [{ id: "ci", kind: "script" }],
       tasks: [
-        { id: "build", owner: "ci", files: ["out/**"], run: `mkdir -p out && node ${echo} ${seen} && echo built > out/build.txt`, acceptance: "test -f out/build.txt" },
+        { id: "build", owner: "ci", files: ["out/**"], run: `mkdir -p out && node ${echo} ${seen} && echo built > out/build.txt`, acceptance: `node ${echo} ${seen} && test -f out/build.txt` },
         { id: "broken", owner: "ci", files: ["out/**"], dependsOn: ["build"], run: `node ${echo} ${seen} && exit 4`, retries: 1 },
       ],
     });
@@ -135,12 +135,18 @@ describe("traces (OTLP/HTTP, JSON encoding)", () => {
       ["acceptance", "success"],
       ["merge", "success"],
     ]);
-    // Each runner got its own task run's context.
+    // Each runner got its own task run's context, and the acceptance command its step's (regression: it got none).
+    const acceptance = children(build).find((s) => s.name === "acceptance") as ReceivedSpan;
     const lines = readFileSync(seen, "utf8").trim().split("\n");
-    expect(lines).toHaveLength(3);
-    for (const [i, task] of [build, ...broken].entries()) {
+    expect(lines).toHaveLength(4);
+    const expected = [
+      { who: "build", span: build },
+      { who: "acceptance:build", span: acceptance },
+      ...broken.map((span) => ({ who: "broken", span })),
+    ];
+    for (const [i, { who, span }] of expected.entries()) {
       const [, traceId, spanId] = W3C.exec(lines[i]?.split(" ")[1] ?? "") ?? [];
-      expect({ who: lines[i]?.split(" ")[0], traceId, spanId }).toEqual({ who: task.name, traceId: pipeline.traceId, spanId: task.spanId });
+      expect({ who: lines[i]?.split(" ")[0], traceId, spanId }).toEqual({ who, traceId: pipeline.traceId, spanId: span.spanId });
     }
   });
 

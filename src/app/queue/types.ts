@@ -22,6 +22,8 @@ export interface CheckRequest {
   timeoutSeconds: number | null;
   /** Where it runs (a task's worktree); absent: the project directory the runner was made for. */
   cwd?: string | undefined;
+  /** Variables added to the command's environment: `TRACEPARENT` of its span (app/tracing.ts `traceEnv`), so its own spans join the trace. */
+  env?: Record<string, string> | undefined;
 }
 
 /**

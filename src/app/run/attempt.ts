@@ -118,7 +118,7 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
 
   const step = (name: "agent" | "commit" | "ownership" | "acceptance" | "gate" | "merge") => ctx.onEvent?.({ type: "run-step", at: ctx.now(), task: task.id, run: run.id, step: name });
   const span = ctx.trace?.taskRun({ task: task.id, run: run.id, attempt: run.attempt, agent: agent.id, agentKind: agent.kind });
-  const traced = <T>(kind: TraceStepKind, work: () => Promise<T>): Promise<T> => tracedStep(span, kind, task.id, work);
+  const traced = <T>(kind: TraceStepKind, work: (step: TraceSpan | undefined) => Promise<T>): Promise<T> => tracedStep(span, kind, task.id, work);
   let worktree: TaskWorktree | null = null;
   /** The attempt changed nothing: there is nothing to merge. */
   let unchanged = false;
@@ -187,11 +187,11 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
         await note(`warning: ${message}`);
       }
     }
-    if (task.acceptance) await traced("acceptance", async () => {
+    if (task.acceptance) await traced("acceptance", async (stepSpan) => {
       if (!task.acceptance) return;
       step("acceptance");
       await note(`acceptance: ${task.acceptance}`);
-      const check = await ctx.runCheck({ kind: "acceptance", id: task.id, command: task.acceptance, timeoutSeconds: task.acceptanceTimeout ?? null, cwd }, controller.signal);
+      const check = await ctx.runCheck({ kind: "acceptance", id: task.id, command: task.acceptance, timeoutSeconds: task.acceptanceTimeout ?? null, cwd, env: traceEnv(stepSpan) }, controller.signal);
       if (controller.signal.aborted) throw controller.signal.reason;
       await appendFile(logFile, check.stdoutTail + check.stderrTail).catch(() => undefined);
       if (check.exitCode !== 0) {
@@ -264,11 +264,14 @@ export async function runAttempt(ctx: DispatchContext, input: AttemptInput): Pro
 /** An attempt's outcome as a task run's `cicd.pipeline.task.run.result`. */
 const TRACE_RESULT: Record<RunOutcome, TraceResult> = { done: "success", failed: "failure", error: "error", timeout: "timeout", cancelled: "cancellation", lost: "error" };
 
-/** Runs one step of an attempt under its own span: a Verdict ends it with the verdict's outcome, anything else as an error. */
-async function tracedStep<T>(span: TraceSpan | undefined, kind: TraceStepKind, name: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs one step of an attempt under its own span (handed to `work`, so a command it starts gets its TRACEPARENT): a
+ * Verdict ends it with the verdict's outcome, anything else as an error.
+ */
+async function tracedStep<T>(span: TraceSpan | undefined, kind: TraceStepKind, name: string, work: (step: TraceSpan | undefined) => Promise<T>): Promise<T> {
   const child = span?.step(kind, name);
   try {
-    const result = await work();
+    const result = await work(child);
     child?.end("success");
     return result;
   } catch (error) {
