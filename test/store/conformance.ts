@@ -549,6 +549,59 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
         expect(await again.getTestResults(saved.id)).toHaveLength(2);
         await again.close();
       });
+
+      it("watchEvents, where the driver offers it (PostgreSQL; SQLite is polled), hints after every kind of write that appends events through another handle, and stops when told", async () => {
+        const store = await open();
+        if (!store.watchEvents) {
+          expect(store.driver).toBe("sqlite");
+          await store.close();
+          return;
+        }
+        const writer = await reopen(store);
+        const hints: (number | undefined)[] = [];
+        let highest = 0;
+        let waiting: { id: number; done: () => void } | undefined;
+        const stop = store.watchEvents((lastId) => {
+          hints.push(lastId);
+          highest = Math.max(highest, lastId ?? 0);
+          if (waiting && highest >= waiting.id) waiting.done();
+        });
+        /** Resolves once a hint named `id` or a later one (maybe already); the test's timeout bounds the wait. */
+        const hinted = (id: number) => new Promise<void>((done) => (highest >= id ? done() : (waiting = { id, done })));
+        const newest = async () => (await writer.listEvents()).at(-1)!.id;
+        try {
+          // The first hint says the watch is in place (and that the reader should catch up).
+          while (!hints.includes(undefined)) await new Promise((r) => setTimeout(r, 10));
+          const writes: (() => Promise<unknown>)[] = [
+            () => writer.appendEvent({ type: "alert", at: AT }),
+            () => writer.saveSnapshot(sampleSnapshot(1)),
+            () => writer.importPlan(planImport("h1", [planTask("T1"), planTask("T2")]), AT),
+            () => writer.claimTask({ agent: "alice", at: AT, leaseMs: 60_000 }),
+            () => writer.transitionTask("T2", "blocked", { agent: "bob" }, AT),
+          ];
+          for (const write of writes) {
+            await write();
+            await hinted(await newest());
+          }
+          // Stopped: a write another watch (in place before it) is told about gives the stopped one no hint.
+          let otherReady!: () => void;
+          let otherSaw!: (id: number) => void;
+          const ready = new Promise<void>((done) => (otherReady = done));
+          const seen = new Promise<number>((done) => (otherSaw = done));
+          const other = store.watchEvents((lastId) => (lastId === undefined ? otherReady() : otherSaw(lastId)));
+          await ready;
+          stop();
+          const count = hints.length;
+          const last = await writer.appendEvent({ type: "alert", at: AT });
+          expect(await seen).toBe(last.id);
+          other();
+          expect(hints).toHaveLength(count);
+        } finally {
+          stop();
+          await writer.close();
+          await store.close();
+        }
+      });
     }
   });
 }
