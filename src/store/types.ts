@@ -461,6 +461,12 @@ export interface Store {
    */
   watchEvents?(onHint: (lastId: number | undefined) => void): () => void;
   /**
+   * The id of the newest event, 0 when there is none: one indexed read, whatever the log's size. Called before every
+   * cached read of `shipgate serve` (src/server/cache.ts): every write but `heartbeat` (and `admin`) appends an event
+   * in its transaction, so an unchanged id means nothing but leases and time moved since.
+   */
+  lastEventId(): Promise<number>;
+  /**
    * The facts of every snapshot taken in the range (on `branch` when given), oldest snapshot first (by `takenAt`, then
    * id: a snapshot saved late with an earlier time sorts by its time), each snapshot's
    * facts in insertion order: the tracker's series in ONE query, never one per snapshot.

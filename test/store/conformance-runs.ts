@@ -174,6 +174,9 @@ export function testRunContract(open: () => Promise<Store>): void {
       expect(third).toEqual({ ...again, heartbeatAt: t(21_000), leaseExpiresAt: t(26_000) });
       expect(await store.getRun(run.id)).toEqual(third);
       expect(await store.listEvents()).toEqual(before);
+      // What the server's cache reads: a heartbeat leaves it, the claim moved it (its run.started is the newest).
+      expect(await store.lastEventId()).toBe(before.at(-1)?.id);
+      expect(before.at(-1)?.type).toBe("run.started");
       await store.close();
     });
 

@@ -162,6 +162,18 @@ export function testStoreDriver(name: string, open: () => Promise<Store>, reopen
       await store.close();
     });
 
+    it("gives the newest event's id (0 for an empty log), moved by a write that appends one (a heartbeat leaves it: conformance-runs)", async () => {
+      const store = await open();
+      expect(await store.lastEventId()).toBe(0);
+      const e1 = await store.appendEvent({ at: AT, type: "task.started", subject: "T1" });
+      expect(await store.lastEventId()).toBe(e1.id);
+      await store.saveSnapshot(sampleSnapshot(1));
+      const [created] = await store.listEvents({ type: "snapshot.created" });
+      expect(await store.lastEventId()).toBe(created?.id);
+      expect(created!.id).toBeGreaterThan(e1.id);
+      await store.close();
+    });
+
     it("filters snapshots by branch, commit and position", async () => {
       const store = await open();
       const a = await store.saveSnapshot(sampleSnapshot(1));

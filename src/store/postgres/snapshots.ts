@@ -109,7 +109,7 @@ async function save(db: Queryable, s: NewSnapshot): Promise<SnapshotRecord> {
 type SnapshotMethods = Pick<
   Store,
   | "saveSnapshot" | "listSnapshots" | "getSnapshot" | "getSources" | "getFacts" | "getTestResults" | "getCoverageFiles"
-  | "getFindings" | "getAdvisories" | "setBaseline" | "getBaseline" | "listBaselines" | "appendEvent" | "listEvents" | "listFactSeries"
+  | "getFindings" | "getAdvisories" | "setBaseline" | "getBaseline" | "listBaselines" | "appendEvent" | "listEvents" | "lastEventId" | "listFactSeries"
 >;
 
 
@@ -166,6 +166,9 @@ export function snapshotMethods(pool: Pool, location: string, guard: Guard): Sna
       }),
     listBaselines: () => guard(async () => (await pool.query("SELECT * FROM baseline ORDER BY name")).rows.map(toBaseline)),
     appendEvent: (event) => guard((): Promise<StoreEvent> => insertEvent(pool, event)),
+    // max() over the primary key is one step down its index. Ids come from a sequence, so a transaction that took its
+    // id before another one committed can commit after it, below the max already read: the cache's TTL bounds that.
+    lastEventId: () => guard(async () => Number((await pool.query<{ id: number | null }>("SELECT max(id) AS id FROM event")).rows[0]?.id ?? 0)),
     listEvents: (opts = {}) =>
       guard(async () => {
         const { where, params } = filters([

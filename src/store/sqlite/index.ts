@@ -11,7 +11,7 @@ export { sqliteOpenError } from "./connection.js";
 type Methods = Omit<Store, "driver" | "location" | "admin" | "close">;
 const METHODS: readonly (keyof Methods)[] = [
   "saveSnapshot", "listSnapshots", "getSnapshot", "getSources", "getFacts", "getTestResults", "getCoverageFiles", "getFindings",
-  "getAdvisories", "setBaseline", "getBaseline", "listBaselines", "appendEvent", "listEvents", "listFactSeries", "importPlan",
+  "getAdvisories", "setBaseline", "getBaseline", "listBaselines", "appendEvent", "listEvents", "lastEventId", "listFactSeries", "importPlan",
   "getPlan", "listPlans", "listTasks", "getTask", "nextTask", "listReadyTasks", "transitionTask", "claimTask", "heartbeat", "finishRun", "expireLeases",
   "getRun", "listRuns",
 ];

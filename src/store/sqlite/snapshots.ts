@@ -24,12 +24,13 @@ function filters(pairs: [sql: string, value: string | number | undefined][]): { 
 type SnapshotMethods = Pick<
   Store,
   | "saveSnapshot" | "listSnapshots" | "getSnapshot" | "getSources" | "getFacts" | "getTestResults" | "getCoverageFiles"
-  | "getFindings" | "getAdvisories" | "setBaseline" | "getBaseline" | "listBaselines" | "appendEvent" | "listEvents" | "listFactSeries"
+  | "getFindings" | "getAdvisories" | "setBaseline" | "getBaseline" | "listBaselines" | "appendEvent" | "listEvents" | "lastEventId" | "listFactSeries"
 >;
 
 /** Snapshots with their detail rows, baselines, and the event log. */
 export function snapshotMethods(db: Db, location: string, guard: Guard): SnapshotMethods {
   const insertEvent = eventWriter(db);
+  const lastEventIdStatement = db.prepare("SELECT max(id) AS id FROM event");
   const statements = {
     insertSnapshot: db.prepare(
       "INSERT INTO snapshot (taken_at, git_commit, git_branch, git_dirty, git_tree, config_hash, inputs_hash, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -139,6 +140,8 @@ export function snapshotMethods(db: Db, location: string, guard: Guard): Snapsho
       }),
     listBaselines: () => guard(() => (db.prepare("SELECT * FROM baseline ORDER BY name").all() as Row[]).map(toBaseline)),
     appendEvent: (event) => guard((): StoreEvent => insertEvent(event)),
+    // max() of the rowid alias is read from the end of the table's b-tree: constant time.
+    lastEventId: () => guard(() => (lastEventIdStatement.get() as { id: number | null }).id ?? 0),
     listEvents: (opts = {}) =>
       guard(() => {
         const { where, params } = filters([
