@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -11,6 +12,8 @@ import { runView } from "../report/runs.js";
 import type { Store, StoreEvent, TaskState } from "../store/types.js";
 import type * as Api from "./api-types.js";
 import { createTokenCheck, SAFE_METHODS } from "./auth.js";
+import { createResponseCache, type ResponseCache } from "./cache.js";
+import { cachedBody, cachedBodyBytes, cachedJson, sendCached, type CachedBody } from "./cached-body.js";
 import { apiError, errorResponse } from "./errors.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { createEventFeed, type EventFeed } from "./event-feed.js";
@@ -48,6 +51,12 @@ export interface CreateAppOptions {
   renderMetrics?: RenderMetrics;
   /** The built dashboard served at `/` (default dist/web, written by `npm run build`); false: none. */
   dashboardDir?: string | false;
+  /**
+   * How long a cached read (/metrics, /api/tracker, /api/tasks, /api/plan, /api/snapshots…) is served while the store
+   * appends no event, in ms (default 5 000: src/server/cache.ts). Measured on the wall clock, or on `now` when it
+   * moved further (a test moving its clock expires entries without sleeping). 0 turns the cache off.
+   */
+  cacheTtlMs?: number;
 }
 
 export interface ShipgateApp {
@@ -92,6 +101,7 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   const checkToken = createTokenCheck(options.token);
   const feed: EventFeed = createEventFeed(store, { pollMs: options.pollMs ?? 250 });
   const app = new Hono();
+  const caches = createReadCaches(store, now, options.cacheTtlMs);
 
   app.onError((error, c) => {
     const { status, body: payload } = errorResponse(error);
@@ -109,6 +119,11 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     }
     return next();
   });
+  // A change through the API is seen by the next read at once (its event moves the id too; this needs no query).
+  app.use("*", async (c, next) => {
+    await next();
+    if (!SAFE_METHODS.has(c.req.method)) caches.invalidate();
+  });
   app.use(
     "*",
     bodyLimit({
@@ -121,15 +136,23 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   app.get("/api/snapshots", async (c) => {
     const limit = intParam(c.req.query("limit"), "limit", { max: 1000, fallback: 20 });
     const branch = c.req.query("branch");
-    const records = await store.listSnapshots({ ...(limit === undefined ? {} : { limit }), ...(branch ? { branch } : {}) });
-    return c.json(records.map(snapshotListItem) satisfies Api.SnapshotListResponse);
+    return caches.send(c, caches.snapshots, `${limit}|${branch ?? ""}`, async () => {
+      const records = await store.listSnapshots({ ...(limit === undefined ? {} : { limit }), ...(branch ? { branch } : {}) });
+      return cachedJson(records.map(snapshotListItem) satisfies Api.SnapshotListResponse);
+    });
   });
   app.get("/api/snapshots/:ref", async (c) => {
-    const record = await snapshotParam(store, c.req.param("ref"), "snapshot");
-    const [{ loadStoredSummary }, tests, findings] = await Promise.all([import("../app/stored-summary.js"), store.getTestResults(record.id), store.getFindings(record.id)]);
-    const { summary } = await loadStoredSummary(store, record);
-    const coverageFiles = await store.getCoverageFiles(record.id);
-    return c.json({ summary, tests, coverageFiles, findings } satisfies Api.SnapshotDetailResponse);
+    const ref = c.req.param("ref");
+    return caches.send(c, caches.snapshotRefs, ref, async () => {
+      const record = await snapshotParam(store, ref, "snapshot");
+      // A stored snapshot never changes: its detail is kept by id, whatever names it (latest, latest~1, its id).
+      return caches.snapshotDetails.get(String(record.id), async () => {
+        const [{ loadStoredSummary }, tests, findings] = await Promise.all([import("../app/stored-summary.js"), store.getTestResults(record.id), store.getFindings(record.id)]);
+        const { summary } = await loadStoredSummary(store, record);
+        const coverageFiles = await store.getCoverageFiles(record.id);
+        return cachedJson({ summary, tests, coverageFiles, findings } satisfies Api.SnapshotDetailResponse);
+      });
+    });
   });
   app.get("/api/diff", async (c) => {
     const [from, to] = await Promise.all([snapshotParam(store, c.req.query("a") ?? "latest~1", "a"), snapshotParam(store, c.req.query("b") ?? "latest", "b")]);
@@ -162,11 +185,13 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     });
     return c.json(result satisfies Api.GateResponse);
   });
-  app.get("/api/plan", async (c) => {
-    const plan = await store.getPlan();
-    if (!plan) throw new ShipgateError("NOT_FOUND", "[server] the store holds no plan yet", { hint: "import one: run a task command in the project (docs/plan.md)" });
-    return c.json(plan satisfies Api.PlanResponse);
-  });
+  app.get("/api/plan", async (c) =>
+    caches.send(c, caches.plan, "", async () => {
+      const plan = await store.getPlan();
+      if (!plan) throw new ShipgateError("NOT_FOUND", "[server] the store holds no plan yet", { hint: "import one: run a task command in the project (docs/plan.md)" });
+      return cachedJson(plan satisfies Api.PlanResponse);
+    }),
+  );
   app.get("/api/plan/gantt", async (c) => c.json((await planGantt(c)) satisfies Api.GanttResponse));
   app.get("/api/plan/gantt.svg", async (c) => {
     const { renderGanttSvg } = await import("../report/plan-gantt-svg.js");
@@ -180,9 +205,11 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   };
   app.get("/api/tasks", async (c) => {
     const state = oneOf(c.req.query("state"), "state", TASK_STATES);
-    const owner = c.req.query("owner");
-    const { listTasks } = await import("../app/queue.js");
-    return c.json((await listTasks({ store }, { owner: owner || null, state })) satisfies Api.TaskListResponse);
+    const owner = c.req.query("owner") || null;
+    return caches.send(c, caches.tasks, JSON.stringify([state ?? null, owner]), async () => {
+      const { listTasks } = await import("../app/queue.js");
+      return cachedJson((await listTasks({ store }, { owner, state })) satisfies Api.TaskListResponse);
+    });
   });
   app.get("/api/runs", async (c) => {
     const limit = intParam(c.req.query("limit"), "limit", { max: 10_000, fallback: 50 }) as number;
@@ -220,8 +247,10 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   });
   app.get("/api/tracker", async (c) => {
     const asOf = dayParam(c.req.query("asOf"), "asOf");
-    const { trackProgram } = await import("../app/track.js");
-    return c.json((await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) })) satisfies Api.TrackerResponse);
+    return caches.send(c, caches.tracker, asOf ?? "", async () => {
+      const { trackProgram } = await import("../app/track.js");
+      return cachedJson((await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) })) satisfies Api.TrackerResponse);
+    });
   });
   const eventStream = (c: Context) => {
     const header = c.req.header("Last-Event-ID");
@@ -270,11 +299,13 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     const events = await store.listEvents({ limit, ...(afterId === undefined ? {} : { afterId }), ...(type ? { type } : {}) });
     return c.json(events satisfies Api.EventListResponse);
   });
-  app.get("/metrics", async (c) => {
-    const render = options.renderMetrics ?? (await loadMetrics());
-    const { contentType, body: text } = await render(store, { now: now() });
-    return c.body(text, 200, { "Content-Type": contentType });
-  });
+  app.get("/metrics", async (c) =>
+    caches.send(c, caches.metrics, "", async () => {
+      const render = options.renderMetrics ?? (await loadMetrics());
+      const { contentType, body: text } = await render(store, { now: now() });
+      return cachedBody(contentType, text);
+    }),
+  );
 
   // ── Mutations (the token is checked above, for every method but GET, HEAD and OPTIONS) ──
   app.post("/api/tasks/:id/start", async (c) => {
@@ -350,6 +381,38 @@ function snapshotListItem(record: { id: number; takenAt: string; git: Api.Snapsh
     coverage: cov
       ? ({ status: cov.status, lines: cov.lines ?? null, branches: cov.branches ?? null, functions: cov.functions ?? null, statements: cov.statements ?? null } as Api.SnapshotListItem["coverage"])
       : { status: "unknown", lines: null, branches: null, functions: null, statements: null },
+  };
+}
+
+/** The read routes' caches (src/server/cache.ts), one per route so that one route's answers never push out another's. */
+function createReadCaches(store: Store, now: () => string, ttlMs: number | undefined) {
+  // The wall clock since the app started, or the app's clock when it moved further: with SHIPGATE_NOW fixed, time still
+  // passes for heartbeats; a test that moves `now` past the TTL expires entries without sleeping.
+  const startedAt = performance.now();
+  const startNow = Date.parse(now());
+  const clock = () => Math.max(performance.now() - startedAt, Date.parse(now()) - startNow);
+  const version = () => store.lastEventId();
+  const cache = (maxEntries: number): ResponseCache<CachedBody> =>
+    createResponseCache({ version, clock, maxEntries, sizeOf: cachedBodyBytes, ...(ttlMs === undefined ? {} : { ttlMs }) });
+  const caches = {
+    metrics: cache(1),
+    tracker: cache(8),
+    tasks: cache(16),
+    plan: cache(1),
+    snapshots: cache(16),
+    snapshotRefs: cache(16),
+    // By id: valid for good (a snapshot is written once, in one transaction, and never changed or deleted).
+    snapshotDetails: createResponseCache<CachedBody>({ version: () => Promise.resolve(0), ttlMs: Infinity, maxEntries: 16, sizeOf: cachedBodyBytes }),
+  };
+  const routeCaches = [caches.metrics, caches.tracker, caches.tasks, caches.plan, caches.snapshots, caches.snapshotRefs];
+  return {
+    ...caches,
+    invalidate: () => {
+      for (const c of routeCaches) c.invalidate();
+    },
+    /** The cached answer under `key`, or `compute`'s, as 200 (gzipped when accepted) or 304 (src/server/cached-body.ts). */
+    send: async (c: Context, route: ResponseCache<CachedBody>, key: string, compute: () => Promise<CachedBody>): Promise<Response> =>
+      sendCached(c.req.raw, ttlMs === 0 ? await compute() : await route.get(key, compute)),
   };
 }
 

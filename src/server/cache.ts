@@ -1,0 +1,109 @@
+import { performance } from "node:perf_hooks";
+
+/** How long an entry is served when no event was appended (see `ResponseCacheOptions.ttlMs`). */
+export const CACHE_TTL_MS = 5_000;
+
+export interface ResponseCacheOptions<V> {
+  /**
+   * The store's newest event id (`Store.lastEventId`), read once per `get`: an entry computed at another id is stale.
+   * Every store write but a heartbeat appends an event in its transaction, whichever process writes.
+   */
+  version: () => Promise<number>;
+  /**
+   * How long an entry lives even when no event was appended, in milliseconds of `clock` (default `CACHE_TTL_MS`, 5 s):
+   * what moves without an event — a heartbeat, a lease running out, the clock the tracker and /metrics read — is
+   * seen within it. 5 s is a third of the default heartbeat interval (15 s of a 60 s lease) and under Prometheus'
+   * usual scrape interval, and it bounds a PostgreSQL write that commits below the id already read.
+   */
+  ttlMs?: number;
+  /** Entries kept at most (default 32); the least recently used one goes first. */
+  maxEntries?: number;
+  /** Bytes kept at most, as `sizeOf` counts them (default 256 MiB); an entry larger than that is served, not kept. */
+  maxBytes?: number;
+  /** An entry's size in bytes (default 0: only `maxEntries` bounds the cache). */
+  sizeOf?: (value: V) => number;
+  /** Milliseconds that never go back (default `performance.now`); tests move it by hand. */
+  clock?: () => number;
+}
+
+export interface ResponseCache<V> {
+  /**
+   * The value cached under `key` while it is valid (the store's newest event id unchanged since it was computed,
+   * younger than the TTL, no `invalidate()` since); otherwise `compute()` — called once for all the callers that
+   * miss at the same time, who share its result or its error. Errors are not kept.
+   */
+  get(key: string, compute: () => Promise<V>): Promise<V>;
+  /** Forgets every entry, at once (after a mutation through the API); computations in flight are not joined again. */
+  invalidate(): void;
+  /** Entries held (in flight included) and their bytes, for tests and figures. */
+  stats(): { entries: number; bytes: number };
+}
+
+interface Entry<V> {
+  version: number;
+  bornAt: number;
+  bytes: number;
+  promise: Promise<V>;
+}
+
+/** A single-flight cache of computed answers, valid while the store has not changed and for a short TTL. */
+export function createResponseCache<V>(options: ResponseCacheOptions<V>): ResponseCache<V> {
+  const ttlMs = options.ttlMs ?? CACHE_TTL_MS;
+  const maxEntries = options.maxEntries ?? 32;
+  const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  const sizeOf = options.sizeOf ?? (() => 0);
+  const clock = options.clock ?? (() => performance.now());
+  // Insertion order is recency order: a hit moves its entry to the end, eviction takes from the front.
+  const entries = new Map<string, Entry<V>>();
+  let bytes = 0;
+
+  const remove = (key: string, entry: Entry<V>) => {
+    if (entries.get(key) !== entry) return;
+    entries.delete(key);
+    bytes -= entry.bytes;
+  };
+  const evict = () => {
+    for (const [key, entry] of entries) {
+      if (entries.size <= maxEntries && bytes <= maxBytes) return;
+      remove(key, entry);
+    }
+  };
+
+  return {
+    async get(key, compute) {
+      // Read before computing: a write that lands during the computation leaves the entry at the older id, stale.
+      const version = await options.version();
+      const now = clock();
+      const held = entries.get(key);
+      if (held && held.version === version && now - held.bornAt < ttlMs) {
+        entries.delete(key);
+        entries.set(key, held);
+        return held.promise;
+      }
+      if (held) remove(key, held);
+      const entry: Entry<V> = { version, bornAt: now, bytes: 0, promise: Promise.resolve(undefined as V) };
+      entry.promise = compute().then(
+        (value) => {
+          if (entries.get(key) === entry) {
+            entry.bytes = sizeOf(value);
+            bytes += entry.bytes;
+            evict();
+          }
+          return value;
+        },
+        (error: unknown) => {
+          remove(key, entry);
+          throw error;
+        },
+      );
+      entries.set(key, entry);
+      evict();
+      return entry.promise;
+    },
+    invalidate() {
+      entries.clear();
+      bytes = 0;
+    },
+    stats: () => ({ entries: entries.size, bytes }),
+  };
+}
