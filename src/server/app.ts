@@ -53,8 +53,8 @@ export interface CreateAppOptions {
   dashboardDir?: string | false;
   /**
    * How long a cached read (/metrics, /api/tracker, /api/tasks, /api/plan, /api/snapshots…) is served while the store
-   * appends no event, in ms (default 5 000: src/server/cache.ts). Measured on the wall clock, or on `now` when it
-   * moved further (a test moving its clock expires entries without sleeping). 0 turns the cache off.
+   * appends no event, in ms (default 5 000: src/server/cache.ts). An entry expires when the wall clock or `now`
+   * moved that far (a test moving its clock expires entries without sleeping). 0 turns the cache off.
    */
   cacheTtlMs?: number;
 }
@@ -386,14 +386,12 @@ function snapshotListItem(record: { id: number; takenAt: string; git: Api.Snapsh
 
 /** The read routes' caches (src/server/cache.ts), one per route so that one route's answers never push out another's. */
 function createReadCaches(store: Store, now: () => string, ttlMs: number | undefined) {
-  // The wall clock since the app started, or the app's clock when it moved further: with SHIPGATE_NOW fixed, time still
-  // passes for heartbeats; a test that moves `now` past the TTL expires entries without sleeping.
-  const startedAt = performance.now();
-  const startNow = Date.parse(now());
-  const clock = () => Math.max(performance.now() - startedAt, Date.parse(now()) - startNow);
+  // The wall clock and the app's: with SHIPGATE_NOW fixed, time still passes for heartbeats; a test that moves `now`
+  // past the TTL expires entries without sleeping.
+  const clocks = [() => performance.now(), () => Date.parse(now())];
   const version = () => store.lastEventId();
   const cache = (maxEntries: number): ResponseCache<CachedBody> =>
-    createResponseCache({ version, clock, maxEntries, sizeOf: cachedBodyBytes, ...(ttlMs === undefined ? {} : { ttlMs }) });
+    createResponseCache({ version, clocks, maxEntries, sizeOf: cachedBodyBytes, ...(ttlMs === undefined ? {} : { ttlMs }) });
   const caches = {
     metrics: cache(1),
     tracker: cache(8),

@@ -22,8 +22,12 @@ export interface ResponseCacheOptions<V> {
   maxBytes?: number;
   /** An entry's size in bytes (default 0: only `maxEntries` bounds the cache). */
   sizeOf?: (value: V) => number;
-  /** Milliseconds that never go back (default `performance.now`); tests move it by hand. */
-  clock?: () => number;
+  /**
+   * Clocks in milliseconds, none going back (default `[performance.now]`): an entry is younger than the TTL while it
+   * is on every one of them. The server passes the wall clock and its own `now` (fixed by SHIPGATE_NOW, or moved by
+   * a test); tests move one by hand.
+   */
+  clocks?: readonly (() => number)[];
 }
 
 export interface ResponseCache<V> {
@@ -41,7 +45,7 @@ export interface ResponseCache<V> {
 
 interface Entry<V> {
   version: number;
-  bornAt: number;
+  bornAt: number[];
   bytes: number;
   promise: Promise<V>;
 }
@@ -52,7 +56,7 @@ export function createResponseCache<V>(options: ResponseCacheOptions<V>): Respon
   const maxEntries = options.maxEntries ?? 32;
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
   const sizeOf = options.sizeOf ?? (() => 0);
-  const clock = options.clock ?? (() => performance.now());
+  const clocks = options.clocks ?? [() => performance.now()];
   // Insertion order is recency order: a hit moves its entry to the end, eviction takes from the front.
   const entries = new Map<string, Entry<V>>();
   let bytes = 0;
@@ -73,9 +77,9 @@ export function createResponseCache<V>(options: ResponseCacheOptions<V>): Respon
     async get(key, compute) {
       // Read before computing: a write that lands during the computation leaves the entry at the older id, stale.
       const version = await options.version();
-      const now = clock();
+      const now = clocks.map((clock) => clock());
       const held = entries.get(key);
-      if (held && held.version === version && now - held.bornAt < ttlMs) {
+      if (held && held.version === version && now.every((t, i) => t - (held.bornAt[i] ?? -Infinity) < ttlMs)) {
         entries.delete(key);
         entries.set(key, held);
         return held.promise;

@@ -1,8 +1,11 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiError, RunView, SnapshotDetailResponse, SnapshotListResponse, TaskRecord, TaskResponse, Tracker } from "../../src/server/api-types.js";
 import { SAFE_METHODS } from "../../src/server/auth.js";
+import { PROGRAM } from "../track/program.js";
+import { shipgate } from "../cli/run-cli.js";
 import { programServer, TOKEN, type ProgramServer } from "./app-helpers.js";
 
 const json = async <T>(response: Response): Promise<T> => (await response.json()) as T;
@@ -259,6 +262,83 @@ describe("the app's edges", () => {
       expect([response.status, (JSON.parse(text) as ApiError).error.code]).toEqual([500, "INTERNAL"]);
       expect(text).not.toContain("boom");
       expect(seen).toHaveLength(1);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe("cached reads (src/server/cache.ts)", () => {
+  const CACHED = ["/api/tasks", "/api/tracker", "/metrics", "/api/snapshots/latest", "/api/snapshots?limit=5", "/api/plan"];
+
+  it("answer If-None-Match with the ETag by a 304 without a body, and gzip (Vary: Accept-Encoding) that decodes to the same bytes", async () => {
+    const s = await programServer();
+    try {
+      for (const path of CACHED) {
+        const plain = await s.app.request(path);
+        const etag = plain.headers.get("etag") ?? "";
+        const bytes = Buffer.from(await plain.arrayBuffer());
+        expect([path, plain.status, etag, plain.headers.get("vary"), plain.headers.get("cache-control")]).toEqual([path, 200, expect.stringMatching(/^W\/"[\w-]+"$/), "Accept-Encoding", "no-cache"]);
+        const again = await s.app.request(path, { headers: { "If-None-Match": etag } });
+        expect([path, again.status, (await again.arrayBuffer()).byteLength, again.headers.get("etag")]).toEqual([path, 304, 0, etag]);
+        const gz = await s.app.request(path, { headers: { "Accept-Encoding": "gzip, deflate, br, zstd" } });
+        const wire = Buffer.from(await gz.arrayBuffer());
+        const decoded = gz.headers.get("content-encoding") === "gzip" ? gunzipSync(wire) : wire;
+        expect([path, gz.headers.get("etag"), decoded.equals(bytes)]).toEqual([path, etag, true]);
+        if (bytes.length >= 1024) expect([path, gz.headers.get("content-encoding"), wire.length < bytes.length]).toEqual([path, "gzip", true]);
+      }
+      const tasks = JSON.parse(Buffer.from(await (await s.app.request("/api/tasks")).arrayBuffer()).toString("utf8")) as TaskRecord[];
+      expect(tasks.length).toBe(15);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it("show a task moved through the CLI (another process, one more event) in /api/tasks and /metrics at once", async () => {
+    const s = await programServer();
+    try {
+      const blocked = async () => (await json<TaskRecord[]>(await s.app.request("/api/tasks?state=blocked"))).map((t) => t.id);
+      const metric = async () => /^shipgate_tasks\{state="blocked",agent_kind="human"\} (\d+)$/m.exec(await (await s.app.request("/metrics")).text())?.[1];
+      const etag = (await s.app.request("/api/tasks")).headers.get("etag") ?? "";
+      expect([await blocked(), await metric()]).toEqual([["T12"], "0"]);
+      const before = await s.store.lastEventId();
+      const cli = shipgate(["task", "block", "T16", "--reason", "waiting on the vendor", "--agent", "alice", "--cwd", s.dir, "--plan", join(s.dir, "plan-v2.yaml")], { env: { SHIPGATE_NOW: PROGRAM.now } });
+      expect([cli.code, cli.stderr]).toEqual([0, ""]);
+      expect(await s.store.lastEventId()).toBeGreaterThan(before);
+      expect([await blocked(), await metric()]).toEqual([["T12", "T16"], "1"]);
+      // The browser's copy is stale now: its ETag no longer matches.
+      expect((await s.app.request("/api/tasks", { headers: { "If-None-Match": etag } })).status).toBe(200);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it("show a heartbeat (no event) and a lease going stale (no event, only time) within the TTL, on the app's clock", async () => {
+    let clock: string = PROGRAM.now;
+    const later = (ms: number) => (clock = new Date(Date.parse(clock) + ms).toISOString());
+    const s = await programServer({ now: () => clock });
+    try {
+      const stale = async () => /^shipgate_leases_stale\{agent_kind="cli"\} (\d+)$/m.exec(await (await s.app.request("/metrics")).text())?.[1];
+      // T13's 60 s lease ran out at 16:01; it is 20:00.
+      expect(await stale()).toBe("1");
+      const events = await s.store.lastEventId();
+      const [run] = await s.store.listRuns({ open: true });
+      await s.store.heartbeat(run?.id ?? 0, run?.epoch ?? 0, 600_000, { at: clock });
+      later(5_000);
+      expect(await stale()).toBe("0");
+      later(600_000);
+      expect(await stale()).toBe("1");
+      expect(await s.store.lastEventId()).toBe(events);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it("are not kept with cacheTtlMs 0: every read computes", async () => {
+    let renders = 0;
+    const s = await programServer({ cacheTtlMs: 0, renderMetrics: () => Promise.resolve({ contentType: "text/plain", body: `# ${++renders}\n` }) });
+    try {
+      expect([await (await s.app.request("/metrics")).text(), await (await s.app.request("/metrics")).text()]).toEqual(["# 1\n", "# 2\n"]);
     } finally {
       await s.dispose();
     }
