@@ -1,11 +1,14 @@
 // `shipgate serve` under load (issue 13, "Performance"), side by side in one run:
 //  1. the real `shipgate serve` (dist/cli/main.js, a free loopback port, a token file, SHIPGATE_NOW fixed) on the store
 //     `bench/track.mjs generate` writes (1 000 snapshots, 10 000 tasks, 100 000 events), loaded by autocannon at 50
-//     connections for BENCH_DURATION (10) s per route after a warm-up: GET /api/snapshots/latest, /api/tasks, /metrics
-//     and /api/tracker — requests/s, p50 / p99 latency, errors and non-2xx answers, the target "p99 < 50 ms", and the
-//     server's peak RSS;
-//  2. the floor: a bare `node:http` server (its own process) answering the same bytes from memory, under the same load
-//     — what this machine gives at best; printed as the ratio.
+//     connections for BENCH_DURATION (10) s per route after a warm-up, each request with `Accept-Encoding: gzip,
+//     deflate, br` as a browser sends it: GET /api/snapshots/latest, /api/tasks, /metrics and /api/tracker —
+//     requests/s, p50 / p99 latency, errors and non-2xx answers, the target "p99 < 50 ms", and the server's peak RSS;
+//  2. the floor: a bare `node:http` server (its own process) answering the same bytes (gzipped as shipgate sent them)
+//     from memory, under the same load — what this machine gives at best; printed as the ratio;
+//  3. cold reads: after an event appended by another process (which makes every cached answer stale), the first
+//     request of each route, one at a time (BENCH_COLD_RUNS, 3, each after a new event) — what the cache does not hide;
+//     and the first read of a snapshot never read before (latest~N).
 //   npm run build && node bench/serve.mjs     (BENCH_DURATION=SEC per route; BENCH_CONNECTIONS=50; BENCH_SERVE_STORE=DIR
 //   reuses a store written by `node bench/track.mjs generate DIR`; BENCH_PROFILE=1 runs the routes that missed the
 //   target once more under `node --cpu-prof` and prints where the server's time goes)
@@ -13,12 +16,13 @@
 // expected; 2 when it cannot start.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { clearTimeout } from "node:timers";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { printCpuProfile } from "./measure.mjs";
 import { fail, fmtTime, printMachine } from "./stats.mjs";
@@ -30,6 +34,8 @@ const TRACK = fileURLToPath(new URL("track.mjs", import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const TARGET_P99_MS = 50;
 const TOKEN = "bench-serve-token-0123456789abcdef";
+/** What Chromium sends (zstd aside): the server answers gzip. */
+const ACCEPT_ENCODING = "gzip, deflate, br";
 
 /** The routes of the issue, each with what its answer must hold (a broken server must not look fast). */
 const ROUTES = [
@@ -43,14 +49,14 @@ const ROUTES = [
 
 /** `node bench/serve.mjs floor DIR`: serves DIR/routes.json's bodies from memory on a free loopback port. */
 function floor(dir) {
-  const routes = new Map(JSON.parse(readFileSync(join(dir, "routes.json"), "utf8")).map((r) => [r.path, { type: r.type, body: readFileSync(join(dir, r.file)) }]));
+  const routes = new Map(JSON.parse(readFileSync(join(dir, "routes.json"), "utf8")).map((r) => [r.path, { type: r.type, encoding: r.encoding, body: readFileSync(join(dir, r.file)) }]));
   const server = createServer((req, res) => {
     const route = routes.get(req.url);
     if (!route) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "Content-Type": route.type, "Content-Length": route.body.length });
+    res.writeHead(200, { "Content-Type": route.type, "Content-Length": route.body.length, ...(route.encoding ? { "Content-Encoding": route.encoding, Vary: "Accept-Encoding" } : {}) });
     res.end(route.body);
   });
   server.listen(0, "127.0.0.1", () => process.stdout.write(`floor: http://127.0.0.1:${server.address().port}/\n`));
@@ -115,8 +121,25 @@ async function waitIdle(url, limitMs = 180_000) {
 
 function load(url, { connections, duration }) {
   // timeout 60 s: a slow route shows its latency instead of timing out at autocannon's default 10 s.
-  return new Promise((resolvePromise, reject) => autocannon({ url, connections, duration, timeout: 60 }, (error, result) => (error ? reject(error) : resolvePromise(result))));
+  const headers = { "accept-encoding": ACCEPT_ENCODING };
+  return new Promise((resolvePromise, reject) => autocannon({ url, connections, duration, timeout: 60, headers }, (error, result) => (error ? reject(error) : resolvePromise(result))));
 }
+
+/** One GET as a browser sends it; the bytes as they came over the wire (not decoded), and the time to the last byte. */
+function rawGet(url) {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const req = httpGet(url, { headers: { "accept-encoding": ACCEPT_ENCODING } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolvePromise({ status: res.statusCode, headers: res.headers, wire: Buffer.concat(chunks), ms: performance.now() - started }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+const decoded = (answer) => (answer.headers["content-encoding"] === "gzip" ? gunzipSync(answer.wire) : answer.wire);
 
 // ── one route ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -150,18 +173,57 @@ function figures(r) {
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
 const rate = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
-function printRoute(m, bytes) {
+function printRoute(m, { bytes, wire, encoding }) {
   const s = m.shipgate;
   const f = m.floor;
   const meets = (x) => x.requests > 0 && x.p99 < TARGET_P99_MS && x.errors === 0 && x.non2xx === 0;
   const met = meets(s);
-  console.log(`\nGET ${m.route}  (${(bytes / 1e3).toFixed(1)} kB per answer)`);
+  console.log(`\nGET ${m.route}  (${(bytes / 1e3).toFixed(1)} kB per answer; ${encoding ? `${(wire / 1e3).toFixed(1)} kB ${encoding} on the wire` : "sent as it is"})`);
   console.log(`  shipgate serve  ${rate(s.rps).padStart(7)} req/s  p50 ${ms(s.p50).padStart(8)}  p99 ${ms(s.p99).padStart(8)}  max ${ms(s.max).padStart(8)}  ${s.requests} answered, ${s.unanswered} in flight at the end, errors ${s.errors} (timeouts ${s.timeouts}), non-2xx ${s.non2xx}`);
   console.log(`  floor node:http ${rate(f.rps).padStart(7)} req/s  p50 ${ms(f.p50).padStart(8)}  p99 ${ms(f.p99).padStart(8)}  max ${ms(f.max).padStart(8)}  ${f.requests} answered, ${f.unanswered} in flight at the end, errors ${f.errors}, non-2xx ${f.non2xx}`);
   const ratio = f.rps > 0 && s.rps > 0 ? `floor / shipgate: ${(f.rps / s.rps).toFixed(1)}× the requests/s, p99 ${(s.p99 / Math.max(f.p99, 0.001)).toFixed(1)}×` : "no ratio (nothing answered)";
   console.log(`  ${ratio}; target p99 < ${TARGET_P99_MS} ms: ${met ? "MET" : "MISSED"} (the floor: ${meets(f) ? "met" : "missed"})`);
   console.log(`  server peak RSS so far ${m.peakRssMB === undefined ? "n/a" : `${m.peakRssMB.toFixed(0)} MB`}; idle again ${fmtTime(m.drainMs)} after the load stopped`);
   return met;
+}
+
+// ── cold reads ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The first request of each route after a change: another process (this one, through the store) appends an event,
+ * which makes every cached answer stale; then each route once, one at a time. And the first read of a snapshot never
+ * read before (its detail is kept by id once read). Prints the median and the slowest of `runs`.
+ */
+async function measureCold(url, { db, now, runs }) {
+  const { openStore } = await import(join(DIST, "store", "open-store.js"));
+  const store = await openStore(db, { at: now });
+  const times = new Map();
+  const add = (label, ms) => times.set(label, [...(times.get(label) ?? []), ms]);
+  try {
+    for (let run = 0; run < runs; run++) {
+      await store.appendEvent({ at: now, type: "bench.cold", data: { run } });
+      for (const route of ROUTES) {
+        const answer = await rawGet(`${url}${route.path}`);
+        if (answer.status !== 200) throw new Error(`cold GET ${route.path}: status ${answer.status}`);
+        add(`GET ${route.path}`, answer.ms);
+      }
+      const fresh = await rawGet(`${url}/api/snapshots/latest~${100 + run}`);
+      if (fresh.status !== 200) throw new Error(`cold GET /api/snapshots/latest~${100 + run}: status ${fresh.status}`);
+      add("GET /api/snapshots/latest~N (a snapshot not read before)", fresh.ms);
+    }
+  } finally {
+    await store.close();
+  }
+  console.log(`\ncold: the first request after an event appended by another process (${runs} runs, one request at a time)`);
+  const out = [];
+  for (const [label, list] of times) {
+    const sorted = [...list].sort((a, b) => a - b);
+    const med = sorted[sorted.length >> 1];
+    const max = sorted[sorted.length - 1];
+    console.log(`  ${label.padEnd(58)} median ${ms(med).padStart(8)}  slowest ${ms(max).padStart(8)}`);
+    out.push({ route: label, medianMs: med, maxMs: max });
+  }
+  return out;
 }
 
 // ── profile (BENCH_PROFILE=1) ─────────────────────────────────────────────────────────────────────────────────────
@@ -248,18 +310,20 @@ async function main() {
     mkdirSync(answers);
     const index = [];
     const sizes = new Map();
+    console.log(`every request sends Accept-Encoding: ${ACCEPT_ENCODING} (as a browser does)`);
     for (const [i, route] of ROUTES.entries()) {
-      const res = await globalThis.fetch(`${shipgate.url}${route.path}`);
-      const body = Buffer.from(await res.arrayBuffer());
+      const res = await rawGet(`${shipgate.url}${route.path}`);
+      const body = decoded(res);
       const problem = res.status !== 200 ? `status ${res.status}: ${body.toString("utf8").slice(0, 300)}` : route.check(body.toString("utf8"));
       if (problem) {
         console.log(`GET ${route.path}: FAILED — ${problem}`);
         failed = true;
         continue;
       }
-      writeFileSync(join(answers, `${i}`), body);
-      index.push({ path: route.path, type: res.headers.get("content-type"), file: `${i}` });
-      sizes.set(route.path, body.length);
+      const encoding = res.headers["content-encoding"];
+      writeFileSync(join(answers, `${i}`), res.wire);
+      index.push({ path: route.path, type: res.headers["content-type"], encoding, file: `${i}` });
+      sizes.set(route.path, { bytes: body.length, wire: res.wire.length, encoding });
     }
     writeFileSync(join(answers, "routes.json"), JSON.stringify(index));
     const floorServer = await startServer([SELF, "floor", answers], { pattern: /floor: (\S+)/ });
@@ -271,15 +335,16 @@ async function main() {
       const m = await measureRoute(route, { shipgate, floorUrl: floorServer.url, connections, duration, warmup });
       if (!printRoute(m, sizes.get(route.path))) missed.push(route.path);
       if (m.shipgate.requests === 0 || m.shipgate.non2xx > 0) failed = true;
-      results.push({ ...m, bytes: sizes.get(route.path) });
+      results.push({ ...m, ...sizes.get(route.path) });
     }
+    const cold = await measureCold(shipgate.url, { db, now, runs: positive("BENCH_COLD_RUNS", 3) ?? 3 });
     const peak = peakRssMB(shipgate.child.pid);
     const floorPeak = peakRssMB(floorServer.child.pid);
     console.log(`\nshipgate serve peak RSS: ${peak?.toFixed(0) ?? "n/a"} MB (${startRss?.toFixed(0) ?? "n/a"} MB once listening); floor server ${floorPeak?.toFixed(0) ?? "n/a"} MB`);
     console.log(`target p99 < ${TARGET_P99_MS} ms at ${connections} connections: ${missed.length === 0 ? "MET on every route" : `MISSED on ${missed.join(", ")}`}`);
     const data = join(ROOT, "bench", ".data");
     mkdirSync(data, { recursive: true });
-    writeFileSync(join(data, "serve-results.json"), `${JSON.stringify({ now, connections, duration, results, peakRssMB: peak, floorPeakRssMB: floorPeak }, null, 2)}\n`);
+    writeFileSync(join(data, "serve-results.json"), `${JSON.stringify({ now, connections, duration, results, cold, peakRssMB: peak, floorPeakRssMB: floorPeak }, null, 2)}\n`);
     await Promise.all(servers.splice(0).map((child) => stopServer(child)));
 
     if (process.env.BENCH_PROFILE && missed.length > 0) await profileRoutes(missed, { serveArgs, env, connections, duration });

@@ -53,7 +53,7 @@ export interface CreateAppOptions {
   dashboardDir?: string | false;
   /**
    * How long a cached read (/metrics, /api/tracker, /api/tasks, /api/plan, /api/snapshots…) is served while the store
-   * appends no event, in ms (default 5 000: src/server/cache.ts). An entry expires when the wall clock or `now`
+   * appends no event, in ms (default 10 000: src/server/cache.ts). An entry expires when the wall clock or `now`
    * moved that far (a test moving its clock expires entries without sleeping). 0 turns the cache off.
    */
   cacheTtlMs?: number;

@@ -4,6 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiError, RunView, SnapshotDetailResponse, SnapshotListResponse, TaskRecord, TaskResponse, Tracker } from "../../src/server/api-types.js";
 import { SAFE_METHODS } from "../../src/server/auth.js";
+import { CACHE_TTL_MS } from "../../src/server/cache.js";
 import { PROGRAM } from "../track/program.js";
 import { shipgate } from "../cli/run-cli.js";
 import { programServer, TOKEN, type ProgramServer } from "./app-helpers.js";
@@ -324,7 +325,7 @@ describe("cached reads (src/server/cache.ts)", () => {
       const events = await s.store.lastEventId();
       const [run] = await s.store.listRuns({ open: true });
       await s.store.heartbeat(run?.id ?? 0, run?.epoch ?? 0, 600_000, { at: clock });
-      later(5_000);
+      later(CACHE_TTL_MS);
       expect(await stale()).toBe("0");
       later(600_000);
       expect(await stale()).toBe("1");

@@ -25,7 +25,7 @@ describe("the response cache", () => {
     const { state, cache, compute } = harness({ ttlMs: 5000 });
     const cases: [what: string, move: () => void, expected: string][] = [
       ["first read", () => undefined, "a#1"],
-      ["same id, 4.999 s later", () => (state.time = 4999), "a#1"],
+      ["same id, 2.499 s later (under half the TTL: no refresh yet)", () => (state.time = 2499), "a#1"],
       ["an event appended", () => state.version++, "a#2"],
       ["no event, TTL reached", () => (state.time += 5000), "a#3"],
       ["again at once", () => undefined, "a#3"],
@@ -43,11 +43,11 @@ describe("the response cache", () => {
     const cache = createResponseCache<number>({ version: () => Promise.resolve(1), ttlMs: 100, clocks: [() => times[0]!, () => times[1]!] });
     const read = () => cache.get("k", () => Promise.resolve(++computed));
     expect(await read()).toBe(1);
-    times[0] = 99;
+    times[0] = 49;
     expect(await read()).toBe(1);
     times[1] = 100;
     expect(await read()).toBe(2);
-    times[0] = 199;
+    times[0] = 149;
     expect(await read()).toBe(3);
   });
 
@@ -74,17 +74,49 @@ describe("the response cache", () => {
     expect(await cache.get("e", () => Promise.resolve("back"))).toBe("back");
   });
 
-  it("does not join a computation that started before an event was appended", async () => {
+  it("does not serve a computation that started before an event was appended, and runs one computation per key at a time", async () => {
     const { cache, state } = harness();
     let release: (v: string) => void = () => undefined;
-    const before = cache.get("k", () => new Promise<string>((r) => (release = r)));
+    let running = 0;
+    let most = 0;
+    const slow = (value: string) => () => {
+      most = Math.max(most, ++running);
+      return new Promise<string>((r) => (release = (v) => (running--, r(v ?? value))));
+    };
+    const before = cache.get("k", slow("before"));
     await new Promise((r) => setImmediate(r));
     state.version++;
-    const after = await cache.get("k", () => Promise.resolve("after"));
+    const after = cache.get("k", slow("after"));
+    const alsoAfter = cache.get("k", slow("after"));
+    await new Promise((r) => setImmediate(r));
     release("before");
-    expect([await before, after]).toEqual(["before", "after"]);
-    // The late result does not replace the newer entry.
+    await new Promise((r) => setImmediate(r));
+    release("after");
+    expect([await before, await after, await alsoAfter, most]).toEqual(["before", "after", "after", 1]);
     expect(await cache.get("k", () => Promise.resolve("again"))).toBe("after");
+  });
+
+  it("past half the TTL serves the entry while the next one is computed, then the next one", async () => {
+    const { state, cache } = harness({ ttlMs: 1000 });
+    let release: (v: string) => void = () => undefined;
+    const slow = (value: string) => () => {
+      state.computed++;
+      return value === "first" ? Promise.resolve(value) : new Promise<string>((r) => (release = () => r(value)));
+    };
+    expect(await cache.get("k", slow("first"))).toBe("first");
+    state.time = 600;
+    expect(await cache.get("k", slow("second"))).toBe("first");
+    expect(await cache.get("k", slow("third"))).toBe("first");
+    expect(state.computed).toBe(2);
+    // Expired while the refresh runs: the request waits for it rather than starting another.
+    state.time = 1000;
+    const waiting = cache.get("k", slow("fourth"));
+    await new Promise((r) => setImmediate(r));
+    release("second");
+    expect([await waiting, state.computed]).toEqual(["second", 2]);
+    // The refreshed entry's age counts from when its computation started (600).
+    state.time = 1599;
+    expect(await cache.get("k", () => Promise.reject(new Error("not called")))).toBe("second");
   });
 
   it("forgets everything on invalidate(), at once, and a computation in flight is not joined again", async () => {
