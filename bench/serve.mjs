@@ -257,7 +257,8 @@ async function storeNow(db) {
   const { default: Database } = await import("better-sqlite3");
   const sqlite = new Database(db, { readonly: true });
   try {
-    const newest = sqlite.prepare("SELECT max(at) AS at FROM event").get().at;
+    // The cold reads' events (stamped with this clock) do not move it: a reused store gives the same clock every run.
+    const newest = sqlite.prepare("SELECT max(at) AS at FROM event WHERE type <> 'bench.cold'").get().at;
     const noon = Date.parse(`${newest.slice(0, 10)}T12:00:00.000Z`);
     return new Date(Date.parse(newest) < noon ? noon : noon + 86_400_000).toISOString();
   } finally {

@@ -25,7 +25,7 @@ describe("the response cache", () => {
     const { state, cache, compute } = harness({ ttlMs: 5000 });
     const cases: [what: string, move: () => void, expected: string][] = [
       ["first read", () => undefined, "a#1"],
-      ["same id, 2.499 s later (under half the TTL: no refresh yet)", () => (state.time = 2499), "a#1"],
+      ["same id, 3.7 s later (under ¾ of the TTL: no refresh yet)", () => (state.time = 3700), "a#1"],
       ["an event appended", () => state.version++, "a#2"],
       ["no event, TTL reached", () => (state.time += 5000), "a#3"],
       ["again at once", () => undefined, "a#3"],
@@ -96,7 +96,7 @@ describe("the response cache", () => {
     expect(await cache.get("k", () => Promise.resolve("again"))).toBe("after");
   });
 
-  it("past half the TTL serves the entry while the next one is computed, then the next one", async () => {
+  it("past three quarters of the TTL serves the entry while the next one is computed, then the next one", async () => {
     const { state, cache } = harness({ ttlMs: 1000 });
     let release: (v: string) => void = () => undefined;
     const slow = (value: string) => () => {
@@ -104,7 +104,10 @@ describe("the response cache", () => {
       return value === "first" ? Promise.resolve(value) : new Promise<string>((r) => (release = () => r(value)));
     };
     expect(await cache.get("k", slow("first"))).toBe("first");
-    state.time = 600;
+    state.time = 749;
+    expect(await cache.get("k", slow("second"))).toBe("first");
+    expect(state.computed).toBe(1);
+    state.time = 800;
     expect(await cache.get("k", slow("second"))).toBe("first");
     expect(await cache.get("k", slow("third"))).toBe("first");
     expect(state.computed).toBe(2);
@@ -114,8 +117,8 @@ describe("the response cache", () => {
     await new Promise((r) => setImmediate(r));
     release("second");
     expect([await waiting, state.computed]).toEqual(["second", 2]);
-    // The refreshed entry's age counts from when its computation started (600).
-    state.time = 1599;
+    // The refreshed entry's age counts from when its computation started (800).
+    state.time = 1799;
     expect(await cache.get("k", () => Promise.reject(new Error("not called")))).toBe("second");
   });
 
