@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { cors } from "hono/cors";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
@@ -124,13 +125,12 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     await next();
     if (!SAFE_METHODS.has(c.req.method)) caches.invalidate();
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 64 * 1024,
-      onError: (c) => c.json(apiError("PAYLOAD_TOO_LARGE", `[server] the request body is larger than ${options.maxBodyBytes ?? 64 * 1024} bytes`, "send a smaller body"), 413),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes ?? 64 * 1024,
+    onError: (c) => c.json(apiError("PAYLOAD_TOO_LARGE", `[server] the request body is larger than ${options.maxBodyBytes ?? 64 * 1024} bytes`, "send a smaller body"), 413),
+  });
+  // Reads never read a body; asking for one (`c.req.raw.body`) builds the whole fetch Request on Node, per GET.
+  app.use("*", except((c) => SAFE_METHODS.has(c.req.method), limitBody));
 
   // ── Reads ──
   app.get("/api/snapshots", async (c) => {
