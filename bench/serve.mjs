@@ -119,9 +119,9 @@ async function waitIdle(url, limitMs = 180_000) {
   return performance.now() - started;
 }
 
-function load(url, { connections, duration }) {
+function load(url, { connections, duration, ifNoneMatch }) {
   // timeout 60 s: a slow route shows its latency instead of timing out at autocannon's default 10 s.
-  const headers = { "accept-encoding": ACCEPT_ENCODING };
+  const headers = { "accept-encoding": ACCEPT_ENCODING, ...(ifNoneMatch ? { "if-none-match": ifNoneMatch } : {}) };
   return new Promise((resolvePromise, reject) => autocannon({ url, connections, duration, timeout: 60, headers }, (error, result) => (error ? reject(error) : resolvePromise(result))));
 }
 
@@ -143,7 +143,10 @@ const decoded = (answer) => (answer.headers["content-encoding"] === "gzip" ? gun
 
 // ── one route ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-async function measureRoute(route, { shipgate, floorUrl, connections, duration, warmup }) {
+/** Answers larger than this are also loaded as a browser's next visit: If-None-Match with the ETag (304, no body). */
+const REVALIDATE_FROM_BYTES = 100_000;
+
+async function measureRoute(route, { shipgate, floorUrl, connections, duration, warmup, answer }) {
   const url = `${shipgate.url}${route.path}`;
   await load(url, { connections: 1, duration: warmup });
   await waitIdle(shipgate.url);
@@ -152,7 +155,13 @@ async function measureRoute(route, { shipgate, floorUrl, connections, duration, 
   const rssMB = peakRssMB(shipgate.child.pid);
   await load(`${floorUrl}${route.path}`, { connections: 1, duration: warmup });
   const fl = await load(`${floorUrl}${route.path}`, { connections, duration });
-  return { route: route.path, shipgate: figures(sg), floor: figures(fl), drainMs, peakRssMB: rssMB };
+  let revalidated;
+  if (answer.etag && answer.bytes >= REVALIDATE_FROM_BYTES) {
+    await waitIdle(shipgate.url);
+    const r = await load(url, { connections, duration, ifNoneMatch: answer.etag });
+    revalidated = { ...figures(r), notModified: r["3xx"] };
+  }
+  return { route: route.path, shipgate: figures(sg), floor: figures(fl), drainMs, peakRssMB: rssMB, ...(revalidated ? { revalidated } : {}) };
 }
 
 function figures(r) {
@@ -183,6 +192,8 @@ function printRoute(m, { bytes, wire, encoding }) {
   console.log(`  floor node:http ${rate(f.rps).padStart(7)} req/s  p50 ${ms(f.p50).padStart(8)}  p99 ${ms(f.p99).padStart(8)}  max ${ms(f.max).padStart(8)}  ${f.requests} answered, ${f.unanswered} in flight at the end, errors ${f.errors}, non-2xx ${f.non2xx}`);
   const ratio = f.rps > 0 && s.rps > 0 ? `floor / shipgate: ${(f.rps / s.rps).toFixed(1)}× the requests/s, p99 ${(s.p99 / Math.max(f.p99, 0.001)).toFixed(1)}×` : "no ratio (nothing answered)";
   console.log(`  ${ratio}; target p99 < ${TARGET_P99_MS} ms: ${met ? "MET" : "MISSED"} (the floor: ${meets(f) ? "met" : "missed"})`);
+  const r = m.revalidated;
+  if (r) console.log(`  revalidating    ${rate(r.rps).padStart(7)} req/s  p50 ${ms(r.p50).padStart(8)}  p99 ${ms(r.p99).padStart(8)}  max ${ms(r.max).padStart(8)}  ${r.notModified} of ${r.requests} answered 304 (If-None-Match: the ETag, a browser's next load; not the target's measurement)`);
   console.log(`  server peak RSS so far ${m.peakRssMB === undefined ? "n/a" : `${m.peakRssMB.toFixed(0)} MB`}; idle again ${fmtTime(m.drainMs)} after the load stopped`);
   return met;
 }
@@ -324,7 +335,7 @@ async function main() {
       const encoding = res.headers["content-encoding"];
       writeFileSync(join(answers, `${i}`), res.wire);
       index.push({ path: route.path, type: res.headers["content-type"], encoding, file: `${i}` });
-      sizes.set(route.path, { bytes: body.length, wire: res.wire.length, encoding });
+      sizes.set(route.path, { bytes: body.length, wire: res.wire.length, encoding, etag: res.headers.etag });
     }
     writeFileSync(join(answers, "routes.json"), JSON.stringify(index));
     const floorServer = await startServer([SELF, "floor", answers], { pattern: /floor: (\S+)/ });
@@ -333,7 +344,7 @@ async function main() {
     const results = [];
     const missed = [];
     for (const route of ROUTES.filter((r) => sizes.has(r.path))) {
-      const m = await measureRoute(route, { shipgate, floorUrl: floorServer.url, connections, duration, warmup });
+      const m = await measureRoute(route, { shipgate, floorUrl: floorServer.url, connections, duration, warmup, answer: sizes.get(route.path) });
       if (!printRoute(m, sizes.get(route.path))) missed.push(route.path);
       if (m.shipgate.requests === 0 || m.shipgate.non2xx > 0) failed = true;
       results.push({ ...m, ...sizes.get(route.path) });
