@@ -335,6 +335,27 @@ describe("cached reads (src/server/cache.ts)", () => {
     }
   });
 
+  it("regression: a read asked for its request body (the body limit), which on Node builds the whole fetch Request per GET", async () => {
+    const s = await programServer();
+    try {
+      let bodyReads = 0;
+      const request = new Request("http://localhost/api/snapshots/latest");
+      const watched = new Proxy(request, {
+        get(target, key) {
+          if (key === "body") bodyReads++;
+          const value = Reflect.get(target, key, target) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      expect((await s.app.fetch(watched)).status).toBe(200);
+      expect(bodyReads).toBe(0);
+      // A change still has its body limited.
+      expect((await s.authed("/api/risks/R1", { method: "POST", body: "x".repeat(70_000) })).status).toBe(413);
+    } finally {
+      await s.dispose();
+    }
+  });
+
   it("are not kept with cacheTtlMs 0: every read computes", async () => {
     let renders = 0;
     const s = await programServer({ cacheTtlMs: 0, renderMetrics: () => Promise.resolve({ contentType: "text/plain", body: `# ${++renders}\n` }) });
