@@ -80,6 +80,13 @@ export type RunListResponse = RunView[];
 /** `GET /api/tracker?asOf=YYYY-MM-DD`: `shipgate track --json` (replayed for a past day; stores no alert). */
 export type TrackerResponse = Tracker;
 
+/**
+ * `GET /api/tracker?view=summary&asOf=…`: the same tracker without its per-task and per-run detail — `tasks`, `runs`,
+ * `flow.cycles` and `flow.estimates` (about 95 % of the bytes on a 10 000-task program) — which is what the
+ * dashboard draws. Every figure derived from them (cycle-time percentiles, WIP, estimate ratio, blockers) is kept.
+ */
+export type TrackerSummaryResponse = Omit<Tracker, "tasks" | "runs" | "flow"> & { flow: Omit<Tracker["flow"], "cycles" | "estimates"> };
+
 /** `GET /api/events?afterId=N&type=T&limit=N` (oldest first; limit default 100, at most 1000). */
 export type EventListResponse = StoreEvent[];
 

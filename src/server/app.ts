@@ -247,9 +247,14 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   });
   app.get("/api/tracker", async (c) => {
     const asOf = dayParam(c.req.query("asOf"), "asOf");
-    return caches.send(c, caches.tracker, asOf ?? "", async () => {
+    const view = oneOf(c.req.query("view"), "view", ["full", "summary"] as const) ?? "full";
+    return caches.send(c, caches.tracker, `${asOf ?? ""} ${view}`, async () => {
       const { trackProgram } = await import("../app/track.js");
-      return cachedJson((await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) })) satisfies Api.TrackerResponse);
+      const tracker = await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) });
+      if (view === "full") return cachedJson(tracker satisfies Api.TrackerResponse);
+      const { tasks: _tasks, runs: _runs, flow, ...rest } = tracker;
+      const { cycles: _cycles, estimates: _estimates, ...flowSummary } = flow;
+      return cachedJson({ ...rest, flow: flowSummary } satisfies Api.TrackerSummaryResponse);
     });
   });
   const eventStream = (c: Context) => {
