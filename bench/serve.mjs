@@ -43,6 +43,8 @@ const ROUTES = [
   { path: "/api/tasks", check: (b) => ((n) => (n >= 1000 ? undefined : `${n} task(s)`))(JSON.parse(b).length ?? 0) },
   { path: "/metrics", check: (b) => (b.includes("shipgate_tasks{") ? undefined : "no shipgate_tasks series") },
   { path: "/api/tracker", check: (b) => (JSON.parse(b).headline ? undefined : "no `headline` in the answer") },
+  // What the dashboard reads: the tracker without its per-task and per-run rows.
+  { path: "/api/tracker?view=summary", check: (b) => (JSON.parse(b).headline && !("runs" in JSON.parse(b)) ? undefined : "not the summary view") },
 ];
 
 // ── the floor: a bare node:http server answering stored bytes ──────────────────────────────────────────────────────
@@ -350,16 +352,30 @@ async function main() {
       results.push({ ...m, ...sizes.get(route.path) });
     }
     const cold = await measureCold(shipgate.url, { db, now, runs: positive("BENCH_COLD_RUNS", 3) ?? 3 });
+    // The dashboard on the same server and store: cold first load in Chromium, and its bundle.
+    let dashboard = null;
+    if (existsSync(join(DIST, "web", "index.html"))) {
+      const { measureFirstLoad, bundleSizes, printDashboardLoad } = await import("./dashboard-load.mjs");
+      try {
+        const load = await measureFirstLoad(shipgate.url, { runs: positive("BENCH_RUNS", 5) ?? 5 });
+        const bundle = bundleSizes(join(DIST, "web"));
+        if (!printDashboardLoad(load, bundle)) missed.push("dashboard first load");
+        dashboard = { ...load, bundle };
+      } catch (error) {
+        console.log(`\ndashboard first load: FAILED — ${error.message.split("\n")[0]}`);
+        failed = true;
+      }
+    } else console.log(`\ndashboard first load: not measured — ${join(DIST, "web")} is not built (npm run build)`);
     const peak = peakRssMB(shipgate.child.pid);
     const floorPeak = peakRssMB(floorServer.child.pid);
     console.log(`\nshipgate serve peak RSS: ${peak?.toFixed(0) ?? "n/a"} MB (${startRss?.toFixed(0) ?? "n/a"} MB once listening); floor server ${floorPeak?.toFixed(0) ?? "n/a"} MB`);
     console.log(`target p99 < ${TARGET_P99_MS} ms at ${connections} connections: ${missed.length === 0 ? "MET on every route" : `MISSED on ${missed.join(", ")}`}`);
     const data = join(ROOT, "bench", ".data");
     mkdirSync(data, { recursive: true });
-    writeFileSync(join(data, "serve-results.json"), `${JSON.stringify({ now, connections, duration, results, cold, peakRssMB: peak, floorPeakRssMB: floorPeak }, null, 2)}\n`);
+    writeFileSync(join(data, "serve-results.json"), `${JSON.stringify({ now, connections, duration, results, cold, dashboard, peakRssMB: peak, floorPeakRssMB: floorPeak }, null, 2)}\n`);
     await Promise.all(servers.splice(0).map((child) => stopServer(child)));
 
-    if (process.env.BENCH_PROFILE && missed.length > 0) await profileRoutes(missed, { serveArgs, env, connections, duration });
+    if (process.env.BENCH_PROFILE && missed.length > 0) await profileRoutes(missed.filter((path) => path.startsWith("/")), { serveArgs, env, connections, duration });
     else if (missed.length > 0) console.log("BENCH_PROFILE=1 profiles the routes that missed (node --cpu-prof on the server)");
   } finally {
     await Promise.all(servers.map((child) => stopServer(child)));
