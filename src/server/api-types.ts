@@ -6,14 +6,14 @@
 import type { TaskRecord, TaskState, StoreEvent, StoredPlan, StoredTestResult, StoredCoverageFile, StoredFinding, BaselineRecord, GitState } from "../store/types.js";
 import type { AssessSummary } from "../snapshot/types.js";
 import type { SnapshotDiff } from "../snapshot/diff.js";
-import type { GateResult } from "../gate/types.js";
+import type { GateResult, GateSpec } from "../gate/types.js";
 import type { RunView } from "../report/runs.js";
 import type { GanttChart } from "../plan/gantt.js";
 
 import type { RiskView, Tracker } from "../track/model.js";
 import type { ErrorCode } from "../errors.js";
 
-export type { AssessSummary, BaselineRecord, GanttChart, GateResult, RiskView, RunView, SnapshotDiff, StoredPlan, StoreEvent, TaskRecord, TaskState, Tracker };
+export type { AssessSummary, BaselineRecord, GanttChart, GateResult, GateSpec, RiskView, RunView, SnapshotDiff, StoredPlan, StoreEvent, TaskRecord, TaskState, Tracker };
 
 /** Every error: 4xx for a bad request (never a 500 for input), with a stable code (src/errors.ts, plus the HTTP ones). */
 export interface ApiError {
@@ -58,6 +58,18 @@ export type DiffResponse = SnapshotDiff;
  * milestones would count page views); record a verdict with `shipgate gate`.
  */
 export type GateResponse = GateResult;
+
+/**
+ * `GET /api/gates`: every gate of the project (the built-in ones, replaced or extended by shipgate.yaml's, then its
+ * own), as `shipgate gate --list --json` prints them, with the last verdict recorded for each (`gate.evaluated`
+ * events of `shipgate gate` / `assess --gate`; null when none was recorded). Reads only.
+ */
+export interface GateListItem extends GateSpec {
+  /** Not named in shipgate.yaml: shipgate's own definition. */
+  builtIn: boolean;
+  last: { verdict: "GO" | "NO-GO"; at: string; snapshotId: number | null; failed: string[] } | null;
+}
+export type GatesResponse = GateListItem[];
 
 /** `GET /api/plan`: the latest imported plan (404 before the first import). */
 export type PlanResponse = StoredPlan;

@@ -185,6 +185,18 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     });
     return c.json(result satisfies Api.GateResponse);
   });
+  app.get("/api/gates", async (c) => {
+    const [{ loadConfig, CONFIG_FILE }, { gateSpecs }, { gateRunOf, GATE_EVALUATED_EVENT }] = await Promise.all([import("../config/load-config.js"), import("../config/gates.js"), import("../track/milestones.js")]);
+    const config = await loadConfig(options.configFile ?? resolve(cwd, CONFIG_FILE), { required: options.configFile !== undefined, cwd });
+    // One query for every recorded verdict (ascending ids): the last one per gate wins.
+    const last = new Map<string, Api.GateListItem["last"]>();
+    for (const e of await store.listEvents({ type: GATE_EVALUATED_EVENT })) {
+      const read = gateRunOf(e);
+      if (read) last.set(read.gate, { verdict: read.run.verdict, at: read.run.at, snapshotId: read.run.snapshotId, failed: read.run.failed });
+    }
+    const gates = gateSpecs(config.config).map((g) => ({ ...g, builtIn: config.config.gates[g.name] === undefined, last: last.get(g.name) ?? null }));
+    return c.json(gates satisfies Api.GatesResponse);
+  });
   app.get("/api/plan", async (c) =>
     caches.send(c, caches.plan, "", async () => {
       const plan = await store.getPlan();

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiError, RunView, SnapshotDetailResponse, SnapshotListResponse, TaskRecord, TaskResponse, Tracker } from "../../src/server/api-types.js";
+import type { ApiError, GatesResponse, RunView, SnapshotDetailResponse, SnapshotListResponse, TaskRecord, TaskResponse, Tracker } from "../../src/server/api-types.js";
 import { SAFE_METHODS } from "../../src/server/auth.js";
 import { CACHE_TTL_MS } from "../../src/server/cache.js";
 import { PROGRAM } from "../track/program.js";
@@ -361,6 +361,39 @@ describe("cached reads (src/server/cache.ts)", () => {
     const s = await programServer({ cacheTtlMs: 0, renderMetrics: () => Promise.resolve({ contentType: "text/plain", body: `# ${++renders}\n` }) });
     try {
       expect([await (await s.app.request("/metrics")).text(), await (await s.app.request("/metrics")).text()]).toEqual(["# 1\n", "# 2\n"]);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe("GET /api/gates", () => {
+  it("lists the project's gates with their conditions and the last recorded verdict of each (null when none)", async () => {
+    const s = await programServer();
+    try {
+      const response = await s.app.request("/api/gates");
+      expect(response.status).toBe(200);
+      const gates = await json<GatesResponse>(response);
+      expect(gates.map((g) => [g.name, g.builtIn, g.conditions.length > 0, g.last])).toEqual([
+        ["release", true, true, { verdict: "NO-GO", at: "2026-11-13T18:05:00.000Z", snapshotId: expect.any(Number) as number, failed: ["coverage.lines"] }],
+        ["new-code", true, true, null],
+      ]);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it("takes the gates of shipgate.yaml, and the newest of several verdicts", async () => {
+    const s = await programServer();
+    try {
+      writeFileSync(join(s.dir, "shipgate.yaml"), "version: 1\ngates:\n  smoke:\n    conditions:\n      - tests.failed == 0\n");
+      await s.store.appendEvent({ at: "2026-11-13T19:00:00.000Z", type: "gate.evaluated", subject: "snapshot:1", data: { gate: "release", verdict: "GO", baseline: null, failed: [] } });
+      const gates = await json<GatesResponse>(await s.app.request("/api/gates"));
+      expect(gates.map((g) => [g.name, g.builtIn, g.conditions.map((c) => c.id), g.last?.verdict ?? null])).toEqual([
+        ["release", true, expect.any(Array) as string[], "GO"],
+        ["new-code", true, expect.any(Array) as string[], null],
+        ["smoke", false, ["tests.failed"], null],
+      ]);
     } finally {
       await s.dispose();
     }

@@ -43,6 +43,7 @@ export const api = {
   snapshots: (params: { limit?: number; branch?: string } = {}, signal?: AbortSignal) => get<Api.SnapshotListResponse>("/api/snapshots" + query(params), signal),
   snapshot: (ref: string | number = "latest", signal?: AbortSignal) => get<Api.SnapshotDetailResponse>(`/api/snapshots/${encodeURIComponent(String(ref))}`, signal),
   diff: (params: { a?: string; b?: string } = {}, signal?: AbortSignal) => get<Api.DiffResponse>("/api/diff" + query(params), signal),
+  gates: (signal?: AbortSignal) => get<Api.GatesResponse>("/api/gates", signal),
   gate: (params: { gate?: string; snapshot?: string; baseline?: string } = {}, signal?: AbortSignal) => get<Api.GateResponse>("/api/gate" + query(params), signal),
   plan: (signal?: AbortSignal) => get<Api.PlanResponse>("/api/plan", signal),
   gantt: (params: { date?: string; maxTasks?: number } = {}, signal?: AbortSignal) => get<Api.GanttResponse>("/api/plan/gantt" + query(params), signal),
