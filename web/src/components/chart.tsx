@@ -18,6 +18,8 @@ export interface ChartSeries {
   width?: number;
   /** Draw points only (milestones, single measurements). */
   points?: boolean;
+  /** Join the values across nulls (a line defined only at some x, like the ideal line's end); default: gaps. */
+  spanGaps?: boolean;
 }
 
 export interface ChartProps {
@@ -59,7 +61,7 @@ export function TimeChart(props: ChartProps) {
           ...(s.dash ? { dash: s.dash } : {}),
           ...(s.fill ? { fill: s.fill } : {}),
           ...(s.points ? { paths: () => null, points: { show: true, size: 8, fill: s.color } } : { points: { show: false } }),
-          spanGaps: false,
+          spanGaps: s.spanGaps === true,
         })),
       ],
       ...(props.band ? { bands: [{ series: [props.band.upper + 1, props.band.lower + 1] as [number, number], fill: props.band.fill }] } : {}),
