@@ -129,6 +129,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function openPage(page: Page, url: string, path: string): Promise<void> {
   await page.goto(new URL(`#/${path}`, url).toString());
   await page.waitForSelector(`main[data-page="${path}"]`);
-  // A string runs in the page (the test's tsconfig has no DOM types).
-  await page.waitForFunction(`document.querySelectorAll(".loading").length === 0 && [...document.querySelectorAll("[data-chart]")].every((c) => c.getAttribute("data-chart-ready") === "true")`, undefined, { timeout: 15_000 });
+  // Locators, not waitForFunction: a string predicate that must poll is evaluated in the page, which the dashboard's
+  // CSP (script-src 'self') forbids — it failed whenever the data was not there at the first check.
+  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 15_000 });
+  await page.locator('[data-chart]:not([data-chart-ready="true"])').first().waitFor({ state: "detached", timeout: 15_000 });
 }

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GateResponse, GateSpec } from "../../src/server/api-types.js";
+import { shipgate } from "../cli/run-cli.js";
+import { browse, demoCopy, DEMO_NOW, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+
+/** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
+const fig = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+describe("dashboard: gates, in Chromium on the example's history", () => {
+  let server: Served;
+  let browsing: Browsing;
+  let dir: string;
+  const cli = (args: string[]) => shipgate([...args, "--json", "--cwd", dir], { env: { SHIPGATE_NOW: DEMO_NOW } });
+  beforeAll(async () => {
+    // A copy: `shipgate gate` records its verdict.
+    dir = await demoCopy();
+    server = await serve(dir);
+    browsing = await browse();
+  }, 420_000);
+  afterAll(async () => {
+    await browsing?.close();
+    server?.stop();
+  });
+
+  it("shows every gate's verdict now, condition by condition, as `shipgate gate --json` gives it, with no console error", async () => {
+    const { page, errors } = browsing;
+    await openPage(page, server.url, "gates");
+    const listed = cli(["gate", "--list"]);
+    expect(listed.code).toBe(0);
+    const gates = JSON.parse(listed.stdout) as GateSpec[];
+    expect(gates.map((g) => g.name)).toEqual(["release", "new-code"]);
+    // What the example's history recorded: `assess --gate release` each measured day, never new-code.
+    expect(await page.getByTestId("last-release").innerText()).toBe("Last recorded: GO on 2026-11-24 18:00 (snapshot 11)");
+    expect(await page.getByTestId("last-new-code").innerText()).toContain("Last recorded: none");
+    await screenshot(page, "gates");
+
+    for (const gate of gates) {
+      const run = cli(["gate", "--gate", gate.name]);
+      const result = JSON.parse(run.stdout) as GateResponse;
+      expect([gate.name, run.code]).toEqual([gate.name, result.verdict === "GO" ? 0 : 1]);
+      expect(await page.getByTestId(`verdict-${gate.name}`).innerText()).toBe(result.verdict);
+      const rows = page.getByLabel(`Conditions of gate ${gate.name}`).locator("tbody tr");
+      const shown = (await rows.allInnerTexts()).map((r) => r.split("\t").slice(0, 4));
+      expect(shown).toEqual(result.conditions.map((c) => [c.id, `${c.op} ${fig(c.threshold)}`, c.value === null ? "unknown" : fig(c.value), c.verdict]));
+    }
+    // The verdicts the CLI just recorded reach the page over the event stream.
+    // A locator, not waitForFunction: the dashboard's CSP forbids evaluating strings.
+    await page.getByTestId("last-new-code").filter({ hasText: "GO on 2026-11-24 19:00" }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("last-release").innerText()).toBe("Last recorded: GO on 2026-11-24 19:00 (snapshot 11)");
+    expect(errors).toEqual([]);
+  });
+});
