@@ -183,10 +183,10 @@ function Milestones({ milestones }: { milestones: Api.Tracker["milestones"] }) {
                         <Badge tone={stateTone(m.status)}>{m.status}</Badge>
                       </td>
                       <td class="num" rowSpan={Math.max(1, m.criteria.length)}>
-                        {m.daysLeft < 0 ? `${-m.daysLeft} past` : m.daysLeft}
+                        {m.daysLeft < 0 ? `${-m.daysLeft} ago` : m.daysLeft}
                       </td>
                       <td class="num" rowSpan={Math.max(1, m.criteria.length)}>
-                        {m.probability === null ? <span class="muted">unknown</span> : `${Math.round(m.probability * 100)} %`}
+                        {m.probability !== null ? `${Math.round(m.probability * 100)} %` : <span class="muted">{m.daysLeft < 0 ? "date passed" : "unknown"}</span>}
                       </td>
                     </>
                   ) : null}
