@@ -84,7 +84,15 @@ function Headline({ t, asOf, setAsOf }: { t: Api.Tracker; asOf: string; setAsOf:
       </div>
       <p class="muted">
         As of {when(t.at)} UTC
-        {t.plan ? ` · plan ${t.plan.source ?? "(stored)"}, ${t.plan.tasks} tasks` : " · no plan imported"}
+        {t.plan ? (
+          <>
+            {" · plan "}
+            <span title={t.plan.source ?? undefined}>{t.plan.source ? fileName(t.plan.source) : "(stored)"}</span>
+            {`, ${t.plan.tasks} tasks`}
+          </>
+        ) : (
+          " · no plan imported"
+        )}
         {t.window ? ` · window ${t.window.start} → ${t.window.end}${t.window.workingDays ? " (working days)" : ""}, ${t.window.source === "targets" ? "from the plan's targets" : "derived"}` : ""}
         {t.branch ? ` · branch ${t.branch}` : ""}
         {t.latest ? ` · snapshot ${t.latest.snapshotId} of ${when(t.latest.takenAt)}` : " · no snapshot yet"}
@@ -103,6 +111,9 @@ function Headline({ t, asOf, setAsOf }: { t: Api.Tracker; asOf: string; setAsOf:
     </Card>
   );
 }
+
+/** The plan file's name (the store keeps the path it was imported from; the full path is the tooltip). */
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
 function UnitSwitch({ unit, setUnit }: { unit: BurnUnit; setUnit: (u: BurnUnit) => void }) {
   return (
