@@ -1,6 +1,8 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GateResponse, GateSpec } from "../../src/server/api-types.js";
-import { shipgate } from "../cli/run-cli.js";
+import { repoRoot, shipgate } from "../cli/run-cli.js";
 import { browse, demoCopy, DEMO_NOW, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
 
 /** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
@@ -48,5 +50,23 @@ describe("dashboard: gates, in Chromium on the example's history", () => {
     await page.getByTestId("last-new-code").filter({ hasText: "GO on 2026-11-24 19:00" }).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId("last-release").innerText()).toBe("Last recorded: GO on 2026-11-24 19:00 (snapshot 11)");
     expect(errors).toEqual([]);
+  });
+});
+
+describe("dashboard: gates on a store with no snapshot yet", () => {
+  it("shows each gate's verdict as unknown with its conditions, and asks for no verdict (a 404 was logged and shown in red)", async () => {
+    mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+    const server = await serve(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-")));
+    const { page, errors, close } = await browse();
+    try {
+      await openPage(page, server.url, "gates");
+      expect(await page.locator("#gate-release .verdict").innerText()).toBe("unknown");
+      expect(await page.locator("#gate-release").innerText()).toContain("No snapshot yet");
+      expect(await page.locator(".error").count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+      server.stop();
+    }
   });
 });

@@ -1,6 +1,8 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tracker } from "../../src/server/api-types.js";
-import { shipgate } from "../cli/run-cli.js";
+import { repoRoot, shipgate } from "../cli/run-cli.js";
 import { browse, demoCopy, DEMO_NOW, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
 
 /** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
@@ -110,5 +112,24 @@ describe("dashboard: tracker, in Chromium on the example's history", () => {
       await page.unroute("**/api/tracker*");
     }
     expect(errors).toEqual([]);
+  });
+});
+
+describe("dashboard: tracker on a store with no plan yet", () => {
+  it("draws no burn chart and shows the ideal line's gap as unknown (an empty store drew a 2027–2029 axis and 'on the line')", async () => {
+    mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+    const server = await serve(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-")));
+    const { page, errors, close } = await browse();
+    try {
+      await openPage(page, server.url, "tracker");
+      expect(await page.locator("[data-chart^='Burn-']").count()).toBe(0);
+      expect(await page.locator("#burndown").innerText()).toContain("No data yet");
+      expect(await page.getByTestId("behind-ideal").innerText()).toContain("unknown");
+      expect(await page.getByTestId("headline-score").innerText()).toContain("unknown");
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+      server.stop();
+    }
   });
 });

@@ -20,7 +20,8 @@ export function BurnChart(props: { tracker: Api.Tracker; kind: "down" | "up"; un
   const chart = useMemo(() => {
     const days = t.burndown;
     const last = days.at(-1);
-    if (last === undefined) return null;
+    // Nothing to burn before a plan with tasks is imported (an empty store still has the as-of day's row).
+    if (last === undefined || days.every((d) => d.scopeTasks === 0)) return null;
     const tasks = unit === "tasks";
     const scopeOf = (d: Day) => (tasks ? d.scopeTasks : d.scopeHours);
     const idealRemaining = (d: Day) => (tasks ? d.idealTasks : d.idealHours);

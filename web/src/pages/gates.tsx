@@ -3,6 +3,7 @@
  * recorded for it, and its verdict on the newest snapshot now, condition by condition (GET /api/gate?gate=NAME, a
  * read: it records nothing — `shipgate gate` in CI does).
  */
+import type { ComponentChildren } from "preact";
 import { figure } from "../components/figure.js";
 import { Badge, Card, Loaded, stateTone, Table, when, type Tone } from "../components/ui.js";
 import { api, type Api } from "../api.js";
@@ -12,10 +13,16 @@ const GATE_EVENTS = ["snapshot.", "gate.evaluated", "baseline.set"];
 
 export function GatesPage() {
   const gates = useResource((signal) => api.gates(signal), [], GATE_EVENTS);
+  // A gate judges the newest snapshot: without one there is no verdict to ask for (and no 404 to log).
+  const latest = useResource((signal) => api.snapshots({ limit: 1 }, signal), [], ["snapshot."]);
   return (
     <div class="page">
       <Loaded resource={gates} what="the gates">
-        {(list) => (list.length === 0 ? <p class="empty">No gate configured.</p> : list.map((g) => <Gate gate={g} />))}
+        {(list) => (
+          <Loaded resource={latest} what="the newest snapshot">
+            {(rows) => (list.length === 0 ? <p class="empty">No gate configured.</p> : list.map((g) => <Gate gate={g} measured={rows.length > 0} />))}
+          </Loaded>
+        )}
       </Loaded>
     </div>
   );
@@ -23,18 +30,48 @@ export function GatesPage() {
 
 const VERDICT_TONE: Record<Api.GateResponse["conditions"][number]["verdict"], Tone> = { pass: "good", fail: "bad", warn: "warn", waived: "neutral" };
 
-function Gate({ gate }: { gate: Api.GateListItem }) {
-  const result = useResource((signal) => api.gate({ gate: gate.name }, signal), [gate.name], GATE_EVENTS);
+function Gate({ gate, measured }: { gate: Api.GateListItem; measured: boolean }) {
   return (
     <Card title={`Gate ${gate.name}`} wide id={`gate-${gate.name}`}>
+      {measured ? (
+        <Judged gate={gate} />
+      ) : (
+        <>
+          <GateHead gate={gate} verdict={<span class="verdict">unknown</span>} />
+          <p class="empty">No snapshot yet: `shipgate assess` measures one, then the gate judges it. Its conditions: {gate.conditions.map((c) => `${c.id} ${c.op} ${figure(c.threshold)}`).join(", ")}.</p>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function Judged({ gate }: { gate: Api.GateListItem }) {
+  const result = useResource((signal) => api.gate({ gate: gate.name }, signal), [gate.name], GATE_EVENTS);
+  return (
+    <>
+      <GateHead
+        gate={gate}
+        verdict={
+          <Loaded resource={result} what={`gate ${gate.name}'s verdict`}>
+            {(r) => (
+              <span class={`verdict ${stateTone(r.verdict)}`} data-testid={`verdict-${gate.name}`}>
+                {r.verdict}
+              </span>
+            )}
+          </Loaded>
+        }
+      />
+      <Loaded resource={result} what={`gate ${gate.name}'s conditions`}>
+        {(r) => <Conditions result={r} />}
+      </Loaded>
+    </>
+  );
+}
+
+function GateHead({ gate, verdict }: { gate: Api.GateListItem; verdict: ComponentChildren }) {
+  return (
       <div class="gate-head" data-gate={gate.name}>
-        <Loaded resource={result} what={`gate ${gate.name}'s verdict`}>
-          {(r) => (
-            <span class={`verdict ${stateTone(r.verdict)}`} data-testid={`verdict-${gate.name}`}>
-              {r.verdict}
-            </span>
-          )}
-        </Loaded>
+        {verdict}
         <div>
           <div>
             {gate.description ?? <span class="muted">No description.</span>} {gate.builtIn ? <Badge tone="neutral">built in</Badge> : <Badge tone="neutral">shipgate.yaml</Badge>}
@@ -55,10 +92,6 @@ function Gate({ gate }: { gate: Api.GateListItem }) {
           </div>
         </div>
       </div>
-      <Loaded resource={result} what={`gate ${gate.name}'s conditions`}>
-        {(r) => <Conditions result={r} />}
-      </Loaded>
-    </Card>
   );
 }
 

@@ -66,9 +66,9 @@ function Headline({ t, asOf, setAsOf }: { t: Api.Tracker; asOf: string; setAsOf:
         <Stat label="Hours done" value={`${figure(h.doneHours)} / ${figure(h.scopeHours)}`} unit="h" testId="done-hours" hint="PERT expected hours" />
         <Stat
           label="Against the ideal line"
-          value={behind === null ? null : behind > 0 ? `${figure(behind)} h behind` : behind < 0 ? `${figure(-behind)} h ahead` : "on the line"}
-          tone={behind === null ? "" : behind > 0 ? "bad" : "good"}
-          hint={h.idealHours === null ? "no ideal line yet" : `ideal remaining ${figure(h.idealHours)} h`}
+          value={behind === null || t.plan === null ? null : behind > 0 ? `${figure(behind)} h behind` : behind < 0 ? `${figure(-behind)} h ahead` : "on the line"}
+          tone={behind === null || t.plan === null ? "" : behind > 0 ? "bad" : "good"}
+          hint={t.plan === null ? "no plan imported" : h.idealHours === null ? "no ideal line yet" : `ideal remaining ${figure(h.idealHours)} h`}
           testId="behind-ideal"
         />
         <Stat
