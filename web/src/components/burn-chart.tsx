@@ -15,7 +15,7 @@ const COLORS = { work: "#2563eb", scope: "#64748b", ideal: "#16a34a", p50: "#7c3
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function BurnChart(props: { tracker: Api.Tracker; kind: "down" | "up"; unit: BurnUnit }) {
+export function BurnChart(props: { tracker: Pick<Api.Tracker, "burndown" | "forecast" | "window">; kind: "down" | "up"; unit: BurnUnit }) {
   const { tracker: t, kind, unit } = props;
   const chart = useMemo(() => {
     const days = t.burndown;

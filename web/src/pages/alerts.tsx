@@ -27,7 +27,7 @@ const KIND_TONE: Record<Api.Tracker["alerts"][number]["kind"], Tone> = {
 };
 
 export function AlertsPage() {
-  const tracker = useResource((signal) => api.tracker({}, signal), [], TRACKER_ALERT_EVENTS);
+  const tracker = useResource((signal) => api.trackerSummary({}, signal), [], TRACKER_ALERT_EVENTS);
   const events = useResource((signal) => alertEvents(signal), [], [...ALERT_EVENT_TYPES]);
   return (
     <div class="page">
@@ -45,7 +45,7 @@ export function AlertsPage() {
   );
 }
 
-function TrackerAlerts({ t }: { t: Api.Tracker }) {
+function TrackerAlerts({ t }: { t: Api.TrackerSummaryResponse }) {
   const computed = t.alerts.filter((a) => !a.stored).length;
   return (
     <>

@@ -16,7 +16,7 @@ const TRACKER_EVENTS = ["task.", "plan.", "snapshot.", "run.", "gate.evaluated",
 
 export function TrackerPage() {
   const [asOf, setAsOf] = useState<string>("");
-  const tracker = useResource((signal) => api.tracker(asOf ? { asOf } : {}, signal), [asOf], TRACKER_EVENTS);
+  const tracker = useResource((signal) => api.trackerSummary(asOf ? { asOf } : {}, signal), [asOf], TRACKER_EVENTS);
   return (
     <div class="page">
       <Loaded resource={tracker} what="the tracker">
@@ -26,7 +26,7 @@ export function TrackerPage() {
   );
 }
 
-function Tracker({ t, asOf, setAsOf }: { t: Api.Tracker; asOf: string; setAsOf: (day: string) => void }) {
+function Tracker({ t, asOf, setAsOf }: { t: Api.TrackerSummaryResponse; asOf: string; setAsOf: (day: string) => void }) {
   const [unit, setUnit] = useState<BurnUnit>("tasks");
   return (
     <>
@@ -55,7 +55,7 @@ function Tracker({ t, asOf, setAsOf }: { t: Api.Tracker; asOf: string; setAsOf: 
   );
 }
 
-function Headline({ t, asOf, setAsOf }: { t: Api.Tracker; asOf: string; setAsOf: (day: string) => void }) {
+function Headline({ t, asOf, setAsOf }: { t: Api.TrackerSummaryResponse; asOf: string; setAsOf: (day: string) => void }) {
   const h = t.headline;
   const behind = h.behindIdealHours;
   const milestones = Object.entries(h.milestones).filter(([, n]) => n > 0);
@@ -128,7 +128,7 @@ function UnitSwitch({ unit, setUnit }: { unit: BurnUnit; setUnit: (u: BurnUnit) 
 }
 
 /** Targets vs actuals: every series on the as-of day, and a chart for each one with a target. */
-function Targets({ t }: { t: Api.Tracker }) {
+function Targets({ t }: { t: Api.TrackerSummaryResponse }) {
   const today = (s: Series) => s.days.find((d) => d.date === t.asOf) ?? s.days.at(-1);
   const targeted = t.series.filter((s) => s.days.some((d) => d.target !== null));
   return (
