@@ -41,6 +41,8 @@ const ACCEPT_ENCODING = "gzip, deflate, br";
 const ROUTES = [
   { path: "/api/snapshots/latest", check: (b) => (Array.isArray(JSON.parse(b).tests) ? undefined : "no `tests` in the answer") },
   { path: "/api/tasks", check: (b) => ((n) => (n >= 1000 ? undefined : `${n} task(s)`))(JSON.parse(b).length ?? 0) },
+  // A client that pages (X-Total-Count says how many): 100 tasks per answer.
+  { path: "/api/tasks?limit=100&offset=5000", check: (b) => ((n) => (n === 100 ? undefined : `${n} task(s), not a page of 100`))(JSON.parse(b).length ?? 0) },
   { path: "/metrics", check: (b) => (b.includes("shipgate_tasks{") ? undefined : "no shipgate_tasks series") },
   { path: "/api/tracker", check: (b) => (JSON.parse(b).headline ? undefined : "no `headline` in the answer") },
   // What the dashboard reads: the tracker without its per-task and per-run rows.

@@ -81,7 +81,10 @@ export type PlanResponse = StoredPlan;
  */
 export type GanttResponse = GanttChart;
 
-/** `GET /api/tasks?state=S&owner=A`: the latest plan's tasks in plan order (`shipgate task list --json`). */
+/**
+ * `GET /api/tasks?state=S&owner=A&limit=N&offset=M`: the latest plan's tasks in plan order (`shipgate task list --json`);
+ * with `limit` (1–10 000) and `offset`, that page of them. `X-Total-Count` says how many match in all.
+ */
 export type TaskListResponse = TaskRecord[];
 
 /** `GET /api/runs?task=ID&agent=A&open=true|false&limit=N` (oldest first, the newest N; default 50): `shipgate task runs --json`. */

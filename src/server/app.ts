@@ -218,9 +218,13 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   app.get("/api/tasks", async (c) => {
     const state = oneOf(c.req.query("state"), "state", TASK_STATES);
     const owner = c.req.query("owner") || null;
-    return caches.send(c, caches.tasks, JSON.stringify([state ?? null, owner]), async () => {
+    const limit = intParam(c.req.query("limit"), "limit", { min: 1, max: 10_000 });
+    const offset = intParam(c.req.query("offset"), "offset", { min: 0, fallback: 0 }) as number;
+    return caches.send(c, caches.tasks, JSON.stringify([state ?? null, owner, limit ?? null, offset]), async () => {
       const { listTasks } = await import("../app/queue.js");
-      return cachedJson((await listTasks({ store }, { owner, state })) satisfies Api.TaskListResponse);
+      const tasks = await listTasks({ store }, { owner, state });
+      const page = limit === undefined && offset === 0 ? tasks : tasks.slice(offset, limit === undefined ? undefined : offset + limit);
+      return cachedJson(page satisfies Api.TaskListResponse, { "X-Total-Count": String(tasks.length) });
     });
   });
   app.get("/api/runs", async (c) => {

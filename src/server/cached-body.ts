@@ -19,6 +19,8 @@ export interface CachedBody {
   /** Weak: the same JSON is sent gzipped or not (RFC 9110 §8.8.1); a hash of the bytes, so a recomputed equal answer keeps it. */
   etag: string;
   gzipped?: Promise<Buffer>;
+  /** Headers that belong to this answer (e.g. a page's X-Total-Count), sent with it and with its 304. */
+  headers?: Record<string, string>;
 }
 
 export function cachedBody(contentType: string, text: string): CachedBody {
@@ -27,8 +29,9 @@ export function cachedBody(contentType: string, text: string): CachedBody {
 }
 
 /** A JSON answer as the API serializes it (Hono's `c.json` writes the same bytes). */
-export function cachedJson(value: unknown): CachedBody {
-  return cachedBody("application/json", JSON.stringify(value));
+export function cachedJson(value: unknown, headers?: Record<string, string>): CachedBody {
+  const entry = cachedBody("application/json", JSON.stringify(value));
+  return headers ? { ...entry, headers } : entry;
 }
 
 /** Bytes an entry holds (its gzip form counted once it exists, as an estimate of a fifth). */
@@ -42,7 +45,7 @@ export function cachedBodyBytes(entry: CachedBody): number {
  * `Cache-Control: no-cache` (a browser may keep it but asks again each time, and gets a 304 while nothing changed).
  */
 export async function sendCached(request: Request, entry: CachedBody): Promise<Response> {
-  const headers: Record<string, string> = { ETag: entry.etag, Vary: "Accept-Encoding", "Cache-Control": "no-cache" };
+  const headers: Record<string, string> = { ...entry.headers, ETag: entry.etag, Vary: "Accept-Encoding", "Cache-Control": "no-cache" };
   if (matchesEtag(request.headers.get("If-None-Match"), entry.etag)) return new Response(null, { status: 304, headers });
   headers["Content-Type"] = entry.contentType;
   if (entry.body.length >= COMPRESS_FROM_BYTES && acceptsGzip(request.headers.get("Accept-Encoding"))) {
