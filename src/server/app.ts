@@ -185,18 +185,20 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     });
     return c.json(result satisfies Api.GateResponse);
   });
-  app.get("/api/gates", async (c) => {
-    const [{ loadConfig, CONFIG_FILE }, { gateSpecs }, { gateRunOf, GATE_EVALUATED_EVENT }] = await Promise.all([import("../config/load-config.js"), import("../config/gates.js"), import("../track/milestones.js")]);
-    const config = await loadConfig(options.configFile ?? resolve(cwd, CONFIG_FILE), { required: options.configFile !== undefined, cwd });
-    // One query for every recorded verdict (ascending ids): the last one per gate wins.
-    const last = new Map<string, Api.GateListItem["last"]>();
-    for (const e of await store.listEvents({ type: GATE_EVALUATED_EVENT })) {
-      const read = gateRunOf(e);
-      if (read) last.set(read.gate, { verdict: read.run.verdict, at: read.run.at, snapshotId: read.run.snapshotId, failed: read.run.failed });
-    }
-    const gates = gateSpecs(config.config).map((g) => ({ ...g, builtIn: config.config.gates[g.name] === undefined, last: last.get(g.name) ?? null }));
-    return c.json(gates satisfies Api.GatesResponse);
-  });
+  app.get("/api/gates", async (c) =>
+    caches.send(c, caches.gates, "", async () => {
+      const [{ loadConfig, CONFIG_FILE }, { gateSpecs }, { gateRunOf, GATE_EVALUATED_EVENT }] = await Promise.all([import("../config/load-config.js"), import("../config/gates.js"), import("../track/milestones.js")]);
+      const config = await loadConfig(options.configFile ?? resolve(cwd, CONFIG_FILE), { required: options.configFile !== undefined, cwd });
+      // One query for every recorded verdict (ascending ids): the last one per gate wins.
+      const last = new Map<string, Api.GateListItem["last"]>();
+      for (const e of await store.listEvents({ type: GATE_EVALUATED_EVENT })) {
+        const read = gateRunOf(e);
+        if (read) last.set(read.gate, { verdict: read.run.verdict, at: read.run.at, snapshotId: read.run.snapshotId, failed: read.run.failed });
+      }
+      const gates = gateSpecs(config.config).map((g) => ({ ...g, builtIn: config.config.gates[g.name] === undefined, last: last.get(g.name) ?? null }));
+      return cachedJson(gates satisfies Api.GatesResponse);
+    }),
+  );
   app.get("/api/plan", async (c) =>
     caches.send(c, caches.plan, "", async () => {
       const plan = await store.getPlan();
@@ -204,7 +206,7 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
       return cachedJson(plan satisfies Api.PlanResponse);
     }),
   );
-  app.get("/api/plan/gantt", async (c) => c.json((await planGantt(c)) satisfies Api.GanttResponse));
+  app.get("/api/plan/gantt", async (c) => caches.send(c, caches.gantt, new URL(c.req.url).search, async () => cachedJson((await planGantt(c)) satisfies Api.GanttResponse)));
   app.get("/api/plan/gantt.svg", async (c) => {
     const { renderGanttSvg } = await import("../report/plan-gantt-svg.js");
     return c.body(renderGanttSvg(await planGantt(c)), 200, { "Content-Type": "image/svg+xml; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" });
@@ -416,6 +418,8 @@ function createReadCaches(store: Store, now: () => string, ttlMs: number | undef
   const caches = {
     metrics: cache(1),
     tracker: cache(8),
+    gates: cache(1),
+    gantt: cache(8),
     tasks: cache(16),
     plan: cache(1),
     snapshots: cache(16),
@@ -423,7 +427,7 @@ function createReadCaches(store: Store, now: () => string, ttlMs: number | undef
     // By id: valid for good (a snapshot is written once, in one transaction, and never changed or deleted).
     snapshotDetails: createResponseCache<CachedBody>({ version: () => Promise.resolve(0), ttlMs: Infinity, maxEntries: 16, sizeOf: cachedBodyBytes }),
   };
-  const routeCaches = [caches.metrics, caches.tracker, caches.tasks, caches.plan, caches.snapshots, caches.snapshotRefs];
+  const routeCaches = [caches.metrics, caches.tracker, caches.gates, caches.gantt, caches.tasks, caches.plan, caches.snapshots, caches.snapshotRefs];
   return {
     ...caches,
     invalidate: () => {
