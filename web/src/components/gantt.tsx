@@ -28,34 +28,48 @@ const NEAR_DAYS = 14;
 export interface GanttGeometry {
   /** Working-day columns, each with its calendar day. */
   columns: number[];
-  /** x of a working hour, in percent of the track. */
+  /** x of a working hour from the first column, in percent of the track. */
   x: (hour: number) => number;
+  /** x of a bar's hour (hours from the schedule's start, which may follow earlier columns). */
+  bar: (hour: number) => number;
   /** Working hour of the start of a calendar day (a weekend: the next working day's start). */
   hourOfDay: (day: number) => number;
+  /** Whether a calendar day is on the axis. */
+  shows: (day: number) => boolean;
   today: number | null;
 }
 
 export function ganttGeometry(chart: Api.GanttChart): GanttGeometry {
-  const first = dayOf(chart.start);
+  const start = dayOf(chart.start);
+  const end = dayOf(chart.end);
   const bars = chart.sections.flatMap((s) => s.bars);
   const lastBar = Math.max(0, ...bars.map((b) => b.endHour));
-  let lastDay = Math.max(dayOf(chart.end), ...chart.milestones.map((m) => dayOf(m.date)).filter((d) => Number.isFinite(d) && d <= dayOf(chart.end) + NEAR_DAYS));
-  const today = chart.today === null ? Number.NaN : dayOf(chart.today);
-  if (Number.isFinite(today) && today >= first && today <= lastDay + NEAR_DAYS) lastDay = Math.max(lastDay, today);
+  // Milestones and today widen the axis when they are near the schedule (a plan viewed months early stays readable).
+  const near = (day: number) => Number.isFinite(day) && day >= start - NEAR_DAYS && day <= end + NEAR_DAYS;
+  const marks = [...chart.milestones.map((m) => dayOf(m.date)), chart.today === null ? Number.NaN : dayOf(chart.today)].filter(near);
+  const first = Math.min(start, ...marks);
+  const lastDay = Math.max(end, ...marks);
   const columns: number[] = [];
-  for (let day = first; columns.length * HOURS_PER_DAY < lastBar || day <= lastDay; day++) if (!isWeekend(day)) columns.push(day);
-  if (columns.length === 0) columns.push(first);
+  let offset = 0;
+  for (let day = first; day <= lastDay || columns.length * HOURS_PER_DAY < offset + lastBar; day++) {
+    if (day === start) offset = columns.length * HOURS_PER_DAY;
+    if (!isWeekend(day)) columns.push(day);
+  }
+  if (columns.length === 0) columns.push(start);
   const total = columns.length * HOURS_PER_DAY;
   const hourOfDay = (day: number): number => {
     let n = 0;
     while (n < columns.length && (columns[n] as number) < day) n++;
     return n * HOURS_PER_DAY;
   };
+  const today = chart.today === null ? Number.NaN : dayOf(chart.today);
   return {
     columns,
     x: (hour) => (Math.min(Math.max(hour, 0), total) / total) * 100,
+    bar: (hour) => (Math.min(Math.max(offset + hour, 0), total) / total) * 100,
     hourOfDay,
-    today: Number.isFinite(today) && today >= first && today <= (columns.at(-1) as number) + 1 ? hourOfDay(today) : null,
+    shows: (day) => Number.isFinite(day) && day >= first && day <= lastDay,
+    today: Number.isFinite(today) && today >= first && today <= lastDay ? hourOfDay(today) : null,
   };
 }
 
@@ -91,7 +105,7 @@ export function GanttView(props: { chart: Api.GanttChart; selected: string | nul
             <div class="g-track">
               {chart.milestones.map((m) => {
                 const day = dayOf(m.date);
-                if (!Number.isFinite(day)) return null;
+                if (!g.shows(day)) return null;
                 // Due by the end of its day.
                 const x = g.x(g.hourOfDay(day + 1));
                 return (
@@ -107,7 +121,7 @@ export function GanttView(props: { chart: Api.GanttChart; selected: string | nul
         <div class="g-body">
           <div class="g-overlay" aria-hidden="true">
             {g.columns.map((day, i) => (weekday(day) === 1 || daily ? <span class={weekday(day) === 1 ? "g-line week" : "g-line"} style={{ left: `${g.x(i * HOURS_PER_DAY)}%` }} /> : null))}
-            {chart.milestones.map((m) => (Number.isFinite(dayOf(m.date)) ? <span class="g-line milestone" style={{ left: `${g.x(g.hourOfDay(dayOf(m.date) + 1))}%` }} /> : null))}
+            {chart.milestones.map((m) => (g.shows(dayOf(m.date)) ? <span class="g-line milestone" style={{ left: `${g.x(g.hourOfDay(dayOf(m.date) + 1))}%` }} /> : null))}
             {g.today !== null ? (
               <span class="g-line today" data-testid="today" style={{ left: `${g.x(g.today)}%` }}>
                 <span>today {chart.today}</span>
@@ -121,8 +135,8 @@ export function GanttView(props: { chart: Api.GanttChart; selected: string | nul
                 const state = bar.state ?? "pending";
                 const word = STATE_WORDS[state];
                 const tip = `${bar.id} ${bar.title} — ${bar.owner}, ${hoursText(bar.hours)} of work, ${bar.start} → ${bar.end}${bar.critical ? " (critical)" : ""}${word ? `, ${word}` : ""}`;
-                const left = g.x(bar.startHour);
-                const right = g.x(bar.endHour);
+                const left = g.bar(bar.startHour);
+                const right = g.bar(bar.endHour);
                 return (
                   <div class={props.selected === bar.id ? "g-row g-task selected" : "g-row g-task"} data-task={bar.id} data-state={state} data-critical={bar.critical ? "true" : "false"} title={tip} onClick={() => props.onSelect(bar.id)}>
                     <div class={state === "done" ? "g-label done" : "g-label"}>

@@ -8,6 +8,9 @@ import { ApiFailure, api, runLog } from "../api.js";
 import { useResource } from "../live.js";
 import { age, Badge, Card, Loaded, stateTone, Table, when } from "./ui.js";
 
+/** A short length of time: seconds under 90 s (leases last seconds), else as `age` words it. */
+export const span = (ms: number): string => (Math.abs(ms) < 90_000 ? `${Math.max(0, Math.round(ms / 1000))} s` : age(ms));
+
 /** Lines of a log shown at most (the server sends the tail). */
 const LOG_TAIL = 400;
 
@@ -41,7 +44,7 @@ export function TaskRuns(props: { task: string; title?: string; onClose: () => v
                   { title: "Agent", cell: (r) => r.agent },
                   { title: "Outcome", cell: (r) => (r.outcome === null ? <Badge tone="warn">running</Badge> : <Badge tone={stateTone(r.outcome === "done" ? "done" : r.outcome === "cancelled" ? "pending" : "failed")}>{r.outcome}</Badge>) },
                   { title: "Started", cell: (r) => when(r.startedAt) },
-                  { title: "Duration", cell: (r) => (r.durationMs === null ? "running" : age(r.durationMs)), numeric: true },
+                  { title: "Duration", cell: (r) => (r.durationMs === null ? "running" : span(r.durationMs)), numeric: true },
                   { title: "Exit", cell: (r) => (r.exitCode === null ? "—" : r.exitCode), numeric: true },
                   { title: "Note", cell: (r) => <span class="muted">{r.note ?? ""}</span> },
                 ]}

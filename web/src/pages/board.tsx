@@ -4,8 +4,8 @@
  * task, run and plan events. A click on a task shows its runs and a run's log.
  */
 import { useEffect, useState } from "preact/hooks";
-import { TaskRuns } from "../components/task-runs.js";
-import { age, Badge, Card, Loaded, when } from "../components/ui.js";
+import { span, TaskRuns } from "../components/task-runs.js";
+import { Badge, Card, Loaded, when } from "../components/ui.js";
 import { api, type Api } from "../api.js";
 import { useResource } from "../live.js";
 
@@ -63,7 +63,7 @@ function Columns(props: { tasks: Api.TaskRecord[]; open: Api.RunView[]; now: num
       {COLUMNS.map(({ state, label }) => {
         const inColumn = props.tasks.filter((t) => t.state === state);
         return (
-          <section class={`board-column ${state}`} aria-label={label} data-state={state}>
+          <section class={`board-column col-${state}`} aria-label={label} data-state={state}>
             <h3>
               {label} <span class="count" data-testid={`count-${state}`}>{inColumn.length}</span>
             </h3>
@@ -87,8 +87,8 @@ function TaskCard(props: { task: Api.TaskRecord; run: Api.RunView | undefined; n
         <strong>{task.id}</strong>
         <span class="badges">
           {task.slack === 0 ? (
-            <Badge tone="bad" title="on the critical path (no slack)">
-              critical
+            <Badge tone="warn" title="zero slack: any delay delays the plan's end">
+              no slack
             </Badge>
           ) : null}
           <Badge tone="neutral">{task.priority}</Badge>
@@ -101,9 +101,9 @@ function TaskCard(props: { task: Api.TaskRecord; run: Api.RunView | undefined; n
       </div>
       <div class="task-card-title">{task.title}</div>
       <div class="task-card-meta muted">
-        <span title="the agent that started or claimed it last">{task.claimedBy ?? "unclaimed"}</span>
-        {" · owner "}
-        {task.owner}
+        <span data-testid="agent" title="the agent that started or claimed it last, and the plan's owner">
+          {task.claimedBy === null ? `unclaimed · owner ${task.owner}` : task.claimedBy === task.owner ? task.claimedBy : `${task.claimedBy} · owner ${task.owner}`}
+        </span>
         {" · "}
         <span data-testid="attempts" title="attempts of the current budget used">
           {task.attempts}
@@ -112,7 +112,7 @@ function TaskCard(props: { task: Api.TaskRecord; run: Api.RunView | undefined; n
       </div>
       {run && expiresIn !== null ? (
         <div class={expiresIn < 0 ? "task-card-lease bad" : "task-card-lease"} data-testid="lease" title={`run #${run.run} by ${run.agent}, started ${when(run.startedAt)}, lease until ${when(run.leaseExpiresAt)}`}>
-          run #{run.run} · {run.agent} · held {age(props.now - Date.parse(run.startedAt))} · {expiresIn < 0 ? `lease expired ${age(-expiresIn)} ago` : `lease ends in ${age(expiresIn)}`}
+          run #{run.run} · {run.agent} · held {span(props.now - Date.parse(run.startedAt))} · {expiresIn < 0 ? `lease expired ${span(-expiresIn)} ago` : `lease ends in ${span(expiresIn)}`}
         </div>
       ) : task.state === "in_progress" ? (
         <div class="task-card-lease muted">no open run (started by hand)</div>

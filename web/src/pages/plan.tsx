@@ -65,7 +65,7 @@ function PlanFigures({ chart }: { chart: Api.GanttChart }) {
       <div class="stats">
         <Stat label="Tasks" value={chart.total} testId="plan-tasks" />
         <Stat label="Schedule" value={`${chart.start} → ${chart.end}`} testId="plan-schedule" />
-        <Stat label="Critical path" value={critical.length} unit="tasks" testId="plan-critical" hint={`${critical.reduce((sum, b) => sum + b.hours, 0).toLocaleString("en-US", { maximumFractionDigits: 1 })} h of work${partial}`} />
+        <Stat label="Critical path" value={critical.length} unit="tasks" testId="plan-critical" hint={`the longest chain${partial}`} />
         {STATES.map(({ state, label }) => (
           <Stat label={label} value={bars.filter((b) => (b.state ?? "pending") === state).length} testId={`plan-${state}`} {...(partial ? { hint: "of the tasks shown" } : {})} />
         ))}

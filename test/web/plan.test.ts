@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shipgate } from "../cli/run-cli.js";
+import { browse, DEMO_NOW, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+
+interface ShownTask {
+  id: string;
+  critical: boolean;
+  state: string | null;
+}
+
+describe("dashboard: plan, in Chromium on the example's history", () => {
+  let server: Served;
+  let browsing: Browsing;
+  let project: string;
+  beforeAll(async () => {
+    project = await demoHistory();
+    server = await serve(project);
+    browsing = await browse();
+  }, 420_000);
+  afterAll(async () => {
+    await browsing?.close();
+    server?.stop();
+  });
+
+  it("draws every task of the plan with its stored state and the critical path the CLI computes, with no console error", async () => {
+    const { page, errors } = browsing;
+    await openPage(page, server.url, "plan");
+    const shown = JSON.parse(shipgate(["plan", "show", "--json", "--plan", "shipgate.run.yaml"], { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } }).stdout) as { tasks: ShownTask[] };
+    const listed = JSON.parse(shipgate(["task", "list", "--json"], { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } }).stdout) as { id: string; state: string }[];
+    expect(listed.length).toBeGreaterThan(0);
+
+    const rows = await page.locator(".g-task").evaluateAll((nodes) => nodes.map((n) => ({ id: n.getAttribute("data-task"), state: n.getAttribute("data-state"), critical: n.getAttribute("data-critical") === "true" })));
+    expect(rows.map((r) => r.id)).toEqual(listed.map((t) => t.id));
+    expect(rows.map((r) => r.state)).toEqual(listed.map((t) => t.state));
+    expect(await page.getByTestId("plan-tasks").innerText()).toContain(String(listed.length));
+    expect(await page.getByTestId("plan-done").innerText()).toContain(String(listed.filter((t) => t.state === "done").length));
+
+    const critical = shown.tasks.filter((t) => t.critical).map((t) => t.id);
+    expect(critical.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.critical).map((r) => r.id)).toEqual(critical);
+    expect(await page.getByTestId("critical-path").innerText()).toBe(critical.join(" → "));
+    expect(await page.locator(".g-bar.critical").count()).toBe(critical.length + 1); // + the legend's swatch
+    expect(await page.getByTestId("today").innerText()).toContain("2026-11-24");
+    expect(await page.getByTestId("omitted").count()).toBe(0);
+    await screenshot(page, "plan");
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a task's runs and the log of its latest run when its bar is clicked", async () => {
+    const { page, errors } = browsing;
+    await openPage(page, server.url, "plan");
+    const runs = JSON.parse(shipgate(["task", "runs", "TEST-WORKER", "--json"], { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } }).stdout) as { run: number; outcome: string }[];
+    expect(runs.map((r) => r.outcome)).toEqual(["failed", "done"]);
+    await page.locator('.g-task[data-task="TEST-WORKER"] .g-bar').click();
+    const table = page.getByLabel("Runs of TEST-WORKER", { exact: true }).locator("table");
+    await table.waitFor();
+    expect(await table.locator("tbody tr").count()).toBe(runs.length);
+    expect(await table.innerText()).toContain("failed");
+    const log = page.getByTestId("run-log");
+    await log.waitFor();
+    expect((await log.innerText()).length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("says how many tasks a capped chart leaves out", async () => {
+    const { page, errors } = browsing;
+    // The API caps the chart at 500 bars (maxTasks); the page shows what it omitted.
+    await page.route("**/api/plan/gantt", (route) => route.continue({ url: new URL("api/plan/gantt?maxTasks=3", server.url).toString() }));
+    await openPage(page, server.url, "plan");
+    expect(await page.locator(".g-task").count()).toBe(3);
+    expect(await page.getByTestId("omitted").innerText()).toMatch(/^\d+ of \d+ tasks not shown/);
+    await page.unroute("**/api/plan/gantt");
+    expect(errors).toEqual([]);
+  });
+});
