@@ -3,20 +3,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bin, shipgate } from "../cli/run-cli.js";
-import type { Page } from "playwright-core";
-import { browse, DEMO_NOW, demoCopy, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
 
 const PLAN = "shipgate.run.yaml";
-
-/**
- * support.ts `openPage` without its string predicate: with Playwright's clock installed, polling a string predicate
- * runs `eval` in the page, which the dashboard's content security policy refuses. Locators need no eval.
- */
-async function openPage(page: Page, url: string, path: string): Promise<void> {
-  await page.goto(new URL(`#/${path}`, url).toString());
-  await page.waitForSelector(`main[data-page="${path}"]`);
-  while ((await page.locator(".loading").count()) > 0) await page.locator(".loading").first().waitFor({ state: "detached", timeout: 15_000 });
-}
 
 /** Two tasks added to the copy's plan (every task of the example is done by its end, and done is final). */
 const NEW_TASKS = `  - id: DOCS-BOARD

@@ -4,14 +4,16 @@ import { browse, DEMO_NOW, demoHistory, openPage, screenshot, serve, type Browsi
 
 interface ShownTask {
   id: string;
-  critical: boolean;
   state: string | null;
 }
+
+const PLAN = "shipgate.run.yaml";
 
 describe("dashboard: plan, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   let project: string;
+  const cli = (args: string[]) => shipgate(args, { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } });
   beforeAll(async () => {
     project = await demoHistory();
     server = await serve(project);
@@ -25,8 +27,10 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
   it("draws every task of the plan with its stored state and the critical path the CLI computes, with no console error", async () => {
     const { page, errors } = browsing;
     await openPage(page, server.url, "plan");
-    const shown = JSON.parse(shipgate(["plan", "show", "--json", "--plan", "shipgate.run.yaml"], { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } }).stdout) as { tasks: ShownTask[] };
-    const listed = JSON.parse(shipgate(["task", "list", "--json"], { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } }).stdout) as { id: string; state: string }[];
+    // The chart outlines the critical chain (`plan check`'s timing.critical), as `plan gantt --svg` does.
+    const checked = JSON.parse(cli(["plan", "check", "--json", "--plan", PLAN]).stdout) as { timing: { critical: string[] }; schedule: { start: string; end: string } };
+    const shown = JSON.parse(cli(["plan", "show", "--json", "--plan", PLAN]).stdout) as ShownTask[];
+    const listed = JSON.parse(cli(["task", "list", "--json", "--plan", PLAN]).stdout) as { id: string; state: string }[];
     expect(listed.length).toBeGreaterThan(0);
 
     const rows = await page.locator(".g-task").evaluateAll((nodes) => nodes.map((n) => ({ id: n.getAttribute("data-task"), state: n.getAttribute("data-state"), critical: n.getAttribute("data-critical") === "true" })));
@@ -35,8 +39,10 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
     expect(await page.getByTestId("plan-tasks").innerText()).toContain(String(listed.length));
     expect(await page.getByTestId("plan-done").innerText()).toContain(String(listed.filter((t) => t.state === "done").length));
 
-    const critical = shown.tasks.filter((t) => t.critical).map((t) => t.id);
-    expect(critical.length).toBeGreaterThan(0);
+    const critical = checked.timing.critical;
+    expect(critical).toEqual(["FIX-MONEY", "TEST-MONEY", "OPS-HEALTH", "CI-API"]);
+    expect(shown.map((t) => t.state)).toEqual(listed.map((t) => t.state));
+    expect(await page.getByTestId("plan-schedule").innerText()).toContain(`${checked.schedule.start} → ${checked.schedule.end}`);
     expect(rows.filter((r) => r.critical).map((r) => r.id)).toEqual(critical);
     expect(await page.getByTestId("critical-path").innerText()).toBe(critical.join(" → "));
     expect(await page.locator(".g-bar.critical").count()).toBe(critical.length + 1); // + the legend's swatch
@@ -49,7 +55,7 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
   it("shows a task's runs and the log of its latest run when its bar is clicked", async () => {
     const { page, errors } = browsing;
     await openPage(page, server.url, "plan");
-    const runs = JSON.parse(shipgate(["task", "runs", "TEST-WORKER", "--json"], { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } }).stdout) as { run: number; outcome: string }[];
+    const runs = JSON.parse(cli(["task", "runs", "TEST-WORKER", "--json"]).stdout) as { run: number; outcome: string }[];
     expect(runs.map((r) => r.outcome)).toEqual(["failed", "done"]);
     await page.locator('.g-task[data-task="TEST-WORKER"] .g-bar').click();
     const table = page.getByLabel("Runs of TEST-WORKER", { exact: true }).locator("table");
@@ -65,6 +71,7 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
   it("says how many tasks a capped chart leaves out", async () => {
     const { page, errors } = browsing;
     // The API caps the chart at 500 bars (maxTasks); the page shows what it omitted.
+    await page.goto("about:blank");
     await page.route("**/api/plan/gantt", (route) => route.continue({ url: new URL("api/plan/gantt?maxTasks=3", server.url).toString() }));
     await openPage(page, server.url, "plan");
     expect(await page.locator(".g-task").count()).toBe(3);
