@@ -39,7 +39,7 @@ export function SortableTable<T>(props: {
               {c.sort ? (
                 <button type="button" class="sort" onClick={() => setOrder({ column: i, descending: i === order.column ? !order.descending : c.numeric === true })}>
                   {c.title}
-                  <span class="arrow">{i === order.column ? (order.descending ? " ▼" : " ▲") : ""}</span>
+                  <span class="arrow" aria-hidden="true">{i === order.column ? (order.descending ? " ▼" : " ▲") : ""}</span>
                 </button>
               ) : (
                 c.title
