@@ -1,3 +1,4 @@
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shipgate } from "../cli/run-cli.js";
 import { browse, DEMO_NOW, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
@@ -8,6 +9,9 @@ interface ShownTask {
 }
 
 const PLAN = "shipgate.run.yaml";
+
+/** An attribute of every element a locator finds, in order (no function runs in the page: the tests have no DOM types). */
+const attributes = async (found: Locator, name: string) => Promise.all((await found.all()).map((one) => one.getAttribute(name)));
 
 describe("dashboard: plan, in Chromium on the example's history", () => {
   let server: Served;
@@ -33,7 +37,10 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
     const listed = JSON.parse(cli(["task", "list", "--json", "--plan", PLAN]).stdout) as { id: string; state: string }[];
     expect(listed.length).toBeGreaterThan(0);
 
-    const rows = await page.locator(".g-task").evaluateAll((nodes) => nodes.map((n) => ({ id: n.getAttribute("data-task"), state: n.getAttribute("data-state"), critical: n.getAttribute("data-critical") === "true" })));
+    const ids = await attributes(page.locator(".g-task"), "data-task");
+    const states = await attributes(page.locator(".g-task"), "data-state");
+    const critic = await attributes(page.locator(".g-task"), "data-critical");
+    const rows = ids.map((id, i) => ({ id, state: states[i], critical: critic[i] === "true" }));
     expect(rows.map((r) => r.id)).toEqual(listed.map((t) => t.id));
     expect(rows.map((r) => r.state)).toEqual(listed.map((t) => t.state));
     expect(await page.getByTestId("plan-tasks").innerText()).toContain(String(listed.length));

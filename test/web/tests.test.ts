@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shipgate } from "../cli/run-cli.js";
 import { browse, DEMO_NOW, demoCopy, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
@@ -15,6 +16,8 @@ interface Diffed {
 }
 
 const cli = (project: string, args: string[], now = DEMO_NOW) => shipgate(args, { cwd: project, env: { SHIPGATE_NOW: now } });
+/** An attribute of every element a locator finds, in order (no function runs in the page: the tests have no DOM types). */
+const attributes = async (found: Locator, name: string) => Promise.all((await found.all()).map((one) => one.getAttribute(name)));
 const pct = (value: number | null) => (value === null ? "unknown" : `${Math.round(value * 10) / 10} %`);
 
 describe("dashboard: tests & coverage, in Chromium on the example's history", () => {
@@ -49,7 +52,7 @@ describe("dashboard: tests & coverage, in Chromium on the example's history", ()
     const files = page.getByRole("table", { name: "Coverage by file" });
     expect(await files.locator("tbody tr").count()).toBe(shown.coverage.files.length);
     // Sorted by line coverage, lowest first, unknown last; a click on the header reverses it.
-    const order = () => files.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-row")));
+    const order = () => attributes(files.locator("tbody tr"), "data-row");
     const known = shown.coverage.files.filter((f) => f.lines !== null).sort((a, b) => a.lines! - b.lines!);
     const unknown = shown.coverage.files.filter((f) => f.lines === null).map((f) => f.name);
     expect((await order()).slice(0, known.length).map((name) => shown.coverage.files.find((f) => f.name === name)!.lines)).toEqual(known.map((f) => f.lines));
