@@ -1,6 +1,8 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shipgate } from "../cli/run-cli.js";
+import { repoRoot, shipgate } from "../cli/run-cli.js";
 import { browse, DEMO_NOW, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
 
 interface ShownTask {
@@ -84,6 +86,29 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
     expect(await page.locator(".g-task").count()).toBe(3);
     expect(await page.getByTestId("omitted").innerText()).toMatch(/^\d+ of \d+ tasks not shown/);
     await page.unroute("**/api/plan/gantt");
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("dashboard: plan and tests pages on a store without a plan or a snapshot", () => {
+  let server: Served;
+  let browsing: Browsing;
+  beforeAll(async () => {
+    mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+    server = await serve(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-")));
+    browsing = await browse();
+  }, 60_000);
+  afterAll(async () => {
+    await browsing?.close();
+    server?.stop();
+  });
+
+  it("says no plan and no snapshot yet instead of asking for 404s the browser logs as errors", async () => {
+    const { page, errors } = browsing;
+    await openPage(page, server.url, "plan");
+    expect(await page.locator("main").innerText()).toContain("No plan imported yet");
+    await openPage(page, server.url, "tests");
+    expect(await page.locator("main").innerText()).toContain("No snapshot yet");
     expect(errors).toEqual([]);
   });
 });

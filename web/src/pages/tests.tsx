@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { SortableTable } from "../components/sortable-table.js";
 import { Badge, Card, Loaded, percent, Stat, stateTone, Table, when } from "../components/ui.js";
-import { ApiFailure, api, type Api } from "../api.js";
+import { api, type Api } from "../api.js";
 import { useResource, type Resource } from "../live.js";
 
 type Detail = Api.SnapshotDetailResponse;
@@ -16,24 +16,22 @@ type CoverageRow = Detail["coverageFiles"][number];
 type Diff = Api.SnapshotDiff;
 
 export function TestsPage() {
-  const latest = useResource((signal) => api.snapshot("latest", signal), [], ["snapshot."]);
-  const diff = useResource(
-    async (signal): Promise<Diff | null> => {
-      try {
-        return await api.diff({}, signal);
-      } catch (error) {
-        // One snapshot only: nothing to compare with, which is not an error of the page.
-        if (error instanceof ApiFailure && error.status === 404) return null;
-        throw error;
-      }
-    },
-    [],
-    ["snapshot."],
-  );
+  // The newest two snapshots say what exists: without them the snapshot and the diff would be 404s (which the browser
+  // logs as errors), and no snapshot or a single one is a state to show, not a failure.
+  const latest = useResource(async (signal) => ((await api.snapshots({ limit: 1 }, signal)).length === 0 ? null : api.snapshot("latest", signal)), [], ["snapshot."]);
+  const diff = useResource(async (signal): Promise<Diff | null> => ((await api.snapshots({ limit: 2 }, signal)).length < 2 ? null : api.diff({}, signal)), [], ["snapshot."]);
   return (
     <div class="page">
       <Loaded resource={latest} what="the latest snapshot">
-        {(detail) => <TestsAndCoverage detail={detail} diff={diff} />}
+        {(detail) =>
+          detail === null ? (
+            <Card title="Tests & coverage" wide>
+              <p class="empty">No snapshot yet: `shipgate assess` stores one.</p>
+            </Card>
+          ) : (
+            <TestsAndCoverage detail={detail} diff={diff} />
+          )
+        }
       </Loaded>
     </div>
   );
