@@ -19,7 +19,7 @@ export interface TraceSpan {
   readonly traceparent: string | null;
   /** A task attempt (a task-run span) under this pipeline run. */
   taskRun(attempt: { task: string; run: number; attempt: number; agent: string; agentKind: string }): TraceSpan;
-  /** A step (collector, acceptance, gate, merge) under this span; `name` says which (the collector's name, the task's id). */
+  /** A step (collector, acceptance, gate, merge) under this span; `name` says which (the collector's name, the task's id; under a pipeline run, a gate step names the gate). */
   step(kind: TraceStepKind, name: string): TraceSpan;
   /** Ends the span; `detail` says why when it did not succeed. Calling it twice ends it once. */
   end(result: TraceResult, detail?: string | null): void;

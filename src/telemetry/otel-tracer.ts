@@ -66,6 +66,8 @@ export function createOtelTracer(options: { env: NodeJS.ProcessEnv; version: str
 function wrap(tracer: Tracer, span: Span, resultKey: string | null): TraceSpan {
   const context = trace.setSpan(ROOT_CONTEXT, span);
   const child = (name: string, attributes: Attributes, key: string | null) => wrap(tracer, tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, context), key);
+  // A step right under a pipeline run (assess's gate) belongs to no task: its name is the gate's, not a task id.
+  const underPipeline = resultKey === CICD.pipelineResult;
   let ended = false;
   const sc = span.spanContext();
   return {
@@ -76,7 +78,7 @@ function wrap(tracer: Tracer, span: Span, resultKey: string | null): TraceSpan {
       kind === "collector"
         ? // A collector is one of assess's tasks: it carries the task attributes too.
           child(`collector ${name}`, { "shipgate.step": kind, [CICD.taskName]: name }, CICD.taskRunResult)
-        : child(kind, { "shipgate.step": kind, "shipgate.task.id": name }, null),
+        : child(kind, { "shipgate.step": kind, ...(underPipeline ? (kind === "gate" ? { "shipgate.gate.name": name } : {}) : { "shipgate.task.id": name }) }, null),
     end(result: TraceResult, detail?: string | null) {
       if (ended) return;
       ended = true;

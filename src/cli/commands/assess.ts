@@ -101,7 +101,16 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
       // One JSON document on stdout: the snapshot's summary with the gate's result in it.
       if (!options.json) writeReport(io, `${options.markdown ? text.renderAssessMarkdown(result.summary) : text.renderAssessText(result.summary, { color: io.color })}\n\n`);
       const { evaluateAndReport } = await import("./gate.js");
-      const gate = await evaluateAndReport({ ...options, json: false, gate: options.gate, config, store, snapshotId: result.snapshotId }, options.json ? { ...io, stdout: () => undefined, commands: () => undefined } : io);
+      // The gate is a step of this pipeline run, as it is of a task attempt under `shipgate run`.
+      const gateSpan = trace?.step("gate", options.gate);
+      let gate: Awaited<ReturnType<typeof evaluateAndReport>>;
+      try {
+        gate = await evaluateAndReport({ ...options, json: false, gate: options.gate, config, store, snapshotId: result.snapshotId }, options.json ? { ...io, stdout: () => undefined, commands: () => undefined } : io);
+      } catch (error) {
+        gateSpan?.end("error", error instanceof Error ? error.message.split("\n")[0] : String(error));
+        throw error;
+      }
+      gateSpan?.end(gate.verdict === "GO" ? "success" : "failure", gate.verdict === "GO" ? null : `gate ${options.gate} said NO-GO`);
       if (options.json) io.stdout(`${JSON.stringify({ ...result.summary, gate }, null, 2)}\n`);
       return gate.verdict === "GO" ? 0 : 1;
     }
