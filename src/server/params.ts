@@ -19,9 +19,11 @@ export function boolParam(value: string | undefined, name: string): boolean | un
   throw usage(`${name} must be true or false (got "${value.slice(0, 40)}")`);
 }
 
+/** A day of the calendar as YYYY-MM-DD. V8's Date.parse takes 2025-02-30 (as March 2): the day must read back unchanged. */
 export function dayParam(value: string | undefined, name: string): string | undefined {
   if (value === undefined || value === "") return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw usage(`${name} must be a day, YYYY-MM-DD (got "${value.slice(0, 40)}")`);
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) throw usage(`${name} must be a day of the calendar, YYYY-MM-DD (got "${value.slice(0, 40)}")`);
   return value;
 }
 
