@@ -100,8 +100,10 @@ export function renderTracker(t: Tracker, options: TrackTextOptions = {}): strin
   out.push("");
 
   const h = t.headline;
+  // The burn-down's own remaining hours (from unrounded estimates): the headline's rounded scope − done can be 0.01 off.
+  const remainingHours = t.burndown.find((d) => d.date === t.asOf)?.remainingHours ?? clean(h.scopeHours - h.doneHours);
   out.push(s.bold("Burn-down"));
-  out.push(`  done ${h.doneTasks}/${h.scopeTasks} tasks, ${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)} · remaining ${h.scopeTasks - h.doneTasks} task${h.scopeTasks - h.doneTasks === 1 ? "" : "s"}, ${hoursText(clean(h.scopeHours - h.doneHours))}`);
+  out.push(`  done ${h.doneTasks}/${h.scopeTasks} tasks, ${hoursText(h.doneHours)} of ${hoursText(h.scopeHours)} · remaining ${h.scopeTasks - h.doneTasks} task${h.scopeTasks - h.doneTasks === 1 ? "" : "s"}, ${hoursText(remainingHours)}`);
   const ideal = idealText(h.behindIdealHours);
   out.push(`  ideal remaining ${hoursText(h.idealHours)} → ${h.behindIdealHours !== null && h.behindIdealHours > 0 ? s.red(ideal) : s.green(ideal)}`);
   out.push("");
