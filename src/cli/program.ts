@@ -455,9 +455,12 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     .option("--token-file <file>", "read the bearer token for changes from this file (first line, 16+ characters)")
     .option("--plan <file>", "the plan (default shipgate.plan.yaml under --cwd; else the plan in the store)")
     .option("--cors-origin <origin>", "let a browser page from this origin call the API (repeatable; default: no CORS)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--allow-host <name>", "on loopback, also answer requests whose Host header names this (repeatable; e.g. a reverse proxy's name)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addHelpText(
       "after",
-      "\nReads are open to whoever reaches the port; changes (task start/done/fail/block/reset, cancel a run, set a\n" +
+      "\nOn loopback (the default) only requests whose Host header names localhost, 127.0.0.1 or ::1 (or --allow-host) are\n" +
+        "answered, so a web page on another site cannot read the API through DNS rebinding.\n" +
+        "Reads are open to whoever reaches the port; changes (task start/done/fail/block/reset, cancel a run, set a\n" +
         "baseline, a risk's status) need Authorization: Bearer TOKEN. Without --token-file a new random token is written\n" +
         "to .shipgate/token (mode 0600) and printed once on stderr. GET /api/events/stream streams every store event\n" +
         "(from any process writing the same store) as server-sent events; GET /metrics is for Prometheus.\n\n" +

@@ -18,7 +18,7 @@ export type { AssessSummary, BaselineRecord, GanttChart, GateResult, GateSpec, R
 /** Every error: 4xx for a bad request (never a 500 for input), with a stable code (src/errors.ts, plus the HTTP ones). */
 export interface ApiError {
   error: {
-    code: ErrorCode | "UNAUTHORIZED" | "PAYLOAD_TOO_LARGE" | "UNAVAILABLE" | "INTERNAL";
+    code: ErrorCode | "UNAUTHORIZED" | "FORBIDDEN_HOST" | "PAYLOAD_TOO_LARGE" | "UNAVAILABLE" | "INTERNAL";
     /** What is wrong. */
     message: string;
     /** What to do; null when there is nothing to add. */

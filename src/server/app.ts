@@ -50,6 +50,11 @@ export interface CreateAppOptions {
   onInternalError?: (error: unknown) => void;
   /** /metrics; default: src/server/metrics.ts. */
   renderMetrics?: RenderMetrics;
+  /**
+   * Host header names answered (without the port); others get 403 FORBIDDEN_HOST. `shipgate serve` sets them on
+   * loopback so a page on another site cannot read the API through DNS rebinding. Default: any.
+   */
+  allowedHosts?: string[];
   /** The built dashboard served at `/` (default dist/web, written by `npm run build`); false: none. */
   dashboardDir?: string | false;
   /**
@@ -111,6 +116,14 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   });
   app.notFound((c) => c.json(apiError("NOT_FOUND", `[server] no route ${c.req.method} ${c.req.path}`, "the routes are listed in docs/serve.md"), 404));
 
+  if (options.allowedHosts) {
+    const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, "$1")));
+    app.use("*", async (c, next) => {
+      const name = hostName(c.req.header("Host") ?? "");
+      if (allowed.has(name)) return next();
+      return c.json(apiError("FORBIDDEN_HOST", `[server] this server answers only requests for ${[...allowed].join(", ")} (Host: ${name.slice(0, 60) || "none"})`, "reach it as http://127.0.0.1:PORT/, or start it with --allow-host NAME (a reverse proxy's name)"), 403);
+    });
+  }
   if (options.corsOrigins && options.corsOrigins.length > 0) app.use("/api/*", cors({ origin: options.corsOrigins, allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"] }));
   // Every method that may change something needs the token, whatever the route: a new mutation route cannot skip it.
   app.use("*", async (c, next) => {
@@ -388,6 +401,14 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
   }
 
   return { app, close: () => feed.close() };
+}
+
+/** A Host header's name: lower case, no port, IPv6 without brackets. */
+function hostName(header: string): string {
+  const host = header.trim().toLowerCase();
+  if (host.startsWith("[")) return host.slice(1, host.indexOf("]") < 0 ? undefined : host.indexOf("]"));
+  const colon = host.indexOf(":");
+  return colon < 0 ? host : host.slice(0, colon);
 }
 
 function snapshotListItem(record: { id: number; takenAt: string; git: Api.SnapshotListItem["git"]; summary: unknown }): Api.SnapshotListItem {

@@ -7,6 +7,7 @@ export type ApiErrorCode = ApiError["error"]["code"];
 const STATUS: Partial<Record<ApiErrorCode, number>> = {
   USAGE: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN_HOST: 403,
   NOT_FOUND: 404,
   INVALID_TRANSITION: 409,
   NOT_READY: 409,

@@ -9,6 +9,7 @@ export interface ServeOptions extends CommonOptions {
   tokenFile?: string;
   plan?: string;
   corsOrigin?: string[];
+  allowHost?: string[];
 }
 
 /** Where the generated token is kept, under --cwd. */
@@ -44,6 +45,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     ...(options.plan === undefined ? {} : { planFile: resolve(options.cwd, options.plan) }),
     ...(options.config === undefined ? {} : { configFile: resolve(options.cwd, options.config) }),
     ...(options.corsOrigin && options.corsOrigin.length > 0 ? { corsOrigins: options.corsOrigin } : {}),
+    // Loopback: only the names that mean this machine (DNS rebinding cannot make another site's page one of them).
+    ...(isLoopback(options.host) ? { allowedHosts: ["localhost", "127.0.0.1", "::1", options.host, ...(options.allowHost ?? [])] } : {}),
   });
   try {
     const listening = await listen(server.app, options.host, port).catch((error: NodeJS.ErrnoException) => {
