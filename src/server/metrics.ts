@@ -170,14 +170,14 @@ function readinessMetrics(tracker: Tracker, gauge: GaugeFactory): void {
   }
   for (const c of latest.coverage) {
     const labels = c.component === null ? {} : { component: c.component };
-    if (c.lines !== null) coverage.set({ ...labels, kind: "lines" }, c.lines / 100);
-    if (c.branches !== null) coverage.set({ ...labels, kind: "branches" }, c.branches / 100);
+    if (c.lines !== null) coverage.set({ ...labels, kind: "lines" }, percentToRatio(c.lines));
+    if (c.branches !== null) coverage.set({ ...labels, kind: "branches" }, percentToRatio(c.branches));
   }
 }
 
 /** The tracker's judgments at `now`: alerts, forecast, milestones, scope. */
 function trackerMetrics(tracker: Tracker, gauge: GaugeFactory): void {
-  const alerts = gauge("shipgate_alerts", "Alerts the tracker lists today (stored and computed now), by kind.", ["kind"]);
+  const alerts = gauge("shipgate_alerts", "Alerts the tracker lists for its window (stored since the window began, and computed now), by kind.", ["kind"]);
   for (const kind of ALERT_KINDS) alerts.set({ kind }, 0);
   for (const a of tracker.alerts) alerts.inc({ kind: a.kind });
 
@@ -196,14 +196,20 @@ function trackerMetrics(tracker: Tracker, gauge: GaugeFactory): void {
     due.set({ milestone: m.id }, endOfDaySeconds(m.date));
     if (m.probability !== null) probability.set({ milestone: m.id }, m.probability);
   }
-  gauge("shipgate_plan_scope_tasks", "Tasks in the plan's scope today (the tracker's burn-down).").set(tracker.headline.scopeTasks);
-  gauge("shipgate_plan_done_tasks", "Tasks of the plan's scope done today (the tracker's burn-down).").set(tracker.headline.doneTasks);
+  // Without a plan there is no scope: the series are absent, not 0 (unknown is not zero).
+  if (tracker.plan) {
+    gauge("shipgate_plan_scope_tasks", "Tasks in the plan's scope today (the tracker's burn-down).").set(tracker.headline.scopeTasks);
+    gauge("shipgate_plan_done_tasks", "Tasks of the plan's scope done today (the tracker's burn-down).").set(tracker.headline.doneTasks);
+  }
 }
 
 /** The end of a UTC day (YYYY-MM-DD) in Unix seconds: a forecast or a milestone on that day means "by then". */
 function endOfDaySeconds(date: string): number {
   return Date.parse(`${date}T00:00:00.000Z`) / 1000 + 86_400;
 }
+
+/** A stored percent (2 decimals) as a ratio without float noise: 97.53 / 100 is 0.9753000000000001. */
+export const percentToRatio = (percent: number): number => Math.round(percent * 100) / 10_000;
 
 /** Agent id → its kind in the latest plan ("unknown" for an id the plan does not list, or without a plan). */
 function agentKinds(content: unknown): (agent: string) => KindLabel {

@@ -12,7 +12,7 @@ import { claimWithLease, type RunCheck } from "../../src/app/queue.js";
 import { importLoaded, syncPlan } from "../../src/app/sync-plan.js";
 import { trackProgram } from "../../src/app/track.js";
 import { loadPlan } from "../../src/config/load-plan.js";
-import { renderMetrics } from "../../src/server/metrics.js";
+import { percentToRatio, renderMetrics } from "../../src/server/metrics.js";
 import { openStore } from "../../src/store/open-store.js";
 import { openPostgresStore } from "../../src/store/postgres/index.js";
 import type { Store } from "../../src/store/types.js";
@@ -175,6 +175,16 @@ describe("/metrics of the three-week program as of 2026-11-13 20:00", () => {
   }
 });
 
+it("regression: coverage ratios carry no float noise (97.53 % was 0.9753000000000001)", () => {
+  expect(percentToRatio(97.53)).toBe(0.9753);
+  expect(String(percentToRatio(86.72))).toBe("0.8672");
+  expect(percentToRatio(100)).toBe(1);
+  for (const line of body.split("\n").filter((l) => l.startsWith("shipgate_coverage_ratio{"))) {
+    expect(line.split(" ").at(-1), line).toMatch(/^\d(\.\d{1,4})?$/);
+  }
+  expect(body).toContain("shipgate_coverage_ratio{");
+});
+
 describe("/metrics of an empty store", () => {
   it("has zeros for the queue and runs and no readiness score before the first snapshot (prom-client wrote a score of 0 for a gauge never set)", async () => {
     const store = await openStore(join(mkdtempSync(join(tmpdir(), "shipgate-metrics-empty-")), "shipgate.db"), { at: PROGRAM.now });
@@ -186,6 +196,9 @@ describe("/metrics of an empty store", () => {
       expect(valueOf(s, "shipgate_tasks", { state: "pending", agent_kind: "unknown" })).toBe(0);
       expect(valueOf(s, "shipgate_runs_total", { agent_kind: "cli", outcome: "done" })).toBe(0);
       expect(s.filter((x) => x.name === "shipgate_gate_passing")).toEqual([]);
+      // regression: a store without a plan said scope 0 and done 0 (the trial's dashboard said "No plan imported").
+      expect(valueOf(s, "shipgate_plan_scope_tasks")).toBeUndefined();
+      expect(valueOf(s, "shipgate_plan_done_tasks")).toBeUndefined();
       if (!noPromtool) expect(spawnSync("promtool", ["check", "metrics"], { input: empty, encoding: "utf8" }).status).toBe(0);
     } finally {
       await store.close();
