@@ -19,6 +19,8 @@ describe("dashboard: overview, in Chromium on the example's history", () => {
     expect(await page.getByTestId("score").innerText()).toContain("85");
     expect(await page.getByTestId("level").innerText()).toContain("PRODUCTION_READY");
     expect(await page.getByLabel("Readiness").innerText()).toContain("40 / 42");
+    // regression: the overview rounded coverage to one decimal (86.7 %) where every other view says 86.72.
+    expect(await page.getByLabel("Readiness").innerText()).toContain("86.72 %");
     expect(await page.getByTestId("tasks-done").innerText()).toContain("9");
     expect(await page.locator('[data-chart="Score trend"] canvas').count()).toBe(1);
     await screenshot(page, "overview");

@@ -18,7 +18,7 @@ interface Diffed {
 const cli = (project: string, args: string[], now = DEMO_NOW) => shipgate(args, { cwd: project, env: { SHIPGATE_NOW: now } });
 /** An attribute of every element a locator finds, in order (no function runs in the page: the tests have no DOM types). */
 const attributes = async (found: Locator, name: string) => Promise.all((await found.all()).map((one) => one.getAttribute(name)));
-const pct = (value: number | null) => (value === null ? "unknown" : `${Math.round(value * 10) / 10} %`);
+const pct = (value: number | null) => (value === null ? "unknown" : `${Math.round(value * 100) / 100} %`);
 
 describe("dashboard: tests & coverage, in Chromium on the example's history", () => {
   let server: Served;

@@ -102,7 +102,7 @@ export function ForecastLine({ forecast }: { forecast: Api.Tracker["forecast"] }
   return (
     <p class="muted" data-testid="forecast">
       Forecast of the last task done: <strong>P50 {forecast.p50 ?? "unknown"}</strong> · <strong>P85 {forecast.p85 ?? "unknown"}</strong> · <strong>P95 {forecast.p95 ?? "unknown"}</strong>{" "}
-      ({forecast.remainingTasks} tasks remaining, {forecast.trials.toLocaleString("en-US")} trials over {forecast.historyDays} measured working days; the remaining critical path takes at least {forecast.floorDays} working day{forecast.floorDays === 1 ? "" : "s"})
+      ({forecast.remainingTasks} task{forecast.remainingTasks === 1 ? "" : "s"} remaining, {forecast.trials.toLocaleString("en-US")} trials over {forecast.historyDays} measured working days; the remaining critical path takes at least {forecast.floorDays} working day{forecast.floorDays === 1 ? "" : "s"})
       {forecast.reason ? ` — ${forecast.reason}` : ""}
     </p>
   );

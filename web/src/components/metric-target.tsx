@@ -12,7 +12,8 @@ export type Series = Api.Tracker["series"][number];
 type SeriesDay = Series["days"][number];
 
 /** "coverage.lines" or "coverage.lines · packages/api". */
-export const seriesName = (s: Series): string => (s.component === null ? s.metric : `${s.metric} · ${s.component}`);
+/** A component at the repository root is named "." in the store: shown as "root package", not a bare dot. */
+export const seriesName = (s: Series): string => (s.component === null ? s.metric : `${s.metric} · ${s.component === "." ? "root package" : s.component}`);
 
 const STATUS_TONE: Record<SeriesDay["status"], Tone> = { met: "good", behind: "bad", "not-measured": "neutral", "no-target": "" };
 

@@ -93,8 +93,9 @@ export function formatNumber(value: number): string {
   return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 1 });
 }
 
-/** A percentage from a ratio or a percent figure, one decimal; null: unknown. */
-export const percent = (value: number | null | undefined): string => (value === null || value === undefined ? "unknown" : `${formatNumber(Math.round(value * 10) / 10)} %`);
+/** A percent figure with up to two decimals, as the CLI prints it (97.53 %); null: unknown. */
+export const percent = (value: number | null | undefined): string =>
+  value === null || value === undefined ? "unknown" : `${(Math.round(value * 100) / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;
 
 /** "2026-11-24 18:00" from an ISO time (UTC, as the CLI prints). */
 export const when = (iso: string | null | undefined): string => (iso ? iso.replace("T", " ").slice(0, 16) : "—");
