@@ -6,7 +6,7 @@
  * the README's).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -34,21 +34,28 @@ export async function demoHistory(): Promise<string> {
     // another test file is making it
   }
   if (mine) {
-    const script = spawnSync(process.execPath, [join(repoRoot, "scripts/demo-history.mjs"), "--no-copy", "--dir", project], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1", CI: "", GITHUB_ACTIONS: "" },
-      timeout: 400_000,
-    });
-    if (script.status !== 0) {
-      writeFileSync(join(shared, "failed"), script.stdout + script.stderr);
-      throw new Error(`scripts/demo-history.mjs failed:\n${script.stdout}\n${script.stderr}`);
+    // The history is these tests' fixture, not their subject (test/run/demo-history.test.ts is): one failed replay
+    // (seen once on a machine at load 15: a retry that did not run that day) is printed and replayed once more.
+    for (const dir of [project, `${project}-again`]) {
+      const script = spawnSync(process.execPath, [join(repoRoot, "scripts/demo-history.mjs"), "--no-copy", "--dir", dir], {
+        cwd: repoRoot,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", CI: "", GITHUB_ACTIONS: "" },
+        timeout: 400_000,
+      });
+      if (script.status === 0) {
+        writeFileSync(done, dir);
+        return dir;
+      }
+      process.stderr.write(`test/web: scripts/demo-history.mjs failed (exit ${script.status}) into ${dir}:\n${script.stdout.slice(-4000)}\n${script.stderr.slice(-2000)}\n`);
+      if (dir !== project) {
+        writeFileSync(join(shared, "failed"), script.stdout + script.stderr);
+        throw new Error(`scripts/demo-history.mjs failed twice:\n${script.stdout}\n${script.stderr}`);
+      }
     }
-    writeFileSync(done, "");
-    return project;
   }
   for (let waited = 0; waited < 420_000; waited += 250) {
-    if (existsSync(done)) return project;
+    if (existsSync(done)) return readFileSync(done, "utf8") || project;
     if (existsSync(join(shared, "failed"))) throw new Error("scripts/demo-history.mjs failed in another test file (see its output there)");
     await sleep(250);
   }
