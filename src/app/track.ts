@@ -3,6 +3,7 @@
  * of snapshots, tasks and events — and hands it to the pure `buildTracker`. `track`, `track report`, `standup`,
  * `review`, `plan status` and (later) the server share it.
  */
+import { isAbsolute, relative } from "node:path";
 import type { Plan } from "../plan/types.js";
 import type { FactPoint, Store, StoredPlan } from "../store/types.js";
 import { alertEventData, TRACK_ALERT_EVENT } from "../track/alerts.js";
@@ -85,6 +86,16 @@ function nextMoment(at: string): string {
 }
 
 /** The store, counting the calls made through it (every method is one query or one transaction). */
+/**
+ * The plan as the store names it (an absolute path when a command imported it), made relative to `cwd` when it lies
+ * inside: what the CLI prints and the API answers (the server's folders are not the client's business).
+ */
+export function withRelativePlanSource(tracker: Tracker, cwd: string): Tracker {
+  if (tracker.plan?.source == null || !isAbsolute(tracker.plan.source)) return tracker;
+  const shown = relative(cwd, tracker.plan.source);
+  return shown === "" || shown.startsWith("..") || isAbsolute(shown) ? tracker : { ...tracker, plan: { ...tracker.plan, source: shown } };
+}
+
 export function countQueries(store: Store): { store: Store; count: () => number } {
   let n = 0;
   const proxy = new Proxy(store, {

@@ -280,8 +280,8 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     const asOf = dayParam(c.req.query("asOf"), "asOf");
     const view = oneOf(c.req.query("view"), "view", ["full", "summary"] as const) ?? "full";
     return caches.send(c, caches.tracker, `${asOf ?? ""} ${view}`, async () => {
-      const { trackProgram } = await import("../app/track.js");
-      const tracker = await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) });
+      const { trackProgram, withRelativePlanSource } = await import("../app/track.js");
+      const tracker = withRelativePlanSource(await trackProgram(store, { now: now(), ...(asOf === undefined ? {} : { asOf }) }), cwd);
       if (view === "full") return cachedJson(tracker satisfies Api.TrackerResponse);
       const { tasks: _tasks, runs: _runs, flow, ...rest } = tracker;
       const { cycles: _cycles, estimates: _estimates, ...flowSummary } = flow;

@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TrackerResponse, TrackerSummaryResponse } from "../../src/server/api-types.js";
 import { programServer, type ProgramServer } from "./app-helpers.js";
@@ -24,6 +25,12 @@ describe("GET /api/tracker?view=summary: the tracker without its per-task and pe
     const { cycles: _c, estimates: _e, ...flowRest } = flow;
     expect(summary).toEqual({ ...rest, flow: flowRest });
     expect(summary.flow.cycleTime).toEqual(full.flow.cycleTime);
+  });
+
+  it("regression: names the plan relative to the server's folder, as `shipgate track --json` does (it answered the server's absolute path)", async () => {
+    const full = (await (await server.app.request("/api/tracker")).json()) as TrackerResponse;
+    expect(full.plan?.source).toBeTruthy();
+    expect(isAbsolute(full.plan?.source ?? "/")).toBe(false);
   });
 
   it("takes asOf with it, and refuses another view with 400 USAGE", async () => {

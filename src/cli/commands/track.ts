@@ -1,5 +1,5 @@
 import { access, mkdir, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { ShipgateError } from "../../errors.js";
 import { isCalendarDate } from "../../plan/validate-plan.js";
 import type { Store } from "../../store/types.js";
@@ -43,7 +43,7 @@ async function tracker(options: TrackOptions, io: CliIo, extra: { storeAlerts?: 
   const trials = options.trials === undefined ? undefined : parseCount(options.trials, "--trials");
   if (trials === 0) throw new ShipgateError("USAGE", "[track] --trials must be at least 1");
   const seed = options.seed === undefined ? undefined : parseCount(options.seed, "--seed");
-  const [{ withStore }, { trackProgram }] = await Promise.all([import("../../store/open-store.js"), import("../../app/track.js")]);
+  const [{ withStore }, { trackProgram, withRelativePlanSource }] = await Promise.all([import("../../store/open-store.js"), import("../../app/track.js")]);
   const planFile = await existingPlan(options);
   return withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: true }, async (store: Store) => {
     if (planFile !== null) {
@@ -58,12 +58,7 @@ async function tracker(options: TrackOptions, io: CliIo, extra: { storeAlerts?: 
       ...(seed === undefined ? {} : { seed }),
       storeAlerts: extra.storeAlerts === true,
     });
-    // The plan as the store names it (an absolute path when a command imported it), shown relative to --cwd.
-    if (t.plan?.source != null && isAbsolute(t.plan.source)) {
-      const shown = relative(options.cwd, t.plan.source);
-      if (!shown.startsWith("..")) t.plan.source = shown === "" ? t.plan.source : shown;
-    }
-    return t;
+    return withRelativePlanSource(t, options.cwd);
   });
 }
 
