@@ -133,6 +133,12 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     }
     return next();
   });
+  // Hono answers HEAD by running the GET route and dropping its body without cancelling it: a streamed body (the event
+  // stream, a run log) would keep its listener or open file for good. Cancel it; HEAD answers the headers only.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.req.method === "HEAD" && c.res.body) void c.res.body.cancel().catch(() => undefined);
+  });
   // A change through the API is seen by the next read at once (its event moves the id too; this needs no query).
   app.use("*", async (c, next) => {
     await next();
