@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browse, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { repoRoot, shipgate } from "../cli/run-cli.js";
+import { browse, demoHistory, openPage, serve, screenshot, type Browsing, type Served } from "./support.js";
+
 
 describe("dashboard: overview, in Chromium on the example's history", () => {
   let server: Served;
@@ -34,4 +38,29 @@ describe("dashboard: overview, in Chromium on the example's history", () => {
     expect((await fetch(new URL("../../etc/passwd", server.url))).status).toBe(404);
     expect((await fetch(new URL("assets/..%2f..%2fpackage.json", server.url))).status).toBe(404);
   });
+});
+
+describe("dashboard: overview of a snapshot without a test report", () => {
+  it("shows tests as unknown with no 'none failing' and no good tone (unknown tests read as all passing)", async () => {
+    mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+    const project = mkdtempSync(join(repoRoot, ".test-tmp", "web-no-tests-"));
+    const env = { SHIPGATE_NOW: "2026-11-24T18:00:00.000Z" };
+    expect(shipgate(["init"], { cwd: project, env }).code).toBe(0);
+    const lcov = join(repoRoot, "test/fixtures/ingest/lcov/c8-10.1-same-name-arrows.info");
+    const assessed = shipgate(["assess", "--no-run", "--report", lcov], { cwd: project, env });
+    expect([0, 1], assessed.stderr).toContain(assessed.code);
+    const server = await serve(project);
+    const browsing = await browse();
+    try {
+      await openPage(browsing.page, server.url, "overview");
+      const tests = browsing.page.getByTestId("tests");
+      expect(await tests.innerText()).toContain("unknown");
+      expect(await tests.innerText()).not.toContain("none failing");
+      expect(await tests.getAttribute("class")).not.toContain("good");
+      expect(browsing.errors).toEqual([]);
+    } finally {
+      await browsing.close();
+      server.stop();
+    }
+  }, 120_000);
 });

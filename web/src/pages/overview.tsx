@@ -36,7 +36,7 @@ function Readiness({ summary }: { summary: Api.AssessSummary }) {
         <div class="stats">
           <Stat label="Score" value={summary.score === null ? null : Math.round(summary.score * 10) / 10} unit="/ 100" testId="score" hint={`measured weight ${percent(summary.measuredWeight * 100)}`} />
           <Stat label="Level" value={summary.level} testId="level" tone={summary.blockedBy.length > 0 ? "bad" : ""} />
-          <Stat label="Tests" value={summary.tests.status === "unknown" ? null : `${summary.tests.passed} / ${summary.tests.total}`} hint={summary.tests.failed + summary.tests.errored > 0 ? `${summary.tests.failed + summary.tests.errored} failing` : "none failing"} tone={summary.tests.failed + summary.tests.errored > 0 ? "bad" : "good"} />
+          <Tests tests={summary.tests} />
           <Stat label="Line coverage" value={summary.coverage.lines === null ? null : percent(summary.coverage.lines)} />
         </div>
         <p class="muted">
@@ -88,6 +88,13 @@ function Readiness({ summary }: { summary: Api.AssessSummary }) {
       </Card>
     </>
   );
+}
+
+/** Passed of total; unknown (no test report) is neither "none failing" nor good. */
+function Tests({ tests }: { tests: Api.AssessSummary["tests"] }) {
+  if (tests.status === "unknown") return <Stat label="Tests" value={null} testId="tests" />;
+  const failing = tests.failed + tests.errored;
+  return <Stat label="Tests" value={`${tests.passed} / ${tests.total}`} hint={failing > 0 ? `${failing} failing` : "none failing"} tone={failing > 0 ? "bad" : "good"} testId="tests" />;
 }
 
 function ScoreTrend({ rows }: { rows: Api.SnapshotListResponse }) {
