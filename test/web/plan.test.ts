@@ -77,6 +77,29 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows no runs of the task picked before while the next task's runs load (it listed them under the new task's name)", async () => {
+    const { page, errors } = browsing;
+    await openPage(page, server.url, "plan");
+    await page.locator('.g-task[data-task="TEST-WORKER"] .g-bar').click();
+    await page.getByLabel("Runs of TEST-WORKER", { exact: true }).locator("table").waitFor();
+    const other = (JSON.parse(cli(["task", "list", "--json"]).stdout) as { id: string }[]).map((t) => t.id).find((id) => id !== "TEST-WORKER") as string;
+    // The real answer, held back until the card has been looked at while it loads.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((done) => (release = done));
+    await page.route(`**/api/runs?task=${other}*`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.locator(`.g-task[data-task="${other}"] .g-bar`).click();
+    const card = page.getByLabel(`Runs of ${other}`, { exact: true });
+    await card.getByText(`Loading the runs of ${other}`).waitFor();
+    expect(await card.locator("table").count()).toBe(0);
+    release();
+    await card.locator("table, .empty").first().waitFor();
+    await page.unroute(`**/api/runs?task=${other}*`);
+    expect(errors).toEqual([]);
+  });
+
   it("says how many tasks a capped chart leaves out", async () => {
     const { page, errors } = browsing;
     // The API caps the chart at 500 bars (maxTasks); the page shows what it omitted.

@@ -96,7 +96,8 @@ export interface Resource<T> {
 
 /**
  * Loads `load()` on mount and whenever `deps` change, and again (debounced, 200 ms) after an event that `filter`
- * matches. The previous data stays on screen while a reload runs, so live updates do not flicker.
+ * matches. After an event the previous data stays on screen while the reload runs, so live updates do not flicker;
+ * when `deps` change it is dropped (it answers another question: another task's runs, another day's tracker).
  */
 export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[], filter: EventFilter): Resource<T> {
   const [state, setState] = useState<Resource<T>>({ data: undefined, error: undefined, loading: true });
@@ -113,11 +114,18 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
     [],
   );
 
+  const shownDeps = useRef<readonly unknown[] | undefined>(undefined);
+
   useEffect(() => {
     const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
+    const sameDeps = shownDeps.current !== undefined && shownDeps.current.length === deps.length && deps.every((d, i) => Object.is(d, shownDeps.current?.[i]));
+    shownDeps.current = deps;
+    setState((s) => (sameDeps ? { ...s, loading: true } : { data: undefined, error: undefined, loading: true }));
     load(controller.signal).then(
-      (data) => setState({ data, error: undefined, loading: false }),
+      (data) => {
+        // An answer that arrives after its request was superseded is not shown.
+        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setState((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false }));
