@@ -42,6 +42,11 @@ export interface CreateAppOptions {
   maxBodyBytes?: number;
   /** How often the event stream reads the store (default 250 ms). */
   pollMs?: number;
+  /**
+   * Events queued for one event-stream client at most (default 5 000); past that its stream ends after what is queued
+   * and the client resumes with Last-Event-ID.
+   */
+  maxQueuedEvents?: number;
   /** Heartbeat comment interval of the event stream (default 15 s). */
   heartbeatMs?: number;
   /** Runs acceptance and ready_when (default: the plan's commands through exec/run-command, as the CLI). */
@@ -298,10 +303,26 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     const header = c.req.header("Last-Event-ID");
     const afterId = intParam(header ?? c.req.query("afterId"), header === undefined ? "afterId" : "Last-Event-ID", { min: 0 });
     return streamSSE(c, async (stream) => {
-      const queued: StoreEvent[] = [];
+      // A client's events wait here until it reads them; at most `maxQueued`. A client that falls further behind (one
+      // that stops reading, or asks for the whole log with Last-Event-ID: 0) gets what is queued, then the stream
+      // ends: EventSource reconnects with the last id it got and goes on from there, so nothing is skipped and no
+      // client holds more than `maxQueued` events of the server's memory.
+      const maxQueued = options.maxQueuedEvents ?? 5000;
+      let queued: StoreEvent[] = [];
+      let next = 0;
+      let behind = false;
       let wake: (() => void) | undefined;
       const unsubscribe = await feed.subscribe(afterId, (event) => {
-        queued.push(event);
+        if (behind) return;
+        if (queued.length - next >= maxQueued) {
+          behind = true;
+        } else {
+          if (next > 1024 && next * 2 > queued.length) {
+            queued = queued.slice(next);
+            next = 0;
+          }
+          queued.push(event);
+        }
         wake?.();
       });
       let open = true;
@@ -317,13 +338,17 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
       try {
         await stream.write(": connected\n\n");
         while (open) {
-          if (queued.length === 0) {
+          if (next === queued.length) {
+            if (behind) {
+              await stream.write(`: more than ${maxQueued} events behind; reconnect with Last-Event-ID to go on\n\n`);
+              break;
+            }
             await new Promise<void>((done) => (wake = done));
             wake = undefined;
-            if (queued.length === 0 && open) await stream.write(": heartbeat\n\n");
+            if (next === queued.length && open && !behind) await stream.write(": heartbeat\n\n");
             continue;
           }
-          const event = queued.shift() as StoreEvent;
+          const event = queued[next++] as StoreEvent;
           await stream.writeSSE({ id: String(event.id), event: event.type, data: JSON.stringify(event satisfies Api.EventStreamMessage) });
         }
       } finally {

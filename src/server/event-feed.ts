@@ -49,7 +49,8 @@ export function createEventFeed(store: Store, options: EventFeedOptions = {}): E
   }
 
   async function findHead(): Promise<number> {
-    head ??= await readAfter(0, () => undefined);
+    // The newest id in one indexed read (it was a read of the whole log, page by page, on the first subscribe).
+    head ??= await store.lastEventId();
     return head;
   }
 
