@@ -64,3 +64,20 @@ describe("dashboard: overview of a snapshot without a test report", () => {
     }
   }, 120_000);
 });
+
+describe("dashboard: overview of an empty store", () => {
+  it("regression: says there is no snapshot yet instead of asking for the latest one (a 404 the browser logged as an error)", async () => {
+    mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
+    const project = mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-"));
+    const server = await serve(project);
+    const browsing = await browse();
+    try {
+      await openPage(browsing.page, server.url, "overview");
+      expect(await browsing.page.getByTestId("no-snapshot").innerText()).toContain("No snapshot yet");
+      expect(browsing.errors).toEqual([]);
+    } finally {
+      await browsing.close();
+      server.stop();
+    }
+  }, 120_000);
+});

@@ -61,6 +61,7 @@ const KNOWN_TYPES = [
   "risk.updated",
   "track.alert",
   "alert",
+  "claim.conflict",
 ];
 
 /** Calls `listener` for every store event while mounted. */

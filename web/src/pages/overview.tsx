@@ -6,13 +6,31 @@ import { api, type Api } from "../api.js";
 import { useResource } from "../live.js";
 
 export function OverviewPage() {
-  const latest = useResource((signal) => api.snapshot("latest", signal), [], ["snapshot."]);
+  // Asked only once a snapshot exists: `latest` of an empty store is a 404 the browser would log as an error.
+  const latest = useResource(
+    async (signal) => {
+      const [newest] = await api.snapshots({ limit: 1 }, signal);
+      return newest ? api.snapshot(newest.id, signal) : null;
+    },
+    [],
+    ["snapshot."],
+  );
   const history = useResource((signal) => api.snapshots({ limit: 1000 }, signal), [], ["snapshot."]);
   const tasks = useResource((signal) => api.tasks({}, signal), [], ["task.", "plan."]);
   return (
     <div class="page">
       <Loaded resource={latest} what="the latest snapshot">
-        {(detail) => <Readiness summary={detail.summary} />}
+        {(detail) =>
+          detail ? (
+            <Readiness summary={detail.summary} />
+          ) : (
+            <Card title="Readiness">
+              <p class="empty" data-testid="no-snapshot">
+                No snapshot yet: run `shipgate assess` in the project.
+              </p>
+            </Card>
+          )
+        }
       </Loaded>
       <Card title="Score trend" wide>
         <Loaded resource={history} what="the snapshots">
