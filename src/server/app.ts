@@ -195,19 +195,22 @@ export function createApp(options: CreateAppOptions): ShipgateApp {
     const parsed = baseline === undefined ? undefined : parseBaselineSpec(baseline);
     if (parsed && "error" in parsed) throw new ShipgateError("USAGE", `[server] baseline ${parsed.error}`);
     const today = dayParam(c.req.query("date"), "date");
-    const config = await loadConfig(options.configFile ?? resolve(cwd, CONFIG_FILE), { required: options.configFile !== undefined, cwd });
-    const result = await runGate({
-      root: cwd,
-      store,
-      config,
-      gate: c.req.query("gate") ?? "release",
-      ...(snapshot ? { snapshotId: snapshot.id } : {}),
-      ...(baseline === undefined ? {} : { baseline }),
-      ...(today === undefined ? {} : { today }),
-      at: now(),
-      record: false,
+    // Cached like the other reads: a dashboard tab re-reads every gate on each snapshot or verdict event.
+    return caches.send(c, caches.gate, new URL(c.req.url).search, async () => {
+      const config = await loadConfig(options.configFile ?? resolve(cwd, CONFIG_FILE), { required: options.configFile !== undefined, cwd });
+      const result = await runGate({
+        root: cwd,
+        store,
+        config,
+        gate: c.req.query("gate") ?? "release",
+        ...(snapshot ? { snapshotId: snapshot.id } : {}),
+        ...(baseline === undefined ? {} : { baseline }),
+        ...(today === undefined ? {} : { today }),
+        at: now(),
+        record: false,
+      });
+      return cachedJson(result satisfies Api.GateResponse);
     });
-    return c.json(result satisfies Api.GateResponse);
   });
   app.get("/api/gates", async (c) =>
     caches.send(c, caches.gates, "", async () => {
@@ -471,6 +474,7 @@ function createReadCaches(store: Store, now: () => string, ttlMs: number | undef
     metrics: cache(1),
     tracker: cache(8),
     gates: cache(1),
+    gate: cache(16),
     gantt: cache(8),
     tasks: cache(16),
     plan: cache(1),
@@ -479,7 +483,7 @@ function createReadCaches(store: Store, now: () => string, ttlMs: number | undef
     // By id: valid for good (a snapshot is written once, in one transaction, and never changed or deleted).
     snapshotDetails: createResponseCache<CachedBody>({ version: () => Promise.resolve(0), ttlMs: Infinity, maxEntries: 16, sizeOf: cachedBodyBytes }),
   };
-  const routeCaches = [caches.metrics, caches.tracker, caches.gates, caches.gantt, caches.tasks, caches.plan, caches.snapshots, caches.snapshotRefs];
+  const routeCaches = [caches.metrics, caches.tracker, caches.gates, caches.gate, caches.gantt, caches.tasks, caches.plan, caches.snapshots, caches.snapshotRefs];
   return {
     ...caches,
     invalidate: () => {
