@@ -73,7 +73,7 @@ describe("shipgate worker", () => {
     // Import the plan first, so the two workers race on claims, not on the import.
     expect(shipgate(["task", "list", "--cwd", dir, ...args.slice(6)]).code).toBe(0);
     const [a, b] = await Promise.all([start(args, dir).done, start(args, dir).done]);
-    expect([a.code, b.code]).toEqual([0, 0]);
+    expect([a.code, b.code], a.stdout + a.stderr + b.stdout + b.stderr).toEqual([0, 0]);
     const lines = readFileSync(marks, "utf8").trim().split("\n");
     expect(lines).toHaveLength(24);
     expect(new Set(lines.map((l) => l.split(" ")[0])).size).toBe(24);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, DEMO_NOW, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
 
 interface ShownTask {
   id: string;
@@ -21,7 +21,8 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
   let project: string;
   const cli = (args: string[]) => shipgate(args, { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } });
   beforeAll(async () => {
-    project = await demoHistory();
+    // A copy: the CLI commands below may import a plan into the store they read (the shared history is read-only).
+    project = await demoCopy();
     server = await serve(project);
     browsing = await browse();
   }, 420_000);
@@ -82,7 +83,7 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
     await openPage(page, server.url, "plan");
     await page.locator('.g-task[data-task="TEST-WORKER"] .g-bar').click();
     await page.getByLabel("Runs of TEST-WORKER", { exact: true }).locator("table").waitFor();
-    const other = (JSON.parse(cli(["task", "list", "--json"]).stdout) as { id: string }[]).map((t) => t.id).find((id) => id !== "TEST-WORKER") as string;
+    const other = (JSON.parse(cli(["task", "list", "--json", "--plan", PLAN]).stdout) as { id: string }[]).map((t) => t.id).find((id) => id !== "TEST-WORKER") as string;
     // The real answer, held back until the card has been looked at while it loads.
     let release: () => void = () => undefined;
     const held = new Promise<void>((done) => (release = done));

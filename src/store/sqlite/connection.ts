@@ -28,7 +28,9 @@ export function connect(location: string): Db {
   try {
     if (location !== ":memory:") mkdirSync(dirname(location), { recursive: true });
     const db = new Database(location, { timeout: 10_000 });
-    db.pragma("journal_mode = WAL");
+    // A connection opening while another process checkpoints or recovers the WAL can get SQLITE_BUSY_* at once,
+    // without the busy handler: retried like every other call (two workers starting together saw "database is locked").
+    retryBusy(() => db.pragma("journal_mode = WAL"));
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     return db;
@@ -81,7 +83,16 @@ export function retryBusy<T>(work: () => T): T {
   }
 }
 
-const isBusy = (error: unknown): boolean => (error as { code?: unknown }).code === "SQLITE_BUSY";
+/**
+ * SQLITE_BUSY and its extended codes (better-sqlite3 reports those): SQLITE_BUSY_SNAPSHOT — a read transaction in WAL
+ * mode that may not become a write one because another connection wrote since it began — and SQLITE_BUSY_RECOVERY /
+ * _TIMEOUT. Nothing was written in any of them; only the plain code was retried, so two workers on one file now and
+ * then saw "database is locked" at once instead of a retry.
+ */
+export const isBusy = (error: unknown): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"));
+};
 
 function storeError(location: string, error: unknown): ShipgateError {
   if (error instanceof ShipgateError) return error;

@@ -20,9 +20,9 @@ export const schemaTooNew = (location: string, version: number): ShipgateError =
 /** Applies the migrations the database lacks, each in its own write transaction; another process may race it. */
 export function migrate(db: Db, location: string, at: string): { from: number; to: number; applied: { version: number; name: string }[] } {
   retryBusy(() => db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
-  const from = schemaVersion(db).version;
+  const from = retryBusy(() => schemaVersion(db)).version;
   if (from > LATEST) throw schemaTooNew(location, from);
-  const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+  const done = new Set(retryBusy(() => db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
   const applied: { version: number; name: string }[] = [];
   for (const m of sqliteMigrations) {
     if (done.has(m.version)) continue;
