@@ -1,14 +1,14 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Tracker } from "../../src/server/api-types.js";
 import { openStore } from "../../src/store/open-store.js";
 import { shipgate } from "../cli/run-cli.js";
-import { browse, demoCopy, DEMO_NOW, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 /** "2026-11-24 18:00" as the pages print times (UTC). */
 const minute = (iso: string) => iso.replace("T", " ").slice(0, 16);
 
-describe("dashboard: alerts, in Chromium on the example's history", () => {
+webDescribe("dashboard: alerts, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   let dir: string;

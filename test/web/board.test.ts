@@ -2,9 +2,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { bin, shipgate } from "../cli/run-cli.js";
-import { browse, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 const PLAN = "shipgate.run.yaml";
 
@@ -29,7 +29,7 @@ const NEW_TASKS = `  - id: DOCS-BOARD
     run: sleep 4
 `;
 
-describe("dashboard: board, in Chromium on a copy of the example's history", () => {
+webDescribe("dashboard: board, in Chromium on a copy of the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   let project: string;

@@ -1,14 +1,14 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { GateResponse, GateSpec } from "../../src/server/api-types.js";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, demoCopy, DEMO_NOW, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 /** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
 const fig = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
-describe("dashboard: gates, in Chromium on the example's history", () => {
+webDescribe("dashboard: gates, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   let dir: string;
@@ -53,7 +53,7 @@ describe("dashboard: gates, in Chromium on the example's history", () => {
   });
 });
 
-describe("dashboard: gates on a store with no snapshot yet", () => {
+webDescribe("dashboard: gates on a store with no snapshot yet", () => {
   it("shows each gate's verdict as unknown with its conditions, and asks for no verdict (a 404 was logged and shown in red)", async () => {
     mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
     const server = await serve(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-")));

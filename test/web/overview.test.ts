@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, demoHistory, openPage, serve, screenshot, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, demoHistory, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 
-describe("dashboard: overview, in Chromium on the example's history", () => {
+webDescribe("dashboard: overview, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   beforeAll(async () => {
@@ -40,7 +40,7 @@ describe("dashboard: overview, in Chromium on the example's history", () => {
   });
 });
 
-describe("dashboard: overview of a snapshot without a test report", () => {
+webDescribe("dashboard: overview of a snapshot without a test report", () => {
   it("shows tests as unknown with no 'none failing' and no good tone (unknown tests read as all passing)", async () => {
     mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
     const project = mkdtempSync(join(repoRoot, ".test-tmp", "web-no-tests-"));
@@ -65,7 +65,7 @@ describe("dashboard: overview of a snapshot without a test report", () => {
   }, 120_000);
 });
 
-describe("dashboard: overview of an empty store", () => {
+webDescribe("dashboard: overview of an empty store", () => {
   it("regression: says there is no snapshot yet instead of asking for the latest one (a 404 the browser logged as an error)", async () => {
     mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
     const project = mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-"));

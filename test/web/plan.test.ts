@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 interface ShownTask {
   id: string;
@@ -15,7 +15,7 @@ const PLAN = "shipgate.run.yaml";
 /** An attribute of every element a locator finds, in order (no function runs in the page: the tests have no DOM types). */
 const attributes = async (found: Locator, name: string) => Promise.all((await found.all()).map((one) => one.getAttribute(name)));
 
-describe("dashboard: plan, in Chromium on the example's history", () => {
+webDescribe("dashboard: plan, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   let project: string;
@@ -114,7 +114,7 @@ describe("dashboard: plan, in Chromium on the example's history", () => {
   });
 });
 
-describe("dashboard: plan and tests pages on a store without a plan or a snapshot", () => {
+webDescribe("dashboard: plan and tests pages on a store without a plan or a snapshot", () => {
   let server: Served;
   let browsing: Browsing;
   beforeAll(async () => {

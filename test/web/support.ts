@@ -10,9 +10,17 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { describe } from "vitest";
 import { bin, repoRoot } from "../cli/run-cli.js";
 
 export const CHROMIUM = process.env.SHIPGATE_CHROMIUM ?? "/usr/bin/chromium";
+/** Why the dashboard tests cannot run here, or null: they need Debian's chromium (scripts/ci-deps.sh installs it). */
+export const chromiumSkip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (scripts/ci-deps.sh installs Debian's chromium; SHIPGATE_CHROMIUM names another)`;
+
+/** `describe` for a dashboard test: skipped, with the reason in its title, where there is no Chromium. */
+export function webDescribe(title: string, body: () => void): void {
+  describe.skipIf(chromiumSkip !== null)(chromiumSkip === null ? title : `${title} — skipped: ${chromiumSkip}`, body);
+}
 /** The moment the example's history ends (its last snapshot is 2026-11-24 18:00): every figure is the same on every run. */
 export const DEMO_NOW = "2026-11-24T19:00:00.000Z";
 

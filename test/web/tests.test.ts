@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Locator } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { shipgate } from "../cli/run-cli.js";
-import { browse, DEMO_NOW, demoCopy, demoHistory, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, DEMO_NOW, demoCopy, demoHistory, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 interface Shown {
   snapshot: { id: number };
@@ -20,7 +20,7 @@ const cli = (project: string, args: string[], now = DEMO_NOW) => shipgate(args, 
 const attributes = async (found: Locator, name: string) => Promise.all((await found.all()).map((one) => one.getAttribute(name)));
 const pct = (value: number | null) => (value === null ? "unknown" : `${Math.round(value * 100) / 100} %`);
 
-describe("dashboard: tests & coverage, in Chromium on the example's history", () => {
+webDescribe("dashboard: tests & coverage, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   let project: string;
@@ -77,7 +77,7 @@ describe("dashboard: tests & coverage, in Chromium on the example's history", ()
   });
 });
 
-describe("dashboard: tests & coverage, live on a copy where a fixed bug comes back", () => {
+webDescribe("dashboard: tests & coverage, live on a copy where a fixed bug comes back", () => {
   let server: Served;
   let browsing: Browsing;
   let project: string;

@@ -1,14 +1,14 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Tracker } from "../../src/server/api-types.js";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, demoCopy, DEMO_NOW, openPage, screenshot, serve, type Browsing, type Served } from "./support.js";
+import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 /** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
 const fig = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
-describe("dashboard: tracker, in Chromium on the example's history", () => {
+webDescribe("dashboard: tracker, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   /** `shipgate track --json` on the same history (a copy: the CLI stores today's computed alerts). */
@@ -115,7 +115,7 @@ describe("dashboard: tracker, in Chromium on the example's history", () => {
   });
 });
 
-describe("dashboard: tracker on a store with no plan yet", () => {
+webDescribe("dashboard: tracker on a store with no plan yet", () => {
   it("draws no burn chart and shows the ideal line's gap as unknown (an empty store drew a 2027–2029 axis and 'on the line')", async () => {
     mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
     const server = await serve(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-")));
