@@ -123,8 +123,10 @@ export async function browse(options: { width?: number; height?: number } = {}):
   });
   page.on("pageerror", (error) => errors.push(`page: ${String(error)}`));
   page.on("requestfailed", (request) => {
-    // An EventSource torn down with the page is not a failure.
-    if (!request.url().includes("/api/events/stream")) errors.push(`request: ${request.url()} ${request.failure()?.errorText ?? ""}`);
+    // An EventSource torn down with the page is not a failure, nor a read the page itself aborted (useResource aborts
+    // a read whose page or task changed: net::ERR_ABORTED). An answer the server refused is a console error anyway.
+    const why = request.failure()?.errorText ?? "";
+    if (!request.url().includes("/api/events/stream") && why !== "net::ERR_ABORTED") errors.push(`request: ${request.url()} ${why}`);
   });
   return { browser, page, errors, close: () => browser.close() };
 }
