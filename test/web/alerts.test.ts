@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Tracker } from "../../src/server/api-types.js";
 import { openStore } from "../../src/store/open-store.js";
 import { shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { type Browsing, closeDashboard, DEMO_NOW, demoCopy, openDashboard, openPage, screenshot, type Served, webDescribe } from "./support.js";
 
 /** "2026-11-24 18:00" as the pages print times (UTC). */
 const minute = (iso: string) => iso.replace("T", " ").slice(0, 16);
@@ -14,14 +14,9 @@ webDescribe("dashboard: alerts, in Chromium on the example's history", () => {
   let dir: string;
   beforeAll(async () => {
     // A copy: the live test appends events to its store.
-    dir = await demoCopy();
-    server = await serve(dir);
-    browsing = await browse();
+    ({ dir: dir, server, browsing } = await openDashboard(await demoCopy()));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   const trackerAlerts = async () => (await browsing.page.getByLabel("The tracker's alerts, newest first").locator("tbody tr").allInnerTexts()).map((r) => r.split("\t"));
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bin, shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { type Browsing, closeDashboard, DEMO_NOW, demoCopy, openDashboard, openPage, screenshot, type Served, webDescribe } from "./support.js";
 
 const PLAN = "shipgate.run.yaml";
 
@@ -35,16 +35,11 @@ webDescribe("dashboard: board, in Chromium on a copy of the example's history", 
   let project: string;
   const cli = (args: string[]) => shipgate(args, { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } });
   beforeAll(async () => {
-    project = await demoCopy();
-    server = await serve(project);
-    browsing = await browse();
+    ({ dir: project, server, browsing } = await openDashboard(await demoCopy()));
     // Lease ages are read against the browser's clock: the example's moment, as the server's.
     await browsing.page.clock.setFixedTime(new Date(DEMO_NOW));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("shows every task in its state's column with its agent and attempts, as `task list` lists them, with no console error", async () => {
     const { page, errors } = browsing;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { GateResponse, GateSpec } from "../../src/server/api-types.js";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { browse, type Browsing, closeDashboard, DEMO_NOW, demoCopy, openDashboard, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 /** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
 const fig = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
@@ -15,14 +15,9 @@ webDescribe("dashboard: gates, in Chromium on the example's history", () => {
   const cli = (args: string[]) => shipgate([...args, "--json", "--cwd", dir], { env: { SHIPGATE_NOW: DEMO_NOW } });
   beforeAll(async () => {
     // A copy: `shipgate gate` records its verdict.
-    dir = await demoCopy();
-    server = await serve(dir);
-    browsing = await browse();
+    ({ dir: dir, server, browsing } = await openDashboard(await demoCopy()));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("shows every gate's verdict now, condition by condition, as `shipgate gate --json` gives it, with no console error", async () => {
     const { page, errors } = browsing;

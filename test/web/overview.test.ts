@@ -2,20 +2,16 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, demoHistory, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { browse, type Browsing, closeDashboard, demoHistory, openDashboard, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 
 webDescribe("dashboard: overview, in Chromium on the example's history", () => {
   let server: Served;
   let browsing: Browsing;
   beforeAll(async () => {
-    server = await serve(await demoHistory());
-    browsing = await browse();
+    ({ server, browsing } = await openDashboard(await demoHistory()));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("shows the latest snapshot's score, level and tests, the score trend and the task counts, with no console error", async () => {
     const { page, errors } = browsing;

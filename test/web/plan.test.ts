@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { type Browsing, closeDashboard, DEMO_NOW, demoCopy, openDashboard, openPage, screenshot, type Served, webDescribe } from "./support.js";
 
 interface ShownTask {
   id: string;
@@ -22,14 +22,9 @@ webDescribe("dashboard: plan, in Chromium on the example's history", () => {
   const cli = (args: string[]) => shipgate(args, { cwd: project, env: { SHIPGATE_NOW: DEMO_NOW } });
   beforeAll(async () => {
     // A copy: the CLI commands below may import a plan into the store they read (the shared history is read-only).
-    project = await demoCopy();
-    server = await serve(project);
-    browsing = await browse();
+    ({ dir: project, server, browsing } = await openDashboard(await demoCopy()));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("draws every task of the plan with its stored state and the critical path the CLI computes, with no console error", async () => {
     const { page, errors } = browsing;
@@ -119,13 +114,9 @@ webDescribe("dashboard: plan and tests pages on a store without a plan or a snap
   let browsing: Browsing;
   beforeAll(async () => {
     mkdirSync(join(repoRoot, ".test-tmp"), { recursive: true });
-    server = await serve(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-")));
-    browsing = await browse();
+    ({ server, browsing } = await openDashboard(mkdtempSync(join(repoRoot, ".test-tmp", "web-empty-"))));
   }, 60_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("says no plan and no snapshot yet instead of asking for 404s the browser logs as errors", async () => {
     const { page, errors } = browsing;

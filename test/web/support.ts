@@ -131,6 +131,18 @@ export async function browse(options: { width?: number; height?: number } = {}):
   return { browser, page, errors, close: () => browser.close() };
 }
 
+/** `shipgate serve` on `dir` and a browser to look at it: what every dashboard test starts with. */
+export async function openDashboard(dir: string): Promise<{ dir: string; server: Served; browsing: Browsing }> {
+  const server = await serve(dir);
+  return { dir, server, browsing: await browse() };
+}
+
+/** Closes what `openDashboard` opened (either may be missing when its start failed). */
+export async function closeDashboard(server: Served | undefined, browsing: Browsing | undefined): Promise<void> {
+  await browsing?.close();
+  server?.stop();
+}
+
 /** Saves a full-page screenshot as NAME.png under .test-tmp/screenshots/ (and $SHIPGATE_SCREENSHOTS when set). */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const dirs = [join(repoRoot, ".test-tmp", "screenshots"), ...(process.env.SHIPGATE_SCREENSHOTS ? [resolve(repoRoot, process.env.SHIPGATE_SCREENSHOTS)] : [])];

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, DEMO_NOW, demoCopy, demoHistory, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { type Browsing, closeDashboard, DEMO_NOW, demoCopy, demoHistory, openDashboard, openPage, screenshot, type Served, webDescribe } from "./support.js";
 
 interface Shown {
   snapshot: { id: number };
@@ -25,14 +25,9 @@ webDescribe("dashboard: tests & coverage, in Chromium on the example's history",
   let browsing: Browsing;
   let project: string;
   beforeAll(async () => {
-    project = await demoHistory();
-    server = await serve(project);
-    browsing = await browse();
+    ({ dir: project, server, browsing } = await openDashboard(await demoHistory()));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("shows the latest snapshot's test counts, regressions and coverage as `show` and `diff` print them, with no console error", async () => {
     const { page, errors } = browsing;
@@ -82,14 +77,9 @@ webDescribe("dashboard: tests & coverage, live on a copy where a fixed bug comes
   let browsing: Browsing;
   let project: string;
   beforeAll(async () => {
-    project = await demoCopy();
-    server = await serve(project);
-    browsing = await browse();
+    ({ dir: project, server, browsing } = await openDashboard(await demoCopy()));
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("lists the tests that fail again as regressed once the new snapshot is stored, as `diff` finds them", async () => {
     const { page, errors } = browsing;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Tracker } from "../../src/server/api-types.js";
 import { repoRoot, shipgate } from "../cli/run-cli.js";
-import { browse, type Browsing, DEMO_NOW, demoCopy, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
+import { browse, type Browsing, closeDashboard, DEMO_NOW, demoCopy, openDashboard, openPage, screenshot, serve, type Served, webDescribe } from "./support.js";
 
 /** As the pages print figures (web/src/components/figure.ts): the CLI's numbers, up to two decimals. */
 const fig = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
@@ -14,9 +14,8 @@ webDescribe("dashboard: tracker, in Chromium on the example's history", () => {
   /** `shipgate track --json` on the same history (a copy: the CLI stores today's computed alerts). */
   let cli: (asOf?: string) => Tracker;
   beforeAll(async () => {
-    const dir = await demoCopy();
-    server = await serve(dir);
-    browsing = await browse();
+    let dir: string;
+    ({ dir, server, browsing } = await openDashboard(await demoCopy()));
     cli = (asOf) => {
       // --plan names the plan the history imported (its hash matches, so nothing is re-imported).
       const run = shipgate(["track", "--json", "--cwd", dir, "--plan", "shipgate.run.yaml", ...(asOf ? ["--as-of", asOf] : [])], { env: { SHIPGATE_NOW: DEMO_NOW } });
@@ -24,10 +23,7 @@ webDescribe("dashboard: tracker, in Chromium on the example's history", () => {
       return JSON.parse(run.stdout) as Tracker;
     };
   }, 420_000);
-  afterAll(async () => {
-    await browsing?.close();
-    server?.stop();
-  });
+  afterAll(() => closeDashboard(server, browsing));
 
   it("shows the CLI's headline, targets vs actuals, milestones with evidence, blockers and risks, with no console error", async () => {
     const { page, errors } = browsing;
