@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { copyOfDemo } from "../cli/run-cli.js";
 import { start } from "../run/project.js";
-import { startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver.js";
+import { otlpEnv, startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver.js";
 
 let receiver: OtlpReceiver;
 beforeEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
   await receiver.close();
 });
 
-const otel = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_EXPORTER: "", OTEL_SDK_DISABLED: "", TRACEPARENT: "" });
+const otel = () => otlpEnv(receiver.url);
 
 // Found by the issue 13 trial on unjs/ufo (docs/trials/issue-13): `assess --gate` judged the gate inside the pipeline
 // run but sent no span for it, so a NO-GO run showed only its collectors and a failed pipeline result.

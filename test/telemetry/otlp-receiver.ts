@@ -91,3 +91,6 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The environment that sends a command's traces to `url` (and clears what the test runner's own may set). */
+export const otlpEnv = (url: string): Record<string, string> => ({ OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_TRACES_EXPORTER: "", OTEL_SDK_DISABLED: "", TRACEPARENT: "" });

@@ -6,7 +6,7 @@ import { dump, load } from "js-yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyOfDemo, fixture } from "../cli/run-cli.js";
 import { makeProject, start } from "../run/project.js";
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.js";
+import { otlpEnv, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.js";
 
 const echo = fixture("telemetry/echo-traceparent.mjs");
 const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
@@ -19,7 +19,7 @@ afterEach(async () => {
   await receiver.close();
 });
 
-const otel = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_EXPORTER: "", OTEL_SDK_DISABLED: "", TRACEPARENT: "" });
+const otel = () => otlpEnv(receiver.url);
 const named = (name: string) => receiver.spans.filter((s) => s.name === name);
 const one = (name: string): ReceivedSpan => {
   const found = named(name);
