@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { copyOfDemo } from "../cli/run-cli.js";
 import { start } from "../run/project.js";
-import { otlpEnv, startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver.js";
+import { otlpEnv, receiverPerTest } from "./otlp-receiver.js";
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = await startOtlpReceiver();
-});
-afterEach(async () => {
-  await receiver.close();
-});
+const receiver = receiverPerTest();
 
-const otel = () => otlpEnv(receiver.url);
+const otel = () => otlpEnv(receiver().url);
 
 // Found by the issue 13 trial on unjs/ufo (docs/trials/issue-13): `assess --gate` judged the gate inside the pipeline
 // run but sent no span for it, so a NO-GO run showed only its collectors and a failed pipeline result.
@@ -21,10 +15,10 @@ it("assess --gate sends a gate step span under the pipeline run, named for the g
   const strict = await start(["assess", "--cwd", dir, "--no-run", "--gate", "new-code", "--baseline", "snapshot:1"], dir, otel()).done;
   expect([go.code, strict.code].every((c) => c === 0 || c === 1), go.stderr + strict.stderr).toBe(true);
 
-  const pipelines = receiver.spans.filter((s) => s.name === "RUN shipgate assess");
+  const pipelines = receiver().spans.filter((s) => s.name === "RUN shipgate assess");
   expect(pipelines).toHaveLength(2);
   for (const [pipeline, result, gate] of [[pipelines[0], go, "release"], [pipelines[1], strict, "new-code"]] as const) {
-    const steps = receiver.spans.filter((s) => s.parentSpanId === pipeline?.spanId && s.name === "gate");
+    const steps = receiver().spans.filter((s) => s.parentSpanId === pipeline?.spanId && s.name === "gate");
     expect(steps, `gate spans under ${pipeline?.spanId}`).toHaveLength(1);
     const step = steps[0];
     expect(step?.traceId).toBe(pipeline?.traceId);

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from "vitest";
 /**
  * A real OTLP/HTTP receiver for the trace tests: a node:http server on a free loopback port that accepts what the
  * OpenTelemetry JS exporter sends to /v1/traces. shipgate's exporter (@opentelemetry/exporter-trace-otlp-http)
@@ -94,3 +95,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
 
 /** The environment that sends a command's traces to `url` (and clears what the test runner's own may set). */
 export const otlpEnv = (url: string): Record<string, string> => ({ OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_TRACES_EXPORTER: "", OTEL_SDK_DISABLED: "", TRACEPARENT: "" });
+
+/** A fresh receiver for every test of the file (started before, closed after): call at the file's top level. */
+export function receiverPerTest(): () => OtlpReceiver {
+  let receiver: OtlpReceiver | undefined;
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterEach(async () => {
+    await receiver?.close();
+  });
+  return () => receiver as OtlpReceiver;
+}

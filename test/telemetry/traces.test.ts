@@ -3,30 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { dump, load } from "js-yaml";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { copyOfDemo, fixture } from "../cli/run-cli.js";
 import { makeProject, start } from "../run/project.js";
-import { otlpEnv, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver.js";
+import { otlpEnv, receiverPerTest, type ReceivedSpan } from "./otlp-receiver.js";
 
 const echo = fixture("telemetry/echo-traceparent.mjs");
 const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
-let receiver: OtlpReceiver;
-beforeEach(async () => {
-  receiver = await startOtlpReceiver();
-});
-afterEach(async () => {
-  await receiver.close();
-});
+const receiver = receiverPerTest();
 
-const otel = () => otlpEnv(receiver.url);
-const named = (name: string) => receiver.spans.filter((s) => s.name === name);
+const otel = () => otlpEnv(receiver().url);
+const named = (name: string) => receiver().spans.filter((s) => s.name === name);
 const one = (name: string): ReceivedSpan => {
   const found = named(name);
-  expect(found, `spans named "${name}" among ${receiver.spans.map((s) => s.name).join(", ")}`).toHaveLength(1);
+  expect(found, `spans named "${name}" among ${receiver().spans.map((s) => s.name).join(", ")}`).toHaveLength(1);
   return found[0] as ReceivedSpan;
 };
-const children = (parent: ReceivedSpan) => receiver.spans.filter((s) => s.parentSpanId === parent.spanId);
+const children = (parent: ReceivedSpan) => receiver().spans.filter((s) => s.parentSpanId === parent.spanId);
 
 /** The demo with every collector's command replaced by one that records its TRACEPARENT and rewrites its reports. */
 function demoWithEchoCollectors(): { dir: string; seen: string; collectors: string[] } {
@@ -49,7 +43,7 @@ describe("traces (OTLP/HTTP, JSON encoding)", () => {
     expect(result.stderr).not.toContain("Error");
     expect(result.code).toBe(0);
 
-    expect(receiver.requests.every((r) => r.path === "/v1/traces" && String(r.headers["content-type"]).startsWith("application/json"))).toBe(true);
+    expect(receiver().requests.every((r) => r.path === "/v1/traces" && String(r.headers["content-type"]).startsWith("application/json"))).toBe(true);
     const pipeline = one("RUN shipgate assess");
     expect(pipeline.kind).toBe(2); // SERVER
     expect(pipeline.parentSpanId).toBe("");
@@ -175,7 +169,7 @@ describe("traces (OTLP/HTTP, JSON encoding)", () => {
     expect((await start(["assess", "--cwd", dir], dir, off.env).done).code).toBe(0);
     const none = loads({ ...otel(), OTEL_TRACES_EXPORTER: "none" });
     expect((await start(["assess", "--cwd", dir], dir, none.env).done).code).toBe(0);
-    expect(receiver.requests).toEqual([]);
+    expect(receiver().requests).toEqual([]);
     expect(readFileSync(off.file, "utf8")).toContain("/dist/cli/commands/assess.js");
     expect(otelModules(off.file)).toEqual([]);
     expect(otelModules(none.file)).toEqual([]);
@@ -184,6 +178,6 @@ describe("traces (OTLP/HTTP, JSON encoding)", () => {
     const on = loads(otel());
     expect((await start(["assess", "--cwd", dir], dir, on.env).done).code).toBe(0);
     expect(otelModules(on.file).length).toBeGreaterThan(0);
-    expect(receiver.spans.length).toBeGreaterThan(0);
+    expect(receiver().spans.length).toBeGreaterThan(0);
   });
 });
