@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { URL } from "node:url";
+import { digest } from "./golden.mjs";
 
 const HIGH_WATER_MARK = 1 << 20;
 const dist = new URL("../dist/", import.meta.url);
@@ -17,7 +18,7 @@ const tasks = {
     return () => lcovParser.parse(createReadStream(file, { highWaterMark: HIGH_WATER_MARK }), { file }).then((r) => {
       let lines = 0;
       for (const f of r.coverage) lines += f.lines?.total ?? 0;
-      return { items: r.coverage.length, check: { lines } };
+      return { items: r.coverage.length, check: { lines }, ...digestOf(r) };
     });
   },
 
@@ -37,7 +38,7 @@ const tasks = {
     const { junitParser } = await import(new URL("ingest/parsers/junit.js", dist).href);
     return () => junitParser.parse(createReadStream(file, { highWaterMark: HIGH_WATER_MARK }), { file }).then((r) => {
       const failing = r.tests.filter((t) => t.status === "failed" || t.status === "errored").length;
-      return { items: r.tests.length, check: { failing } };
+      return { items: r.tests.length, check: { failing }, ...digestOf(r) };
     });
   },
 
@@ -62,6 +63,9 @@ const tasks = {
     };
   },
 };
+
+/** With BENCH_DIGEST=1, the digest of the whole result (bench/golden.mjs), outside the timed part's result check. */
+const digestOf = (result) => (process.env.BENCH_DIGEST === "1" ? { digest: digest(result) } : {});
 
 /** junit2json nests suites as `testsuite` arrays at any depth; cases are in `testcase` arrays. */
 function countCases(suite, count) {

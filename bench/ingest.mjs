@@ -7,7 +7,9 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { URL, fileURLToPath } from "node:url";
 import { ensureInput, locateGenerator } from "./inputs.mjs";
-import { findGnuTime, measureAssess, measureChild } from "./measure.mjs";
+import { compareGolden, digest } from "./golden.mjs";
+import { countNode, fmtInstr, instructionCounter, instrRatio } from "./instructions.mjs";
+import { assessOutput, countAssess, countChild, digestChild, findGnuTime, measureAssess, measureChild } from "./measure.mjs";
 import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -15,13 +17,16 @@ const DATA = join(ROOT, "bench", ".data");
 const MAIN_JS = join(ROOT, "dist", "cli", "main.js");
 const LCOV_FILES = 20000;
 const JUNIT_CASES = 100000;
+// Instruction counts run under callgrind (~50–100× slower), so on tenth-size inputs of the same shape.
+const COUNT_LCOV_FILES = 2000;
+const COUNT_JUNIT_CASES = 10000;
 const TARGETS = {
   lcovSpeedup: 10, // × faster than lcov-parse
   lcovVsScan: 3, // × the bare byte scan, at most
   lcovRssMB: 200,
   junitSpeedup: 6, // × faster than junit2json
-  // Not in DESIGN.md: the floor that the whole command, store included, beats a peer that only parses.
-  assessSpeedup: 1,
+  assessSpeedup: 5, // the whole command, start-up and store included, × faster than lcov-parse parsing alone
+  assessRssMB: 200,
 };
 
 function main() {
@@ -33,11 +38,13 @@ function main() {
 
   const { cores, load: loadBefore } = printMachine(runs);
 
-  let lcov, junit;
+  let lcov, junit, lcovSmall, junitSmall;
   try {
     const gen = locateGenerator(ROOT);
     lcov = ensureInput({ gen, dataDir: DATA, kind: "lcov", fileName: "lcov.info", count: LCOV_FILES });
     junit = ensureInput({ gen, dataDir: DATA, kind: "junit", fileName: "junit.xml", count: JUNIT_CASES });
+    lcovSmall = ensureInput({ gen, dataDir: DATA, kind: "lcov", fileName: `lcov-${COUNT_LCOV_FILES}.info`, count: COUNT_LCOV_FILES });
+    junitSmall = ensureInput({ gen, dataDir: DATA, kind: "junit", fileName: `junit-${COUNT_JUNIT_CASES}.xml`, count: COUNT_JUNIT_CASES });
   } catch (error) {
     return fail(error.message);
   }
@@ -66,6 +73,9 @@ function main() {
   }
   const stats = Object.fromEntries(measurements.map((m) => [m.id, { label: m.label, ...summarize(samples.get(m.id)) }]));
   const s = (id) => stats[id];
+  const counts = countInstructions({ lcovSmall, junitSmall });
+  const n = (id) => counts[id]?.instructions;
+  const golden = checkOutputs({ lcov, junit });
 
   const targets = [
     target("lcov", `shipgate is ${ratio(s("lcov.peer").ms, s("lcov.shipgate").ms)}× faster than lcov-parse`, ratioOf(s("lcov.peer").ms, s("lcov.shipgate").ms), ">=", TARGETS.lcovSpeedup, "×"),
@@ -73,19 +83,28 @@ function main() {
     target("lcov", `shipgate peak RSS ${fmtMB(s("lcov.shipgate").rssMB)}`, s("lcov.shipgate").rssMB, "<", TARGETS.lcovRssMB, " MB"),
     target("junit", `shipgate is ${ratio(s("junit.peer").ms, s("junit.shipgate").ms)}× faster than junit2json`, ratioOf(s("junit.peer").ms, s("junit.shipgate").ms), ">=", TARGETS.junitSpeedup, "×"),
     target("assess", `shipgate assess is ${ratio(s("lcov.peer").ms, s("assess").ms)}× faster than lcov-parse alone`, ratioOf(s("lcov.peer").ms, s("assess").ms), ">=", TARGETS.assessSpeedup, "×"),
+    target("assess", `shipgate assess peak RSS ${fmtMB(s("assess").rssMB)}`, s("assess").rssMB, "<", TARGETS.assessRssMB, " MB"),
   ];
   const notes = {
     lcov: [
+      `instructions (${COUNT_LCOV_FILES}-file lcov, net of start-up): shipgate ${fmtInstr(n("lcov.shipgate"))}, lcov-parse ${fmtInstr(n("lcov.peer"))}, scan ${fmtInstr(n("lcov.scan"))}: ${instrRatio(n("lcov.peer"), n("lcov.shipgate"))} fewer than lcov-parse, ${instrRatio(n("lcov.shipgate"), n("lcov.scan"))} the scan`,
+      `output on the ${LCOV_FILES}-file input: ${golden.lcov}`,
       `by CPU time: ${ratio(s("lcov.peer").cpuMs, s("lcov.shipgate").cpuMs)}× faster than lcov-parse, ${ratio(s("lcov.shipgate").cpuMs, s("lcov.scan").cpuMs)}× the bare scan`,
       ...disagreement("lines", [s("lcov.shipgate"), s("lcov.peer"), s("assess")]),
     ],
     junit: [
+      `instructions (${COUNT_JUNIT_CASES} cases, net of start-up): shipgate ${fmtInstr(n("junit.shipgate"))}, junit2json ${fmtInstr(n("junit.peer"))}, scan ${fmtInstr(n("junit.scan"))}: ${instrRatio(n("junit.peer"), n("junit.shipgate"))} fewer than junit2json`,
+      `output on the ${JUNIT_CASES}-case input: ${golden.junit}`,
       `shipgate takes ${ratio(s("junit.shipgate").ms, s("junit.scan").ms)}× the bare byte scan (no target)`,
       // CPU time is steadier than wall time on a shared machine: a second view of the same ratio.
       `by CPU time: ${ratio(s("junit.peer").cpuMs, s("junit.shipgate").cpuMs)}× faster than junit2json (${fmtTime(s("junit.shipgate").cpuMs)} vs ${fmtTime(s("junit.peer").cpuMs)})`,
       ...disagreement("failing", [s("junit.shipgate"), s("junit.peer")]),
     ],
-    assess: [`wall time incl. Node start-up, store and snapshot; peers are timed inside their process`],
+    assess: [
+      `wall time incl. Node start-up, store and snapshot; peers are timed inside their process`,
+      `instructions (${COUNT_LCOV_FILES}-file lcov): whole assess ${fmtInstr(n("assess"))}, lcov-parse parse only ${fmtInstr(n("lcov.peer"))}: ${instrRatio(n("lcov.peer"), n("assess"))} fewer`,
+      `--json output on the ${LCOV_FILES}-file input: ${golden.assess}`,
+    ],
   };
 
   console.log();
@@ -104,11 +123,16 @@ function main() {
     runs,
     inputs: { lcov: { path: lcov.path, bytes: lcov.bytes, files: LCOV_FILES }, junit: { path: junit.path, bytes: junit.bytes, cases: JUNIT_CASES } },
     measurements: stats,
+    instructions: counts,
+    outputs: golden,
     targets,
   }, null, 2)}\n`);
   console.log(`results written to ${resultsPath}`);
 
-  const failed = Object.entries(stats).filter(([, st]) => st.errors.length > 0).map(([id]) => id);
+  const failed = [
+    ...Object.entries(stats).filter(([, st]) => st.errors.length > 0).map(([id]) => id),
+    ...Object.entries(golden).filter(([, verdict]) => verdict.startsWith("DIFFERENT") || verdict.startsWith("FAILED")).map(([id]) => `${id} output`),
+  ];
   if (failed.length > 0) {
     console.log(`measurement(s) failed: ${failed.join(", ")}`);
     return 1;
@@ -117,6 +141,42 @@ function main() {
 }
 
 
+
+/** Instruction counts of every measurement on the small inputs (net of start-up for the in-process ones). */
+function countInstructions({ lcovSmall, junitSmall }) {
+  const counter = instructionCounter();
+  if (!counter.tool) {
+    console.log(`instruction counts: ${counter.why}`);
+    return {};
+  }
+  console.log(`counting instructions with ${counter.tool} on the small inputs (${counter.tool === "callgrind" ? "a few minutes" : "seconds"}) …`);
+  const jobs = {
+    "lcov.shipgate": () => countChild("shipgate-lcov", lcovSmall.path, COUNT_LCOV_FILES, countNode),
+    "lcov.peer": () => countChild("lcov-parse", lcovSmall.path, COUNT_LCOV_FILES, countNode),
+    "lcov.scan": () => countChild("scan", lcovSmall.path, COUNT_LCOV_FILES, countNode),
+    "junit.shipgate": () => countChild("shipgate-junit", junitSmall.path, COUNT_JUNIT_CASES, countNode),
+    "junit.peer": () => countChild("junit2json", junitSmall.path, COUNT_JUNIT_CASES, countNode),
+    "junit.scan": () => countChild("scan", junitSmall.path, COUNT_JUNIT_CASES, countNode),
+    assess: () => countAssess({ mainJs: MAIN_JS, report: lcovSmall.path, countNode }),
+  };
+  const counts = {};
+  for (const [id, job] of Object.entries(jobs)) {
+    counts[id] = job();
+    console.log(`  ${id.padEnd(15)} ${counts[id].error ? `FAILED: ${counts[id].error}` : fmtInstr(counts[id].instructions)}`);
+  }
+  return counts;
+}
+
+/** Whether shipgate's outputs on the large inputs are still those recorded before the speed work (bench/golden.json). */
+function checkOutputs({ lcov, junit }) {
+  const verdict = (key, result) => (result.error ? `FAILED: ${result.error}` : `${compareGolden(key, result.digest)} as before the speed work (bench/golden.json)`);
+  const assess = assessOutput({ mainJs: MAIN_JS, report: lcov.path, dir: join(DATA, "assess-cwd") });
+  return {
+    lcov: verdict(`lcov.info@${LCOV_FILES}`, digestChild("shipgate-lcov", lcov.path, LCOV_FILES)),
+    junit: verdict(`junit.xml@${JUNIT_CASES}`, digestChild("shipgate-junit", junit.path, JUNIT_CASES)),
+    assess: verdict(`assess lcov.info@${LCOV_FILES}`, assess.error ? assess : { digest: digest(assess.stdout) }),
+  };
+}
 
 function target(section, text, value, op, limit, unit) {
   const met = value === undefined ? undefined : op === ">=" ? value >= limit : op === "<=" ? value <= limit : value < limit;

@@ -1,8 +1,8 @@
 // Runs a measurement in a child process and returns { ms, rssMB, items, check } or { error }.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { URL, fileURLToPath } from "node:url";
 
@@ -15,6 +15,28 @@ export function measureChild(task, file, expected) {
   if (run.status !== 0) return { error: failure(run) };
   const out = JSON.parse(run.stdout.trim().split("\n").pop());
   return { ms: out.ms, cpuMs: out.cpuMs, rssMB: kbToMB(out.maxRssKB), items: out.items, check: out.check };
+}
+
+/**
+ * The instructions one child measurement executes beyond its start-up and module loading: the count
+ * of the whole child minus that of the same child stopped after loading (BENCH_LOAD_ONLY=1).
+ */
+export function countChild(task, file, expected, countNode) {
+  const args = [CHILD, task, file, String(expected)];
+  const ok = (run) => (run.status === 0 ? undefined : failure(run));
+  const full = countNode(args, { check: ok });
+  const load = full.error ? full : countNode(args, { env: { BENCH_LOAD_ONLY: "1" }, check: ok });
+  if (full.error || load.error) return { error: full.error ?? load.error };
+  return { instructions: full.instructions - load.instructions, loadInstructions: load.instructions };
+}
+
+/** The digest (bench/golden.mjs) of a shipgate parser's whole result on `file`, or `{ error }`. */
+export function digestChild(task, file, expected) {
+  // Run beside the file and name it relatively: results carry the report's name, and the digest must
+  // not depend on where the repository is checked out.
+  const run = spawnSync(process.execPath, [CHILD, task, basename(file), String(expected)], { cwd: dirname(file), encoding: "utf8", maxBuffer: MAX_BUFFER, env: { ...process.env, BENCH_DIGEST: "1" } });
+  if (run.status !== 0) return { error: failure(run) };
+  return { digest: JSON.parse(run.stdout.trim().split("\n").pop()).digest };
 }
 
 /** GNU time's `-f %M` (peak RSS in KB) when it works here; otherwise the command's RSS is not measured. */
@@ -39,7 +61,7 @@ export function findGnuTime() {
 export function measureAssess({ mainJs, report, expectedFiles, gnuTime }) {
   const dir = mkdtempSync(join(tmpdir(), "shipgate-bench-"));
   try {
-    const cmd = [mainJs, "assess", "--report", report, "--json", "--db", join(dir, "shipgate.db")];
+    const cmd = assessArgs(mainJs, report, dir);
     const rssFile = join(dir, "rss");
     const [exe, args] = gnuTime ? [gnuTime, ["-f", "%M", "-o", rssFile, process.execPath, ...cmd]] : [process.execPath, cmd];
     const start = performance.now();
@@ -51,6 +73,29 @@ export function measureAssess({ mainJs, report, expectedFiles, gnuTime }) {
     if (files !== expectedFiles) return { error: `assess reported ${files} covered file(s), expected ${expectedFiles}` };
     const rssMB = gnuTime ? kbToMB(Number(readFileSync(rssFile, "utf8").trim().split("\n").pop())) : undefined;
     return { ms, rssMB, items: files, check: { lines: coverage.counts?.lines?.total } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const assessArgs = (mainJs, report, dir) => [mainJs, "assess", "--report", report, "--json", "--db", join(dir, "shipgate.db")];
+
+/**
+ * The assess command's `--json` output, made repeatable: a pinned clock, an empty working directory
+ * and the report named relative to it (the output shows that name, so the clone's location cannot). Returns `{ stdout }` or `{ error }`.
+ */
+export function assessOutput({ mainJs, report, dir }) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const run = spawnSync(process.execPath, assessArgs(mainJs, relative(dir, report), "."), { cwd: dir, encoding: "utf8", maxBuffer: MAX_BUFFER, env: { ...process.env, SHIPGATE_NOW: "2026-12-01T00:00:00Z" } });
+  return run.status === 0 ? { stdout: run.stdout } : { error: failure(run) };
+}
+
+/** The whole assess command's instruction count (bench/instructions.mjs), in a fresh directory. */
+export function countAssess({ mainJs, report, countNode }) {
+  const dir = mkdtempSync(join(tmpdir(), "shipgate-bench-"));
+  try {
+    return countNode(assessArgs(mainJs, report, dir), { cwd: dir, check: (run) => (run.status === 0 ? undefined : failure(run)) });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
