@@ -170,7 +170,7 @@ function countInstructions({ lcovSmall, junitSmall }) {
 /** Whether shipgate's outputs on the large inputs are still those recorded before the speed work (bench/golden.json). */
 function checkOutputs({ lcov, junit }) {
   const verdict = (key, result) => (result.error ? `FAILED: ${result.error}` : `${compareGolden(key, result.digest)} as before the speed work (bench/golden.json)`);
-  const assess = assessOutput({ mainJs: MAIN_JS, report: lcov.path, dir: join(DATA, "assess-cwd") });
+  const assess = assessOutput({ mainJs: MAIN_JS, report: lcov.path });
   return {
     lcov: verdict(`lcov.info@${LCOV_FILES}`, digestChild("shipgate-lcov", lcov.path, LCOV_FILES)),
     junit: verdict(`junit.xml@${JUNIT_CASES}`, digestChild("shipgate-junit", junit.path, JUNIT_CASES)),

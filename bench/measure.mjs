@@ -1,8 +1,8 @@
 // Runs a measurement in a child process and returns { ms, rssMB, items, check } or { error }.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { URL, fileURLToPath } from "node:url";
 
@@ -82,13 +82,22 @@ const assessArgs = (mainJs, report, dir) => [mainJs, "assess", "--report", repor
 
 /**
  * The assess command's `--json` output, made repeatable: a pinned clock, an empty working directory
- * and the report named relative to it (the output shows that name, so the clone's location cannot). Returns `{ stdout }` or `{ error }`.
+ * outside any git repository (else the checkout's commit shows up), and the report linked beside it
+ * under a fixed relative name (the output shows that name, so the clone's location cannot).
+ * Returns `{ stdout }` or `{ error }`.
  */
-export function assessOutput({ mainJs, report, dir }) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const run = spawnSync(process.execPath, assessArgs(mainJs, relative(dir, report), "."), { cwd: dir, encoding: "utf8", maxBuffer: MAX_BUFFER, env: { ...process.env, SHIPGATE_NOW: "2026-12-01T00:00:00Z" } });
-  return run.status === 0 ? { stdout: run.stdout } : { error: failure(run) };
+export function assessOutput({ mainJs, report }) {
+  const root = join(tmpdir(), "shipgate-bench-assess-output");
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, "cwd"), { recursive: true });
+  mkdirSync(join(root, "data"));
+  symlinkSync(report, join(root, "data", basename(report)));
+  try {
+    const run = spawnSync(process.execPath, assessArgs(mainJs, join("..", "data", basename(report)), "."), { cwd: join(root, "cwd"), encoding: "utf8", maxBuffer: MAX_BUFFER, env: { ...process.env, SHIPGATE_NOW: "2026-12-01T00:00:00Z" } });
+    return run.status === 0 ? { stdout: run.stdout } : { error: failure(run) };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 /** The whole assess command's instruction count (bench/instructions.mjs), in a fresh directory. */
