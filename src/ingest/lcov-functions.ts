@@ -54,7 +54,7 @@ export class FunctionTable {
     this.sectionStart = this.hits.length;
     this.matched = 0;
     this.byName = undefined;
-    this.byIndex.clear();
+    if (this.byIndex.size > 0) this.byIndex.clear(); // clear() allocates a new table even when empty
     this.odd = false;
   }
 
