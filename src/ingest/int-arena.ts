@@ -62,11 +62,10 @@ export class IntArena {
       this.block = new Int32Array(IntArena.BLOCK);
       this.used = 0;
     }
-    const block = this.block;
-    const at = this.used;
-    for (let i = 0; i < length; i++) block[at + i] = data[i] as number; // a few hundred values: a loop beats subarray() + set()
+    const view = this.block.subarray(this.used, this.used + length);
+    view.set(data.subarray(0, length));
     this.used += length;
-    return block.subarray(at, at + length);
+    return view;
   }
 }
 
