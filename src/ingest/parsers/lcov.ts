@@ -1,4 +1,6 @@
 import { ParseError, REMEDY } from "../../errors.js";
+import { IntArena, IntList } from "../int-arena.js";
+import { FunctionTable } from "../lcov-functions.js";
 import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
 
 /** Everything one source file accumulates over its `SF:` sections (a tracefile may repeat a file). */
@@ -13,11 +15,13 @@ interface FileState {
   /** A branch key repeats (template instantiations, repeated sections): count distinct keys. */
   branchesRepeat: boolean;
   /**
-   * Function → hits, keyed by line, name and occurrence (see `fnKey`): two functions may share a name
-   * (anonymous callbacks, one name at several lines) and are still two functions, as FNF counts them.
-   * Names may contain commas (C++ templates), so they are kept whole.
+   * Function → hit (1) or not (0), keyed by line, name and occurrence (see FunctionTable), once the file
+   * has several sections or one whose keys must be built; until then the functions are the FunctionTable's
+   * slots [fnFrom, fnTo).
    */
-  functions: Map<string, number>;
+  functions: Map<string, number> | undefined;
+  fnFrom: number;
+  fnTo: number;
   /** Summary lines (LF/LH, BRF/BRH, FNF/FNH), used only when the detail lines are absent. */
   summary: { lf?: number; lh?: number; brf?: number; brh?: number; fnf?: number; fnh?: number };
   sections: number;
@@ -70,25 +74,20 @@ class LcovReader {
   private readonly covered = new IntList();
   private readonly uncovered = new IntList();
   private readonly branches = new IntList();
+  private readonly arena = new IntArena();
   private lastBrLine = 0;
-  private readonly lineBranchIds: number[] = [];
+  /** Ids of the BRDA records of the last line, to spot a repeated one. */
+  private readonly lineBranchIds = new IntList();
   private sectionBranchesRepeat = false;
-  /** The current section's functions: keys and hits, in FN order; FNDA records find theirs by name. */
-  private readonly fnKeys: string[] = [];
-  private readonly fnHits: number[] = [];
-  /** name → the section's functions of that name (indexes into fnKeys) and how many an FNDA has already claimed. */
-  private readonly fnByName = new Map<string, { slots: number[]; claimed: number }>();
-  /** "line\0name" → how many FN records of the section had it so far. */
-  private readonly fnSeen = new Map<string, number>();
-  /** lcov 2 FNA index → slot. */
-  private readonly fnByIndex = new Map<string, number>();
-  private sectionSummary: FileState["summary"] = {};
+  private readonly fns = new FunctionTable();
+  private sectionSummary: FileState["summary"] = noSummary();
   private totalsDiffer = 0;
   private firstTotalsDiffer = "";
   private negative = 0;
   private firstNegativeLine = 0;
   private sectionStartLine = 0;
-  private rest: Buffer | undefined;
+  /** The unfinished last line of the previous chunk; never undefined (a field that changes type deoptimises the code that reads it). */
+  private rest: Buffer = NO_BYTES;
   private lineNo = 0;
   private records = 0;
   private unknown = 0;
@@ -100,61 +99,84 @@ class LcovReader {
   constructor(private readonly file: string) {}
 
   feed(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.rest) {
-      buf = Buffer.concat([this.rest, chunk]);
-      this.rest = undefined;
-    }
-    const len = buf.length;
     let start = 0;
+    if (this.rest.length > 0) {
+      // Only the line cut by the chunk boundary is joined: copying the whole chunk behind it cost a
+      // megabyte of copy and of short-lived memory per megabyte read.
+      const rest = this.rest;
+      this.rest = NO_BYTES;
+      const nl = chunk.indexOf(NL);
+      if (nl === -1) {
+        this.rest = Buffer.concat([rest, chunk]);
+        return;
+      }
+      this.scan(Buffer.concat([rest, chunk.subarray(0, nl + 1)]), 0);
+      start = nl + 1;
+    }
+    const stop = this.scan(chunk, start);
+    if (stop < chunk.length) this.rest = chunk.subarray(stop);
+  }
+
+  /**
+   * Reads the whole lines of `buf` from `start`; returns where the unfinished last line begins (or the
+   * length). The hot loop of the parser: it never reads past the end of `buf` (a read out of bounds
+   * deoptimised it at every chunk end, and each recompilation cost more than parsing a thousand lines).
+   */
+  private scan(buf: Buffer, from: number): number {
+    const len = buf.length;
+    let start = from;
     while (start < len) {
       // Fast path for DA:<line>,<hits>[,<checksum>] (about 70 % of all lines): parsed where it stands,
       // the newline found on the way, no call per line. Anything unusual takes the general path.
       const state = this.current;
-      if (buf[start] === 68 /* D */ && buf[start + 1] === 65 /* A */ && buf[start + 2] === COLON && state !== undefined && state.hits === undefined) {
+      if (buf[start] === 68 /* D */ && start + 3 < len && buf[start + 1] === 65 /* A */ && buf[start + 2] === COLON && state !== undefined && state.hits === undefined) {
         let i = start + 3;
         let line = 0;
-        let c = buf[i];
-        while (c !== undefined && c >= ZERO && c <= NINE) {
+        let c = buf[i] as number;
+        while (c >= ZERO && c <= NINE) {
           line = line * 10 + (c - ZERO);
-          c = buf[++i];
+          if (++i === len) return start; // the line goes on in the next chunk
+          c = buf[i] as number;
         }
-        if (c === undefined) break;
         if (c === COMMA && i > start + 3 && line <= MAX_LINE) {
           let j = i + 1;
+          if (j === len) return start;
           let hit = false;
-          c = buf[j];
-          while (c !== undefined && c >= ZERO && c <= NINE) {
+          c = buf[j] as number;
+          while (c >= ZERO && c <= NINE) {
             if (c !== ZERO) hit = true;
-            c = buf[++j];
+            if (++j === len) return start;
+            c = buf[j] as number;
           }
-          if (c === undefined) break;
           if (j > i + 1 && (c === NL || c === CR || c === COMMA)) {
-            const nl = c === NL ? j : buf.indexOf(NL, j);
-            if (nl === -1) break;
+            while (c !== NL) {
+              if (++j === len) return start;
+              c = buf[j] as number;
+            }
             this.lineNo++;
             if (line <= this.lastDaLine) this.unsortedSection = true;
             this.lastDaLine = line;
             if (hit) this.covered.push(line);
             else this.uncovered.push(line);
-            start = nl + 1;
+            start = j + 1;
             continue;
           }
         }
       }
-      const nl = buf.indexOf(NL, start);
-      if (nl === -1) break;
+      // A short loop finds the newline faster than a call to indexOf for a line of a few dozen bytes.
+      let nl = start;
+      while (buf[nl] !== NL) if (++nl === len) return start;
       this.lineNo++;
       this.line(buf, start, nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
       start = nl + 1;
     }
-    if (start < len) this.rest = buf.subarray(start);
+    return len;
   }
 
   end(): IngestResult {
-    if (this.rest && this.rest.length > 0) {
+    if (this.rest.length > 0) {
       const buf = this.rest;
-      this.rest = undefined;
+      this.rest = NO_BYTES;
       this.lineNo++;
       this.line(buf, 0, buf.length);
     }
@@ -197,7 +219,7 @@ class LcovReader {
     if (repeated > 0) {
       this.diagnostics.push({ level: "info", code: "lcov.repeated-file", message: `${repeated} source file(s) have several SF sections; their coverage was merged (a line is covered if any section covers it)`, file: this.file });
     }
-    return { format: "lcov", tests: [], coverage: this.order.map(toCoverage), diagnostics: this.diagnostics };
+    return { format: "lcov", tests: [], coverage: this.order.map((f) => toCoverage(f, this.fns)), diagnostics: this.diagnostics };
   }
 
   private line(buf: Buffer, s: number, e: number): void {
@@ -221,7 +243,7 @@ class LcovReader {
       if (b2 === 65 /* A */ && buf[s + 3] === COLON) return this.fna(buf, s + 4, e);
     }
     if (b0 === 83 /* S */ && b1 === 70 /* F */ && b2 === COLON) return this.sf(buf.toString("utf8", s + 3, e).trim());
-    if (b0 === 101 /* e */ && buf.toString("latin1", s, e).trim() === "end_of_record") return this.endOfRecord();
+    if (b0 === 101 /* e */ && (isEndOfRecord(buf, s, e) || buf.toString("latin1", s, e).trim() === "end_of_record")) return this.endOfRecord();
     if (b0 === 76 /* L */ && b2 === COLON) {
       if (b1 === 70 /* F */) return this.summary("lf", buf, s + 3, e);
       if (b1 === 72 /* H */) return this.summary("lh", buf, s + 3, e);
@@ -242,7 +264,7 @@ class LcovReader {
     }
     let state = this.files.get(path);
     if (!state) {
-      state = { path, hits: undefined, covered: EMPTY, uncovered: EMPTY, branches: EMPTY, branchesRepeat: false, functions: new Map(), summary: {}, sections: 0 };
+      state = { path, hits: undefined, covered: EMPTY, uncovered: EMPTY, branches: EMPTY, branchesRepeat: false, functions: undefined, fnFrom: 0, fnTo: 0, summary: noSummary(), sections: 0 };
       this.files.set(path, state);
       this.order.push(state);
     } else if (state.hits === undefined) {
@@ -259,14 +281,10 @@ class LcovReader {
     this.uncovered.clear();
     this.branches.clear();
     this.lastBrLine = 0;
-    this.lineBranchIds.length = 0;
+    this.lineBranchIds.clear();
     this.sectionBranchesRepeat = false;
-    this.fnKeys.length = 0;
-    this.fnHits.length = 0;
-    this.fnByName.clear();
-    this.fnSeen.clear();
-    this.fnByIndex.clear();
-    this.sectionSummary = {};
+    this.fns.startSection();
+    this.sectionSummary = noSummary();
     this.sectionStartLine = this.lineNo;
   }
 
@@ -278,8 +296,8 @@ class LcovReader {
     }
     this.checkTotals(state);
     if (state.hits === undefined && !this.unsortedSection) {
-      state.covered = this.covered.toInt32Array();
-      state.uncovered = this.uncovered.toInt32Array();
+      state.covered = this.covered.copyTo(this.arena);
+      state.uncovered = this.uncovered.copyTo(this.arena);
     } else {
       // A repeated section, or DA lines out of order (which may repeat a line): merge per line.
       const hits = state.hits ?? new Map<number, number>();
@@ -292,21 +310,36 @@ class LcovReader {
       state.hits = state.sections > 1 ? hits : undefined;
     }
     if (this.branches.length > 0) {
-      const mine = this.branches.toInt32Array();
       if (state.branches.length === 0) {
-        state.branches = mine;
+        state.branches = this.branches.copyTo(this.arena);
       } else {
+        const mine = this.branches.toInt32Array();
         const all = new Int32Array(state.branches.length + mine.length);
         all.set(state.branches);
         all.set(mine, state.branches.length);
         state.branches = all;
       }
     }
-    this.fnKeys.forEach((key, i) => state.functions.set(key, Math.max(state.functions.get(key) ?? 0, this.fnHits[i] ?? 0)));
-    for (const [key, n] of Object.entries(this.sectionSummary) as [keyof FileState["summary"], number][]) {
-      // Repeated sections: keep the larger figure; detail lines, when present, win anyway.
-      state.summary[key] = Math.max(state.summary[key] ?? 0, n);
+    const fns = this.fns;
+    if (state.functions === undefined && state.sections === 1 && !fns.odd) {
+      state.fnFrom = fns.start;
+      state.fnTo = fns.end;
+    } else {
+      if (state.functions === undefined) {
+        state.functions = new Map();
+        fns.mergeInto(state.functions, state.fnFrom, state.fnTo);
+      }
+      fns.mergeInto(state.functions, fns.start, fns.end);
     }
+    // Repeated sections: keep the larger figure; detail lines, when present, win anyway.
+    const section = this.sectionSummary;
+    const summary = state.summary;
+    if (section.lf !== undefined) summary.lf = Math.max(summary.lf ?? 0, section.lf);
+    if (section.lh !== undefined) summary.lh = Math.max(summary.lh ?? 0, section.lh);
+    if (section.brf !== undefined) summary.brf = Math.max(summary.brf ?? 0, section.brf);
+    if (section.brh !== undefined) summary.brh = Math.max(summary.brh ?? 0, section.brh);
+    if (section.fnf !== undefined) summary.fnf = Math.max(summary.fnf ?? 0, section.fnf);
+    if (section.fnh !== undefined) summary.fnh = Math.max(summary.fnh ?? 0, section.fnh);
     this.records++;
     this.current = undefined;
   }
@@ -314,22 +347,25 @@ class LcovReader {
   /** Compares the section's LF/LH, BRF/BRH, FNF/FNH with its own detail lines (what a de-duplication bug would break). */
   private checkTotals(state: FileState): void {
     const { lf, lh, brf, brh, fnf, fnh } = this.sectionSummary;
-    const differ: string[] = [];
     const lines = this.covered.length + this.uncovered.length;
-    if (lf !== undefined && lines > 0 && !this.unsortedSection && (lf !== lines || (lh !== undefined && lh !== this.covered.length))) {
-      differ.push(`lines ${this.covered.length}/${lines} vs LH/LF ${lh ?? "?"}/${lf}`);
-    }
+    const linesDiffer = lf !== undefined && lines > 0 && !this.unsortedSection && (lf !== lines || (lh !== undefined && lh !== this.covered.length));
     const branches = this.branches.length / 3;
+    let taken = 0;
+    let branchesDiffer = false;
     if (brf !== undefined && branches > 0 && !this.sectionBranchesRepeat) {
-      let taken = 0;
       for (let i = 2; i < this.branches.length; i += 3) taken += this.branches.at(i);
-      if (brf !== branches || (brh !== undefined && brh !== taken)) differ.push(`branches ${taken}/${branches} vs BRH/BRF ${brh ?? "?"}/${brf}`);
+      branchesDiffer = brf !== branches || (brh !== undefined && brh !== taken);
     }
-    if (fnf !== undefined && this.fnKeys.length > 0) {
-      const hit = this.fnHits.filter((h) => h > 0).length;
-      if (fnf !== this.fnKeys.length || (fnh !== undefined && fnh !== hit)) differ.push(`functions ${hit}/${this.fnKeys.length} vs FNH/FNF ${fnh ?? "?"}/${fnf}`);
+    const functions = this.fns.tally(this.fns.start, this.fns.end);
+    const functionsDiffer = fnf !== undefined && functions.total > 0 && (fnf !== functions.total || (fnh !== undefined && fnh !== functions.hit));
+    if ((linesDiffer || branchesDiffer || functionsDiffer) && this.totalsDiffer++ === 0) {
+      // Only the first is described (the message names it), so the text is built once.
+      const differ: string[] = [];
+      if (linesDiffer) differ.push(`lines ${this.covered.length}/${lines} vs LH/LF ${lh ?? "?"}/${lf}`);
+      if (branchesDiffer) differ.push(`branches ${taken}/${branches} vs BRH/BRF ${brh ?? "?"}/${brf}`);
+      if (functionsDiffer) differ.push(`functions ${functions.hit}/${functions.total} vs FNH/FNF ${fnh ?? "?"}/${fnf}`);
+      this.firstTotalsDiffer = `(SF:${state.path}, line ${this.sectionStartLine}) has ${differ.join(", ")}`;
     }
-    if (differ.length > 0 && this.totalsDiffer++ === 0) this.firstTotalsDiffer = `(SF:${state.path}, line ${this.sectionStartLine}) has ${differ.join(", ")}`;
   }
 
   private da(buf: Buffer, s: number, e: number): void {
@@ -407,7 +443,7 @@ class LcovReader {
       state.branchesRepeat = true;
       this.sectionBranchesRepeat = true;
     }
-    if (line !== this.lastBrLine) this.lineBranchIds.length = 0; // usually already 0-4 long
+    if (line !== this.lastBrLine) this.lineBranchIds.clear(); // usually 0-4 long
     this.lineBranchIds.push(id);
     this.lastBrLine = line;
     this.branches.push(line);
@@ -416,52 +452,27 @@ class LcovReader {
   }
 
   private fn(buf: Buffer, s: number, e: number): void {
-    const state = this.current;
-    if (!state) return this.badLine();
-    const text = buf.toString("utf8", s, e);
-    const comma = text.indexOf(",");
-    if (comma <= 0) return this.badLine();
-    let name = text.slice(comma + 1);
-    // lcov 2 writes FN:<start>,<end>,<name>; a function name never starts with a digit.
-    const end = /^\d+,/.exec(name);
-    if (end) name = name.slice(end[0].length);
-    // Every FN record is a function, even when its name repeats (FNF counts them all): the key adds
-    // the line and, for one name twice on one line (minified code), the occurrence.
-    const at = `${text.slice(0, comma)}\u0000${name}`;
-    const seen = this.fnSeen.get(at) ?? 0;
-    this.fnSeen.set(at, seen + 1);
-    this.addFunction(`${at}\u0000${seen}`, name);
-  }
-
-  private addFunction(key: string, name: string): number {
-    const slot = this.fnKeys.length;
-    this.fnKeys.push(key);
-    this.fnHits.push(0);
-    const byName = this.fnByName.get(name);
-    if (byName) byName.slots.push(slot);
-    else this.fnByName.set(name, { slots: [slot], claimed: 0 });
-    return slot;
+    if (!this.current || !this.fns.declare(buf, s, e)) this.badLine();
   }
 
   private fnda(buf: Buffer, s: number, e: number): void {
     if (!this.current) return this.badLine();
-    const text = buf.toString("utf8", s, e);
-    const comma = text.indexOf(",");
-    if (comma <= 0) return this.badLine();
-    const hits = readCount(text.slice(0, comma));
-    if (hits === "bad") return this.badLine();
-    if (hits === "negative") return this.negativeCount();
-    const name = text.slice(comma + 1);
-    // The k-th FNDA of a name belongs to the k-th FN of that name (tools write both in the same order);
-    // an FNDA beyond them adds to the last one; a name no FN declared is a function of its own.
-    const byName = this.fnByName.get(name);
-    let slot: number;
-    if (byName) slot = byName.slots[Math.min(byName.claimed++, byName.slots.length - 1)] as number;
-    else {
-      slot = this.addFunction(`\u0000${name}\u0000fnda`, name);
-      (this.fnByName.get(name) as { claimed: number }).claimed = 1;
+    let comma = s;
+    while (comma < e && buf[comma] !== COMMA) comma++;
+    if (comma === s || comma === e) return this.badLine();
+    // Hits: digits (what tools write; huge ones are fine, only zero vs non-zero matters) read in place.
+    let hit = false;
+    for (let i = s; i < comma; i++) {
+      const c = buf[i] as number;
+      if (c < ZERO || c > NINE) {
+        const hits = readCount(buf.toString("utf8", s, comma));
+        if (hits === "bad") return this.badLine();
+        if (hits === "negative") return this.negativeCount();
+        break; // not reached: readCount takes digits only
+      }
+      if (c !== ZERO) hit = true;
     }
-    this.fnHits[slot] = Math.max(this.fnHits[slot] ?? 0, hits);
+    this.fns.count(buf, comma + 1, e, hit);
   }
 
   /** lcov 2: FNL:<index>,<line>[,<end>] declares a function; FNA:<index>,<hits>,<name> names it. */
@@ -477,19 +488,13 @@ class LcovReader {
     if (a <= 0 || b === -1) return this.badLine();
     const hits = readCount(text.slice(a + 1, b));
     if (hits === "negative") return this.negativeCount();
-    // Several FNA records with one index are aliases of one function (C++ template instantiations): lcov 2 counts it once.
-    const index = text.slice(0, a);
-    let slot = this.fnByIndex.get(index);
-    if (slot === undefined) {
-      slot = this.addFunction(`\u0001${index}`, text.slice(b + 1));
-      this.fnByIndex.set(index, slot);
-    }
-    this.fnHits[slot] = Math.max(this.fnHits[slot] ?? 0, hits === "bad" ? 0 : hits);
+    this.fns.alias(text.slice(0, a), text.slice(b + 1), hits !== "bad" && hits > 0);
   }
 
   private summary(key: keyof FileState["summary"], buf: Buffer, s: number, e: number): void {
     if (!this.current) return this.badLine();
-    const n = Number(buf.toString("latin1", s, e));
+    // Digits only (what every tool writes) are read in place; anything else as Number() reads it.
+    const n = readDigits(buf, s, e) ?? Number(buf.toString("latin1", s, e));
     if (!Number.isInteger(n)) return this.badLine();
     if (n < 0) return this.negativeCount();
     this.sectionSummary[key] = n;
@@ -509,6 +514,30 @@ class LcovReader {
 }
 
 const EMPTY = new Int32Array(0);
+const NO_BYTES = Buffer.alloc(0);
+
+/** Summary figures, all absent; one shape for every record keeps the code that reads them monomorphic. */
+const noSummary = (): FileState["summary"] => ({ lf: undefined, lh: undefined, brf: undefined, brh: undefined, fnf: undefined, fnh: undefined });
+const END_OF_RECORD = Buffer.from("end_of_record", "latin1");
+
+/** The exact bytes `end_of_record` (without the whitespace the general check trims). */
+function isEndOfRecord(buf: Buffer, s: number, e: number): boolean {
+  if (e - s !== END_OF_RECORD.length) return false;
+  for (let i = 0; i < END_OF_RECORD.length; i++) if (buf[s + i] !== END_OF_RECORD[i]) return false;
+  return true;
+}
+
+/** The number written in `buf[s, e)` when it is 1 to 15 decimal digits (exact in a double), else undefined. */
+function readDigits(buf: Buffer, s: number, e: number): number | undefined {
+  if (e <= s || e - s > 15) return undefined;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i] as number;
+    if (c < ZERO || c > NINE) return undefined;
+    n = n * 10 + (c - ZERO);
+  }
+  return n;
+}
 
 /** A hit count: digits only (huge ones are fine, only zero vs non-zero matters); "-5" is negative, "NaN" or "1e3" bad. */
 function readCount(text: string): number | "negative" | "bad" {
@@ -516,34 +545,7 @@ function readCount(text: string): number | "negative" | "bad" {
   return /^-\d+$/.test(text) ? "negative" : "bad";
 }
 
-/** A growable list of int32, reused section after section: no per-line allocation, no GC churn. */
-class IntList {
-  private data = new Int32Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  clear(): void {
-    this.length = 0;
-  }
-
-  at(index: number): number {
-    return this.data[index] as number;
-  }
-
-  toInt32Array(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
-function toCoverage(state: FileState): FileCoverage {
+function toCoverage(state: FileState, fns: FunctionTable): FileCoverage {
   const out: FileCoverage = { path: state.path };
   const { summary } = state;
   const lineCount = state.covered.length + state.uncovered.length;
@@ -558,14 +560,19 @@ function toCoverage(state: FileState): FileCoverage {
   } else if (summary.brf !== undefined) {
     out.branches = { covered: Math.min(summary.brh ?? 0, summary.brf), total: summary.brf };
   }
-  if (state.functions.size > 0) {
-    let covered = 0;
-    for (const hits of state.functions.values()) if (hits > 0) covered++;
-    out.functions = { covered, total: state.functions.size };
+  const functions = state.functions ? countFunctions(state.functions) : fns.tally(state.fnFrom, state.fnTo);
+  if (functions.total > 0) {
+    out.functions = { covered: functions.hit, total: functions.total };
   } else if (summary.fnf !== undefined) {
     out.functions = { covered: Math.min(summary.fnh ?? 0, summary.fnf), total: summary.fnf };
   }
   return out;
+}
+
+function countFunctions(functions: Map<string, number>): { hit: number; total: number } {
+  let hit = 0;
+  for (const h of functions.values()) if (h > 0) hit++;
+  return { hit, total: functions.size };
 }
 
 function countBranches(flat: Int32Array, merge: boolean): { covered: number; total: number } {

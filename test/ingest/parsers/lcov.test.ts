@@ -62,6 +62,18 @@ describe("lcov parser on real tool output", () => {
     expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 3 });
   });
 
+  it("matches FNDA records by name once they leave the FN order (read in order, byte for byte, until then)", async () => {
+    const result = await fromText("SF:a.js\nFN:1,a\nFN:2,b\nFN:3,a\nFNDA:1,a\nFNDA:0,a\nFNDA:1,b\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 2, total: 3 });
+    const before = await fromText("SF:a.js\nFNDA:1,f\nFN:1,f\nFNDA:1,f\nend_of_record\n");
+    expect(before.coverage[0]!.functions).toEqual({ covered: 2, total: 2 });
+  });
+
+  it("counts two functions whose keys coincide once (NUL and SOH bytes in names are the key's separators)", async () => {
+    const result = await fromText("SF:a.c\nFN:\u0001x,name\nFNA:x\u0000name\u00000,5,foo\nend_of_record\n");
+    expect(result.coverage[0]!.functions).toEqual({ covered: 1, total: 1 });
+  });
+
   it("merges a function across repeated sections of one file by line, name and occurrence", async () => {
     const section = (a: number, b: number) => `SF:a.js\nFN:1,f\nFN:5,f\nFNDA:${a},f\nFNDA:${b},f\nDA:1,1\nend_of_record\n`;
     const result = await fromText(section(1, 0) + section(0, 0));

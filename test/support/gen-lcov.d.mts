@@ -1,0 +1,2 @@
+/** Name → generated lcov tracefile bytes (see gen-lcov.mjs). */
+export function lcovCases(): Record<string, Buffer>;
