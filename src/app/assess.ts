@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { runCollector, type CollectorRun } from "../collect/run-collector.js";
+import type { CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
-import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
+import type { CollectorConfig, ShipgateConfig } from "../config/schema.js";
+import { scoreSettings } from "../config/score-settings.js";
 import { CollectorError, REMEDY, ShipgateError, throwIfInterrupted } from "../errors.js";
 import { errorLines, type ErrorLines } from "../collect/error-lines.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
@@ -90,6 +91,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
       options.onProgress?.({ type: "collector-start", name: collector.name, command: collector.command });
       const scan: Record<"stdout" | "stderr", ErrorLines> = { stdout: errorLines(), stderr: errorLines() };
       const span = options.trace?.step("collector", collector.name);
+      // Loaded when a command runs: a run that only reads reports does without it (and the schema it imports).
+      const { runCollector } = await import("../collect/run-collector.js");
       run = await runCollector({ ...collector, command: collector.command, env: { ...collector.env, ...traceEnv(span) } }, {
         root,
         onOutput: (stream, text) => {
