@@ -113,6 +113,12 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   }
   for (const r of options.reports) requests.push({ ...r, collector: null });
 
+  // The repository's file list and git state (git processes) are read while the reports are parsed: they
+  // do not depend on them, only on what the collectors left, and they cost as much as a small report.
+  const repoAndGit = Promise.all([listRepoFiles(root), readGitState(root)]);
+  // Awaited below; a report that fails first must not leave this one rejecting unhandled.
+  repoAndGit.catch(() => undefined);
+
   const reports: ReadReport[] = [];
   for (const request of requests) {
     stopped("while the reports were read");
@@ -143,7 +149,7 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   for (const run of runs) flagExitWithoutFailingTest(run, reports, collectors.find((c) => c.name === run.name)?.exit_without_failing_test ?? "error");
 
   stopped("while the reports were read");
-  const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
+  const [repo, git] = await repoAndGit;
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
   const [repoFacts, docs] = await Promise.all([collectRepoFacts(repo), checkDocs(root, config.config.docs, options.onProgress)]);
