@@ -21,6 +21,7 @@ import { summarize, type AssessSummary } from "../snapshot/summary.js";
 import { computeAlerts } from "../gate/alerts.js";
 import { normalizeSummary, summaryMetrics } from "../gate/metrics.js";
 import { traceEnv, type TraceResult, type TraceSpan } from "./tracing.js";
+import { COLLECT_AFTER_BYTES, collectGarbage } from "./collect-garbage.js";
 
 export interface ReportRequest {
   path: string;
@@ -149,6 +150,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   for (const run of runs) flagExitWithoutFailingTest(run, reports, collectors.find((c) => c.name === run.name)?.exit_without_failing_test ?? "error");
 
   stopped("while the reports were read");
+  // The parsers' garbage goes before the rows are built, so that they reuse its room (collect-garbage.ts).
+  if (reports.reduce((n, r) => n + r.source.bytes, 0) >= COLLECT_AFTER_BYTES) collectGarbage();
   const [repo, git] = await repoAndGit;
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
