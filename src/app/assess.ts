@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { runCollector, type CollectorRun } from "../collect/run-collector.js";
+import type { CollectorRun } from "../collect/run-collector.js";
 import type { LoadedConfig } from "../config/load-config.js";
-import { scoreSettings, type CollectorConfig, type ShipgateConfig } from "../config/schema.js";
+import type { CollectorConfig, ShipgateConfig } from "../config/schema.js";
+import { scoreSettings } from "../config/score-settings.js";
 import { CollectorError, REMEDY, ShipgateError, throwIfInterrupted } from "../errors.js";
 import { errorLines, type ErrorLines } from "../collect/error-lines.js";
 import { createPathResolver, listRepoFiles, repoRelativeDir } from "../ingest/paths.js";
@@ -20,6 +21,7 @@ import { summarize, type AssessSummary } from "../snapshot/summary.js";
 import { computeAlerts } from "../gate/alerts.js";
 import { normalizeSummary, summaryMetrics } from "../gate/metrics.js";
 import { traceEnv, type TraceResult, type TraceSpan } from "./tracing.js";
+import { COLLECT_AFTER_BYTES, collectGarbage } from "./collect-garbage.js";
 
 export interface ReportRequest {
   path: string;
@@ -90,6 +92,8 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
       options.onProgress?.({ type: "collector-start", name: collector.name, command: collector.command });
       const scan: Record<"stdout" | "stderr", ErrorLines> = { stdout: errorLines(), stderr: errorLines() };
       const span = options.trace?.step("collector", collector.name);
+      // Loaded when a command runs: a run that only reads reports does without it (and the schema it imports).
+      const { runCollector } = await import("../collect/run-collector.js");
       run = await runCollector({ ...collector, command: collector.command, env: { ...collector.env, ...traceEnv(span) } }, {
         root,
         onOutput: (stream, text) => {
@@ -109,6 +113,12 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
     for (const f of found) requests.push({ ...f, collector: collector.name, ...(collector.cwd ? { runDir: collector.cwd } : {}) });
   }
   for (const r of options.reports) requests.push({ ...r, collector: null });
+
+  // The repository's file list and git state (git processes) are read while the reports are parsed: they
+  // do not depend on them, only on what the collectors left, and they cost as much as a small report.
+  const repoAndGit = Promise.all([listRepoFiles(root), readGitState(root)]);
+  // Awaited below; a report that fails first must not leave this one rejecting unhandled.
+  repoAndGit.catch(() => undefined);
 
   const reports: ReadReport[] = [];
   for (const request of requests) {
@@ -140,7 +150,9 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
   for (const run of runs) flagExitWithoutFailingTest(run, reports, collectors.find((c) => c.name === run.name)?.exit_without_failing_test ?? "error");
 
   stopped("while the reports were read");
-  const [repo, git] = await Promise.all([listRepoFiles(root), readGitState(root)]);
+  // The parsers' garbage goes before the rows are built, so that they reuse its room (collect-garbage.ts).
+  if (reports.reduce((n, r) => n + r.source.bytes, 0) >= COLLECT_AFTER_BYTES) collectGarbage();
+  const [repo, git] = await repoAndGit;
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
   const [repoFacts, docs] = await Promise.all([collectRepoFacts(repo), checkDocs(root, config.config.docs, options.onProgress)]);

@@ -3,7 +3,9 @@ import { formats } from "../ingest/registry.js";
 import { durationSchema, durationSeconds } from "../plan/duration.js";
 import { DEFAULT_ALERT_METRICS } from "../gate/alerts.js";
 import { OPS, SCOPES } from "../gate/types.js";
-import { CATEGORIES, CONDITION, DEFAULT_RULES, DEFAULT_SCORE_SETTINGS, type ScoreRules, type ScoreSettings } from "../score/score.js";
+import { CATEGORIES, CONDITION, DEFAULT_SCORE_SETTINGS } from "../score/score.js";
+// Kept importable from here; its own module so that assess without a shipgate.yaml does not load zod.
+export { scoreSettings } from "./score-settings.js";
 
 /** "90", "90s", "10m", "1h" → seconds: one syntax for collector and plan timeouts (plan/duration.ts). */
 const duration = durationSchema;
@@ -168,35 +170,4 @@ export function toSeconds(value: number | string): number {
 /** The JSON Schema published for editors (schema/shipgate.schema.json). */
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: "input" });
-}
-
-/** The score settings a config asks for, over the defaults. */
-export function scoreSettings(config: ShipgateConfig): ScoreSettings {
-  const s = config.score;
-  const weights = { ...DEFAULT_SCORE_SETTINGS.weights };
-  for (const c of CATEGORIES) {
-    const w = s.weights[c];
-    if (w !== undefined) weights[c] = w;
-  }
-  return {
-    weights,
-    coverageTargets: s.coverage_targets,
-    rules: mergeRules(s.rules),
-    baseLevel: s.base_level,
-    levels: s.levels ? s.levels.map((l) => ({ name: l.name, minScore: l.min_score, minMeasured: l.min_measured, require: l.require })) : DEFAULT_SCORE_SETTINGS.levels,
-    blockedLevel: s.blocked_level,
-    critical: s.critical,
-  };
-}
-
-/** snake_case keys of the config → the camelCase rules, over the defaults. */
-function mergeRules(rules: ShipgateConfig["score"]["rules"]): ScoreRules {
-  const camel = (o: Record<string, number | undefined> | undefined) =>
-    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), v]));
-  return {
-    staticAnalysis: { ...DEFAULT_RULES.staticAnalysis, ...camel(rules.static_analysis) },
-    security: { ...DEFAULT_RULES.security, ...camel(rules.security) },
-    documentation: { ...DEFAULT_RULES.documentation, ...camel(rules.documentation) },
-    operability: { ...DEFAULT_RULES.operability, ...camel(rules.operability) },
-  };
 }

@@ -150,11 +150,26 @@ export function createPathResolver(repo: RepoFiles, options: PathResolverOptions
 
   const components = new Set((options.componentDirs ?? []).map((d) => d.replace(/\/+$/, "")));
 
+  // Files share directories: each directory's package is found once (one entry per directory met).
+  const packageByDir = new Map<string, string>();
+
   function packageOf(path: string): string {
-    for (let dir = posix.dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = posix.dirname(dir)) {
+    // No component and no manifest below the root (a report read outside its repository): all is ".".
+    if (components.size === 0 && manifestDirs.size === 0) return ".";
+    const start = posix.dirname(path);
+    let pkg = packageByDir.get(start);
+    if (pkg === undefined) {
+      pkg = packageOfDir(start);
+      packageByDir.set(start, pkg);
+    }
+    return pkg;
+  }
+
+  function packageOfDir(start: string): string {
+    for (let dir = start; dir !== "." && dir !== "/" && dir !== ""; dir = posix.dirname(dir)) {
       if (components.has(dir)) return dir;
     }
-    for (let dir = posix.dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = posix.dirname(dir)) {
+    for (let dir = start; dir !== "." && dir !== "/" && dir !== ""; dir = posix.dirname(dir)) {
       if (manifestDirs.has(dir)) return dir;
     }
     return ".";

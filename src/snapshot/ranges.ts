@@ -1,15 +1,50 @@
+/** Where toRanges writes a string's bytes before decoding them once; grown when a file needs more. */
+let scratch = new Uint8Array(1 << 16);
+
 /** Sorted line numbers → "1-4,9,12-13". */
 export function toRanges(lines: ArrayLike<number>): string {
-  const parts: string[] = [];
+  // Written as bytes and decoded once: assess builds two of these per covered file (40 000 for a
+  // 20 000-file lcov). Joining an array of parts cost twice the time; appending with += cost 12× the
+  // memory (a rope of every piece, kept until the rows were stored).
+  const n = lines.length;
+  let out = scratch;
+  let at = 0;
+  const write = (value: number) => {
+    if (Number.isInteger(value) && value >= 0 && value <= 0x7fffffff) {
+      let digits = 1;
+      for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+      let rest = value;
+      for (let k = at + digits - 1; k >= at; k--) {
+        out[k] = 48 + (rest % 10);
+        rest = Math.floor(rest / 10);
+      }
+      at += digits;
+    } else {
+      // Not a line number (a fraction, NaN, a negative): spelled as String() spells it, as before.
+      const text = String(value);
+      for (let k = 0; k < text.length; k++) out[at++] = text.charCodeAt(k);
+    }
+  };
   let i = 0;
-  while (i < lines.length) {
+  while (i < n) {
+    // Room for ",start-end": two separators and two numbers of at most 24 characters ("-1.2345678901234567e+308").
+    if (at + 50 > out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out.subarray(0, at));
+      out = scratch = bigger;
+    }
     const start = lines[i] as number;
     let end = start;
-    while (i + 1 < lines.length && (lines[i + 1] as number) === end + 1) end = lines[++i] as number;
-    parts.push(start === end ? String(start) : `${start}-${end}`);
+    while (i + 1 < n && (lines[i + 1] as number) === end + 1) end = lines[++i] as number;
+    if (at > 0) out[at++] = 44; // ","
+    write(start);
+    if (end !== start) {
+      out[at++] = 45; // "-"
+      write(end);
+    }
     i++;
   }
-  return parts.join(",");
+  return Buffer.from(out.buffer, out.byteOffset, at).toString("latin1");
 }
 
 /** "1-4,9" → [1, 2, 3, 4, 9]. */

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config/load-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
 import { repoRoot, shipgate, tempDir } from "./run-cli.js";
 
 const write = (dir: string, files: Record<string, string>) => {

@@ -1,4 +1,4 @@
-import { parseConfig } from "../../src/config/load-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
 
 /** The message a config text is rejected with; fails the test when it is accepted. */
 export function errorOf(text: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config/load-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
 import { errorOf } from "./error-of.js";
 import { gateSpecs } from "../../src/config/gates.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { parseConfig } from "../../src/config/load-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
 import { errorOf } from "./error-of.js";
 import { configJsonSchema, scoreSettings } from "../../src/config/schema.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runGate } from "../../src/app/run-gate.js";
-import { parseConfig } from "../../src/config/load-config.js";
+import { parseConfig } from "../../src/config/parse-config.js";
 import { ShipgateError } from "../../src/errors.js";
 import { computeAlerts } from "../../src/gate/alerts.js";
 import { openStore } from "../../src/store/open-store.js";
