@@ -96,8 +96,12 @@ describe("assess prints and stores byte-identical output", () => {
       "ingest/npm-audit/npm-8.11-v2-via-chains.json",
       "ingest/osv/osv-scanner-2.0-go-grouped.json",
     ];
+    // Copied beside the folder: the output names each report relative to the working directory, and a
+    // path into the checkout would make it depend on where the repository is cloned (it did: /work/main vs a worktree).
+    const copies = join(scratch, "reports");
+    for (const r of reports) cpSync(fixture(r), join(copies, r));
     const db = join(scratch, "fixtures.db");
-    const run = assessRun(reports.flatMap((r) => ["--report", fixture(r)]), dir, db);
+    const run = assessRun(reports.flatMap((r) => ["--report", join(copies, r)]), dir, db);
     expect(run, run.stderr).toMatchObject({ code: 0 });
     expectGolden(GOLDEN, "fixtures/mixed", run);
     expectGolden(GOLDEN, "fixtures/rows", storedRows(db, [dir, scratch, repoRoot]));
