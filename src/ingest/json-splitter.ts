@@ -81,6 +81,18 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+// What a byte is to scanValue outside strings.
+const PLAIN = 0;
+const STRING_START = 1;
+const OPENS = 2;
+const CLOSES = 3;
+const LINE_END = 4;
+const BYTE_CLASS = new Uint8Array(256);
+BYTE_CLASS[QUOTE] = STRING_START;
+BYTE_CLASS[OPEN_BRACE] = BYTE_CLASS[OPEN_BRACKET] = OPENS;
+BYTE_CLASS[CLOSE_BRACE] = BYTE_CLASS[CLOSE_BRACKET] = CLOSES;
+BYTE_CLASS[NEWLINE] = LINE_END;
+
 const isSpace = (byte: number): boolean => byte === 0x20 || byte === NEWLINE || byte === 0x0d || byte === 0x09;
 /** Bytes that end a number or literal. */
 const endsScalar = (byte: number): boolean => isSpace(byte) || byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET;
@@ -294,48 +306,56 @@ export class JsonSplitter {
       while (i < length && !endsScalar(chunk[i] as number)) i++;
       return i === length ? GOES_ON : i;
     }
-    for (; i < length; i++) {
-      const byte = chunk[i] as number;
+    const maxDepth = MAX_JSON_DEPTH - this.frames.length;
+    while (i < length) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (byte === BACKSLASH) escaped = true;
-        else if (byte === QUOTE) {
-          inString = false;
-          if (kind === STRING) {
-            end = i + 1;
-            break;
-          }
+        // The rest of a string: only a quote ends it; a backslash makes the next byte plain (escaped: the
+        // backslash was the last byte of the previous chunk).
+        if (escaped) {
+          escaped = false;
+          i++;
+        }
+        for (; i < length; i++) {
+          const byte = chunk[i] as number;
+          if (byte === QUOTE) break;
+          if (byte === BACKSLASH && ++i === length) escaped = true;
+        }
+        if (i >= length) break;
+        inString = false;
+        i++;
+        if (kind === STRING) {
+          end = i;
+          break;
         }
         continue;
       }
-      switch (byte) {
-        case QUOTE:
-          inString = true;
+      const byte = chunk[i] as number;
+      const byteClass = BYTE_CLASS[byte];
+      i++;
+      // Most bytes (digits, letters, ":", ",", spaces) are plain: one table look-up each.
+      if (byteClass === PLAIN) continue;
+      if (byteClass === STRING_START) {
+        inString = true;
+      } else if (byteClass === OPENS) {
+        if (depth >= maxDepth) {
+          end = BROKEN;
           break;
-        case OPEN_BRACE:
-        case OPEN_BRACKET:
-          if (this.frames.length + depth >= MAX_JSON_DEPTH) {
-            end = BROKEN;
-            break;
-          }
-          brackets[depth++] = byte;
+        }
+        brackets[depth++] = byte;
+      } else if (byteClass === CLOSES) {
+        // "}" is "{" + 2, "]" is "[" + 2.
+        if (depth === 0 || brackets[--depth] !== byte - 2) {
+          end = BROKEN;
           break;
-        case CLOSE_BRACE:
-        case CLOSE_BRACKET:
-          // "}" is "{" + 2, "]" is "[" + 2.
-          if (depth === 0 || brackets[--depth] !== byte - 2) {
-            end = BROKEN;
-            break;
-          }
-          if (depth === 0) end = i + 1;
+        }
+        if (depth === 0) {
+          end = i;
           break;
-        case NEWLINE:
-          line++;
-          lineStart = this.offset + i + 1;
-          break;
-        default:
+        }
+      } else {
+        line++;
+        lineStart = this.offset + i;
       }
-      if (end !== GOES_ON) break;
     }
     this.inString = inString;
     this.escaped = escaped;
