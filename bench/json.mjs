@@ -160,7 +160,7 @@ function print(rows) {
     console.log(
       `  ${row.format.padEnd(15)} ${size.padStart(9)}  shipgate ${fmtTime(shipgate.ms)} (cpu ${fmtTime(shipgate.cpuMs)}, ${fmtMB(shipgate.rssMB)})` +
         `  JSON.parse ${fmtTime(jsonParse.ms)} (cpu ${fmtTime(jsonParse.cpuMs)}, ${fmtMB(jsonParse.rssMB)})` +
-        `  ratio ${fmtRatio(row.ratio)} vs ≤ ${TARGET_RATIO}× ${row.met ? "MET" : "MISSED"}  largest entry ${fmtMB(row.largestEntryBytes / 1e6, 2)}, ${shipgate.items} entries`,
+        `  ratio ${fmtRatio(row.ratio)} vs ≤ ${TARGET_RATIO}× ${row.met ? "MET" : "MISSED"}  largest entry ${(row.largestEntryBytes / 1e3).toFixed(1)} KB, ${shipgate.items} entries`,
     );
   }
 }
