@@ -1,7 +1,9 @@
 import type { Readable } from "node:stream";
-import { JSONParser, TokenParserError, TokenType, Tokenizer, TokenizerError } from "@streamparser/json";
-import type { ParsedElementInfo, ParsedTokenInfo } from "@streamparser/json";
+import { TokenType, Tokenizer } from "@streamparser/json";
 import { ParseError, REMEDY, ShipgateError } from "../errors.js";
+import { JsonSplitter } from "./json-splitter.js";
+import type { SplitterHandover } from "./json-splitter.js";
+import { JsonTokenReader } from "./json-token-reader.js";
 import type { Diagnostic, ParseContext, ReportFormat } from "./types.js";
 
 /** A JSON value as `JSON.parse` would return it. */
@@ -20,12 +22,7 @@ export const isCount = (value: JsonValue | undefined): value is number =>
 /** How many bytes `detect` sees and `JsonStreamOptions.onHead` gets. */
 export const HEAD_BYTES = 4096;
 
-/**
- * How deep arrays and objects may nest. SARIF, the deepest report read here, nests about 15 levels; the
- * JSON parser's work per value grows with the depth it sits at, so a deeper file is refused before it
- * costs quadratic time (documented in docs/limits.md).
- */
-export const MAX_JSON_DEPTH = 512;
+export { MAX_JSON_DEPTH } from "./json-depth.js";
 
 /** One value picked out of a document by `JsonStreamOptions.paths`. */
 export interface JsonEntry {
@@ -66,101 +63,29 @@ export interface JsonStreamOptions {
  * values selected by `options.paths` to `options.onEntry` one at a time. Resolves with diagnostics about the document itself
  * (a break after usable entries, data after the document); rejects with a ParseError naming the file and
  * line when nothing usable was read.
+ *
+ * The byte splitter (json-splitter.ts) reads the document while it is plain well-formed JSON; at anything
+ * else it hands over to the token reader (json-token-reader.ts), which says what is wrong exactly as it
+ * always has. A `sequence` is read by the token reader throughout.
  */
 export async function readJsonStream(stream: Readable, ctx: ParseContext, options: JsonStreamOptions): Promise<Diagnostic[]> {
-  const { file } = ctx;
-  const root = options.root ?? "object";
-  const rootToken = root === "array" ? TokenType.LEFT_BRACKET : TokenType.LEFT_BRACE;
-  const diagnostics: Diagnostic[] = [];
-  const lines = new LineCounter();
-  const entryDepths = new Set(options.paths.map((path) => path.split(".").length - 1));
-  // separator "": after a top-level value, expect the next one instead of the end.
-  const parser = new JSONParser({ paths: options.paths, keepStack: false, ...(options.sequence === true ? { separator: "" } : {}) });
+  const splitter = options.sequence === true ? undefined : new JsonSplitter({ root: options.root ?? "object", paths: options.paths, onEntry: options.onEntry });
+  // The token reader, once it reads (from the start for a sequence, else from a handover).
+  const state: { reader: JsonTokenReader | undefined } = { reader: splitter === undefined ? new JsonTokenReader(ctx, options) : undefined };
+  let bytes = 0;
 
-  let tokens = 0;
-  let depth = 0;
-  // Line of the latest token at each depth an entry can start at; inner tokens sit deeper and leave it be.
-  const startLines: number[] = [];
-  let lastToken: ParsedTokenInfo | undefined;
-  let documentEnded = false;
-  // What our callbacks threw, so that it passes through the parser untouched (a TypeError from onEntry
-  // would otherwise look like the parser's own TypeError on bytes that are not UTF-8).
-  let thrown: { error: unknown } | undefined;
-  const rethrow = (error: unknown): never => {
-    thrown = { error };
-    throw error;
-  };
-
-  parser.onToken = (info) => {
-    const first = tokens++ === 0;
-    if ((first || (options.sequence === true && depth === 0)) && info.token !== rootToken) {
-      rethrow(new ParseError(file, lines.lineAt(info.offset), `the top-level JSON value is ${describeToken(info)}, not an ${root}`, { hint: options.hint }));
-    }
-    lastToken = info;
-    if (entryDepths.has(depth)) startLines[depth] = lines.lineAt(info.offset);
-    if (info.token === TokenType.LEFT_BRACE || info.token === TokenType.LEFT_BRACKET) {
-      if (++depth > MAX_JSON_DEPTH) {
-        rethrow(new ParseError(file, lines.lineAt(info.offset), `arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels: no report does; shipgate refuses the file`, {
-          hint: "check that this is the report the tool wrote",
-        }));
-      }
-    }
-    if (info.token === TokenType.RIGHT_BRACE || info.token === TokenType.RIGHT_BRACKET) depth--;
-  };
-  parser.onValue = (info: ParsedElementInfo) => {
-    const path = info.stack.slice(1).map((element) => element.key ?? "");
-    if (info.key !== undefined) path.push(info.key);
-    try {
-      options.onEntry({ path, value: info.value as JsonValue, line: startLines[info.stack.length] ?? 1 });
-    } catch (error) {
-      rethrow(error);
-    }
-  };
-  parser.onEnd = () => {
-    documentEnded = true;
-  };
-
-  // A report that breaks halfway is refused whole: partial coverage would move the totals either way.
-  const broken = (line: number | undefined, message: string, _code: string): never => {
-    throw new ParseError(file, line, message, {
-      hint: tokens === 0 ? options.hint : "the file looks truncated or corrupt: regenerate it (nothing from this run was stored)",
-    });
-  };
-
-  // Everything thrown inside write() comes back out of it: what our callbacks threw, TokenizerError for
-  // bad bytes, TokenParserError for bad structure, TypeError for bytes that are not UTF-8.
+  /** Reads one chunk; false when reading should stop (data after the document). */
   const write = (chunk: Buffer): boolean => {
-    lines.feed(chunk);
-    try {
-      parser.write(chunk);
-      return true;
-    } catch (error) {
-      if (thrown !== undefined) throw thrown.error;
-      const position = error instanceof Error ? /absolute position "(\d+)"/.exec(error.message)?.[1] : undefined;
-      if (documentEnded) {
-        const offset = position === undefined ? lines.end : Number(position);
-        diagnostics.push({
-          level: "warning",
-          code: "json.trailing-data",
-          file,
-          line: lines.lineAt(offset),
-          message: "ignored data after the end of the JSON document",
-        });
-        return false;
-      }
-      if (error instanceof TokenizerError && position !== undefined) {
-        const offset = Number(position);
-        const line = lines.lineAt(offset);
-        broken(line, `not valid JSON: unexpected ${describeByte(chunk, offset - lines.chunkStart)} at column ${lines.columnAt(offset)}`, "json.invalid");
-      } else if (error instanceof TokenParserError && lastToken !== undefined) {
-        broken(lines.lineAt(lastToken.offset), `not valid JSON: unexpected ${JSON.stringify(lastToken.value)} at column ${lines.columnAt(lastToken.offset)}`, "json.invalid");
-      } else {
-        // The tokenizer's TextDecoder throws a TypeError, without a position, on bytes that are not UTF-8.
-        const after = lastToken === undefined ? "" : ` after line ${lines.lineAt(lastToken.offset)}`;
-        broken(undefined, `not valid JSON text${after} (${error instanceof Error ? error.message : String(error)})`, "json.invalid");
-      }
-      return false;
-    }
+    bytes += chunk.length;
+    if (state.reader !== undefined) return state.reader.write(chunk);
+    const handover = splitter?.feed(chunk);
+    return handover === undefined || takeOver(handover);
+  };
+  const takeOver = ({ start, pending }: SplitterHandover): boolean => {
+    const reader = new JsonTokenReader(ctx, options, start);
+    state.reader = reader;
+    for (const piece of pending) if (!reader.write(piece)) return false;
+    return true;
   };
 
   let head: Buffer[] | undefined = [];
@@ -173,7 +98,7 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
   };
 
   let reading = true;
-  for await (const chunk of chunksOf(stream, file)) {
+  for await (const chunk of chunksOf(stream, ctx.file)) {
     if (head !== undefined) {
       head.push(chunk);
       headBytes += chunk.length;
@@ -185,20 +110,17 @@ export async function readJsonStream(stream: Readable, ctx: ParseContext, option
     if (!reading) break;
   }
   if (head !== undefined) reading = flushHead();
-  if (!reading) return diagnostics;
+  const diagnostics = (): Diagnostic[] => state.reader?.diagnostics ?? [];
+  if (!reading) return diagnostics();
 
-  if (lines.end === 0) throw new ParseError(file, undefined, "the file is empty", { hint: options.hint });
-  if (!parser.isEnded) {
-    // A top-level number is only tokenized here, so the root check in onToken can still throw.
-    try {
-      parser.end();
-    } catch {
-      if (thrown !== undefined) throw thrown.error;
-      broken(lines.lineAt(lines.end), "the file ends before the JSON document does (truncated?)", "json.truncated");
-    }
+  if (bytes === 0) throw new ParseError(ctx.file, undefined, "the file is empty", { hint: options.hint });
+  if (state.reader === undefined) {
+    const handover = splitter?.end();
+    if (handover === undefined) return [];
+    if (!takeOver(handover)) return diagnostics();
   }
-  if (tokens === 0) throw new ParseError(file, lines.lineAt(lines.end), "the file holds no JSON value", { hint: options.hint });
-  return diagnostics;
+  state.reader?.end();
+  return diagnostics();
 }
 
 /**
@@ -214,68 +136,6 @@ async function* chunksOf(stream: Readable, file: string): AsyncGenerator<Buffer>
     });
   }
 }
-
-/** Tracks line numbers of byte offsets as chunks go by, holding newline positions of the current chunk only. */
-class LineCounter {
-  /** Absolute offset of the current chunk's first byte. */
-  chunkStart = 0;
-  /** Absolute offset just past the last byte fed. */
-  end = 0;
-  private line = 1;
-  private lineStart = 0;
-  private newlines: number[] = [];
-  private next = 0;
-
-  feed(chunk: Buffer): void {
-    this.lineAt(this.end);
-    this.chunkStart = this.end;
-    this.end += chunk.length;
-    this.newlines = [];
-    this.next = 0;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) this.newlines.push(this.chunkStart + i);
-  }
-
-  /**
-   * Line of `offset`. Offsets must not go backwards past the current chunk: a token that began in an
-   * earlier chunk is a string or number, which holds no raw newline, so the current line is still right.
-   */
-  lineAt(offset: number): number {
-    while (this.next < this.newlines.length) {
-      const newline = this.newlines[this.next] ?? Infinity;
-      if (newline >= offset) break;
-      this.line++;
-      this.lineStart = newline + 1;
-      this.next++;
-    }
-    return this.line;
-  }
-
-  columnAt(offset: number): number {
-    this.lineAt(offset);
-    return offset - this.lineStart + 1;
-  }
-}
-
-const describeToken = ({ token, value }: ParsedTokenInfo): string => {
-  switch (token) {
-    case TokenType.LEFT_BRACE:
-      return "an object";
-    case TokenType.LEFT_BRACKET:
-      return "an array";
-    case TokenType.STRING:
-      return "a string";
-    case TokenType.NUMBER:
-      return "a number";
-    default:
-      return JSON.stringify(value);
-  }
-};
-
-const describeByte = (chunk: Buffer, index: number): string => {
-  const byte = chunk[index];
-  if (byte === undefined) return "end of data";
-  return byte >= 0x20 && byte < 0x7f ? JSON.stringify(String.fromCharCode(byte)) : `byte 0x${byte.toString(16).padStart(2, "0")}`;
-};
 
 /** What the first bytes of a JSON file show, as far as they reach. Never throws: garbage gives `root: undefined`. */
 export interface JsonHead {
