@@ -293,11 +293,12 @@ async function findMarkdownFiles(root: string, paths: readonly string[] | undefi
     }
     const listed = await listGitFiles(abs, MARKDOWN_PATHSPECS);
     if (listed !== null) {
+      const isRegularFile = createRegularFileTest();
       for (const file of listed) {
         if (!MARKDOWN.test(file)) continue;
         const hit = resolve(abs, file);
         // Like the walk below: symbolic links are not followed, and a tracked file deleted from the work tree is gone.
-        if (lstatSync(hit, { throwIfNoEntry: false })?.isFile()) found.add(hit);
+        if (isRegularFile(hit)) found.add(hit);
       }
       continue;
     }
@@ -312,9 +313,33 @@ async function findMarkdownFiles(root: string, paths: readonly string[] | undefi
       followSymbolicLinks: false,
       ignore: SKIPPED_DIRS.map((dir) => `**/${dir}/**`),
     });
-    for (const hit of hits) found.add(resolve(hit));
+    // tinyglobby's absolute paths are already normalised on POSIX; `resolve` is for the rest.
+    for (const hit of hits) found.add(sep === "/" && !hit.includes("/.") && !hit.includes("//") ? hit : resolve(hit));
   }
   return [...found].sort(compare);
+}
+
+/**
+ * Whether a path is a regular file (not a symbolic link, not gone), from one directory listing per
+ * folder: the answer of `lstat(path).isFile()` for every file of a docs tree, without a system call each.
+ */
+function createRegularFileTest(): (abs: string) => boolean {
+  // null: the folder cannot be listed (gone, or not readable but searchable): ask for each file instead.
+  const filesByDir = new Map<string, Set<string> | null>();
+  return (abs) => {
+    const dir = dirname(abs);
+    let files = filesByDir.get(dir);
+    if (files === undefined) {
+      try {
+        files = new Set();
+        for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isFile()) files.add(entry.name);
+      } catch {
+        files = null;
+      }
+      filesByDir.set(dir, files);
+    }
+    return files === null ? lstatSync(abs, { throwIfNoEntry: false })?.isFile() === true : files.has(basename(abs));
+  };
 }
 
 /** Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". */
@@ -418,10 +443,18 @@ function closest(word: string, candidates: Iterable<string>, max: number): strin
   return best;
 }
 
+/** Rows of editDistance, grown as needed and reused: it runs for every candidate of every hint. */
+let previousRow = new Uint32Array(64);
+let currentRow = new Uint32Array(64);
+
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
-  let prev = new Uint32Array(b.length + 1);
-  let row = new Uint32Array(b.length + 1);
+  if (previousRow.length <= b.length) {
+    previousRow = new Uint32Array(b.length + 1);
+    currentRow = new Uint32Array(b.length + 1);
+  }
+  let prev = previousRow;
+  let row = currentRow;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     row[0] = i;
