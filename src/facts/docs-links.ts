@@ -10,6 +10,7 @@ import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
 import { scanFile } from "./scan-file.js";
+import { compactAnchors, type Anchors, type WireScan } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
   /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
@@ -41,8 +42,9 @@ export interface DocsCheckOptions {
    */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Worker threads that parse files (0: parse on this thread). Default: one per CPU for 2 000 files
-   * or more when running from the built JavaScript, else 0.
+   * Worker threads that read and parse files while this thread checks links (0: all on this thread).
+   * Default: one per CPU but one (at most 8) for 2 000 files or more when running from the built
+   * JavaScript, else 0.
    */
   workers?: number;
 }
@@ -162,7 +164,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     unchecked.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, ...(pattern === undefined ? {} : { pattern }) });
   };
 
-  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Set<string>) => {
+  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Anchors) => {
     const href = link.href;
     const pattern = ignored?.(href);
     if (pattern !== undefined) {
@@ -224,13 +226,34 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
   };
 
+  // One link object for every link a worker posts: checkLink reads it and copies what it keeps.
+  const cursor: MarkdownLink = { href: "", target: "", line: 0, column: undefined };
+  const consumeWire = (fileAbs: string, scan: WireScan | undefined) => {
+    const file = rel(fileAbs);
+    if (scan === undefined) {
+      anchorsByFile.set(fileAbs, null);
+      return;
+    }
+    anchorsByFile.set(fileAbs, scan.anchors);
+    const links = scan.links;
+    linkCount += links.length / 4;
+    const fileDir = dirname(fileAbs);
+    for (let i = 0; i < links.length; i += 4) {
+      cursor.href = links[i] as string;
+      cursor.target = (links[i + 1] as string | null) ?? cursor.href;
+      cursor.line = links[i + 2] as number;
+      cursor.column = (links[i + 3] as number) || undefined;
+      checkLink(fileAbs, fileDir, file, cursor, scan.anchors);
+    }
+  };
+
   const workers = options.workers ?? defaultWorkers(files.length);
   if (workers > 0) {
-    // Parsing is the cost: spread it over worker threads; links are checked here as results arrive.
+    // Files are read and parsed in worker threads while this thread checks the links of those already done.
     let done = 0;
     await scanInWorkers(files, rel, workers, (fileAbs, scan, found) => {
       diagnostics.push(...found);
-      consume(fileAbs, scan);
+      consumeWire(fileAbs, scan);
       options.onProgress?.(++done, files.length);
     });
   } else {
@@ -391,14 +414,6 @@ function createPathIndex(knownFiles: readonly string[]) {
  * for readers on GitHub and is not reported. Fragments are URL-decoded first (`#caf%C3%A9`).
  * `#top` and an empty fragment always work; `#user-content-x` is GitHub's real id for `#x`.
  */
-/**
- * A file's fragments as kept until the end: one "\n"-joined string for the usual few (a Set per file
- * costs ~1 KB; with 100k files it was the largest thing in memory), a Set when there are many. Both
- * hold fresh strings: a slug can be a slice of the file's text, which would keep the whole text alive.
- */
-type Anchors = Set<string> | string;
-const compactAnchors = (anchors: Set<string>): Anchors =>
-  anchors.size > 32 ? new Set(Array.from(anchors, (a) => ` ${a}`.slice(1))) : `\n${[...anchors].join("\n")}\n`;
 const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? !key.includes("\n") && anchors.includes(`\n${key}\n`) : anchors.has(key));
 const listAnchors = (anchors: Anchors): Iterable<string> => (typeof anchors === "string" ? anchors.split("\n").filter((a) => a !== "") : anchors);
 
@@ -553,11 +568,14 @@ const PARALLEL_FROM = 2000;
 function defaultWorkers(files: number): number {
   // Workers run the compiled scan-worker.js; from TypeScript sources (tests) there is none to run.
   if (files < PARALLEL_FROM || !import.meta.url.endsWith(".js")) return 0;
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  // Reading and scanning a file now costs about what checking its links costs here: one worker per CPU
+  // besides this thread keeps both busy; more only compete for the same cores.
+  const cpus = availableParallelism();
+  return cpus < 2 ? 0 : Math.min(cpus - 1, 8);
 }
 
 interface WorkerBatch {
-  results: { file: string; scan: MarkdownScan | undefined }[];
+  results: { file: string; scan: WireScan | undefined }[];
   diagnostics: Diagnostic[];
 }
 
@@ -566,7 +584,7 @@ async function scanInWorkers(
   files: readonly string[],
   rel: (abs: string) => string,
   count: number,
-  onResult: (fileAbs: string, scan: MarkdownScan | undefined, diagnostics: Diagnostic[]) => void,
+  onResult: (fileAbs: string, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
 ): Promise<void> {
   const share = Math.ceil(files.length / count);
   const jobs: Promise<void>[] = [];
