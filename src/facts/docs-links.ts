@@ -210,7 +210,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       deferred.push({ file, link: { line: link.line, column: link.column, target: detach(link.target) }, path: target, fragment: detach(fragment), query: detach(query) });
       return;
     }
-    const problem = anchorProblem(fragment, query, anchors, rel(target));
+    const problem = anchorProblem(fragment, query, anchors, () => rel(target));
     if (problem) report(file, link, problem, "anchor");
   };
 
@@ -417,7 +417,8 @@ function createPathIndex(knownFiles: readonly string[]) {
 const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? !key.includes("\n") && anchors.includes(`\n${key}\n`) : anchors.has(key));
 const listAnchors = (anchors: Anchors): Iterable<string> => (typeof anchors === "string" ? anchors.split("\n").filter((a) => a !== "") : anchors);
 
-function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string): string | undefined {
+/** `file` names the target in the message; a function, so that its path is only made for a broken link. */
+function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string | (() => string)): string | undefined {
   if (anchors === null || rawFragment === "") return undefined; // an unreadable target was already a diagnostic
   const fragment = safeDecode(rawFragment);
   const key = fragment.toLowerCase();
@@ -426,7 +427,7 @@ function anchorProblem(rawFragment: string, query: string, anchors: Anchors | nu
   // `?plain=1` shows a markdown file as source, where GitHub's line anchors work.
   if (PLAIN_VIEW.test(query) && LINE_ANCHOR.test(fragment)) return undefined;
   const hint = closestAnchor(key, [...listAnchors(anchors)]);
-  return `no heading #${fragment} in ${file}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
+  return `no heading #${fragment} in ${typeof file === "string" ? file : file()}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
 }
 
 function closestAnchor(key: string, anchors: readonly string[]): string | undefined {
@@ -476,7 +477,12 @@ function editDistance(a: string, b: string, limit: number): number {
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const value = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      // min(deletion, insertion, substitution), without Math.min's three-argument call
+      let value = (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const deletion = (prev[j] as number) + 1;
+      if (deletion < value) value = deletion;
+      const insertion = (row[j - 1] as number) + 1;
+      if (insertion < value) value = insertion;
       row[j] = value;
       if (value < rowMin) rowMin = value;
     }
