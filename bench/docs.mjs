@@ -1,8 +1,12 @@
 // Docs benchmark: shipgate's offline link check (`checkDocsLinks`) against markdown-link-check on the
 // same generated tree of 10 000 markdown files, each in its own process. Prints medians, peak RSS,
-// the ratio against the target, both broken-link counts and whether shipgate finds every broken link
-// that markdown-link-check finds.
-//   npm run build && node bench/docs.mjs      (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs)
+// the ratio against the target, instruction counts of both on a 1 000-file tree (net of start-up and
+// loading), and whether both report the same broken links on what both check.
+// The trees are git repositories with their files committed, as a project's docs are: shipgate reads the
+// files `git ls-files` lists (bench/.data itself is git-ignored, so outside a repository of its own it
+// would read none).
+//   npm run build && node bench/docs.mjs      (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs;
+//                                              BENCH_INSTRUCTIONS=0 to skip counting)
 // Exits 0 when every measurement ran, whatever the target says; 1 when one failed; 2 when it cannot start.
 // `node bench/docs.mjs child <shipgate|markdown-link-check> <dir>` is one measurement (used by the above).
 import { spawnSync } from "node:child_process";
@@ -13,6 +17,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { createRequire } from "node:module";
 import { URL, fileURLToPath, pathToFileURL } from "node:url";
 import { locateGenerator } from "./inputs.mjs";
+import { countNode, fmtInstr, instrRatio, instructionCounter } from "./instructions.mjs";
 import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
 
 const summarizeResult = (list) => summarize(list, (sample) => ({ result: sample.result }));
@@ -22,6 +27,10 @@ const DATA = join(ROOT, "bench", ".data");
 const DOCS = join(DATA, "docs");
 const MARKER = ".shipgate-bench.json";
 const FILES = 10000;
+/** The smaller tree instructions are counted on (callgrind runs a program ~50–100× slower). */
+const COUNT_FILES = 1000;
+/** Bump when the tree's layout changes, so an older tree is generated again. */
+const TREE_VERSION = 2;
 const TARGET_SPEEDUP = 20; // × faster than markdown-link-check (DESIGN.md: ~1.9 ms per file for it)
 /** Files markdown-link-check works on at once; within a file it checks 2 links at a time itself. */
 const PEER_CONCURRENCY = 8;
@@ -41,8 +50,11 @@ function main() {
   const { cores, load: loadBefore } = printMachine(runs);
 
   let input;
+  let small;
   try {
-    input = ensureDocs(locateGenerator(ROOT));
+    const gen = locateGenerator(ROOT);
+    input = ensureDocs(gen, DOCS, FILES);
+    small = ensureDocs(gen, `${DOCS}-${COUNT_FILES}`, COUNT_FILES);
   } catch (error) {
     return fail(error.message);
   }
@@ -56,7 +68,7 @@ function main() {
   // Round-robin, so a burst of outside load spreads over both tools.
   for (let r = 1; r <= runs; r++) {
     for (const m of measurements) {
-      const sample = measure(m.id, input.files);
+      const sample = measure(m.id, DOCS, input.files);
       samples.get(m.id).push(sample);
       const shown = sample.error ? `FAILED: ${sample.error}` : `${fmtTime(sample.ms).padStart(8)}  cpu ${fmtTime(sample.cpuMs).padStart(8)}  ${fmtMB(sample.rssMB).padStart(7)}  ${sample.broken.length} broken`;
       console.log(`  run ${r}/${runs}  ${m.id.padEnd(20)} ${shown}`);
@@ -80,21 +92,32 @@ function main() {
   console.log(`  → shipgate is ${speedup === undefined ? "?" : speedup.toFixed(1)}× faster than markdown-link-check`.padEnd(62) + `target ≥ ${TARGET_SPEEDUP}×  ${verdict}`);
   console.log(`    (by CPU time: ${cpuSpeedup === undefined ? "?" : cpuSpeedup.toFixed(1)}×)`);
 
+  const counts = countInstructions(measurements, small);
+
   let missing = [];
+  let extra = [];
   if (ours.result && peer.result) {
     const o = ours.result;
     const p = peer.result;
     console.log(`  broken links: shipgate ${o.broken.length} (${Object.entries(o.kinds).map(([k, n]) => `${n} ${k}`).join(", ")}), markdown-link-check ${p.broken.length}`);
     console.log(`  links: shipgate ${o.links} found; markdown-link-check ${p.links} distinct per file, ${p.ignored} of them ignored (^https?://)`);
-    // markdown-link-check reports each distinct link once per file, so compare (file, link) pairs.
-    const found = new Set(o.broken.map(([file, target]) => `${file}\t${target}`));
-    missing = [...new Set(p.broken.map(([file, link]) => `${file}\t${link}`))].filter((key) => !found.has(key));
-    if (missing.length === 0) {
-      console.log(`  every broken link markdown-link-check reports is also reported by shipgate: yes`);
-    } else {
-      console.log(`  ⚠ ${missing.length} broken link(s) reported by markdown-link-check but not by shipgate:`);
-      for (const key of missing.slice(0, 20)) console.log(`      ${key.replace("\t", ": ")}`);
-      if (missing.length > 20) console.log(`      … and ${missing.length - 20} more (see the results file)`);
+    // markdown-link-check reports each distinct link once per file, so compare (file, link) pairs. It checks that a
+    // linked file exists, not the #fragment of a link into another file: compare on what both check, and say so.
+    const key = ([file, target]) => `${file}\t${target}`;
+    const ourFiles = new Set(o.broken.filter(([, , kind]) => kind !== "anchor").map(key));
+    const ourAnchors = new Set(o.broken.filter(([, , kind]) => kind === "anchor").map(key));
+    const theirs = new Set(p.broken.map(key));
+    missing = [...theirs].filter((k) => !ourFiles.has(k));
+    extra = [...ourFiles].filter((k) => !theirs.has(k));
+    const anchorsTheyMiss = [...ourAnchors].filter((k) => !theirs.has(k)).length;
+    const same = missing.length === 0 && extra.length === 0;
+    console.log(`  findings on what both check (a linked file exists): ${same ? "IDENTICAL" : "DIFFERENT"} — ${ourFiles.size} (file, link) pair(s) each`);
+    console.log(`    only shipgate checks fragments into other files: ${ourAnchors.size} broken #anchor pair(s), ${anchorsTheyMiss} of them not reported by markdown-link-check`);
+    for (const [what, list] of [["reported by markdown-link-check, not by shipgate", missing], ["reported by shipgate, not by markdown-link-check", extra]]) {
+      if (list.length === 0) continue;
+      console.log(`  ⚠ ${list.length} broken link(s) ${what}:`);
+      for (const k of list.slice(0, 20)) console.log(`      ${k.replace("\t", ": ")}`);
+      if (list.length > 20) console.log(`      … and ${list.length - 20} more (see the results file)`);
     }
   }
   console.log();
@@ -111,7 +134,9 @@ function main() {
     input: { path: DOCS, files: input.files, bytes: input.bytes },
     measurements: Object.fromEntries(Object.entries(stats).map(([id, st]) => [id, { ...st, result: st.result && { ...st.result, broken: st.result.broken.length } }])),
     target: { text: "shipgate ≥ 20× faster than markdown-link-check", value: speedup, cpuValue: cpuSpeedup, target: TARGET_SPEEDUP, met: speedup === undefined ? undefined : speedup >= TARGET_SPEEDUP },
+    instructions: counts,
     missedByShipgate: missing.map((key) => key.split("\t")),
+    onlyShipgate: extra.map((key) => key.split("\t")),
   }, null, 2)}\n`);
   console.log(`results written to ${resultsPath}`);
 
@@ -124,37 +149,46 @@ function main() {
 }
 
 /**
- * The generated tree, reused while the marker written after the last generation still matches this
- * generator (content hash) and count; generated beside and renamed, so an interrupted run leaves no half tree.
+ * A generated tree of `count` files in `dir`, reused while the marker written after the last generation
+ * still matches this generator (content hash), count and layout; generated beside and renamed, so an
+ * interrupted run leaves no half tree. The tree is made a git repository with its files committed.
  */
-function ensureDocs(gen) {
+function ensureDocs(gen, dir, count) {
   const genSha256 = createHash("sha256").update(readFileSync(gen)).digest("hex");
-  const markerPath = join(DOCS, MARKER);
+  const markerPath = join(dir, MARKER);
   if (existsSync(markerPath)) {
     const marker = JSON.parse(readFileSync(markerPath, "utf8"));
-    if (marker.count === FILES && marker.genSha256 === genSha256) return { files: marker.files, bytes: marker.bytes, reused: true };
+    if (marker.count === count && marker.genSha256 === genSha256 && marker.version === TREE_VERSION) return { dir, files: marker.files, bytes: marker.bytes, reused: true };
   }
-  process.stdout.write(`generating ${relative(ROOT, DOCS)} (markdown, ${FILES}) with ${gen} …\n`);
-  const tmp = `${DOCS}.tmp`;
+  process.stdout.write(`generating ${relative(ROOT, dir)} (markdown, ${count}) with ${gen} …\n`);
+  const tmp = `${dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(DATA, { recursive: true });
-  const run = spawnSync(process.execPath, [gen, "markdown", tmp, String(FILES)], { stdio: ["ignore", "inherit", "inherit"] });
+  const run = spawnSync(process.execPath, [gen, "markdown", tmp, String(count)], { stdio: ["ignore", "inherit", "inherit"] });
   if (run.status !== 0) {
     rmSync(tmp, { recursive: true, force: true });
     throw new Error(`[bench] ${gen} markdown failed (exit ${run.status ?? run.signal})`);
   }
+  const git = (...args) => spawnSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: tmp, encoding: "utf8" });
+  for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated docs"]]) {
+    const step = git(...args);
+    if (step.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`[bench] git ${args[0]} in the generated tree failed: ${(step.stderr || step.error?.message || "").trim()}`);
+    }
+  }
   const { files, bytes } = sizeOf(tmp);
-  writeFileSync(join(tmp, MARKER), `${JSON.stringify({ count: FILES, genSha256, files, bytes }, null, 2)}\n`);
-  rmSync(DOCS, { recursive: true, force: true });
-  renameSync(tmp, DOCS);
-  return { files, bytes, reused: false };
+  writeFileSync(join(tmp, MARKER), `${JSON.stringify({ count, version: TREE_VERSION, genSha256, files, bytes }, null, 2)}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return { dir, files, bytes, reused: false };
 }
 
 function sizeOf(dir) {
   let files = 0;
   let bytes = 0;
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith(".md")) {
+    if (entry.isFile() && entry.name.endsWith(".md") && !(entry.parentPath ?? entry.path).includes(`${sep}.git`)) {
       files++;
       bytes += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
     }
@@ -162,15 +196,48 @@ function sizeOf(dir) {
   return { files, bytes };
 }
 
-function measure(tool, expectedFiles) {
-  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "child", tool, DOCS], { encoding: "utf8", maxBuffer: MAX_BUFFER });
+function measure(tool, dir, expectedFiles) {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "child", tool, dir], { encoding: "utf8", maxBuffer: MAX_BUFFER });
   if (run.status !== 0) return { error: failure(run) };
   const out = JSON.parse(run.stdout.trim().split("\n").pop());
   if (out.files !== expectedFiles) return { error: `${tool} read ${out.files} file(s), expected ${expectedFiles}` };
   return { ms: out.ms, cpuMs: out.cpuMs, rssMB: kbToMB(out.maxRssKB), broken: out.broken, result: out };
 }
 
-
+/**
+ * Instructions each tool executes to check the smaller tree, net of a run that only starts and loads it
+ * (BENCH_LOAD_ONLY=1), printed beside the wall-time ratio. Git, which shipgate runs to list the files, is
+ * a child process and not counted.
+ */
+function countInstructions(measurements, small) {
+  const counter = instructionCounter();
+  if (!counter.tool) {
+    console.log(`  instructions: not counted (${counter.why})`);
+    return { error: counter.why };
+  }
+  const net = {};
+  for (const m of measurements) {
+    const args = [fileURLToPath(import.meta.url), "child", m.id, small.dir];
+    const check = (run) => (run.status === 0 ? undefined : `exit ${run.status}: ${(run.stderr ?? "").trim().split("\n").slice(-2).join(" | ")}`);
+    const full = countNode(args, { check });
+    const load = countNode(args, { env: { BENCH_LOAD_ONLY: "1" }, check });
+    if (full.error || load.error) {
+      net[m.id] = { error: full.error ?? load.error };
+      continue;
+    }
+    const files = JSON.parse(full.stdout.trim().split("\n").pop()).files;
+    net[m.id] = { full: full.instructions, load: load.instructions, net: full.instructions - load.instructions, files };
+  }
+  const ours = net.shipgate;
+  const peer = net["markdown-link-check"];
+  console.log(`  instructions (${counter.tool}), ${small.files} files, net of start-up and loading:`);
+  for (const m of measurements) {
+    const c = net[m.id];
+    console.log(`    ${m.id.padEnd(22)} ${c.error ? `FAILED: ${c.error}` : `${fmtInstr(c.net).padStart(9)}  (${fmtInstr(c.full)} − ${fmtInstr(c.load)} to load)${c.files === small.files ? "" : `  ⚠ read ${c.files} files`}`}`);
+  }
+  console.log(`  → by instructions shipgate is ${instrRatio(peer?.net, ours?.net)} leaner than markdown-link-check`);
+  return { tool: counter.tool, files: small.files, ...net };
+}
 
 function failure(run) {
   if (run.error) return run.error.message;
@@ -192,7 +259,7 @@ const children = {
       const result = await checkDocsLinks({ root: dir });
       const kinds = {};
       for (const b of result.broken) kinds[b.kind] = (kinds[b.kind] ?? 0) + 1;
-      return { files: result.files, links: result.links, kinds, broken: result.broken.map((b) => [b.file, b.target]) };
+      return { files: result.files, links: result.links, kinds, broken: result.broken.map((b) => [b.file, b.target, b.kind]) };
     };
   },
 
@@ -239,6 +306,8 @@ async function child(tool, dir) {
     return 2;
   }
   const run = await children[tool](dir);
+  // The start-up and module loading alone: an instruction count subtracts it to get the check's own.
+  if (process.env.BENCH_LOAD_ONLY === "1") return 0;
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const result = await run();

@@ -10,6 +10,7 @@ import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
 import { scanFile } from "./scan-file.js";
+import { compactAnchors, type Anchors, type WireScan } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
   /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
@@ -41,8 +42,9 @@ export interface DocsCheckOptions {
    */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Worker threads that parse files (0: parse on this thread). Default: one per CPU for 2 000 files
-   * or more when running from the built JavaScript, else 0.
+   * Worker threads that read and parse files while this thread checks links (0: all on this thread).
+   * Default: one per CPU but one (at most 8) for 2 000 files or more when running from the built
+   * JavaScript, else 0.
    */
   workers?: number;
 }
@@ -162,7 +164,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     unchecked.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, ...(pattern === undefined ? {} : { pattern }) });
   };
 
-  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Set<string>) => {
+  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Anchors) => {
     const href = link.href;
     const pattern = ignored?.(href);
     if (pattern !== undefined) {
@@ -208,7 +210,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       deferred.push({ file, link: { line: link.line, column: link.column, target: detach(link.target) }, path: target, fragment: detach(fragment), query: detach(query) });
       return;
     }
-    const problem = anchorProblem(fragment, query, anchors, rel(target));
+    const problem = anchorProblem(fragment, query, anchors, () => rel(target));
     if (problem) report(file, link, problem, "anchor");
   };
 
@@ -224,13 +226,34 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
   };
 
+  // One link object for every link a worker posts: checkLink reads it and copies what it keeps.
+  const cursor: MarkdownLink = { href: "", target: "", line: 0, column: undefined };
+  const consumeWire = (fileAbs: string, scan: WireScan | undefined) => {
+    const file = rel(fileAbs);
+    if (scan === undefined) {
+      anchorsByFile.set(fileAbs, null);
+      return;
+    }
+    anchorsByFile.set(fileAbs, scan.anchors);
+    const links = scan.links;
+    linkCount += links.length / 4;
+    const fileDir = dirname(fileAbs);
+    for (let i = 0; i < links.length; i += 4) {
+      cursor.href = links[i] as string;
+      cursor.target = (links[i + 1] as string | null) ?? cursor.href;
+      cursor.line = links[i + 2] as number;
+      cursor.column = (links[i + 3] as number) || undefined;
+      checkLink(fileAbs, fileDir, file, cursor, scan.anchors);
+    }
+  };
+
   const workers = options.workers ?? defaultWorkers(files.length);
   if (workers > 0) {
-    // Parsing is the cost: spread it over worker threads; links are checked here as results arrive.
+    // Files are read and parsed in worker threads while this thread checks the links of those already done.
     let done = 0;
     await scanInWorkers(files, rel, workers, (fileAbs, scan, found) => {
       diagnostics.push(...found);
-      consume(fileAbs, scan);
+      consumeWire(fileAbs, scan);
       options.onProgress?.(++done, files.length);
     });
   } else {
@@ -293,11 +316,12 @@ async function findMarkdownFiles(root: string, paths: readonly string[] | undefi
     }
     const listed = await listGitFiles(abs, MARKDOWN_PATHSPECS);
     if (listed !== null) {
+      const isRegularFile = createRegularFileTest();
       for (const file of listed) {
         if (!MARKDOWN.test(file)) continue;
         const hit = resolve(abs, file);
         // Like the walk below: symbolic links are not followed, and a tracked file deleted from the work tree is gone.
-        if (lstatSync(hit, { throwIfNoEntry: false })?.isFile()) found.add(hit);
+        if (isRegularFile(hit)) found.add(hit);
       }
       continue;
     }
@@ -312,9 +336,33 @@ async function findMarkdownFiles(root: string, paths: readonly string[] | undefi
       followSymbolicLinks: false,
       ignore: SKIPPED_DIRS.map((dir) => `**/${dir}/**`),
     });
-    for (const hit of hits) found.add(resolve(hit));
+    // tinyglobby's absolute paths are already normalised on POSIX; `resolve` is for the rest.
+    for (const hit of hits) found.add(sep === "/" && !hit.includes("/.") && !hit.includes("//") ? hit : resolve(hit));
   }
   return [...found].sort(compare);
+}
+
+/**
+ * Whether a path is a regular file (not a symbolic link, not gone), from one directory listing per
+ * folder: the answer of `lstat(path).isFile()` for every file of a docs tree, without a system call each.
+ */
+function createRegularFileTest(): (abs: string) => boolean {
+  // null: the folder cannot be listed (gone, or not readable but searchable): ask for each file instead.
+  const filesByDir = new Map<string, Set<string> | null>();
+  return (abs) => {
+    const dir = dirname(abs);
+    let files = filesByDir.get(dir);
+    if (files === undefined) {
+      try {
+        files = new Set();
+        for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isFile()) files.add(entry.name);
+      } catch {
+        files = null;
+      }
+      filesByDir.set(dir, files);
+    }
+    return files === null ? lstatSync(abs, { throwIfNoEntry: false })?.isFile() === true : files.has(basename(abs));
+  };
 }
 
 /** Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". */
@@ -366,18 +414,11 @@ function createPathIndex(knownFiles: readonly string[]) {
  * for readers on GitHub and is not reported. Fragments are URL-decoded first (`#caf%C3%A9`).
  * `#top` and an empty fragment always work; `#user-content-x` is GitHub's real id for `#x`.
  */
-/**
- * A file's fragments as kept until the end: one "\n"-joined string for the usual few (a Set per file
- * costs ~1 KB; with 100k files it was the largest thing in memory), a Set when there are many. Both
- * hold fresh strings: a slug can be a slice of the file's text, which would keep the whole text alive.
- */
-type Anchors = Set<string> | string;
-const compactAnchors = (anchors: Set<string>): Anchors =>
-  anchors.size > 32 ? new Set(Array.from(anchors, (a) => ` ${a}`.slice(1))) : `\n${[...anchors].join("\n")}\n`;
 const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? !key.includes("\n") && anchors.includes(`\n${key}\n`) : anchors.has(key));
 const listAnchors = (anchors: Anchors): Iterable<string> => (typeof anchors === "string" ? anchors.split("\n").filter((a) => a !== "") : anchors);
 
-function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string): string | undefined {
+/** `file` names the target in the message; a function, so that its path is only made for a broken link. */
+function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string | (() => string)): string | undefined {
   if (anchors === null || rawFragment === "") return undefined; // an unreadable target was already a diagnostic
   const fragment = safeDecode(rawFragment);
   const key = fragment.toLowerCase();
@@ -386,7 +427,7 @@ function anchorProblem(rawFragment: string, query: string, anchors: Anchors | nu
   // `?plain=1` shows a markdown file as source, where GitHub's line anchors work.
   if (PLAIN_VIEW.test(query) && LINE_ANCHOR.test(fragment)) return undefined;
   const hint = closestAnchor(key, [...listAnchors(anchors)]);
-  return `no heading #${fragment} in ${file}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
+  return `no heading #${fragment} in ${typeof file === "string" ? file : file()}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
 }
 
 function closestAnchor(key: string, anchors: readonly string[]): string | undefined {
@@ -418,17 +459,30 @@ function closest(word: string, candidates: Iterable<string>, max: number): strin
   return best;
 }
 
+/** Rows of editDistance, grown as needed and reused: it runs for every candidate of every hint. */
+let previousRow = new Uint32Array(64);
+let currentRow = new Uint32Array(64);
+
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
-  let prev = new Uint32Array(b.length + 1);
-  let row = new Uint32Array(b.length + 1);
+  if (previousRow.length <= b.length) {
+    previousRow = new Uint32Array(b.length + 1);
+    currentRow = new Uint32Array(b.length + 1);
+  }
+  let prev = previousRow;
+  let row = currentRow;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     row[0] = i;
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const value = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      // min(deletion, insertion, substitution), without Math.min's three-argument call
+      let value = (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const deletion = (prev[j] as number) + 1;
+      if (deletion < value) value = deletion;
+      const insertion = (row[j - 1] as number) + 1;
+      if (insertion < value) value = insertion;
       row[j] = value;
       if (value < rowMin) rowMin = value;
     }
@@ -520,11 +574,14 @@ const PARALLEL_FROM = 2000;
 function defaultWorkers(files: number): number {
   // Workers run the compiled scan-worker.js; from TypeScript sources (tests) there is none to run.
   if (files < PARALLEL_FROM || !import.meta.url.endsWith(".js")) return 0;
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  // Reading and scanning a file now costs about what checking its links costs here: one worker per CPU
+  // besides this thread keeps both busy; more only compete for the same cores.
+  const cpus = availableParallelism();
+  return cpus < 2 ? 0 : Math.min(cpus - 1, 8);
 }
 
 interface WorkerBatch {
-  results: { file: string; scan: MarkdownScan | undefined }[];
+  results: { file: string; scan: WireScan | undefined }[];
   diagnostics: Diagnostic[];
 }
 
@@ -533,7 +590,7 @@ async function scanInWorkers(
   files: readonly string[],
   rel: (abs: string) => string,
   count: number,
-  onResult: (fileAbs: string, scan: MarkdownScan | undefined, diagnostics: Diagnostic[]) => void,
+  onResult: (fileAbs: string, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
 ): Promise<void> {
   const share = Math.ceil(files.length / count);
   const jobs: Promise<void>[] = [];

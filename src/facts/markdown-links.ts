@@ -124,18 +124,73 @@ const HTML_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>/g;
 // run without "=" was re-read from each of its characters (quadratic).
 const HTML_ATTR = /(?<![-a-zA-Z0-9_:.])([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
 const PLAIN_HEADING = /^[\w -]*$/;
+const SPACES = / /g;
 const FRONT_MATTER = /^---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 /**
  * Reads one markdown document: its links and images (reference links resolved; code spans and fences
- * ignored, as markdown-it does) and the fragments it defines. Pure; never throws on content.
+ * ignored, as markdown-it does) and the fragments it defines. Pure; never throws on content. This is the
+ * reference reading: link-scanner.ts reads the common subset of markdown faster and must agree with it.
  */
 export function scanMarkdown(source: string): MarkdownScan {
-  const text = blankFrontMatter(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+  const scan = createDocumentScan(prepareText(source));
+  const tokens = md.parse(scan.text, scan.env);
+  let blockLine = 0;
+  let inHeading = false;
+  for (const token of tokens) {
+    if (token.map) blockLine = token.map[0];
+    switch (token.type) {
+      case "heading_open":
+        inHeading = true;
+        break;
+      case "heading_close":
+        inHeading = false;
+        break;
+      case "inline":
+        if (inHeading) scan.anchors.add(scan.slugs(headingText(token.children)));
+        scan.scanInline(token.children, blockLine);
+        break;
+      case "html_block":
+        scan.scanHtml(token.content, blockLine);
+        break;
+      default:
+        break;
+    }
+  }
+  return { links: scan.links, anchors: scan.anchors };
+}
+
+/** The text a document is read from: without a byte-order mark, its front matter blanked. */
+export function prepareText(source: string): string {
+  return blankFrontMatter(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+}
+
+/**
+ * One document's scan in progress: what it found so far and how a link, an HTML fragment or a block's
+ * inline tokens are added. Both readings (scanMarkdown and link-scanner.ts) add through it, so a link's
+ * line, column and target are computed by the same code whichever reading found it.
+ */
+export interface DocumentScan {
+  /** The prepared text (see prepareText). */
+  readonly text: string;
+  /** markdown-it's environment for this document (reference definitions, once parsed). */
+  readonly env: Record<string, unknown>;
+  readonly links: MarkdownLink[];
+  readonly anchors: Set<string>;
+  /** The heading id for a heading's text (GitHub's rules, repeats numbered in call order). */
+  readonly slugs: (text: string) => string;
+  /** Adds a link found on 0-based line `line0`; `written` is its destination as written when not `href`. */
+  addLink(href: string, line0: number, written: string | undefined): void;
+  /** Adds the links (a href, img src) and anchors (id, a name) of raw HTML starting on `line0`. */
+  scanHtml(html: string, line0: number): void;
+  /** Adds the links of a block's inline tokens, the block starting on `line0`. */
+  scanInline(children: Token[] | null, line0: number): void;
+}
+
+export function createDocumentScan(text: string): DocumentScan {
   const lines = lineStarts(text);
   const links: MarkdownLink[] = [];
   const anchors = new Set<string>();
-  const slugs = createSlugger();
   // Where the previous link on the same line ended, so two links to one target get their own columns.
   let cursorLine = -1;
   let cursor = 0;
@@ -210,31 +265,34 @@ export function scanMarkdown(source: string): MarkdownScan {
     }
   };
 
-  const tokens = md.parse(text, {});
-  let blockLine = 0;
-  let inHeading = false;
-  for (const token of tokens) {
-    if (token.map) blockLine = token.map[0];
-    switch (token.type) {
-      case "heading_open":
-        inHeading = true;
-        break;
-      case "heading_close":
-        inHeading = false;
-        break;
-      case "inline":
-        if (inHeading) anchors.add(slugs(headingText(token.children)));
-        scanInline(token.children, blockLine);
-        break;
-      case "html_block":
-        scanHtml(token.content, blockLine);
-        break;
-      default:
-        break;
-    }
-  }
-  return { links, anchors };
+  return { text, env: {}, links, anchors, slugs: createSlugger(), addLink, scanHtml, scanInline };
 }
+
+/**
+ * A paragraph's (or any non-heading block's) inline content read exactly as scanMarkdown reads it: the
+ * lean inline parser, and only when it holds a character a link can start with.
+ */
+export function scanParagraphContent(scan: DocumentScan, content: string, line0: number): void {
+  if (!MAY_LINK.test(content)) return;
+  const children: Token[] = [];
+  lean.inline.parse(content, lean, scan.env, children);
+  scan.scanInline(children, line0);
+}
+
+/** A heading's inline content read exactly as scanMarkdown reads it: its anchor, then its links. */
+export function scanHeadingContent(scan: DocumentScan, content: string, line0: number): void {
+  if (PLAIN_INLINE.test(content)) {
+    scan.anchors.add(scan.slugs(content));
+    return;
+  }
+  const children: Token[] = [];
+  md.inline.parse(content, md, scan.env, children);
+  scan.anchors.add(scan.slugs(headingText(children)));
+  scan.scanInline(children, line0);
+}
+
+/** markdown-it's own helpers and link validation, for a reader that must agree with it to the character. */
+export const markdownItHelpers = { parseLinkDestination: lean.helpers.parseLinkDestination, parseLinkTitle: lean.helpers.parseLinkTitle, validateLink: (url: string) => lean.validateLink(url) };
 
 /**
  * GitHub's heading ids for one page, as github-slugger's `GithubSlugger#slug` makes them: lower case,
@@ -244,7 +302,7 @@ export function scanMarkdown(source: string): MarkdownScan {
 function createSlugger(): (text: string) => string {
   const seen = new Map<string, number>();
   return (text) => {
-    const base = PLAIN_HEADING.test(text) ? text.toLowerCase().replaceAll(" ", "-") : slug(text);
+    const base = PLAIN_HEADING.test(text) ? text.toLowerCase().replace(SPACES, "-") : slug(text);
     let result = base;
     while (seen.has(result)) {
       const n = (seen.get(base) ?? 0) + 1;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../ingest/types.js";
-import { scanMarkdown, type MarkdownScan } from "./markdown-links.js";
+import { scanLinks } from "./link-scanner.js";
+import type { MarkdownScan } from "./markdown-links.js";
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
@@ -18,7 +19,7 @@ export function scanFile(fileAbs: string, file: string, diagnostics: Diagnostic[
     return undefined;
   }
   try {
-    return scanMarkdown(content);
+    return scanLinks(content);
   } catch (error) {
     diagnostics.push({ level: "warning", code: "docs.parse-failed", message: `${file}: could not be parsed as markdown (${asError(error).message}); its links were not checked`, file });
     return undefined;

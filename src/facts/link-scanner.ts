@@ -1,0 +1,346 @@
+import {
+  createDocumentScan,
+  markdownItHelpers,
+  prepareText,
+  scanHeadingContent,
+  scanMarkdown,
+  scanParagraphContent,
+  type DocumentScan,
+  type MarkdownScan,
+} from "./markdown-links.js";
+
+/**
+ * Reads a markdown document's links and anchors as scanMarkdown (markdown-it) does — the same links,
+ * lines, columns and anchors, in the same order — but without building markdown-it's token trees for
+ * the common subset of markdown: ATX headings, paragraphs, fenced code and blank lines at the left margin,
+ * with inline links, images, code spans and escapes. One pass over the text, no regex on it; memory is
+ * the text and what is found.
+ *
+ * Anything outside that subset hands the work to markdown-it, so that it is never guessed: a line that
+ * could open a list, quote, table, HTML block, setext heading, thematic break or indented code (or any
+ * indented line outside a fence), a reference definition anywhere (`]:`), CR or NUL characters, make the
+ * whole document go to scanMarkdown, because such blocks change how every later line is read. Inside a
+ * paragraph, raw HTML, autolinks, bare URLs and link text with brackets, code, escapes or URLs make that
+ * one paragraph go to markdown-it's inline parser (a paragraph's inline content is read on its own), as
+ * does a heading with any inline syntax (its anchor depends on emphasis and code).
+ * test/facts/link-scanner.test.ts compares both readings on every kind of input.
+ */
+export function scanLinks(source: string): MarkdownScan {
+  const text = prepareText(source);
+  if (text.includes("]:") || text.includes("\r") || text.includes("\0")) return scanMarkdown(source);
+  const scan = createDocumentScan(text);
+  return scanBlocks(scan) ? { links: scan.links, anchors: scan.anchors } : scanMarkdown(source);
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const BACKTICK = 0x60;
+const TILDE = 0x7e;
+const BACKSLASH = 0x5c;
+const BANG = 0x21;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const LESS_THAN = 0x3c;
+const COLON = 0x3a;
+const SLASH = 0x2f;
+
+/** First characters of a line that may start a block this reader leaves to markdown-it (see scanLinks). */
+const HANDED_OVER = new Uint8Array(128);
+for (const ch of "-*+_=><|: \t") HANDED_OVER[ch.charCodeAt(0)] = 1;
+
+const isSpace = (code: number) => code === SPACE || code === TAB;
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+
+/** The blocks of the document, line by line; false when a line needs markdown-it's block parser. */
+function scanBlocks(scan: DocumentScan): boolean {
+  const text = scan.text;
+  const length = text.length;
+  let line = 0;
+  let start = 0;
+  // The open paragraph: its first line and where that line starts, and where its last line ends.
+  let paragraphLine = -1;
+  let paragraphStart = 0;
+  let paragraphEnd = 0;
+  const closeParagraph = () => {
+    if (paragraphLine === -1) return;
+    scanInlineContent(scan, asciiTrim(text.slice(paragraphStart, paragraphEnd)), paragraphLine);
+    paragraphLine = -1;
+  };
+
+  while (start < length) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? length : newline;
+    const first = text.charCodeAt(start);
+    if (isBlank(text, start, end)) {
+      closeParagraph();
+    } else if (first < 128 && HANDED_OVER[first] === 1) {
+      return false;
+    } else if (isDigit(first) && isOrderedListMarker(text, start, end)) {
+      return false;
+    } else if (first === HASH && headingContentStart(text, start, end) !== -1) {
+      closeParagraph();
+      scanHeadingContent(scan, headingContent(text, headingContentStart(text, start, end), end), line);
+    } else if ((first === BACKTICK || first === TILDE) && isFenceOpener(text, start, end)) {
+      closeParagraph();
+      const closed = fenceEnd(text, start, end);
+      // The fence runs to its closing line (or to the end of the document); its lines are not read.
+      line += countNewlines(text, end, closed.end);
+      start = closed.end;
+      if (start < length) start++;
+      line++;
+      continue;
+    } else if (paragraphLine === -1) {
+      paragraphLine = line;
+      paragraphStart = start;
+      paragraphEnd = end;
+    } else {
+      paragraphEnd = end;
+    }
+    line++;
+    start = end + 1;
+  }
+  closeParagraph();
+  return true;
+}
+
+/** Only spaces and tabs (markdown-it's empty line). */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** `1.` / `12)` followed by a space, tab or the line's end: markdown-it's ordered list marker. */
+function isOrderedListMarker(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  const code = text.charCodeAt(i);
+  if (i >= end || (code !== 0x2e && code !== CLOSE_PAREN)) return false;
+  return i + 1 >= end || isSpace(text.charCodeAt(i + 1));
+}
+
+/** After the `#`s of an ATX heading (markdown-it's rule: 1–6 then a space, tab or the end), or -1. */
+function headingContentStart(text: string, start: number, end: number): number {
+  let pos = start + 1;
+  let level = 1;
+  while (pos < end && text.charCodeAt(pos) === HASH && level <= 6) {
+    level++;
+    pos++;
+  }
+  if (level > 6 || (pos < end && !isSpace(text.charCodeAt(pos)))) return -1;
+  return pos;
+}
+
+/** The heading's text: markdown-it's cut of trailing spaces and a closing `#` sequence, trimmed. */
+function headingContent(text: string, pos: number, end: number): string {
+  let max = end;
+  while (max > pos && isSpace(text.charCodeAt(max - 1))) max--;
+  let hashes = max;
+  while (hashes > pos && text.charCodeAt(hashes - 1) === HASH) hashes--;
+  if (hashes > pos && isSpace(text.charCodeAt(hashes - 1))) max = hashes;
+  return asciiTrim(text.slice(pos, max));
+}
+
+/** Three or more backticks or tildes; after backticks, no backtick on the rest of the line. */
+function isFenceOpener(text: string, start: number, end: number): boolean {
+  const marker = text.charCodeAt(start);
+  let pos = start;
+  while (pos < end && text.charCodeAt(pos) === marker) pos++;
+  if (pos - start < 3) return false;
+  return marker !== BACKTICK || text.indexOf("`", pos) === -1 || text.indexOf("`", pos) >= end;
+}
+
+/**
+ * Where the fence opened on [start, end) closes: the end of its closing line (same marker, at least as
+ * long, indented less than four columns, nothing after but spaces), or the document's end.
+ */
+function fenceEnd(text: string, start: number, end: number): { end: number } {
+  const marker = text.charCodeAt(start);
+  let length = 0;
+  while (start + length < end && text.charCodeAt(start + length) === marker) length++;
+  let lineEnd = end;
+  while (lineEnd < text.length) {
+    const from = lineEnd + 1;
+    const newline = text.indexOf("\n", from);
+    lineEnd = newline === -1 ? text.length : newline;
+    // Indentation in columns, a tab reaching the next multiple of four (markdown-it's sCount).
+    let pos = from;
+    let columns = 0;
+    for (; pos < lineEnd; pos++) {
+      const code = text.charCodeAt(pos);
+      if (code === SPACE) columns++;
+      else if (code === TAB) columns += 4 - (columns % 4);
+      else break;
+    }
+    if (columns >= 4 || text.charCodeAt(pos) !== marker || pos >= lineEnd) continue;
+    const run = pos;
+    while (pos < lineEnd && text.charCodeAt(pos) === marker) pos++;
+    if (pos - run < length) continue;
+    while (pos < lineEnd && isSpace(text.charCodeAt(pos))) pos++;
+    if (pos < lineEnd) continue;
+    return { end: lineEnd };
+  }
+  return { end: text.length };
+}
+
+/**
+ * A paragraph's inline content: links and images with plain text, code spans and escapes around them,
+ * read as markdown-it's lean inline parser (markdown-links.ts) reads them. At the first thing it leaves to
+ * markdown-it, the paragraph is read by that parser instead (nothing found in it is kept twice: links are
+ * added only once the whole paragraph has been read here).
+ */
+function scanInlineContent(scan: DocumentScan, content: string, line0: number): void {
+  const found = readInline(content, line0);
+  if (found === null) {
+    scanParagraphContent(scan, content, line0);
+    return;
+  }
+  for (let i = 0; i < found.length; i += 2) scan.addLink(found[i] as string, found[i + 1] as number, undefined);
+}
+
+/** Characters where inline syntax this reader handles (or hands over) can start. */
+const INLINE_STOP = new Uint8Array(128);
+for (const ch of "\n`\\[!<:") INLINE_STOP[ch.charCodeAt(0)] = 1;
+
+/** [href, line, href, line, …] of the content's links and images, or null when markdown-it must read it. */
+function readInline(content: string, line0: number): (string | number)[] | null {
+  const found: (string | number)[] = [];
+  const max = content.length;
+  let line = line0;
+  let pos = 0;
+  while (pos < max) {
+    const code = content.charCodeAt(pos);
+    if (code >= 128 || INLINE_STOP[code] === 0) {
+      pos++; // plain text, most of a paragraph: one table look-up per character
+    } else if (code === NEWLINE) {
+      line++;
+      pos++;
+    } else if (code === BACKTICK) {
+      pos = codeSpanEnd(content, pos, max);
+    } else if (code === BACKSLASH) {
+      // markdown-it's escape takes the next character whatever it is; before a newline it is a hard break.
+      if (pos + 1 < max && content.charCodeAt(pos + 1) === NEWLINE) line++;
+      pos += pos + 1 < max ? 2 : 1;
+    } else if (code === OPEN_BRACKET || (code === BANG && content.charCodeAt(pos + 1) === OPEN_BRACKET)) {
+      const isImage = code === BANG;
+      const label = isImage ? pos + 1 : pos;
+      const labelEnd = plainLabelEnd(content, label, max);
+      if (labelEnd === -2) return null;
+      const link = labelEnd === -1 ? null : inlineLinkEnd(content, labelEnd + 1, max);
+      if (link === null) {
+        // Not a link: markdown-it takes this one character as text and goes on inside the brackets.
+        pos++;
+        continue;
+      }
+      found.push(link.href, line);
+      // Line breaks inside a link's text are tokens scanMarkdown counts; inside an image's alt text they are not.
+      if (!isImage) line += countNewlines(content, label, labelEnd);
+      pos = link.end;
+    } else if (code === LESS_THAN) {
+      return null; // an autolink or raw HTML
+    } else if (code === COLON && content.charCodeAt(pos + 1) === SLASH && content.charCodeAt(pos + 2) === SLASH) {
+      return null; // a bare URL, which markdown-it's linkify reads
+    } else {
+      pos++;
+    }
+  }
+  return found;
+}
+
+/** Past the code span opened by the backticks at `pos`, or past those backticks when none closes it. */
+function codeSpanEnd(content: string, pos: number, max: number): number {
+  const start = pos;
+  while (pos < max && content.charCodeAt(pos) === BACKTICK) pos++;
+  const opener = pos - start;
+  let matchEnd = pos;
+  for (let at = content.indexOf("`", matchEnd); at !== -1; at = content.indexOf("`", matchEnd)) {
+    matchEnd = at + 1;
+    while (matchEnd < max && content.charCodeAt(matchEnd) === BACKTICK) matchEnd++;
+    if (matchEnd - at === opener) return matchEnd;
+  }
+  return pos;
+}
+
+/**
+ * The `]` that closes the link text opened at `open`, -1 when none does, or -2 when the text holds
+ * something whose reading markdown-it's label parser decides by its inline rules (brackets, code, HTML,
+ * escapes, URLs).
+ */
+function plainLabelEnd(content: string, open: number, max: number): number {
+  for (let pos = open + 1; pos < max; pos++) {
+    const code = content.charCodeAt(pos);
+    if (code === CLOSE_BRACKET) return pos;
+    if (code === OPEN_BRACKET || code === BACKTICK || code === LESS_THAN || code === BACKSLASH) return -2;
+    if (code === COLON && content.charCodeAt(pos + 1) === SLASH && content.charCodeAt(pos + 2) === SLASH) return -2;
+  }
+  return -1;
+}
+
+const isLinkSpace = (code: number) => code === SPACE || code === TAB || code === NEWLINE;
+
+/**
+ * markdown-it's inline link after the `]` (its link and image rules, which agree here): `(`, destination,
+ * optional title, `)`. The destination as written (scanMarkdown does not percent-encode) and the position
+ * after `)`, or null when it is not one (then, with no reference definitions, it is not a link at all).
+ */
+function inlineLinkEnd(content: string, pos: number, max: number): { href: string; end: number } | null {
+  if (pos >= max || content.charCodeAt(pos) !== OPEN_PAREN) return null;
+  pos++;
+  while (pos < max && isLinkSpace(content.charCodeAt(pos))) pos++;
+  if (pos >= max) return null;
+  let href = "";
+  const destination = plainDestination(content, pos, max) ?? markdownItHelpers.parseLinkDestination(content, pos, max);
+  if (destination.ok) {
+    // validateLink only refuses a few schemes, so a destination without ":" needs no check.
+    if (!destination.str.includes(":") || markdownItHelpers.validateLink(destination.str)) {
+      href = destination.str;
+      pos = destination.pos;
+    }
+    const start = pos;
+    while (pos < max && isLinkSpace(content.charCodeAt(pos))) pos++;
+    if (pos < max && start !== pos) {
+      const title = markdownItHelpers.parseLinkTitle(content, pos, max);
+      if (title.ok) {
+        pos = title.pos;
+        while (pos < max && isLinkSpace(content.charCodeAt(pos))) pos++;
+      }
+    }
+  }
+  if (pos >= max || content.charCodeAt(pos) !== CLOSE_PAREN) return null;
+  return { href, end: pos + 1 };
+}
+
+/**
+ * A destination with nothing for markdown-it's parseLinkDestination to interpret (no `<`, backslash,
+ * parenthesis or entity), which it would return as written: the run up to a space, control character or
+ * `)`. Null when the destination needs that parser.
+ */
+function plainDestination(content: string, start: number, max: number): { ok: boolean; pos: number; str: string } | null {
+  let pos = start;
+  for (; pos < max; pos++) {
+    const code = content.charCodeAt(pos);
+    if (code <= SPACE || code === CLOSE_PAREN || code === 0x7f) break;
+    if (code === OPEN_PAREN || code === BACKSLASH || code === 0x26 || code === LESS_THAN) return null;
+  }
+  return pos === start ? null : { ok: true, pos, str: content.slice(start, pos) };
+}
+
+/** markdown-it's asciiTrim: spaces, tabs, CR and LF off both ends (not Unicode spaces). */
+function asciiTrim(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isTrimmable(text.charCodeAt(start))) start++;
+  while (end > start && isTrimmable(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+const isTrimmable = (code: number) => code === SPACE || code === TAB || code === NEWLINE || code === 0x0d;
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
