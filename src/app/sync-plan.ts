@@ -1,9 +1,5 @@
-import { taskMaxAttempts } from "../plan/execution.js";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { loadPlan } from "../config/load-plan.js";
-import { criticalPath } from "../plan/critical-path.js";
-import { planOrder } from "../plan/order.js";
 import type { Plan } from "../plan/types.js";
 import type { StoredPlan, Store } from "../store/types.js";
 import { QueueError } from "./queue/errors.js";
@@ -39,6 +35,9 @@ export async function syncPlan(store: Store, planPath: string, options: { cwd: s
   const hash = createHash("sha256").update(bytes).digest("hex");
   const current = await store.getPlan({ content: false });
   if (current?.hash === hash) return { stored: current, imported: false };
+  // Loaded here, not at the top: an unchanged plan (every `task next` an agent runs in a loop) needs neither the
+  // YAML parser nor the plan schema (zod, ~100 modules), and loading them was most of that command's start-up.
+  const { loadPlan } = await import("../config/load-plan.js");
   const loaded = await loadPlan(planPath, { cwd: options.cwd });
   const { stored } = await importLoaded(store, loaded.plan, loaded.hash, planPath, options.at);
   return { stored, imported: true };
@@ -68,6 +67,8 @@ export function phaseWaits(plan: Plan): Record<string, string[]> {
 
 /** Imports a validated plan, its tasks in the plan order (src/plan/order.ts), which is the order the queue hands them out in. */
 export async function importLoaded(store: Store, plan: Plan, hash: string, source: string, at: string): Promise<{ stored: StoredPlan; changed: boolean }> {
+  // On demand, as loadPlan above: only an import needs the plan's analysis.
+  const [{ criticalPath }, { planOrder }, { taskMaxAttempts }] = await Promise.all([import("../plan/critical-path.js"), import("../plan/order.js"), import("../plan/execution.js")]);
   const timing = criticalPath(plan);
   const slack = new Map(timing.tasks.map((t) => [t.id, t.slack]));
   const kinds = new Map(plan.agents.map((a) => [a.id, a.kind]));

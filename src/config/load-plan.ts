@@ -6,9 +6,9 @@ import { ShipgateError } from "../errors.js";
 import { planLineIndex } from "../plan/plan-lines.js";
 import type { Plan } from "../plan/types.js";
 import { validatePlan } from "../plan/validate-plan.js";
+import { PLAN_FILE } from "./plan-file.js";
 
-/** The plan file `shipgate plan …` reads when --plan is not given. */
-export const PLAN_FILE = "shipgate.plan.yaml";
+export { PLAN_FILE };
 
 /** A plan file, read and validated. */
 export interface LoadedPlan {

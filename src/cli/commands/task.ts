@@ -44,7 +44,7 @@ const progress = (io: CliIo) => (event: QueueProgress) => {
 export async function withQueue<T>(options: TaskOptions, io: CliIo, work: (ctx: QueueContext) => Promise<T>, { readOnly = false } = {}): Promise<T> {
   // A malformed SHIPGATE_NOW is refused before anything is opened.
   const at = now(io.env);
-  const [{ withStore }, { syncPlan }, { PLAN_FILE }] = await Promise.all([import("../../store/open-store.js"), import("../../app/sync-plan.js"), import("../../config/load-plan.js")]);
+  const [{ withStore }, { syncPlan }, { PLAN_FILE }] = await Promise.all([import("../../store/open-store.js"), import("../../app/sync-plan.js"), import("../../config/plan-file.js")]);
   const planFile = resolve(options.cwd, options.plan ?? PLAN_FILE);
   try {
     return await withStore(options.db, { cwd: options.cwd, at, emptyIfMissing: readOnly }, async (store) => {
@@ -79,7 +79,8 @@ function line(t: TaskRecord): string {
 
 /** `shipgate task list`. */
 export async function taskListCommand(options: TaskOptions, io: CliIo): Promise<number> {
-  const { listTasks, TASK_STATES } = await import("../../app/queue.js");
+  // The read use cases on their own, not the queue's index: list and next need none of the claim and finish modules.
+  const { listTasks, TASK_STATES } = await import("../../app/queue/read.js");
   const state = options.state as TaskState | undefined;
   if (state !== undefined && !TASK_STATES.includes(state)) {
     throw new ShipgateError("USAGE", `[task] --state must be one of ${TASK_STATES.join(", ")} (got "${options.state}")`);
@@ -93,7 +94,7 @@ export async function taskListCommand(options: TaskOptions, io: CliIo): Promise<
 /** `shipgate task next --agent A`: the next ready task (dependencies done; priority, least slack, id). Does not claim it. */
 export async function taskNextCommand(options: TaskOptions, io: CliIo): Promise<number> {
   const agent = agentOf(options, io, !options.any);
-  const { nextTask } = await import("../../app/queue.js");
+  const { nextTask } = await import("../../app/queue/read.js");
   const next = await withQueue(options, io, (ctx) => nextTask(ctx, { agent, any: options.any }), { readOnly: true });
   if (options.json) {
     io.stdout(`${JSON.stringify(next.task ?? null, null, 2)}\n`);
