@@ -48,6 +48,8 @@ export const MAX_XML_DEPTH = 1000;
 const SHORT_REMAINDER = 64;
 /** How many element and attribute names the reader remembers for reuse: a report uses a few dozen. */
 const MAX_NAMES = 1024;
+/** Longest value `decode` assembles from character codes (passed as arguments, so they must stay few). */
+const SHORT_VALUE = 512;
 /** Longest entity reference held back at the end of a chunk ("&#x10FFFF;" and any name a report uses). */
 const MAX_ENTITY = 32;
 
@@ -86,6 +88,8 @@ class XmlReader {
   private unknownEntities = 0;
   /** Attribute names seen, by first character and length (see `open`). */
   private readonly names = new Map<number, string>();
+  /** Character codes of the value `decode` is assembling (reused: one array for the whole file). */
+  private readonly codes: number[] = [];
   /** Element names seen, the same way. */
   private readonly tagNames = new Map<number, string>();
   /** Chunks that arrived while unfinished markup at `pos` waited for its end; `waiting` finds that end. */
@@ -281,7 +285,7 @@ class XmlReader {
     let name = this.tagNames.get(nameKey);
     if (name === undefined || !buf.startsWith(name, lt + 1)) {
       name = buf.slice(lt + 1, at);
-      if (at - lt - 1 < 1024 && this.tagNames.size < MAX_NAMES) this.tagNames.set(nameKey, name);
+      if (at - lt - 1 < 1024 && this.tagNames.size < MAX_NAMES) this.tagNames.set(nameKey, (name = internalized(name)));
     }
     if (this.handler.wantsAttributes?.(name) === false) {
       const end = tagEnd(buf, at);
@@ -319,7 +323,7 @@ class XmlReader {
           if (eq === -1 && buf.indexOf(">", at) === -1) return -1;
           this.fail(this.lineAt(lt), `malformed attribute in <${name}> near "${buf.slice(at, at + 30).trim()}"`);
         }
-        if (key !== -1 && eq - at === attrName.length && this.names.size < MAX_NAMES) this.names.set(key, attrName);
+        if (key !== -1 && eq - at === attrName.length && this.names.size < MAX_NAMES) this.names.set(key, (attrName = internalized(attrName)));
       }
       let q = eq + 1;
       c = buf.charCodeAt(q);
@@ -378,8 +382,37 @@ class XmlReader {
     if (end > start && this.handler.wantsText?.()) this.handler.onText?.(this.buf.slice(start, end));
   }
 
-  /** Decodes entity references. A hand loop: a regex replace with a callback was a third of all parse time. */
+  /**
+   * Decodes entity references. A hand loop: a regex replace with a callback was a third of all parse time.
+   * A short value (a test name) is assembled from its character codes into one new flat string: joining
+   * pieces made a string per piece and per join, and the caller's copy (`detach`) flattened them again.
+   */
   private decode(raw: string): string {
+    const len = raw.length;
+    if (len > SHORT_VALUE) return this.decodeLong(raw);
+    const codes = this.codes;
+    let n = 0;
+    for (let i = 0; i < len; i++) {
+      const c = raw.charCodeAt(i);
+      const semi = c === 38 /* & */ ? raw.indexOf(";", i + 1) : -1;
+      if (semi === -1) {
+        codes[n++] = c;
+        continue;
+      }
+      const named = namedEntity(raw, i + 1, semi);
+      if (named !== undefined) {
+        codes[n++] = named;
+      } else {
+        const text = this.reference(raw, i, semi);
+        for (let j = 0; j < text.length; j++) codes[n++] = text.charCodeAt(j);
+      }
+      i = semi;
+    }
+    codes.length = n;
+    return String.fromCharCode.apply(null, codes);
+  }
+
+  private decodeLong(raw: string): string {
     let out = "";
     let from = 0;
     for (let amp = raw.indexOf("&"); amp !== -1; amp = raw.indexOf("&", from)) {
@@ -387,24 +420,21 @@ class XmlReader {
       if (semi === -1) break;
       out += raw.slice(from, amp);
       from = semi + 1;
-      // The five XML entities, told apart by their characters rather than by slicing each reference out.
       const named = namedEntity(raw, amp + 1, semi);
-      if (named !== undefined) {
-        out += named;
-        continue;
-      }
-      const ref = raw.slice(amp + 1, semi);
-      let code = NaN;
-      if (/^#x[0-9a-fA-F]+$/.test(ref)) code = parseInt(ref.slice(2), 16);
-      else if (/^#[0-9]+$/.test(ref)) code = parseInt(ref.slice(1), 10);
-      if (code > 0 && code <= 0x10ffff) {
-        out += String.fromCodePoint(code);
-      } else {
-        if (/^[A-Za-z_][\w.-]*$/.test(ref)) this.unknownEntities++;
-        out += raw.slice(amp, semi + 1);
-      }
+      out += named !== undefined ? String.fromCharCode(named) : this.reference(raw, amp, semi);
     }
     return out + raw.slice(from);
+  }
+
+  /** What the reference from `amp` to `semi` (its `;`) stands for, other than the five XML entities; counts unknown entities. */
+  private reference(raw: string, amp: number, semi: number): string {
+    const ref = raw.slice(amp + 1, semi);
+    let code = NaN;
+    if (/^#x[0-9a-fA-F]+$/.test(ref)) code = parseInt(ref.slice(2), 16);
+    else if (/^#[0-9]+$/.test(ref)) code = parseInt(ref.slice(1), 10);
+    if (code > 0 && code <= 0x10ffff) return String.fromCodePoint(code);
+    if (/^[A-Za-z_][\w.-]*$/.test(ref)) this.unknownEntities++;
+    return raw.slice(amp, semi + 1);
   }
 
   private countLines(upTo: number): void {
@@ -433,17 +463,26 @@ class XmlReader {
   }
 }
 
-/** The character one of the five XML entities between `from` and `semi` (its `;`) stands for, or undefined. */
-function namedEntity(raw: string, from: number, semi: number): string | undefined {
+/**
+ * `name` as V8's one copy of that string (the one the handler's literals, like "testcase", are): comparing
+ * it with them is then a pointer comparison, and using it as a property key needs no string-table lookup.
+ * A property key is internalized, so the key of a one-property object is.
+ */
+function internalized(name: string): string {
+  return Object.keys({ [name]: 0 })[0] ?? name;
+}
+
+/** The character code one of the five XML entities between `from` and `semi` (its `;`) stands for, or undefined. */
+function namedEntity(raw: string, from: number, semi: number): number | undefined {
   const c = raw.charCodeAt(from);
   switch (semi - from) {
     case 2:
       if (raw.charCodeAt(from + 1) !== 116 /* t */) return undefined;
-      return c === 108 /* l */ ? "<" : c === 103 /* g */ ? ">" : undefined;
+      return c === 108 /* l */ ? 60 /* < */ : c === 103 /* g */ ? 62 /* > */ : undefined;
     case 3:
-      return c === 97 && raw.startsWith("amp", from) ? "&" : undefined;
+      return c === 97 && raw.startsWith("amp", from) ? 38 /* & */ : undefined;
     case 4:
-      return c === 113 && raw.startsWith("quot", from) ? '"' : c === 97 && raw.startsWith("apos", from) ? "'" : undefined;
+      return c === 113 && raw.startsWith("quot", from) ? 34 /* " */ : c === 97 && raw.startsWith("apos", from) ? 39 /* ' */ : undefined;
   }
   return undefined;
 }

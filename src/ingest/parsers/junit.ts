@@ -162,8 +162,8 @@ export const junitParser: ReportParser = {
             flaky: undefined,
             reportLine: line,
           };
-          const declared = (attrs.status ?? attrs.result ?? "").toLowerCase();
-          if (NOT_RUN.has(declared)) tc.status = "skipped";
+          const declared = attrs.status ?? attrs.result;
+          if (declared !== undefined && NOT_RUN.has(declared.toLowerCase())) tc.status = "skipped";
           current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
           depthInCase = 0;
         }
