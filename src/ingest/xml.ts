@@ -29,7 +29,8 @@ export function detach(text: string): string {
   return text.length < 13 ? text : (" " + text).slice(1);
 }
 
-const NAME = /[^\s/>=]+/y;
+/** A character that ends a tag name (NAME's complement): JavaScript's `\s` (Unicode white space too), `/`, `>`, `=`. */
+const NAME_END = /[\s/>=]/;
 const NO_ATTRS: Record<string, string> = Object.freeze({});
 
 /**
@@ -45,6 +46,10 @@ export const MAX_XML_DEPTH = 1000;
  * scan that reads each new chunk once, so a long tag costs linear time however many chunks it spans.
  */
 const SHORT_REMAINDER = 64;
+/** How many element and attribute names the reader remembers for reuse: a report uses a few dozen. */
+const MAX_NAMES = 1024;
+/** Longest value `decode` assembles from character codes (passed as arguments, so they must stay few). */
+const SHORT_VALUE = 512;
 /** Longest entity reference held back at the end of a chunk ("&#x10FFFF;" and any name a report uses). */
 const MAX_ENTITY = 32;
 
@@ -81,7 +86,12 @@ class XmlReader {
   private rootClosed = false;
   private started = false;
   private unknownEntities = 0;
+  /** Attribute names seen, by first character and length (see `open`). */
   private readonly names = new Map<number, string>();
+  /** Character codes of the value `decode` is assembling (reused: one array for the whole file). */
+  private readonly codes: number[] = [];
+  /** Element names seen, the same way. */
+  private readonly tagNames = new Map<number, string>();
   /** Chunks that arrived while unfinished markup at `pos` waited for its end; `waiting` finds that end. */
   private pending: string[] = [];
   private waiting: MarkupEnd | undefined;
@@ -197,7 +207,7 @@ class XmlReader {
       if (c === 47 /* / */) {
         const gt = buf.indexOf(">", lt);
         if (gt === -1) break;
-        this.close(buf.slice(lt + 2, gt).trim(), lt);
+        this.close(this.closingName(lt + 2, gt), lt);
         pos = gt + 1;
       } else if (c === 33 /* ! */) {
         if (buf.startsWith("<!--", lt)) {
@@ -236,15 +246,47 @@ class XmlReader {
     this.pos = pos;
   }
 
+  /**
+   * The name in a closing tag between `from` and `gt`, white space trimmed. Usually it is the open element's:
+   * compared in place, so that the common case allocates no string.
+   */
+  private closingName(from: number, gt: number): string {
+    const buf = this.buf;
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined && buf.startsWith(top, from)) {
+      let i = from + top.length;
+      let c = buf.charCodeAt(i);
+      while (c === 32 || c === 10 || c === 9 || c === 13) c = buf.charCodeAt(++i);
+      if (i === gt) return top;
+    }
+    return buf.slice(from, gt).trim();
+  }
+
   /** Parses an opening tag at `lt`; returns the position after it, or -1 when the chunk ends inside it. */
   private open(lt: number): number {
     const buf = this.buf;
-    NAME.lastIndex = lt + 1;
-    const nameMatch = NAME.exec(buf);
-    if (!nameMatch) this.fail(this.lineAt(lt), `malformed tag "${buf.slice(lt, lt + 20)}"`);
-    const name = nameMatch[0];
-    if (NAME.lastIndex >= buf.length) return -1;
-    let at = NAME.lastIndex;
+    const len = buf.length;
+    // The name ends at white space, "/", ">" or "=" (or the buffer's end: then the tag is incomplete).
+    let at = lt + 1;
+    for (; at < len; at++) {
+      const c = buf.charCodeAt(at);
+      if (c === 32 || c === 62 /* > */ || c === 47 /* / */ || c === 10 || c === 9 || c === 13 || c === 61 /* = */) break;
+      if (c > 127 || c < 32) {
+        if (NAME_END.test(buf[at] as string)) break;
+      }
+    }
+    if (at === lt + 1) {
+      if (at >= len) return -1;
+      this.fail(this.lineAt(lt), `malformed tag "${buf.slice(lt, lt + 20)}"`);
+    }
+    if (at >= len) return -1;
+    // Element names repeat: reuse the string seen last time for this first character and length.
+    const nameKey = (buf.charCodeAt(lt + 1) << 10) | (at - lt - 1);
+    let name = this.tagNames.get(nameKey);
+    if (name === undefined || !buf.startsWith(name, lt + 1)) {
+      name = buf.slice(lt + 1, at);
+      if (at - lt - 1 < 1024 && this.tagNames.size < MAX_NAMES) this.tagNames.set(nameKey, (name = internalized(name)));
+    }
     if (this.handler.wantsAttributes?.(name) === false) {
       const end = tagEnd(buf, at);
       if (end !== -1) {
@@ -254,12 +296,12 @@ class XmlReader {
       // Incomplete or malformed: the full path below tells which.
     }
     const attrs: Record<string, string> = {};
-    const len = buf.length;
     // Attributes by hand (indexOf, no regex match arrays): this loop is the hottest code of a JUnit parse.
+    // No read goes past the buffer's end: after one such read V8 recompiles this loop into slower code.
     for (;;) {
-      let c = buf.charCodeAt(at);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = buf.charCodeAt(++at);
+      while (at < len && isSpace(buf.charCodeAt(at))) at++;
       if (at >= len) return -1;
+      let c = buf.charCodeAt(at);
       if (c === 62 /* > */) {
         this.opened(name, attrs, lt, false);
         return at + 1;
@@ -273,7 +315,7 @@ class XmlReader {
       const eq = buf.indexOf("=", at);
       // Attribute names repeat on every element: reuse the string seen last time for this first char and
       // length, so the property store does not look each new copy up in V8's string table again.
-      const key = eq === -1 ? -1 : (c << 10) | (eq - at);
+      const key = eq === -1 || eq - at >= 1024 ? -1 : (c << 10) | (eq - at);
       let attrName = this.names.get(key);
       if (attrName === undefined || !buf.startsWith(attrName, at)) {
         attrName = eq === -1 ? "" : buf.slice(at, eq).trimEnd();
@@ -282,12 +324,12 @@ class XmlReader {
           if (eq === -1 && buf.indexOf(">", at) === -1) return -1;
           this.fail(this.lineAt(lt), `malformed attribute in <${name}> near "${buf.slice(at, at + 30).trim()}"`);
         }
-        if (eq - at === attrName.length) this.names.set(key, attrName);
+        if (key !== -1 && eq - at === attrName.length && this.names.size < MAX_NAMES) this.names.set(key, (attrName = internalized(attrName)));
       }
       let q = eq + 1;
-      c = buf.charCodeAt(q);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = buf.charCodeAt(++q);
+      while (q < len && isSpace(buf.charCodeAt(q))) q++;
       if (q >= len) return -1;
+      c = buf.charCodeAt(q);
       if (c !== 34 && c !== 39) this.fail(this.lineAt(lt), `unquoted value of attribute ${attrName} in <${name}>`);
       const close = buf.indexOf(c === 34 ? '"' : "'", q + 1);
       if (close === -1) return -1;
@@ -341,8 +383,37 @@ class XmlReader {
     if (end > start && this.handler.wantsText?.()) this.handler.onText?.(this.buf.slice(start, end));
   }
 
-  /** Decodes entity references. A hand loop: a regex replace with a callback was a third of all parse time. */
+  /**
+   * Decodes entity references. A hand loop: a regex replace with a callback was a third of all parse time.
+   * A short value (a test name) is assembled from its character codes into one new flat string: joining
+   * pieces made a string per piece and per join, and the caller's copy (`detach`) flattened them again.
+   */
   private decode(raw: string): string {
+    const len = raw.length;
+    if (len > SHORT_VALUE) return this.decodeLong(raw);
+    const codes = this.codes;
+    let n = 0;
+    for (let i = 0; i < len; i++) {
+      const c = raw.charCodeAt(i);
+      const semi = c === 38 /* & */ ? raw.indexOf(";", i + 1) : -1;
+      if (semi === -1) {
+        codes[n++] = c;
+        continue;
+      }
+      const named = namedEntity(raw, i + 1, semi);
+      if (named !== undefined) {
+        codes[n++] = named;
+      } else {
+        const text = this.reference(raw, i, semi);
+        for (let j = 0; j < text.length; j++) codes[n++] = text.charCodeAt(j);
+      }
+      i = semi;
+    }
+    codes.length = n;
+    return String.fromCharCode.apply(null, codes);
+  }
+
+  private decodeLong(raw: string): string {
     let out = "";
     let from = 0;
     for (let amp = raw.indexOf("&"); amp !== -1; amp = raw.indexOf("&", from)) {
@@ -350,25 +421,21 @@ class XmlReader {
       if (semi === -1) break;
       out += raw.slice(from, amp);
       from = semi + 1;
-      const ref = raw.slice(amp + 1, semi);
-      switch (ref) {
-        case "lt": out += "<"; continue;
-        case "gt": out += ">"; continue;
-        case "amp": out += "&"; continue;
-        case "quot": out += '"'; continue;
-        case "apos": out += "'"; continue;
-      }
-      let code = NaN;
-      if (/^#x[0-9a-fA-F]+$/.test(ref)) code = parseInt(ref.slice(2), 16);
-      else if (/^#[0-9]+$/.test(ref)) code = parseInt(ref.slice(1), 10);
-      if (code > 0 && code <= 0x10ffff) {
-        out += String.fromCodePoint(code);
-      } else {
-        if (/^[A-Za-z_][\w.-]*$/.test(ref)) this.unknownEntities++;
-        out += raw.slice(amp, semi + 1);
-      }
+      const named = namedEntity(raw, amp + 1, semi);
+      out += named !== undefined ? String.fromCharCode(named) : this.reference(raw, amp, semi);
     }
     return out + raw.slice(from);
+  }
+
+  /** What the reference from `amp` to `semi` (its `;`) stands for, other than the five XML entities; counts unknown entities. */
+  private reference(raw: string, amp: number, semi: number): string {
+    const ref = raw.slice(amp + 1, semi);
+    let code = NaN;
+    if (/^#x[0-9a-fA-F]+$/.test(ref)) code = parseInt(ref.slice(2), 16);
+    else if (/^#[0-9]+$/.test(ref)) code = parseInt(ref.slice(1), 10);
+    if (code > 0 && code <= 0x10ffff) return String.fromCodePoint(code);
+    if (/^[A-Za-z_][\w.-]*$/.test(ref)) this.unknownEntities++;
+    return raw.slice(amp, semi + 1);
   }
 
   private countLines(upTo: number): void {
@@ -395,6 +462,35 @@ class XmlReader {
   private fail(line: number | undefined, message: string): never {
     throw new ParseError(this.file, line, message, { hint: "regenerate the report, or check that the producing tool finished writing it" });
   }
+}
+
+/** White space as XML has it between attributes. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+/**
+ * `name` as V8's one copy of that string (the one the handler's literals, like "testcase", are): comparing
+ * it with them is then a pointer comparison, and using it as a property key needs no string-table lookup.
+ * A property key is internalized, so the key of a one-property object is.
+ */
+function internalized(name: string): string {
+  return Object.keys({ [name]: 0 })[0] ?? name;
+}
+
+/** The character code one of the five XML entities between `from` and `semi` (its `;`) stands for, or undefined. */
+function namedEntity(raw: string, from: number, semi: number): number | undefined {
+  const c = raw.charCodeAt(from);
+  switch (semi - from) {
+    case 2:
+      if (raw.charCodeAt(from + 1) !== 116 /* t */) return undefined;
+      return c === 108 /* l */ ? 60 /* < */ : c === 103 /* g */ ? 62 /* > */ : undefined;
+    case 3:
+      return c === 97 && raw.startsWith("amp", from) ? 38 /* & */ : undefined;
+    case 4:
+      return c === 113 && raw.startsWith("quot", from) ? 34 /* " */ : c === 97 && raw.startsWith("apos", from) ? 39 /* ' */ : undefined;
+  }
+  return undefined;
 }
 
 /**

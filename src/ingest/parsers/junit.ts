@@ -162,8 +162,8 @@ export const junitParser: ReportParser = {
             flaky: undefined,
             reportLine: line,
           };
-          const declared = (attrs.status ?? attrs.result ?? "").toLowerCase();
-          if (NOT_RUN.has(declared)) tc.status = "skipped";
+          const declared = attrs.status ?? attrs.result;
+          if (declared !== undefined && NOT_RUN.has(declared.toLowerCase())) tc.status = "skipped";
           current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
           depthInCase = 0;
         }
@@ -421,8 +421,40 @@ function firstLines(text: string): string {
 
 /** Milliseconds; null when the report gives no time; NaN when it gives one that is no duration (negative, NaN, Infinity, text). */
 function parseDuration(time: string | undefined): number | null {
-  if (time === undefined || time.trim() === "") return null;
+  if (time === undefined) return null;
+  const plain = plainDecimal(time);
+  if (plain !== undefined) return Math.round(plain * 1000 * 1000) / 1000;
+  if (time.trim() === "") return null;
   // Some tools write thousands separators ("1,234.5").
   const seconds = Number(time.indexOf(",") === -1 ? time : time.replace(/,/g, ""));
   return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000 * 1000) / 1000 : Number.NaN;
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * `Number(text)` for what tools write as a time ("1.454", "0", ".5"): digits with at most one dot and at most
+ * 15 digits; undefined for anything else. Exact: the digits as an integer and the power of ten are both
+ * exact doubles below 2^53, so their quotient is the correctly rounded value, which is what Number() returns.
+ * Number() itself goes through the runtime's general string conversion, a measurable share of a parse.
+ */
+function plainDecimal(text: string): number | undefined {
+  const len = text.length;
+  if (len === 0 || len > 16) return undefined;
+  let digits = 0;
+  let mantissa = 0;
+  let dot = -1;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 /* . */ && dot === -1) {
+      dot = i;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  return dot === -1 ? mantissa : mantissa / (POWERS_OF_TEN[len - dot - 1] as number);
 }
