@@ -1,5 +1,7 @@
 // Ingest benchmark: shipgate's lcov and JUnit parsers against their npm peers and a bare byte scan,
-// and the whole `shipgate assess` command. Prints medians, peak RSS and the ratios against the targets.
+// the whole `shipgate assess` command, and the JSON report parsers (istanbul final, coverage.py, SARIF)
+// against JSON.parse of the whole file (bench/json.mjs). Prints medians, peak RSS, instruction counts
+// and the ratios against the targets.
 //   npm run bench:ingest            (BENCH_RUNS=5 for more runs; SHIPGATE_BENCH_GEN=/path/gen.mjs)
 // Exits 0 when every measurement ran, whatever the targets say; 1 when one failed; 2 when it cannot start.
 import { existsSync, writeFileSync } from "node:fs";
@@ -9,6 +11,7 @@ import { URL, fileURLToPath } from "node:url";
 import { ensureInput, locateGenerator } from "./inputs.mjs";
 import { compareGolden, digest } from "./golden.mjs";
 import { countNode, fmtInstr, instructionCounter, instrRatio } from "./instructions.mjs";
+import { jsonMeasurements, printJsonRows } from "./json.mjs";
 import { assessOutput, countAssess, countChild, digestChild, findGnuTime, measureAssess, measureChild } from "./measure.mjs";
 import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
 
@@ -29,7 +32,7 @@ const TARGETS = {
   assessRssMB: 200,
 };
 
-function main() {
+async function main() {
   const runs = benchRuns();
   if (runs === undefined) return fail(`BENCH_RUNS must be a positive integer (got "${process.env.BENCH_RUNS}")`);
   if (!existsSync(join(ROOT, "dist", "ingest", "parsers", "lcov.js")) || !existsSync(MAIN_JS)) {
@@ -112,6 +115,12 @@ function main() {
   printSection(`junit ${fmtMB(junit.bytes / 1e6, 1)} / ${JUNIT_CASES} cases`, [s("junit.shipgate"), s("junit.peer"), s("junit.scan")], targets, "junit", notes.junit);
   printSection(`whole command: shipgate assess --report lcov.info --json (empty cwd, fresh store)`, [s("assess"), { ...s("lcov.peer"), label: "lcov-parse (parse only)" }], targets, "assess", notes.assess);
 
+  // JSON reports (bench/json.mjs): each parser against JSON.parse of the whole file, target ≤ 1.5×.
+  console.log("JSON reports: shipgate's parser vs readFileSync + JSON.parse + a walk counting entries (wall median, cpu, peak RSS)");
+  const json = await jsonMeasurements({ dataDir: DATA, runs, count: instructionCounter().tool !== undefined });
+  printJsonRows(json);
+  console.log();
+
   const loadAfter = loadavg();
   console.log(`load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)}`);
   const resultsPath = join(DATA, "ingest-results.json");
@@ -123,6 +132,7 @@ function main() {
     runs,
     inputs: { lcov: { path: lcov.path, bytes: lcov.bytes, files: LCOV_FILES }, junit: { path: junit.path, bytes: junit.bytes, cases: JUNIT_CASES } },
     measurements: stats,
+    json,
     instructions: counts,
     outputs: golden,
     targets,
@@ -131,6 +141,7 @@ function main() {
 
   const failed = [
     ...Object.entries(stats).filter(([, st]) => st.errors.length > 0).map(([id]) => id),
+    ...json.filter((row) => row.shipgate?.error || row.jsonParse?.error).map((row) => `json ${row.format}`),
     ...Object.entries(golden).filter(([, verdict]) => verdict.startsWith("DIFFERENT") || verdict.startsWith("FAILED")).map(([id]) => `${id} output`),
   ];
   if (failed.length > 0) {
@@ -210,4 +221,4 @@ const ratioOf = (a, b) => (a === undefined || b === undefined ? undefined : a / 
 const ratio = (a, b) => (ratioOf(a, b) === undefined ? "?" : ratioOf(a, b).toFixed(1));
 
 
-process.exitCode = main();
+process.exitCode = await main();
