@@ -55,6 +55,8 @@ interface Frame {
   state: number;
   /** The key of the current (or last) member; for an array, the index of the current (or next) element. */
   key: string | number;
+  /** File offset of its opening bracket. */
+  start: number;
 }
 
 // What the splitter is reading.
@@ -142,6 +144,9 @@ export class JsonSplitter {
   private inString = false;
   private depth = 0;
   private readonly brackets = new Uint8Array(MAX_JSON_DEPTH + 1);
+  /** The array in which readRun found no run, and the file offset (its chunk's end) before which it is not tried again there. */
+  private noRunFrame: Frame | undefined;
+  private noRunBefore = 0;
 
   constructor(private readonly options: JsonSplitterOptions) {
     this.tree = pathTree(options.paths);
@@ -182,7 +187,7 @@ export class JsonSplitter {
       if (frame === undefined) {
         // Before the top-level value, or after it.
         if (this.documentEnded || byte !== this.rootByte) return this.handOver([chunk.subarray(i)], this.offset + i);
-        this.frames.push({ isObject: byte === OPEN_BRACE, node: this.tree, state: byte === OPEN_BRACE ? OBJECT_OPEN : ARRAY_OPEN, key: 0 });
+        this.frames.push({ isObject: byte === OPEN_BRACE, node: this.tree, state: byte === OPEN_BRACE ? OBJECT_OPEN : ARRAY_OPEN, key: 0, start: this.offset + i });
         this.lastTokenLine = this.line;
         i++;
         continue;
@@ -241,10 +246,17 @@ export class JsonSplitter {
           if (node !== undefined && !node.isEntry && isContainer) {
             // A path goes on below this value: read its members one at a time.
             if (this.frames.length >= MAX_JSON_DEPTH) return this.handOver([chunk.subarray(i)], this.offset + i);
-            this.frames.push({ isObject: byte === OPEN_BRACE, node, state: byte === OPEN_BRACE ? OBJECT_OPEN : ARRAY_OPEN, key: 0 });
+            this.frames.push({ isObject: byte === OPEN_BRACE, node, state: byte === OPEN_BRACE ? OBJECT_OPEN : ARRAY_OPEN, key: 0, start: this.offset + i });
             this.lastTokenLine = this.line;
             i++;
             continue;
+          }
+          if (node?.isEntry === true && !frame.isObject && byte === OPEN_BRACE && (frame.key as number) >= MIN_ENTRIES_BEFORE_RUN && (frame !== this.noRunFrame || this.offset + i >= this.noRunBefore)) {
+            const cut = this.readRun(chunk, i, frame);
+            if (cut !== undefined) {
+              i = cut;
+              continue;
+            }
           }
           this.startCollecting(i);
           this.mode = VALUE;
@@ -382,6 +394,50 @@ export class JsonSplitter {
     return true;
   }
 
+  /**
+   * Reads a run of sibling entries, objects in an array, that starts at `i` of `chunk` and ends in it, with one
+   * `JSON.parse` for the run instead of a scan and a parse per entry: per-entry costs (cutting, decoding, the
+   * call) were most of the time on logs of many small results. Returns the index just past the run's last
+   * entry, or undefined when there is no such run; then the entry is read alone, as always, and no run is
+   * tried again in this array and chunk. The run is looked for within twice the bytes the array has taken so
+   * far (and only once it has a few entries), so looking costs at most a constant times the bytes read, however
+   * many short arrays a chunk holds.
+   *
+   * The run ends where `},` is followed by the bytes that start the first entry up to its first key
+   * (`{"ruleId":`): machine-written logs start every entry alike. Such bytes cannot be inside a string (their
+   * `"` would end it, and a key cannot follow a string), and `JSON.parse("[" + run + "]")` succeeding proves
+   * the run is a list of whole values of this array, so the guess is checked, not trusted. Only runs without a
+   * newline are read this way (every entry is on the current line), whose entries nest no deeper than the
+   * splitter allows; anything else is read entry by entry, which hands over or reports as before. Memory: the
+   * run is within one chunk, so it holds at most a chunk's text and its values.
+   */
+  private readRun(chunk: Buffer, i: number, frame: Frame): number | undefined {
+    const window = chunk.subarray(0, Math.min(chunk.length, i + 2 * (this.offset + i - frame.start)));
+    const colon = window.indexOf(COLON, i);
+    const last = colon < 0 || colon - i > MAX_RUN_KEY_BYTES ? -1 : window.lastIndexOf(separatorOf(chunk, i, colon));
+    if (last <= i) {
+      this.noRunFrame = frame;
+      this.noRunBefore = this.offset + chunk.length;
+      return undefined;
+    }
+    const run = chunk.subarray(i, last + 1);
+    const values = run.includes(NEWLINE) ? undefined : parseRun(run, MAX_JSON_DEPTH - this.frames.length);
+    if (values === undefined) {
+      this.noRunFrame = frame;
+      this.noRunBefore = this.offset + chunk.length;
+      return undefined;
+    }
+    const first = frame.key as number;
+    const line = this.line;
+    for (let k = 0; k < values.length; k++) {
+      frame.key = first + k;
+      this.options.onEntry({ path: this.frames.map((open) => open.key), value: values[k] as JsonValue, line });
+    }
+    this.lastTokenLine = line;
+    this.afterValue();
+    return last + 1;
+  }
+
   /** Finds the end of the key being collected: the index just past its closing quote, or GOES_ON. */
   private scanKey(chunk: Buffer, i: number): number {
     const length = chunk.length;
@@ -440,6 +496,48 @@ export class JsonSplitter {
     }
     return text;
   }
+}
+
+/** How long the bytes from an entry's `{` to its first key's `:` may be to serve as a run's separator. */
+const MAX_RUN_KEY_BYTES = 64;
+/** Entries of an array read one by one before readRun looks for a run: short arrays are left to the plain path. */
+const MIN_ENTRIES_BEFORE_RUN = 4;
+
+/** `},` and the bytes from `from` to `colon` of `chunk`: what ends an entry and starts the next in a run. */
+function separatorOf(chunk: Buffer, from: number, colon: number): Buffer {
+  const separator = Buffer.allocUnsafe(colon - from + 3);
+  separator[0] = CLOSE_BRACE;
+  separator[1] = COMMA;
+  chunk.copy(separator, 2, from, colon + 1);
+  return separator;
+}
+
+/** The values of a run of entries, or undefined when it is not UTF-8, not JSON, or one nests deeper than `levels`. */
+function parseRun(run: Buffer, levels: number): JsonValue[] | undefined {
+  if (!isUtf8(run)) return undefined;
+  let values: JsonValue[];
+  try {
+    values = JSON.parse(`[${run.toString("utf8")}]`) as JsonValue[];
+  } catch {
+    return undefined;
+  }
+  for (const value of values) if (!nestsWithin(value, levels)) return undefined;
+  return values;
+}
+
+/** True when `value` nests no more than `levels` arrays and objects deep (itself counted). */
+function nestsWithin(value: JsonValue, levels: number): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (levels === 0) return false;
+  if (Array.isArray(value)) {
+    for (const element of value) if (typeof element === "object" && element !== null && !nestsWithin(element, levels - 1)) return false;
+  } else {
+    for (const key in value) {
+      const member = value[key] as JsonValue;
+      if (typeof member === "object" && member !== null && !nestsWithin(member, levels - 1)) return false;
+    }
+  }
+  return true;
 }
 
 /** A key's or value's bytes as JSON.parse reads them, or undefined when they are not UTF-8 or not JSON. */

@@ -153,3 +153,49 @@ describe("JsonSplitter", () => {
     expect(split([Buffer.from("{}")], ["$.*"], "array").handover?.start.offset).toBe(0);
   });
 });
+
+describe("JsonSplitter: runs of entries read with one JSON.parse", () => {
+  // Entries alike in their first key, as machine-written logs are, with what could pass for a run's separator
+  // inside strings and nested arrays.
+  const entry = (n: number): string =>
+    JSON.stringify({ ruleId: `r${n}`, message: { text: n % 3 === 0 ? `a},{"ruleId":x ${n}` : `日本 ${n}` }, nested: [{ ruleId: "in" }, { ruleId: "side" }], n });
+  const log = (entries: string[]): string => `{"runs":[{"tool":{"driver":{"name":"x"}},"results":[${entries.join(",")}]}],"version":"2.1.0"}`;
+  const paths = ["$.runs.*.results.*", "$.version"];
+  const results = Array.from({ length: 40 }, (_, n) => entry(n));
+
+  it("hands out the same paths, values and lines as entry-by-entry reading, whatever the chunks", () => {
+    const text = log(results);
+    const expected = results.map((json, n) => ({ path: ["runs", 0, "results", n], value: JSON.parse(json) as unknown, line: 1 }));
+    for (const size of [1, 7, 64, 1000, 1 << 20]) {
+      const { entries, handover } = split(chunksOf(text, size), paths);
+      expect(handover, `chunks of ${size}`).toBeUndefined();
+      expect(entries.slice(0, -1), `chunks of ${size}`).toEqual(expected);
+      expect(entries.at(-1)?.path).toEqual(["version"]);
+    }
+  });
+
+  it("hands over at the first entry that is not JSON, not UTF-8 or too deep, as entry-by-entry reading does", () => {
+    const deep = `{"ruleId":${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}}`;
+    for (const bad of ['{"ruleId":"r", "n": tru}', deep]) {
+      const entries = [...results.slice(0, 30), bad, ...results.slice(30)];
+      const text = log(entries);
+      const { entries: read, handover } = split([Buffer.from(text)], paths);
+      expect(read).toHaveLength(30);
+      expect(handover?.start.offset).toBe(Buffer.from(text).indexOf(bad));
+      expect(handover?.start.prefix).toBe(`{"runs":[{"results":[${"null,".repeat(30)}`);
+    }
+    const text = Buffer.from(log(results));
+    const at = text.indexOf("日本 31");
+    text[at] = 0xff;
+    const { entries: read, handover } = split([text], paths);
+    expect(read).toHaveLength(31);
+    expect(handover?.start.offset).toBe(text.lastIndexOf('{"ruleId":"r31"', at));
+  });
+
+  it("reads entries on lines of their own one by one, with each one's line", () => {
+    const text = log(results.map((json) => `\n${json}`));
+    const { entries, handover } = split([Buffer.from(text)], paths);
+    expect(handover).toBeUndefined();
+    expect(entries.slice(0, -1).map((read) => read.line)).toEqual(results.map((_, n) => n + 2));
+  });
+});

@@ -103,6 +103,8 @@ interface RunState {
   results: PendingResult[];
   notifications: Notification[];
   failed: boolean;
+  /** Paths of the URIs `locate` resolved, by `uriBaseId` then `uri`: filled in finishRun, when the bases are all read. */
+  paths: Map<string | undefined, Map<string, string>>;
 }
 
 const newComponent = (): ToolComponent => ({ name: undefined, version: undefined, rules: [], byId: new Map() });
@@ -169,6 +171,8 @@ function readResult(value: JsonValue, reportLine: number): PendingResult | strin
   const toolComponent = isJsonObject(reference.toolComponent) ? reference.toolComponent : undefined;
   const ruleId = typeof value.ruleId === "string" ? value.ruleId : typeof reference.id === "string" ? reference.id : null;
   const ruleIndex = isCount(value.ruleIndex) ? value.ruleIndex : isCount(reference.index) ? reference.index : undefined;
+  // Fields named one by one rather than spread from readPhysicalLocation: one object per result, not two.
+  const { location, line, column, snippet } = readPhysicalLocation(value.locations);
   return {
     ruleId,
     ruleIndex,
@@ -178,7 +182,10 @@ function readResult(value: JsonValue, reportLine: number): PendingResult | strin
         : { index: isCount(toolComponent.index) ? toolComponent.index : undefined, name: typeof toolComponent.name === "string" ? toolComponent.name : undefined },
     level: typeof value.level === "string" ? value.level : undefined,
     message,
-    ...readPhysicalLocation(value.locations),
+    location,
+    line,
+    column,
+    snippet,
     suppressed: isSuppressed(value.suppressions),
     isSecurity: hasSecurityTag(value.properties),
     reportLine,
@@ -319,6 +326,15 @@ export const sarifParser: ReportParser = {
       // An artifactLocation may name only an index into run.artifacts (§3.4.5).
       if (target?.uri === undefined && target?.index !== undefined) target = current.artifacts[target.index];
       if (target?.uri === undefined) return null;
+      // A log names the same few files in result after result: each (base, uri) is resolved once per run.
+      // Only resolved paths are kept, so a cycle's diagnostic is still written at every reference.
+      let paths = current.paths.get(target.uriBaseId);
+      if (paths === undefined) {
+        paths = new Map();
+        current.paths.set(target.uriBaseId, paths);
+      }
+      const known = paths.get(target.uri);
+      if (known !== undefined) return known;
       const resolved = resolveUri(target.uri, target.uriBaseId, current.baseIds);
       if (typeof resolved !== "string") {
         diagnostics.push({
@@ -329,7 +345,9 @@ export const sarifParser: ReportParser = {
         });
         return uriToPath(target.uri);
       }
-      return uriToPath(resolved);
+      const path = uriToPath(resolved);
+      paths.set(target.uri, path);
+      return path;
     };
 
     const finishRun = (current: RunState): void => {
@@ -392,7 +410,7 @@ export const sarifParser: ReportParser = {
       if (run?.index === index) return run;
       if (run !== undefined) finishRun(run);
       runs++;
-      run = { index, driver: newComponent(), extensions: [], baseIds: undefined, artifacts: [], results: [], notifications: [], failed: false };
+      run = { index, driver: newComponent(), extensions: [], baseIds: undefined, artifacts: [], results: [], notifications: [], failed: false, paths: new Map() };
       return run;
     };
 
