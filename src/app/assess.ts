@@ -151,10 +151,14 @@ export async function assess(options: AssessOptions): Promise<AssessResult> {
 
   stopped("while the reports were read");
   // The parsers' garbage goes before the rows are built, so that they reuse its room (collect-garbage.ts).
-  if (reports.reduce((n, r) => n + r.source.bytes, 0) >= COLLECT_AFTER_BYTES) collectGarbage();
+  const collecting = reports.reduce((n, r) => n + r.source.bytes, 0) >= COLLECT_AFTER_BYTES;
+  if (collecting) collectGarbage();
   const [repo, git] = await repoAndGit;
   const resolver = createPathResolver(repo, { componentDirs: await componentDirs(root, config.config.components) });
   const rows = buildSnapshotRows(reports, resolver, createLineReader(root));
+  // And building the rows leaves its own (range parts, lookup keys): the store's writes then reuse that room.
+  // On the 20 000-file lcov: peak RSS 199-205 MB → 186-196 MB (stdout on a pipe), for ~10 ms.
+  if (collecting) collectGarbage();
   const [repoFacts, docs] = await Promise.all([collectRepoFacts(repo), checkDocs(root, config.config.docs, options.onProgress)]);
   const summary = summarize({
     takenAt,

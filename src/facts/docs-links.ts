@@ -9,7 +9,7 @@ import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
-import { scanFile } from "./scan-file.js";
+import type { scanFile as ScanFile } from "./scan-file.js";
 import { compactAnchors, type Anchors, type WireScan } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
@@ -142,6 +142,8 @@ const YIELD_EVERY = 200;
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
   const files = await findMarkdownFiles(root, options.paths);
+  // The scanner brings markdown-it (~75 modules): loaded only when there is a file to scan (links into other files come from these).
+  const scanFile: typeof ScanFile = files.length > 0 ? (await import("./scan-file.js")).scanFile : () => undefined;
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
   const paths = createPathIndex(files);
