@@ -126,6 +126,8 @@ const HTTP = /^https?:/i;
 /** GitHub's line (and column) anchors in a file view: #L10, #L10-L20, #L19C5-L21C11. */
 const LINE_ANCHOR = /^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$/;
 const PLAIN_VIEW = /(?:^|&)plain=1(?:&|$)/;
+/** MARKDOWN's answer, with the usual lower-case ".md" answered without the regex. */
+const isMarkdownPath = (path: string) => path.endsWith(".md") || MARKDOWN.test(path);
 /**
  * Files are read one at a time, synchronously: a docs file is small, and the promise-based readFile
  * costs several thread-pool round trips per file (5× the time of the whole read on 10k files).
@@ -152,6 +154,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const ignored = ignoreMatcher(options.ignore);
   // The only per-file state kept: the fragments each file defines; null when it could not be read.
   const anchorsByFile = new Map<string, Anchors | null>();
+  const hints: AnchorHints = new Map();
   // Links into markdown files not read yet; checked once every file has been read.
   const deferred: { file: string; link: KeptLink; path: string; fragment: string; query: string }[] = [];
   let linkCount = 0;
@@ -171,7 +174,8 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       skip(file, link, "ignored", pattern);
       return;
     }
-    if (href.startsWith("//") || SCHEME.test(href)) {
+    // Most links are relative paths without ":", which no scheme test needs to look at.
+    if (href.startsWith("//") || (href.includes(":") && SCHEME.test(href))) {
       external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: detach(href.startsWith("//") ? `https:${href}` : href) });
       return;
     }
@@ -182,7 +186,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     const query = question === -1 ? "" : beforeHash.slice(question + 1);
     const path = safeDecode(question === -1 ? beforeHash : beforeHash.slice(0, question));
     if (path === "") {
-      const problem = anchorProblem(fragment, query, own, file);
+      const problem = anchorProblem(fragment, query, own, file, hints);
       if (problem) report(file, link, problem, "anchor");
       return;
     }
@@ -204,13 +208,13 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       return;
     }
     // A directory link shows its listing; a fragment on any other file (#L10 on a .ts) is the viewer's business.
-    if (kind === "dir" || fragment === "" || !MARKDOWN.test(target)) return;
+    if (kind === "dir" || fragment === "" || !isMarkdownPath(target)) return;
     const anchors = target === fileAbs ? own : anchorsByFile.get(target);
     if (anchors === undefined) {
       deferred.push({ file, link: { line: link.line, column: link.column, target: detach(link.target) }, path: target, fragment: detach(fragment), query: detach(query) });
       return;
     }
-    const problem = anchorProblem(fragment, query, anchors, () => rel(target));
+    const problem = anchorProblem(fragment, query, anchors, () => rel(target), hints);
     if (problem) report(file, link, problem, "anchor");
   };
 
@@ -274,7 +278,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
     }
-    const problem = anchorProblem(d.fragment, d.query, anchors, rel(d.path));
+    const problem = anchorProblem(d.fragment, d.query, anchors, rel(d.path), hints);
     if (problem) report(d.file, d.link, problem, "anchor");
   }
 
@@ -414,11 +418,28 @@ function createPathIndex(knownFiles: readonly string[]) {
  * for readers on GitHub and is not reported. Fragments are URL-decoded first (`#caf%C3%A9`).
  * `#top` and an empty fragment always work; `#user-content-x` is GitHub's real id for `#x`.
  */
-const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? !key.includes("\n") && anchors.includes(`\n${key}\n`) : anchors.has(key));
+const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? hasLine(anchors, key) : anchors.has(key));
+
+/** Whether "\n"-joined `lines` (with a "\n" at both ends) holds `key` as a whole line, without building "\n" + key + "\n". */
+function hasLine(lines: string, key: string): boolean {
+  if (key.includes("\n")) return false;
+  if (key === "") return lines.includes("\n\n"); // an empty heading's anchor (indexOf("") would not move on)
+  for (let at = lines.indexOf(key, 1); at !== -1; at = lines.indexOf(key, at + 1)) {
+    if (lines.charCodeAt(at - 1) === 0x0a && lines.charCodeAt(at + key.length) === 0x0a) return true;
+  }
+  return false;
+}
 const listAnchors = (anchors: Anchors): Iterable<string> => (typeof anchors === "string" ? anchors.split("\n").filter((a) => a !== "") : anchors);
 
+/**
+ * "Did you mean" anchors already found, per file's anchors and wanted (lower-case) fragment; null for none. A
+ * broken fragment is often linked from many files, and its edit distances need computing only once. Only
+ * broken fragments are kept (a few per file at most, beside the anchors kept anyway).
+ */
+type AnchorHints = Map<Anchors, Map<string, string | null>>;
+
 /** `file` names the target in the message; a function, so that its path is only made for a broken link. */
-function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string | (() => string)): string | undefined {
+function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string | (() => string), hints: AnchorHints): string | undefined {
   if (anchors === null || rawFragment === "") return undefined; // an unreadable target was already a diagnostic
   const fragment = safeDecode(rawFragment);
   const key = fragment.toLowerCase();
@@ -426,8 +447,17 @@ function anchorProblem(rawFragment: string, query: string, anchors: Anchors | nu
   if (key.startsWith("user-content-") && hasAnchor(anchors, key.slice("user-content-".length))) return undefined;
   // `?plain=1` shows a markdown file as source, where GitHub's line anchors work.
   if (PLAIN_VIEW.test(query) && LINE_ANCHOR.test(fragment)) return undefined;
-  const hint = closestAnchor(key, [...listAnchors(anchors)]);
-  return `no heading #${fragment} in ${typeof file === "string" ? file : file()}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
+  let known = hints.get(anchors);
+  if (known === undefined) {
+    known = new Map();
+    hints.set(anchors, known);
+  }
+  let hint = known.get(key);
+  if (hint === undefined) {
+    hint = closestAnchor(key, [...listAnchors(anchors)]) ?? null;
+    known.set(key, hint);
+  }
+  return `no heading #${fragment} in ${typeof file === "string" ? file : file()}${hint === null ? "" : ` (did you mean #${hint}?)`}`;
 }
 
 function closestAnchor(key: string, anchors: readonly string[]): string | undefined {
@@ -444,7 +474,11 @@ function closestAnchor(key: string, anchors: readonly string[]): string | undefi
 /** Edits that still look like a typo: one per four characters, at least one. */
 const typoBudget = (word: string) => Math.max(1, Math.floor(word.length / 4));
 
-/** The candidate nearest to `word` by edit distance, if within `max`; the first one on ties. */
+/**
+ * The candidate nearest to `word` by edit distance, if within `max`; the first one on ties. Callers have
+ * already looked `word` itself up (an anchor, a name in any case), so no candidate equals it: a first
+ * candidate one edit away cannot be beaten or tied by a later one, and the search stops there.
+ */
 function closest(word: string, candidates: Iterable<string>, max: number): string | undefined {
   let best: string | undefined;
   let bestDistance = max + 1;
@@ -454,6 +488,7 @@ function closest(word: string, candidates: Iterable<string>, max: number): strin
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
+      if (d <= 1) break;
     }
   }
   return best;
