@@ -146,13 +146,13 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const files = await findMarkdownFiles(root, options.paths);
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
-  const paths = createPathIndex(files);
+  const paths = createPathIndex(root, files.map(rel));
   const diagnostics: Diagnostic[] = [];
   const broken: BrokenLink[] = [];
   const external: ExternalLink[] = [];
   const unchecked: UncheckedLink[] = [];
   const ignored = ignoreMatcher(options.ignore);
-  // The only per-file state kept: the fragments each file defines; null when it could not be read.
+  // The only per-file state kept: the fragments each file defines (by path from root); null when it could not be read.
   const anchorsByFile = new Map<string, Anchors | null>();
   const hints: AnchorHints = new Map();
   // Links into markdown files not read yet; checked once every file has been read.
@@ -167,7 +167,19 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     unchecked.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, ...(pattern === undefined ? {} : { pattern }) });
   };
 
-  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Anchors) => {
+  /**
+   * The target's path from root (rel's answer), or undefined when it is outside root. Paths are keyed from root
+   * rather than absolute: they are shorter to build, hash and keep. `dirKey` is the linking file's folder from
+   * root ("" at the root), or null when that file is outside root.
+   */
+  const targetKey = (fileDir: string, dirKey: string | null, path: string): string | undefined => {
+    const fast = path.startsWith("/") || dirKey === null ? undefined : joinKey(dirKey, path);
+    if (fast !== undefined) return fast;
+    const target = path.startsWith("/") ? join(root, path) : joinRelative(fileDir, path);
+    return target === root || target.startsWith(rootSlash) ? rel(target) : undefined;
+  };
+
+  const checkLink = (fileDir: string, dirKey: string | null, file: string, link: MarkdownLink, own: Anchors) => {
     const href = link.href;
     const pattern = ignored?.(href);
     if (pattern !== undefined) {
@@ -190,13 +202,13 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       if (problem) report(file, link, problem, "anchor");
       return;
     }
-    const target = path.startsWith("/") ? join(root, path) : joinRelative(fileDir, path);
+    const target = targetKey(fileDir, dirKey, path);
     // `../../issues/new` from a README: a page of the repository's host, not a file; nothing to check offline.
-    if (target !== root && !target.startsWith(rootSlash)) {
+    if (target === undefined) {
       skip(file, link, "outside-repository");
       return;
     }
-    const ignoredPath = ignored?.(rel(target));
+    const ignoredPath = ignored?.(target);
     if (ignoredPath !== undefined) {
       skip(file, link, "ignored", ignoredPath);
       return;
@@ -204,30 +216,34 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     const kind = paths.kind(target);
     if (kind === "missing") {
       const hint = paths.suggest(target);
-      report(file, link, `no such file: ${rel(target)}${hint ? ` (did you mean ${rel(hint)}?)` : ""}`, "file");
+      report(file, link, `no such file: ${target}${hint ? ` (did you mean ${hint}?)` : ""}`, "file");
       return;
     }
     // A directory link shows its listing; a fragment on any other file (#L10 on a .ts) is the viewer's business.
     if (kind === "dir" || fragment === "" || !isMarkdownPath(target)) return;
-    const anchors = target === fileAbs ? own : anchorsByFile.get(target);
+    const anchors = target === file ? own : anchorsByFile.get(target);
     if (anchors === undefined) {
       deferred.push({ file, link: { line: link.line, column: link.column, target: detach(link.target) }, path: target, fragment: detach(fragment), query: detach(query) });
       return;
     }
-    const problem = anchorProblem(fragment, query, anchors, () => rel(target), hints);
+    const problem = anchorProblem(fragment, query, anchors, target, hints);
     if (problem) report(file, link, problem, "anchor");
   };
+
+  /** The folder of a file (path from root) as targetKey wants it. */
+  const dirKeyOf = (fileAbs: string, file: string): string | null => (fileAbs.startsWith(rootSlash) ? file.slice(0, Math.max(0, file.lastIndexOf("/"))) : null);
 
   const consume = (fileAbs: string, scan: MarkdownScan | undefined) => {
     const file = rel(fileAbs);
     if (scan === undefined) {
-      anchorsByFile.set(fileAbs, null);
+      anchorsByFile.set(file, null);
       return;
     }
-    anchorsByFile.set(fileAbs, compactAnchors(scan.anchors));
+    anchorsByFile.set(file, compactAnchors(scan.anchors));
     linkCount += scan.links.length;
     const fileDir = dirname(fileAbs);
-    for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
+    const dirKey = dirKeyOf(fileAbs, file);
+    for (const link of scan.links) checkLink(fileDir, dirKey, file, link, scan.anchors);
   };
 
   // One link object for every link a worker posts: checkLink reads it and copies what it keeps.
@@ -235,19 +251,20 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const consumeWire = (fileAbs: string, scan: WireScan | undefined) => {
     const file = rel(fileAbs);
     if (scan === undefined) {
-      anchorsByFile.set(fileAbs, null);
+      anchorsByFile.set(file, null);
       return;
     }
-    anchorsByFile.set(fileAbs, scan.anchors);
+    anchorsByFile.set(file, scan.anchors);
     const links = scan.links;
     linkCount += links.length / 4;
     const fileDir = dirname(fileAbs);
+    const dirKey = dirKeyOf(fileAbs, file);
     for (let i = 0; i < links.length; i += 4) {
       cursor.href = links[i] as string;
       cursor.target = (links[i + 1] as string | null) ?? cursor.href;
       cursor.line = links[i + 2] as number;
       cursor.column = (links[i + 3] as number) || undefined;
-      checkLink(fileAbs, fileDir, file, cursor, scan.anchors);
+      checkLink(fileDir, dirKey, file, cursor, scan.anchors);
     }
   };
 
@@ -274,11 +291,11 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     let anchors = anchorsByFile.get(d.path);
     if (anchors === undefined) {
       // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
-      const scan = scanFile(d.path, rel(d.path), diagnostics);
+      const scan = scanFile(join(root, d.path), d.path, diagnostics);
       anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
     }
-    const problem = anchorProblem(d.fragment, d.query, anchors, rel(d.path), hints);
+    const problem = anchorProblem(d.fragment, d.query, anchors, d.path, hints);
     if (problem) report(d.file, d.link, problem, "anchor");
   }
 
@@ -369,45 +386,50 @@ function createRegularFileTest(): (abs: string) => boolean {
   };
 }
 
-/** Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". */
-function createPathIndex(knownFiles: readonly string[]) {
+/**
+ * Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". Paths are
+ * from `root` with "/" separators ("." for root itself), as `rel` makes them.
+ */
+function createPathIndex(root: string, knownFiles: readonly string[]) {
   const kinds = new Map<string, PathKind>();
   for (const file of knownFiles) kinds.set(file, "file");
   const listings = new Map<string, string[]>();
-  const kind = (abs: string): PathKind => {
-    let k = kinds.get(abs);
+  const kind = (key: string): PathKind => {
+    let k = kinds.get(key);
     if (k === undefined) {
       let stat;
       try {
-        stat = statSync(abs, { throwIfNoEntry: false });
+        stat = statSync(join(root, key), { throwIfNoEntry: false });
       } catch {
         stat = undefined; // ENOTDIR (a path through a file), EACCES: not there for a reader either
       }
       k = stat === undefined ? "missing" : stat.isDirectory() ? "dir" : "file";
-      kinds.set(abs, k);
+      kinds.set(key, k);
     }
     return k;
   };
   /** A sibling that differs only in case (works on macOS, 404 on GitHub) or by a typo or two. */
-  const suggest = (abs: string): string | undefined => {
-    const dir = dirname(abs);
+  const suggest = (key: string): string | undefined => {
+    const slash = key.lastIndexOf("/");
+    const dir = slash === -1 ? "." : key.slice(0, slash);
     if (kind(dir) !== "dir") return undefined;
     let names = listings.get(dir);
     if (names === undefined) {
       try {
-        names = readdirSync(dir);
+        names = readdirSync(join(root, dir));
       } catch {
         names = [];
       }
       listings.set(dir, names);
     }
-    const wanted = basename(abs);
+    const inDir = (name: string) => (slash === -1 ? name : `${dir}/${name}`);
+    const wanted = key.slice(slash + 1);
     const lower = wanted.toLowerCase();
     const sameButCase = names.find((n) => n.toLowerCase() === lower);
-    if (sameButCase !== undefined) return join(dir, sameButCase);
+    if (sameButCase !== undefined) return inDir(sameButCase);
     if (wanted.length < 4) return undefined;
     const best = closest(wanted, names, typoBudget(wanted));
-    return best === undefined ? undefined : join(dir, best);
+    return best === undefined ? undefined : inDir(best);
   };
   return { kind, suggest };
 }
@@ -577,6 +599,31 @@ export function joinRelative(dir: string, path: string): string {
     return resolve(dir, path);
   }
   return base === "/" ? `/${rest}` : `${base}/${rest}`;
+}
+
+/**
+ * joinRelative's answer as a path from root, for `dir` given from root ("" at the root): the common case
+ * (`name.md`, `./x/y.md`, `../x.md`) without building an absolute path. Undefined for anything else (a
+ * climb above root, `.` or `//` inside, another separator), which the caller resolves in full.
+ */
+export function joinKey(dir: string, path: string): string | undefined {
+  if (sep !== "/") return undefined;
+  let base = dir;
+  let i = 0;
+  for (;;) {
+    if (path.startsWith("../", i)) {
+      if (base === "") return undefined;
+      base = base.slice(0, Math.max(0, base.lastIndexOf("/")));
+      i += 3;
+    } else if (path.startsWith("./", i)) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  const rest = i === 0 ? path : path.slice(i);
+  if (rest === "" || rest === "." || rest === ".." || rest.startsWith("/") || rest.endsWith("/") || rest.includes("/.") || rest.includes("//")) return undefined;
+  return base === "" ? rest : `${base}/${rest}`;
 }
 
 /** What is kept of a link after its file is done. */
