@@ -188,18 +188,7 @@ export interface DocumentScan {
 }
 
 export function createDocumentScan(text: string): DocumentScan {
-  // Where each line starts, found only as far as the links reach (a document's last lines seldom hold one);
-  // the search for the next newline resumes at `searched` (-1 once the text has no more).
-  const lines = [0];
-  let searched = 0;
-  const lineStart = (line0: number): number | undefined => {
-    while (lines.length <= line0 && searched !== -1) {
-      const newline = text.indexOf("\n", searched);
-      searched = newline === -1 ? -1 : newline + 1;
-      if (newline !== -1) lines.push(newline + 1);
-    }
-    return lines[line0];
-  };
+  const lines = lineStarts(text);
   const links: MarkdownLink[] = [];
   const anchors = new Set<string>();
   // Where the previous link on the same line ended, so two links to one target get their own columns.
@@ -208,9 +197,9 @@ export function createDocumentScan(text: string): DocumentScan {
 
   /** 1-based column of `candidate` on line `line0` (after the previous link found there), or 0. */
   const columnOf = (candidate: string, line0: number): number => {
-    const start = lineStart(line0);
+    const start = lines[line0];
     if (start === undefined || candidate === "") return 0;
-    const end = lineStart(line0 + 1) ?? text.length;
+    const end = lines[line0 + 1] ?? text.length;
     const at = text.indexOf(candidate, cursorLine === line0 ? cursor : start);
     if (at === -1 || at + candidate.length > end) return 0;
     cursorLine = line0;
@@ -340,6 +329,12 @@ function blankFrontMatter(text: string): string {
   if (!text.startsWith("---")) return text;
   const match = FRONT_MATTER.exec(text);
   return match ? match[0].replace(/[^\n]/g, "") + text.slice(match[0].length) : text;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 function countNewlines(text: string, from: number, to: number): number {
