@@ -126,6 +126,8 @@ const HTTP = /^https?:/i;
 /** GitHub's line (and column) anchors in a file view: #L10, #L10-L20, #L19C5-L21C11. */
 const LINE_ANCHOR = /^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$/;
 const PLAIN_VIEW = /(?:^|&)plain=1(?:&|$)/;
+/** MARKDOWN's answer, with the usual lower-case ".md" answered without the regex. */
+const isMarkdownPath = (path: string) => path.endsWith(".md") || MARKDOWN.test(path);
 /**
  * Files are read one at a time, synchronously: a docs file is small, and the promise-based readFile
  * costs several thread-pool round trips per file (5× the time of the whole read on 10k files).
@@ -146,14 +148,15 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const scanFile: typeof ScanFile = files.length > 0 ? (await import("./scan-file.js")).scanFile : () => undefined;
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
-  const paths = createPathIndex(files);
+  const paths = createPathIndex(root, files.map(rel));
   const diagnostics: Diagnostic[] = [];
   const broken: BrokenLink[] = [];
   const external: ExternalLink[] = [];
   const unchecked: UncheckedLink[] = [];
   const ignored = ignoreMatcher(options.ignore);
-  // The only per-file state kept: the fragments each file defines; null when it could not be read.
+  // The only per-file state kept: the fragments each file defines (by path from root); null when it could not be read.
   const anchorsByFile = new Map<string, Anchors | null>();
+  const hints: AnchorHints = new Map();
   // Links into markdown files not read yet; checked once every file has been read.
   const deferred: { file: string; link: KeptLink; path: string; fragment: string; query: string }[] = [];
   let linkCount = 0;
@@ -166,14 +169,27 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     unchecked.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), target: detach(link.target), reason, ...(pattern === undefined ? {} : { pattern }) });
   };
 
-  const checkLink = (fileAbs: string, fileDir: string, file: string, link: MarkdownLink, own: Anchors) => {
+  /**
+   * The target's path from root (rel's answer), or undefined when it is outside root. Paths are keyed from root
+   * rather than absolute: they are shorter to build, hash and keep. `dirKey` is the linking file's folder from
+   * root ("" at the root), or null when that file is outside root.
+   */
+  const targetKey = (fileDir: string, dirKey: string | null, path: string): string | undefined => {
+    const fast = path.startsWith("/") || dirKey === null ? undefined : joinKey(dirKey, path);
+    if (fast !== undefined) return fast;
+    const target = path.startsWith("/") ? join(root, path) : joinRelative(fileDir, path);
+    return target === root || target.startsWith(rootSlash) ? rel(target) : undefined;
+  };
+
+  const checkLink = (fileDir: string, dirKey: string | null, file: string, link: MarkdownLink, own: Anchors) => {
     const href = link.href;
     const pattern = ignored?.(href);
     if (pattern !== undefined) {
       skip(file, link, "ignored", pattern);
       return;
     }
-    if (href.startsWith("//") || SCHEME.test(href)) {
+    // Most links are relative paths without ":", which no scheme test needs to look at.
+    if (href.startsWith("//") || (href.includes(":") && SCHEME.test(href))) {
       external.push({ file, line: link.line, ...(link.column === undefined ? {} : { column: link.column }), url: detach(href.startsWith("//") ? `https:${href}` : href) });
       return;
     }
@@ -184,17 +200,17 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     const query = question === -1 ? "" : beforeHash.slice(question + 1);
     const path = safeDecode(question === -1 ? beforeHash : beforeHash.slice(0, question));
     if (path === "") {
-      const problem = anchorProblem(fragment, query, own, file);
+      const problem = anchorProblem(fragment, query, own, file, hints);
       if (problem) report(file, link, problem, "anchor");
       return;
     }
-    const target = path.startsWith("/") ? join(root, path) : joinRelative(fileDir, path);
+    const target = targetKey(fileDir, dirKey, path);
     // `../../issues/new` from a README: a page of the repository's host, not a file; nothing to check offline.
-    if (target !== root && !target.startsWith(rootSlash)) {
+    if (target === undefined) {
       skip(file, link, "outside-repository");
       return;
     }
-    const ignoredPath = ignored?.(rel(target));
+    const ignoredPath = ignored?.(target);
     if (ignoredPath !== undefined) {
       skip(file, link, "ignored", ignoredPath);
       return;
@@ -202,30 +218,34 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     const kind = paths.kind(target);
     if (kind === "missing") {
       const hint = paths.suggest(target);
-      report(file, link, `no such file: ${rel(target)}${hint ? ` (did you mean ${rel(hint)}?)` : ""}`, "file");
+      report(file, link, `no such file: ${target}${hint ? ` (did you mean ${hint}?)` : ""}`, "file");
       return;
     }
     // A directory link shows its listing; a fragment on any other file (#L10 on a .ts) is the viewer's business.
-    if (kind === "dir" || fragment === "" || !MARKDOWN.test(target)) return;
-    const anchors = target === fileAbs ? own : anchorsByFile.get(target);
+    if (kind === "dir" || fragment === "" || !isMarkdownPath(target)) return;
+    const anchors = target === file ? own : anchorsByFile.get(target);
     if (anchors === undefined) {
       deferred.push({ file, link: { line: link.line, column: link.column, target: detach(link.target) }, path: target, fragment: detach(fragment), query: detach(query) });
       return;
     }
-    const problem = anchorProblem(fragment, query, anchors, () => rel(target));
+    const problem = anchorProblem(fragment, query, anchors, target, hints);
     if (problem) report(file, link, problem, "anchor");
   };
+
+  /** The folder of a file (path from root) as targetKey wants it. */
+  const dirKeyOf = (fileAbs: string, file: string): string | null => (fileAbs.startsWith(rootSlash) ? file.slice(0, Math.max(0, file.lastIndexOf("/"))) : null);
 
   const consume = (fileAbs: string, scan: MarkdownScan | undefined) => {
     const file = rel(fileAbs);
     if (scan === undefined) {
-      anchorsByFile.set(fileAbs, null);
+      anchorsByFile.set(file, null);
       return;
     }
-    anchorsByFile.set(fileAbs, compactAnchors(scan.anchors));
+    anchorsByFile.set(file, compactAnchors(scan.anchors));
     linkCount += scan.links.length;
     const fileDir = dirname(fileAbs);
-    for (const link of scan.links) checkLink(fileAbs, fileDir, file, link, scan.anchors);
+    const dirKey = dirKeyOf(fileAbs, file);
+    for (const link of scan.links) checkLink(fileDir, dirKey, file, link, scan.anchors);
   };
 
   // One link object for every link a worker posts: checkLink reads it and copies what it keeps.
@@ -233,19 +253,20 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const consumeWire = (fileAbs: string, scan: WireScan | undefined) => {
     const file = rel(fileAbs);
     if (scan === undefined) {
-      anchorsByFile.set(fileAbs, null);
+      anchorsByFile.set(file, null);
       return;
     }
-    anchorsByFile.set(fileAbs, scan.anchors);
+    anchorsByFile.set(file, scan.anchors);
     const links = scan.links;
     linkCount += links.length / 4;
     const fileDir = dirname(fileAbs);
+    const dirKey = dirKeyOf(fileAbs, file);
     for (let i = 0; i < links.length; i += 4) {
       cursor.href = links[i] as string;
       cursor.target = (links[i + 1] as string | null) ?? cursor.href;
       cursor.line = links[i + 2] as number;
       cursor.column = (links[i + 3] as number) || undefined;
-      checkLink(fileAbs, fileDir, file, cursor, scan.anchors);
+      checkLink(fileDir, dirKey, file, cursor, scan.anchors);
     }
   };
 
@@ -272,11 +293,11 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     let anchors = anchorsByFile.get(d.path);
     if (anchors === undefined) {
       // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
-      const scan = scanFile(d.path, rel(d.path), diagnostics);
+      const scan = scanFile(join(root, d.path), d.path, diagnostics);
       anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
     }
-    const problem = anchorProblem(d.fragment, d.query, anchors, rel(d.path));
+    const problem = anchorProblem(d.fragment, d.query, anchors, d.path, hints);
     if (problem) report(d.file, d.link, problem, "anchor");
   }
 
@@ -367,45 +388,50 @@ function createRegularFileTest(): (abs: string) => boolean {
   };
 }
 
-/** Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". */
-function createPathIndex(knownFiles: readonly string[]) {
+/**
+ * Whether paths exist, with one `stat` per distinct path; and near misses for "did you mean". Paths are
+ * from `root` with "/" separators ("." for root itself), as `rel` makes them.
+ */
+function createPathIndex(root: string, knownFiles: readonly string[]) {
   const kinds = new Map<string, PathKind>();
   for (const file of knownFiles) kinds.set(file, "file");
   const listings = new Map<string, string[]>();
-  const kind = (abs: string): PathKind => {
-    let k = kinds.get(abs);
+  const kind = (key: string): PathKind => {
+    let k = kinds.get(key);
     if (k === undefined) {
       let stat;
       try {
-        stat = statSync(abs, { throwIfNoEntry: false });
+        stat = statSync(join(root, key), { throwIfNoEntry: false });
       } catch {
         stat = undefined; // ENOTDIR (a path through a file), EACCES: not there for a reader either
       }
       k = stat === undefined ? "missing" : stat.isDirectory() ? "dir" : "file";
-      kinds.set(abs, k);
+      kinds.set(key, k);
     }
     return k;
   };
   /** A sibling that differs only in case (works on macOS, 404 on GitHub) or by a typo or two. */
-  const suggest = (abs: string): string | undefined => {
-    const dir = dirname(abs);
+  const suggest = (key: string): string | undefined => {
+    const slash = key.lastIndexOf("/");
+    const dir = slash === -1 ? "." : key.slice(0, slash);
     if (kind(dir) !== "dir") return undefined;
     let names = listings.get(dir);
     if (names === undefined) {
       try {
-        names = readdirSync(dir);
+        names = readdirSync(join(root, dir));
       } catch {
         names = [];
       }
       listings.set(dir, names);
     }
-    const wanted = basename(abs);
+    const inDir = (name: string) => (slash === -1 ? name : `${dir}/${name}`);
+    const wanted = key.slice(slash + 1);
     const lower = wanted.toLowerCase();
     const sameButCase = names.find((n) => n.toLowerCase() === lower);
-    if (sameButCase !== undefined) return join(dir, sameButCase);
+    if (sameButCase !== undefined) return inDir(sameButCase);
     if (wanted.length < 4) return undefined;
     const best = closest(wanted, names, typoBudget(wanted));
-    return best === undefined ? undefined : join(dir, best);
+    return best === undefined ? undefined : inDir(best);
   };
   return { kind, suggest };
 }
@@ -416,11 +442,28 @@ function createPathIndex(knownFiles: readonly string[]) {
  * for readers on GitHub and is not reported. Fragments are URL-decoded first (`#caf%C3%A9`).
  * `#top` and an empty fragment always work; `#user-content-x` is GitHub's real id for `#x`.
  */
-const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? !key.includes("\n") && anchors.includes(`\n${key}\n`) : anchors.has(key));
+const hasAnchor = (anchors: Anchors, key: string) => (typeof anchors === "string" ? hasLine(anchors, key) : anchors.has(key));
+
+/** Whether "\n"-joined `lines` (with a "\n" at both ends) holds `key` as a whole line, without building "\n" + key + "\n". */
+function hasLine(lines: string, key: string): boolean {
+  if (key.includes("\n")) return false;
+  if (key === "") return lines.includes("\n\n"); // an empty heading's anchor (indexOf("") would not move on)
+  for (let at = lines.indexOf(key, 1); at !== -1; at = lines.indexOf(key, at + 1)) {
+    if (lines.charCodeAt(at - 1) === 0x0a && lines.charCodeAt(at + key.length) === 0x0a) return true;
+  }
+  return false;
+}
 const listAnchors = (anchors: Anchors): Iterable<string> => (typeof anchors === "string" ? anchors.split("\n").filter((a) => a !== "") : anchors);
 
+/**
+ * "Did you mean" anchors already found, per file's anchors and wanted (lower-case) fragment; null for none. A
+ * broken fragment is often linked from many files, and its edit distances need computing only once. Only
+ * broken fragments are kept (a few per file at most, beside the anchors kept anyway).
+ */
+type AnchorHints = Map<Anchors, Map<string, string | null>>;
+
 /** `file` names the target in the message; a function, so that its path is only made for a broken link. */
-function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string | (() => string)): string | undefined {
+function anchorProblem(rawFragment: string, query: string, anchors: Anchors | null, file: string | (() => string), hints: AnchorHints): string | undefined {
   if (anchors === null || rawFragment === "") return undefined; // an unreadable target was already a diagnostic
   const fragment = safeDecode(rawFragment);
   const key = fragment.toLowerCase();
@@ -428,8 +471,17 @@ function anchorProblem(rawFragment: string, query: string, anchors: Anchors | nu
   if (key.startsWith("user-content-") && hasAnchor(anchors, key.slice("user-content-".length))) return undefined;
   // `?plain=1` shows a markdown file as source, where GitHub's line anchors work.
   if (PLAIN_VIEW.test(query) && LINE_ANCHOR.test(fragment)) return undefined;
-  const hint = closestAnchor(key, [...listAnchors(anchors)]);
-  return `no heading #${fragment} in ${typeof file === "string" ? file : file()}${hint === undefined ? "" : ` (did you mean #${hint}?)`}`;
+  let known = hints.get(anchors);
+  if (known === undefined) {
+    known = new Map();
+    hints.set(anchors, known);
+  }
+  let hint = known.get(key);
+  if (hint === undefined) {
+    hint = closestAnchor(key, [...listAnchors(anchors)]) ?? null;
+    known.set(key, hint);
+  }
+  return `no heading #${fragment} in ${typeof file === "string" ? file : file()}${hint === null ? "" : ` (did you mean #${hint}?)`}`;
 }
 
 function closestAnchor(key: string, anchors: readonly string[]): string | undefined {
@@ -446,7 +498,11 @@ function closestAnchor(key: string, anchors: readonly string[]): string | undefi
 /** Edits that still look like a typo: one per four characters, at least one. */
 const typoBudget = (word: string) => Math.max(1, Math.floor(word.length / 4));
 
-/** The candidate nearest to `word` by edit distance, if within `max`; the first one on ties. */
+/**
+ * The candidate nearest to `word` by edit distance, if within `max`; the first one on ties. Callers have
+ * already looked `word` itself up (an anchor, a name in any case), so no candidate equals it: a first
+ * candidate one edit away cannot be beaten or tied by a later one, and the search stops there.
+ */
 function closest(word: string, candidates: Iterable<string>, max: number): string | undefined {
   let best: string | undefined;
   let bestDistance = max + 1;
@@ -456,6 +512,7 @@ function closest(word: string, candidates: Iterable<string>, max: number): strin
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
+      if (d <= 1) break;
     }
   }
   return best;
@@ -544,6 +601,31 @@ export function joinRelative(dir: string, path: string): string {
     return resolve(dir, path);
   }
   return base === "/" ? `/${rest}` : `${base}/${rest}`;
+}
+
+/**
+ * joinRelative's answer as a path from root, for `dir` given from root ("" at the root): the common case
+ * (`name.md`, `./x/y.md`, `../x.md`) without building an absolute path. Undefined for anything else (a
+ * climb above root, `.` or `//` inside, another separator), which the caller resolves in full.
+ */
+export function joinKey(dir: string, path: string): string | undefined {
+  if (sep !== "/") return undefined;
+  let base = dir;
+  let i = 0;
+  for (;;) {
+    if (path.startsWith("../", i)) {
+      if (base === "") return undefined;
+      base = base.slice(0, Math.max(0, base.lastIndexOf("/")));
+      i += 3;
+    } else if (path.startsWith("./", i)) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  const rest = i === 0 ? path : path.slice(i);
+  if (rest === "" || rest === "." || rest === ".." || rest.startsWith("/") || rest.endsWith("/") || rest.includes("/.") || rest.includes("//")) return undefined;
+  return base === "" ? rest : `${base}/${rest}`;
 }
 
 /** What is kept of a link after its file is done. */

@@ -8,7 +8,7 @@ import { dirname, join, posix, resolve } from "node:path";
 import MarkdownIt from "markdown-it";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ShipgateError } from "../../src/errors.js";
-import { checkDocsLinks, joinRelative, SKIPPED_DIRS } from "../../src/facts/docs-links.js";
+import { checkDocsLinks, joinKey, joinRelative, SKIPPED_DIRS } from "../../src/facts/docs-links.js";
 import type { BrokenLink, DocsCheckOptions } from "../../src/facts/docs-links.js";
 import { scanMarkdown } from "../../src/facts/markdown-links.js";
 import { scratchRepo } from "../scratch-repo.js";
@@ -664,6 +664,35 @@ describe("joinRelative", () => {
     ["/r/docs", "./"],
   ])("joinRelative(%s, %s) is resolve()", (dir, path) => {
     expect(joinRelative(dir, path)).toBe(resolve(dir, path));
+  });
+});
+
+describe("joinKey", () => {
+  // The root is /r; a folder "" is the root itself. Undefined means "resolve it in full", never a wrong path.
+  it.each([
+    ["docs", "a.md"],
+    ["docs", "./a.md"],
+    ["docs", "../a.md"],
+    ["docs/x", "../../a/b.md"],
+    ["docs/x", "../../../a.md"],
+    ["", "a.md"],
+    ["", "../a.md"],
+    ["", "./x/../a.md"],
+    ["docs", "a/../b.md"],
+    ["docs", "a/./b.md"],
+    ["docs", "a//b.md"],
+    ["docs", ".."],
+    ["docs", "."],
+    ["docs", "../"],
+    ["docs", "sub/"],
+    ["docs", ".github/x.md"],
+    ["docs", "..foo.md"],
+    ["docs", "./"],
+  ])("joinKey(%s, %s) is the path from root of resolve(), or undefined", (dir, path) => {
+    const abs = resolve("/r", dir, path);
+    const key = joinKey(dir, path);
+    if (key !== undefined) expect(key).toBe(abs.slice("/r/".length));
+    if (!abs.startsWith("/r/")) expect(key).toBeUndefined();
   });
 });
 
