@@ -1,5 +1,6 @@
 import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } from "../types.js";
+import { type CaseTag, readCaseTag } from "../junit-case-tag.js";
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
@@ -98,6 +99,58 @@ export const junitParser: ReportParser = {
     const unmarkedTodos: { suite: string; line: number; todos: number; candidates: number }[] = [];
     let firstBadTime: { value: string; line: number } | undefined;
 
+    /** A <testcase> starts (and is the open case): `name` and `file` already owned (copied off the read buffer), the rest as read. */
+    const beginCase = (classname: string | undefined, name: string, file: string | undefined, time: string | undefined, declared: string | undefined, line: number): OpenCase => {
+      if (suitesChanged) {
+        suites = openSuites.slice();
+        suitesChanged = false;
+      }
+      // Every field set up front: one object shape for all cases keeps the code monomorphic.
+      if (classname !== undefined && classname !== lastClassname) {
+        lastClassname = classname;
+        lastClassnameOwned = own(classname);
+      }
+      let durationMs = parseDuration(time);
+      if (durationMs !== null && Number.isNaN(durationMs)) {
+        badTimes++;
+        firstBadTime ??= { value: own(time ?? ""), line };
+        durationMs = null;
+      }
+      const tc: TestCase = {
+        file,
+        suite: suites as string[],
+        classname: classname === undefined || classname === suites[suites.length - 1] ? undefined : lastClassnameOwned,
+        name,
+        status: "passed",
+        durationMs,
+        message: undefined,
+        flaky: undefined,
+        reportLine: line,
+      };
+      if (declared !== undefined && NOT_RUN.has(declared.toLowerCase())) tc.status = "skipped";
+      current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
+      depthInCase = 0;
+      return current;
+    };
+    /** The open <testcase> ends. */
+    const endCase = (open: OpenCase): void => {
+      const tc = finishCase(open);
+      const into = continued(cases, tc);
+      if (into) {
+        continuations++;
+        if (tc.durationMs !== null) into.durationMs = (into.durationMs ?? 0) + tc.durationMs;
+      } else {
+        cases.push(tc);
+        const suite = suiteStack[suiteStack.length - 1];
+        if (suite) {
+          suite.held[tc.status]++;
+          if (tc.status === "passed" && !tc.flaky && (tc.durationMs === null || tc.durationMs === 0)) suite.zeroTimePasses.push(cases.length - 1);
+        }
+      }
+      current = undefined;
+    };
+    const tag: CaseTag = { classname: undefined, name: undefined, time: undefined, file: undefined, filepath: undefined };
+
     await readXml(stream, ctx.file, {
       onOpen(name, attrs, line) {
         if (root === undefined) {
@@ -134,38 +187,8 @@ export const junitParser: ReportParser = {
             held: { passed: 0, failed: 0, errored: 0, skipped: 0 },
           });
         } else if (name === "testcase") {
-          if (suitesChanged) {
-            suites = openSuites.slice();
-            suitesChanged = false;
-          }
-          // Every field set up front: one object shape for all cases keeps the code monomorphic.
-          const classname = attrs.classname;
-          if (classname !== undefined && classname !== lastClassname) {
-            lastClassname = classname;
-            lastClassnameOwned = own(classname);
-          }
           const file = attrs.file ?? attrs.filepath;
-          let durationMs = parseDuration(attrs.time);
-          if (durationMs !== null && Number.isNaN(durationMs)) {
-            badTimes++;
-            firstBadTime ??= { value: own(attrs.time ?? ""), line };
-            durationMs = null;
-          }
-          const tc: TestCase = {
-            file: file ? own(file) : undefined,
-            suite: suites as string[],
-            classname: classname === undefined || classname === suites[suites.length - 1] ? undefined : lastClassnameOwned,
-            name: own(attrs.name ?? ""),
-            status: "passed",
-            durationMs,
-            message: undefined,
-            flaky: undefined,
-            reportLine: line,
-          };
-          const declared = attrs.status ?? attrs.result;
-          if (declared !== undefined && NOT_RUN.has(declared.toLowerCase())) tc.status = "skipped";
-          current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
-          depthInCase = 0;
+          beginCase(attrs.classname, own(attrs.name ?? ""), file ? own(file) : undefined, attrs.time, attrs.status ?? attrs.result, line);
         }
       },
       onClose(name) {
@@ -175,20 +198,7 @@ export const junitParser: ReportParser = {
             collecting = false;
             return;
           }
-          const tc = finishCase(current);
-          const into = continued(cases, tc);
-          if (into) {
-            continuations++;
-            if (tc.durationMs !== null) into.durationMs = (into.durationMs ?? 0) + tc.durationMs;
-          } else {
-            cases.push(tc);
-            const suite = suiteStack[suiteStack.length - 1];
-            if (suite) {
-              suite.held[tc.status]++;
-              if (tc.status === "passed" && !tc.flaky && (tc.durationMs === null || tc.durationMs === 0)) suite.zeroTimePasses.push(cases.length - 1);
-            }
-          }
-          current = undefined;
+          endCase(current);
           return;
         }
         if (name === "testsuite") {
@@ -218,6 +228,15 @@ export const junitParser: ReportParser = {
             }
           }
         }
+      },
+      // Most cases are one plain self-closing tag: read without the reader's general tag parser (see readCaseTag).
+      onEmptyElement(buf, lt, line) {
+        if (current !== undefined) return -1;
+        const end = readCaseTag(buf, lt, tag);
+        if (end === -1) return -1;
+        const file = tag.file ?? tag.filepath;
+        endCase(beginCase(tag.classname, tag.name ?? "", file ? file : undefined, tag.time, undefined, line));
+        return end;
       },
       wantsText: () => collecting,
       // A <property> is read only inside a <testcase>: suites carry many (Surefire writes the JVM's system properties).
