@@ -19,6 +19,14 @@ export interface XmlHandler {
   wantsText?(): boolean;
   /** Return false for elements whose attributes are never read: they are skipped unparsed (`attrs` is empty). */
   wantsAttributes?(name: string): boolean;
+  /**
+   * A fast path for the handler's most frequent element. Called at the `<` of each opening tag inside the
+   * root element (`buf[lt]`, on line `line`), before the reader parses it. The handler may read a complete
+   * self-closing element it recognizes, handle it exactly as `onOpen` + `onClose` would, and return the
+   * position after its `/>`; or return -1, and the reader parses the tag as usual. It must only accept
+   * tags the reader reads without error or diagnostic, so that errors stay the reader's.
+   */
+  onEmptyElement?(buf: string, lt: number, line: number): number;
 }
 
 /**
@@ -238,6 +246,14 @@ class XmlReader {
         if (endAt === -1) break;
         pos = endAt + 2;
       } else {
+        // Inside the root and below the nesting limit, a self-closing element can neither be misplaced nor too deep.
+        if (this.handler.onEmptyElement !== undefined && this.stack.length > 0 && this.stack.length < MAX_XML_DEPTH) {
+          const endAt = this.handler.onEmptyElement(buf, lt, this.lineAt(lt));
+          if (endAt !== -1) {
+            pos = endAt;
+            continue;
+          }
+        }
         const endAt = this.open(lt);
         if (endAt === -1) break;
         pos = endAt;
@@ -476,6 +492,38 @@ function isSpace(c: number): boolean {
  */
 function internalized(name: string): string {
   return Object.keys({ [name]: 0 })[0] ?? name;
+}
+
+/** Character codes of the value `decodeFiveEntities` is assembling (reused). */
+const fiveCodes: number[] = [];
+
+/**
+ * The value between `from` and `to` of `buf` with the five XML entities decoded, as the reader decodes it;
+ * undefined when it holds any other `&` (a character or unknown entity reference, a bare `&`), which only
+ * the reader decodes (it counts what it cannot expand), or when it is longer than SHORT_VALUE with an `&`.
+ * A decoded value is a fresh flat string; one without `&` is a slice of `buf`, detached when `keep` is set.
+ */
+export function decodeFiveEntities(buf: string, from: number, to: number, keep: boolean): string | undefined {
+  const amp = buf.indexOf("&", from);
+  if (amp === -1 || amp >= to) return keep ? detach(buf.slice(from, to)) : buf.slice(from, to);
+  if (to - from > SHORT_VALUE) return undefined;
+  const codes = fiveCodes;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = buf.charCodeAt(i);
+    if (c !== 38 /* & */) {
+      codes[n++] = c;
+      continue;
+    }
+    const semi = buf.indexOf(";", i + 1);
+    if (semi === -1 || semi >= to) return undefined;
+    const named = namedEntity(buf, i + 1, semi);
+    if (named === undefined) return undefined;
+    codes[n++] = named;
+    i = semi;
+  }
+  codes.length = n;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** The character code one of the five XML entities between `from` and `semi` (its `;`) stands for, or undefined. */

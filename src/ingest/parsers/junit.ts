@@ -1,5 +1,6 @@
 import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } from "../types.js";
+import { type CaseTag, readCaseTag } from "../junit-case-tag.js";
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
@@ -98,6 +99,56 @@ export const junitParser: ReportParser = {
     const unmarkedTodos: { suite: string; line: number; todos: number; candidates: number }[] = [];
     let firstBadTime: { value: string; line: number } | undefined;
 
+    /**
+     * A new test case: `name` and `file` already owned (copied off the read buffer); `durationMs` NaN when
+     * the time attribute (`time`) is no duration.
+     */
+    const newCase = (classname: string | undefined, name: string, file: string | undefined, durationMs: number | null, time: string | undefined, declared: string | undefined, line: number): TestCase => {
+      if (suitesChanged) {
+        suites = openSuites.slice();
+        suitesChanged = false;
+      }
+      if (classname !== undefined && classname !== lastClassname) {
+        lastClassname = classname;
+        lastClassnameOwned = own(classname);
+      }
+      if (durationMs !== null && Number.isNaN(durationMs)) {
+        badTimes++;
+        firstBadTime ??= { value: own(time ?? ""), line };
+        durationMs = null;
+      }
+      // Every field set up front: one object shape for all cases keeps the code monomorphic.
+      const tc: TestCase = {
+        file,
+        suite: suites as string[],
+        classname: classname === undefined || classname === suites[suites.length - 1] ? undefined : lastClassnameOwned,
+        name,
+        status: "passed",
+        durationMs,
+        message: undefined,
+        flaky: undefined,
+        reportLine: line,
+      };
+      if (declared !== undefined && NOT_RUN.has(declared.toLowerCase())) tc.status = "skipped";
+      return tc;
+    };
+    /** A finished test case joins the results (or the case it continues). */
+    const keepCase = (tc: TestCase): void => {
+      const into = continued(cases, tc);
+      if (into) {
+        continuations++;
+        if (tc.durationMs !== null) into.durationMs = (into.durationMs ?? 0) + tc.durationMs;
+      } else {
+        cases.push(tc);
+        const suite = suiteStack[suiteStack.length - 1];
+        if (suite) {
+          suite.held[tc.status]++;
+          if (tc.status === "passed" && !tc.flaky && (tc.durationMs === null || tc.durationMs === 0)) suite.zeroTimePasses.push(cases.length - 1);
+        }
+      }
+    };
+    const tag: CaseTag = { classname: undefined, name: undefined, timeFrom: -1, timeTo: -1, file: undefined, filepath: undefined };
+
     await readXml(stream, ctx.file, {
       onOpen(name, attrs, line) {
         if (root === undefined) {
@@ -134,36 +185,8 @@ export const junitParser: ReportParser = {
             held: { passed: 0, failed: 0, errored: 0, skipped: 0 },
           });
         } else if (name === "testcase") {
-          if (suitesChanged) {
-            suites = openSuites.slice();
-            suitesChanged = false;
-          }
-          // Every field set up front: one object shape for all cases keeps the code monomorphic.
-          const classname = attrs.classname;
-          if (classname !== undefined && classname !== lastClassname) {
-            lastClassname = classname;
-            lastClassnameOwned = own(classname);
-          }
           const file = attrs.file ?? attrs.filepath;
-          let durationMs = parseDuration(attrs.time);
-          if (durationMs !== null && Number.isNaN(durationMs)) {
-            badTimes++;
-            firstBadTime ??= { value: own(attrs.time ?? ""), line };
-            durationMs = null;
-          }
-          const tc: TestCase = {
-            file: file ? own(file) : undefined,
-            suite: suites as string[],
-            classname: classname === undefined || classname === suites[suites.length - 1] ? undefined : lastClassnameOwned,
-            name: own(attrs.name ?? ""),
-            status: "passed",
-            durationMs,
-            message: undefined,
-            flaky: undefined,
-            reportLine: line,
-          };
-          const declared = attrs.status ?? attrs.result;
-          if (declared !== undefined && NOT_RUN.has(declared.toLowerCase())) tc.status = "skipped";
+          const tc = newCase(attrs.classname, own(attrs.name ?? ""), file ? own(file) : undefined, parseDuration(attrs.time), attrs.time, attrs.status ?? attrs.result, line);
           current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
           depthInCase = 0;
         }
@@ -175,19 +198,7 @@ export const junitParser: ReportParser = {
             collecting = false;
             return;
           }
-          const tc = finishCase(current);
-          const into = continued(cases, tc);
-          if (into) {
-            continuations++;
-            if (tc.durationMs !== null) into.durationMs = (into.durationMs ?? 0) + tc.durationMs;
-          } else {
-            cases.push(tc);
-            const suite = suiteStack[suiteStack.length - 1];
-            if (suite) {
-              suite.held[tc.status]++;
-              if (tc.status === "passed" && !tc.flaky && (tc.durationMs === null || tc.durationMs === 0)) suite.zeroTimePasses.push(cases.length - 1);
-            }
-          }
+          keepCase(finishCase(current));
           current = undefined;
           return;
         }
@@ -218,6 +229,19 @@ export const junitParser: ReportParser = {
             }
           }
         }
+      },
+      // Most cases are one plain self-closing tag: read without the reader's general tag parser (see readCaseTag).
+      onEmptyElement(buf, lt, line) {
+        if (current !== undefined) return -1;
+        const end = readCaseTag(buf, lt, tag, lastClassname);
+        if (end === -1) return -1;
+        const file = tag.file ?? tag.filepath;
+        const { timeFrom, timeTo } = tag;
+        const durationMs = timeFrom === -1 ? null : durationAt(buf, timeFrom, timeTo);
+        const time = durationMs !== null && Number.isNaN(durationMs) ? buf.slice(timeFrom, timeTo) : undefined;
+        // A case with no child: nothing to finish (finishCase would leave it as it is).
+        keepCase(newCase(tag.classname, tag.name ?? "", file ? file : undefined, durationMs, time, undefined, line));
+        return end;
       },
       wantsText: () => collecting,
       // A <property> is read only inside a <testcase>: suites carry many (Surefire writes the JVM's system properties).
@@ -422,7 +446,7 @@ function firstLines(text: string): string {
 /** Milliseconds; null when the report gives no time; NaN when it gives one that is no duration (negative, NaN, Infinity, text). */
 function parseDuration(time: string | undefined): number | null {
   if (time === undefined) return null;
-  const plain = plainDecimal(time);
+  const plain = plainDecimal(time, 0, time.length);
   if (plain !== undefined) return Math.round(plain * 1000 * 1000) / 1000;
   if (time.trim() === "") return null;
   // Some tools write thousands separators ("1,234.5").
@@ -430,21 +454,27 @@ function parseDuration(time: string | undefined): number | null {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000 * 1000) / 1000 : Number.NaN;
 }
 
+/** parseDuration of `buf` from `from` to `to`, without slicing the usual plain decimal out of the buffer. */
+function durationAt(buf: string, from: number, to: number): number | null {
+  const plain = plainDecimal(buf, from, to);
+  return plain !== undefined ? Math.round(plain * 1000 * 1000) / 1000 : parseDuration(buf.slice(from, to));
+}
+
 const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * `Number(text)` for what tools write as a time ("1.454", "0", ".5"): digits with at most one dot and at most
+ * `Number(text.slice(from, to))` for what tools write as a time ("1.454", "0", ".5"): digits with at most one dot and at most
  * 15 digits; undefined for anything else. Exact: the digits as an integer and the power of ten are both
  * exact doubles below 2^53, so their quotient is the correctly rounded value, which is what Number() returns.
  * Number() itself goes through the runtime's general string conversion, a measurable share of a parse.
  */
-function plainDecimal(text: string): number | undefined {
-  const len = text.length;
+function plainDecimal(text: string, from: number, to: number): number | undefined {
+  const len = to - from;
   if (len === 0 || len > 16) return undefined;
   let digits = 0;
   let mantissa = 0;
   let dot = -1;
-  for (let i = 0; i < len; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
@@ -456,5 +486,5 @@ function plainDecimal(text: string): number | undefined {
     }
   }
   if (digits === 0 || digits > 15) return undefined;
-  return dot === -1 ? mantissa : mantissa / (POWERS_OF_TEN[len - dot - 1] as number);
+  return dot === -1 ? mantissa : mantissa / (POWERS_OF_TEN[to - dot - 1] as number);
 }
