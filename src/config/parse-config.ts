@@ -4,7 +4,8 @@ import type { z } from "zod";
 import { ShipgateError } from "../errors.js";
 import { CONDITION, metricNames } from "../score/score.js";
 import { gateProblems } from "./gates.js";
-import { locate, type LoadedConfig } from "./load-config.js";
+import type { LoadedConfig } from "./loaded-config.js";
+import { locate } from "./locate.js";
 import { configSchema } from "./schema.js";
 
 /** Parses and validates shipgate.yaml's text; an invalid one is CONFIG_INVALID with file:line. */

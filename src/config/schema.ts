@@ -4,8 +4,6 @@ import { durationSchema, durationSeconds } from "../plan/duration.js";
 import { DEFAULT_ALERT_METRICS } from "../gate/alerts.js";
 import { OPS, SCOPES } from "../gate/types.js";
 import { CATEGORIES, CONDITION, DEFAULT_SCORE_SETTINGS } from "../score/score.js";
-// Kept importable from here; its own module so that assess without a shipgate.yaml does not load zod.
-export { scoreSettings } from "./score-settings.js";
 
 /** "90", "90s", "10m", "1h" → seconds: one syntax for collector and plan timeouts (plan/duration.ts). */
 const duration = durationSchema;

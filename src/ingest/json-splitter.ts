@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import type { JsonEntry, JsonValue } from "./json-stream.js";
+import type { JsonEntry, JsonValue } from "./json-types.js";
 import { MAX_JSON_DEPTH } from "./json-depth.js";
 import type { TokenReaderStart } from "./json-token-reader.js";
 

@@ -4,13 +4,11 @@ import { ParseError, REMEDY, ShipgateError } from "../errors.js";
 import { JsonSplitter } from "./json-splitter.js";
 import type { SplitterHandover } from "./json-splitter.js";
 import { JsonTokenReader } from "./json-token-reader.js";
+import type { JsonObject, JsonStreamOptions, JsonValue } from "./json-types.js";
 import type { Diagnostic, ParseContext, ReportFormat } from "./types.js";
 
-/** A JSON value as `JSON.parse` would return it. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+// The value types live in their own module, which the splitter shares without importing this one.
+export type { JsonEntry, JsonObject, JsonStreamOptions, JsonValue } from "./json-types.js";
 
 export const isJsonObject = (value: JsonValue | undefined): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -23,40 +21,6 @@ export const isCount = (value: JsonValue | undefined): value is number =>
 export const HEAD_BYTES = 4096;
 
 export { MAX_JSON_DEPTH } from "./json-depth.js";
-
-/** One value picked out of a document by `JsonStreamOptions.paths`. */
-export interface JsonEntry {
-  /** Keys from the top-level value down to this one, e.g. `["files", "src/a.py"]` for `$.files.*`. */
-  path: (string | number)[];
-  value: JsonValue;
-  /** 1-based line of the file where the value starts. */
-  line: number;
-}
-
-export interface JsonStreamOptions {
-  /**
-   * What the top-level value must be: an object (the default; coverage reports, SARIF) or an array
-   * (ESLint and ruff JSON output, whose elements `$.*` hands out one at a time with numeric paths).
-   */
-  root?: "object" | "array";
-  /**
-   * True when the file is a sequence of top-level values rather than one document (govulncheck's `-format json`
-   * output: objects one after another, whitespace between). Each value must be a `root`; `paths` apply to each.
-   */
-  sequence?: boolean;
-  /**
-   * The values to hand to `onEntry`, in @streamparser/json path syntax (`$.*`, `$.meta`, `$.files.*`).
-   * Each matching value is built in memory whole; everything else is dropped as it is read,
-   * so memory is bounded by the largest matching value.
-   */
-  paths: string[];
-  /** What the user should do when the file is not JSON or not an object; the `hint` of every ParseError raised here. */
-  hint: string;
-  /** Called once, before any entry, with the first bytes of the file (at most `HEAD_BYTES`). Throw a ParseError to refuse the file. */
-  onHead?: (head: Buffer) => void;
-  /** Called with each value matching `paths`, in document order. Throw a ParseError to stop reading. */
-  onEntry: (entry: JsonEntry) => void;
-}
 
 /**
  * Streams a JSON document whose top-level value must be an object (an array with `root: "array"`), handing the

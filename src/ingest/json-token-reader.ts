@@ -1,7 +1,7 @@
 import { JSONParser, TokenParserError, TokenType, TokenizerError } from "@streamparser/json";
 import type { ParsedElementInfo, ParsedTokenInfo } from "@streamparser/json";
 import { ParseError } from "../errors.js";
-import type { JsonStreamOptions, JsonValue } from "./json-stream.js";
+import type { JsonStreamOptions, JsonValue } from "./json-types.js";
 import { MAX_JSON_DEPTH } from "./json-depth.js";
 import type { Diagnostic, ParseContext } from "./types.js";
 

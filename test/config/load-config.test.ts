@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { errorOf } from "./error-of.js";
-import { configJsonSchema, scoreSettings } from "../../src/config/schema.js";
+import { configJsonSchema } from "../../src/config/schema.js";
+import { scoreSettings } from "../../src/config/score-settings.js";
 
 
 describe("shipgate.yaml", () => {
