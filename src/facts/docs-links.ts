@@ -576,30 +576,16 @@ async function checkExternal(external: ExternalLink[], broken: BrokenLink[], dia
   }
 }
 
-
-
 /**
  * `resolve(dir, path)` for an absolute, normalised `dir`, without its general machinery in the common
  * case (`name.md`, `./x/y.md`, `../../x.md`); anything unusual goes to `resolve`.
  */
 export function joinRelative(dir: string, path: string): string {
   if (sep !== "/") return resolve(dir, path);
+  const { ups, rest } = splitClimbs(path);
+  if (!isPlainRest(rest)) return resolve(dir, path);
   let base = dir;
-  let i = 0;
-  for (;;) {
-    if (path.startsWith("../", i)) {
-      base = base.slice(0, base.lastIndexOf("/")) || "/";
-      i += 3;
-    } else if (path.startsWith("./", i)) {
-      i += 2;
-    } else {
-      break;
-    }
-  }
-  const rest = i === 0 ? path : path.slice(i);
-  if (rest === "" || rest === "." || rest === ".." || rest.startsWith("/") || rest.endsWith("/") || rest.includes("/.") || rest.includes("//")) {
-    return resolve(dir, path);
-  }
+  for (let n = 0; n < ups; n++) base = base.slice(0, base.lastIndexOf("/")) || "/";
   return base === "/" ? `/${rest}` : `${base}/${rest}`;
 }
 
@@ -610,23 +596,35 @@ export function joinRelative(dir: string, path: string): string {
  */
 export function joinKey(dir: string, path: string): string | undefined {
   if (sep !== "/") return undefined;
+  const { ups, rest } = splitClimbs(path);
+  if (!isPlainRest(rest)) return undefined;
   let base = dir;
+  for (let n = 0; n < ups; n++) {
+    if (base === "") return undefined;
+    base = base.slice(0, Math.max(0, base.lastIndexOf("/")));
+  }
+  return base === "" ? rest : `${base}/${rest}`;
+}
+
+/** The `../` climbs a relative path starts with (its `./` steps skipped) and what follows them. */
+function splitClimbs(path: string): { ups: number; rest: string } {
+  let ups = 0;
   let i = 0;
   for (;;) {
     if (path.startsWith("../", i)) {
-      if (base === "") return undefined;
-      base = base.slice(0, Math.max(0, base.lastIndexOf("/")));
+      ups++;
       i += 3;
     } else if (path.startsWith("./", i)) {
       i += 2;
     } else {
-      break;
+      return { ups, rest: i === 0 ? path : path.slice(i) };
     }
   }
-  const rest = i === 0 ? path : path.slice(i);
-  if (rest === "" || rest === "." || rest === ".." || rest.startsWith("/") || rest.endsWith("/") || rest.includes("/.") || rest.includes("//")) return undefined;
-  return base === "" ? rest : `${base}/${rest}`;
 }
+
+/** A rest with nothing for path.resolve to normalise: no `.`/`..` segment, no empty one, not rooted. */
+const isPlainRest = (rest: string): boolean =>
+  !(rest === "" || rest === "." || rest === ".." || rest.startsWith("/") || rest.endsWith("/") || rest.includes("/.") || rest.includes("//"));
 
 /** What is kept of a link after its file is done. */
 type KeptLink = Pick<MarkdownLink, "line" | "column" | "target">;
@@ -637,7 +635,6 @@ type KeptLink = Pick<MarkdownLink, "line" | "column" | "target">;
  * later would then keep every file's text in memory.
  */
 const detach = (text: string) => (text.length < 13 ? text : ` ${text}`.slice(1));
-
 
 function safeDecode(text: string): string {
   if (!text.includes("%")) return text;
