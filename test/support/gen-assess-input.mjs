@@ -10,18 +10,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { prng } from "./generate.mjs";
 
-/** mulberry32: a small seeded PRNG, so that every run writes the same bytes. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PACKAGES = ["packages/api", "packages/web", "packages/core", "services/worker", "tools"];
 const DIRS = ["src", "src/util", "src/store", "lib", "test"];

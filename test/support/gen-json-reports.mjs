@@ -4,18 +4,8 @@
 // strings, nested arrays, every whitespace JSON allows, numbers such as 1e3 and -0), and malformed variants
 // (truncated at many points, one byte replaced, bad UTF-8, too deep, data after the document).
 // Same seed, same bytes: the digests recorded from these inputs stay comparable from commit to commit.
+import { prng } from "./generate.mjs";
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function helpers(seed) {
   const rand = prng(seed);

@@ -7,18 +7,8 @@
 // Same arguments give byte-identical output.
 //
 // Usage: node test/support/gen-junit.mjs <seed> [cases]   writes one document to stdout
+import { prng } from "./generate.mjs";
 
-/** mulberry32: a small seeded PRNG, so that every run writes the same bytes. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["core", "api", "store", "auth", "billing", "queue", "cache", "ingest", "report", "gate", "plan", "exec", "web", "util", "model"];
 /** Name pieces that need escaping or are not ASCII: each is written escaped in one of several ways. */

@@ -3,18 +3,8 @@
 // same-name functions, commas and UTF-8 in names, CRLF, checksums on DA lines, repeated files,
 // unsorted DA lines, summaries without detail, negative and huge counts, malformed lines, truncation.
 // Same seed, same bytes; nothing here reads the machine or the clock.
+import { prng } from "./generate.mjs";
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["core", "api", "store", "auth", "billing", "queue", "cache", "ingest", "report", "gate", "plan", "exec", "web", "util", "model"];
 const ODD_NAMES = ["anonymous", "(anonymous_0)", "<lambda>", "Foo::bar(int, char)", "conv<std::pair<int, int> >", "déjà_vu", "函数", "get", "a,b,c"];
