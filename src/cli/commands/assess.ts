@@ -5,7 +5,7 @@ import type { TraceResult } from "../../app/tracing.js";
 import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
 import type { BaselineSpec } from "../../gate/types.js";
-import { writeReport, type CliIo, type CommonOptions } from "../output.js";
+import { writeJson, writeReport, type CliIo, type CommonOptions } from "../output.js";
 import { now } from "../clock.js";
 import { readVersion } from "../version.js";
 
@@ -111,10 +111,10 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
         throw error;
       }
       gateSpan?.end(gate.verdict === "GO" ? "success" : "failure", gate.verdict === "GO" ? null : `gate ${options.gate} said NO-GO`);
-      if (options.json) io.stdout(`${JSON.stringify({ ...result.summary, gate }, null, 2)}\n`);
+      if (options.json) await writeJson(io, { ...result.summary, gate });
       return gate.verdict === "GO" ? 0 : 1;
     }
-    if (options.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
+    if (options.json) await writeJson(io, result.summary);
     else if (options.markdown) writeReport(io, `${text.renderAssessMarkdown(result.summary)}\n`);
     else writeReport(io, `${text.renderAssessText(result.summary, { color: io.color })}\n`);
     return 0;
