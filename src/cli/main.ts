@@ -2,6 +2,7 @@
 // The bin: binds the CLI to the process. The only place that sets the exit code. `--version` answers
 // before the command-line parser is even loaded: start-up time is what an agent calling shipgate in a
 // loop pays every time.
+import { once } from "node:events";
 import type { CliIo } from "./output.js";
 
 const args = process.argv.slice(2);
@@ -39,6 +40,8 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   };
   const io: CliIo = {
     stdout: (text) => void process.stdout.write(text),
+    // A closed pipe ends the process in the error handler above, so a drain that never comes is not awaited forever.
+    drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, "drain").then(() => undefined) : Promise.resolve()),
     stderr: (text) => void process.stderr.write(text),
     isTty: process.stderr.isTTY,
     isCi: process.env.CI === "true" || process.env.CI === "1",

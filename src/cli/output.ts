@@ -1,10 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { boundLines, createWorkflowCommandGuard, stripControls } from "../report/sanitize.js";
+import { jsonPieces } from "./json-pieces.js";
 
 /** Where commands write. Injected so tests can capture it; only main.ts binds it to the process. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /**
+   * Resolves once stdout has passed on what it holds beyond its buffer (a pipe whose reader is slower
+   * than shipgate): a long output written in pieces awaits it between pieces instead of queueing them
+   * all. Absent: writes are never held back (a test capturing output, a file).
+   */
+  drain?: () => Promise<void>;
   /**
    * Writes the GitHub workflow commands shipgate issues itself (annotations, the report fence) to stdout.
    * Set by guardOutput inside GitHub Actions, where stdout and stderr no longer pass commands; absent
@@ -50,6 +57,18 @@ export function guardOutput(io: CliIo): CliIo {
     stderr: (text) => io.stderr(err(text)),
     commands: (text) => io.stdout(out(text, true)),
   };
+}
+
+/**
+ * Writes `JSON.stringify(value, null, 2)` and a newline to stdout, the same bytes, in pieces that wait
+ * for stdout to drain: a 5 MB summary then never sits in memory whole, nor queued in the pipe.
+ */
+export async function writeJson(io: CliIo, value: unknown): Promise<void> {
+  for (const piece of jsonPieces(value)) {
+    io.stdout(piece);
+    await io.drain?.();
+  }
+  io.stdout("\n");
 }
 
 /** Writes workflow commands shipgate issues itself (one per line). */

@@ -5,8 +5,9 @@ import type { TraceResult } from "../../app/tracing.js";
 import { CollectorError, ShipgateError } from "../../errors.js";
 import type { ReportFormat } from "../../ingest/types.js";
 import type { BaselineSpec } from "../../gate/types.js";
-import { writeReport, type CliIo, type CommonOptions } from "../output.js";
+import { writeJson, writeReport, type CliIo, type CommonOptions } from "../output.js";
 import { now } from "../clock.js";
+import { withYoungGenerationCap } from "../../app/young-generation.js";
 import { readVersion } from "../version.js";
 
 export interface AssessCommandOptions extends CommonOptions {
@@ -73,7 +74,9 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
   // Tracing (OTEL_EXPORTER_OTLP_ENDPOINT): this assessment is a pipeline run; its trace is sent before the exit, also on an error or Ctrl-C.
   const { withPipelineTrace } = await import("../../telemetry/tracing.js");
   const traceOptions = { env: io.env, pipeline: "shipgate assess", version: readVersion, resultOf: (code: number): TraceResult => (code === 0 ? "success" : "failure") };
-  return withPipelineTrace(traceOptions, (trace) => withStore(options.db, { cwd: root }, async (store) => {
+  // A big report would grow V8's young generation to its 32 MB maximum, resident to the end, the --json
+  // output included: the cap holds for the whole command (app/young-generation.ts).
+  return withYoungGenerationCap(() => withPipelineTrace(traceOptions, (trace) => withStore(options.db, { cwd: root }, async (store) => {
     // A baseline that names nothing (an unknown snapshot, name or git ref) must not leave a snapshot behind either.
     if (gateBaseline !== null && gateBaseline.kind !== "previous") {
       const { findNamedSnapshot } = await import("../../app/run-gate.js");
@@ -111,14 +114,14 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
         throw error;
       }
       gateSpan?.end(gate.verdict === "GO" ? "success" : "failure", gate.verdict === "GO" ? null : `gate ${options.gate} said NO-GO`);
-      if (options.json) io.stdout(`${JSON.stringify({ ...result.summary, gate }, null, 2)}\n`);
+      if (options.json) await writeJson(io, { ...result.summary, gate });
       return gate.verdict === "GO" ? 0 : 1;
     }
-    if (options.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
+    if (options.json) await writeJson(io, result.summary);
     else if (options.markdown) writeReport(io, `${text.renderAssessMarkdown(result.summary)}\n`);
     else writeReport(io, `${text.renderAssessText(result.summary, { color: io.color })}\n`);
     return 0;
-  }));
+  })));
 }
 
 /** A collector that fails (a tool that needs the network, offline) need not stop every assess: the hint offers --skip. */
