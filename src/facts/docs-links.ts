@@ -10,7 +10,7 @@ import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
 import type { scanFile as ScanFile } from "./scan-file.js";
-import { compactAnchors, type Anchors, type WireScan } from "./wire-scan.js";
+import { compactAnchors, type Anchors, type WireScan, type WorkerBatch } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
   /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
@@ -144,8 +144,6 @@ const YIELD_EVERY = 200;
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
   const files = await findMarkdownFiles(root, options.paths);
-  // The scanner brings markdown-it (~75 modules): loaded only when there is a file to scan (links into other files come from these).
-  const scanFile: typeof ScanFile = files.length > 0 ? (await import("./scan-file.js")).scanFile : () => undefined;
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
   const paths = createPathIndex(root, files.map(rel));
@@ -270,24 +268,40 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     }
   };
 
-  const workers = options.workers ?? defaultWorkers(files.length);
-  if (workers > 0) {
-    // Files are read and parsed in worker threads while this thread checks the links of those already done.
-    let done = 0;
-    await scanInWorkers(files, rel, workers, (fileAbs, scan, found) => {
-      diagnostics.push(...found);
-      consumeWire(fileAbs, scan);
-      options.onProgress?.(++done, files.length);
-    });
-  } else {
-    for (let i = 0; i < files.length; i++) {
+  const workers = files.length === 0 ? 0 : (options.workers ?? defaultWorkers(files.length));
+  // Files are claimed a batch at a time from one shared counter, by the workers and by this thread alike: this
+  // thread scans files while the workers start (they take ~0.1 s to load the scanner), and between the batches
+  // of results they post, which it checks; whoever is free takes the next batch, so neither waits for the other.
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  // Diagnostics by file index: files are scanned in any order, and diagnostics are reported in file order.
+  const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
+  let done = 0;
+  const pool = workers > 0 ? scanInWorkers(files, rel, workers, next, (index, scan, found) => {
+    for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
+    consumeWire(files[index] as string, scan);
+    options.onProgress?.(++done, files.length);
+  }) : undefined;
+  // Rejected when a worker fails: awaited below, once this thread's share is done.
+  pool?.catch(() => undefined);
+  // The scanner brings markdown-it (~75 modules): loaded only when there is a file to scan (links into other files come from these).
+  const scanFile: typeof ScanFile = files.length > 0 ? (await import("./scan-file.js")).scanFile : () => undefined;
+  // Alone, this thread takes YIELD_EVERY files between yields; with workers, smaller batches, so that their results are checked soon.
+  const batch = workers > 0 ? MAIN_BATCH : YIELD_EVERY;
+  for (let start = Atomics.add(next, 0, batch); start < files.length; start = Atomics.add(next, 0, batch)) {
+    const end = Math.min(start + batch, files.length);
+    for (let i = start; i < end; i++) {
       const fileAbs = files[i] as string;
-      consume(fileAbs, scanFile(fileAbs, rel(fileAbs), diagnostics));
-      options.onProgress?.(i + 1, files.length);
-      // Parsing is synchronous work; yield now and then so timers, signals and progress output run.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolveYield) => setImmediate(resolveYield));
+      const found: Diagnostic[] = [];
+      consume(fileAbs, scanFile(fileAbs, rel(fileAbs), found));
+      for (const diagnostic of found) scanDiagnostics.push({ index: i, diagnostic });
+      options.onProgress?.(++done, files.length);
     }
+    // Parsing is synchronous work; yield now and then so timers, signals, progress output and workers' results run.
+    await new Promise<void>((resolveYield) => setImmediate(resolveYield));
   }
+  await pool;
+  // Array.prototype.sort is stable: a file's diagnostics keep their order.
+  for (const { diagnostic } of scanDiagnostics.sort((a, b) => a.index - b.index)) diagnostics.push(diagnostic);
 
   for (const d of deferred) {
     let anchors = anchorsByFile.get(d.path);
@@ -650,6 +664,8 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Files per message between a worker and this thread. */
 const WORKER_BATCH = 100;
+/** Files this thread scans between two looks at the workers' results. */
+const MAIN_BATCH = 50;
 const PARALLEL_FROM = 2000;
 
 function defaultWorkers(files: number): number {
@@ -661,35 +677,35 @@ function defaultWorkers(files: number): number {
   return cpus < 2 ? 0 : Math.min(cpus - 1, 8);
 }
 
-interface WorkerBatch {
-  results: { file: string; scan: WireScan | undefined }[];
-  diagnostics: Diagnostic[];
-}
-
-/** Scans `files` in `count` worker threads, each a contiguous share, handing each result to `onResult`. */
-async function scanInWorkers(
+/**
+ * Starts `count` worker threads that claim batches of `files` from the shared counter `next` (as this thread
+ * does) and scan them, handing each file's result to `onResult` by its index. Settles when all have exited.
+ */
+function scanInWorkers(
   files: readonly string[],
   rel: (abs: string) => string,
   count: number,
-  onResult: (fileAbs: string, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
+  next: Int32Array,
+  onResult: (index: number, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
 ): Promise<void> {
-  const share = Math.ceil(files.length / count);
+  const workerData = { files, rels: files.map(rel), batch: WORKER_BATCH, next };
   const jobs: Promise<void>[] = [];
   for (let w = 0; w < count; w++) {
-    const slice = files.slice(w * share, (w + 1) * share);
-    if (slice.length === 0) continue;
     jobs.push(
       new Promise<void>((resolveJob, rejectJob) => {
-        const worker = new Worker(new URL("./scan-worker.js", import.meta.url), {
-          workerData: { files: slice.map((abs) => ({ abs, file: rel(abs) })), batch: WORKER_BATCH },
-        });
-        worker.on("message", (batch: WorkerBatch) => {
-          batch.results.forEach((r, i) => onResult(r.file, r.scan, i === 0 ? batch.diagnostics : []));
+        const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData });
+        worker.on("message", ({ start, scans, diagnostics }: WorkerBatch) => {
+          let d = 0;
+          scans.forEach((scan, i) => {
+            const found: Diagnostic[] = [];
+            for (; d < diagnostics.length && (diagnostics[d] as { index: number }).index === start + i; d++) found.push((diagnostics[d] as { diagnostic: Diagnostic }).diagnostic);
+            onResult(start + i, scan, found);
+          });
         });
         worker.on("error", rejectJob);
         worker.on("exit", (code) => (code === 0 ? resolveJob() : rejectJob(new Error(`docs scan worker exited with ${code}`))));
       }),
     );
   }
-  await Promise.all(jobs);
+  return Promise.all(jobs).then(() => undefined);
 }
