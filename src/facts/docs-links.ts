@@ -9,7 +9,6 @@ import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
-import type { scanFile as ScanFile } from "./scan-file.js";
 import { compactAnchors, type Anchors, type WireScan, type WorkerBatch } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
@@ -143,6 +142,10 @@ const YIELD_EVERY = 200;
  */
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
+  // The scanner brings markdown-it (~75 modules): it loads while git lists the files, which leaves this thread
+  // idle (a tree without a markdown file, where it is not needed, is rare: every repository has a README).
+  const scanner = import("./scan-file.js");
+  scanner.catch(() => undefined); // a failed load is thrown where it is awaited, not reported as unhandled first
   const files = await findMarkdownFiles(root, options.paths);
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
@@ -283,8 +286,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   }) : undefined;
   // Rejected when a worker fails: awaited below, once this thread's share is done.
   pool?.catch(() => undefined);
-  // The scanner brings markdown-it (~75 modules): loaded only when there is a file to scan (links into other files come from these).
-  const scanFile: typeof ScanFile = files.length > 0 ? (await import("./scan-file.js")).scanFile : () => undefined;
+  const { scanFile } = await scanner;
   // Alone, this thread takes YIELD_EVERY files between yields; with workers, smaller batches, so that their results are checked soon.
   const batch = workers > 0 ? MAIN_BATCH : YIELD_EVERY;
   for (let start = Atomics.add(next, 0, batch); start < files.length; start = Atomics.add(next, 0, batch)) {
