@@ -8,6 +8,7 @@ import { listGitFiles } from "../git/ls-files.js";
 import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
+import type { scanFile as ScanFile } from "./scan-file.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
 import { compactAnchors, type Anchors, type WireScan, type WorkerBatch } from "./wire-scan.js";
 
@@ -142,10 +143,6 @@ const YIELD_EVERY = 200;
  */
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
-  // The scanner brings markdown-it (~75 modules): it loads while git lists the files, which leaves this thread
-  // idle (a tree without a markdown file, where it is not needed, is rare: every repository has a README).
-  const scanner = import("./scan-file.js");
-  scanner.catch(() => undefined); // a failed load is thrown where it is awaited, not reported as unhandled first
   const files = await findMarkdownFiles(root, options.paths);
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
@@ -271,37 +268,36 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     }
   };
 
+  // The scanner brings markdown-it (~75 modules): loaded on this thread only when this thread scans, or reads a
+  // file outside `paths` for its anchors (with workers it does neither on most trees, and the workers load their own).
+  let scanner: Promise<{ scanFile: typeof ScanFile }> | undefined;
+  const loadScanner = () => (scanner ??= import("./scan-file.js"));
+
   const workers = files.length === 0 ? 0 : (options.workers ?? defaultWorkers(files.length));
-  // Files are claimed a batch at a time from one shared counter, by the workers and by this thread alike: this
-  // thread scans files while the workers start (they take ~0.1 s to load the scanner), and between the batches
-  // of results they post, which it checks; whoever is free takes the next batch, so neither waits for the other.
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  // Diagnostics by file index: files are scanned in any order, and diagnostics are reported in file order.
+  // Diagnostics by file index, reported in file order whichever thread scanned the file.
   const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
   let done = 0;
-  const pool = workers > 0 ? scanInWorkers(files, rel, workers, next, (index, scan, found) => {
-    for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
-    consumeWire(files[index] as string, scan);
-    options.onProgress?.(++done, files.length);
-  }) : undefined;
-  // Rejected when a worker fails: awaited below, once this thread's share is done.
-  pool?.catch(() => undefined);
-  const { scanFile } = await scanner;
-  // Alone, this thread takes YIELD_EVERY files between yields; with workers, smaller batches, so that their results are checked soon.
-  const batch = workers > 0 ? MAIN_BATCH : YIELD_EVERY;
-  for (let start = Atomics.add(next, 0, batch); start < files.length; start = Atomics.add(next, 0, batch)) {
-    const end = Math.min(start + batch, files.length);
-    for (let i = start; i < end; i++) {
+  if (workers > 0) {
+    // Files are read and parsed in worker threads, which claim batches from one shared counter (whoever is free
+    // takes the next), while this thread checks the links of those already done.
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    await scanInWorkers(files, rel, workers, next, (index, scan, found) => {
+      for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
+      consumeWire(files[index] as string, scan);
+      options.onProgress?.(++done, files.length);
+    });
+  } else {
+    const { scanFile } = await loadScanner();
+    for (let i = 0; i < files.length; i++) {
       const fileAbs = files[i] as string;
       const found: Diagnostic[] = [];
       consume(fileAbs, scanFile(fileAbs, rel(fileAbs), found));
       for (const diagnostic of found) scanDiagnostics.push({ index: i, diagnostic });
       options.onProgress?.(++done, files.length);
+      // Parsing is synchronous work; yield now and then so timers, signals and progress output run.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolveYield) => setImmediate(resolveYield));
     }
-    // Parsing is synchronous work; yield now and then so timers, signals, progress output and workers' results run.
-    await new Promise<void>((resolveYield) => setImmediate(resolveYield));
   }
-  await pool;
   // Array.prototype.sort is stable: a file's diagnostics keep their order.
   for (const { diagnostic } of scanDiagnostics.sort((a, b) => a.index - b.index)) diagnostics.push(diagnostic);
 
@@ -309,6 +305,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     let anchors = anchorsByFile.get(d.path);
     if (anchors === undefined) {
       // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
+      const { scanFile } = await loadScanner();
       const scan = scanFile(join(root, d.path), d.path, diagnostics);
       anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
@@ -666,8 +663,6 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Files per message between a worker and this thread. */
 const WORKER_BATCH = 100;
-/** Files this thread scans between two looks at the workers' results. */
-const MAIN_BATCH = 50;
 const PARALLEL_FROM = 2000;
 
 function defaultWorkers(files: number): number {
@@ -680,8 +675,8 @@ function defaultWorkers(files: number): number {
 }
 
 /**
- * Starts `count` worker threads that claim batches of `files` from the shared counter `next` (as this thread
- * does) and scan them, handing each file's result to `onResult` by its index. Settles when all have exited.
+ * Starts `count` worker threads that claim batches of `files` from the shared counter `next` and scan them,
+ * handing each file's result to `onResult` by its index. Settles when all have exited.
  */
 function scanInWorkers(
   files: readonly string[],

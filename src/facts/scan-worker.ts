@@ -4,8 +4,8 @@ import { scanFile } from "./scan-file.js";
 import { toWireScan, type WorkerBatch } from "./wire-scan.js";
 
 /**
- * A docs-check worker: claims batches of files from the counter it shares with checkDocsLinks' thread and
- * the other workers, scans them and posts each batch's results (see checkDocsLinks).
+ * A docs-check worker: claims batches of files from the counter it shares with the other workers, scans them
+ * and posts each batch's results (see checkDocsLinks).
  */
 const { files, rels, batch, next } = workerData as { files: string[]; rels: string[]; batch: number; next: Int32Array };
 for (let start = Atomics.add(next, 0, batch); start < files.length; start = Atomics.add(next, 0, batch)) {
