@@ -8,9 +8,9 @@ import { listGitFiles } from "../git/ls-files.js";
 import { ShipgateError } from "../errors.js";
 import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
-import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
 import type { scanFile as ScanFile } from "./scan-file.js";
-import { compactAnchors, type Anchors, type WireScan } from "./wire-scan.js";
+import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
+import { compactAnchors, type Anchors, type WireScan, type WorkerBatch } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
   /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
@@ -144,8 +144,6 @@ const YIELD_EVERY = 200;
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
   const files = await findMarkdownFiles(root, options.paths);
-  // The scanner brings markdown-it (~75 modules): loaded only when there is a file to scan (links into other files come from these).
-  const scanFile: typeof ScanFile = files.length > 0 ? (await import("./scan-file.js")).scanFile : () => undefined;
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
   const paths = createPathIndex(root, files.map(rel));
@@ -270,29 +268,44 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     }
   };
 
-  const workers = options.workers ?? defaultWorkers(files.length);
+  // The scanner brings markdown-it (~75 modules): loaded on this thread only when this thread scans, or reads a
+  // file outside `paths` for its anchors (with workers it does neither on most trees, and the workers load their own).
+  let scanner: Promise<{ scanFile: typeof ScanFile }> | undefined;
+  const loadScanner = () => (scanner ??= import("./scan-file.js"));
+
+  const workers = files.length === 0 ? 0 : (options.workers ?? defaultWorkers(files.length));
+  // Diagnostics by file index, reported in file order whichever thread scanned the file.
+  const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
+  let done = 0;
   if (workers > 0) {
-    // Files are read and parsed in worker threads while this thread checks the links of those already done.
-    let done = 0;
-    await scanInWorkers(files, rel, workers, (fileAbs, scan, found) => {
-      diagnostics.push(...found);
-      consumeWire(fileAbs, scan);
+    // Files are read and parsed in worker threads, which claim batches from one shared counter (whoever is free
+    // takes the next), while this thread checks the links of those already done.
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    await scanInWorkers(files, rel, workers, next, (index, scan, found) => {
+      for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
+      consumeWire(files[index] as string, scan);
       options.onProgress?.(++done, files.length);
     });
   } else {
+    const { scanFile } = await loadScanner();
     for (let i = 0; i < files.length; i++) {
       const fileAbs = files[i] as string;
-      consume(fileAbs, scanFile(fileAbs, rel(fileAbs), diagnostics));
-      options.onProgress?.(i + 1, files.length);
+      const found: Diagnostic[] = [];
+      consume(fileAbs, scanFile(fileAbs, rel(fileAbs), found));
+      for (const diagnostic of found) scanDiagnostics.push({ index: i, diagnostic });
+      options.onProgress?.(++done, files.length);
       // Parsing is synchronous work; yield now and then so timers, signals and progress output run.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolveYield) => setImmediate(resolveYield));
     }
   }
+  // Array.prototype.sort is stable: a file's diagnostics keep their order.
+  for (const { diagnostic } of scanDiagnostics.sort((a, b) => a.index - b.index)) diagnostics.push(diagnostic);
 
   for (const d of deferred) {
     let anchors = anchorsByFile.get(d.path);
     if (anchors === undefined) {
       // A markdown file outside `paths` (or in a skipped directory): read it for its anchors only.
+      const { scanFile } = await loadScanner();
       const scan = scanFile(join(root, d.path), d.path, diagnostics);
       anchors = scan ? compactAnchors(scan.anchors) : null;
       anchorsByFile.set(d.path, anchors);
@@ -661,35 +674,35 @@ function defaultWorkers(files: number): number {
   return cpus < 2 ? 0 : Math.min(cpus - 1, 8);
 }
 
-interface WorkerBatch {
-  results: { file: string; scan: WireScan | undefined }[];
-  diagnostics: Diagnostic[];
-}
-
-/** Scans `files` in `count` worker threads, each a contiguous share, handing each result to `onResult`. */
-async function scanInWorkers(
+/**
+ * Starts `count` worker threads that claim batches of `files` from the shared counter `next` and scan them,
+ * handing each file's result to `onResult` by its index. Settles when all have exited.
+ */
+function scanInWorkers(
   files: readonly string[],
   rel: (abs: string) => string,
   count: number,
-  onResult: (fileAbs: string, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
+  next: Int32Array,
+  onResult: (index: number, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
 ): Promise<void> {
-  const share = Math.ceil(files.length / count);
+  const workerData = { files, rels: files.map(rel), batch: WORKER_BATCH, next };
   const jobs: Promise<void>[] = [];
   for (let w = 0; w < count; w++) {
-    const slice = files.slice(w * share, (w + 1) * share);
-    if (slice.length === 0) continue;
     jobs.push(
       new Promise<void>((resolveJob, rejectJob) => {
-        const worker = new Worker(new URL("./scan-worker.js", import.meta.url), {
-          workerData: { files: slice.map((abs) => ({ abs, file: rel(abs) })), batch: WORKER_BATCH },
-        });
-        worker.on("message", (batch: WorkerBatch) => {
-          batch.results.forEach((r, i) => onResult(r.file, r.scan, i === 0 ? batch.diagnostics : []));
+        const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData });
+        worker.on("message", ({ start, scans, diagnostics }: WorkerBatch) => {
+          let d = 0;
+          scans.forEach((scan, i) => {
+            const found: Diagnostic[] = [];
+            for (; d < diagnostics.length && (diagnostics[d] as { index: number }).index === start + i; d++) found.push((diagnostics[d] as { diagnostic: Diagnostic }).diagnostic);
+            onResult(start + i, scan, found);
+          });
         });
         worker.on("error", rejectJob);
         worker.on("exit", (code) => (code === 0 ? resolveJob() : rejectJob(new Error(`docs scan worker exited with ${code}`))));
       }),
     );
   }
-  await Promise.all(jobs);
+  return Promise.all(jobs).then(() => undefined);
 }

@@ -1,3 +1,4 @@
+import type { Diagnostic } from "../ingest/types.js";
 import type { MarkdownScan } from "./markdown-links.js";
 
 /**
@@ -24,4 +25,11 @@ export function toWireScan(scan: MarkdownScan): WireScan {
   const links: (string | number | null)[] = [];
   for (const link of scan.links) links.push(link.href, link.target === link.href ? null : link.target, link.line, link.column ?? 0);
   return { anchors: compactAnchors(scan.anchors), links };
+}
+
+/** What a docs-check worker posts for the files [start, start + scans.length): each one's scan, and the diagnostics by file index. */
+export interface WorkerBatch {
+  start: number;
+  scans: (WireScan | undefined)[];
+  diagnostics: { index: number; diagnostic: Diagnostic }[];
 }
