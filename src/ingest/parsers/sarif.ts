@@ -63,18 +63,31 @@ interface ToolComponent {
   byId: Map<string, RuleInfo>;
 }
 
+/**
+ * The first physical location of a result or notification, its fields kept in the record that has it rather than
+ * in objects of their own: a run's results are all kept until the run ends, and every object kept is copied by
+ * the garbage collector as the heap grows.
+ */
+interface Place {
+  /** `artifactLocation.uri`, `.uriBaseId`, `.index`: the file, resolved when the run's base ids and artifacts are all read. */
+  uri: string | undefined;
+  uriBaseId: string | undefined;
+  artifactIndex: number | undefined;
+  line: number | null;
+  column: number | null;
+  snippet: string | undefined;
+}
+
 /** A result as read, waiting for its run's rules and base URIs, which may come later in the document. */
-interface PendingResult {
+interface PendingResult extends Place {
   ruleId: string | null;
   ruleIndex: number | undefined;
   /** `result.rule.toolComponent`: which extension holds the rule, when not the driver. */
   component: { index: number | undefined; name: string | undefined } | undefined;
   level: string | undefined;
+  /** The message's `text` or `markdown`; undefined when it is a template of the rule's, filled from `message` once the rules are read. */
+  text: string | undefined;
   message: JsonObject | undefined;
-  location: ArtifactRef | undefined;
-  line: number | null;
-  column: number | null;
-  snippet: string | undefined;
   suppressed: boolean;
   isSecurity: boolean;
   reportLine: number;
@@ -86,11 +99,9 @@ interface ArtifactRef {
   index: number | undefined;
 }
 
-interface Notification {
+interface Notification extends Place {
   level: string;
   text: string;
-  where: ArtifactRef | undefined;
-  line: number | null;
   reportLine: number;
 }
 
@@ -138,20 +149,24 @@ function readArtifactLocation(value: JsonValue | undefined): ArtifactRef | undef
   return ref.uri === undefined && ref.index === undefined ? undefined : ref;
 }
 
-/** The first physical location of a result or notification: file, line, column, snippet. */
-function readPhysicalLocation(locations: JsonValue | undefined): { location: ArtifactRef | undefined; line: number | null; column: number | null; snippet: string | undefined } {
+/** Fills `place` (created with no location) from the first physical location of a result or notification. */
+function readPhysicalLocation(place: Place, locations: JsonValue | undefined): void {
   const first = Array.isArray(locations) ? locations[0] : undefined;
   const physical = isJsonObject(first) ? first.physicalLocation : undefined;
-  if (!isJsonObject(physical)) return { location: undefined, line: null, column: null, snippet: undefined };
-  const region = isJsonObject(physical.region) ? physical.region : {};
-  const line = isPositive(region.startLine) ? region.startLine : null;
-  const snippet = isJsonObject(region.snippet) && typeof region.snippet.text === "string" ? region.snippet.text : undefined;
-  return {
-    location: readArtifactLocation(physical.artifactLocation),
-    line,
-    column: line !== null && isPositive(region.startColumn) ? region.startColumn : null,
-    snippet,
-  };
+  if (!isJsonObject(physical)) return;
+  const artifact = physical.artifactLocation;
+  if (isJsonObject(artifact)) {
+    place.uri = typeof artifact.uri === "string" ? artifact.uri : undefined;
+    place.uriBaseId = typeof artifact.uriBaseId === "string" ? artifact.uriBaseId : undefined;
+    place.artifactIndex = isCount(artifact.index) ? artifact.index : undefined;
+  }
+  const region = physical.region;
+  if (!isJsonObject(region)) return;
+  if (isPositive(region.startLine)) {
+    place.line = region.startLine;
+    if (isPositive(region.startColumn)) place.column = region.startColumn;
+  }
+  if (isJsonObject(region.snippet) && typeof region.snippet.text === "string") place.snippet = region.snippet.text;
 }
 
 /**
@@ -171,9 +186,9 @@ function readResult(value: JsonValue, reportLine: number): PendingResult | strin
   const toolComponent = isJsonObject(reference.toolComponent) ? reference.toolComponent : undefined;
   const ruleId = typeof value.ruleId === "string" ? value.ruleId : typeof reference.id === "string" ? reference.id : null;
   const ruleIndex = isCount(value.ruleIndex) ? value.ruleIndex : isCount(reference.index) ? reference.index : undefined;
-  // Fields named one by one rather than spread from readPhysicalLocation: one object per result, not two.
-  const { location, line, column, snippet } = readPhysicalLocation(value.locations);
-  return {
+  // The message object is kept only when it is a template: a text needs no rule (messageText's first cases).
+  const text = typeof message.text === "string" ? message.text : typeof message.markdown === "string" ? message.markdown : undefined;
+  const result: PendingResult = {
     ruleId,
     ruleIndex,
     component:
@@ -181,15 +196,20 @@ function readResult(value: JsonValue, reportLine: number): PendingResult | strin
         ? undefined
         : { index: isCount(toolComponent.index) ? toolComponent.index : undefined, name: typeof toolComponent.name === "string" ? toolComponent.name : undefined },
     level: typeof value.level === "string" ? value.level : undefined,
-    message,
-    location,
-    line,
-    column,
-    snippet,
+    text,
+    message: text === undefined ? message : undefined,
+    uri: undefined,
+    uriBaseId: undefined,
+    artifactIndex: undefined,
+    line: null,
+    column: null,
+    snippet: undefined,
     suppressed: isSuppressed(value.suppressions),
     isSecurity: hasSecurityTag(value.properties),
     reportLine,
   };
+  readPhysicalLocation(result, value.locations);
+  return result;
 }
 
 function readNotification(value: JsonValue, reportLine: number): Notification | undefined {
@@ -198,8 +218,9 @@ function readNotification(value: JsonValue, reportLine: number): Notification | 
   const level = typeof value.level === "string" ? value.level : "warning";
   if (level !== "error" && level !== "warning") return undefined;
   const text = isJsonObject(value.message) && typeof value.message.text === "string" ? value.message.text : "(no message)";
-  const { location, line } = readPhysicalLocation(value.locations);
-  return { level, text, where: location, line, reportLine };
+  const notification: Notification = { level, text, reportLine, uri: undefined, uriBaseId: undefined, artifactIndex: undefined, line: null, column: null, snippet: undefined };
+  readPhysicalLocation(notification, value.locations);
+  return notification;
 }
 
 /** The rule a result refers to: by index, then by id, in the tool component the result names (the driver by default). */
@@ -278,6 +299,13 @@ function resolveUri(uri: string, uriBaseId: string | undefined, baseIds: JsonObj
   return prefix + uri;
 }
 
+/** True when `uriBaseId` names a base of `baseIds` with a `uri`, which resolveUri puts before a relative URI. */
+function hasBase(baseIds: JsonObject | undefined, uriBaseId: string | undefined): boolean {
+  if (uriBaseId === undefined) return false;
+  const base = baseIds?.[uriBaseId];
+  return isJsonObject(base) && typeof base.uri === "string";
+}
+
 /** A URI as a path: `file://` URIs decoded (drive letters and UNC hosts kept), relative references percent-decoded. */
 function uriToPath(uri: string): string {
   if (/^file:/i.test(uri)) {
@@ -321,32 +349,37 @@ export const sarifParser: ReportParser = {
     const left = { kind: 0, none: 0 };
     const badLevels = new Set<string>();
 
-    const locate = (current: RunState, ref: ArtifactRef | undefined): string | null => {
-      let target = ref;
+    const locate = (current: RunState, place: Place): string | null => {
       // An artifactLocation may name only an index into run.artifacts (§3.4.5).
-      if (target?.uri === undefined && target?.index !== undefined) target = current.artifacts[target.index];
-      if (target?.uri === undefined) return null;
+      const artifact = place.uri !== undefined || place.artifactIndex === undefined ? place : current.artifacts[place.artifactIndex];
+      const uri = artifact?.uri;
+      if (uri === undefined) return null;
+      const uriBaseId = artifact?.uriBaseId;
+      // Most logs name each file by a relative path with no base the log defines: the path is the URI as written,
+      // which resolveUri and uriToPath would return unchanged (no "%" to decode, no ":" of a scheme or drive).
+      // Such URIs skip the map below: a log of a hundred thousand files would only fill it.
+      if (!hasBase(current.baseIds, uriBaseId) && !uri.includes("%") && !uri.includes(":")) return uri;
       // A log names the same few files in result after result: each (base, uri) is resolved once per run.
       // Only resolved paths are kept, so a cycle's diagnostic is still written at every reference.
-      let paths = current.paths.get(target.uriBaseId);
+      let paths = current.paths.get(uriBaseId);
       if (paths === undefined) {
         paths = new Map();
-        current.paths.set(target.uriBaseId, paths);
+        current.paths.set(uriBaseId, paths);
       }
-      const known = paths.get(target.uri);
+      const known = paths.get(uri);
       if (known !== undefined) return known;
-      const resolved = resolveUri(target.uri, target.uriBaseId, current.baseIds);
+      const resolved = resolveUri(uri, uriBaseId, current.baseIds);
       if (typeof resolved !== "string") {
         diagnostics.push({
           level: "warning",
           code: "sarif.uri-base-cycle",
           file: ctx.file,
-          message: `run ${current.index}: originalUriBaseIds refer to each other in a cycle (${resolved.cycle.join(" → ")}); ${JSON.stringify(target.uri)} is left unresolved`,
+          message: `run ${current.index}: originalUriBaseIds refer to each other in a cycle (${resolved.cycle.join(" → ")}); ${JSON.stringify(uri)} is left unresolved`,
         });
-        return uriToPath(target.uri);
+        return uriToPath(uri);
       }
       const path = uriToPath(resolved);
-      paths.set(target.uri, path);
+      paths.set(uri, path);
       return path;
     };
 
@@ -374,8 +407,8 @@ export const sarifParser: ReportParser = {
           kind,
           ruleId: result.ruleId,
           level,
-          message: messageText(result.message, rule, result.ruleId),
-          file: locate(current, result.location),
+          message: result.text ?? messageText(result.message, rule, result.ruleId),
+          file: locate(current, result),
           line: result.line,
           column: result.column,
           reportLine: result.reportLine,
@@ -394,7 +427,7 @@ export const sarifParser: ReportParser = {
       }
       for (const notification of current.notifications) {
         if (notifications++ >= MAX_NOTIFICATIONS) continue;
-        const file = locate(current, notification.where);
+        const file = locate(current, notification);
         const where = file === null ? "" : ` (${file}${notification.line === null ? "" : `:${notification.line}`})`;
         diagnostics.push({
           level: "warning",
@@ -437,7 +470,10 @@ export const sarifParser: ReportParser = {
         if (empty !== null) emptyRunsLine = head.subarray(0, empty.index).toString("utf8").split("\n").length;
       },
       onEntry: ({ path, value, line }) => {
-        const [section, runIndex, part, ...rest] = path;
+        // Read by index: destructuring with a rest element walks an iterator and builds an array per entry.
+        const section = path[0];
+        const runIndex = path[1];
+        const part = path[2];
         if (section === "version") {
           if (typeof value !== "string" || !value.startsWith("2.1.0")) {
             throw new ParseError(ctx.file, line, `this is SARIF version ${JSON.stringify(value)}; shipgate reads SARIF 2.1.0`, {
@@ -449,10 +485,9 @@ export const sarifParser: ReportParser = {
         if (typeof runIndex !== "number") return;
         const current = runAt(runIndex);
         if (part === "tool") {
-          const [componentKind, componentIndex] = rest;
-          const component =
-            componentKind === "driver" ? current.driver : (current.extensions[Number(componentIndex)] ??= newComponent());
-          const field = componentKind === "driver" ? rest[1] : rest[2];
+          const componentKind = path[3];
+          const component = componentKind === "driver" ? current.driver : (current.extensions[Number(path[4])] ??= newComponent());
+          const field = componentKind === "driver" ? path[4] : path[5];
           if (field === "rules") {
             const { id, rule } = readRule(value);
             component.rules[Number(path[path.length - 1])] = rule;
@@ -469,11 +504,11 @@ export const sarifParser: ReportParser = {
           return;
         }
         if (part === "artifacts") {
-          current.artifacts[Number(rest[0])] = readArtifactLocation(value);
+          current.artifacts[Number(path[3])] = readArtifactLocation(value);
           return;
         }
         if (part === "invocations") {
-          if (rest[1] === "executionSuccessful") {
+          if (path[4] === "executionSuccessful") {
             if (value === false) current.failed = true;
           } else {
             const notification = readNotification(value, line);
@@ -487,7 +522,7 @@ export const sarifParser: ReportParser = {
           left.kind++;
         } else if (typeof result === "string") {
           firstBad ??= { line, reason: result };
-          diagnostics.push({ level: "warning", code: "sarif.bad-result", file: ctx.file, line, message: `skipped result ${String(rest[0])} of run ${runIndex}: ${result}` });
+          diagnostics.push({ level: "warning", code: "sarif.bad-result", file: ctx.file, line, message: `skipped result ${String(path[3])} of run ${runIndex}: ${result}` });
         } else {
           current.results.push(result);
         }
