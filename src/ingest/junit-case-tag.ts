@@ -17,6 +17,14 @@ export interface CaseTag {
   timeTo: number;
   file: string | undefined;
   filepath: string | undefined;
+  /** The last `previousClassname` readCaseTag was given, and whether it holds no `&`. */
+  checkedClassname: string | undefined;
+  checkedIsPlain: boolean;
+}
+
+/** A CaseTag for one parse. */
+export function createCaseTag(): CaseTag {
+  return { classname: undefined, name: undefined, timeFrom: -1, timeTo: -1, file: undefined, filepath: undefined, checkedClassname: undefined, checkedIsPlain: false };
 }
 
 const OPEN = "<testcase ";
@@ -42,7 +50,12 @@ export function readCaseTag(buf: string, lt: number, tag: CaseTag, previousClass
   tag.classname = tag.name = tag.file = tag.filepath = undefined;
   tag.timeFrom = tag.timeTo = -1;
   // Equal raw text means an equal value only when the raw text holds no entity reference.
-  const previous = previousClassname !== undefined && previousClassname.indexOf("&") === -1 ? previousClassname : undefined;
+  // The cases of a suite repeat one classname: whether it holds an `&` is remembered for the last one asked about.
+  if (previousClassname !== tag.checkedClassname) {
+    tag.checkedClassname = previousClassname;
+    tag.checkedIsPlain = previousClassname !== undefined && previousClassname.indexOf("&") === -1;
+  }
+  const previous = tag.checkedIsPlain ? previousClassname : undefined;
   const len = buf.length;
   let at = lt + OPEN.length;
   for (;;) {
@@ -73,8 +86,8 @@ export function readCaseTag(buf: string, lt: number, tag: CaseTag, previousClass
     if (close === -1) return -1;
     if (which === TIME) {
       if (tag.timeFrom !== -1) return -1;
-      const amp = buf.indexOf("&", valueAt);
-      if (amp !== -1 && amp < close) return -1;
+      // Looked for within the value only: buf.indexOf("&", valueAt) ran to the chunk's end in a report without `&`.
+      for (let i = valueAt; i < close; i++) if (buf.charCodeAt(i) === 38 /* & */) return -1;
       tag.timeFrom = valueAt;
       tag.timeTo = close;
     } else if (which === CLASSNAME) {

@@ -1,6 +1,6 @@
 import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } from "../types.js";
-import { type CaseTag, readCaseTag } from "../junit-case-tag.js";
+import { createCaseTag, readCaseTag } from "../junit-case-tag.js";
 import { detach as own, readXml } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
@@ -147,7 +147,7 @@ export const junitParser: ReportParser = {
         }
       }
     };
-    const tag: CaseTag = { classname: undefined, name: undefined, timeFrom: -1, timeTo: -1, file: undefined, filepath: undefined };
+    const tag = createCaseTag();
 
     await readXml(stream, ctx.file, {
       onOpen(name, attrs, line) {
