@@ -60,6 +60,8 @@ const MAX_NAMES = 1024;
 const SHORT_VALUE = 512;
 /** Longest entity reference held back at the end of a chunk ("&#x10FFFF;" and any name a report uses). */
 const MAX_ENTITY = 32;
+/** XmlReader.nextNewline when not yet looked for. */
+const UNKNOWN = -2;
 
 /**
  * A small, strict-enough XML reader for test and coverage reports.
@@ -86,6 +88,8 @@ class XmlReader {
   /** Line number of `buf[linePos]`. */
   private line = 1;
   private linePos = 0;
+  /** The first "\n" of `buf` at or after `linePos` (-1: none), or UNKNOWN; reset whenever `buf` changes. */
+  private nextNewline = UNKNOWN;
   private mode: "normal" | "cdata" | "comment" = "normal";
   /** Open elements: names and their lines, as two arrays (one object per element was measurable GC). */
   private readonly stack: string[] = [];
@@ -120,6 +124,7 @@ class XmlReader {
     }
     this.countLines(this.pos);
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
+    this.nextNewline = UNKNOWN;
     this.linePos -= this.pos;
     this.pos = 0;
     if (!this.started) {
@@ -456,12 +461,14 @@ class XmlReader {
 
   private countLines(upTo: number): void {
     const buf = this.buf;
-    let i = buf.indexOf("\n", this.linePos);
+    let i = this.nextNewline === UNKNOWN ? buf.indexOf("\n", this.linePos) : this.nextNewline;
     while (i !== -1 && i < upTo) {
       this.line++;
       i = buf.indexOf("\n", i + 1);
     }
     if (upTo > this.linePos) this.linePos = upTo;
+    // The newline found past `upTo` is the next call's first: one search per line, not two.
+    this.nextNewline = i;
   }
 
   private lineAt(at: number): number {
@@ -520,15 +527,34 @@ export function decodeFiveEntities(buf: string, from: number, to: number, keep: 
       codes[n++] = c;
       continue;
     }
-    const semi = raw.indexOf(";", i + 1);
-    if (semi === -1) return undefined;
-    const named = namedEntity(raw, i + 1, semi);
+    // The `;` is where one of the five entities has it (no search for it: indexOf is a builtin call each time,
+    // and names are full of &quot;); past the value's end charCodeAt gives NaN, which matches nothing.
+    const named = fiveEntityAt(raw, i + 1);
     if (named === undefined) return undefined;
     codes[n++] = named;
-    i = semi;
+    i += named === 38 /* & */ ? 4 : named === 34 /* " */ || named === 39 /* ' */ ? 5 : 3;
   }
   codes.length = n;
   return String.fromCharCode.apply(null, codes);
+}
+
+/**
+ * The character code of the XML entity whose name starts at `raw[from]` (after its `&`) when it is one of the
+ * five, `;` included, as namedEntity(raw, from, raw.indexOf(";", from)) reads it; undefined otherwise.
+ */
+function fiveEntityAt(raw: string, from: number): number | undefined {
+  const c = raw.charCodeAt(from);
+  const c1 = raw.charCodeAt(from + 1);
+  const c2 = raw.charCodeAt(from + 2);
+  if (c2 === 59 /* ; */) {
+    if (c1 !== 116 /* t */) return undefined;
+    return c === 108 /* l */ ? 60 /* < */ : c === 103 /* g */ ? 62 /* > */ : undefined;
+  }
+  const c3 = raw.charCodeAt(from + 3);
+  if (c3 === 59) return c === 97 /* a */ && c1 === 109 /* m */ && c2 === 112 /* p */ ? 38 /* & */ : undefined;
+  if (raw.charCodeAt(from + 4) !== 59) return undefined;
+  if (c === 113 /* q */) return c1 === 117 /* u */ && c2 === 111 /* o */ && c3 === 116 /* t */ ? 34 /* " */ : undefined;
+  return c === 97 /* a */ && c1 === 112 /* p */ && c2 === 111 /* o */ && c3 === 115 /* s */ ? 39 /* ' */ : undefined;
 }
 
 /** The character code one of the five XML entities between `from` and `semi` (its `;`) stands for, or undefined. */
