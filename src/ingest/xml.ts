@@ -60,8 +60,6 @@ const MAX_NAMES = 1024;
 const SHORT_VALUE = 512;
 /** Longest entity reference held back at the end of a chunk ("&#x10FFFF;" and any name a report uses). */
 const MAX_ENTITY = 32;
-/** XmlReader.nextNewline when not yet looked for. */
-const UNKNOWN = -2;
 
 /**
  * A small, strict-enough XML reader for test and coverage reports.
@@ -88,8 +86,11 @@ class XmlReader {
   /** Line number of `buf[linePos]`. */
   private line = 1;
   private linePos = 0;
-  /** The first "\n" of `buf` at or after `linePos` (-1: none), or UNKNOWN; reset whenever `buf` changes. */
-  private nextNewline = UNKNOWN;
+  /**
+   * The first "\n" of `buf` at or after `linePos` (-1: none), found again whenever `buf` changes (in `feed`:
+   * looked for in countLines only then, the search was a branch V8 had no feedback for and deoptimized on).
+   */
+  private nextNewline = -1;
   private mode: "normal" | "cdata" | "comment" = "normal";
   /** Open elements: names and their lines, as two arrays (one object per element was measurable GC). */
   private readonly stack: string[] = [];
@@ -124,11 +125,14 @@ class XmlReader {
     }
     this.countLines(this.pos);
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
-    this.nextNewline = UNKNOWN;
     this.linePos -= this.pos;
     this.pos = 0;
+    this.nextNewline = this.buf.indexOf("\n", this.linePos);
     if (!this.started) {
-      if (this.buf.charCodeAt(0) === 0xfeff) this.buf = this.buf.slice(1);
+      if (this.buf.charCodeAt(0) === 0xfeff) {
+        this.buf = this.buf.slice(1);
+        this.nextNewline = this.buf.indexOf("\n", this.linePos);
+      }
       const first = this.buf.search(/\S/);
       if (first === -1) {
         // Only white space so far: count its lines and drop it, so a blank file is not re-read chunk after chunk.
@@ -139,7 +143,7 @@ class XmlReader {
       if (this.buf[first] !== "<") this.fail(this.lineAt(first), "this is not XML (it does not start with '<')");
       this.started = true;
     }
-    this.run();
+    this.pos = this.run();
     if (this.mode === "normal" && this.buf.length - this.pos > SHORT_REMAINDER) {
       const waiting = new MarkupEnd(this.buf, this.pos);
       // The reader stopped before this markup's end, so the scan cannot find one: if it does, the two
@@ -183,7 +187,12 @@ class XmlReader {
     }
   }
 
-  private run(): void {
+  /**
+   * Reads `buf` from `pos` as far as it can and returns where it stopped. Returned, not stored in `this.pos`:
+   * V8 optimizes this loop while it runs (on-stack replacement), before the store after it ever ran, and an
+   * optimized store without feedback deoptimizes the loop at the end of the first chunk.
+   */
+  private run(): number {
     const buf = this.buf;
     const len = buf.length;
     let pos = this.pos;
@@ -264,7 +273,7 @@ class XmlReader {
         pos = endAt;
       }
     }
-    this.pos = pos;
+    return pos;
   }
 
   /**
@@ -461,7 +470,7 @@ class XmlReader {
 
   private countLines(upTo: number): void {
     const buf = this.buf;
-    let i = this.nextNewline === UNKNOWN ? buf.indexOf("\n", this.linePos) : this.nextNewline;
+    let i = this.nextNewline;
     while (i !== -1 && i < upTo) {
       this.line++;
       i = buf.indexOf("\n", i + 1);
