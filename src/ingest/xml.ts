@@ -543,8 +543,8 @@ export function decodeFiveEntities(buf: string, from: number, to: number, keep: 
     codes[n++] = named;
     i += named === 38 /* & */ ? 4 : named === 34 /* " */ || named === 39 /* ' */ ? 5 : 3;
   }
-  // A copy of the first n codes, not `codes.length = n`: an array's length is set through a runtime accessor.
-  return String.fromCharCode.apply(null, codes.slice(0, n));
+  codes.length = n;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /**
