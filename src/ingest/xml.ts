@@ -86,6 +86,11 @@ class XmlReader {
   /** Line number of `buf[linePos]`. */
   private line = 1;
   private linePos = 0;
+  /**
+   * The first "\n" of `buf` at or after `linePos` (-1: none), found again whenever `buf` changes (in `feed`:
+   * looked for in countLines only then, the search was a branch V8 had no feedback for and deoptimized on).
+   */
+  private nextNewline = -1;
   private mode: "normal" | "cdata" | "comment" = "normal";
   /** Open elements: names and their lines, as two arrays (one object per element was measurable GC). */
   private readonly stack: string[] = [];
@@ -122,8 +127,12 @@ class XmlReader {
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
     this.linePos -= this.pos;
     this.pos = 0;
+    this.nextNewline = this.buf.indexOf("\n", this.linePos);
     if (!this.started) {
-      if (this.buf.charCodeAt(0) === 0xfeff) this.buf = this.buf.slice(1);
+      if (this.buf.charCodeAt(0) === 0xfeff) {
+        this.buf = this.buf.slice(1);
+        this.nextNewline = this.buf.indexOf("\n", this.linePos);
+      }
       const first = this.buf.search(/\S/);
       if (first === -1) {
         // Only white space so far: count its lines and drop it, so a blank file is not re-read chunk after chunk.
@@ -134,7 +143,7 @@ class XmlReader {
       if (this.buf[first] !== "<") this.fail(this.lineAt(first), "this is not XML (it does not start with '<')");
       this.started = true;
     }
-    this.run();
+    this.pos = this.run();
     if (this.mode === "normal" && this.buf.length - this.pos > SHORT_REMAINDER) {
       const waiting = new MarkupEnd(this.buf, this.pos);
       // The reader stopped before this markup's end, so the scan cannot find one: if it does, the two
@@ -178,7 +187,12 @@ class XmlReader {
     }
   }
 
-  private run(): void {
+  /**
+   * Reads `buf` from `pos` as far as it can and returns where it stopped. Returned, not stored in `this.pos`:
+   * V8 optimizes this loop while it runs (on-stack replacement), before the store after it ever ran, and an
+   * optimized store without feedback deoptimizes the loop at the end of the first chunk.
+   */
+  private run(): number {
     const buf = this.buf;
     const len = buf.length;
     let pos = this.pos;
@@ -259,7 +273,7 @@ class XmlReader {
         pos = endAt;
       }
     }
-    this.pos = pos;
+    return pos;
   }
 
   /**
@@ -456,12 +470,14 @@ class XmlReader {
 
   private countLines(upTo: number): void {
     const buf = this.buf;
-    let i = buf.indexOf("\n", this.linePos);
+    let i = this.nextNewline;
     while (i !== -1 && i < upTo) {
       this.line++;
       i = buf.indexOf("\n", i + 1);
     }
     if (upTo > this.linePos) this.linePos = upTo;
+    // The newline found past `upTo` is the next call's first: one search per line, not two.
+    this.nextNewline = i;
   }
 
   private lineAt(at: number): number {
@@ -504,26 +520,50 @@ const fiveCodes: number[] = [];
  * A decoded value is a fresh flat string; one without `&` is a slice of `buf`, detached when `keep` is set.
  */
 export function decodeFiveEntities(buf: string, from: number, to: number, keep: boolean): string | undefined {
-  const amp = buf.indexOf("&", from);
-  if (amp === -1 || amp >= to) return keep ? detach(buf.slice(from, to)) : buf.slice(from, to);
-  if (to - from > SHORT_VALUE) return undefined;
+  // The `&` is looked for in the value's slice, not in `buf` from `from`: in a report with no entity that
+  // search ran to the chunk's end for every value (a 12 MB report without `&` took 7× as long as one with).
+  const raw = buf.slice(from, to);
+  const amp = raw.indexOf("&");
+  if (amp === -1) return keep ? detach(raw) : raw;
+  const len = raw.length;
+  if (len > SHORT_VALUE) return undefined;
   const codes = fiveCodes;
   let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = buf.charCodeAt(i);
+  for (let i = 0; i < amp; i++) codes[n++] = raw.charCodeAt(i);
+  for (let i = amp; i < len; i++) {
+    const c = raw.charCodeAt(i);
     if (c !== 38 /* & */) {
       codes[n++] = c;
       continue;
     }
-    const semi = buf.indexOf(";", i + 1);
-    if (semi === -1 || semi >= to) return undefined;
-    const named = namedEntity(buf, i + 1, semi);
+    // The `;` is where one of the five entities has it (no search for it: indexOf is a builtin call each time,
+    // and names are full of &quot;); past the value's end charCodeAt gives NaN, which matches nothing.
+    const named = fiveEntityAt(raw, i + 1);
     if (named === undefined) return undefined;
     codes[n++] = named;
-    i = semi;
+    i += named === 38 /* & */ ? 4 : named === 34 /* " */ || named === 39 /* ' */ ? 5 : 3;
   }
   codes.length = n;
   return String.fromCharCode.apply(null, codes);
+}
+
+/**
+ * The character code of the XML entity whose name starts at `raw[from]` (after its `&`) when it is one of the
+ * five, `;` included, as namedEntity(raw, from, raw.indexOf(";", from)) reads it; undefined otherwise.
+ */
+function fiveEntityAt(raw: string, from: number): number | undefined {
+  const c = raw.charCodeAt(from);
+  const c1 = raw.charCodeAt(from + 1);
+  const c2 = raw.charCodeAt(from + 2);
+  if (c2 === 59 /* ; */) {
+    if (c1 !== 116 /* t */) return undefined;
+    return c === 108 /* l */ ? 60 /* < */ : c === 103 /* g */ ? 62 /* > */ : undefined;
+  }
+  const c3 = raw.charCodeAt(from + 3);
+  if (c3 === 59) return c === 97 /* a */ && c1 === 109 /* m */ && c2 === 112 /* p */ ? 38 /* & */ : undefined;
+  if (raw.charCodeAt(from + 4) !== 59) return undefined;
+  if (c === 113 /* q */) return c1 === 117 /* u */ && c2 === 111 /* o */ && c3 === 116 /* t */ ? 34 /* " */ : undefined;
+  return c === 97 /* a */ && c1 === 112 /* p */ && c2 === 111 /* o */ && c3 === 115 /* s */ ? 39 /* ' */ : undefined;
 }
 
 /** The character code one of the five XML entities between `from` and `semi` (its `;`) stands for, or undefined. */
@@ -533,10 +573,16 @@ function namedEntity(raw: string, from: number, semi: number): number | undefine
     case 2:
       if (raw.charCodeAt(from + 1) !== 116 /* t */) return undefined;
       return c === 108 /* l */ ? 60 /* < */ : c === 103 /* g */ ? 62 /* > */ : undefined;
+    // Character by character: String.prototype.startsWith is a call into the runtime, and names are full of &quot;.
     case 3:
-      return c === 97 && raw.startsWith("amp", from) ? 38 /* & */ : undefined;
-    case 4:
-      return c === 113 && raw.startsWith("quot", from) ? 34 /* " */ : c === 97 && raw.startsWith("apos", from) ? 39 /* ' */ : undefined;
+      return c === 97 /* a */ && raw.charCodeAt(from + 1) === 109 /* m */ && raw.charCodeAt(from + 2) === 112 /* p */ ? 38 /* & */ : undefined;
+    case 4: {
+      const c1 = raw.charCodeAt(from + 1);
+      const c2 = raw.charCodeAt(from + 2);
+      const c3 = raw.charCodeAt(from + 3);
+      if (c === 113 /* q */) return c1 === 117 /* u */ && c2 === 111 /* o */ && c3 === 116 /* t */ ? 34 /* " */ : undefined;
+      return c === 97 /* a */ && c1 === 112 /* p */ && c2 === 111 /* o */ && c3 === 115 /* s */ ? 39 /* ' */ : undefined;
+    }
   }
   return undefined;
 }
