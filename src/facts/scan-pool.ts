@@ -48,22 +48,20 @@ export function createScanPool(size: number): ScanPool {
       }),
     );
   }
-  // A worker ended by close() exits with code 1; nobody waits for it then.
-  const end = (worker: Worker, exit: Promise<void>) => {
-    exit.catch(() => undefined);
-    void worker.terminate();
-  };
+  // A worker can fail (or be ended) before run() waits for it: its rejection is handled here, and run() still sees it.
+  for (const exit of exits) exit.catch(() => undefined);
+  const end = (worker: Worker) => void worker.terminate();
   return {
     size,
     run(files, rels, count, batch, next, callback) {
       onResult = callback;
       const used = Math.min(count, size);
-      for (let w = used; w < size; w++) end(workers[w] as Worker, exits[w] as Promise<void>);
+      for (let w = used; w < size; w++) end(workers[w] as Worker);
       for (let w = 0; w < used; w++) (workers[w] as Worker).postMessage({ files, rels, batch, next } satisfies ScanWork);
       return Promise.all(exits.slice(0, used)).then(() => undefined);
     },
     close() {
-      for (let w = 0; w < size; w++) end(workers[w] as Worker, exits[w] as Promise<void>);
+      for (let w = 0; w < size; w++) end(workers[w] as Worker);
     },
   };
 }
