@@ -1,6 +1,5 @@
 import { lstatSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import { glob } from "tinyglobby";
@@ -10,7 +9,8 @@ import type { Diagnostic } from "../ingest/types.js";
 import { checkUrls } from "./check-urls.js";
 import type { scanFile as ScanFile } from "./scan-file.js";
 import type { MarkdownLink, MarkdownScan } from "./markdown-links.js";
-import { compactAnchors, type Anchors, type WireScan, type WorkerBatch } from "./wire-scan.js";
+import { countTrackedMarkdown, createScanPool, type ScanPool } from "./scan-pool.js";
+import { compactAnchors, type Anchors, type WireScan } from "./wire-scan.js";
 
 export interface DocsCheckOptions {
   /** Repository root. Reported paths are relative to it, and so is a link that starts with "/". */
@@ -143,7 +143,15 @@ const YIELD_EVERY = 200;
  */
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
-  const files = await findMarkdownFiles(root, options.paths);
+  // Workers start before the files are listed when they will likely be wanted, so that their start overlaps the listing.
+  const prestarted = prestartWorkers(root, options);
+  let files: string[];
+  try {
+    files = await findMarkdownFiles(root, options.paths);
+  } catch (error) {
+    prestarted?.close();
+    throw error;
+  }
   const rootSlash = root.endsWith(sep) ? root : `${root}${sep}`;
   const rel = (abs: string) => (abs.startsWith(rootSlash) ? toPosix(abs.slice(rootSlash.length)) : toPosix(relative(root, abs)) || ".");
   const paths = createPathIndex(root, files.map(rel));
@@ -274,14 +282,21 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const loadScanner = () => (scanner ??= import("./scan-file.js"));
 
   const workers = files.length === 0 ? 0 : (options.workers ?? defaultWorkers(files.length));
+  let pool: ScanPool | undefined;
+  if (workers > 0 && prestarted !== undefined && prestarted.size >= workers) {
+    pool = prestarted;
+  } else {
+    prestarted?.close();
+    if (workers > 0) pool = createScanPool(workers);
+  }
   // Diagnostics by file index, reported in file order whichever thread scanned the file.
   const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
   let done = 0;
-  if (workers > 0) {
+  if (pool !== undefined) {
     // Files are read and parsed in worker threads, which claim batches from one shared counter (whoever is free
     // takes the next), while this thread checks the links of those already done.
     const next = new Int32Array(new SharedArrayBuffer(4));
-    await scanInWorkers(files, rel, workers, next, (index, scan, found) => {
+    await pool.run(files, files.map(rel), workers, WORKER_BATCH, next, (index, scan, found) => {
       for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
       consumeWire(files[index] as string, scan);
       options.onProgress?.(++done, files.length);
@@ -675,34 +690,13 @@ function defaultWorkers(files: number): number {
 }
 
 /**
- * Starts `count` worker threads that claim batches of `files` from the shared counter `next` and scan them,
- * handing each file's result to `onResult` by its index. Settles when all have exited.
+ * Workers started before the files are listed, or undefined: as many as asked for, or by default as many as
+ * defaultWorkers gives when root's git index tracks enough markdown files for them (a guess from the index alone,
+ * made only when all of root is checked). Wrong guesses cost a worker's start, ended unused.
  */
-function scanInWorkers(
-  files: readonly string[],
-  rel: (abs: string) => string,
-  count: number,
-  next: Int32Array,
-  onResult: (index: number, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void,
-): Promise<void> {
-  const workerData = { files, rels: files.map(rel), batch: WORKER_BATCH, next };
-  const jobs: Promise<void>[] = [];
-  for (let w = 0; w < count; w++) {
-    jobs.push(
-      new Promise<void>((resolveJob, rejectJob) => {
-        const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData });
-        worker.on("message", ({ start, scans, diagnostics }: WorkerBatch) => {
-          let d = 0;
-          scans.forEach((scan, i) => {
-            const found: Diagnostic[] = [];
-            for (; d < diagnostics.length && (diagnostics[d] as { index: number }).index === start + i; d++) found.push((diagnostics[d] as { diagnostic: Diagnostic }).diagnostic);
-            onResult(start + i, scan, found);
-          });
-        });
-        worker.on("error", rejectJob);
-        worker.on("exit", (code) => (code === 0 ? resolveJob() : rejectJob(new Error(`docs scan worker exited with ${code}`))));
-      }),
-    );
-  }
-  return Promise.all(jobs).then(() => undefined);
+function prestartWorkers(root: string, options: DocsCheckOptions): ScanPool | undefined {
+  if (options.workers !== undefined) return options.workers > 0 ? createScanPool(options.workers) : undefined;
+  if ((options.paths !== undefined && options.paths.length > 0) || defaultWorkers(PARALLEL_FROM) === 0) return undefined;
+  const guess = countTrackedMarkdown(root, PARALLEL_FROM);
+  return guess >= PARALLEL_FROM ? createScanPool(defaultWorkers(guess)) : undefined;
 }

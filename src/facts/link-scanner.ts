@@ -47,6 +47,9 @@ const CLOSE_PAREN = 0x29;
 const LESS_THAN = 0x3c;
 const COLON = 0x3a;
 const SLASH = 0x2f;
+const DASH = 0x2d;
+const STAR = 0x2a;
+const PLUS = 0x2b;
 
 /** First characters of a line that may start a block this reader leaves to markdown-it (see scanLinks). */
 const HANDED_OVER = new Uint8Array(128);
@@ -71,12 +74,24 @@ function scanBlocks(scan: DocumentScan): boolean {
     paragraphLine = -1;
   };
 
+  // The marker of the list item on the previous line (0 when that line was not one): until a blank line, only
+  // another item with the same marker may follow it here (anything else may continue it, lazily or indented).
+  let itemMarker = 0;
+
   while (start < length) {
     const newline = text.indexOf("\n", start);
     const end = newline === -1 ? length : newline;
     const first = text.charCodeAt(start);
     if (isBlank(text, start, end)) {
       closeParagraph();
+      itemMarker = 0;
+    } else if (isPlainItem(text, start, end) && paragraphLine === -1 && (itemMarker === 0 || itemMarker === first)) {
+      // A bullet item whose content is one paragraph line, outside a paragraph (which it would interrupt): its
+      // inline content is read as a paragraph's, which is what markdown-it's paragraph inside the item holds.
+      scanInlineContent(scan, asciiTrim(text.slice(start + 2, end)), line);
+      itemMarker = first;
+    } else if (itemMarker !== 0) {
+      return false;
     } else if (first < 128 && HANDED_OVER[first] === 1) {
       return false;
     } else if (isDigit(first) && isOrderedListMarker(text, start, end)) {
@@ -104,6 +119,23 @@ function scanBlocks(scan: DocumentScan): boolean {
     start = end + 1;
   }
   closeParagraph();
+  return true;
+}
+
+/**
+ * `- `, `* ` or `+ ` at the margin, then content that cannot open a block of its own inside the item: not a
+ * space (more indentation makes other blocks), heading, quote, list, fence, HTML, thematic break or table line,
+ * nor a task box (`[ ]`, `[x]`), which some renderers read differently. Such an item holds one paragraph.
+ */
+function isPlainItem(text: string, start: number, end: number): boolean {
+  const marker = text.charCodeAt(start);
+  if ((marker !== DASH && marker !== STAR && marker !== PLUS) || text.charCodeAt(start + 1) !== SPACE || start + 2 >= end) return false;
+  const c = text.charCodeAt(start + 2);
+  if ((c < 128 && HANDED_OVER[c] === 1) || c === HASH || c === BACKTICK || c === TILDE || isDigit(c)) return false;
+  if (c === OPEN_BRACKET && text.charCodeAt(start + 4) === CLOSE_BRACKET) {
+    const box = text.charCodeAt(start + 3);
+    if (box === SPACE || box === 0x78 || box === 0x58) return false;
+  }
   return true;
 }
 

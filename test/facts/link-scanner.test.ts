@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { scanLinks } from "../../src/facts/link-scanner.js";
 import { scanMarkdown } from "../../src/facts/markdown-links.js";
 import { randomDocuments, TRICKY_DOCS } from "../support/docs-corpus.js";
+import { listDocuments } from "../support/list-docs.js";
 
 const GEN = new URL("../support/generate.mjs", import.meta.url).pathname;
 const dirs: string[] = [];
@@ -93,7 +94,61 @@ const CASES: string[] = [
   "#\ttab heading [x](x.md)\n#\t\n",
 ];
 
+/** Bullet lists, and the shapes next to them that markdown-it reads otherwise. */
+const LIST_CASES: string[] = [
+  "- [a](a.md)\n- [b](b.md)",
+  "# Docs\n\n- [a](a.md)\n- [b](b.md)\n\ntext [c](c.md)",
+  "* [a](a.md)\n* [b](b.md)\n",
+  "+ [a](a.md)",
+  "- [a](a.md)\n\n- [b](b.md)\n\n- [c](c.md)",
+  "- [a](a.md)\n* [b](b.md)\n+ [c](c.md)",
+  "text\n- [a](a.md)",
+  "- [a](a.md)\nlazy [b](b.md)",
+  "- [a](a.md)\n  more [b](b.md)",
+  "- [a](a.md)\n\n  para [b](b.md)",
+  "- [a](a.md)\n---",
+  "- [a](a.md)\n===",
+  "- [a](a.md)\n# H [b](b.md)",
+  "- [a](a.md)\n```\n[b](b.md)\n```",
+  "- # h [a](a.md)",
+  "- > q [a](a.md)",
+  "- - [a](a.md)",
+  "- 1. [a](a.md)",
+  "- ```\n[a](a.md)",
+  "-  [a](a.md)",
+  "-     [a](a.md)",
+  "-\t[a](a.md)",
+  "-\n[a](a.md)",
+  "- ",
+  "- [x] done [a](a.md)",
+  "- [ ] todo [a](a.md)",
+  "- <b>[a](a.md)</b>",
+  "- [a](a.md)  \n- [b](b.md)\\",
+  "- `[a](a.md)` [b](b.md)",
+  "- [a](a.md) [a](a.md)\n- [a](a.md)",
+  "- ![i](i.png) https://x.y/z [a](<a b.md>)",
+  "## Links\n- [a](a.md#install)\n- [b](#links)",
+  "* * *\n- [a](a.md)",
+  "- [a](a.md)\n    - [b](b.md)",
+  "-[a](a.md)",
+  "- [a](a.md)\n-\n- [b](b.md)",
+];
+
 describe("scanLinks finds exactly what markdown-it finds", () => {
+  it.each(LIST_CASES.map((c) => [JSON.stringify(c), c]))("in the list %s", (_name, source) => {
+    const { fast, reference } = both(source);
+    expect(fast).toEqual(reference);
+  });
+
+  it("in 5 000 random list documents (test/support/list-docs.ts)", () => {
+    const docs = listDocuments(5000, 0x5eed0141);
+    const differing = docs.filter((doc) => {
+      const { fast, reference } = both(doc);
+      return JSON.stringify(fast) !== JSON.stringify(reference);
+    });
+    expect(differing.slice(0, 3)).toEqual([]);
+  });
+
   it.each(CASES.map((c) => [JSON.stringify(c), c]))("in %s", (_name, source) => {
     const { fast, reference } = both(source);
     expect(fast).toEqual(reference);
