@@ -182,10 +182,11 @@ function readResult(value: JsonValue, reportLine: number): PendingResult | strin
   if (!isJsonObject(message)) return 'it has no "message"';
   // SARIF 2.1.0 §3.27.9: any kind but "fail" (pass, open, review, informational, notApplicable) is not a problem.
   if (typeof value.kind === "string" && value.kind !== "fail") return "";
-  const reference = isJsonObject(rule) ? rule : {};
-  const toolComponent = isJsonObject(reference.toolComponent) ? reference.toolComponent : undefined;
-  const ruleId = typeof value.ruleId === "string" ? value.ruleId : typeof reference.id === "string" ? reference.id : null;
-  const ruleIndex = isCount(value.ruleIndex) ? value.ruleIndex : isCount(reference.index) ? reference.index : undefined;
+  // Most results have no `rule` object: no empty stand-in is made for them.
+  const reference = isJsonObject(rule) ? rule : undefined;
+  const toolComponent = reference !== undefined && isJsonObject(reference.toolComponent) ? reference.toolComponent : undefined;
+  const ruleId = typeof value.ruleId === "string" ? value.ruleId : typeof reference?.id === "string" ? reference.id : null;
+  const ruleIndex = isCount(value.ruleIndex) ? value.ruleIndex : isCount(reference?.index) ? reference.index : undefined;
   // The message object is kept only when it is a template: a text needs no rule (messageText's first cases).
   const text = typeof message.text === "string" ? message.text : typeof message.markdown === "string" ? message.markdown : undefined;
   const result: PendingResult = {
@@ -239,10 +240,9 @@ function findRule(run: RunState, result: PendingResult): RuleInfo | undefined {
   // A hierarchical id ("CA2101/1") refers to its rule ("CA2101") when no rule has the full id (§3.27.5).
   // Real ids have a level or two; trying every "/" of a long id hashed it once per level (quadratic).
   for (let id = result.ruleId, levels = 0; levels < MAX_RULE_ID_LEVELS; levels++) {
-    for (const candidate of [component, run.driver, ...run.extensions]) {
-      const rule = candidate.byId.get(id);
-      if (rule !== undefined) return rule;
-    }
+    // The named component, then the driver and the extensions, without building a list of them per result.
+    const rule = component.byId.get(id) ?? run.driver.byId.get(id) ?? findInExtensions(run.extensions, id);
+    if (rule !== undefined) return rule;
     const slash = id.lastIndexOf("/");
     if (slash <= 0) return undefined;
     id = id.slice(0, slash);
@@ -251,6 +251,14 @@ function findRule(run: RunState, result: PendingResult): RuleInfo | undefined {
 }
 
 const MAX_RULE_ID_LEVELS = 16;
+
+function findInExtensions(extensions: ToolComponent[], id: string): RuleInfo | undefined {
+  for (const extension of extensions) {
+    const rule = extension.byId.get(id);
+    if (rule !== undefined) return rule;
+  }
+  return undefined;
+}
 
 /** The message text, from `text`, `markdown`, or the rule's `messageStrings[id]` with `{0}`… filled from `arguments`. */
 function messageText(message: JsonObject | undefined, rule: RuleInfo | undefined, ruleId: string | null): string {
