@@ -301,7 +301,8 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
       consumeWire(files[index] as string, scan);
       options.onProgress?.(++done, files.length);
     });
-  } else {
+  } else if (files.length > 0) {
+    // No file, no scanner: assess checks the docs of every project, most of them with few or no markdown files.
     const { scanFile } = await loadScanner();
     for (let i = 0; i < files.length; i++) {
       const fileAbs = files[i] as string;
