@@ -3,11 +3,11 @@
 // must leave to the XML reader, odd white space and quotes, cases where no case may be (inside a case,
 // outside any suite, past the nesting limit), and cut short at the file's end. Digests recorded on the code
 // before the fast path; each document is also fed in small chunks so tags are split everywhere.
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { junitParser } from "../../src/ingest/parsers/junit.js";
 import { MAX_XML_DEPTH } from "../../src/ingest/xml.js";
 import { expectGolden } from "../support/golden.js";
+import { parseOutput } from "../support/parse-output.js";
 
 const GOLDEN = new URL("junit-case-shapes.json", import.meta.url);
 
@@ -87,20 +87,7 @@ function documents(): [string, string][] {
   return docs;
 }
 
-function chunked(text: string, size: number): Readable {
-  const bytes = Buffer.from(text, "utf8");
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  return Readable.from(chunks);
-}
-
-async function parsed(text: string, size: number): Promise<unknown> {
-  try {
-    return await junitParser.parse(chunked(text, size), { file: "shapes.xml" });
-  } catch (error) {
-    return { rejected: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
-}
+const parsed = (text: string, size: number): Promise<unknown> => parseOutput(junitParser, text, size, "shapes.xml");
 
 describe("the JUnit parser gives byte-identical output on <testcase> tags at the fast path's edges", () => {
   it.each(documents())("%s", async (label, text) => {

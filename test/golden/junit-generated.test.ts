@@ -4,12 +4,12 @@
 // terminators and multibyte characters): on a valid report every chunking gives the output of the whole
 // file. On a broken one the old reader's message may quote less of the text around the fault (the text the
 // chunk held) and may even name a later fault, so each chunking's output has its own digest.
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { junitParser } from "../../src/ingest/parsers/junit.js";
 import type { Diagnostic } from "../../src/ingest/types.js";
 import { readXml } from "../../src/ingest/xml.js";
 import { expectGolden } from "../support/golden.js";
+import { byteChunks, parseOutput } from "../support/parse-output.js";
 // @ts-expect-error: a plain .mjs generator (also run by hand), without type declarations
 import { brokenCopies, junitXml } from "../support/gen-junit.mjs";
 
@@ -31,22 +31,7 @@ const valid: [string, string][] = [
 ];
 const brokenInputs = broken(generate(101, 60, { prolog: 2 }), 102);
 
-/** `text` as UTF-8 byte chunks of `size` bytes (a multibyte character may be split), or whole. */
-function chunked(text: string, size: number): Readable {
-  const bytes = Buffer.from(text, "utf8");
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  return Readable.from(chunks);
-}
-
-/** The parser's result, or the message it rejected the report with: both are output a user sees. */
-async function parsed(text: string, size: number): Promise<unknown> {
-  try {
-    return await junitParser.parse(chunked(text, size), { file: "generated.xml" });
-  } catch (error) {
-    return { rejected: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
-}
+const parsed = (text: string, size: number): Promise<unknown> => parseOutput(junitParser, text, size, "generated.xml");
 
 /** Every event of the XML reader with every element's attributes and all text (joined per element). */
 async function events(text: string, size: number): Promise<unknown> {
@@ -58,7 +43,7 @@ async function events(text: string, size: number): Promise<unknown> {
     pending = "";
   };
   try {
-    await readXml(chunked(text, size), "events.xml", {
+    await readXml(byteChunks(text, size), "events.xml", {
       onOpen(name, attrs, line) {
         flush();
         out.push(`<${name} ${JSON.stringify(attrs)} @${line}`);

@@ -5,18 +5,7 @@
 // item content that starts another block.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-
-/** A small deterministic generator (mulberry32). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "./generate.mjs";
 
 const WORDS = ["alpha", "beta", "gamma", "Install", "usage", "API", "faq", "café", "x_y", "a*b"];
 const TARGETS = ["a.md", "b.md", "sub/c.md", "missing.md", "a.md#alpha", "b.md#nope", "#gamma", "https://example.com/x", "../out.md", "img.png", "a.md#Install"];
@@ -61,7 +50,7 @@ export function listDocument(rand: () => number): string {
 
 /** `count` list documents from `seed`. */
 export function listDocuments(count: number, seed: number): string[] {
-  const rand = generator(seed);
+  const rand = prng(seed);
   return Array.from({ length: count }, () => listDocument(rand));
 }
 
