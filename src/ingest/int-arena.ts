@@ -62,13 +62,10 @@ export class IntArena {
       this.block = new Int32Array(IntArena.BLOCK);
       this.used = 0;
     }
-    // A plain loop, not view.set(data.subarray(…)): the temporary subarray (a typed array object per list,
-    // three per file) cost more than copying the few dozen values it framed.
-    const block = this.block;
-    const at = this.used;
-    for (let i = 0; i < length; i++) block[at + i] = data[i] as number;
-    this.used = at + length;
-    return block.subarray(at, at + length);
+    const view = this.block.subarray(this.used, this.used + length);
+    view.set(data.subarray(0, length));
+    this.used += length;
+    return view;
   }
 }
 

@@ -80,7 +80,7 @@ class LcovReader {
   private readonly lineBranchIds = new IntList();
   private sectionBranchesRepeat = false;
   private readonly fns = new FunctionTable();
-  private sectionSummary: FileState["summary"] = noSummary();
+  private readonly sectionSummary: FileState["summary"] = noSummary();
   private totalsDiffer = 0;
   private firstTotalsDiffer = "";
   private negative = 0;
@@ -125,10 +125,13 @@ class LcovReader {
    * at every chunk end, and each recompilation cost more than parsing a thousand lines).
    */
   private scan(buf: Buffer, from: number): number {
-    const last = buf.lastIndexOf(NL);
-    if (last < from) return from;
+    // `end` is computed here, not at the return: the loop is compiled while it runs (on-stack replacement),
+    // before the first return is reached, and a `+` never executed there had no type feedback, so the
+    // compiled code deoptimised at the end of every chunk.
+    const end = buf.lastIndexOf(NL) + 1;
+    if (end <= from) return from;
     let start = from;
-    while (start <= last) {
+    while (start < end) {
       // Fast path for DA:<line>,<hits>[,<checksum>] (about 70 % of all lines): parsed where it stands,
       // the newline found on the way, no call per line. Anything unusual takes the general path.
       const state = this.current;
@@ -167,7 +170,7 @@ class LcovReader {
       this.line(buf, start, nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
       start = nl + 1;
     }
-    return last + 1;
+    return end;
   }
 
   end(): IngestResult {
@@ -281,7 +284,7 @@ class LcovReader {
     this.lineBranchIds.clear();
     this.sectionBranchesRepeat = false;
     this.fns.startSection();
-    this.sectionSummary = noSummary();
+    clearSummary(this.sectionSummary); // one object for every section: no allocation per file
     this.sectionStartLine = this.lineNo;
   }
 
@@ -515,6 +518,15 @@ const NO_BYTES = Buffer.alloc(0);
 
 /** Summary figures, all absent; one shape for every record keeps the code that reads them monomorphic. */
 const noSummary = (): FileState["summary"] => ({ lf: undefined, lh: undefined, brf: undefined, brh: undefined, fnf: undefined, fnh: undefined });
+
+function clearSummary(summary: FileState["summary"]): void {
+  summary.lf = undefined;
+  summary.lh = undefined;
+  summary.brf = undefined;
+  summary.brh = undefined;
+  summary.fnf = undefined;
+  summary.fnh = undefined;
+}
 const END_OF_RECORD = Buffer.from("end_of_record", "latin1");
 
 /** The exact bytes `end_of_record` (without the whitespace the general check trims). */
