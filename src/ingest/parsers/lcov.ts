@@ -1,5 +1,5 @@
 import { ParseError, REMEDY } from "../../errors.js";
-import { IntArena, IntList } from "../int-arena.js";
+import { IntList, IntRun } from "../int-arena.js";
 import { FunctionTable } from "../lcov-functions.js";
 import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
 
@@ -70,11 +70,13 @@ class LcovReader {
   /** Line numbers of DA in the current section arrive ascending in practice; if not, we dedupe at the end. */
   private lastDaLine = 0;
   private unsortedSection = false;
-  /** The current section's lines, copied into exact-size Int32Arrays at end_of_record. */
-  private readonly covered = new IntList();
-  private readonly uncovered = new IntList();
-  private readonly branches = new IntList();
-  private readonly arena = new IntArena();
+  /**
+   * The current section's lines, written where they stay: at end_of_record a file seen once takes them as
+   * views; a repeated or unsorted section copies them out, and the next section writes over them.
+   */
+  private readonly covered = new IntRun();
+  private readonly uncovered = new IntRun();
+  private readonly branches = new IntRun();
   private lastBrLine = 0;
   /** Ids of the BRDA records of the last line, to spot a repeated one. */
   private readonly lineBranchIds = new IntList();
@@ -296,8 +298,8 @@ class LcovReader {
     }
     this.checkTotals(state);
     if (state.hits === undefined && !this.unsortedSection) {
-      state.covered = this.covered.copyTo(this.arena);
-      state.uncovered = this.uncovered.copyTo(this.arena);
+      state.covered = this.covered.take();
+      state.uncovered = this.uncovered.take();
     } else {
       // A repeated section, or DA lines out of order (which may repeat a line): merge per line.
       const hits = state.hits ?? new Map<number, number>();
@@ -311,7 +313,7 @@ class LcovReader {
     }
     if (this.branches.length > 0) {
       if (state.branches.length === 0) {
-        state.branches = this.branches.copyTo(this.arena);
+        state.branches = this.branches.take();
       } else {
         const mine = this.branches.toInt32Array();
         const all = new Int32Array(state.branches.length + mine.length);
