@@ -1,5 +1,5 @@
 import { ParseError, REMEDY } from "../../errors.js";
-import { IntArena, IntList } from "../int-arena.js";
+import { IntList, IntRun } from "../int-arena.js";
 import { FunctionTable } from "../lcov-functions.js";
 import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
 
@@ -70,17 +70,19 @@ class LcovReader {
   /** Line numbers of DA in the current section arrive ascending in practice; if not, we dedupe at the end. */
   private lastDaLine = 0;
   private unsortedSection = false;
-  /** The current section's lines, copied into exact-size Int32Arrays at end_of_record. */
-  private readonly covered = new IntList();
-  private readonly uncovered = new IntList();
-  private readonly branches = new IntList();
-  private readonly arena = new IntArena();
+  /**
+   * The current section's lines, written where they stay: at end_of_record a file seen once takes them as
+   * views; a repeated or unsorted section copies them out, and the next section writes over them.
+   */
+  private readonly covered = new IntRun();
+  private readonly uncovered = new IntRun();
+  private readonly branches = new IntRun();
   private lastBrLine = 0;
   /** Ids of the BRDA records of the last line, to spot a repeated one. */
   private readonly lineBranchIds = new IntList();
   private sectionBranchesRepeat = false;
   private readonly fns = new FunctionTable();
-  private sectionSummary: FileState["summary"] = noSummary();
+  private readonly sectionSummary: FileState["summary"] = noSummary();
   private totalsDiffer = 0;
   private firstTotalsDiffer = "";
   private negative = 0;
@@ -118,41 +120,41 @@ class LcovReader {
   }
 
   /**
-   * Reads the whole lines of `buf` from `start`; returns where the unfinished last line begins (or the
-   * length). The hot loop of the parser: it never reads past the end of `buf` (a read out of bounds
-   * deoptimised it at every chunk end, and each recompilation cost more than parsing a thousand lines).
+   * Reads the whole lines of `buf` from `from`; returns where the unfinished last line begins (or the
+   * length). The hot loop of the parser. It reads only up to the chunk's last newline, found once: every
+   * loop below stops at a newline (it is not a digit, and the line loops look for it), so none tests for
+   * the end of the buffer byte by byte, and none reads past it (a read out of bounds deoptimised the loop
+   * at every chunk end, and each recompilation cost more than parsing a thousand lines).
    */
   private scan(buf: Buffer, from: number): number {
-    const len = buf.length;
+    // `end` is computed here, not at the return: the loop is compiled while it runs (on-stack replacement),
+    // before the first return is reached, and a `+` never executed there had no type feedback, so the
+    // compiled code deoptimised at the end of every chunk.
+    const end = buf.lastIndexOf(NL) + 1;
+    if (end <= from) return from;
     let start = from;
-    while (start < len) {
+    while (start < end) {
       // Fast path for DA:<line>,<hits>[,<checksum>] (about 70 % of all lines): parsed where it stands,
       // the newline found on the way, no call per line. Anything unusual takes the general path.
       const state = this.current;
-      if (buf[start] === 68 /* D */ && start + 3 < len && buf[start + 1] === 65 /* A */ && buf[start + 2] === COLON && state !== undefined && state.hits === undefined) {
+      if (buf[start] === 68 /* D */ && buf[start + 1] === 65 /* A */ && buf[start + 2] === COLON && state !== undefined && state.hits === undefined) {
         let i = start + 3;
         let line = 0;
         let c = buf[i] as number;
         while (c >= ZERO && c <= NINE) {
           line = line * 10 + (c - ZERO);
-          if (++i === len) return start; // the line goes on in the next chunk
-          c = buf[i] as number;
+          c = buf[++i] as number;
         }
         if (c === COMMA && i > start + 3 && line <= MAX_LINE) {
           let j = i + 1;
-          if (j === len) return start;
           let hit = false;
           c = buf[j] as number;
           while (c >= ZERO && c <= NINE) {
             if (c !== ZERO) hit = true;
-            if (++j === len) return start;
-            c = buf[j] as number;
+            c = buf[++j] as number;
           }
           if (j > i + 1 && (c === NL || c === CR || c === COMMA)) {
-            while (c !== NL) {
-              if (++j === len) return start;
-              c = buf[j] as number;
-            }
+            while (c !== NL) c = buf[++j] as number;
             this.lineNo++;
             if (line <= this.lastDaLine) this.unsortedSection = true;
             this.lastDaLine = line;
@@ -165,12 +167,12 @@ class LcovReader {
       }
       // A short loop finds the newline faster than a call to indexOf for a line of a few dozen bytes.
       let nl = start;
-      while (buf[nl] !== NL) if (++nl === len) return start;
+      while (buf[nl] !== NL) nl++;
       this.lineNo++;
       this.line(buf, start, nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
       start = nl + 1;
     }
-    return len;
+    return end;
   }
 
   end(): IngestResult {
@@ -284,7 +286,7 @@ class LcovReader {
     this.lineBranchIds.clear();
     this.sectionBranchesRepeat = false;
     this.fns.startSection();
-    this.sectionSummary = noSummary();
+    clearSummary(this.sectionSummary); // one object for every section: no allocation per file
     this.sectionStartLine = this.lineNo;
   }
 
@@ -296,8 +298,8 @@ class LcovReader {
     }
     this.checkTotals(state);
     if (state.hits === undefined && !this.unsortedSection) {
-      state.covered = this.covered.copyTo(this.arena);
-      state.uncovered = this.uncovered.copyTo(this.arena);
+      state.covered = this.covered.take();
+      state.uncovered = this.uncovered.take();
     } else {
       // A repeated section, or DA lines out of order (which may repeat a line): merge per line.
       const hits = state.hits ?? new Map<number, number>();
@@ -311,7 +313,7 @@ class LcovReader {
     }
     if (this.branches.length > 0) {
       if (state.branches.length === 0) {
-        state.branches = this.branches.copyTo(this.arena);
+        state.branches = this.branches.take();
       } else {
         const mine = this.branches.toInt32Array();
         const all = new Int32Array(state.branches.length + mine.length);
@@ -518,6 +520,15 @@ const NO_BYTES = Buffer.alloc(0);
 
 /** Summary figures, all absent; one shape for every record keeps the code that reads them monomorphic. */
 const noSummary = (): FileState["summary"] => ({ lf: undefined, lh: undefined, brf: undefined, brh: undefined, fnf: undefined, fnh: undefined });
+
+function clearSummary(summary: FileState["summary"]): void {
+  summary.lf = undefined;
+  summary.lh = undefined;
+  summary.brf = undefined;
+  summary.brh = undefined;
+  summary.fnf = undefined;
+  summary.fnh = undefined;
+}
 const END_OF_RECORD = Buffer.from("end_of_record", "latin1");
 
 /** The exact bytes `end_of_record` (without the whitespace the general check trims). */
