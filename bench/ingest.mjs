@@ -9,6 +9,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { URL, fileURLToPath } from "node:url";
 import { ensureInput, locateGenerator } from "./inputs.mjs";
+import { ensurePlainJunit } from "./junit-plain.mjs";
 import { compareGolden, digest } from "./golden.mjs";
 import { countNode, fmtInstr, instructionCounter, instrRatio } from "./instructions.mjs";
 import { jsonMeasurements, printJsonRows } from "./json.mjs";
@@ -41,13 +42,16 @@ async function main() {
 
   const { cores, load: loadBefore } = printMachine(runs);
 
-  let lcov, junit, lcovSmall, junitSmall;
+  let lcov, junit, lcovSmall, junitSmall, junitPlain, junitPlainSmall;
   try {
     const gen = locateGenerator(ROOT);
     lcov = ensureInput({ gen, dataDir: DATA, kind: "lcov", fileName: "lcov.info", count: LCOV_FILES });
     junit = ensureInput({ gen, dataDir: DATA, kind: "junit", fileName: "junit.xml", count: JUNIT_CASES });
     lcovSmall = ensureInput({ gen, dataDir: DATA, kind: "lcov", fileName: `lcov-${COUNT_LCOV_FILES}.info`, count: COUNT_LCOV_FILES });
     junitSmall = ensureInput({ gen, dataDir: DATA, kind: "junit", fileName: `junit-${COUNT_JUNIT_CASES}.xml`, count: COUNT_JUNIT_CASES });
+    // The same reports without entities, as most real ones are (bench/junit-plain.mjs).
+    junitPlain = ensurePlainJunit(junit.path, join(DATA, "junit-plain.xml"));
+    junitPlainSmall = ensurePlainJunit(junitSmall.path, join(DATA, `junit-plain-${COUNT_JUNIT_CASES}.xml`));
   } catch (error) {
     return fail(error.message);
   }
@@ -61,6 +65,8 @@ async function main() {
     { id: "junit.shipgate", label: "shipgate junit parser", run: () => measureChild("shipgate-junit", junit.path, JUNIT_CASES) },
     { id: "junit.peer", label: "junit2json", run: () => measureChild("junit2json", junit.path, JUNIT_CASES) },
     { id: "junit.scan", label: "bare byte scan", run: () => measureChild("scan", junit.path, JUNIT_CASES) },
+    { id: "junitPlain.shipgate", label: "shipgate junit parser", run: () => measureChild("shipgate-junit", junitPlain.path, JUNIT_CASES) },
+    { id: "junitPlain.peer", label: "junit2json", run: () => measureChild("junit2json", junitPlain.path, JUNIT_CASES) },
     { id: "assess", label: "shipgate assess", run: () => measureAssess({ mainJs: MAIN_JS, report: lcov.path, expectedFiles: LCOV_FILES, gnuTime }) },
   ];
 
@@ -71,20 +77,21 @@ async function main() {
       const sample = m.run();
       samples.get(m.id).push(sample);
       const shown = sample.error ? `FAILED: ${sample.error}` : `${fmtTime(sample.ms).padStart(8)}  ${fmtMB(sample.rssMB).padStart(7)}`;
-      console.log(`  run ${r}/${runs}  ${m.id.padEnd(15)} ${shown}`);
+      console.log(`  run ${r}/${runs}  ${m.id.padEnd(19)} ${shown}`);
     }
   }
   const stats = Object.fromEntries(measurements.map((m) => [m.id, { label: m.label, ...summarize(samples.get(m.id)) }]));
   const s = (id) => stats[id];
-  const counts = countInstructions({ lcovSmall, junitSmall });
+  const counts = countInstructions({ lcovSmall, junitSmall, junitPlainSmall });
   const n = (id) => counts[id]?.instructions;
-  const golden = checkOutputs({ lcov, junit });
+  const golden = checkOutputs({ lcov, junit, junitPlain });
 
   const targets = [
     target("lcov", `shipgate is ${ratio(s("lcov.peer").ms, s("lcov.shipgate").ms)}× faster than lcov-parse`, ratioOf(s("lcov.peer").ms, s("lcov.shipgate").ms), ">=", TARGETS.lcovSpeedup, "×"),
     target("lcov", `shipgate takes ${ratio(s("lcov.shipgate").ms, s("lcov.scan").ms)}× the bare byte scan`, ratioOf(s("lcov.shipgate").ms, s("lcov.scan").ms), "<=", TARGETS.lcovVsScan, "×"),
     target("lcov", `shipgate peak RSS ${fmtMB(s("lcov.shipgate").rssMB)}`, s("lcov.shipgate").rssMB, "<", TARGETS.lcovRssMB, " MB"),
     target("junit", `shipgate is ${ratio(s("junit.peer").ms, s("junit.shipgate").ms)}× faster than junit2json`, ratioOf(s("junit.peer").ms, s("junit.shipgate").ms), ">=", TARGETS.junitSpeedup, "×"),
+    target("junitPlain", `shipgate is ${ratio(s("junitPlain.peer").ms, s("junitPlain.shipgate").ms)}× faster than junit2json`, ratioOf(s("junitPlain.peer").ms, s("junitPlain.shipgate").ms), ">=", TARGETS.junitSpeedup, "×"),
     target("assess", `shipgate assess is ${ratio(s("lcov.peer").ms, s("assess").ms)}× faster than lcov-parse alone`, ratioOf(s("lcov.peer").ms, s("assess").ms), ">=", TARGETS.assessSpeedup, "×"),
     target("assess", `shipgate assess peak RSS ${fmtMB(s("assess").rssMB)}`, s("assess").rssMB, "<", TARGETS.assessRssMB, " MB"),
   ];
@@ -103,6 +110,12 @@ async function main() {
       `by CPU time: ${ratio(s("junit.peer").cpuMs, s("junit.shipgate").cpuMs)}× faster than junit2json (${fmtTime(s("junit.shipgate").cpuMs)} vs ${fmtTime(s("junit.peer").cpuMs)})`,
       ...disagreement("failing", [s("junit.shipgate"), s("junit.peer")]),
     ],
+    junitPlain: [
+      `instructions (${COUNT_JUNIT_CASES} cases, net of start-up): shipgate ${fmtInstr(n("junitPlain.shipgate"))}, junit2json ${fmtInstr(n("junitPlain.peer"))}: ${instrRatio(n("junitPlain.peer"), n("junitPlain.shipgate"))} fewer than junit2json`,
+      `output on the ${JUNIT_CASES}-case input: ${golden.junitPlain}`,
+      `by CPU time: ${ratio(s("junitPlain.peer").cpuMs, s("junitPlain.shipgate").cpuMs)}× faster than junit2json (${fmtTime(s("junitPlain.shipgate").cpuMs)} vs ${fmtTime(s("junitPlain.peer").cpuMs)})`,
+      ...disagreement("failing", [s("junitPlain.shipgate"), s("junitPlain.peer")]),
+    ],
     assess: [
       `wall time incl. Node start-up, store and snapshot; peers are timed inside their process`,
       `instructions (${COUNT_LCOV_FILES}-file lcov): whole assess ${fmtInstr(n("assess"))}, lcov-parse parse only ${fmtInstr(n("lcov.peer"))}: ${instrRatio(n("lcov.peer"), n("assess"))} fewer`,
@@ -113,6 +126,7 @@ async function main() {
   console.log();
   printSection(`lcov ${fmtMB(lcov.bytes / 1e6, 1)} / ${LCOV_FILES} files`, [s("lcov.shipgate"), s("lcov.peer"), s("lcov.scan")], targets, "lcov", notes.lcov);
   printSection(`junit ${fmtMB(junit.bytes / 1e6, 1)} / ${JUNIT_CASES} cases`, [s("junit.shipgate"), s("junit.peer"), s("junit.scan")], targets, "junit", notes.junit);
+  printSection(`junit without entities ${fmtMB(junitPlain.bytes / 1e6, 1)} / ${JUNIT_CASES} cases (gen.mjs's report, entities replaced)`, [s("junitPlain.shipgate"), s("junitPlain.peer")], targets, "junitPlain", notes.junitPlain);
   printSection(`whole command: shipgate assess --report lcov.info --json (empty cwd, fresh store)`, [s("assess"), { ...s("lcov.peer"), label: "lcov-parse (parse only)" }], targets, "assess", notes.assess);
 
   // JSON reports (bench/json.mjs): each parser against JSON.parse of the whole file, target ≤ 1.5×.
@@ -130,7 +144,7 @@ async function main() {
     cores,
     loadavg: { before: loadBefore, after: loadAfter },
     runs,
-    inputs: { lcov: { path: lcov.path, bytes: lcov.bytes, files: LCOV_FILES }, junit: { path: junit.path, bytes: junit.bytes, cases: JUNIT_CASES } },
+    inputs: { lcov: { path: lcov.path, bytes: lcov.bytes, files: LCOV_FILES }, junit: { path: junit.path, bytes: junit.bytes, cases: JUNIT_CASES }, junitPlain: { path: junitPlain.path, bytes: junitPlain.bytes, cases: JUNIT_CASES } },
     measurements: stats,
     json,
     instructions: counts,
@@ -154,7 +168,7 @@ async function main() {
 
 
 /** Instruction counts of every measurement on the small inputs (net of start-up for the in-process ones). */
-function countInstructions({ lcovSmall, junitSmall }) {
+function countInstructions({ lcovSmall, junitSmall, junitPlainSmall }) {
   const counter = instructionCounter();
   if (!counter.tool) {
     console.log(`instruction counts: ${counter.why}`);
@@ -168,23 +182,26 @@ function countInstructions({ lcovSmall, junitSmall }) {
     "junit.shipgate": () => countChild("shipgate-junit", junitSmall.path, COUNT_JUNIT_CASES, countNode),
     "junit.peer": () => countChild("junit2json", junitSmall.path, COUNT_JUNIT_CASES, countNode),
     "junit.scan": () => countChild("scan", junitSmall.path, COUNT_JUNIT_CASES, countNode),
+    "junitPlain.shipgate": () => countChild("shipgate-junit", junitPlainSmall.path, COUNT_JUNIT_CASES, countNode),
+    "junitPlain.peer": () => countChild("junit2json", junitPlainSmall.path, COUNT_JUNIT_CASES, countNode),
     assess: () => countAssess({ mainJs: MAIN_JS, report: lcovSmall.path, countNode }),
   };
   const counts = {};
   for (const [id, job] of Object.entries(jobs)) {
     counts[id] = job();
-    console.log(`  ${id.padEnd(15)} ${counts[id].error ? `FAILED: ${counts[id].error}` : fmtInstr(counts[id].instructions)}`);
+    console.log(`  ${id.padEnd(19)} ${counts[id].error ? `FAILED: ${counts[id].error}` : fmtInstr(counts[id].instructions)}`);
   }
   return counts;
 }
 
 /** Whether shipgate's outputs on the large inputs are still those recorded before the speed work (bench/golden.json). */
-function checkOutputs({ lcov, junit }) {
+function checkOutputs({ lcov, junit, junitPlain }) {
   const verdict = (key, result) => (result.error ? `FAILED: ${result.error}` : `${compareGolden(key, result.digest)} as before the speed work (bench/golden.json)`);
   const assess = assessOutput({ mainJs: MAIN_JS, report: lcov.path });
   return {
     lcov: verdict(`lcov.info@${LCOV_FILES}`, digestChild("shipgate-lcov", lcov.path, LCOV_FILES)),
     junit: verdict(`junit.xml@${JUNIT_CASES}`, digestChild("shipgate-junit", junit.path, JUNIT_CASES)),
+    junitPlain: verdict(`junit-plain.xml@${JUNIT_CASES}`, digestChild("shipgate-junit", junitPlain.path, JUNIT_CASES)),
     assess: verdict(`assess lcov.info@${LCOV_FILES}`, assess.error ? assess : { digest: digest(assess.stdout) }),
   };
 }

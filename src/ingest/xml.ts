@@ -216,8 +216,8 @@ class XmlReader {
       if (lt === -1) {
         // Hold back a trailing entity reference that the next chunk completes ("&am" + "p;").
         let end = len;
-        const amp = buf.lastIndexOf("&");
-        if (amp >= pos && amp > len - MAX_ENTITY && buf.indexOf(";", amp) === -1) end = amp;
+        const amp = lastAmpersand(buf, Math.max(pos, len - MAX_ENTITY + 1));
+        if (amp !== -1 && buf.indexOf(";", amp) === -1) end = amp;
         if (end > pos) this.text(pos, end);
         pos = end;
         break;
@@ -494,6 +494,15 @@ class XmlReader {
   private fail(line: number | undefined, message: string): never {
     throw new ParseError(this.file, line, message, { hint: "regenerate the report, or check that the producing tool finished writing it" });
   }
+}
+
+/**
+ * The last `&` of `buf` at or after `from`, or -1. Looked for in that tail only: `buf.lastIndexOf("&")` read the
+ * whole chunk backwards in a report without `&`, at every chunk's end.
+ */
+function lastAmpersand(buf: string, from: number): number {
+  for (let i = buf.length - 1; i >= from; i--) if (buf.charCodeAt(i) === 38 /* & */) return i;
+  return -1;
 }
 
 /** White space as XML has it between attributes. */

@@ -28,9 +28,9 @@ interface OpenCase {
   sawError: boolean;
   sawFlaky: boolean;
   message: string | undefined;
-  isTodo?: boolean;
+  isTodo: boolean;
   /** Text of the first <failure>/<error>/<skipped> without a message attribute. */
-  collected?: string;
+  collected: string | undefined;
 }
 
 /**
@@ -44,7 +44,7 @@ interface OpenSuite {
   declared: [tests: number | undefined, failures: number | undefined, errors: number | undefined, skipped: number | undefined];
   hasNested: boolean;
   /** The message of a <failure>/<error> written directly in the suite (not in a case): the suite itself failed. */
-  suiteFailure?: string;
+  suiteFailure: string | undefined;
   /** Indexes in `cases` of this suite's passing cases with time="0" (or no time). */
   zeroTimePasses: number[];
   held: Record<TestStatus, number>;
@@ -196,13 +196,16 @@ export const junitParser: ReportParser = {
             line,
             declared: [count(attrs.tests), count(attrs.failures), count(attrs.errors), count(attrs.skipped ?? attrs.disabled)],
             hasNested: false,
+            suiteFailure: undefined,
             zeroTimePasses: [],
             held: { passed: 0, failed: 0, errored: 0, skipped: 0 },
           });
         } else if (name === "testcase") {
           const file = attrs.file ?? attrs.filepath;
           const tc = newCase(attrs.classname, own(attrs.name ?? ""), file ? own(file) : undefined, parseDuration(attrs.time), attrs.time, attrs.status ?? attrs.result, line);
-          current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined };
+          // Every field set up front, here and for suites: a field added later changes the object's shape, which
+          // throws away the optimized code that relied on the old one.
+          current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined, isTodo: false, collected: undefined };
           depthInCase = 0;
         }
       },
