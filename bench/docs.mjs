@@ -19,6 +19,7 @@ import { URL, fileURLToPath, pathToFileURL } from "node:url";
 import { locateGenerator } from "./inputs.mjs";
 import { countNode, fmtInstr, instrRatio, instructionCounter } from "./instructions.mjs";
 import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
+import { startWithoutExtraCaCerts } from "./start-env.mjs";
 
 const summarizeResult = (list) => summarize(list, (sample) => ({ result: sample.result }));
 
@@ -48,6 +49,7 @@ function main() {
   }
 
   const { cores, load: loadBefore } = printMachine(runs);
+  startWithoutExtraCaCerts();
 
   let input;
   let small;

@@ -15,6 +15,7 @@ import { countNode, fmtInstr, instructionCounter, instrRatio } from "./instructi
 import { jsonMeasurements, printJsonRows } from "./json.mjs";
 import { assessOutput, countAssess, countChild, digestChild, findGnuTime, measureAssess, measureChild } from "./measure.mjs";
 import { benchRuns, fail, fmtLoad, fmtMB, fmtTime, printMachine, summarize } from "./stats.mjs";
+import { startWithoutExtraCaCerts } from "./start-env.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -41,6 +42,7 @@ async function main() {
   }
 
   const { cores, load: loadBefore } = printMachine(runs);
+  startWithoutExtraCaCerts();
 
   let lcov, junit, lcovSmall, junitSmall, junitPlain, junitPlainSmall;
   try {

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { ensureInput, locateGenerator } from "./inputs.mjs";
 import { countNode, fmtInstr, instrRatio } from "./instructions.mjs";
 import { benchRuns, fail, fmtTime, printMachine, summarize } from "./stats.mjs";
+import { startWithoutExtraCaCerts, networkEnv } from "./start-env.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = join(ROOT, "bench", ".data");
@@ -71,7 +72,7 @@ function installTaskMaster() {
   if (existsSync(bin)) return bin;
   console.log(`installing task-master-ai@${TASK_MASTER_VERSION} into ${PEERS} (once; about 2 minutes) …`);
   mkdirSync(PEERS, { recursive: true });
-  const run = spawnSync("npm", ["install", "--prefix", PEERS, "--no-audit", "--no-fund", "--ignore-scripts", `task-master-ai@${TASK_MASTER_VERSION}`], { stdio: "inherit" });
+  const run = spawnSync("npm", ["install", "--prefix", PEERS, "--no-audit", "--no-fund", "--ignore-scripts", `task-master-ai@${TASK_MASTER_VERSION}`], { stdio: "inherit", env: networkEnv() });
   return run.status === 0 && existsSync(bin) ? bin : undefined;
 }
 
@@ -88,6 +89,7 @@ function main() {
     return fail(error.message);
   }
   printMachine(runs);
+  startWithoutExtraCaCerts();
   let failed = false;
 
   // 1. plan check on 100 000 tasks.
