@@ -34,8 +34,10 @@ const heads: [string, Buffer][] = [
 ];
 
 describe("detect.ts: lazy detection", () => {
-  it("lists the registry's formats in the registry's order", () => {
-    expect(formats).toEqual(parsers.map((p) => p.format));
+  it("lists every parser once, and the registry holds them in that order", () => {
+    const modules = readdirSync(join(import.meta.dirname, "..", "..", "src", "ingest", "parsers")).filter((f) => f.endsWith(".ts"));
+    expect(new Set(formats).size).toBe(modules.length);
+    expect(parsers.map((p) => p.format)).toEqual(formats);
   });
 
   it.each(heads.map(([file, head]) => [file.replace(fixtures, "fixtures"), head] as const))("names the registry's parser for %s", async (file, head) => {
