@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formats } from "../ingest/registry.js";
+import { formats } from "../ingest/detect.js";
 import { durationSchema, durationSeconds } from "../plan/duration.js";
 import { DEFAULT_ALERT_METRICS } from "../gate/alerts.js";
 import { OPS, SCOPES } from "../gate/types.js";

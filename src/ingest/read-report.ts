@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { Transform } from "node:stream";
 import { ParseError, REMEDY, ShipgateError } from "../errors.js";
 import { boundResult } from "./bound-result.js";
-import { DETECT_BYTES, detectFormat, formats, identifyTool, MAX_HEAD_BYTES, parserFor } from "./registry.js";
+import { DETECT_BYTES, detectParser, formats, identifyTool, loadParser, MAX_HEAD_BYTES } from "./detect.js";
 import { xmlRootOffset } from "./xml.js";
 import type { IngestResult, ProducingTool, ReportFormat } from "./types.js";
 
@@ -54,9 +54,9 @@ export async function readReport(path: string, options: ReadReportOptions = {}):
   const head = await readHead(absolutePath, path);
   let parser;
   if (options.format) {
-    parser = parserFor(options.format);
+    parser = await loadParser(options.format);
   } else {
-    parser = detectFormat(head, path);
+    parser = await detectParser(head, path);
     if (!parser) {
       if (head.length >= MAX_HEAD_BYTES && xmlRootOffset(head.toString("latin1")) === -1 && startsLikeXml(head.toString("latin1", 0, 256))) {
         throw new ParseError(path, undefined, `unrecognised report format: no XML element starts in the first ${MAX_HEAD_BYTES / 1024} KB (only comments, processing instructions or a DOCTYPE)`, {

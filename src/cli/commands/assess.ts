@@ -30,7 +30,7 @@ export async function assessCommand(options: AssessCommandOptions, io: CliIo): P
     import("../../app/assess.js"),
     import("../../config/load-config.js"),
     import("../../store/open-store.js"),
-    import("../../ingest/registry.js"),
+    import("../../ingest/detect.js"),
     import("../../report/assess-text.js"),
   ]);
   if (options.format !== undefined && !isReportFormat(options.format)) {
