@@ -1,4 +1,4 @@
-import { IntList } from "./int-arena.js";
+import { IntList } from "./int-lists.js";
 
 const COMMA = 44;
 const ZERO = 48;

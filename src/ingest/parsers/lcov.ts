@@ -1,5 +1,5 @@
 import { ParseError, REMEDY } from "../../errors.js";
-import { IntList, IntRun } from "../int-arena.js";
+import { IntList, IntRun } from "../int-lists.js";
 import { FunctionTable } from "../lcov-functions.js";
 import type { Diagnostic, FileCoverage, IngestResult, ReportParser } from "../types.js";
 
