@@ -42,6 +42,7 @@ function* walk(value: unknown, depth: number, ancestors: object[]): Generator<st
   const inner = `${outer}  `;
   if (Array.isArray(container)) {
     if (container.length === 0) yield "[]";
+    else if (depth + 1 >= WALK_DEPTH) yield* leafItems(container, depth);
     else {
       yield "[\n";
       for (let i = 0; i < container.length; i++) {
@@ -66,6 +67,51 @@ function* walk(value: unknown, depth: number, ancestors: object[]): Generator<st
   }
   ancestors.pop();
 }
+
+/** About this many characters per JSON.stringify call in leafItems: small beside a piece, so pieces stay near PIECE_CHARS. */
+const BATCH_CHARS = 1536;
+
+/**
+ * An array whose items are all below the walked levels (the 20 000 entries of `coverage.files`), as walk
+ * would spell it item by item, but several items per JSON.stringify: one stringify and one re-indent per
+ * batch instead of three generator levels, a stringify and a re-indent per item. `JSON.stringify([a, b],
+ * null, 2)` is "[\n  A,\n  B\n]" with a's and b's lines indented one level; without its brackets and
+ * indented `depth` levels more, it is what walk yields for those items. A batch holds as many items as
+ * fill about BATCH_CHARS, judged by the items before it, so memory stays bounded by one piece plus the
+ * largest item. An item whose toJSON result has a toJSON of its own goes alone through walk: in a batch,
+ * that second toJSON would get the item's index within the batch as its key.
+ */
+function* leafItems(container: readonly unknown[], depth: number): Generator<string> {
+  const outer = "  ".repeat(depth);
+  const newline = `\n${outer}`;
+  yield "[\n";
+  const last = container.length - 1;
+  let batch: unknown[] = [];
+  let size = 1;
+  const flush = (more: boolean): string => {
+    const text = JSON.stringify(batch, null, 2);
+    size = Math.max(1, Math.min(256, Math.floor((BATCH_CHARS * batch.length) / text.length)));
+    batch = [];
+    // Without "[\n" and "\n]"; a batch followed by more items ends with the separator walk writes.
+    const items = outer + text.slice(2, -2).replaceAll("\n", newline);
+    return more ? `${items},\n` : items;
+  };
+  for (let i = 0; i <= last; i++) {
+    const item = withToJson(container[i], String(i));
+    if (hasToJson(item)) {
+      if (batch.length > 0) yield flush(true);
+      yield `${outer}  `;
+      yield* walk(item, depth + 1, []);
+      if (i < last) yield ",\n";
+      continue;
+    }
+    batch.push(item);
+    if (batch.length >= size || i === last) yield flush(i < last);
+  }
+  yield `${newline}]`;
+}
+
+const hasToJson = (value: unknown): boolean => typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function";
 
 /** What JSON serializes in place of `value`: its `toJSON(key)` result, when it has one. */
 function withToJson(value: unknown, key: string): unknown {

@@ -112,23 +112,25 @@ export function createPathResolver(repo: RepoFiles, options: PathResolverOptions
       const joined = isAbsolutePath(base) ? inRepo(posix.join(base, clean)) : posix.normalize(posix.join(base, clean));
       if (joined !== undefined && repo.files.has(joined)) return { path: joined, resolved: true, how: "root" };
     }
+    // Normalised once: the ancestor loop compares with it and bySuffix falls back to it.
+    const normal = absolute ? clean : normalizePosix(clean);
     if (!absolute) {
       for (let dir = reportDir; ; dir = posix.dirname(dir)) {
-        const joined = posix.normalize(dir === "." || dir === "" ? clean : `${dir}/${clean}`);
-        if (repo.files.has(joined)) return { path: joined, resolved: true, how: joined === posix.normalize(clean) ? "exact" : "ancestor" };
+        const joined = dir === "." || dir === "" ? normal : normalizePosix(`${dir}/${clean}`);
+        if (repo.files.has(joined)) return { path: joined, resolved: true, how: joined === normal ? "exact" : "ancestor" };
         if (dir === "." || dir === "" || dir === "/") break;
       }
     }
-    return bySuffix(clean, absolute);
+    return bySuffix(clean, absolute, normal);
   }
 
   /** CI workspaces (/home/runner/work/x/x/…, C:\a\…) and paths relative to another root: match trailing components. */
-  function bySuffix(clean: string, absolute: boolean): ResolvedPath {
-    const parts = clean.split("/").filter((p) => p !== "" && p !== ".");
-    const base = parts[parts.length - 1];
-    const fallback = absolute ? (inRepo(clean) ?? clean) : posix.normalize(clean);
-    const candidates = base === undefined ? undefined : byBase.get(base);
+  function bySuffix(clean: string, absolute: boolean, normal: string): ResolvedPath {
+    const base = baseName(clean);
+    const candidates = base === "" ? undefined : byBase.get(base);
+    const fallback = absolute ? (inRepo(clean) ?? clean) : normal;
     if (!candidates) return { path: fallback, resolved: false, how: "unresolved" };
+    const parts = clean.split("/").filter((p) => p !== "" && p !== ".");
     let best: string[] = [];
     let bestScore = 0;
     for (const candidate of candidates) {
@@ -192,6 +194,25 @@ export function cleanPath(path: string): string {
   p = p.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
   if (p.startsWith("./")) p = p.slice(2);
   return p;
+}
+
+/**
+ * posix.normalize, without its work for the paths reports mostly hold (20 000 per big lcov): one with no
+ * "." or ".." segment (no segment starts with a dot) and no empty one is already normal.
+ */
+export function normalizePosix(p: string): string {
+  return p !== "" && p.charCodeAt(0) !== 46 /* . */ && !p.includes("/.") && !p.includes("//") ? p : posix.normalize(p);
+}
+
+/**
+ * The last component that is neither empty nor "." (what bySuffix matches file names by), "" when there is
+ * none; split into components only when the path ends in "/" or "/.".
+ */
+function baseName(clean: string): string {
+  const base = clean.slice(clean.lastIndexOf("/") + 1);
+  if (base !== "" && base !== ".") return base;
+  const parts = clean.split("/").filter((p) => p !== "" && p !== ".");
+  return parts[parts.length - 1] ?? "";
 }
 
 function isAbsolutePath(p: string): boolean {

@@ -112,25 +112,22 @@ export function createCoverageMerge(sourcePaths: readonly string[] = []): Covera
 }
 
 export function toCoverageRecord(fc: FileCoverage, path: string, pkg: string, resolved: boolean, sourceIndex: number): CoverageFileRecord {
-  const c = (x: Counter | undefined) => [x?.covered ?? null, x?.total ?? null] as const;
-  const [linesCovered, linesTotal] = c(fc.lines);
-  const [branchesCovered, branchesTotal] = c(fc.branches);
-  const [functionsCovered, functionsTotal] = c(fc.functions);
-  const [statementsCovered, statementsTotal] = c(fc.statements);
+  // Field by field, once per covered file: no pair per metric.
+  const { lines, branches, functions, statements, lineHits } = fc;
   return {
     path,
     package: pkg,
     resolved,
-    linesCovered,
-    linesTotal,
-    branchesCovered,
-    branchesTotal,
-    functionsCovered,
-    functionsTotal,
-    statementsCovered,
-    statementsTotal,
-    coveredLines: fc.lineHits ? toRanges(fc.lineHits.covered) : null,
-    uncoveredLines: fc.lineHits ? toRanges(fc.lineHits.uncovered) : null,
+    linesCovered: lines?.covered ?? null,
+    linesTotal: lines?.total ?? null,
+    branchesCovered: branches?.covered ?? null,
+    branchesTotal: branches?.total ?? null,
+    functionsCovered: functions?.covered ?? null,
+    functionsTotal: functions?.total ?? null,
+    statementsCovered: statements?.covered ?? null,
+    statementsTotal: statements?.total ?? null,
+    coveredLines: lineHits ? toRanges(lineHits.covered) : null,
+    uncoveredLines: lineHits ? toRanges(lineHits.uncovered) : null,
     sourceIndex,
   };
 }

@@ -152,18 +152,19 @@ function emptyTotals(): Totals {
   };
 }
 
-/** Field names per metric, built once (template-literal keys in the loop cost a string each time). */
-const FIELDS = METRICS.map((m) => [m, `${m}Covered`, `${m}Total`] as const);
-
+/** Adds one file's figures, metric by metric, with named fields: one shape of access per call site (no keyed lookups). */
 function add(totals: Totals, f: CoverageFileRecord): void {
-  for (const [m, coveredKey, totalKey] of FIELDS) {
-    const covered = f[coveredKey];
-    const total = f[totalKey];
-    if (covered === null || total === null) continue;
-    totals[m].covered += covered;
-    totals[m].total += total;
-    totals[m].seen = true;
-  }
+  addFigures(totals.lines, f.linesCovered, f.linesTotal);
+  addFigures(totals.branches, f.branchesCovered, f.branchesTotal);
+  addFigures(totals.functions, f.functionsCovered, f.functionsTotal);
+  addFigures(totals.statements, f.statementsCovered, f.statementsTotal);
+}
+
+function addFigures(t: Totals[CoverageMetric], covered: number | null, total: number | null): void {
+  if (covered === null || total === null) return;
+  t.covered += covered;
+  t.total += total;
+  t.seen = true;
 }
 
 const pctOf = (t: Totals[CoverageMetric]): number | null => (t.seen ? pct(t.covered, t.total) : null);
@@ -176,6 +177,11 @@ const COVERAGE_FORMATS = new Set(["lcov", "cobertura", "istanbul-summary", "ista
 
 /** Test files by the names test runners look for (vitest/jest, pytest, go test) and the usual test folders. */
 const TEST_FILE = /(^|\/)(__tests__|__mocks__|tests?|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.(py|go)$/;
+/**
+ * TEST_FILE.test, asked only of paths that can match: every alternative holds "test", "spec" or "__mocks__",
+ * and two substring searches are cheaper than the regex on each of 20 000 covered paths (twice per assess).
+ */
+const isTestFile = (path: string): boolean => (path.includes("test") || path.includes("spec") || path.includes("__mocks__")) && TEST_FILE.test(path);
 
 /** One file's line of `coverage.files`; also rebuilt from stored rows by `shipgate show`. */
 export function fileCoverageEntry(f: CoverageFileRecord): FileCoverageEntry {
@@ -196,7 +202,7 @@ export function fileCoverageEntry(f: CoverageFileRecord): FileCoverageEntry {
  * `source = .`) is what the tool printed, but not the coverage of the code: say so, with the share.
  */
 export function testFilesInCoverage(files: readonly CoverageFileRecord[]): AssessSummary["diagnostics"] {
-  const tests = files.filter((f) => TEST_FILE.test(f.path));
+  const tests = files.filter((f) => isTestFile(f.path));
   if (tests.length === 0 || tests.length === files.length) return [];
   const lines = (list: readonly CoverageFileRecord[]) => list.reduce((n, f) => n + (f.linesTotal ?? 0), 0);
   const all = lines(files);
@@ -233,7 +239,7 @@ export function summarizeCoverage(files: CoverageFileRecord[], threshold: number
       `only ${resolved} of ${files.length} covered paths (${(share * 100).toFixed(1)} %) match a repository file (threshold ${(threshold * 100).toFixed(0)} %): the report may come from another checkout or be relative to another directory`,
     );
   }
-  const tests = files.filter((f) => TEST_FILE.test(f.path));
+  const tests = files.filter((f) => isTestFile(f.path));
   if (files.length > 0 && tests.length === files.length) {
     status = "degraded";
     reasons.push(

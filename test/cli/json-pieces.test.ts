@@ -34,6 +34,15 @@ describe("jsonPieces", () => {
     ["an object whose every member is left out", { deep: { deeper: { u: undefined } }, top: { u: undefined } }],
     ["toJSON with its key", { when: new Date(0), custom: { toJSON: (key: string) => `key:${key}` }, list: [{ toJSON: (key: string) => ({ at: key }) }] }],
     ["boxed primitives", { n: Object(1) as unknown, s: Object("s") as unknown, b: Object(false) as unknown }],
+    ["arrays at the last walked level, stringified several items at a time (their toJSON keys still the index in the array)", {
+      a: {
+        files: [
+          ...Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, n: [i, { m: "x\ny" }] })),
+          { toJSON: (key: string) => `key ${key}` },
+          undefined, () => 1, new Date(0), "s", 1, null, [], {},
+        ],
+      },
+    }],
     ["nesting below the walked levels", { a: { b: { c: { d: { e: [1, { f: "g\nh" }] } } } } }],
     ["a string", "text"],
     ["a number", 42],
@@ -43,6 +52,12 @@ describe("jsonPieces", () => {
     ["integer-like keys (JSON orders them first)", { b: 1, 2: "two", a: 3, 1: "one" }],
   ])("%s: the characters of JSON.stringify(value, null, 2)", (_name, value) => {
     expect(joined(value)).toBe(expected(value));
+  });
+
+  it("a toJSON result with a toJSON of its own, among batched items, is converted again with the key \"\" (as item by item before)", () => {
+    const twice = (key: string) => ({ toJSON: (inner: string) => `outer ${key}, inner "${inner}"` });
+    const value = { a: { list: [1, { toJSON: twice }, 2, 3, { toJSON: twice }] } };
+    expect(joined(value)).toBe(expected({ a: { list: [1, 'outer 1, inner ""', 2, 3, 'outer 4, inner ""'] } }));
   });
 
   it("random values: the characters of JSON.stringify(value, null, 2)", () => {

@@ -1,9 +1,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { cleanPath, createPathResolver, listRepoFiles } from "../../src/ingest/paths.js";
+import { cleanPath, createPathResolver, listRepoFiles, normalizePosix } from "../../src/ingest/paths.js";
+import { prng } from "../support/generate.mjs";
 
 const files = [
   "package.json",
@@ -84,5 +85,18 @@ describe("listRepoFiles", () => {
     const repo = await listRepoFiles(dir);
     expect(repo.source).toBe("walk");
     expect([...repo.files]).toEqual(["src/a.ts"]);
+  });
+});
+
+describe("normalizePosix", () => {
+  it("is posix.normalize, also on paths with dot segments, empty segments and dot files", () => {
+    const rand = prng(21);
+    const segments = ["a", "src", ".", "..", "", ".github", "x.ts", "..b", "b..", "./", "c/"];
+    for (let i = 0; i < 20_000; i++) {
+      const n = Math.floor(rand() * 6);
+      let p = rand() < 0.3 ? "/" : "";
+      for (let k = 0; k < n; k++) p += `${k > 0 ? "/" : ""}${segments[Math.floor(rand() * segments.length)] as string}`;
+      expect(normalizePosix(p), JSON.stringify(p)).toBe(posix.normalize(p));
+    }
   });
 });
