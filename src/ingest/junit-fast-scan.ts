@@ -21,8 +21,15 @@ interface Slicing {
   utf8Slice(from: number, to: number): string;
 }
 
-/** Longest unfinished tag carried over to the next chunk: the XML reader's SHORT_REMAINDER (a longer one is handed over). */
-const CARRY_LIMIT = 64;
+/**
+ * Longest unfinished tag carried over to the next chunk (a longer one is handed over). Carrying is what the
+ * reader does too: it re-reads a short remainder with the next chunk, and joins the chunks a longer one spans
+ * (see MarkupEnd in xml.ts) before reading it, so either way it reads the tag from the same text. Bounded,
+ * because each chunk the tag spans copies it again.
+ */
+const CARRY_LIMIT = 1 << 16;
+/** The XML reader's SHORT_REMAINDER: the longest unfinished markup it re-reads with each new chunk, in characters. */
+const SHORT_REMAINDER = 64;
 const NO_ATTRS: Record<string, string> = Object.freeze({});
 const EMPTY = Buffer.alloc(0);
 /** How many element and attribute names the scanner remembers for reuse, as the XML reader does. */
@@ -54,7 +61,7 @@ const CASE = 2;
  * hands over from the start of that construct with the open elements and the line it reached: the reader then
  * sees the text it would have seen at that point, so every output and every error stays the reader's.
  * A tag a chunk cuts short (at most CARRY_LIMIT bytes) is carried into the next chunk, as the reader does.
- * Memory: one chunk plus the carried bytes, the open elements, and one copy of the last classname.
+ * Memory: one chunk plus the carried bytes (CARRY_LIMIT), the open elements, and one copy of the last classname.
  */
 export async function scanJunitXml(stream: Readable, file: string, handler: JunitScanHandler, diagnostics: Diagnostic[]): Promise<void> {
   const scanner = new JunitScanner(file, handler, diagnostics);
@@ -76,6 +83,8 @@ class JunitScanner {
   private sawRoot = false;
   private rootClosed = false;
   private carry: Buffer | undefined;
+  /** Bytes the carried tag had when it grew longer than the reader's SHORT_REMAINDER (see handOver); -1: it did not. */
+  private waitBytes = -1;
   /** Set once the rest of the document goes to the XML reader. */
   private reader: XmlTextReader | undefined;
   private readonly decoder = new StringDecoder("utf8");
@@ -110,6 +119,8 @@ class JunitScanner {
     }
     if (chunk.length === 0) return;
     let buf = chunk;
+    const waited = this.waitBytes;
+    this.waitBytes = -1;
     if (this.carry !== undefined) {
       buf = Buffer.concat([this.carry, chunk]);
       this.carry = undefined;
@@ -117,40 +128,55 @@ class JunitScanner {
     if (!this.started) {
       // A BOM or leading white space: the reader's start-of-document checks apply.
       if (buf[0] !== 60 /* < */) {
-        this.handOver(buf);
+        this.handOver(buf, 0, -1);
         return;
       }
       this.started = true;
     }
     const stop = this.scan(buf);
     if (stop >= 0) {
+      if (stop === 0 && waited !== -1) this.waitBytes = waited;
+      else if (buf.length - stop > SHORT_REMAINDER && decodedLength(buf.subarray(stop)) > SHORT_REMAINDER) this.waitBytes = buf.length - stop;
       // Copied: a view would keep the whole chunk alive.
       if (buf.length - stop <= CARRY_LIMIT) this.carry = Buffer.from(buf.subarray(stop));
-      else this.handOver(buf.subarray(stop));
+      else this.handOver(buf, stop, this.waitBytes);
     } else if (stop !== -buf.length - 1) {
-      this.handOver(buf.subarray(-stop - 1));
+      // Only the construct at 0 can be the carried one.
+      this.handOver(buf, -stop - 1, stop === -1 ? waited : -1);
     }
   }
 
   /** A stream of strings (not what a file gives): read as readXml reads it, from here on. */
   feedText(text: string): void {
-    if (this.reader === undefined) this.handOver(this.carry ?? EMPTY);
+    if (this.reader === undefined) this.handOver(this.carry ?? EMPTY, 0, this.waitBytes);
     this.reader?.feed(text);
   }
 
   end(): void {
-    if (this.reader === undefined && (this.carry !== undefined || this.stack.length > 0 || !this.sawRoot)) this.handOver(this.carry ?? EMPTY);
+    if (this.reader === undefined && (this.carry !== undefined || this.stack.length > 0 || !this.sawRoot)) this.handOver(this.carry ?? EMPTY, 0, this.waitBytes);
     if (this.reader !== undefined) {
       this.reader.feed(this.decoder.end());
       this.reader.end();
     }
   }
 
-  private handOver(rest: Buffer): void {
+  /**
+   * The rest of the document, from `buf[from]`, goes to the reader. `waited` (-1: none) is how many bytes of an
+   * unfinished tag at `from` the earlier chunks held when the reader would have started waiting for its end
+   * (it was longer than SHORT_REMAINDER): the reader is fed those first, so that it waits from the same point
+   * and reads the tag as often as it would have (it counts unknown entity references each time it reads one).
+   */
+  private handOver(buf: Buffer, from: number, waited: number): void {
     this.carry = undefined;
+    this.waitBytes = -1;
     const resume = this.started ? { stack: this.stack, stackLines: this.stackLines, line: this.line, sawRoot: this.sawRoot, rootClosed: this.rootClosed } : undefined;
-    this.reader = createXmlReader(this.fileName, this.handler, this.diagnostics, resume);
-    this.reader.feed(this.decoder.write(rest));
+    const reader = createXmlReader(this.fileName, this.handler, this.diagnostics, resume);
+    this.reader = reader;
+    if (waited > 0) {
+      reader.feed(this.decoder.write(buf.subarray(from, from + waited)));
+      from += waited;
+    }
+    reader.feed(this.decoder.write(buf.subarray(from)));
   }
 
   /**
@@ -461,6 +487,12 @@ class JunitScanner {
     if (length < 1024 && this.names.size < MAX_NAMES) this.names.set(key, name);
     return name;
   }
+}
+
+/** How many UTF-16 characters the reader would hold for these bytes (the decoder keeps an unfinished character back). */
+function decodedLength(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 127) return new StringDecoder("utf8").write(bytes).length;
+  return bytes.length;
 }
 
 /** A character of an element or attribute name the scanner reads: ASCII letters, digits, `_ . : -`. */
