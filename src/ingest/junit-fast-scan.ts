@@ -39,6 +39,10 @@ const MAX_NAMES = 1024;
 const INCOMPLETE = -1;
 const IRREGULAR = -2;
 
+/** What scan returns when it read the whole buffer, and (minus a position) where it stopped at a construct it leaves to the reader. */
+const ALL_READ = -1;
+const IRREGULAR_AT = -2;
+
 /** Kinds of tag readAttributes reads. */
 const SKIP = 0;
 const GENERIC = 1;
@@ -140,9 +144,10 @@ class JunitScanner {
       // Copied: a view would keep the whole chunk alive.
       if (buf.length - stop <= CARRY_LIMIT) this.carry = Buffer.from(buf.subarray(stop));
       else this.handOver(buf, stop, this.waitBytes);
-    } else if (stop !== -buf.length - 1) {
+    } else if (stop !== ALL_READ) {
       // Only the construct at 0 can be the carried one.
-      this.handOver(buf, -stop - 1, stop === -1 ? waited : -1);
+      const at = IRREGULAR_AT - stop;
+      this.handOver(buf, at, at === 0 ? waited : -1);
     }
   }
 
@@ -189,9 +194,14 @@ class JunitScanner {
     const handler = this.handler;
     let line = this.line;
     let pos = 0;
-    let stop = -1;
-    let irregular = false;
-    while (pos < len) {
+    /** What scan returns (see above): set where the loop ends, so that nothing after the loop needs type feedback. */
+    let result = ALL_READ;
+    // `this.line` is kept current inside the loop, not stored after it: V8 optimizes this loop while it runs
+    // (on-stack replacement), and a store after it that never ran has no type feedback, so it deoptimized the
+    // loop at the end of the first chunk.
+    for (;;) {
+      this.line = line;
+      if (pos >= len) break;
       // Text up to the next `<`.
       let i = pos;
       let newlines = 0;
@@ -203,7 +213,7 @@ class JunitScanner {
           else if (c !== 32 && c !== 9 && c !== 13) break;
         }
         if (i < len && buf[i] !== 60) {
-          irregular = true;
+          result = IRREGULAR_AT - pos;
           break;
         }
       } else {
@@ -216,7 +226,7 @@ class JunitScanner {
           // A failure's text without a message: only when the chunk holds all of it, with no entity but the five.
           const text = i < len ? valueOf(buf, pos, i, textFlags(buf, pos, i)) : undefined;
           if (text === undefined) {
-            irregular = true;
+            result = IRREGULAR_AT - pos;
             break;
           }
           handler.onText?.(text);
@@ -224,29 +234,30 @@ class JunitScanner {
       }
       line += newlines;
       pos = i;
+      this.line = line;
       if (pos >= len) break;
       // At a `<`.
       const lt = pos;
       if (lt + 1 >= len) {
-        stop = lt;
+        result = lt;
         break;
       }
       const c1 = buf[lt + 1] as number;
       if (c1 === 47 /* / */) {
         const top = stack[stack.length - 1];
         if (top === undefined) {
-          irregular = true;
+          result = IRREGULAR_AT - pos;
           break;
         }
         let at = lt + 2;
         let k = 0;
         for (; k < top.length && at < len; k++, at++) if (buf[at] !== top.charCodeAt(k)) break;
         if (at >= len) {
-          stop = lt;
+          result = lt;
           break;
         }
         if (k < top.length) {
-          irregular = true;
+          result = IRREGULAR_AT - pos;
           break;
         }
         let tagLines = 0;
@@ -257,11 +268,11 @@ class JunitScanner {
           c = buf[at] as number;
         }
         if (at >= len) {
-          stop = lt;
+          result = lt;
           break;
         }
         if (c !== 62 /* > */) {
-          irregular = true;
+          result = IRREGULAR_AT - pos;
           break;
         }
         this.close();
@@ -272,7 +283,7 @@ class JunitScanner {
       if (c1 === 63 /* ? */) {
         const end = indexOfPair(buf, 63 /* ? */, 62 /* > */, lt + 2);
         if (end === -1) {
-          stop = lt;
+          result = lt;
           break;
         }
         line += countNewlines(buf, lt, end);
@@ -283,7 +294,7 @@ class JunitScanner {
         if (startsWith(buf, lt, "<!--")) {
           const end = indexOfTriple(buf, 45 /* - */, 45, 62 /* > */, lt + 4);
           if (end === -1) {
-            irregular = true;
+            result = IRREGULAR_AT - pos;
             break;
           }
           line += countNewlines(buf, lt, end);
@@ -293,7 +304,7 @@ class JunitScanner {
         if (stack.length > 0 && startsWith(buf, lt, "<![CDATA[")) {
           const end = indexOfTriple(buf, 93 /* ] */, 93, 62 /* > */, lt + 9);
           if (end === -1) {
-            irregular = true;
+            result = IRREGULAR_AT - pos;
             break;
           }
           if (end > lt + 9 && handler.wantsText?.() === true) handler.onText?.(buf.toString("utf8", lt + 9, end));
@@ -301,36 +312,35 @@ class JunitScanner {
           pos = end + 3;
           continue;
         }
-        if (len - lt < 9) stop = lt;
-        else irregular = true;
+        result = len - lt < 9 ? lt : IRREGULAR_AT - pos;
         break;
       }
       // A start tag: its name, then its attributes.
       let at = lt + 1;
       while (at < len && isNameByte(buf[at] as number)) at++;
       if (at >= len) {
-        stop = lt;
+        result = lt;
         break;
       }
       const delimiter = buf[at] as number;
       if (at === lt + 1 || !(delimiter === 32 || delimiter === 62 || delimiter === 47 || delimiter === 10 || delimiter === 9 || delimiter === 13)) {
-        irregular = true;
+        result = IRREGULAR_AT - pos;
         break;
       }
       // The reader refuses these (a second root, too deep): let it say so.
       if (this.rootClosed || stack.length >= MAX_XML_DEPTH) {
-        irregular = true;
+        result = IRREGULAR_AT - pos;
         break;
       }
       const name = this.nameAt(buf, lt + 1, at);
       const kind = name === "testcase" && stack.length > 0 && this.openCases === 0 ? CASE : handler.wantsAttributes?.(name) === false ? SKIP : GENERIC;
       const end = this.readAttributes(buf, at, kind);
       if (end === INCOMPLETE) {
-        stop = lt;
+        result = lt;
         break;
       }
       if (end === IRREGULAR) {
-        irregular = true;
+        result = IRREGULAR_AT - pos;
         break;
       }
       this.sawRoot = true;
@@ -351,9 +361,7 @@ class JunitScanner {
       line += this.tagLines;
       pos = end;
     }
-    this.line = line;
-    if (irregular) return -pos - 1;
-    return stop === -1 ? -len - 1 : stop;
+    return result;
   }
 
   private close(): void {
