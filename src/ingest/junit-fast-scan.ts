@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { Diagnostic } from "./types.js";
-import { createXmlReader, decodeFiveEntities, MAX_XML_DEPTH, type XmlHandler, type XmlTextReader } from "./xml.js";
+import { createXmlReader, MAX_XML_DEPTH, type XmlHandler, type XmlTextReader } from "./xml.js";
 
 /** The JUnit parser's handler, with one event more for the scanner's most frequent tag. */
 export interface JunitScanHandler extends XmlHandler {
@@ -524,10 +524,43 @@ function textFlags(buf: Buffer, from: number, to: number): number {
  * made faster), UTF-8 otherwise; undefined when it holds an `&` that is not one of the five XML entities.
  */
 function valueOf(buf: Buffer, from: number, to: number, flags: number): string | undefined {
-  const raw = (flags & 2) === 0 ? (buf as unknown as Slicing).latin1Slice(from, to) : (buf as unknown as Slicing).utf8Slice(from, to);
-  if ((flags & 1) === 0) return raw;
-  return decodeFiveEntities(raw, 0, raw.length, false);
+  if ((flags & 1) === 0) return (flags & 2) === 0 ? (buf as unknown as Slicing).latin1Slice(from, to) : (buf as unknown as Slicing).utf8Slice(from, to);
+  // Entities decoded byte by byte into a scratch buffer, then sliced once: each of the five stands for one ASCII byte.
+  if (decoded.length < to - from) decoded = Buffer.allocUnsafe(Math.max(2 * decoded.length, to - from));
+  const out = decoded;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = buf[i] as number;
+    if (c !== 38 /* & */) {
+      out[n++] = c;
+      continue;
+    }
+    const c1 = buf[i + 1];
+    const c2 = buf[i + 2];
+    const c3 = buf[i + 3];
+    if (c2 === 116 /* t */ && c3 === 59 /* ; */ && (c1 === 108 /* l */ || c1 === 103 /* g */)) {
+      out[n++] = c1 === 108 ? 60 /* < */ : 62 /* > */;
+      i += 3;
+    } else if (c1 === 97 /* a */ && c2 === 109 /* m */ && c3 === 112 /* p */ && buf[i + 4] === 59) {
+      out[n++] = 38;
+      i += 4;
+    } else if (c1 === 113 /* q */ && c2 === 117 /* u */ && c3 === 111 /* o */ && buf[i + 4] === 116 /* t */ && buf[i + 5] === 59) {
+      out[n++] = 34 /* " */;
+      i += 5;
+    } else if (c1 === 97 /* a */ && c2 === 112 /* p */ && c3 === 111 /* o */ && buf[i + 4] === 115 /* s */ && buf[i + 5] === 59) {
+      out[n++] = 39 /* ' */;
+      i += 5;
+    } else {
+      return undefined;
+    }
+    // An entity's `;` past the value's end is another value's: not this one's entity.
+    if (i >= to) return undefined;
+  }
+  return (flags & 2) === 0 ? (out as unknown as Slicing).latin1Slice(0, n) : (out as unknown as Slicing).utf8Slice(0, n);
 }
+
+/** The scratch buffer valueOf decodes into (grown as needed; one for all parses). */
+let decoded = Buffer.allocUnsafe(1024);
 
 function startsWith(buf: Buffer, at: number, text: string): boolean {
   if (at + text.length > buf.length) return false;
