@@ -71,13 +71,43 @@ const MAX_ENTITY = 32;
  * A DOCTYPE (with or without an internal subset) is skipped, never fetched, its entities never expanded.
  */
 export async function readXml(stream: Readable, file: string, handler: XmlHandler, diagnostics: Diagnostic[]): Promise<void> {
-  const reader = new XmlReader(file, handler, diagnostics);
+  const reader = createXmlReader(file, handler, diagnostics);
   const decoder = new StringDecoder("utf8");
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     reader.feed(typeof chunk === "string" ? chunk : decoder.write(chunk));
   }
   reader.feed(decoder.end());
   reader.end();
+}
+
+/**
+ * Where a reader that read the start of a document itself (the JUnit byte scanner) hands over: the elements
+ * open at that point with the lines of their `<`, the line the hand-over point is on, and whether the root
+ * element was seen and closed. The document had started with `<` (no BOM, no leading white space).
+ */
+export interface XmlResume {
+  stack: string[];
+  stackLines: number[];
+  line: number;
+  sawRoot: boolean;
+  rootClosed: boolean;
+}
+
+/** The reader's text interface: decoded text in order, then `end()` once. */
+export interface XmlTextReader {
+  feed(text: string): void;
+  end(): void;
+}
+
+/**
+ * A reader fed decoded text (readXml decodes a stream into it). With `resume`, it continues a document another
+ * reader began, in the state `resume` gives: fed the rest of the document from the hand-over point, it gives the
+ * events and errors it would have given had it read the whole document.
+ */
+export function createXmlReader(file: string, handler: XmlHandler, diagnostics: Diagnostic[], resume?: XmlResume): XmlTextReader {
+  const reader = new XmlReader(file, handler, diagnostics);
+  if (resume !== undefined) reader.resume(resume);
+  return reader;
 }
 
 class XmlReader {
@@ -114,6 +144,15 @@ class XmlReader {
     private readonly handler: XmlHandler,
     private readonly diagnostics: Diagnostic[],
   ) {}
+
+  resume(state: XmlResume): void {
+    this.stack.push(...state.stack);
+    this.stackLines.push(...state.stackLines);
+    this.line = state.line;
+    this.sawRoot = state.sawRoot;
+    this.rootClosed = state.rootClosed;
+    this.started = true;
+  }
 
   feed(chunk: string): void {
     if (chunk.length === 0) return;

@@ -1,7 +1,8 @@
 import { ParseError, REMEDY } from "../../errors.js";
 import type { Diagnostic, IngestResult, ReportParser, TestCase, TestStatus } from "../types.js";
 import { createCaseTag, readCaseTag } from "../junit-case-tag.js";
-import { detach as own, readXml } from "../xml.js";
+import { scanJunitXml } from "../junit-fast-scan.js";
+import { detach as own } from "../xml.js";
 
 const MESSAGE_LIMIT = 2048;
 /** A JavaScript or TypeScript source file name, as vitest names the case for a file that failed to load. */
@@ -164,7 +165,18 @@ export const junitParser: ReportParser = {
     };
     const tag = createCaseTag();
 
-    await readXml(stream, ctx.file, {
+    await scanJunitXml(stream, ctx.file, {
+      onCase(classname, name, file, seconds, time, declared, line, selfClosing) {
+        const durationMs = seconds === seconds ? Math.round(seconds * 1000 * 1000) / 1000 : parseDuration(time);
+        const tc = newCase(classname, name ?? "", file ? file : undefined, durationMs, time, declared, line);
+        if (selfClosing) {
+          // A case with no child: nothing to finish (finishCase would leave it as it is).
+          keepCase(tc);
+        } else {
+          current = { tc, sawFailure: false, sawError: false, sawFlaky: false, message: undefined, isTodo: false, collected: undefined };
+          depthInCase = 0;
+        }
+      },
       onOpen(name, attrs, line) {
         if (root === undefined) {
           root = name;

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { junitParser } from "../../../src/ingest/parsers/junit.js";
@@ -231,5 +231,20 @@ describe("junit parser details", () => {
   it("rejects an XML file that is not JUnit", async () => {
     const cobertura = new URL("../../fixtures/ingest/cobertura/vitest-v8-4.1-basic.xml", import.meta.url);
     await expect(junitParser.parse(createReadStream(cobertura), { file: "cov.xml" })).rejects.toThrowError(/cov\.xml:\d+: the root element is <coverage>, not <testsuites> or <testsuite>/);
+  });
+});
+
+describe("junit parser input forms", () => {
+  // Byte chunks go through the byte scanner, string chunks straight to the XML reader: one result either way.
+  it.each(readdirSync(dir).filter((f) => f.endsWith(".xml")))("%s reads the same from strings, bytes, and bytes then strings", async (name) => {
+    const bytes = readFileSync(new URL(name, dir));
+    const text = bytes.toString("utf8");
+    const half = Math.floor(bytes.length / 2);
+    const fromBytes = await junitParser.parse(Readable.from([bytes]), { file: name });
+    expect(await junitParser.parse(Readable.from([text]), { file: name })).toEqual(fromBytes);
+    // A switch to strings mid-document hands the rest to the reader (the half may cut a character: a string that
+    // follows bytes is read as readXml reads it, so cut at a newline to keep the text the same).
+    const cut = bytes.lastIndexOf(10, half) + 1;
+    expect(await junitParser.parse(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut).toString("utf8")]), { file: name })).toEqual(fromBytes);
   });
 });
