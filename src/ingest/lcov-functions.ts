@@ -1,8 +1,5 @@
 import { IntList } from "./int-lists.js";
 
-const COMMA = 44;
-const ZERO = 48;
-const NINE = 57;
 /** Bytes of FN record text kept per block; a record longer than that gets a block of its own. */
 const BLOCK = 1 << 20;
 /** Per slot: block index (or -1: the key is ready, in `readyKeys` at the next field), record start, name start, record end. */
@@ -68,15 +65,15 @@ export class FunctionTable {
     for (let i = s; i < e; i++) {
       const c = buf[i] as number;
       if (c <= 1) odd = true;
-      else if (c === COMMA && comma === -1) comma = i;
+      else if (c === 44 /* , */ && comma === -1) comma = i;
     }
     if (comma <= s) return false;
     if (odd) this.odd = true;
     // lcov 2 writes FN:<start>,<end>,<name>; a function name never starts with a digit.
     let name = comma + 1;
     let j = name;
-    while (j < e && (buf[j] as number) >= ZERO && (buf[j] as number) <= NINE) j++;
-    if (j > name && j < e && buf[j] === COMMA) name = j + 1;
+    while (j < e && (buf[j] as number) >= 48 /* 0 */ && (buf[j] as number) <= 57 /* 9 */) j++;
+    if (j > name && j < e && buf[j] === 44 /* , */) name = j + 1;
     const length = e - s;
     if (this.used + length > this.block.length) {
       this.block = Buffer.allocUnsafe(Math.max(BLOCK, length));
