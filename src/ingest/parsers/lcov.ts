@@ -159,6 +159,14 @@ class LcovReader {
           }
         }
       }
+      // BRDA:<line>,<block>,<branch>,<taken> in digits (a fifth of all lines) has a fast path of its own.
+      if (buf[start] === 66 /* B */ && state !== undefined) {
+        const next = this.plainBrda(buf, start, state);
+        if (next > start) {
+          start = next;
+          continue;
+        }
+      }
       // A short loop finds the newline faster than a call to indexOf for a line of a few dozen bytes.
       let nl = start;
       while (buf[nl] !== 10 /* \n */) nl++;
@@ -398,6 +406,57 @@ class LcovReader {
     else this.uncovered.push(line);
   }
 
+  /**
+   * `BRDA:<line>,<block>,<branch>,<taken>` with digits in every field (a `-` for taken), at `start`:
+   * recorded as `brda()` records it, reading the line once, forwards, and finding its newline on the way.
+   * Returns where the next line begins, or `start` when the line has another shape (then `brda()` reads it).
+   */
+  private plainBrda(buf: Buffer, start: number, state: FileState): number {
+    if (buf[start + 1] !== 82 /* R */ || buf[start + 2] !== 68 /* D */ || buf[start + 3] !== 65 /* A */ || buf[start + 4] !== 58 /* : */) return start;
+    let i = start + 5;
+    let line = 0;
+    let c = buf[i] as number;
+    while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      line = line * 10 + (c - 48 /* 0 */);
+      c = buf[++i] as number;
+    }
+    if (c !== 44 /* , */ || i === start + 5 || line > 0x7fffffff) return start;
+    // The id hashes the bytes between the first and the last comma, as brda() does: here <block>,<branch>.
+    let id = 0;
+    let from = ++i;
+    c = buf[i] as number;
+    while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      id = (Math.imul(id, 31) + c) | 0;
+      c = buf[++i] as number;
+    }
+    if (c !== 44 /* , */ || i === from) return start;
+    id = (Math.imul(id, 31) + c) | 0;
+    from = ++i;
+    c = buf[i] as number;
+    while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      id = (Math.imul(id, 31) + c) | 0;
+      c = buf[++i] as number;
+    }
+    if (c !== 44 /* , */ || i === from) return start;
+    // Taken: "-" (never evaluated) or a count; only zero vs non-zero matters.
+    let taken = 0;
+    from = ++i;
+    c = buf[i] as number;
+    if (c === 45 /* - */) c = buf[++i] as number;
+    else {
+      while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+        if (c !== 48 /* 0 */) taken = 1;
+        c = buf[++i] as number;
+      }
+      if (i === from) return start;
+    }
+    if (c === 13 /* \r */) c = buf[++i] as number;
+    if (c !== 10 /* \n */) return start;
+    this.lineNo++;
+    this.branch(state, line, id, taken);
+    return i + 1;
+  }
+
   private brda(buf: Buffer, s: number, e: number): void {
     const state = this.current;
     if (!state) return this.badLine();
@@ -434,6 +493,11 @@ class LcovReader {
     }
     if (dash && taken === 1) return this.negativeCount();
     if (!dash && digits === 0) return this.badLine();
+    this.branch(state, line, id, taken);
+  }
+
+  /** One branch of the section: its line, id and whether it was taken (0 or 1). */
+  private branch(state: FileState, line: number, id: number, taken: number): void {
     // Keys arrive grouped by line; a line seen again, or an id repeated on the same line, means duplicates.
     if (line < this.lastBrLine || (line === this.lastBrLine && this.lineBranchIds.includes(id))) {
       state.branchesRepeat = true;
