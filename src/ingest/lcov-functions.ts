@@ -1,8 +1,5 @@
 import { IntList } from "./int-lists.js";
 
-const COMMA = 44;
-const ZERO = 48;
-const NINE = 57;
 /** Bytes of FN record text kept per block; a record longer than that gets a block of its own. */
 const BLOCK = 1 << 20;
 /** Per slot: block index (or -1: the key is ready, in `readyKeys` at the next field), record start, name start, record end. */
@@ -63,32 +60,36 @@ export class FunctionTable {
    * Returns false when it has no comma after a non-empty first field (a malformed record).
    */
   declare(buf: Buffer, s: number, e: number): boolean {
-    let comma = -1;
-    let odd = false;
-    for (let i = s; i < e; i++) {
-      const c = buf[i] as number;
-      if (c <= 1) odd = true;
-      else if (c === COMMA && comma === -1) comma = i;
-    }
-    if (comma <= s) return false;
-    if (odd) this.odd = true;
-    // lcov 2 writes FN:<start>,<end>,<name>; a function name never starts with a digit.
-    let name = comma + 1;
-    let j = name;
-    while (j < e && (buf[j] as number) >= ZERO && (buf[j] as number) <= NINE) j++;
-    if (j > name && j < e && buf[j] === COMMA) name = j + 1;
     const length = e - s;
     if (this.used + length > this.block.length) {
       this.block = Buffer.allocUnsafe(Math.max(BLOCK, length));
       this.blocks.push(this.block);
       this.used = 0;
     }
-    for (let i = 0; i < length; i++) this.block[this.used + i] = buf[s + i] as number; // a few bytes: a loop beats copy()
+    // One pass copies the record (a few bytes: a loop beats copy()) and finds its first comma and any NUL or
+    // SOH byte; a malformed record leaves its copy behind `used`, where the next record overwrites it.
+    const block = this.block;
+    const at = this.used;
+    let comma = -1;
+    let odd = false;
+    for (let i = 0; i < length; i++) {
+      const c = buf[s + i] as number;
+      block[at + i] = c;
+      if (c <= 1) odd = true;
+      else if (c === 44 /* , */ && comma === -1) comma = i;
+    }
+    if (comma <= 0) return false;
+    if (odd) this.odd = true;
+    // lcov 2 writes FN:<start>,<end>,<name>; a function name never starts with a digit.
+    let name = comma + 1;
+    let j = name;
+    while (j < length && (block[at + j] as number) >= 48 /* 0 */ && (block[at + j] as number) <= 57 /* 9 */) j++;
+    if (j > name && j < length && block[at + j] === 44 /* , */) name = j + 1;
     const slot = this.hits.length;
     this.slots.push(this.blocks.length - 1);
-    this.slots.push(this.used);
-    this.slots.push(this.used + (name - s));
-    this.slots.push(this.used + length);
+    this.slots.push(at);
+    this.slots.push(at + name);
+    this.slots.push(at + length);
     this.hits.push(0);
     this.used += length;
     if (this.byName) this.index(this.nameOf(slot), slot);

@@ -27,16 +27,10 @@ interface FileState {
   sections: number;
 }
 
-/** The largest line number an Int32Array holds. */
-const MAX_LINE = 2 ** 31 - 1;
-// Byte values, as plain constants (a const enum trips the type-checked lint rules).
-const NL = 10;
-const CR = 13;
-const COMMA = 44;
-const DASH = 45;
-const COLON = 58;
-const ZERO = 48;
-const NINE = 57;
+// Byte values are written as literals with the character in a comment, not as module constants: a module's
+// `const` is read through its module cell with a check that it is initialised (TDZ) at every use, and TurboFan
+// does not fold it, so `c >= ZERO && c <= NINE` loaded and checked two cells per byte in the hot loops (a const
+// enum would inline them, but trips the type-checked lint rules).
 
 /**
  * lcov tracefiles (geninfo, c8, vitest/istanbul, v8-to-istanbul, coverage.py `lcov`, grcov, …).
@@ -107,7 +101,7 @@ class LcovReader {
       // megabyte of copy and of short-lived memory per megabyte read.
       const rest = this.rest;
       this.rest = NO_BYTES;
-      const nl = chunk.indexOf(NL);
+      const nl = chunk.indexOf(10 /* \n */);
       if (nl === -1) {
         this.rest = Buffer.concat([rest, chunk]);
         return;
@@ -130,31 +124,31 @@ class LcovReader {
     // `end` is computed here, not at the return: the loop is compiled while it runs (on-stack replacement),
     // before the first return is reached, and a `+` never executed there had no type feedback, so the
     // compiled code deoptimised at the end of every chunk.
-    const end = buf.lastIndexOf(NL) + 1;
+    const end = buf.lastIndexOf(10 /* \n */) + 1;
     if (end <= from) return from;
     let start = from;
     while (start < end) {
       // Fast path for DA:<line>,<hits>[,<checksum>] (about 70 % of all lines): parsed where it stands,
       // the newline found on the way, no call per line. Anything unusual takes the general path.
       const state = this.current;
-      if (buf[start] === 68 /* D */ && buf[start + 1] === 65 /* A */ && buf[start + 2] === COLON && state !== undefined && state.hits === undefined) {
+      if (buf[start] === 68 /* D */ && buf[start + 1] === 65 /* A */ && buf[start + 2] === 58 /* : */ && state !== undefined && state.hits === undefined) {
         let i = start + 3;
         let line = 0;
         let c = buf[i] as number;
-        while (c >= ZERO && c <= NINE) {
-          line = line * 10 + (c - ZERO);
+        while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+          line = line * 10 + (c - 48 /* 0 */);
           c = buf[++i] as number;
         }
-        if (c === COMMA && i > start + 3 && line <= MAX_LINE) {
+        if (c === 44 /* , */ && i > start + 3 && line <= 0x7fffffff /* the largest line number an Int32Array holds */) {
           let j = i + 1;
           let hit = false;
           c = buf[j] as number;
-          while (c >= ZERO && c <= NINE) {
-            if (c !== ZERO) hit = true;
+          while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+            if (c !== 48 /* 0 */) hit = true;
             c = buf[++j] as number;
           }
-          if (j > i + 1 && (c === NL || c === CR || c === COMMA)) {
-            while (c !== NL) c = buf[++j] as number;
+          if (j > i + 1 && (c === 10 /* \n */ || c === 13 /* \r */ || c === 44 /* , */)) {
+            while (c !== 10 /* \n */) c = buf[++j] as number;
             this.lineNo++;
             if (line <= this.lastDaLine) this.unsortedSection = true;
             this.lastDaLine = line;
@@ -165,11 +159,19 @@ class LcovReader {
           }
         }
       }
+      // BRDA:<line>,<block>,<branch>,<taken> in digits (a fifth of all lines) has a fast path of its own.
+      if (buf[start] === 66 /* B */ && state !== undefined) {
+        const next = this.plainBrda(buf, start, state);
+        if (next > start) {
+          start = next;
+          continue;
+        }
+      }
       // A short loop finds the newline faster than a call to indexOf for a line of a few dozen bytes.
       let nl = start;
-      while (buf[nl] !== NL) nl++;
+      while (buf[nl] !== 10 /* \n */) nl++;
       this.lineNo++;
-      this.line(buf, start, nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
+      this.line(buf, start, nl > start && buf[nl - 1] === 13 /* \r */ ? nl - 1 : nl);
       start = nl + 1;
     }
     return end;
@@ -233,29 +235,29 @@ class LcovReader {
     const b1 = buf[s + 1];
     const b2 = buf[s + 2];
     // DA:<line>,<hits>[,<checksum>] is the vast majority of lines.
-    if (b0 === 68 /* D */ && b1 === 65 /* A */ && b2 === COLON) return this.da(buf, s + 3, e);
-    if (b0 === 66 /* B */ && b1 === 82 /* R */ && b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === COLON) return this.brda(buf, s + 5, e);
+    if (b0 === 68 /* D */ && b1 === 65 /* A */ && b2 === 58 /* : */) return this.da(buf, s + 3, e);
+    if (b0 === 66 /* B */ && b1 === 82 /* R */ && b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === 58 /* : */) return this.brda(buf, s + 5, e);
     if (b0 === 70 /* F */ && b1 === 78 /* N */) {
-      if (b2 === COLON) return this.fn(buf, s + 3, e);
-      if (b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === COLON) return this.fnda(buf, s + 5, e);
-      if (b2 === 70 /* F */ && buf[s + 3] === COLON) return this.summary("fnf", buf, s + 4, e);
-      if (b2 === 72 /* H */ && buf[s + 3] === COLON) return this.summary("fnh", buf, s + 4, e);
+      if (b2 === 58 /* : */) return this.fn(buf, s + 3, e);
+      if (b2 === 68 /* D */ && buf[s + 3] === 65 /* A */ && buf[s + 4] === 58 /* : */) return this.fnda(buf, s + 5, e);
+      if (b2 === 70 /* F */ && buf[s + 3] === 58 /* : */) return this.summary("fnf", buf, s + 4, e);
+      if (b2 === 72 /* H */ && buf[s + 3] === 58 /* : */) return this.summary("fnh", buf, s + 4, e);
       // lcov 2 FNL/FNA records: a later lcov writes functions this way.
-      if (b2 === 76 /* L */ && buf[s + 3] === COLON) return this.fnl(buf, s + 4, e);
-      if (b2 === 65 /* A */ && buf[s + 3] === COLON) return this.fna(buf, s + 4, e);
+      if (b2 === 76 /* L */ && buf[s + 3] === 58 /* : */) return this.fnl(buf, s + 4, e);
+      if (b2 === 65 /* A */ && buf[s + 3] === 58 /* : */) return this.fna(buf, s + 4, e);
     }
-    if (b0 === 83 /* S */ && b1 === 70 /* F */ && b2 === COLON) return this.sf(buf.toString("utf8", s + 3, e).trim());
+    if (b0 === 83 /* S */ && b1 === 70 /* F */ && b2 === 58 /* : */) return this.sf(buf.toString("utf8", s + 3, e).trim());
     if (b0 === 101 /* e */ && (isEndOfRecord(buf, s, e) || buf.toString("latin1", s, e).trim() === "end_of_record")) return this.endOfRecord();
-    if (b0 === 76 /* L */ && b2 === COLON) {
+    if (b0 === 76 /* L */ && b2 === 58 /* : */) {
       if (b1 === 70 /* F */) return this.summary("lf", buf, s + 3, e);
       if (b1 === 72 /* H */) return this.summary("lh", buf, s + 3, e);
     }
-    if (b0 === 66 /* B */ && b1 === 82 /* R */ && buf[s + 3] === COLON) {
+    if (b0 === 66 /* B */ && b1 === 82 /* R */ && buf[s + 3] === 58 /* : */) {
       if (b2 === 70 /* F */) return this.summary("brf", buf, s + 4, e);
       if (b2 === 72 /* H */) return this.summary("brh", buf, s + 4, e);
     }
     // TN (test name), VER (lcov 2 version), BRDA-less geninfo extras, and line-checksum records carry nothing we count.
-    if ((b0 === 84 /* T */ && b1 === 78 /* N */ && b2 === COLON) || (b0 === 86 /* V */ && b1 === 69 /* E */ && b2 === 82 /* R */)) return;
+    if ((b0 === 84 /* T */ && b1 === 78 /* N */ && b2 === 58 /* : */) || (b0 === 86 /* V */ && b1 === 69 /* E */ && b2 === 82 /* R */)) return;
     this.unknownLine();
   }
 
@@ -375,21 +377,21 @@ class LcovReader {
     let i = s;
     let line = 0;
     let c = buf[i];
-    while (i < e && c !== undefined && c >= ZERO && c <= NINE) {
-      line = line * 10 + (c - ZERO);
+    while (i < e && c !== undefined && c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      line = line * 10 + (c - 48 /* 0 */);
       c = buf[++i];
     }
     // Lines are kept in Int32Arrays: a line number past 2^31 − 1 would wrap around, so it is a bad line.
-    if (!state || i === s || c !== COMMA || line > MAX_LINE) return this.badLine();
+    if (!state || i === s || c !== 44 /* , */ || line > 0x7fffffff) return this.badLine();
     // Hits may be huge (uint64) or negative in broken tools; only zero vs non-zero matters.
     let j = i + 1;
     let hit = false;
     let digits = 0;
-    const negative = buf[j] === DASH;
+    const negative = buf[j] === 45 /* - */;
     if (negative) j++;
-    for (c = buf[j]; j < e && c !== COMMA; c = buf[++j]) {
-      if (c === undefined || c < ZERO || c > NINE) return this.badLine();
-      if (c !== ZERO) hit = true;
+    for (c = buf[j]; j < e && c !== 44 /* , */; c = buf[++j]) {
+      if (c === undefined || c < 48 /* 0 */ || c > 57 /* 9 */) return this.badLine();
+      if (c !== 48 /* 0 */) hit = true;
       digits++;
     }
     if (digits === 0) return this.badLine();
@@ -404,6 +406,57 @@ class LcovReader {
     else this.uncovered.push(line);
   }
 
+  /**
+   * `BRDA:<line>,<block>,<branch>,<taken>` with digits in every field (a `-` for taken), at `start`:
+   * recorded as `brda()` records it, reading the line once, forwards, and finding its newline on the way.
+   * Returns where the next line begins, or `start` when the line has another shape (then `brda()` reads it).
+   */
+  private plainBrda(buf: Buffer, start: number, state: FileState): number {
+    if (buf[start + 1] !== 82 /* R */ || buf[start + 2] !== 68 /* D */ || buf[start + 3] !== 65 /* A */ || buf[start + 4] !== 58 /* : */) return start;
+    let i = start + 5;
+    let line = 0;
+    let c = buf[i] as number;
+    while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      line = line * 10 + (c - 48 /* 0 */);
+      c = buf[++i] as number;
+    }
+    if (c !== 44 /* , */ || i === start + 5 || line > 0x7fffffff) return start;
+    // The id hashes the bytes between the first and the last comma, as brda() does: here <block>,<branch>.
+    let id = 0;
+    let from = ++i;
+    c = buf[i] as number;
+    while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      id = (Math.imul(id, 31) + c) | 0;
+      c = buf[++i] as number;
+    }
+    if (c !== 44 /* , */ || i === from) return start;
+    id = (Math.imul(id, 31) + c) | 0;
+    from = ++i;
+    c = buf[i] as number;
+    while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      id = (Math.imul(id, 31) + c) | 0;
+      c = buf[++i] as number;
+    }
+    if (c !== 44 /* , */ || i === from) return start;
+    // Taken: "-" (never evaluated) or a count; only zero vs non-zero matters.
+    let taken = 0;
+    from = ++i;
+    c = buf[i] as number;
+    if (c === 45 /* - */) c = buf[++i] as number;
+    else {
+      while (c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+        if (c !== 48 /* 0 */) taken = 1;
+        c = buf[++i] as number;
+      }
+      if (i === from) return start;
+    }
+    if (c === 13 /* \r */) c = buf[++i] as number;
+    if (c !== 10 /* \n */) return start;
+    this.lineNo++;
+    this.branch(state, line, id, taken);
+    return i + 1;
+  }
+
   private brda(buf: Buffer, s: number, e: number): void {
     const state = this.current;
     if (!state) return this.badLine();
@@ -412,13 +465,13 @@ class LcovReader {
     let i = s;
     let line = 0;
     let c = buf[i];
-    while (i < e && c !== undefined && c >= ZERO && c <= NINE) {
-      line = line * 10 + (c - ZERO);
+    while (i < e && c !== undefined && c >= 48 /* 0 */ && c <= 57 /* 9 */) {
+      line = line * 10 + (c - 48 /* 0 */);
       c = buf[++i];
     }
-    if (i === s || c !== COMMA) return this.badLine();
+    if (i === s || c !== 44 /* , */) return this.badLine();
     let last = e - 1;
-    while (last > i && buf[last] !== COMMA) last--;
+    while (last > i && buf[last] !== 44 /* , */) last--;
     if (last <= i + 1) return this.badLine();
     let id = 0;
     for (let j = i + 1; j < last; j++) id = (Math.imul(id, 31) + (buf[j] as number)) | 0;
@@ -426,13 +479,13 @@ class LcovReader {
     let taken = 0;
     let j = last + 1;
     while (buf[j] === 32) j++;
-    const dash = buf[j] === DASH;
+    const dash = buf[j] === 45 /* - */;
     if (dash) j++;
     let digits = 0;
     for (; j < e; j++) {
       const d = buf[j] as number;
-      if (d > ZERO && d <= NINE) taken = 1;
-      else if (d !== ZERO) {
+      if (d > 48 /* 0 */ && d <= 57 /* 9 */) taken = 1;
+      else if (d !== 48 /* 0 */) {
         if (d === 32) continue;
         return this.badLine();
       }
@@ -440,6 +493,11 @@ class LcovReader {
     }
     if (dash && taken === 1) return this.negativeCount();
     if (!dash && digits === 0) return this.badLine();
+    this.branch(state, line, id, taken);
+  }
+
+  /** One branch of the section: its line, id and whether it was taken (0 or 1). */
+  private branch(state: FileState, line: number, id: number, taken: number): void {
     // Keys arrive grouped by line; a line seen again, or an id repeated on the same line, means duplicates.
     if (line < this.lastBrLine || (line === this.lastBrLine && this.lineBranchIds.includes(id))) {
       state.branchesRepeat = true;
@@ -460,19 +518,19 @@ class LcovReader {
   private fnda(buf: Buffer, s: number, e: number): void {
     if (!this.current) return this.badLine();
     let comma = s;
-    while (comma < e && buf[comma] !== COMMA) comma++;
+    while (comma < e && buf[comma] !== 44 /* , */) comma++;
     if (comma === s || comma === e) return this.badLine();
     // Hits: digits (what tools write; huge ones are fine, only zero vs non-zero matters) read in place.
     let hit = false;
     for (let i = s; i < comma; i++) {
       const c = buf[i] as number;
-      if (c < ZERO || c > NINE) {
+      if (c < 48 /* 0 */ || c > 57 /* 9 */) {
         const hits = readCount(buf.toString("utf8", s, comma));
         if (hits === "bad") return this.badLine();
         if (hits === "negative") return this.negativeCount();
         break; // not reached: readCount takes digits only
       }
-      if (c !== ZERO) hit = true;
+      if (c !== 48 /* 0 */) hit = true;
     }
     this.fns.count(buf, comma + 1, e, hit);
   }
@@ -544,8 +602,8 @@ function readDigits(buf: Buffer, s: number, e: number): number | undefined {
   let n = 0;
   for (let i = s; i < e; i++) {
     const c = buf[i] as number;
-    if (c < ZERO || c > NINE) return undefined;
-    n = n * 10 + (c - ZERO);
+    if (c < 48 /* 0 */ || c > 57 /* 9 */) return undefined;
+    n = n * 10 + (c - 48 /* 0 */);
   }
   return n;
 }
