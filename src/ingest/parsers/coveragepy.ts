@@ -5,8 +5,22 @@ import type { Counter, Diagnostic, FileCoverage, ProducingTool, ReportParser } f
 
 const HINT = "expected the JSON report of coverage.py (`coverage json`); check the report path, or " + REMEDY.nameFormat;
 
-const readLineNumbers = (value: JsonValue | undefined): number[] | undefined =>
-  Array.isArray(value) && value.every(isCount) ? value : undefined;
+function readLineNumbers(value: JsonValue | undefined): number[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (const line of value) if (!isCount(line)) return undefined;
+  return value as number[];
+}
+
+/**
+ * The executed lines that are statements: without line 0 and the excluded lines. Most files have none of those
+ * among them, and then the report's own list is kept rather than copied.
+ */
+function coveredLines(executed: number[], excluded: number[]): number[] {
+  const skip = excluded.length === 0 ? undefined : new Set(excluded);
+  const isStatement = (line: number): boolean => line > 0 && skip?.has(line) !== true;
+  for (const line of executed) if (!isStatement(line)) return executed.filter(isStatement);
+  return executed;
+}
 
 /** Lines and, when branch coverage was measured, branches of a `summary` or `totals` object. */
 function readCounters(summary: JsonObject): { lines: Counter; branches?: Counter } | undefined {
@@ -30,8 +44,7 @@ function readFileCoverage(path: string, value: JsonValue): FileCoverage | string
   }
   // executed_lines holds every line that ran, statement or not: an excluded `def` that was executed,
   // line 0 of an empty module. covered_lines counts statements only, so drop those here too.
-  const skip = new Set(excluded);
-  const covered = executed.filter((line) => line > 0 && !skip.has(line));
+  const covered = coveredLines(executed, excluded);
   // coverage.py's "statements" are its line counts, so they go to `lines` and `statements` stays unknown.
   return { path, ...counters, lineHits: { covered, uncovered: missing } };
 }
