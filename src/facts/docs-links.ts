@@ -143,14 +143,8 @@ const YIELD_EVERY = 200;
  */
 export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsCheckResult> {
   const root = resolve(options.root);
-  // The scanner brings markdown-it (~75 modules): loaded on this thread only when there is a file to scan here, or a
-  // file outside `paths` to read for its anchors (assess checks the docs of every project, most with few or none).
-  let scanner: Promise<{ scanFile: typeof ScanFile }> | undefined;
-  const loadScanner = () => (scanner ??= import("./scan-file.js"));
   // Workers start before the files are listed when they will likely be wanted, so that their start overlaps the listing.
   const prestarted = prestartWorkers(root, options);
-  // This thread scans its share too (see below): its scanner loads while git lists the files, when they are many.
-  if (prestarted !== undefined) loadScanner().catch(() => undefined);
   let files: string[];
   try {
     files = await findMarkdownFiles(root, options.paths);
@@ -282,6 +276,11 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
     }
   };
 
+  // The scanner brings markdown-it (~75 modules): loaded on this thread only when this thread scans, or reads a
+  // file outside `paths` for its anchors (with workers it does neither on most trees, and the workers load their own).
+  let scanner: Promise<{ scanFile: typeof ScanFile }> | undefined;
+  const loadScanner = () => (scanner ??= import("./scan-file.js"));
+
   const workers = files.length === 0 ? 0 : (options.workers ?? defaultWorkers(files.length));
   let pool: ScanPool | undefined;
   if (workers > 0 && prestarted !== undefined && prestarted.size >= workers) {
@@ -294,39 +293,14 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
   let done = 0;
   if (pool !== undefined) {
-    // Files are read and parsed by the worker threads and by this thread, which claim batches from one shared
-    // counter (whoever is free takes the next). Between its batches this thread checks the links of the files the
-    // workers have done. Checking alone left it idle a third of the time while the one worker of a 2-CPU machine
-    // scanned every file (the critical path); scanning too keeps both busy to the end, at the cost of loading the
-    // scanner here as well (done while git lists the files).
+    // Files are read and parsed in worker threads, which claim batches from one shared counter (whoever is free
+    // takes the next), while this thread checks the links of those already done.
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const scanned = pool.run(files, files.map(rel), workers, WORKER_BATCH, next, (index, scan, found) => {
+    await pool.run(files, files.map(rel), workers, WORKER_BATCH, next, (index, scan, found) => {
       for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
       consumeWire(files[index] as string, scan);
       options.onProgress?.(++done, files.length);
     });
-    // A worker's failure rejects `scanned`, awaited once this thread's share is done.
-    scanned.catch(() => undefined);
-    let scanFile: typeof ScanFile;
-    try {
-      ({ scanFile } = await loadScanner());
-    } catch (error) {
-      pool.close();
-      throw error;
-    }
-    for (let start = Atomics.add(next, 0, MAIN_BATCH); start < files.length; start = Atomics.add(next, 0, MAIN_BATCH)) {
-      const end = Math.min(start + MAIN_BATCH, files.length);
-      for (let i = start; i < end; i++) {
-        const fileAbs = files[i] as string;
-        const found: Diagnostic[] = [];
-        consume(fileAbs, scanFile(fileAbs, rel(fileAbs), found));
-        for (const diagnostic of found) scanDiagnostics.push({ index: i, diagnostic });
-        options.onProgress?.(++done, files.length);
-      }
-      // The workers' results (and timers, signals) are handled while this thread yields.
-      await new Promise<void>((resolveYield) => setImmediate(resolveYield));
-    }
-    await scanned;
   } else if (files.length > 0) {
     // No file, no scanner: assess checks the docs of every project, most of them with few or no markdown files.
     const { scanFile } = await loadScanner();
@@ -705,8 +679,6 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Files per message between a worker and this thread. */
 const WORKER_BATCH = 100;
-/** Files this thread scans between two looks at the workers' results. */
-const MAIN_BATCH = 50;
 const PARALLEL_FROM = 2000;
 
 function defaultWorkers(files: number): number {
