@@ -293,10 +293,9 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
   let done = 0;
   if (pool !== undefined) {
-    // Files are read and parsed in worker threads, which claim batches from one shared counter (whoever is free
-    // takes the next), while this thread checks the links of those already done.
-    const next = new Int32Array(new SharedArrayBuffer(4));
-    await pool.run(files, files.map(rel), workers, WORKER_BATCH, next, (index, scan, found) => {
+    // Files are read on this thread and parsed in worker threads (see ScanPool.run), while this thread checks the
+    // links of those already done.
+    await pool.run(files, files.map(rel), workers, WORKER_BATCH, (index, scan, found) => {
       for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
       consumeWire(files[index] as string, scan);
       options.onProgress?.(++done, files.length);
