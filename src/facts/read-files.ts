@@ -55,16 +55,17 @@ export function readText(path: string): string {
 }
 
 /**
- * Files [start, start + ends.length) read into one buffer, as the docs check posts them to a worker: file
- * `start + i`'s bytes are `bytes[ends[i - 1] ?? 0, ends[i])`; a file that could not be read has no bytes
- * and its diagnostic in `unreadable`.
+ * Files [start, start + rels.length) as the docs check posts them to a worker: read into one buffer (file
+ * `start + i`'s bytes are `bytes[ends[i - 1] ?? 0, ends[i])`; a file that could not be read has no bytes and
+ * its diagnostic in `unreadable`), or, with `bytes` null, only named (`paths`, absolute) for the worker to read.
  */
 export interface FileBatch {
   start: number;
   rels: string[];
-  bytes: ArrayBuffer;
+  bytes: ArrayBuffer | null;
   ends: Int32Array;
   unreadable: { index: number; diagnostic: Diagnostic }[];
+  paths: string[] | null;
 }
 
 /** Bytes a batch's buffer starts with (grown by doubling: a batch of docs files is usually ~100 KB). */
@@ -85,5 +86,15 @@ export function readBatch(files: readonly string[], rels: readonly string[], sta
     ends[i - start] = used;
   }
   // allocUnsafeSlow's buffer is a whole ArrayBuffer of its own, so it can be transferred, not copied.
-  return { start, rels: rels.slice(start, end), bytes: buffer.buffer as ArrayBuffer, ends, unreadable };
+  return { start, rels: rels.slice(start, end), bytes: buffer.buffer as ArrayBuffer, ends, unreadable, paths: null };
 }
+
+/** Files [start, end) of `files` as a FileBatch for the worker to read. */
+export const unreadBatch = (files: readonly string[], rels: readonly string[], start: number, end: number): FileBatch => ({
+  start,
+  rels: rels.slice(start, end),
+  bytes: null,
+  ends: new Int32Array(0),
+  unreadable: [],
+  paths: files.slice(start, end),
+});

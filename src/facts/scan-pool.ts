@@ -2,7 +2,8 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../ingest/types.js";
-import { readBatch } from "./read-files.js";
+import { readBatch, unreadBatch } from "./read-files.js";
+import type { ScanStart } from "./scan-worker.js";
 import type { WireScan, WorkerBatch } from "./wire-scan.js";
 
 /** Called with each file's scan (undefined when it could not be read or parsed) and its diagnostics, by file index. */
@@ -17,10 +18,11 @@ export interface ScanPool {
   readonly size: number;
   /**
    * Scans `files` (absolute; `rels` the same from root) in the first `count` workers (at most `size`), in batches
-   * of `batch` files, and ends the others. This thread reads the files (readBatch) and the workers parse them:
-   * reading is a third of the work of a file, a worker's work is the critical path, and this thread would
-   * otherwise sit idle while the workers boot and between their results. Each worker has up to AHEAD batches
-   * read for it at a time; the next is read when one comes back. Settles when all have exited. Call once.
+   * of `batch` files, and ends the others. Each worker has up to AHEAD batches sent to it at a time; the next
+   * is sent when one comes back. This thread reads a batch's files itself (readBatch) when it keeps up with the
+   * workers' results (at most one waiting), else leaves the reading to the worker: reading is a fifth of the work
+   * of a file, and this way neither thread waits for the other — the first batches are read while the workers
+   * boot, and a thread slowed by others' load gets less to do. Settles when all have exited. Call once.
    */
   run(files: readonly string[], rels: readonly string[], count: number, batch: number, onResult: OnScanResult): Promise<void>;
   /** Ends every worker without scanning (the files were too few, or listing them failed). */
@@ -59,20 +61,31 @@ export function createScanPool(size: number): ScanPool {
       for (let w = used; w < size; w++) end(workers[w] as Worker);
       let next = 0;
       const pending = new Array<number>(used).fill(0);
-      /** Reads the next batch for worker `w` and posts it; or, with no files left and none pending, tells it to exit. */
+      // Batches the workers have posted (counted by them), and those this thread has checked: the difference is
+      // how many results wait for this thread.
+      const posted = new Int32Array(new SharedArrayBuffer(4));
+      let checked = 0;
+      for (let w = 0; w < used; w++) (workers[w] as Worker).postMessage({ posted } satisfies ScanStart);
+      /** Sends the next batch to worker `w`, read or to read; or, with no files left and none pending, tells it to exit. */
       const feed = (w: number) => {
         const worker = workers[w] as Worker;
         if (next < files.length) {
-          const read = readBatch(files, rels, next, Math.min(next + batch, files.length));
-          next += read.ends.length;
+          const end = Math.min(next + batch, files.length);
+          if (Atomics.load(posted, 0) - checked <= 1) {
+            const read = readBatch(files, rels, next, end);
+            worker.postMessage(read, [read.bytes as ArrayBuffer]);
+          } else {
+            worker.postMessage(unreadBatch(files, rels, next, end));
+          }
+          next = end;
           pending[w] = (pending[w] as number) + 1;
-          worker.postMessage(read, [read.bytes]);
         } else if (pending[w] === 0) {
           worker.postMessage(null);
         }
       };
       onMessage = (w, { start, scans, diagnostics }) => {
         pending[w] = (pending[w] as number) - 1;
+        checked++;
         let d = 0;
         scans.forEach((scan, i) => {
           const found: Diagnostic[] = [];

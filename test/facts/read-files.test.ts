@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/ingest/types.js";
-import { readBatch, readText } from "../../src/facts/read-files.js";
+import { readBatch, readText, unreadBatch, type FileBatch } from "../../src/facts/read-files.js";
 import type { createScanPool as CreateScanPool } from "../../src/facts/scan-pool.js";
 import { scanFile } from "../../src/facts/scan-file.js";
-import { toWireScan, type WireScan } from "../../src/facts/wire-scan.js";
+import { toWireScan, type WireScan, type WorkerBatch } from "../../src/facts/wire-scan.js";
 
 const dir = mkdtempSync(join(tmpdir(), "shipgate-read-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +62,7 @@ describe("reading docs files", () => {
       const batch = readBatch(paths, names, from, to);
       expect(batch.start).toBe(from);
       expect(batch.rels).toEqual(names.slice(from, to));
-      const bytes = Buffer.from(batch.bytes);
+      const bytes = Buffer.from(batch.bytes as ArrayBuffer);
       const expected: { index: number; diagnostic: Diagnostic }[] = [];
       let start = 0;
       for (let i = from; i < to; i++) {
@@ -77,6 +78,29 @@ describe("reading docs files", () => {
       }
       expect(batch.unreadable).toEqual(expected);
     }
+  });
+
+  it("a worker (built code) scans a batch it is sent read and one it reads itself alike, and counts what it posts", async () => {
+    const worker = new Worker(new URL("../../dist/facts/scan-worker.js", import.meta.url));
+    const posted = new Int32Array(new SharedArrayBuffer(4));
+    const replies: WorkerBatch[] = [];
+    const done = new Promise<void>((resolveDone, rejectDone) => {
+      worker.on("message", (reply: WorkerBatch) => {
+        replies.push(reply);
+        if (replies.length === 2) worker.postMessage(null);
+      });
+      worker.on("error", rejectDone);
+      worker.on("exit", () => resolveDone());
+    });
+    worker.postMessage({ posted });
+    const read = readBatch(paths, names, 0, names.length);
+    worker.postMessage(read, [read.bytes as ArrayBuffer]);
+    worker.postMessage(unreadBatch(paths, names, 0, names.length) satisfies FileBatch);
+    await done;
+    expect(Atomics.load(posted, 0)).toBe(2);
+    expect(replies[0]?.scans.length).toBe(names.length);
+    expect(replies[1]).toEqual(replies[0]);
+    expect(replies[0]?.diagnostics.map((d) => d.index)).toEqual([2, 4]);
   });
 
   it("the worker pool (built code) gives each file scanFile's scan and diagnostics, in batches of any size", async () => {
