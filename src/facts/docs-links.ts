@@ -293,10 +293,9 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
   const scanDiagnostics: { index: number; diagnostic: Diagnostic }[] = [];
   let done = 0;
   if (pool !== undefined) {
-    // Files are read and parsed in worker threads, which claim batches from one shared counter (whoever is free
-    // takes the next), while this thread checks the links of those already done.
-    const next = new Int32Array(new SharedArrayBuffer(4));
-    await pool.run(files, files.map(rel), workers, WORKER_BATCH, next, (index, scan, found) => {
+    // Files are read on this thread and parsed in worker threads (see ScanPool.run), while this thread checks the
+    // links of those already done.
+    await pool.run(files, files.map(rel), workers, WORKER_BATCH, (index, scan, found) => {
       for (const diagnostic of found) scanDiagnostics.push({ index, diagnostic });
       consumeWire(files[index] as string, scan);
       options.onProgress?.(++done, files.length);
@@ -424,7 +423,10 @@ function createRegularFileTest(): (abs: string) => boolean {
 function createPathIndex(root: string, knownFiles: readonly string[]) {
   const kinds = new Map<string, PathKind>();
   for (const file of knownFiles) kinds.set(file, "file");
-  const listings = new Map<string, string[]>();
+  /** Each folder's names, and the same lower-cased (compared against every broken link into the folder). */
+  const listings = new Map<string, { names: string[]; lower: string[] }>();
+  /** Suggestions already made, by missing path: a missing file is often linked from several. */
+  const suggested = new Map<string, string | undefined>();
   const kind = (key: string): PathKind => {
     let k = kinds.get(key);
     if (k === undefined) {
@@ -441,23 +443,31 @@ function createPathIndex(root: string, knownFiles: readonly string[]) {
   };
   /** A sibling that differs only in case (works on macOS, 404 on GitHub) or by a typo or two. */
   const suggest = (key: string): string | undefined => {
+    if (suggested.has(key)) return suggested.get(key);
+    const hint = suggestFor(key);
+    suggested.set(key, hint);
+    return hint;
+  };
+  const suggestFor = (key: string): string | undefined => {
     const slash = key.lastIndexOf("/");
     const dir = slash === -1 ? "." : key.slice(0, slash);
     if (kind(dir) !== "dir") return undefined;
-    let names = listings.get(dir);
-    if (names === undefined) {
+    let listing = listings.get(dir);
+    if (listing === undefined) {
+      let names: string[];
       try {
         names = readdirSync(join(root, dir));
       } catch {
         names = [];
       }
-      listings.set(dir, names);
+      listing = { names, lower: names.map((n) => n.toLowerCase()) };
+      listings.set(dir, listing);
     }
+    const { names } = listing;
     const inDir = (name: string) => (slash === -1 ? name : `${dir}/${name}`);
     const wanted = key.slice(slash + 1);
-    const lower = wanted.toLowerCase();
-    const sameButCase = names.find((n) => n.toLowerCase() === lower);
-    if (sameButCase !== undefined) return inDir(sameButCase);
+    const sameButCase = listing.lower.indexOf(wanted.toLowerCase());
+    if (sameButCase !== -1) return inDir(names[sameButCase] as string);
     if (wanted.length < 4) return undefined;
     const best = closest(wanted, names, typoBudget(wanted));
     return best === undefined ? undefined : inDir(best);
@@ -535,8 +545,11 @@ const typoBudget = (word: string) => Math.max(1, Math.floor(word.length / 4));
 function closest(word: string, candidates: Iterable<string>, max: number): string | undefined {
   let best: string | undefined;
   let bestDistance = max + 1;
+  const bag = countChars(word);
   for (const candidate of candidates) {
     if (Math.abs(candidate.length - word.length) >= bestDistance) continue;
+    // Most candidates (page-4833.md for page-1234.md) are ruled out by their characters alone, without the table.
+    if (bag !== undefined && bagDistance(word.length, bag, candidate) >= bestDistance) continue;
     const d = editDistance(word, candidate, bestDistance);
     if (d < bestDistance) {
       best = candidate;
@@ -545,6 +558,43 @@ function closest(word: string, candidates: Iterable<string>, max: number): strin
     }
   }
   return best;
+}
+
+/** How many of each ASCII character `word` holds; undefined when it holds another (then no bag distance is taken). */
+function countChars(word: string): Int32Array | undefined {
+  const counts = new Int32Array(128);
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 128) return undefined;
+    counts[code] = (counts[code] as number) + 1;
+  }
+  return counts;
+}
+
+/**
+ * The bag distance between a word (its length and countChars) and `candidate`: the larger of the characters
+ * one has and the other lacks, counted with repeats. An edit changes it by one at most, so it never exceeds the
+ * edit distance: a candidate whose bag distance is already too far cannot be near. `bag` is left as it was.
+ */
+function bagDistance(length: number, bag: Int32Array, candidate: string): number {
+  let extra = 0;
+  let i = 0;
+  for (; i < candidate.length; i++) {
+    const code = candidate.charCodeAt(i);
+    if (code >= 128) break;
+    const left = (bag[code] as number) - 1;
+    bag[code] = left;
+    if (left < 0) extra++;
+  }
+  const whole = i === candidate.length;
+  for (let j = 0; j < i; j++) {
+    const code = candidate.charCodeAt(j);
+    bag[code] = (bag[code] as number) + 1;
+  }
+  // A character outside ASCII: no bound (0 rules nothing out).
+  if (!whole) return 0;
+  const matched = candidate.length - extra;
+  return Math.max(length - matched, extra);
 }
 
 /** Rows of editDistance, grown as needed and reused: it runs for every candidate of every hint. */

@@ -1,5 +1,10 @@
+import { createRequire } from "node:module";
 import { slug } from "github-slugger";
-import MarkdownIt from "markdown-it";
+import type MarkdownItModule from "markdown-it";
+
+// markdown-it's CommonJS build, one file, where its ES build is ~75 modules: the same code (one package version),
+// loaded in about half the time (~22 ms vs ~45 ms), which every docs-check worker pays before its first file.
+const MarkdownIt = createRequire(import.meta.url)("markdown-it") as typeof MarkdownItModule;
 
 /** One link or image destination found in a markdown file. */
 export interface MarkdownLink {

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../ingest/types.js";
 import { scanLinks } from "./link-scanner.js";
 import type { MarkdownScan } from "./markdown-links.js";
+import { readText, unreadableFile } from "./read-files.js";
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
@@ -12,12 +12,16 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 export function scanFile(fileAbs: string, file: string, diagnostics: Diagnostic[]): MarkdownScan | undefined {
   let content: string;
   try {
-    content = readFileSync(fileAbs, "utf8");
+    content = readText(fileAbs);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    diagnostics.push({ level: "warning", code: "docs.unreadable", message: `${file}: cannot be read (${code ?? asError(error).message}); its links and anchors were not checked`, file });
+    diagnostics.push(unreadableFile(file, error));
     return undefined;
   }
+  return scanText(content, file, diagnostics);
+}
+
+/** Scans a file's text already read; undefined and a diagnostic when it cannot be parsed. */
+export function scanText(content: string, file: string, diagnostics: Diagnostic[]): MarkdownScan | undefined {
   try {
     return scanLinks(content);
   } catch (error) {

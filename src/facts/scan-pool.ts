@@ -2,31 +2,41 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../ingest/types.js";
-import type { ScanWork } from "./scan-worker.js";
+import { readBatch, unreadBatch } from "./read-files.js";
+import type { ScanStart } from "./scan-worker.js";
 import type { WireScan, WorkerBatch } from "./wire-scan.js";
 
 /** Called with each file's scan (undefined when it could not be read or parsed) and its diagnostics, by file index. */
 export type OnScanResult = (index: number, scan: WireScan | undefined, diagnostics: Diagnostic[]) => void;
 
 /**
- * Docs-check worker threads, started before the files to scan are known: a worker needs ~300 ms to boot and load
- * its scanner (markdown-it), which then runs while this thread lists the files (`git ls-files`) instead of after.
+ * Docs-check worker threads, started before the files to scan are known: a worker needs ~100-300 ms to boot and
+ * load its scanner (markdown-it), which then runs while this thread lists the files (`git ls-files`) instead of after.
  */
 export interface ScanPool {
   /** Workers started. */
   readonly size: number;
   /**
-   * Hands `files` (absolute; `rels` the same from root) to the first `count` workers (at most `size`), which claim
-   * batches of `batch` from the shared counter `next` and scan them; ends the others. Settles when all have exited.
-   * Call once.
+   * Scans `files` (absolute; `rels` the same from root) in the first `count` workers (at most `size`), in batches
+   * of `batch` files, and ends the others. Each worker has up to AHEAD batches sent to it at a time; the next
+   * is sent when one comes back. This thread reads a batch's files itself (readBatch) when it keeps up with the
+   * workers' results (at most one waiting), else leaves the reading to the worker: reading is a fifth of the work
+   * of a file, and this way neither thread waits for the other — the first batches are read while the workers
+   * boot, and a thread slowed by others' load gets less to do. Settles when all have exited. Call once.
    */
-  run(files: readonly string[], rels: readonly string[], count: number, batch: number, next: Int32Array, onResult: OnScanResult): Promise<void>;
+  run(files: readonly string[], rels: readonly string[], count: number, batch: number, onResult: OnScanResult): Promise<void>;
   /** Ends every worker without scanning (the files were too few, or listing them failed). */
   close(): void;
 }
 
+/**
+ * Batches read ahead for each worker. Memory: AHEAD × batch files' bytes per worker. Enough that a worker never
+ * waits for this thread while it checks another batch's links; the first ones are read while the worker boots.
+ */
+const AHEAD = 8;
+
 export function createScanPool(size: number): ScanPool {
-  let onResult: OnScanResult = () => undefined;
+  let onMessage: (worker: number, batch: WorkerBatch) => void = () => undefined;
   const workers: Worker[] = [];
   const exits: Promise<void>[] = [];
   for (let w = 0; w < size; w++) {
@@ -35,14 +45,7 @@ export function createScanPool(size: number): ScanPool {
     // Listeners from the start: a worker that fails while loading must reject, not crash the process.
     exits.push(
       new Promise<void>((resolveExit, rejectExit) => {
-        worker.on("message", ({ start, scans, diagnostics }: WorkerBatch) => {
-          let d = 0;
-          scans.forEach((scan, i) => {
-            const found: Diagnostic[] = [];
-            for (; d < diagnostics.length && (diagnostics[d] as { index: number }).index === start + i; d++) found.push((diagnostics[d] as { diagnostic: Diagnostic }).diagnostic);
-            onResult(start + i, scan, found);
-          });
-        });
+        worker.on("message", (batch: WorkerBatch) => onMessage(w, batch));
         worker.on("error", rejectExit);
         worker.on("exit", (code) => (code === 0 ? resolveExit() : rejectExit(new Error(`docs scan worker exited with ${code}`))));
       }),
@@ -53,11 +56,46 @@ export function createScanPool(size: number): ScanPool {
   const end = (worker: Worker) => void worker.terminate();
   return {
     size,
-    run(files, rels, count, batch, next, callback) {
-      onResult = callback;
+    run(files, rels, count, batch, onResult) {
       const used = Math.min(count, size);
       for (let w = used; w < size; w++) end(workers[w] as Worker);
-      for (let w = 0; w < used; w++) (workers[w] as Worker).postMessage({ files, rels, batch, next } satisfies ScanWork);
+      let next = 0;
+      const pending = new Array<number>(used).fill(0);
+      // Batches the workers have posted (counted by them), and those this thread has checked: the difference is
+      // how many results wait for this thread.
+      const posted = new Int32Array(new SharedArrayBuffer(4));
+      let checked = 0;
+      for (let w = 0; w < used; w++) (workers[w] as Worker).postMessage({ posted } satisfies ScanStart);
+      /** Sends the next batch to worker `w`, read or to read; or, with no files left and none pending, tells it to exit. */
+      const feed = (w: number) => {
+        const worker = workers[w] as Worker;
+        if (next < files.length) {
+          const end = Math.min(next + batch, files.length);
+          if (Atomics.load(posted, 0) - checked <= 1) {
+            const read = readBatch(files, rels, next, end);
+            worker.postMessage(read, [read.bytes as ArrayBuffer]);
+          } else {
+            worker.postMessage(unreadBatch(files, rels, next, end));
+          }
+          next = end;
+          pending[w] = (pending[w] as number) + 1;
+        } else if (pending[w] === 0) {
+          worker.postMessage(null);
+        }
+      };
+      onMessage = (w, { start, scans, diagnostics }) => {
+        pending[w] = (pending[w] as number) - 1;
+        checked++;
+        let d = 0;
+        scans.forEach((scan, i) => {
+          const found: Diagnostic[] = [];
+          for (; d < diagnostics.length && (diagnostics[d] as { index: number }).index === start + i; d++) found.push((diagnostics[d] as { diagnostic: Diagnostic }).diagnostic);
+          onResult(start + i, scan, found);
+        });
+        feed(w);
+      };
+      // Round by round, so that every worker has work before any has all of its AHEAD batches.
+      for (let round = 0; round < AHEAD; round++) for (let w = 0; w < used; w++) if (round === 0 || next < files.length) feed(w);
       return Promise.all(exits.slice(0, used)).then(() => undefined);
     },
     close() {
