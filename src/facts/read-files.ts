@@ -3,12 +3,10 @@ import type { Diagnostic } from "../ingest/types.js";
 
 // Reading docs files without the scanner (markdown-it): the docs check reads files on its own thread for its workers.
 
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
-
 /** The diagnostic for a file that could not be read (`file` from root). */
 export function unreadableFile(file: string, error: unknown): Diagnostic {
   const code = (error as NodeJS.ErrnoException).code;
-  return { level: "warning", code: "docs.unreadable", message: `${file}: cannot be read (${code ?? asError(error).message}); its links and anchors were not checked`, file };
+  return { level: "warning", code: "docs.unreadable", message: `${file}: cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}); its links and anchors were not checked`, file };
 }
 
 /**

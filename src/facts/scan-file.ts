@@ -3,8 +3,6 @@ import { scanLinks } from "./link-scanner.js";
 import type { MarkdownScan } from "./markdown-links.js";
 import { readText, unreadableFile } from "./read-files.js";
 
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
-
 /**
  * Reads and scans one markdown file. A file that cannot be read or parsed yields undefined and a
  * diagnostic, never an exception: one bad file must not stop the check of the others.
@@ -25,7 +23,7 @@ export function scanText(content: string, file: string, diagnostics: Diagnostic[
   try {
     return scanLinks(content);
   } catch (error) {
-    diagnostics.push({ level: "warning", code: "docs.parse-failed", message: `${file}: could not be parsed as markdown (${asError(error).message}); its links were not checked`, file });
+    diagnostics.push({ level: "warning", code: "docs.parse-failed", message: `${file}: could not be parsed as markdown (${error instanceof Error ? error.message : String(error)}); its links were not checked`, file });
     return undefined;
   }
 }

@@ -5,33 +5,16 @@
 // must be the same, byte for byte. Digests recorded on the code before issue 14's docs6 work on sharing the
 // scanning between this thread and the workers.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { checkDocsLinks as CheckDocsLinks } from "../../src/facts/docs-links.js";
+import { builtDocsCheck, GENERATE as GEN, scratchDirs } from "../support/docs-check-setup.js";
 import { writeRandomDocsTree, writeTrickyDocsTree } from "../support/docs-corpus.js";
 import { expectGolden } from "../support/golden.js";
 
 const GOLDEN = new URL("docs-balance.json", import.meta.url);
-const GEN = new URL("../support/generate.mjs", import.meta.url).pathname;
-const dirs: string[] = [];
-let checkDocsLinks: typeof CheckDocsLinks;
-
-beforeAll(async () => {
-  // Workers run dist/facts/scan-worker.js, so this uses the build made by the global setup.
-  ({ checkDocsLinks } = (await import(new URL("../../dist/facts/docs-links.js", import.meta.url).href)) as { checkDocsLinks: typeof CheckDocsLinks });
-});
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratch(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `shipgate-golden-balance-${name}-`));
-  dirs.push(dir);
-  return dir;
-}
+const checkDocsLinks = builtDocsCheck();
+const scratch = scratchDirs("shipgate-golden-balance");
 
 /** Makes `dir` a git repository with every file committed, as a project's docs are. */
 function commitAll(dir: string): void {

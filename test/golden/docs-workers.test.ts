@@ -2,34 +2,14 @@
 // the same result, byte for byte, whatever the number of workers and however the files are shared among
 // them and this thread. Digests recorded on the code before issue 14's work on how files are shared.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, it } from "vitest";
-import type { checkDocsLinks as CheckDocsLinks } from "../../src/facts/docs-links.js";
+import { describe, it } from "vitest";
+import { builtDocsCheck, GENERATE as GEN, scratchDirs } from "../support/docs-check-setup.js";
 import { writeRandomDocsTree, writeTrickyDocsTree } from "../support/docs-corpus.js";
 import { expectGolden } from "../support/golden.js";
 
 const GOLDEN = new URL("docs-workers.json", import.meta.url);
-const GEN = new URL("../support/generate.mjs", import.meta.url).pathname;
-const dirs: string[] = [];
-let checkDocsLinks: typeof CheckDocsLinks;
-
-beforeAll(async () => {
-  // Workers run dist/facts/scan-worker.js, so this uses the build made by the global setup.
-  ({ checkDocsLinks } = (await import(new URL("../../dist/facts/docs-links.js", import.meta.url).href)) as { checkDocsLinks: typeof CheckDocsLinks });
-});
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh directory outside any git work tree (so every markdown file under it is read). */
-function scratch(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `shipgate-golden-workers-${name}-`));
-  dirs.push(dir);
-  return dir;
-}
+const checkDocsLinks = builtDocsCheck();
+const scratch = scratchDirs("shipgate-golden-workers");
 
 describe("checkDocsLinks with worker threads gives byte-identical results", () => {
   it.each([1, 2, 3])("on the tricky documents, %i worker(s)", async (workers) => {

@@ -3,29 +3,15 @@
 // compared with the digests recorded before the speed work of issue 14. An optimisation that changes one
 // finding, line, column, reason, hint or anchor fails here.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { checkDocsLinks } from "../../src/facts/docs-links.js";
 import { scanMarkdown } from "../../src/facts/markdown-links.js";
+import { GENERATE as GEN, scratchDirs } from "../support/docs-check-setup.js";
 import { randomDocuments, TRICKY_DOCS, writeRandomDocsTree, writeTrickyDocsTree } from "../support/docs-corpus.js";
 import { expectGolden } from "../support/golden.js";
 
 const GOLDEN = new URL("docs.json", import.meta.url);
-const GEN = new URL("../support/generate.mjs", import.meta.url).pathname;
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh directory outside any git work tree (so every markdown file under it is read). */
-function scratch(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `shipgate-golden-${name}-`));
-  dirs.push(dir);
-  return dir;
-}
+const scratch = scratchDirs("shipgate-golden");
 
 describe("checkDocsLinks gives byte-identical results", () => {
   it("on the tricky documents", async () => {
