@@ -70,7 +70,7 @@ function scanBlocks(scan: DocumentScan): boolean {
   let paragraphEnd = 0;
   const closeParagraph = () => {
     if (paragraphLine === -1) return;
-    scanInlineContent(scan, asciiTrim(text.slice(paragraphStart, paragraphEnd)), paragraphLine);
+    scanInlineContent(scan, paragraphStart, paragraphEnd, paragraphLine);
     paragraphLine = -1;
   };
 
@@ -88,7 +88,7 @@ function scanBlocks(scan: DocumentScan): boolean {
     } else if (isPlainItem(text, start, end) && paragraphLine === -1 && (itemMarker === 0 || itemMarker === first)) {
       // A bullet item whose content is one paragraph line, outside a paragraph (which it would interrupt): its
       // inline content is read as a paragraph's, which is what markdown-it's paragraph inside the item holds.
-      scanInlineContent(scan, asciiTrim(text.slice(start + 2, end)), line);
+      scanInlineContent(scan, start + 2, end, line);
       itemMarker = first;
     } else if (itemMarker !== 0) {
       return false;
@@ -219,15 +219,20 @@ function fenceEnd(text: string, start: number, end: number): { end: number } {
 }
 
 /**
- * A paragraph's inline content: links and images with plain text, code spans and escapes around them,
- * read as markdown-it's lean inline parser (markdown-links.ts) reads them. At the first thing it leaves to
- * markdown-it, the paragraph is read by that parser instead (nothing found in it is kept twice: links are
- * added only once the whole paragraph has been read here).
+ * A paragraph's inline content, the text [from, to) of the document trimmed as markdown-it trims it: links
+ * and images with plain text, code spans and escapes around them, read as markdown-it's lean inline parser
+ * (markdown-links.ts) reads them. At the first thing it leaves to markdown-it, the paragraph is read by that
+ * parser instead (nothing found in it is kept twice: links are added only once the whole paragraph has been
+ * read here). The content is read in place, as offsets into the document: a slice of it is a string V8 reads
+ * through an indirection on every character, and the reading here is one look at each character.
  */
-function scanInlineContent(scan: DocumentScan, content: string, line0: number): void {
-  const found = readInline(content, line0);
+function scanInlineContent(scan: DocumentScan, from: number, to: number, line0: number): void {
+  const text = scan.text;
+  while (from < to && isTrimmable(text.charCodeAt(from))) from++;
+  while (to > from && isTrimmable(text.charCodeAt(to - 1))) to--;
+  const found = readInline(text, from, to, line0);
   if (found === null) {
-    scanParagraphContent(scan, content, line0);
+    scanParagraphContent(scan, text.slice(from, to), line0);
     return;
   }
   for (let i = 0; i < found.length; i += 2) scan.addLink(found[i] as string, found[i + 1] as number, undefined);
@@ -237,12 +242,16 @@ function scanInlineContent(scan: DocumentScan, content: string, line0: number): 
 const INLINE_STOP = new Uint8Array(128);
 for (const ch of "\n`\\[!<:") INLINE_STOP[ch.charCodeAt(0)] = 1;
 
-/** [href, line, href, line, …] of the content's links and images, or null when markdown-it must read it. */
-function readInline(content: string, line0: number): (string | number)[] | null {
+/**
+ * [href, line, href, line, …] of the links and images of the content [from, max) of `content`, or null when
+ * markdown-it must read it. `content` may go on past `max` (the content is a trimmed stretch of the document),
+ * but only with a space, tab or line break: a look at the character after the last one sees no syntax, as
+ * markdown-it, which reads the content on its own, sees none there either.
+ */
+function readInline(content: string, from: number, max: number, line0: number): (string | number)[] | null {
   const found: (string | number)[] = [];
-  const max = content.length;
   let line = line0;
-  let pos = 0;
+  let pos = from;
   while (pos < max) {
     const code = content.charCodeAt(pos);
     if (code >= 128 || INLINE_STOP[code] === 0) {
@@ -288,12 +297,18 @@ function codeSpanEnd(content: string, pos: number, max: number): number {
   while (pos < max && content.charCodeAt(pos) === BACKTICK) pos++;
   const opener = pos - start;
   let matchEnd = pos;
-  for (let at = content.indexOf("`", matchEnd); at !== -1; at = content.indexOf("`", matchEnd)) {
+  for (let at = nextBacktick(content, matchEnd, max); at !== -1; at = nextBacktick(content, matchEnd, max)) {
     matchEnd = at + 1;
     while (matchEnd < max && content.charCodeAt(matchEnd) === BACKTICK) matchEnd++;
     if (matchEnd - at === opener) return matchEnd;
   }
   return pos;
+}
+
+/** The first backtick in [from, max), or -1 (not indexOf: that would search on past the content, to the document's end). */
+function nextBacktick(content: string, from: number, max: number): number {
+  for (let at = from; at < max; at++) if (content.charCodeAt(at) === BACKTICK) return at;
+  return -1;
 }
 
 /**
@@ -369,6 +384,7 @@ function asciiTrim(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
+/** Characters markdown-it's asciiTrim takes off (see scanInlineContent, which trims offsets). */
 const isTrimmable = (code: number) => code === SPACE || code === TAB || code === NEWLINE || code === 0x0d;
 
 function countNewlines(text: string, from: number, to: number): number {
