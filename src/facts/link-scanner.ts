@@ -61,6 +61,7 @@ const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 /** The blocks of the document, line by line; false when a line needs markdown-it's block parser. */
 function scanBlocks(scan: DocumentScan): boolean {
   const text = scan.text;
+  searchedFrom = -1;
   const length = text.length;
   let line = 0;
   let start = 0;
@@ -305,10 +306,24 @@ function codeSpanEnd(content: string, pos: number, max: number): number {
   return pos;
 }
 
-/** The first backtick in [from, max), or -1 (not indexOf: that would search on past the content, to the document's end). */
-function nextBacktick(content: string, from: number, max: number): number {
-  for (let at = from; at < max; at++) if (content.charCodeAt(at) === BACKTICK) return at;
-  return -1;
+// The last search for a backtick in the document being read: none in [searchedFrom, foundAt), and one at foundAt
+// (-1: none to the document's end). Reset for each document (scanBlocks); see nextBacktick.
+let searchedFrom = -1;
+let foundAt = -1;
+
+/**
+ * The first backtick in [from, max), or -1. indexOf, which looks at a character for a fraction of what a loop in
+ * JavaScript costs, searches on past `max` to the next backtick anywhere in the document; so its answer is kept,
+ * and a later search that starts inside the stretch already searched takes it from there. The reading goes
+ * forward through the document, so each character is searched at most once: linear, however many code spans
+ * are left open.
+ */
+function nextBacktick(text: string, from: number, max: number): number {
+  if (searchedFrom === -1 || from < searchedFrom || (foundAt !== -1 && from > foundAt)) {
+    searchedFrom = from;
+    foundAt = text.indexOf("`", from);
+  }
+  return foundAt !== -1 && foundAt < max ? foundAt : -1;
 }
 
 /**
