@@ -78,6 +78,8 @@ function scanBlocks(scan: DocumentScan): boolean {
   // The marker of the list item on the previous line (0 when that line was not one): until a blank line, only
   // another item with the same marker may follow it here (anything else may continue it, lazily or indented).
   let itemMarker = 0;
+  // Where an ATX heading's text starts (see headingContentStart).
+  let contentStart: number;
 
   while (start < length) {
     const newline = text.indexOf("\n", start);
@@ -97,9 +99,9 @@ function scanBlocks(scan: DocumentScan): boolean {
       return false;
     } else if (isDigit(first) && isOrderedListMarker(text, start, end)) {
       return false;
-    } else if (first === HASH && headingContentStart(text, start, end) !== -1) {
+    } else if (first === HASH && (contentStart = headingContentStart(text, start, end)) !== -1) {
       closeParagraph();
-      scanHeadingContent(scan, headingContent(text, headingContentStart(text, start, end), end), line);
+      scanHeadingContent(scan, headingContent(text, contentStart, end), line);
     } else if ((first === BACKTICK || first === TILDE) && isFenceOpener(text, start, end)) {
       closeParagraph();
       const closed = fenceEnd(text, start, end);
