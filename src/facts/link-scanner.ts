@@ -273,16 +273,16 @@ function readInline(content: string, from: number, max: number, line0: number): 
       const label = isImage ? pos + 1 : pos;
       const labelEnd = plainLabelEnd(content, label, max);
       if (labelEnd === -2) return null;
-      const link = labelEnd === -1 ? null : inlineLinkEnd(content, labelEnd + 1, max);
-      if (link === null) {
+      const linkEnd = labelEnd === -1 ? -1 : inlineLinkEnd(content, labelEnd + 1, max);
+      if (linkEnd === -1) {
         // Not a link: markdown-it takes this one character as text and goes on inside the brackets.
         pos++;
         continue;
       }
-      found.push(link.href, line);
+      found.push(linkHref, line);
       // Line breaks inside a link's text are tokens scanMarkdown counts; inside an image's alt text they are not.
       if (!isImage) line += countNewlines(content, label, labelEnd);
-      pos = link.end;
+      pos = linkEnd;
     } else if (code === LESS_THAN) {
       return null; // an autolink or raw HTML
     } else if (code === COLON && content.charCodeAt(pos + 1) === SLASH && content.charCodeAt(pos + 2) === SLASH) {
@@ -345,23 +345,37 @@ function plainLabelEnd(content: string, open: number, max: number): number {
 
 const isLinkSpace = (code: number) => code === SPACE || code === TAB || code === NEWLINE;
 
+/** The destination of the link inlineLinkEnd read last. */
+let linkHref = "";
+
 /**
  * markdown-it's inline link after the `]` (its link and image rules, which agree here): `(`, destination,
- * optional title, `)`. The destination as written (scanMarkdown does not percent-encode) and the position
- * after `)`, or null when it is not one (then, with no reference definitions, it is not a link at all).
+ * optional title, `)`. The position after `)`, with the destination as written in linkHref (scanMarkdown does
+ * not percent-encode), or -1 when it is not one (then, with no reference definitions, it is not a link at all).
+ * A number and a variable rather than an object per link: the reading makes no garbage for the links it finds.
  */
-function inlineLinkEnd(content: string, pos: number, max: number): { href: string; end: number } | null {
-  if (pos >= max || content.charCodeAt(pos) !== OPEN_PAREN) return null;
+function inlineLinkEnd(content: string, pos: number, max: number): number {
+  if (pos >= max || content.charCodeAt(pos) !== OPEN_PAREN) return -1;
   pos++;
   while (pos < max && isLinkSpace(content.charCodeAt(pos))) pos++;
-  if (pos >= max) return null;
+  if (pos >= max) return -1;
   let href = "";
-  const destination = plainDestination(content, pos, max) ?? markdownItHelpers.parseLinkDestination(content, pos, max);
-  if (destination.ok) {
+  let ok = true;
+  let str: string;
+  let end = plainDestinationEnd(content, pos, max);
+  if (end !== -1) {
+    str = content.slice(pos, end);
+  } else {
+    const destination = markdownItHelpers.parseLinkDestination(content, pos, max);
+    ok = destination.ok;
+    str = destination.str;
+    end = destination.pos;
+  }
+  if (ok) {
     // validateLink only refuses a few schemes, so a destination without ":" needs no check.
-    if (!destination.str.includes(":") || markdownItHelpers.validateLink(destination.str)) {
-      href = destination.str;
-      pos = destination.pos;
+    if (!str.includes(":") || markdownItHelpers.validateLink(str)) {
+      href = str;
+      pos = end;
     }
     const start = pos;
     while (pos < max && isLinkSpace(content.charCodeAt(pos))) pos++;
@@ -373,23 +387,24 @@ function inlineLinkEnd(content: string, pos: number, max: number): { href: strin
       }
     }
   }
-  if (pos >= max || content.charCodeAt(pos) !== CLOSE_PAREN) return null;
-  return { href, end: pos + 1 };
+  if (pos >= max || content.charCodeAt(pos) !== CLOSE_PAREN) return -1;
+  linkHref = href;
+  return pos + 1;
 }
 
 /**
- * A destination with nothing for markdown-it's parseLinkDestination to interpret (no `<`, backslash,
- * parenthesis or entity), which it would return as written: the run up to a space, control character or
- * `)`. Null when the destination needs that parser.
+ * Where a destination with nothing for markdown-it's parseLinkDestination to interpret (no `<`, backslash,
+ * parenthesis or entity) ends, which it would return as written: the run up to a space, control character or
+ * `)`. -1 when the destination needs that parser.
  */
-function plainDestination(content: string, start: number, max: number): { ok: boolean; pos: number; str: string } | null {
+function plainDestinationEnd(content: string, start: number, max: number): number {
   let pos = start;
   for (; pos < max; pos++) {
     const code = content.charCodeAt(pos);
     if (code <= SPACE || code === CLOSE_PAREN || code === 0x7f) break;
-    if (code === OPEN_PAREN || code === BACKSLASH || code === 0x26 || code === LESS_THAN) return null;
+    if (code === OPEN_PAREN || code === BACKSLASH || code === 0x26 || code === LESS_THAN) return -1;
   }
-  return pos === start ? null : { ok: true, pos, str: content.slice(start, pos) };
+  return pos === start ? -1 : pos;
 }
 
 /** markdown-it's asciiTrim: spaces, tabs, CR and LF off both ends (not Unicode spaces). */
