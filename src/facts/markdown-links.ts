@@ -128,8 +128,6 @@ const HTML_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>/g;
 // An attribute name starts where a run of name characters starts: tried from inside the run as well, a long
 // run without "=" was re-read from each of its characters (quadratic).
 const HTML_ATTR = /(?<![-a-zA-Z0-9_:.])([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/g;
-const PLAIN_HEADING = /^[\w -]*$/;
-const SPACES = / /g;
 const FRONT_MATTER = /^---[ \t]*\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 /**
@@ -184,6 +182,8 @@ export interface DocumentScan {
   readonly anchors: Set<string>;
   /** The heading id for a heading's text (GitHub's rules, repeats numbered in call order). */
   readonly slugs: (text: string) => string;
+  /** The heading id for a heading whose slug before numbering (`base`) is known, numbered as `slugs` numbers. */
+  readonly uniqueSlug: (base: string) => string;
   /** Adds a link found on 0-based line `line0`; `written` is its destination as written when not `href`. */
   addLink(href: string, line0: number, written: string | undefined): void;
   /** Adds the links (a href, img src) and anchors (id, a name) of raw HTML starting on `line0`. */
@@ -270,7 +270,9 @@ export function createDocumentScan(text: string): DocumentScan {
     }
   };
 
-  return { text, env: {}, links, anchors, slugs: createSlugger(), addLink, scanHtml, scanInline };
+  const uniqueSlug = createSlugger();
+  const slugs = (text: string) => uniqueSlug(plainSlug(text, PLAIN_SLUG_BYTE) ?? slug(text));
+  return { text, env: {}, links, anchors, slugs, uniqueSlug, addLink, scanHtml, scanInline };
 }
 
 /**
@@ -286,6 +288,12 @@ export function scanParagraphContent(scan: DocumentScan, content: string, line0:
 
 /** A heading's inline content read exactly as scanMarkdown reads it: its anchor, then its links. */
 export function scanHeadingContent(scan: DocumentScan, content: string, line0: number): void {
+  // Letters, digits, spaces and "-" only (most headings): no inline syntax, and the slug is made in the same pass.
+  const plain = plainSlug(content, PLAIN_TEXT_SLUG_BYTE);
+  if (plain !== undefined) {
+    scan.anchors.add(scan.uniqueSlug(plain));
+    return;
+  }
   if (PLAIN_INLINE.test(content)) {
     scan.anchors.add(scan.slugs(content));
     return;
@@ -300,14 +308,14 @@ export function scanHeadingContent(scan: DocumentScan, content: string, line0: n
 export const markdownItHelpers = { parseLinkDestination: lean.helpers.parseLinkDestination, parseLinkTitle: lean.helpers.parseLinkTitle, validateLink: (url: string) => lean.validateLink(url) };
 
 /**
- * GitHub's heading ids for one page, as github-slugger's `GithubSlugger#slug` makes them: lower case,
- * punctuation dropped, spaces to "-", and "-1", "-2", … for repeats (a fresh one per page). Plain
- * ASCII words skip its large Unicode regex, which keeps exactly [A-Za-z0-9_ -] of ASCII anyway.
+ * GitHub's heading ids for one page, as github-slugger's `GithubSlugger#slug` numbers them: a heading's slug
+ * (lower case, punctuation dropped, spaces to "-": `slug`, or plainSlug for plain ASCII words, which skips its
+ * large Unicode regex and keeps exactly [A-Za-z0-9_ -] of ASCII anyway), with "-1", "-2", … for repeats (a
+ * fresh numbering per page).
  */
-function createSlugger(): (text: string) => string {
+function createSlugger(): (base: string) => string {
   const seen = new Map<string, number>();
-  return (text) => {
-    const base = PLAIN_HEADING.test(text) ? text.toLowerCase().replace(SPACES, "-") : slug(text);
+  return (base) => {
     let result = base;
     while (seen.has(result)) {
       const n = (seen.get(base) ?? 0) + 1;
@@ -317,6 +325,39 @@ function createSlugger(): (text: string) => string {
     seen.set(result, 0);
     return result;
   };
+}
+
+/**
+ * What each ASCII character of a plain heading (the regex /^[\w -]*$/) becomes in its slug: itself lower-cased,
+ * a space "-"; 0 for the characters that make a heading not plain.
+ */
+const PLAIN_SLUG_BYTE = new Uint8Array(128);
+for (const ch of "abcdefghijklmnopqrstuvwxyz0123456789_-") PLAIN_SLUG_BYTE[ch.charCodeAt(0)] = ch.charCodeAt(0);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZ") PLAIN_SLUG_BYTE[ch.charCodeAt(0)] = ch.toLowerCase().charCodeAt(0);
+PLAIN_SLUG_BYTE[0x20] = 0x2d;
+/** The same without "_", which may be emphasis: a heading of these characters is its own text (see PLAIN_INLINE). */
+const PLAIN_TEXT_SLUG_BYTE = PLAIN_SLUG_BYTE.slice();
+PLAIN_TEXT_SLUG_BYTE[0x5f] = 0;
+/** plainSlug's bytes, reused from heading to heading (grown for a longer one). */
+let slugBytes = Buffer.allocUnsafe(256);
+
+/**
+ * The slug of a plain heading (`text.toLowerCase()` with spaces as "-"), or undefined when `table` (one of the
+ * above) says it is not plain. One
+ * pass that checks and writes each character, then one native decode: a global replace of the spaces (regex or
+ * replaceAll) went through the runtime for every heading and was most of the slug's time.
+ */
+function plainSlug(text: string, table: Uint8Array): string | undefined {
+  const length = text.length;
+  if (length > slugBytes.length) slugBytes = Buffer.allocUnsafe(length * 2);
+  const bytes = slugBytes;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    const byte = code < 128 ? (table[code] as number) : 0;
+    if (byte === 0) return undefined;
+    bytes[i] = byte;
+  }
+  return bytes.toString("latin1", 0, length);
 }
 
 /** The heading's text as GitHub's renderer sees it: text and code spans, not HTML tags or image alt text. */
