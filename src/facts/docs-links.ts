@@ -126,8 +126,6 @@ const HTTP = /^https?:/i;
 /** GitHub's line (and column) anchors in a file view: #L10, #L10-L20, #L19C5-L21C11. */
 const LINE_ANCHOR = /^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$/;
 const PLAIN_VIEW = /(?:^|&)plain=1(?:&|$)/;
-const SLASH = 0x2f;
-const DOT = 0x2e;
 /** MARKDOWN's answer, with the usual lower-case ".md" answered without the regex. */
 const isMarkdownPath = (path: string) => path.endsWith(".md") || MARKDOWN.test(path);
 /**
@@ -183,7 +181,7 @@ export async function checkDocsLinks(options: DocsCheckOptions): Promise<DocsChe
    * anything else is resolved in full.
    */
   const targetOf = (fileDir: string, dirKey: string | null, text: string, start: number, end: number): number => {
-    const rooted = text.charCodeAt(start) === SLASH;
+    const rooted = text.charCodeAt(start) === 0x2f /* / */;
     if (!rooted && dirKey !== null && plainJoin(dirKey, text, start, end, joined)) {
       return paths.entryOf(dirKey, joined.dirLength, text, joined.restStart, end);
     }
@@ -743,15 +741,15 @@ function plainJoin(dir: string, text: string, start: number, end: number, out: P
   let dirLength = dir.length;
   let i = start;
   // `./` and `../` told apart by character codes: startsWith is a builtin call each, and this runs for every link.
-  while (i + 2 <= end && text.charCodeAt(i) === DOT) {
+  while (i + 2 <= end && text.charCodeAt(i) === 0x2e /* . */) {
     const second = text.charCodeAt(i + 1);
-    if (second === DOT && i + 3 <= end && text.charCodeAt(i + 2) === SLASH) {
+    if (second === 0x2e /* . */ && i + 3 <= end && text.charCodeAt(i + 2) === 0x2f /* / */) {
       if (dirLength === 0) return false;
       // The folder's parent; a loop rather than lastIndexOf, which V8 runs as a C++ call (~10× the cost here).
       do dirLength--;
-      while (dirLength > 0 && dir.charCodeAt(dirLength) !== SLASH);
+      while (dirLength > 0 && dir.charCodeAt(dirLength) !== 0x2f /* / */);
       i += 3;
-    } else if (second === SLASH) {
+    } else if (second === 0x2f /* / */) {
       i += 2;
     } else {
       break;
@@ -760,13 +758,13 @@ function plainJoin(dir: string, text: string, start: number, end: number, out: P
   // The rest must not be "", ".", "..", start or end with "/", or hold "/." or "//".
   if (i === end) return false;
   const first = text.charCodeAt(i);
-  if (first === SLASH || text.charCodeAt(end - 1) === SLASH) return false;
-  if (first === DOT && (end - i === 1 || (end - i === 2 && text.charCodeAt(i + 1) === DOT))) return false;
+  if (first === 0x2f /* / */ || text.charCodeAt(end - 1) === 0x2f /* / */) return false;
+  if (first === 0x2e /* . */ && (end - i === 1 || (end - i === 2 && text.charCodeAt(i + 1) === 0x2e /* . */))) return false;
   // One loop over the few characters rather than an indexOf call per "/".
   for (let at = i + 1; at < end - 1; at++) {
-    if (text.charCodeAt(at) === SLASH) {
+    if (text.charCodeAt(at) === 0x2f /* / */) {
       const next = text.charCodeAt(at + 1);
-      if (next === DOT || next === SLASH) return false;
+      if (next === 0x2e /* . */ || next === 0x2f /* / */) return false;
     }
   }
   out.dirLength = dirLength;
@@ -796,7 +794,7 @@ const isPlainRest = (rest: string): boolean =>
 
 /** The query of `href` (between "?" and "#"), given where its path ends ("?" there when it has one) and where its "#" is. */
 const queryOf = (href: string, pathEnd: number, hash: number): string =>
-  href.charCodeAt(pathEnd) === 0x3f ? href.slice(pathEnd + 1, hash === -1 ? href.length : hash) : "";
+  href.charCodeAt(pathEnd) === 0x3f /* ? */ ? href.slice(pathEnd + 1, hash === -1 ? href.length : hash) : "";
 
 /** What is kept of a link after its file is done. */
 type KeptLink = Pick<MarkdownLink, "line" | "column" | "target">;

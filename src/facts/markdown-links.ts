@@ -343,9 +343,9 @@ let slugBytes = Buffer.allocUnsafe(256);
 
 /**
  * The slug of a plain heading (`text.toLowerCase()` with spaces as "-"), or undefined when `table` (one of the
- * above) says it is not plain. One
- * pass that checks and writes each character, then one native decode: a global replace of the spaces (regex or
- * replaceAll) went through the runtime for every heading and was most of the slug's time.
+ * above) says it is not plain. One pass that checks and writes each character, then one native decode: a global
+ * replace of the spaces (regex or replaceAll) went through the runtime for every heading and was most of the
+ * slug's time.
  */
 function plainSlug(text: string, table: Uint8Array): string | undefined {
   const length = text.length;
